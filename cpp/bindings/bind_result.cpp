@@ -1,0 +1,23 @@
+// pybind11 declarations for hydration plans and the fetch loop.
+#include <pybind11/stl.h>
+
+#include "bind_driver.hpp"
+#include "hydrate.hpp"
+
+namespace py = pybind11;
+
+namespace cormorant::bindings {
+
+void register_hydrate(py::module_& m) {
+    py::class_<EntityPlan>(m, "EntityPlan")
+        .def(py::init<py::object, py::object, py::list, std::vector<std::size_t>, std::vector<std::size_t>>(),
+             py::arg("cls"), py::arg("identity_class"), py::arg("attributes"), py::arg("columns"),
+             py::arg("primary_key"));
+    py::class_<ResultPlan>(m, "ResultPlan")
+        .def(py::init<py::list, py::list, py::object>(), py::arg("converters"), py::arg("outputs"),
+             py::arg("keys"));
+    m.def("fetch_all", &fetch_all, py::arg("cursor"), py::arg("plan"), py::arg("identity_map"),
+          py::arg("session"));
+}
+
+}  // namespace cormorant::bindings

@@ -1,0 +1,71 @@
+// Python bindings of the SQL layer: the tuple form -> sql::Datum conversion,
+// _native.compile(datum, dialect) and _native.sort_tables(...).
+#include "bind_sql.hpp"
+
+#include <pybind11/stl.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cormorant/schema/sort_tables.hpp"
+#include "cormorant/sql/compiler.hpp"
+#include "cormorant/sql/datum.hpp"
+#include "cormorant/sql/decode.hpp"
+
+namespace py = pybind11;
+
+namespace cormorant::bindings {
+namespace {
+
+sql::Datum int_datum(py::handle h) {
+    int overflow = 0;
+    long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
+    if (overflow)
+        throw py::value_error("integer " + std::string(py::repr(h)) + " does not fit in 64 bits");
+    if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+    return sql::Datum(static_cast<std::int64_t>(v));
+}
+
+// None / bool / int / float / str / tuple / list, recursively. bool is tested
+// before int because Python's bool is an int subclass.
+sql::Datum to_datum(py::handle h) {
+    if (h.is_none()) return {};
+    if (py::isinstance<py::bool_>(h)) return sql::Datum(h.ptr() == Py_True);
+    if (py::isinstance<py::int_>(h)) return int_datum(h);
+    if (py::isinstance<py::float_>(h)) return sql::Datum(h.cast<double>());
+    if (py::isinstance<py::str>(h)) return sql::Datum(h.cast<std::string>());
+    if (py::isinstance<py::tuple>(h) || py::isinstance<py::list>(h)) {
+        sql::Datum::List items;
+        items.reserve(py::len(h));
+        for (py::handle item : h) items.push_back(to_datum(item));
+        return sql::Datum(std::move(items));
+    }
+    throw py::type_error("cannot compile a " +
+                         std::string(py::str(py::type::handle_of(h).attr("__name__"))) +
+                         " value inside a statement: " + std::string(py::repr(h)));
+}
+
+sql::Dialect dialect_from(const std::string& name) {
+    if (name == "sqlite") return sql::Dialect::SQLite;
+    if (name == "postgresql") return sql::Dialect::PostgreSQL;
+    throw py::value_error("unknown dialect '" + name + "' (expected 'sqlite' or 'postgresql')");
+}
+
+std::pair<std::string, std::vector<std::string>> compile(py::handle datum,
+                                                         const std::string& dialect) {
+    sql::Dialect d = dialect_from(dialect);
+    sql::Compiled c = sql::compile(*sql::decode(to_datum(datum)), d);
+    return {std::move(c.sql), std::move(c.param_keys)};
+}
+
+}  // namespace
+
+void register_sql(py::module_& m) {
+    m.def("compile", &compile, py::arg("datum"), py::arg("dialect"),
+          "Compile a statement in tuple form; returns (sql, param_keys).");
+    m.def("sort_tables", &schema::sort_tables, py::arg("tables"),
+          "Order [(table, [referenced tables])] so referenced tables come first.");
+}
+
+}  // namespace cormorant::bindings

@@ -1,0 +1,77 @@
+// Parameter conversion and GIL handling around statement execution.
+#include "execute.hpp"
+
+#include <cormorant/error.hpp>
+
+#include "values.hpp"
+
+namespace py = pybind11;
+
+namespace cormorant::bindings {
+namespace {
+
+void append_or_throw(ParamBuffer& buffer, PyObject* value) {
+    if (!buffer.append(value)) throw py::error_already_set();
+}
+
+PyObject* required_value(PyObject* row, PyObject* key, Py_ssize_t row_number) {
+    if (!PyDict_Check(row)) {
+        PyErr_Format(PyExc_TypeError, "executemany parameter set %zd is a %.200s, not a dict",
+                     row_number, Py_TYPE(row)->tp_name);
+        throw py::error_already_set();
+    }
+    PyObject* value = PyDict_GetItemWithError(row, key);
+    if (!value && !PyErr_Occurred())
+        PyErr_Format(PyExc_KeyError,
+                     "A value is required for bind parameter %R, in parameter set %zd", key,
+                     row_number);
+    if (!value) throw py::error_already_set();
+    return value;
+}
+
+}  // namespace
+
+driver::Cursor& CursorHandle::get() {
+    if (!cursor) throw Error(ErrorKind::Interface, "this result's cursor is already closed");
+    return *cursor;
+}
+
+std::shared_ptr<CursorHandle> execute(const Lease& lease, const std::string& sql,
+                                      py::handle params) {
+    ParamBuffer buffer;
+    py::object seq = py::reinterpret_steal<py::object>(
+        PySequence_Fast(params.ptr(), "statement parameters must be a sequence"));
+    if (!seq) throw py::error_already_set();
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.ptr());
+    buffer.reserve(static_cast<std::size_t>(n));
+    for (Py_ssize_t i = 0; i < n; ++i) append_or_throw(buffer, PySequence_Fast_GET_ITEM(seq.ptr(), i));
+
+    auto handle = std::make_shared<CursorHandle>();
+    handle->lease = lease;
+    py::gil_scoped_release released;
+    handle->cursor = lease->connection().execute(sql, buffer.params());
+    return handle;
+}
+
+std::int64_t execute_many(const Lease& lease, const std::string& sql, py::handle keys,
+                          py::handle rows) {
+    py::object key_seq = py::reinterpret_steal<py::object>(
+        PySequence_Fast(keys.ptr(), "parameter keys must be a sequence"));
+    py::object row_seq = py::reinterpret_steal<py::object>(
+        PySequence_Fast(rows.ptr(), "executemany parameters must be a sequence"));
+    if (!key_seq || !row_seq) throw py::error_already_set();
+    Py_ssize_t nkeys = PySequence_Fast_GET_SIZE(key_seq.ptr());
+    Py_ssize_t nrows = PySequence_Fast_GET_SIZE(row_seq.ptr());
+
+    ParamBuffer buffer;
+    buffer.reserve(static_cast<std::size_t>(nkeys * nrows));
+    for (Py_ssize_t r = 0; r < nrows; ++r) {
+        PyObject* row = PySequence_Fast_GET_ITEM(row_seq.ptr(), r);
+        for (Py_ssize_t k = 0; k < nkeys; ++k)
+            append_or_throw(buffer, required_value(row, PySequence_Fast_GET_ITEM(key_seq.ptr(), k), r));
+    }
+    py::gil_scoped_release released;
+    return lease->connection().execute_many(sql, buffer.params(), static_cast<std::size_t>(nkeys));
+}
+
+}  // namespace cormorant::bindings

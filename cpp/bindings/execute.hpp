@@ -1,0 +1,33 @@
+// Running a statement on a checked-out connection: Python parameters are
+// converted in one pass with the GIL held, then the engine call runs with the
+// GIL released.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <cormorant/driver/connection.hpp>
+#include <cormorant/pool/pool.hpp>
+#include <memory>
+#include <string>
+
+namespace cormorant::bindings {
+
+using Lease = std::shared_ptr<pool::PooledConnection>;
+
+// A live cursor; it keeps its connection lease alive.
+struct CursorHandle {
+    std::unique_ptr<driver::Cursor> cursor;
+    Lease lease;
+
+    driver::Cursor& get();  // throws Error(Interface) once closed
+    void close() { cursor.reset(); }
+};
+
+// `params` is a sequence of values in placeholder order.
+std::shared_ptr<CursorHandle> execute(const Lease& lease, const std::string& sql,
+                                      pybind11::handle params);
+// `rows` is a sequence of dicts, each read in `keys` order; returns the total rowcount.
+std::int64_t execute_many(const Lease& lease, const std::string& sql, pybind11::handle keys,
+                          pybind11::handle rows);
+
+}  // namespace cormorant::bindings

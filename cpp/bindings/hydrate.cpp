@@ -1,0 +1,206 @@
+// The native hot loop: RowBatch cells → Python objects. Identity-map lookups
+// happen here by primary key; new instances are created with object.__new__
+// semantics (no __init__) and get their InstanceState attached.
+#include "hydrate.hpp"
+
+#include <cormorant/error.hpp>
+#include <cormorant/result/row_batch.hpp>
+
+#include "row.hpp"
+#include "state.hpp"
+
+namespace py = pybind11;
+
+namespace cormorant::bindings {
+namespace {
+
+constexpr std::size_t kBatchRows = 1024;
+
+PyObject* state_attribute_name() {
+    static PyObject* name = PyUnicode_InternFromString("_cm_state");
+    return name;
+}
+
+PyObject* expired_attribute_name() {
+    static PyObject* name = PyUnicode_InternFromString("expired");
+    return name;
+}
+
+class BatchHydrator {
+public:
+    BatchHydrator(const ResultPlan& plan, PyObject* identity_map, PyObject* session)
+        : plan_(plan), identity_map_(identity_map), session_(session) {}
+
+    // A new reference to the output of `row`, or nullptr with an error set.
+    PyObject* build(const result::RowBatch& batch, std::size_t row) {
+        batch_ = &batch;
+        row_ = row;
+        if (plan_.keys.is_none()) return output(plan_.outputs[0]);
+        Py_ssize_t n = static_cast<Py_ssize_t>(plan_.outputs.size());
+        PyObject* out = new_row(plan_.keys.ptr(), n);
+        if (!out) return nullptr;
+        for (Py_ssize_t i = 0; i < n; ++i) {
+            PyObject* value = output(plan_.outputs[static_cast<std::size_t>(i)]);
+            if (!value) {
+                for (Py_ssize_t j = i; j < n; ++j) set_row_item(out, j, Py_NewRef(Py_None));
+                Py_DECREF(out);
+                return nullptr;
+            }
+            set_row_item(out, i, value);
+        }
+        return out;
+    }
+
+private:
+    PyObject* column(std::size_t index) {
+        return decode_cell(*batch_, batch_->cell(row_, index), plan_.converters[index]);
+    }
+
+    PyObject* output(const ResultPlan::Output& spec) {
+        return spec.entity ? entity(*spec.entity) : column(spec.column);
+    }
+
+    PyObject* identity_value(const EntityPlan& e) {
+        if (e.primary_key.size() == 1) return column(e.primary_key[0]);
+        PyObject* t = PyTuple_New(static_cast<Py_ssize_t>(e.primary_key.size()));
+        for (std::size_t i = 0; t && i < e.primary_key.size(); ++i) {
+            PyObject* v = column(e.primary_key[i]);
+            if (!v) {
+                Py_CLEAR(t);
+                break;
+            }
+            PyTuple_SET_ITEM(t, static_cast<Py_ssize_t>(i), v);
+        }
+        return t;
+    }
+
+    bool fill(PyObject* dict, const EntityPlan& e) {
+        for (std::size_t i = 0; i < e.attributes.size(); ++i) {
+            PyObject* v = column(e.columns[i]);
+            if (!v) return false;
+            int rc = PyDict_SetItem(dict, e.attributes[i].ptr(), v);
+            Py_DECREF(v);
+            if (rc < 0) return false;
+        }
+        return true;
+    }
+
+    // An object found in the identity map keeps its loaded state unless expired.
+    PyObject* existing(PyObject* obj, const EntityPlan& e) {
+        PyObject* dict = PyObject_GenericGetDict(obj, nullptr);
+        if (!dict) return nullptr;
+        PyObject* state = PyDict_GetItemWithError(dict, state_attribute_name());
+        bool ok = true;
+        if (state) {
+            PyObject* expired = PyObject_GetAttr(state, expired_attribute_name());
+            ok = expired != nullptr;
+            if (expired == Py_True) {
+                ok = fill(dict, e) && PyObject_SetAttr(state, expired_attribute_name(), Py_False) == 0;
+            }
+            Py_XDECREF(expired);
+        }
+        Py_DECREF(dict);
+        return ok ? Py_NewRef(obj) : nullptr;
+    }
+
+    PyObject* create(const EntityPlan& e, PyObject* key) {
+        static PyObject* no_args = PyTuple_New(0);
+        auto* type = reinterpret_cast<PyTypeObject*>(e.cls.ptr());
+        PyObject* obj = PyBaseObject_Type.tp_new(type, no_args, nullptr);
+        if (!obj) return nullptr;
+        PyObject* dict = PyObject_GenericGetDict(obj, nullptr);
+        PyObject* state = dict ? new_persistent_state(session_, key) : nullptr;
+        bool ok = state && fill(dict, e) && PyDict_SetItem(dict, state_attribute_name(), state) == 0 &&
+                  PyDict_SetItem(identity_map_, key, obj) == 0;
+        Py_XDECREF(state);
+        Py_XDECREF(dict);
+        if (!ok) Py_CLEAR(obj);
+        return obj;
+    }
+
+    PyObject* entity(const EntityPlan& e) {
+        PyObject* ident = identity_value(e);
+        if (!ident) return nullptr;
+        if (ident == Py_None) return ident;  // an outer join found no row
+        PyObject* key = PyTuple_Pack(2, e.identity_class.ptr(), ident);
+        Py_DECREF(ident);
+        if (!key) return nullptr;
+        PyObject* found = PyDict_GetItemWithError(identity_map_, key);
+        PyObject* obj = found ? existing(found, e) : (PyErr_Occurred() ? nullptr : create(e, key));
+        Py_DECREF(key);
+        return obj;
+    }
+
+    const ResultPlan& plan_;
+    PyObject* identity_map_;
+    PyObject* session_;
+    const result::RowBatch* batch_ = nullptr;
+    std::size_t row_ = 0;
+};
+
+}  // namespace
+
+EntityPlan::EntityPlan(py::object cls_, py::object identity_class_, py::list attributes_,
+                       std::vector<std::size_t> columns_, std::vector<std::size_t> primary_key_)
+    : cls(std::move(cls_)),
+      identity_class(std::move(identity_class_)),
+      columns(std::move(columns_)),
+      primary_key(std::move(primary_key_)) {
+    if (!PyType_Check(cls.ptr())) throw py::type_error("EntityPlan needs a class");
+    for (py::handle name : attributes_) {
+        PyObject* interned = Py_NewRef(name.ptr());
+        PyUnicode_InternInPlace(&interned);
+        attributes.push_back(py::reinterpret_steal<py::object>(interned));
+    }
+    if (attributes.size() != columns.size()) throw py::value_error("one column per attribute");
+    if (primary_key.empty()) throw py::value_error("a mapped class needs a primary key");
+}
+
+ResultPlan::ResultPlan(py::list converters_, py::list outputs_, py::object keys_)
+    : converter_list(converters_), keys(std::move(keys_)) {
+    if (!parse_converters(converters_.ptr(), converters)) throw py::error_already_set();
+    for (py::handle o : outputs_) {
+        if (py::isinstance<EntityPlan>(o)) {
+            outputs.push_back({o.cast<const EntityPlan*>(), 0});
+        } else if (PyLong_Check(o.ptr())) {
+            outputs.push_back({nullptr, o.cast<std::size_t>()});
+        } else {
+            throw py::type_error("a result output is a column index or an EntityPlan");
+        }
+        output_objects.push_back(py::reinterpret_borrow<py::object>(o));
+    }
+    if (keys.is_none() && outputs.size() != 1)
+        throw py::value_error("a plan without row keys has exactly one output");
+    if (!keys.is_none() && !is_row_keys(keys.ptr())) throw py::type_error("keys must be RowKeys");
+}
+
+py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle identity_map,
+                   py::handle session) {
+    driver::Cursor& cursor = handle.get();
+    std::size_t columns = cursor.column_names().size();
+    if (columns < plan.converters.size())
+        throw Error(ErrorKind::Internal, "the result has fewer columns than its plan expects");
+    BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr());
+    py::list out;
+    result::RowBatch batch(columns);
+    for (;;) {
+        std::size_t n = 0;
+        {
+            py::gil_scoped_release released;
+            batch.reset(columns);
+            n = cursor.fetch(batch, kBatchRows);
+        }
+        if (n == 0) break;
+        for (std::size_t r = 0; r < n; ++r) {
+            PyObject* value = hydrator.build(batch, r);
+            if (!value || PyList_Append(out.ptr(), value) < 0) {
+                Py_XDECREF(value);
+                throw py::error_already_set();
+            }
+            Py_DECREF(value);
+        }
+    }
+    return out;
+}
+
+}  // namespace cormorant::bindings

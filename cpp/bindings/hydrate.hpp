@@ -1,0 +1,50 @@
+// Result hydration: rows of a cursor become Python values, Rows or mapped
+// instances, a batch at a time, following a plan built once per statement.
+#pragma once
+
+#include <Python.h>
+#include <pybind11/pybind11.h>
+
+#include <vector>
+
+#include "execute.hpp"
+#include "values.hpp"
+
+namespace cormorant::bindings {
+
+// How one mapped class is built from a slice of the columns.
+struct EntityPlan {
+    pybind11::object cls;
+    pybind11::object identity_class;        // the class named in identity keys
+    std::vector<pybind11::object> attributes;  // interned attribute names
+    std::vector<std::size_t> columns;          // column index per attribute
+    std::vector<std::size_t> primary_key;      // column indexes of the primary key
+
+    EntityPlan(pybind11::object cls, pybind11::object identity_class, pybind11::list attributes,
+               std::vector<std::size_t> columns, std::vector<std::size_t> primary_key);
+};
+
+// The whole statement: column converters, then outputs (a column index or an
+// EntityPlan each). With `keys` None the single output is returned bare.
+struct ResultPlan {
+    std::vector<ColumnConverter> converters;
+    pybind11::object converter_list;  // owns the callables the converters borrow
+    struct Output {
+        const EntityPlan* entity;  // nullptr for a plain column
+        std::size_t column;
+    };
+    std::vector<pybind11::object> output_objects;  // keeps the EntityPlans alive
+    std::vector<Output> outputs;
+    pybind11::object keys;
+
+    ResultPlan(pybind11::list converters, pybind11::list outputs, pybind11::object keys);
+};
+
+// Fetches every remaining row. `identity_map` (dict) and `session` are used
+// for entity outputs; pass None for both when the plan has no entities.
+pybind11::list fetch_all(CursorHandle& cursor, const ResultPlan& plan, pybind11::handle identity_map,
+                         pybind11::handle session);
+
+void register_hydrate(pybind11::module_& m);
+
+}  // namespace cormorant::bindings

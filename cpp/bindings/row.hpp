@@ -1,0 +1,19 @@
+// Row: an immutable, tuple-like result row whose column names live in one
+// RowKeys object shared by every row of a result (asyncpg's Record model).
+#pragma once
+
+#include <Python.h>
+#include <pybind11/pybind11.h>
+
+namespace cormorant::bindings {
+
+// A new Row that steals `count` references from `items`; `keys` is a RowKeys.
+PyObject* make_row(PyObject* keys, PyObject** items, Py_ssize_t count);
+// A new, empty Row of `count` slots to fill with set_row_item (steals).
+PyObject* new_row(PyObject* keys, Py_ssize_t count);
+void set_row_item(PyObject* row, Py_ssize_t index, PyObject* value);
+bool is_row_keys(PyObject* obj);
+
+void register_row(pybind11::module_& m);
+
+}  // namespace cormorant::bindings

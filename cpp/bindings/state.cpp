@@ -1,0 +1,101 @@
+// The InstanceState type. Python (cormorant/orm/state.py) owns its meaning;
+// this file only gives it a compact layout and a fast constructor.
+#include "state.hpp"
+
+#include <structmember.h>
+
+#include <cstddef>
+
+namespace cormorant::bindings {
+namespace {
+
+struct StateObject {
+    PyObject_HEAD
+    PyObject* session;    // owning Session or None
+    PyObject* key;        // identity key or None
+    PyObject* committed;  // dict: attribute -> value before modification, or None
+    PyObject* expired;    // True when column values must be reloaded
+    int status;
+};
+
+PyTypeObject StateType = {PyVarObject_HEAD_INIT(nullptr, 0)};
+
+StateObject* alloc_state() {
+    auto* s = PyObject_GC_New(StateObject, &StateType);
+    if (!s) return nullptr;
+    s->session = Py_NewRef(Py_None);
+    s->key = Py_NewRef(Py_None);
+    s->committed = Py_NewRef(Py_None);
+    s->expired = Py_NewRef(Py_False);
+    s->status = static_cast<int>(Status::Transient);
+    PyObject_GC_Track(s);
+    return s;
+}
+
+PyObject* state_new(PyTypeObject*, PyObject* args, PyObject*) {
+    if (PyTuple_GET_SIZE(args) != 0) {
+        PyErr_SetString(PyExc_TypeError, "InstanceState() takes no arguments");
+        return nullptr;
+    }
+    return reinterpret_cast<PyObject*>(alloc_state());
+}
+
+int state_traverse(PyObject* op, visitproc visit, void* arg) {
+    auto* s = reinterpret_cast<StateObject*>(op);
+    Py_VISIT(s->session);
+    Py_VISIT(s->key);
+    Py_VISIT(s->committed);
+    return 0;
+}
+
+int state_clear(PyObject* op) {
+    auto* s = reinterpret_cast<StateObject*>(op);
+    Py_CLEAR(s->session);
+    Py_CLEAR(s->key);
+    Py_CLEAR(s->committed);
+    Py_CLEAR(s->expired);
+    return 0;
+}
+
+void state_dealloc(PyObject* op) {
+    PyObject_GC_UnTrack(op);
+    state_clear(op);
+    Py_TYPE(op)->tp_free(op);
+}
+
+PyMemberDef state_members[] = {
+    {"session", T_OBJECT, offsetof(StateObject, session), 0, "the owning Session, or None"},
+    {"key", T_OBJECT, offsetof(StateObject, key), 0, "the identity key, or None"},
+    {"committed", T_OBJECT, offsetof(StateObject, committed), 0,
+     "original values of modified attributes, or None"},
+    {"expired", T_OBJECT, offsetof(StateObject, expired), 0, "True when values must be reloaded"},
+    {"status", T_INT, offsetof(StateObject, status), 0, "the lifecycle status code"},
+    {nullptr, 0, 0, 0, nullptr},
+};
+
+}  // namespace
+
+PyObject* new_persistent_state(PyObject* session, PyObject* key) {
+    StateObject* s = alloc_state();
+    if (!s) return nullptr;
+    Py_SETREF(s->session, Py_NewRef(session));
+    Py_SETREF(s->key, Py_NewRef(key));
+    s->status = static_cast<int>(Status::Persistent);
+    return reinterpret_cast<PyObject*>(s);
+}
+
+void register_state(pybind11::module_& m) {
+    StateType.tp_name = "cormorant._native.InstanceState";
+    StateType.tp_basicsize = sizeof(StateObject);
+    StateType.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC;
+    StateType.tp_new = state_new;
+    StateType.tp_dealloc = state_dealloc;
+    StateType.tp_traverse = state_traverse;
+    StateType.tp_clear = state_clear;
+    StateType.tp_members = state_members;
+    StateType.tp_doc = "ORM bookkeeping for one mapped object.";
+    if (PyType_Ready(&StateType) < 0) throw pybind11::error_already_set();
+    m.attr("InstanceState") = pybind11::handle(reinterpret_cast<PyObject*>(&StateType));
+}
+
+}  // namespace cormorant::bindings

@@ -1,0 +1,18 @@
+// InstanceState: the per-object ORM bookkeeping (owning session, identity key,
+// original values of modified attributes, lifecycle status). A C type so that
+// hydration can attach one to each loaded object for the price of one alloc.
+#pragma once
+
+#include <Python.h>
+#include <pybind11/pybind11.h>
+
+namespace cormorant::bindings {
+
+enum class Status : int { Transient = 0, Pending = 1, Persistent = 2, Deleted = 3, Detached = 4 };
+
+// A new persistent state owned by `session` with identity `key` (both borrowed).
+PyObject* new_persistent_state(PyObject* session, PyObject* key);
+
+void register_state(pybind11::module_& m);
+
+}  // namespace cormorant::bindings

@@ -1,0 +1,235 @@
+// Python ↔ engine value conversion for parameters and result cells.
+#include "values.hpp"
+
+#include <datetime.h>
+
+#include <cstdio>
+#include <cstring>
+
+namespace cormorant::bindings {
+namespace {
+
+PyObject* decimal_type = nullptr;
+
+std::string_view utf8_of(PyObject* str) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(str, &size);
+    return data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
+}
+
+// ISO text as SQLAlchemy's SQLite dialect stores it.
+PyObject* format_temporal(PyObject* value) {
+    char buf[64];
+    int n = 0;
+    if (PyDateTime_Check(value)) {
+        n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d",
+                          PyDateTime_GET_YEAR(value), PyDateTime_GET_MONTH(value),
+                          PyDateTime_GET_DAY(value), PyDateTime_DATE_GET_HOUR(value),
+                          PyDateTime_DATE_GET_MINUTE(value), PyDateTime_DATE_GET_SECOND(value),
+                          PyDateTime_DATE_GET_MICROSECOND(value));
+    } else if (PyDate_Check(value)) {
+        n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", PyDateTime_GET_YEAR(value),
+                          PyDateTime_GET_MONTH(value), PyDateTime_GET_DAY(value));
+    } else {
+        n = std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%06d", PyDateTime_TIME_GET_HOUR(value),
+                          PyDateTime_TIME_GET_MINUTE(value), PyDateTime_TIME_GET_SECOND(value),
+                          PyDateTime_TIME_GET_MICROSECOND(value));
+    }
+    return PyUnicode_FromStringAndSize(buf, n);
+}
+
+bool is_temporal(PyObject* value) {
+    return PyDate_Check(value) || PyTime_Check(value);  // datetime is a date subclass
+}
+
+bool is_decimal(PyObject* value) {
+    if (!decimal_type) {
+        PyObject* module = PyImport_ImportModule("decimal");
+        if (!module) return false;
+        decimal_type = PyObject_GetAttrString(module, "Decimal");
+        Py_DECREF(module);
+        if (!decimal_type) return false;
+    }
+    return PyObject_TypeCheck(value, reinterpret_cast<PyTypeObject*>(decimal_type));
+}
+
+// Parses up to `width` digits at text[pos]; returns -1 when they are not digits.
+int digits(std::string_view text, std::size_t pos, std::size_t width) {
+    if (pos + width > text.size()) return -1;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + width; ++i) {
+        char c = text[i];
+        if (c < '0' || c > '9') return -1;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+struct Clock {
+    int hour = 0, minute = 0, second = 0, micro = 0;
+};
+
+// "HH:MM[:SS[.ffffff]]" at text[pos]; false when malformed.
+bool parse_clock(std::string_view text, std::size_t pos, Clock& c) {
+    c.hour = digits(text, pos, 2);
+    c.minute = digits(text, pos + 3, 2);
+    if (c.hour < 0 || c.minute < 0 || text[pos + 2] != ':') return false;
+    pos += 5;
+    if (pos < text.size() && text[pos] == ':') {
+        c.second = digits(text, pos + 1, 2);
+        if (c.second < 0) return false;
+        pos += 3;
+    }
+    if (pos < text.size() && text[pos] == '.') {
+        int scale = 100000;
+        for (++pos; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
+            c.micro += (text[pos] - '0') * scale;
+            scale /= 10;
+        }
+    }
+    return true;
+}
+
+PyObject* parse_failure(const char* what, std::string_view text) {
+    PyErr_Format(PyExc_ValueError, "cannot parse %s from stored value '%.*s'", what,
+                 static_cast<int>(text.size()), text.data());
+    return nullptr;
+}
+
+PyObject* parse_date(std::string_view text, bool with_time) {
+    int year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
+    if (year < 0 || month < 0 || day < 0) return parse_failure(with_time ? "datetime" : "date", text);
+    if (!with_time) return PyDate_FromDate(year, month, day);
+    Clock c;
+    if (text.size() > 10 && !parse_clock(text, 11, c)) return parse_failure("datetime", text);
+    return PyDateTime_FromDateAndTime(year, month, day, c.hour, c.minute, c.second, c.micro);
+}
+
+PyObject* parse_time(std::string_view text) {
+    Clock c;
+    if (!parse_clock(text, 0, c)) return parse_failure("time", text);
+    return PyTime_FromTime(c.hour, c.minute, c.second, c.micro);
+}
+
+PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
+    switch (cell.type) {
+        case driver::ValueType::Null: Py_RETURN_NONE;
+        case driver::ValueType::Integer: return PyLong_FromLongLong(cell.integer);
+        case driver::ValueType::Real: return PyFloat_FromDouble(cell.real);
+        case driver::ValueType::Text: {
+            std::string_view s = batch.bytes(cell);
+            return PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+        }
+        case driver::ValueType::Blob: {
+            std::string_view s = batch.bytes(cell);
+            return PyBytes_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+}  // namespace
+
+void init_values() { PyDateTime_IMPORT; }
+
+ParamBuffer::~ParamBuffer() {
+    for (PyObject* o : keep_alive_) Py_DECREF(o);
+}
+
+bool ParamBuffer::append(PyObject* value) {
+    if (value == Py_None) {
+        params_.push_back(driver::Param::null());
+    } else if (PyBool_Check(value)) {
+        params_.push_back(driver::Param::from_integer(value == Py_True ? 1 : 0));
+    } else if (PyLong_Check(value)) {
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (overflow) {
+            PyErr_SetString(PyExc_OverflowError, "Python int too large to bind as a 64-bit integer");
+            return false;
+        }
+        params_.push_back(driver::Param::from_integer(v));
+    } else if (PyFloat_Check(value)) {
+        params_.push_back(driver::Param::from_real(PyFloat_AS_DOUBLE(value)));
+    } else if (PyUnicode_Check(value)) {
+        std::string_view s = utf8_of(value);
+        if (!s.data()) return false;
+        params_.push_back(driver::Param::text(s));
+    } else if (PyBytes_Check(value)) {
+        params_.push_back(driver::Param::blob(std::string_view(
+            PyBytes_AS_STRING(value), static_cast<std::size_t>(PyBytes_GET_SIZE(value)))));
+    } else if (PyByteArray_Check(value) || PyMemoryView_Check(value)) {
+        PyObject* bytes = PyBytes_FromObject(value);
+        if (!bytes) return false;
+        keep_alive_.push_back(bytes);
+        params_.push_back(driver::Param::blob(std::string_view(
+            PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)))));
+    } else if (is_temporal(value) || is_decimal(value)) {
+        PyObject* text = is_temporal(value) ? format_temporal(value) : PyObject_Str(value);
+        if (!text) return false;
+        keep_alive_.push_back(text);
+        params_.push_back(driver::Param::text(utf8_of(text)));
+    } else {
+        if (!PyErr_Occurred())
+            PyErr_Format(PyExc_TypeError, "cannot bind a value of type '%.200s' as a SQL parameter",
+                         Py_TYPE(value)->tp_name);
+        return false;
+    }
+    return true;
+}
+
+bool parse_converters(PyObject* list, std::vector<ColumnConverter>& out) {
+    PyObject* seq = PySequence_Fast(list, "converters must be a sequence");
+    if (!seq) return false;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    out.resize(static_cast<std::size_t>(n));
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        PyObject* item = PySequence_Fast_GET_ITEM(seq, i);
+        ColumnConverter& c = out[static_cast<std::size_t>(i)];
+        if (PyLong_Check(item)) {
+            c.code = static_cast<Converter>(PyLong_AsLong(item));
+        } else if (PyCallable_Check(item)) {
+            c.code = Converter::Callable;
+            c.function = item;
+        } else {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_TypeError, "a converter is an int code or a callable");
+            return false;
+        }
+    }
+    Py_DECREF(seq);
+    return true;
+}
+
+PyObject* decode_cell(const result::RowBatch& batch, const result::Cell& cell,
+                      const ColumnConverter& converter) {
+    if (cell.type == driver::ValueType::Null) Py_RETURN_NONE;
+    switch (converter.code) {
+        case Converter::Raw: break;
+        case Converter::Boolean:
+            if (cell.type == driver::ValueType::Integer) return PyBool_FromLong(cell.integer != 0);
+            break;
+        case Converter::DateTime:
+        case Converter::Date:
+            if (cell.type == driver::ValueType::Text)
+                return parse_date(batch.bytes(cell), converter.code == Converter::DateTime);
+            break;
+        case Converter::Time:
+            if (cell.type == driver::ValueType::Text) return parse_time(batch.bytes(cell));
+            break;
+        case Converter::Float:
+            if (cell.type == driver::ValueType::Integer)
+                return PyFloat_FromDouble(static_cast<double>(cell.integer));
+            break;
+        case Converter::Callable: {
+            PyObject* raw = decode_raw(batch, cell);
+            if (!raw) return nullptr;
+            PyObject* value = PyObject_CallOneArg(converter.function, raw);
+            Py_DECREF(raw);
+            return value;
+        }
+    }
+    return decode_raw(batch, cell);
+}
+
+}  // namespace cormorant::bindings

@@ -1,0 +1,74 @@
+// RowBatch: a typed, row-major buffer of cells filled by a driver cursor and
+// read by hydration. Text/blob bytes live in one arena; no per-cell allocation.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cormorant/driver/value.hpp"
+
+namespace cormorant::result {
+
+struct Cell {
+    driver::ValueType type;
+    std::uint32_t size;  // byte length for Text/Blob
+    union {
+        std::int64_t integer;
+        double real;
+        std::size_t offset;  // into the batch's byte arena, for Text/Blob
+    };
+};
+
+class RowBatch {
+public:
+    explicit RowBatch(std::size_t columns = 0);
+
+    // Drops all rows and sets the width; keeps allocated capacity.
+    void reset(std::size_t columns);
+    void reserve(std::size_t rows, std::size_t bytes);
+
+    std::size_t columns() const noexcept { return columns_; }
+    std::size_t rows() const noexcept { return columns_ == 0 ? 0 : cells_.size() / columns_; }
+
+    const Cell& cell(std::size_t row, std::size_t col) const noexcept {
+        return cells_[row * columns_ + col];
+    }
+    // Text/blob bytes of a cell (UTF-8 for text); empty for other types.
+    std::string_view bytes(const Cell& c) const noexcept {
+        if (c.type != driver::ValueType::Text && c.type != driver::ValueType::Blob) return {};
+        return {arena_.data() + c.offset, c.size};
+    }
+
+    // Typed conveniences; convert sensibly or throw Error(Data) naming the
+    // column index and the stored type. Bounds are checked (Interface).
+    bool is_null(std::size_t row, std::size_t col) const;
+    std::int64_t as_integer(std::size_t row, std::size_t col) const;
+    double as_real(std::size_t row, std::size_t col) const;
+    std::string as_text(std::size_t row, std::size_t col) const;
+
+    // Writer side, row-major: cells are appended left to right, columns() per row.
+    void append_null() { push(driver::ValueType::Null).integer = 0; }
+    void append_integer(std::int64_t v) { push(driver::ValueType::Integer).integer = v; }
+    void append_real(double v) { push(driver::ValueType::Real).real = v; }
+    void append_text(std::string_view v) { append_bytes(driver::ValueType::Text, v); }
+    void append_blob(std::string_view v) { append_bytes(driver::ValueType::Blob, v); }
+
+private:
+    Cell& push(driver::ValueType type) {
+        Cell& c = cells_.emplace_back();
+        c.type = type;
+        c.size = 0;
+        return c;
+    }
+    void append_bytes(driver::ValueType type, std::string_view v);
+    const Cell& checked_cell(std::size_t row, std::size_t col) const;
+
+    std::size_t columns_ = 0;
+    std::vector<Cell> cells_;
+    std::vector<char> arena_;
+};
+
+}  // namespace cormorant::result

@@ -1,0 +1,26 @@
+// DDL compilation per dialect (CREATE/DROP TABLE, CREATE/DROP INDEX), and the
+// statement-tree nodes that carry DDL through sql::compile.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "cormorant/schema/table.hpp"
+#include "cormorant/sql/dialect.hpp"
+#include "cormorant/sql/node.hpp"
+
+namespace cormorant::schema {
+
+std::string create_table_sql(const Table& table, sql::Dialect dialect, bool if_not_exists = false);
+std::string drop_table_sql(std::string_view name, bool if_exists = false);
+std::string create_index_sql(const Index& index, bool if_not_exists = false);
+std::string drop_index_sql(std::string_view name, bool if_exists = false);
+
+// Nodes for sql::compile (and the statement cache).
+sql::NodePtr create_table(std::shared_ptr<const Table> table, bool if_not_exists = false);
+sql::NodePtr drop_table(std::string name, bool if_exists = false);
+sql::NodePtr create_index(const Index& index, bool if_not_exists = false);
+sql::NodePtr drop_index(std::string name, bool if_exists = false);
+
+}  // namespace cormorant::schema

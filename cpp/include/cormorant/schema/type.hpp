@@ -1,0 +1,92 @@
+// Column types (schema::Type) and their spelling per dialect, used by DDL and CAST.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cormorant/sql/dialect.hpp"
+
+namespace cormorant::schema {
+
+enum class TypeKind : std::uint8_t {
+    Integer,
+    BigInteger,
+    SmallInteger,
+    String,
+    Text,
+    Boolean,
+    Float,
+    Numeric,
+    Date,
+    DateTime,
+    Time,
+    Binary,
+    Json,
+    Jsonb,
+    Uuid,
+    Enum,
+};
+
+struct Type {
+    TypeKind kind = TypeKind::Integer;
+    std::optional<std::int64_t> length;     // String
+    std::optional<std::int64_t> precision;  // Numeric
+    std::optional<std::int64_t> scale;      // Numeric
+    bool timezone = false;                  // DateTime
+    std::vector<std::string> enum_values;   // Enum
+
+    bool is_integer() const noexcept {
+        return kind == TypeKind::Integer || kind == TypeKind::BigInteger ||
+               kind == TypeKind::SmallInteger;
+    }
+};
+
+// Convenience constructors: schema::types::string(50), types::numeric(10, 2), ...
+namespace types {
+inline Type of(TypeKind k) {
+    Type t;
+    t.kind = k;
+    return t;
+}
+inline Type integer() { return of(TypeKind::Integer); }
+inline Type big_integer() { return of(TypeKind::BigInteger); }
+inline Type small_integer() { return of(TypeKind::SmallInteger); }
+inline Type string(std::optional<std::int64_t> length = std::nullopt) {
+    Type t = of(TypeKind::String);
+    t.length = length;
+    return t;
+}
+inline Type text() { return of(TypeKind::Text); }
+inline Type boolean() { return of(TypeKind::Boolean); }
+inline Type float_() { return of(TypeKind::Float); }
+inline Type numeric(std::optional<std::int64_t> p = std::nullopt,
+                    std::optional<std::int64_t> s = std::nullopt) {
+    Type t = of(TypeKind::Numeric);
+    t.precision = p;
+    t.scale = s;
+    return t;
+}
+inline Type date() { return of(TypeKind::Date); }
+inline Type datetime(bool timezone = false) {
+    Type t = of(TypeKind::DateTime);
+    t.timezone = timezone;
+    return t;
+}
+inline Type time() { return of(TypeKind::Time); }
+inline Type binary() { return of(TypeKind::Binary); }
+inline Type json() { return of(TypeKind::Json); }
+inline Type jsonb() { return of(TypeKind::Jsonb); }
+inline Type uuid() { return of(TypeKind::Uuid); }
+inline Type enum_(std::vector<std::string> values) {
+    Type t = of(TypeKind::Enum);
+    t.enum_values = std::move(values);
+    return t;
+}
+}  // namespace types
+
+// The type's DDL spelling, e.g. VARCHAR(50), NUMERIC(10, 2), TIMESTAMP WITH TIME ZONE.
+std::string render_type(const Type& type, sql::Dialect dialect);
+
+}  // namespace cormorant::schema

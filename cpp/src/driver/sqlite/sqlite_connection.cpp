@@ -1,0 +1,118 @@
+// SqliteConnection: opening, execute/execute_many through the statement
+// cache, and transaction control.
+#include "cormorant/driver/sqlite/sqlite_connection.hpp"
+
+#include <sqlite3.h>
+
+#include <cmath>
+#include <climits>
+#include <string>
+
+#include "sqlite_cursor.hpp"
+#include "sqlite_error.hpp"
+#include "sqlite_session.hpp"
+
+namespace cormorant::driver::sqlite {
+
+namespace {
+
+constexpr int kOpenFlags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX |
+                           SQLITE_OPEN_URI;
+
+sqlite3* open_database(const Options& options) {
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(options.path.c_str(), &db, kOpenFlags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+        sqlite3_close_v2(db);
+        throw Error(ErrorKind::Operational,
+                    "unable to open SQLite database '" + options.path + "': " + detail, {}, rc);
+    }
+    sqlite3_extended_result_codes(db, 1);
+    const double ms = std::round(options.busy_timeout_seconds * 1000.0);
+    sqlite3_busy_timeout(db, ms <= 0 ? 0 : ms >= INT_MAX ? INT_MAX : static_cast<int>(ms));
+    return db;
+}
+
+}  // namespace
+
+SqliteConnection::SqliteConnection(const Options& options)
+    : session_(std::make_shared<Session>(open_database(options), options.statement_cache_size)) {}
+
+SqliteConnection::~SqliteConnection() { close(); }
+
+std::unique_ptr<Cursor> SqliteConnection::execute(std::string_view sql,
+                                                  std::span<const Param> params) {
+    return std::make_unique<SqliteCursor>(session_->acquire(sql), params);
+}
+
+std::int64_t SqliteConnection::execute_many(std::string_view sql, std::span<const Param> params,
+                                            std::size_t params_per_row) {
+    StatementLease lease = session_->acquire(sql);
+    if (params_per_row == 0 ? !params.empty() : params.size() % params_per_row != 0) {
+        Error err(ErrorKind::Programming,
+                  std::to_string(params.size()) + " parameters do not split into rows of " +
+                      std::to_string(params_per_row));
+        err.set_statement(std::string(sql));
+        throw err;
+    }
+    sqlite3* db = session_->db;
+    sqlite3_stmt* stmt = lease.stmt();
+    const std::size_t rows = params_per_row == 0 ? 0 : params.size() / params_per_row;
+    std::int64_t total = 0;
+    for (std::size_t row = 0; row < rows; ++row) {
+        bind_params(lease, params.subspan(row * params_per_row, params_per_row), /*copy=*/false);
+        const std::int64_t before = sqlite3_total_changes64(db);
+        while (step(lease)) {
+        }
+        if (sqlite3_total_changes64(db) != before) total += sqlite3_changes64(db);
+        sqlite3_reset(stmt);
+    }
+    return total;
+}
+
+void SqliteConnection::run_simple(const char* sql) {
+    StatementLease lease = session_->acquire(sql);
+    while (step(lease)) {
+    }
+}
+
+void SqliteConnection::begin() { run_simple("BEGIN"); }
+
+void SqliteConnection::commit() {
+    if (in_transaction()) run_simple("COMMIT");
+}
+
+void SqliteConnection::rollback() {
+    if (in_transaction()) run_simple("ROLLBACK");
+}
+
+bool SqliteConnection::in_transaction() const {
+    return !session_->closed() && sqlite3_get_autocommit(session_->db) == 0;
+}
+
+bool SqliteConnection::ping() {
+    if (session_->closed()) return false;
+    try {
+        run_simple("SELECT 1");
+        return true;
+    } catch (...) {
+        return false;
+    }
+}
+
+void SqliteConnection::close() { session_->close(); }
+
+bool SqliteConnection::closed() const { return session_->closed(); }
+
+std::uint64_t SqliteConnection::statements_prepared() const { return session_->cache.prepared(); }
+
+std::uint64_t SqliteConnection::cache_hits() const { return session_->cache.hits(); }
+
+std::size_t SqliteConnection::cached_statements() const { return session_->cache.idle(); }
+
+std::unique_ptr<Connection> connect(const Options& options) {
+    return std::make_unique<SqliteConnection>(options);
+}
+
+}  // namespace cormorant::driver::sqlite

@@ -1,0 +1,122 @@
+// RowBatch storage and the typed conversions offered to C++ callers.
+#include "cormorant/result/row_batch.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "cormorant/error.hpp"
+
+namespace cormorant::result {
+
+using driver::ValueType;
+
+namespace {
+
+[[noreturn]] void conversion_error(std::size_t col, ValueType type, std::string_view target,
+                                   std::string_view detail = {}) {
+    std::string msg = "cannot convert column " + std::to_string(col) + " of type " +
+                      std::string(driver::type_name(type)) + " to " + std::string(target);
+    if (!detail.empty()) msg += ": " + std::string(detail);
+    throw Error(ErrorKind::Data, std::move(msg));
+}
+
+template <typename T>
+bool parse_whole(std::string_view s, T& out) {
+    const char* end = s.data() + s.size();
+    auto [ptr, ec] = std::from_chars(s.data(), end, out);
+    return ec == std::errc() && ptr == end && !s.empty();
+}
+
+}  // namespace
+
+RowBatch::RowBatch(std::size_t columns) : columns_(columns) {}
+
+void RowBatch::reset(std::size_t columns) {
+    columns_ = columns;
+    cells_.clear();
+    arena_.clear();
+}
+
+void RowBatch::reserve(std::size_t rows, std::size_t bytes) {
+    cells_.reserve(rows * columns_);
+    arena_.reserve(bytes);
+}
+
+void RowBatch::append_bytes(ValueType type, std::string_view v) {
+    if (v.size() > std::numeric_limits<std::uint32_t>::max()) {
+        throw Error(ErrorKind::Data, "value of " + std::to_string(v.size()) +
+                                         " bytes exceeds the 4 GiB cell limit");
+    }
+    Cell& c = push(type);
+    c.size = static_cast<std::uint32_t>(v.size());
+    c.offset = arena_.size();
+    arena_.insert(arena_.end(), v.begin(), v.end());
+}
+
+const Cell& RowBatch::checked_cell(std::size_t row, std::size_t col) const {
+    if (col >= columns_ || row >= rows()) {
+        throw Error(ErrorKind::Interface,
+                    "cell (" + std::to_string(row) + ", " + std::to_string(col) +
+                        ") out of range for a batch of " + std::to_string(rows()) + " rows x " +
+                        std::to_string(columns_) + " columns");
+    }
+    return cell(row, col);
+}
+
+bool RowBatch::is_null(std::size_t row, std::size_t col) const {
+    return checked_cell(row, col).type == ValueType::Null;
+}
+
+std::int64_t RowBatch::as_integer(std::size_t row, std::size_t col) const {
+    const Cell& c = checked_cell(row, col);
+    switch (c.type) {
+        case ValueType::Integer: return c.integer;
+        case ValueType::Real: {
+            // 2^63 is exactly representable; anything at or beyond it overflows.
+            constexpr double limit = 9223372036854775808.0;
+            if (!std::isfinite(c.real) || c.real >= limit || c.real < -limit) {
+                conversion_error(col, c.type, "integer", "out of range");
+            }
+            return static_cast<std::int64_t>(c.real);
+        }
+        case ValueType::Text: {
+            std::int64_t v = 0;
+            if (!parse_whole(bytes(c), v)) conversion_error(col, c.type, "integer", "not a number");
+            return v;
+        }
+        default: conversion_error(col, c.type, "integer");
+    }
+}
+
+double RowBatch::as_real(std::size_t row, std::size_t col) const {
+    const Cell& c = checked_cell(row, col);
+    switch (c.type) {
+        case ValueType::Integer: return static_cast<double>(c.integer);
+        case ValueType::Real: return c.real;
+        case ValueType::Text: {
+            double v = 0;
+            if (!parse_whole(bytes(c), v)) conversion_error(col, c.type, "real", "not a number");
+            return v;
+        }
+        default: conversion_error(col, c.type, "real");
+    }
+}
+
+std::string RowBatch::as_text(std::size_t row, std::size_t col) const {
+    const Cell& c = checked_cell(row, col);
+    switch (c.type) {
+        case ValueType::Integer: return std::to_string(c.integer);
+        case ValueType::Real: {
+            char buf[32];
+            auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, c.real);
+            return std::string(buf, ptr);
+        }
+        case ValueType::Text:
+        case ValueType::Blob: return std::string(bytes(c));
+        default: conversion_error(col, c.type, "text");
+    }
+}
+
+}  // namespace cormorant::result

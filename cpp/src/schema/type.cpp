@@ -1,0 +1,69 @@
+// Type spelling per dialect.
+#include "cormorant/schema/type.hpp"
+
+#include <algorithm>
+
+namespace cormorant::schema {
+namespace {
+
+std::string with_length(const char* base, std::optional<std::int64_t> n) {
+    return n ? std::string(base) + "(" + std::to_string(*n) + ")" : std::string(base);
+}
+
+std::string numeric(const Type& t) {
+    if (!t.precision) return "NUMERIC";
+    std::string out = "NUMERIC(" + std::to_string(*t.precision);
+    if (t.scale) out += ", " + std::to_string(*t.scale);
+    return out + ")";
+}
+
+// Non-native enum: VARCHAR wide enough for the longest value.
+std::string enum_varchar(const Type& t) {
+    std::size_t longest = 0;
+    for (const auto& v : t.enum_values) longest = std::max(longest, v.size());
+    return "VARCHAR(" + std::to_string(longest) + ")";
+}
+
+}  // namespace
+
+std::string render_type(const Type& t, sql::Dialect dialect) {
+    bool pg = dialect == sql::Dialect::PostgreSQL;
+    switch (t.kind) {
+        case TypeKind::Integer:
+            return "INTEGER";
+        case TypeKind::BigInteger:
+            return "BIGINT";
+        case TypeKind::SmallInteger:
+            return "SMALLINT";
+        case TypeKind::String:
+            return with_length("VARCHAR", t.length);
+        case TypeKind::Text:
+            return "TEXT";
+        case TypeKind::Boolean:
+            return "BOOLEAN";
+        case TypeKind::Float:
+            return "FLOAT";
+        case TypeKind::Numeric:
+            return numeric(t);
+        case TypeKind::Date:
+            return "DATE";
+        case TypeKind::DateTime:
+            if (!pg) return "DATETIME";
+            return t.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP";
+        case TypeKind::Time:
+            return "TIME";
+        case TypeKind::Binary:
+            return pg ? "BYTEA" : "BLOB";
+        case TypeKind::Json:
+            return "JSON";
+        case TypeKind::Jsonb:
+            return pg ? "JSONB" : "JSON";
+        case TypeKind::Uuid:
+            return pg ? "UUID" : "CHAR(32)";
+        case TypeKind::Enum:
+            return enum_varchar(t);
+    }
+    return "?";
+}
+
+}  // namespace cormorant::schema

@@ -1,0 +1,275 @@
+// Compiling expressions: operators with precedence-driven parentheses,
+// functions, CASE, CAST, IN, BETWEEN, text() with :name binds.
+#include <string>
+
+#include "compiler_impl.hpp"
+#include "cormorant/error.hpp"
+#include "cormorant/sql/quote.hpp"
+#include "cormorant/sql/text_params.hpp"
+
+namespace cormorant::sql::detail {
+namespace {
+
+// Binding strength (higher binds tighter), after SQLAlchemy's operator table.
+constexpr int kOr = 2, kAnd = 3, kModifier = 3, kComparison = 5, kNot = 5, kConcat = 5,
+              kAdditive = 7, kMultiplicative = 8, kNeg = 8, kAtom = 100;
+
+bool is_additive(std::string_view op) { return op == "+" || op == "-"; }
+bool is_multiplicative(std::string_view op) { return op == "*" || op == "/" || op == "%"; }
+bool is_arithmetic(std::string_view op) { return is_additive(op) || is_multiplicative(op); }
+bool is_associative(std::string_view op) { return op == "+" || op == "*" || op == "||"; }
+
+int binop_precedence(std::string_view op) {
+    if (is_multiplicative(op)) return kMultiplicative;
+    if (is_additive(op)) return kAdditive;
+    if (op == "||") return kConcat;
+    return kComparison;
+}
+
+const Node& unlabel(const Node& n) {
+    return n.kind == Kind::Label && n.child(0) ? unlabel(*n.child(0)) : n;
+}
+
+int precedence(const Node& node) {
+    const Node& n = unlabel(node);
+    switch (n.kind) {
+        case Kind::BinOp:
+            return binop_precedence(n.name);
+        case Kind::And:
+        case Kind::Or:
+            if (n.children.size() == 1 && n.child(0)) return precedence(*n.child(0));
+            return n.kind == Kind::And ? kAnd : kOr;
+        case Kind::Not:
+            return kNot;
+        case Kind::Neg:
+            return kNeg;
+        case Kind::In:
+        case Kind::Between:
+        case Kind::Distinct:
+            return kComparison;
+        case Kind::Asc:
+        case Kind::Desc:
+        case Kind::NullsFirst:
+        case Kind::NullsLast:
+            return kModifier;
+        case Kind::Literal:  // a negative number must not glue onto a minus sign
+            return !n.has(flag::string_literal) && n.name.starts_with('-') ? kNeg : kAtom;
+        default:
+            return kAtom;
+    }
+}
+
+bool is_logical(Kind k) { return k == Kind::And || k == Kind::Or || k == Kind::Not; }
+
+// Whether `child`, rendered as an operand of `parent`, needs parentheses.
+bool needs_parens(const Node& child_node, const Node& parent, bool right) {
+    const Node& child = unlabel(child_node);
+    // Verbatim SQL may hold any operator: group it under AND / OR / NOT.
+    if (child.kind == Kind::Text) return is_logical(parent.kind);
+    if (child.kind == parent.kind && (child.kind == Kind::And || child.kind == Kind::Or))
+        return false;
+    int cp = precedence(child), pp = precedence(parent);
+    if (child.kind == Kind::BinOp && parent.kind == Kind::BinOp) {
+        if (child.name == parent.name && is_associative(child.name)) return false;
+        // SQLite binds || tighter than arithmetic, PostgreSQL looser: always group.
+        if (parent.name == "||" && is_arithmetic(child.name)) return true;
+        if (!right && cp == pp && is_arithmetic(parent.name)) return false;  // left-associative
+    }
+    return cp <= pp;
+}
+
+bool is_select_like(const Node& n) { return n.kind == Kind::Select || n.kind == Kind::Compound; }
+
+}  // namespace
+
+void Compiler::operand(const Node& child, const Node& parent, bool right) {
+    if (!needs_parens(child, parent, right)) return expr(child);
+    out("(");
+    expr(child);
+    out(")");
+}
+
+void Compiler::expr(const Node& n) {
+    switch (n.kind) {
+        case Kind::Column:
+            if (!n.qualifier.empty()) {
+                ident(n.qualifier);
+                out(".");
+            }
+            return ident(n.name);
+        case Kind::Bind:
+            return placeholder(n.name);
+        case Kind::Null:
+            return out("NULL");
+        case Kind::True:
+            return out(dialect_ == Dialect::SQLite ? "1" : "true");
+        case Kind::False:
+            return out(dialect_ == Dialect::SQLite ? "0" : "false");
+        case Kind::Star:
+            return out("*");
+        case Kind::Text:
+            return text(n.name);
+        case Kind::Literal:
+            return out(n.has(flag::string_literal) ? quote_string(n.name) : n.name);
+        case Kind::BinOp:
+            return binop(n);
+        case Kind::And:
+            return conjunction(n, " AND ");
+        case Kind::Or:
+            return conjunction(n, " OR ");
+        case Kind::Not:
+            out("NOT ");
+            return operand(need(n.child(0), "NOT operand"), n);
+        case Kind::Neg:
+            out("-");
+            return operand(need(n.child(0), "negation operand"), n);
+        case Kind::In:
+            return in(n);
+        case Kind::Between:
+            return between(n);
+        case Kind::Func:
+            return func(n);
+        case Kind::Label:
+            return expr(need(n.child(0), "labelled expression"));
+        case Kind::LabelRef:
+            return ident(n.name);
+        case Kind::Asc:
+            return suffixed(n, " ASC");
+        case Kind::Desc:
+            return suffixed(n, " DESC");
+        case Kind::NullsFirst:
+            return suffixed(n, " NULLS FIRST");
+        case Kind::NullsLast:
+            return suffixed(n, " NULLS LAST");
+        case Kind::Cast:
+            out("CAST(");
+            expr(need(n.child(0), "CAST operand"));
+            out(" AS ");
+            out(schema::render_type(n.type.value_or(schema::Type{}), dialect_));
+            return out(")");
+        case Kind::Case:
+            return case_(n);
+        case Kind::Distinct:
+            out("DISTINCT ");
+            return expr(need(n.child(0), "DISTINCT operand"));
+        case Kind::Grouping:
+            out("(");
+            expr(need(n.child(0), "grouped expression"));
+            return out(")");
+        case Kind::ScalarSubquery:
+            return parenthesised_selectable(need(n.child(0), "scalar subquery"));
+        case Kind::Exists:
+            out("EXISTS ");
+            return parenthesised_selectable(need(n.child(0), "EXISTS subquery"));
+        case Kind::Excluded:
+            out("excluded.");
+            return ident(n.name);
+        case Kind::Select:
+        case Kind::Compound:
+            return parenthesised_selectable(n);
+        default:
+            throw Error(ErrorKind::Programming,
+                        "'" + std::string(kind_name(n.kind)) + "' is not an expression");
+    }
+}
+
+void Compiler::text(const std::string& sql) {
+    for (const auto& piece : split_text_params(sql)) {
+        if (piece.is_bind)
+            placeholder(piece.text);
+        else
+            out(piece.text);
+    }
+}
+
+void Compiler::binop(const Node& n) {
+    const Node& l = need(n.child(0), "binop left operand");
+    const Node& r = need(n.child(1), "binop right operand");
+    bool sqlite_ilike = dialect_ == Dialect::SQLite && (n.name == "ILIKE" || n.name == "NOT ILIKE");
+    if (sqlite_ilike) {  // lower(L) [NOT] LIKE lower(R)
+        out("lower(");
+        expr(l);
+        out(n.name == "ILIKE" ? ") LIKE lower(" : ") NOT LIKE lower(");
+        expr(r);
+        return out(")");
+    }
+    operand(l, n);
+    out(" ");
+    out(n.name);
+    out(" ");
+    operand(r, n, true);
+}
+
+void Compiler::conjunction(const Node& n, std::string_view sep) {
+    if (n.children.empty()) throw Error(ErrorKind::Programming, "and/or without operands");
+    if (n.children.size() == 1) return expr(need(n.child(0), "and/or operand"));
+    bool first = true;
+    for (const auto& c : n.children) {
+        if (!first) out(sep);
+        first = false;
+        operand(need(c.get(), "and/or operand"), n);
+    }
+}
+
+void Compiler::in(const Node& n) {
+    const Node& items = need(n.child(1), "IN list");
+    bool negate = n.has(flag::negate);
+    if (items.children.empty()) return out(negate ? "1 = 1" : "1 != 1");
+    operand(need(n.child(0), "IN operand"), n);
+    out(negate ? " NOT IN " : " IN ");
+    const Node* only = items.children.size() == 1 ? items.child(0) : nullptr;
+    if (only && only->kind == Kind::ScalarSubquery) only = only->child(0);
+    if (only && is_select_like(*only)) return parenthesised_selectable(*only);
+    out("(");
+    list(items);
+    out(")");
+}
+
+void Compiler::between(const Node& n) {
+    operand(need(n.child(0), "BETWEEN operand"), n);
+    out(n.has(flag::negate) ? " NOT BETWEEN " : " BETWEEN ");
+    operand(need(n.child(1), "BETWEEN low"), n, true);
+    out(" AND ");
+    operand(need(n.child(2), "BETWEEN high"), n, true);
+}
+
+void Compiler::func(const Node& n) {
+    bool no_args = n.children.empty();
+    if (n.name == "now" && no_args && dialect_ == Dialect::SQLite) return out("CURRENT_TIMESTAMP");
+    if (no_args &&
+        (n.name == "current_timestamp" || n.name == "current_date" || n.name == "current_time")) {
+        for (char c : n.name) sql_ += static_cast<char>(c == '_' ? c : c - 'a' + 'A');
+        return;
+    }
+    out(n.name);
+    out("(");
+    if (no_args && n.name == "count")
+        out("*");
+    else
+        list(n);
+    out(")");
+}
+
+void Compiler::suffixed(const Node& n, std::string_view suffix) {
+    operand(need(n.child(0), "ORDER BY expression"), n);
+    out(suffix);
+}
+
+void Compiler::case_(const Node& n) {
+    if (n.children.size() < 2) throw Error(ErrorKind::Programming, "CASE without WHEN clauses");
+    out("CASE");
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+        const Node& when = need(n.child(i), "CASE WHEN");
+        out(" WHEN ");
+        expr(need(when.child(0), "CASE condition"));
+        out(" THEN ");
+        expr(need(when.child(1), "CASE result"));
+    }
+    if (const Node* else_ = n.child(0)) {
+        out(" ELSE ");
+        expr(*else_);
+    }
+    out(" END");
+}
+
+}  // namespace cormorant::sql::detail

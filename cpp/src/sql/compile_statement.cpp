@@ -1,0 +1,285 @@
+// Compiling statements (SELECT, compound, INSERT, UPDATE, DELETE, DDL) and FROM items.
+#include <string>
+
+#include "compiler_impl.hpp"
+#include "cormorant/error.hpp"
+#include "cormorant/schema/ddl.hpp"
+
+namespace cormorant::sql::detail {
+namespace {
+
+bool has_items(const Node* list) { return list && !list->children.empty(); }
+
+bool has_order_or_limit(const Node& select) {
+    return has_items(select.child(kOrderBy)) || select.child(kLimit) || select.child(kOffset);
+}
+
+}  // namespace
+
+// --- SELECT and compounds ------------------------------------------------------------------
+void Compiler::selectable(const Node& n) {
+    if (n.kind == Kind::Select) return select(n);
+    if (n.kind == Kind::Compound) return compound(n);
+    if (n.kind == Kind::Text) return text(n.name);
+    throw Error(ErrorKind::Programming,
+                "expected a select, got '" + std::string(kind_name(n.kind)) + "'");
+}
+
+void Compiler::parenthesised_selectable(const Node& n) {
+    out("(");
+    selectable(n);
+    out(")");
+}
+
+void Compiler::select(const Node& n) {
+    if (n.children.size() != kSelectSlots)
+        throw Error(ErrorKind::Programming, "malformed select node");
+    const Node& cols = need(n.child(kColumns), "select columns");
+    if (cols.children.empty()) throw Error(ErrorKind::Programming, "select has no columns");
+    out(n.has(flag::distinct) ? "SELECT DISTINCT " : "SELECT ");
+    labelled_columns(cols);
+    if (has_items(n.child(kFroms))) {
+        out(" FROM ");
+        bool first = true;
+        for (const auto& f : n.child(kFroms)->children) {
+            if (!first) out(", ");
+            first = false;
+            from_item(need(f.get(), "FROM item"));
+        }
+    }
+    where(n.child(kWhere));
+    if (has_items(n.child(kGroupBy))) {
+        out(" GROUP BY ");
+        list(*n.child(kGroupBy));
+    }
+    if (const Node* having = n.child(kHaving)) {
+        out(" HAVING ");
+        expr(*having);
+    }
+    order_limit_offset(n.child(kOrderBy), n.child(kLimit), n.child(kOffset));
+    if (const Node* fu = n.child(kForUpdate)) for_update(*fu);
+}
+
+// Columns of a SELECT or RETURNING: labels render as "expr AS name".
+void Compiler::labelled_columns(const Node& list_node) {
+    bool first = true;
+    for (const auto& item : list_node.children) {
+        if (!first) out(", ");
+        first = false;
+        const Node& col = need(item.get(), "column");
+        expr(col);
+        if (col.kind == Kind::Label) {
+            out(" AS ");
+            ident(col.name);
+        }
+    }
+}
+
+void Compiler::where(const Node* cond) {
+    if (!cond) return;
+    out(" WHERE ");
+    expr(*cond);
+}
+
+void Compiler::order_limit_offset(const Node* order_by, const Node* limit, const Node* offset) {
+    if (has_items(order_by)) {
+        out(" ORDER BY ");
+        list(*order_by);
+    }
+    if (limit) {
+        out(" LIMIT ");
+        expr(*limit);
+    }
+    if (offset) {
+        if (!limit && dialect_ == Dialect::SQLite) out(" LIMIT -1");
+        out(" OFFSET ");
+        expr(*offset);
+    }
+}
+
+void Compiler::for_update(const Node& n) {
+    if (dialect_ == Dialect::SQLite) return;  // SQLite locks the whole database
+    out(n.has(flag::read) ? " FOR SHARE" : " FOR UPDATE");
+    if (!n.names.empty()) {
+        out(" OF ");
+        for (std::size_t i = 0; i < n.names.size(); ++i) {
+            if (i) out(", ");
+            ident(n.names[i]);
+        }
+    }
+    if (n.has(flag::nowait))
+        out(" NOWAIT");
+    else if (n.has(flag::skip_locked))
+        out(" SKIP LOCKED");
+}
+
+void Compiler::compound(const Node& n) {
+    const Node& members = need(n.child(0), "compound members");
+    if (members.children.empty()) throw Error(ErrorKind::Programming, "compound has no selects");
+    bool first = true;
+    for (const auto& m : members.children) {
+        if (!first) out(" " + n.name + " ");
+        first = false;
+        compound_member(need(m.get(), "compound member"));
+    }
+    order_limit_offset(n.child(1), n.child(2), n.child(3));
+}
+
+// A member with its own ORDER BY / LIMIT, or a nested compound, is grouped:
+// in parentheses on PostgreSQL, as a subquery on SQLite (which rejects them).
+void Compiler::compound_member(const Node& n) {
+    bool group = n.kind == Kind::Compound || (n.kind == Kind::Select && has_order_or_limit(n));
+    if (!group) return selectable(n);
+    out(dialect_ == Dialect::SQLite ? "SELECT * FROM (" : "(");
+    selectable(n);
+    out(")");
+}
+
+// --- FROM items -----------------------------------------------------------------------------
+void Compiler::from_item(const Node& n) {
+    switch (n.kind) {
+        case Kind::Table:
+            ident(n.name);
+            if (!n.qualifier.empty()) {
+                out(" AS ");
+                ident(n.qualifier);
+            }
+            return;
+        case Kind::Join: {
+            from_item(need(n.child(0), "join left side"));
+            if (n.has(flag::full))
+                out(" FULL OUTER JOIN ");
+            else
+                out(n.has(flag::outer) ? " LEFT OUTER JOIN " : " JOIN ");
+            const Node& right = need(n.child(1), "join right side");
+            if (right.kind == Kind::Join) out("(");
+            from_item(right);
+            if (right.kind == Kind::Join) out(")");
+            out(" ON ");
+            return expr(need(n.child(2), "join ON clause"));
+        }
+        case Kind::Subquery:
+            parenthesised_selectable(need(n.child(0), "subquery select"));
+            out(" AS ");
+            return ident(n.name);
+        case Kind::Text:
+            return text(n.name);
+        case Kind::Select:
+        case Kind::Compound:
+            return parenthesised_selectable(n);
+        default:
+            throw Error(ErrorKind::Programming,
+                        "'" + std::string(kind_name(n.kind)) + "' is not a FROM item");
+    }
+}
+
+// --- INSERT / UPDATE / DELETE ----------------------------------------------------------------
+// Insert children: {rows, returning, on_conflict}
+void Compiler::insert(const Node& n) {
+    out("INSERT INTO ");
+    ident(n.name);
+    insert_values(n);
+    if (const Node* oc = n.child(2)) on_conflict(*oc);
+    returning(n.child(1));
+}
+
+void Compiler::insert_values(const Node& n) {
+    const Node& rows = need(n.child(0), "insert rows");
+    if (n.names.empty() && rows.children.empty()) return out(" DEFAULT VALUES");
+    if (rows.children.empty())
+        throw Error(ErrorKind::Programming, "insert into '" + n.name + "' has columns but no rows");
+    out(" (");
+    for (std::size_t i = 0; i < n.names.size(); ++i) {
+        if (i) out(", ");
+        ident(n.names[i]);
+    }
+    out(") VALUES ");
+    bool first = true;
+    for (const auto& row : rows.children) {
+        const Node& r = need(row.get(), "insert row");
+        if (r.children.size() != n.names.size())
+            throw Error(ErrorKind::Programming, "insert into '" + n.name + "': row has " +
+                                                    std::to_string(r.children.size()) +
+                                                    " values for " +
+                                                    std::to_string(n.names.size()) + " columns");
+        if (!first) out(", ");
+        first = false;
+        out("(");
+        list(r);
+        out(")");
+    }
+}
+
+// OnConflict: names = index columns, children = {assignments, where}
+void Compiler::on_conflict(const Node& n) {
+    out(" ON CONFLICT");
+    if (!n.names.empty()) {
+        out(" (");
+        for (std::size_t i = 0; i < n.names.size(); ++i) {
+            if (i) out(", ");
+            ident(n.names[i]);
+        }
+        out(")");
+    }
+    if (!n.has(flag::do_update)) return out(" DO NOTHING");
+    out(" DO UPDATE SET ");
+    assignments(need(n.child(0), "ON CONFLICT assignments"));
+    where(n.child(1));
+}
+
+void Compiler::assignments(const Node& list_node) {
+    if (list_node.children.empty()) throw Error(ErrorKind::Programming, "SET without assignments");
+    bool first = true;
+    for (const auto& a : list_node.children) {
+        const Node& assign = need(a.get(), "assignment");
+        if (!first) out(", ");
+        first = false;
+        ident(assign.name);
+        out(" = ");
+        expr(need(assign.child(0), "assigned value"));
+    }
+}
+
+void Compiler::returning(const Node* list_node) {
+    if (!has_items(list_node)) return;
+    out(" RETURNING ");
+    labelled_columns(*list_node);
+}
+
+// Update children: {assignments, where, returning}
+void Compiler::update(const Node& n) {
+    out("UPDATE ");
+    ident(n.name);
+    out(" SET ");
+    assignments(need(n.child(0), "update assignments"));
+    where(n.child(1));
+    returning(n.child(2));
+}
+
+// Delete children: {where, returning}
+void Compiler::delete_(const Node& n) {
+    out("DELETE FROM ");
+    ident(n.name);
+    where(n.child(0));
+    returning(n.child(1));
+}
+
+// --- DDL ------------------------------------------------------------------------------------
+void Compiler::ddl(const Node& n) {
+    bool if_exists = n.has(flag::if_exists);
+    switch (n.kind) {
+        case Kind::CreateTable:
+            if (!n.table_def) throw Error(ErrorKind::Programming, "create_table without a table");
+            return out(schema::create_table_sql(*n.table_def, dialect_, if_exists));
+        case Kind::DropTable:
+            return out(schema::drop_table_sql(n.name, if_exists));
+        case Kind::CreateIndex: {
+            schema::Index index{n.name, n.qualifier, n.names, n.has(flag::unique)};
+            return out(schema::create_index_sql(index, if_exists));
+        }
+        default:
+            return out(schema::drop_index_sql(n.name, if_exists));
+    }
+}
+
+}  // namespace cormorant::sql::detail

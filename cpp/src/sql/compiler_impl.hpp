@@ -1,0 +1,71 @@
+// Private to the compiler: the Compiler class that walks a tree and appends
+// SQL. Expressions live in compile_expression.cpp, statements and FROM items
+// in compile_statement.cpp, the entry points in compiler.cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cormorant/sql/compiler.hpp"
+#include "cormorant/sql/node.hpp"
+
+namespace cormorant::sql::detail {
+
+class Compiler {
+  public:
+    Compiler(Dialect dialect, bool allow_binds) : dialect_(dialect), allow_binds_(allow_binds) {}
+
+    void root(const Node& node);
+    Compiled finish() && { return {std::move(sql_), std::move(keys_)}; }
+    std::string take_sql() && { return std::move(sql_); }
+
+    // --- expressions (compile_expression.cpp)
+    void expr(const Node& n);
+
+  private:
+    void operand(const Node& child, const Node& parent, bool right = false);
+    void placeholder(const std::string& key);
+    void text(const std::string& sql);
+    void binop(const Node& n);
+    void conjunction(const Node& n, std::string_view sep);
+    void in(const Node& n);
+    void between(const Node& n);
+    void func(const Node& n);
+    void suffixed(const Node& n, std::string_view suffix);
+    void case_(const Node& n);
+    void list(const Node& list_node, std::string_view sep = ", ");
+
+    // --- statements (compile_statement.cpp)
+    void selectable(const Node& n);
+    void parenthesised_selectable(const Node& n);
+    void select(const Node& n);
+    void compound(const Node& n);
+    void compound_member(const Node& n);
+    void labelled_columns(const Node& list_node);
+    void order_limit_offset(const Node* order_by, const Node* limit, const Node* offset);
+    void for_update(const Node& n);
+    void from_item(const Node& n);
+    void insert(const Node& n);
+    void insert_values(const Node& n);
+    void on_conflict(const Node& n);
+    void assignments(const Node& list_node);
+    void update(const Node& n);
+    void delete_(const Node& n);
+    void returning(const Node* list_node);
+    void where(const Node* cond);
+    void ddl(const Node& n);
+
+    void out(std::string_view s) { sql_ += s; }
+    void ident(std::string_view name);
+    const Node& need(const Node* n, std::string_view what) const;
+
+    Dialect dialect_;
+    bool allow_binds_;
+    std::string sql_;
+    std::vector<std::string> keys_;
+    std::unordered_map<std::string, std::size_t> numbers_;  // PostgreSQL key -> $n
+};
+
+}  // namespace cormorant::sql::detail

@@ -1,0 +1,279 @@
+// Decoding the Python tuple form into the statement tree: expressions, FROM
+// items and DML statements (DDL heads are in decode_ddl.cpp).
+#include "cormorant/sql/decode.hpp"
+
+#include <unordered_map>
+
+#include "cormorant/error.hpp"
+#include "cormorant/sql/builder.hpp"
+#include "cormorant/sql/statement.hpp"
+#include "decode_reader.hpp"
+
+namespace cormorant::sql {
+namespace detail {
+namespace {
+
+using R = DatumReader;
+
+NodePtr with_names(NodePtr base, std::vector<std::string> names) {
+    auto n = std::make_shared<Node>(*base);
+    n->names = std::move(names);
+    return n;
+}
+
+std::vector<NodePtr> assignments(const R& r, std::size_t i) {
+    std::vector<NodePtr> out;
+    for (const auto& pair : r.tuple(i, "assignments")) {
+        if (!pair.is_list() || pair.as_list().size() != 2 || !pair.as_list()[0].is_string())
+            r.fail("each assignment must be (column_name, expression), got " + pair.describe());
+        out.push_back(
+            make_node(Kind::Assign, pair.as_list()[0].as_string(), {decode(pair.as_list()[1])}));
+    }
+    return out;
+}
+
+// --- expressions -------------------------------------------------------------------------
+NodePtr d_col(const R& r) {
+    r.arity(3);
+    return column(r.opt_str(1, "table"), r.str(2, "column name"));
+}
+NodePtr d_bind(const R& r) {
+    r.arity(2);
+    return bind(r.str(1, "bind key"));
+}
+NodePtr d_leaf(const R& r) {
+    r.arity(1);
+    if (r.head() == "null") return null();
+    if (r.head() == "true") return true_();
+    if (r.head() == "false") return false_();
+    return star();
+}
+NodePtr d_text(const R& r) {
+    r.arity(2);
+    return text(r.str(1, "sql"));
+}
+NodePtr d_literal(const R& r) {
+    r.arity(2);
+    const Datum& v = r.at(1);
+    if (v.is_null()) return null();
+    if (v.is_bool()) return v.as_bool() ? true_() : false_();
+    if (v.is_int()) return literal(v.as_int());
+    if (v.is_double()) return literal(v.as_double());
+    if (v.is_string()) return literal_string(v.as_string());
+    r.fail("value must be None, bool, int, float or str, got " + v.describe());
+}
+NodePtr d_binop(const R& r) {
+    r.arity(4);
+    return binop(r.str(1, "operator"), r.node(2), r.node(3));
+}
+NodePtr d_conjunction(const R& r) {
+    r.min_arity(2);
+    std::vector<NodePtr> operands;
+    for (std::size_t i = 1; i < r.size(); ++i) operands.push_back(r.node(i));
+    return r.head() == "and" ? and_(std::move(operands)) : or_(std::move(operands));
+}
+NodePtr d_unary(const R& r) {
+    static const std::unordered_map<std::string, Kind> kinds = {
+        {"not", Kind::Not},
+        {"neg", Kind::Neg},
+        {"asc", Kind::Asc},
+        {"desc", Kind::Desc},
+        {"nulls_first", Kind::NullsFirst},
+        {"nulls_last", Kind::NullsLast},
+        {"distinct", Kind::Distinct},
+        {"grouping", Kind::Grouping},
+        {"scalar_subquery", Kind::ScalarSubquery},
+        {"exists", Kind::Exists},
+    };
+    r.arity(2);
+    return make_node(kinds.at(r.head()), {}, {r.node(1)});
+}
+NodePtr d_in(const R& r) {
+    r.arity(4);
+    return in(r.node(1), r.nodes(2, "IN items"), r.flag(3, "negate"));
+}
+NodePtr d_between(const R& r) {
+    r.arity(5);
+    return between(r.node(1), r.node(2), r.node(3), r.flag(4, "negate"));
+}
+NodePtr d_func(const R& r) {
+    r.arity(3);
+    return func(r.str(1, "function name"), r.nodes(2, "function arguments"));
+}
+NodePtr d_label(const R& r) {
+    r.arity(3);
+    return label(r.node(1), r.str(2, "label name"));
+}
+NodePtr d_labelref(const R& r) {
+    r.arity(2);
+    return labelref(r.str(1, "label name"));
+}
+NodePtr d_cast(const R& r) {
+    r.arity(3);
+    return cast(r.node(1), decode_type(r.at(2)));
+}
+NodePtr d_case(const R& r) {
+    r.arity(3);
+    std::vector<std::pair<NodePtr, NodePtr>> whens;
+    for (const auto& w : r.tuple(1, "CASE whens")) {
+        if (!w.is_list() || w.as_list().size() != 2)
+            r.fail("each WHEN must be (condition, result), got " + w.describe());
+        whens.emplace_back(decode(w.as_list()[0]), decode(w.as_list()[1]));
+    }
+    if (whens.empty()) r.fail("needs at least one (condition, result) pair");
+    return case_(std::move(whens), r.opt_node(2));
+}
+NodePtr d_excluded(const R& r) {
+    r.arity(2);
+    return excluded(r.str(1, "column name"));
+}
+
+// --- FROM items ----------------------------------------------------------------------------
+NodePtr d_table(const R& r) {
+    r.arity(2, 3);
+    return table(r.str(1, "table name"), r.size() == 3 ? r.opt_str(2, "alias") : std::string());
+}
+NodePtr d_join(const R& r) {
+    r.arity(6);
+    JoinKind kind = r.flag(5, "full")      ? JoinKind::FullOuter
+                    : r.flag(4, "isouter") ? JoinKind::LeftOuter
+                                           : JoinKind::Inner;
+    return join(r.node(1), r.node(2), r.node(3), kind);
+}
+NodePtr d_subquery(const R& r) {
+    r.arity(3);
+    return subquery(r.node(1), r.str(2, "alias"));
+}
+
+// --- statements -----------------------------------------------------------------------------
+NodePtr d_for_update(const R& r) {
+    r.arity(5);
+    auto n = std::make_shared<Node>();
+    n->kind = Kind::ForUpdate;
+    n->flags = (r.flag(1, "nowait") ? flag::nowait : 0) |
+               (r.flag(2, "skip_locked") ? flag::skip_locked : 0) |
+               (r.flag(3, "read") ? flag::read : 0);
+    n->names = r.strings(4, "OF tables");
+    return n;
+}
+NodePtr d_select(const R& r) {
+    r.arity(11);
+    std::vector<NodePtr> slots(kSelectSlots);
+    slots[kColumns] = make_list(r.nodes(1, "columns"));
+    slots[kFroms] = make_list(r.nodes(2, "froms"));
+    slots[kWhere] = r.opt_node(3);
+    slots[kGroupBy] = make_list(r.nodes(4, "group_by"));
+    slots[kHaving] = r.opt_node(5);
+    slots[kOrderBy] = make_list(r.nodes(6, "order_by"));
+    slots[kLimit] = r.opt_node(7);
+    slots[kOffset] = r.opt_node(8);
+    slots[kForUpdate] = r.opt_node(10);
+    if (slots[kForUpdate] && slots[kForUpdate]->kind != Kind::ForUpdate)
+        r.fail("for_update must be None or a ('for_update', ...) tuple");
+    return make_node(Kind::Select, {}, std::move(slots),
+                     r.flag(9, "distinct") ? flag::distinct : 0);
+}
+NodePtr d_on_conflict(const R& r) {
+    bool update = r.head() == "do_update";
+    r.arity(update ? 4 : 2);
+    std::vector<NodePtr> children{make_list(update ? assignments(r, 2) : std::vector<NodePtr>{}),
+                                  update ? r.opt_node(3) : nullptr};
+    return with_names(
+        make_node(Kind::OnConflict, {}, std::move(children), update ? flag::do_update : 0),
+        r.strings(1, "conflict index columns"));
+}
+NodePtr d_insert(const R& r) {
+    r.arity(6);
+    std::vector<NodePtr> rows;
+    for (const auto& row : r.tuple(3, "rows")) {
+        if (!row.is_list()) r.fail("each row must be a tuple, got " + row.describe());
+        std::vector<NodePtr> values;
+        for (const auto& v : row.as_list()) values.push_back(decode(v));
+        rows.push_back(make_list(std::move(values)));
+    }
+    NodePtr oc = r.opt_node(5);
+    if (oc && oc->kind != Kind::OnConflict)
+        r.fail("on_conflict must be None, ('do_nothing', ...) or ('do_update', ...)");
+    auto n = make_node(Kind::Insert, r.str(1, "table name"),
+                       {make_list(std::move(rows)), make_list(r.nodes(4, "returning")), oc});
+    return with_names(n, r.strings(2, "column names"));
+}
+NodePtr d_update(const R& r) {
+    r.arity(5);
+    return make_node(
+        Kind::Update, r.str(1, "table name"),
+        {make_list(assignments(r, 2)), r.opt_node(3), make_list(r.nodes(4, "returning"))});
+}
+NodePtr d_delete(const R& r) {
+    r.arity(4);
+    return make_node(Kind::Delete, r.str(1, "table name"),
+                     {r.opt_node(2), make_list(r.nodes(3, "returning"))});
+}
+NodePtr d_compound(const R& r) {
+    r.arity(6);
+    std::string op = r.str(1, "operator");
+    if (op != "UNION" && op != "UNION ALL" && op != "INTERSECT" && op != "EXCEPT")
+        r.fail("unknown compound operator '" + op + "'");
+    return make_node(Kind::Compound, op,
+                     {make_list(r.nodes(2, "selects")), make_list(r.nodes(3, "order_by")),
+                      r.opt_node(4), r.opt_node(5)});
+}
+
+HeadDecoder decoder_for(const std::string& head) {
+    static const std::unordered_map<std::string, HeadDecoder> table = {
+        {"col", d_col},
+        {"bind", d_bind},
+        {"null", d_leaf},
+        {"true", d_leaf},
+        {"false", d_leaf},
+        {"star", d_leaf},
+        {"text", d_text},
+        {"literal", d_literal},
+        {"binop", d_binop},
+        {"and", d_conjunction},
+        {"or", d_conjunction},
+        {"not", d_unary},
+        {"neg", d_unary},
+        {"asc", d_unary},
+        {"desc", d_unary},
+        {"nulls_first", d_unary},
+        {"nulls_last", d_unary},
+        {"distinct", d_unary},
+        {"grouping", d_unary},
+        {"scalar_subquery", d_unary},
+        {"exists", d_unary},
+        {"in", d_in},
+        {"between", d_between},
+        {"func", d_func},
+        {"label", d_label},
+        {"labelref", d_labelref},
+        {"cast", d_cast},
+        {"case", d_case},
+        {"excluded", d_excluded},
+        {"table", d_table},
+        {"join", d_join},
+        {"subquery", d_subquery},
+        {"select", d_select},
+        {"for_update", d_for_update},
+        {"insert", d_insert},
+        {"do_nothing", d_on_conflict},
+        {"do_update", d_on_conflict},
+        {"update", d_update},
+        {"delete", d_delete},
+        {"compound", d_compound},
+    };
+    auto it = table.find(head);
+    return it != table.end() ? it->second : ddl_decoder(head);
+}
+
+}  // namespace
+}  // namespace detail
+
+NodePtr decode(const Datum& datum) {
+    detail::DatumReader r(datum);
+    auto* fn = detail::decoder_for(r.head());
+    if (!fn) r.fail("unknown head");
+    return fn(r);
+}
+
+}  // namespace cormorant::sql

@@ -1,0 +1,19 @@
+"""Engines, connections and results."""
+
+from .base import Connection, Engine, Transaction
+from .create import create_engine
+from .result import MappingResult, Result, Row, ScalarResult
+from .url import URL, make_url
+
+__all__ = [
+    "Connection",
+    "Engine",
+    "MappingResult",
+    "Result",
+    "Row",
+    "ScalarResult",
+    "Transaction",
+    "URL",
+    "create_engine",
+    "make_url",
+]

@@ -1,0 +1,409 @@
+"""Engine, Connection and Transaction: statements in, Results out.
+
+A Connection holds one pooled native connection. It begins a transaction
+implicitly on first use ("commit as you go"), as SQLAlchemy 2.0 does."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterator, Mapping, Sequence
+
+from .. import _native
+from ..event import ENGINE_EVENTS, Dispatch
+from ..exc import ArgumentError, InvalidRequestError, ResourceClosedError
+from ..sql.compiler import Compiled, StatementCache
+from ..sql.elements import ClauseElement, TextClause
+from .errors import translate
+from .result import Result, empty_result
+from .url import URL
+
+logger = logging.getLogger("cormorant.engine.Engine")
+
+
+class Engine:
+    """A pool of connections to one database, and the statement cache for it."""
+
+    def __init__(self, url: URL, pool: Any, dialect: str, echo: bool | str = False) -> None:
+        self.url = url
+        self.pool = pool
+        self.dialect = _Dialect(dialect)
+        self.name = dialect
+        self.dispatch = Dispatch(ENGINE_EVENTS)
+        self._cache = StatementCache(dialect)
+        self.echo = echo
+
+    @property
+    def echo(self) -> bool | str:
+        return self._echo
+
+    @echo.setter
+    def echo(self, value: bool | str) -> None:
+        self._echo = value
+        if value:
+            logger.setLevel(logging.DEBUG if value == "debug" else logging.INFO)
+            if not logger.handlers:
+                handler = logging.StreamHandler()
+                handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+                logger.addHandler(handler)
+
+    def connect(self) -> Connection:
+        """A Connection checked out of the pool; close it (or use `with`) to return it."""
+        return Connection(self)
+
+    def begin(self) -> _EngineTransaction:
+        """`with engine.begin() as conn:` commits at the end, or rolls back on error."""
+        return _EngineTransaction(self)
+
+    def dispose(self, close: bool = True) -> None:
+        """Closes the pooled connections; new ones are opened on demand."""
+        self.pool.dispose()
+
+    def raw_connection(self) -> Any:
+        from ..pool import DBAPIConnection
+
+        return DBAPIConnection(self.pool._checkout())
+
+    def execution_options(self, **options: Any) -> Engine:
+        return self
+
+    def __repr__(self) -> str:
+        return f"Engine({self.url})"
+
+
+class _Dialect:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.driver = "cormorant"
+
+    def __repr__(self) -> str:
+        return f"<Dialect {self.name}>"
+
+
+class _EngineTransaction:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __enter__(self) -> Connection:
+        self._conn = self._engine.connect()
+        self._conn.begin()
+        return self._conn
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        try:
+            if exc_type is None:
+                self._conn.commit()
+            else:
+                self._conn.rollback()
+        finally:
+            self._conn.close()
+
+
+def _is_many(parameters: Any) -> bool:
+    return isinstance(parameters, (list, tuple)) and len(parameters) > 0 and isinstance(parameters[0], Mapping)
+
+
+class Connection:
+    """One checked-out database connection."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lease = engine.pool._checkout()
+        self._closed = False
+        self._invalidated = False
+        self._transaction: Transaction | None = None
+
+    # --- lifecycle ---------------------------------------------------------------
+
+    def _check_open(self) -> Any:
+        if self._closed:
+            raise ResourceClosedError("This Connection is closed")
+        if self._invalidated:
+            raise InvalidRequestError(
+                "This Connection was invalidated because its database connection was lost; "
+                "call rollback() or close() and use a new one"
+            )
+        return self._lease
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def invalidated(self) -> bool:
+        return self._invalidated
+
+    def close(self) -> None:
+        """Rolls back anything uncommitted and returns the connection to the pool."""
+        if self._closed:
+            return
+        self._closed = True
+        lease, self._lease = self._lease, None
+        self._transaction = None
+        try:
+            if not lease.invalidated and lease.in_transaction():
+                lease.rollback()
+        except _native.Error:
+            lease.invalidate()
+        finally:
+            self.engine.pool._checkin(lease)
+
+    def invalidate(self, exception: BaseException | None = None) -> None:
+        if self._lease is not None:
+            self._lease.invalidate()
+        self._invalidated = True
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.close()
+
+    # --- transactions --------------------------------------------------------------
+
+    def begin(self) -> Transaction:
+        """Begins a transaction; use it as a context manager or commit() it."""
+        lease = self._check_open()
+        if self._transaction is not None and self._transaction.is_active and lease.in_transaction():
+            raise InvalidRequestError("a transaction is already begun on this Connection; commit or roll it back first")
+        self._transaction = Transaction(self)
+        self._begin_native()
+        return self._transaction
+
+    def _begin_native(self) -> None:
+        lease = self._lease
+        if not lease.in_transaction():
+            try:
+                lease.begin()
+            except _native.Error as e:
+                raise self._wrap_error(e, "BEGIN", None) from e
+            if self.engine.dispatch.has("begin"):
+                self.engine.dispatch.fire("begin", self)
+
+    def _autobegin(self) -> None:
+        if self._transaction is None or not self._transaction.is_active:
+            self._transaction = Transaction(self)
+        self._begin_native()
+
+    def in_transaction(self) -> bool:
+        return self._transaction is not None and self._transaction.is_active
+
+    def get_transaction(self) -> Transaction | None:
+        return self._transaction if self.in_transaction() else None
+
+    def commit(self) -> None:
+        """Commits the current transaction, if any."""
+        if self._invalidated:
+            raise InvalidRequestError("Can't commit: this Connection was invalidated; roll back instead")
+        lease = self._check_open()
+        if lease.in_transaction():
+            try:
+                lease.commit()
+            except _native.Error as e:
+                raise self._wrap_error(e, "COMMIT", None) from e
+            if self.engine.dispatch.has("commit"):
+                self.engine.dispatch.fire("commit", self)
+        self._end_transaction()
+
+    def rollback(self) -> None:
+        """Rolls back the current transaction, if any."""
+        if self._closed:
+            raise ResourceClosedError("This Connection is closed")
+        if self._invalidated:
+            self._recover_invalidated()
+            return
+        lease = self._lease
+        if lease.in_transaction():
+            try:
+                lease.rollback()
+            except _native.Error as e:
+                raise self._wrap_error(e, "ROLLBACK", None) from e
+            if self.engine.dispatch.has("rollback"):
+                self.engine.dispatch.fire("rollback", self)
+        self._end_transaction()
+
+    def _recover_invalidated(self) -> None:
+        self.engine.pool._checkin(self._lease)
+        self._lease = self.engine.pool._checkout()
+        self._invalidated = False
+        self._end_transaction()
+
+    def _end_transaction(self) -> None:
+        if self._transaction is not None:
+            self._transaction.is_active = False
+        self._transaction = None
+
+    # --- execution -------------------------------------------------------------------
+
+    def execute(
+        self,
+        statement: Any,
+        parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+    ) -> Result:
+        """Runs a statement; a list of parameter dicts runs it once per dict (executemany)."""
+        if isinstance(statement, str):
+            raise ArgumentError(
+                "Textual SQL expression should be explicitly declared as text(); "
+                f"got the string {statement[:60]!r}"
+            )
+        if not isinstance(statement, ClauseElement):
+            raise ArgumentError(f"Not an executable statement: {statement!r}")
+        if _is_many(parameters):
+            return self._execute_many(statement, parameters)  # type: ignore[arg-type]
+        compiled, values = self.engine._cache.compile(statement)
+        if parameters:
+            values.update(parameters)
+        return self._execute_compiled(compiled, values)
+
+    def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result:
+        params = list(parameters) if isinstance(parameters, (list, tuple)) else []
+        return self._run(statement, params, None, orm=None)
+
+    def scalar(self, statement: Any, parameters: Mapping[str, Any] | None = None) -> Any:
+        return self.execute(statement, parameters).scalar()
+
+    def scalars(self, statement: Any, parameters: Mapping[str, Any] | None = None) -> Any:
+        return self.execute(statement, parameters).scalars()
+
+    def _execute_datum(self, datum: tuple) -> Result:
+        return self._execute_compiled(self.engine._cache.compile_datum(datum), {})
+
+    def _execute_compiled(self, compiled: Compiled, values: Mapping[str, Any], orm: Any = None) -> Result:
+        try:
+            positional = [values[k] for k in compiled.param_keys]
+        except KeyError as e:
+            raise ArgumentError(f"A value is required for bind parameter {e.args[0]!r}") from None
+        return self._run(compiled.sql, positional, compiled, orm)
+
+    def _execute_many(self, statement: ClauseElement, parameters: Sequence[Mapping[str, Any]]) -> Result:
+        keys = list(parameters[0])
+        compiled, values = self.engine._cache.compile(statement, keys)
+        rows = _fill_defaults(statement, keys, parameters, values)
+        lease = self._check_open()
+        self._autobegin()
+        sql = compiled.sql
+        sql, rows = self._before_execute(sql, rows, True)
+        try:
+            rowcount = lease.execute_many(sql, list(compiled.param_keys), rows)
+        except _native.Error as e:
+            raise self._wrap_error(e, sql, rows[:10]) from e
+        except KeyError as e:
+            raise ArgumentError(str(e.args[0])) from None
+        return empty_result(rowcount)
+
+    def _before_execute(self, sql: str, params: Any, many: bool) -> tuple[str, Any]:
+        if self.engine._echo:
+            logger.info("%s", sql)
+            logger.info("[%s] %r", "generated in native", params if not many else params[:10])
+        if self.engine.dispatch.has("before_cursor_execute"):
+            sql, params = self.engine.dispatch.fire_retval(
+                "before_cursor_execute", sql, params, self, None, None, many
+            )
+        return sql, params
+
+    def _run(self, sql: str, params: list[Any], compiled: Compiled | None, orm: Any) -> Result:
+        """Executes on the native connection and hydrates any rows.
+
+        `orm` is the Session (entities go through its identity map) or None."""
+        lease = self._check_open()
+        self._autobegin()
+        sql, params = self._before_execute(sql, params, False)
+        try:
+            cursor = lease.execute(sql, params)
+            names = cursor.column_names
+            if names:
+                shape = compiled.shape(orm is not None, names) if compiled is not None else _raw_shape(names)
+                identity = orm._identity_map if orm is not None else None
+                rows = _native.fetch_all(cursor, shape.plan, identity, orm)
+                result = Result(rows, shape.keys, shape.single, cursor.rowcount)
+            else:
+                result = empty_result(cursor.rowcount, cursor.last_insert_id)
+            cursor.close()
+        except _native.Error as e:
+            raise self._wrap_error(e, sql, params) from e
+        if self.engine.dispatch.has("after_cursor_execute"):
+            self.engine.dispatch.fire("after_cursor_execute", self, None, sql, params, None, False)
+        return result
+
+    def _wrap_error(self, error: _native.Error, sql: str, params: Any) -> Exception:
+        wrapped = translate(error, sql, params)
+        if getattr(wrapped, "connection_invalidated", False):
+            self.invalidate(wrapped)
+        return wrapped
+
+    def info(self) -> dict[str, Any]:
+        return {}
+
+
+def _raw_shape(names: Sequence[str]) -> Any:
+    from ..sql.compiler import _text_shape
+
+    return _text_shape(names)
+
+
+def _fill_defaults(
+    statement: Any, keys: list[str], parameters: Sequence[Mapping[str, Any]], values: dict[str, Any]
+) -> Sequence[Mapping[str, Any]]:
+    """Parameter sets completed with Python column defaults and statement-level values."""
+    defaults = statement._executemany_defaults(keys) if hasattr(statement, "_executemany_defaults") else []
+    processors = _bind_processors(statement, keys)
+    if not defaults and not values and not processors:
+        return parameters
+    filled = []
+    for params in parameters:
+        row = {**values, **params}
+        for column in defaults:
+            if column.key not in row:
+                row[column.key] = column.default.value()
+        for key, processor in processors:
+            if row.get(key) is not None:
+                row[key] = processor(row[key])
+        filled.append(row)
+    return filled
+
+
+def _bind_processors(statement: Any, keys: list[str]) -> list[tuple[str, Any]]:
+    column_for = getattr(statement, "_column", None)
+    if column_for is None:
+        return []
+    out = []
+    for key in keys:
+        try:
+            column = column_for(key)
+        except KeyError:
+            continue
+        processor = column.type._bind_processor("sqlite")
+        if processor is not None:
+            out.append((key, processor))
+    return out
+
+
+class Transaction:
+    """A transaction on a Connection; a context manager that commits or rolls back."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.is_active = True
+
+    def commit(self) -> None:
+        if self.is_active:
+            self.connection.commit()
+
+    def rollback(self) -> None:
+        if self.is_active:
+            self.connection.rollback()
+
+    def close(self) -> None:
+        self.rollback()
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.rollback()
+
+

@@ -1,0 +1,72 @@
+"""create_engine(): URL + options → Engine with the right native driver and pool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _native
+from ..exc import ArgumentError
+from ..pool import NullPool, Pool, QueuePool, StaticPool
+from .base import Engine
+from .url import URL, connect_timeout, is_memory_sqlite, make_url, sqlite_path
+
+_POOL_OPTIONS = {"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_pre_ping"}
+_IGNORED = {
+    "future",
+    "pool_use_lifo",
+    "pool_reset_on_return",
+    "echo_pool",
+    "hide_parameters",
+    "query_cache_size",
+    "execution_options",
+    "isolation_level",
+    "json_serializer",
+    "json_deserializer",
+    "insertmanyvalues_page_size",
+    "logging_name",
+    "pool_logging_name",
+    "plugins",
+    "paramstyle",
+    "implicit_returning",
+}
+_SQLITE_CONNECT_ARGS = {"check_same_thread", "timeout", "uri", "isolation_level", "detect_types", "cached_statements"}
+
+
+def create_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An Engine for `url`; accepts SQLAlchemy's pool and engine options."""
+    parsed = make_url(url)
+    unknown = set(kwargs) - _POOL_OPTIONS - _IGNORED - {"echo", "poolclass", "connect_args", "pool"}
+    if unknown:
+        raise ArgumentError(
+            f"Invalid argument(s) {', '.join(repr(k) for k in sorted(unknown))} sent to create_engine()"
+        )
+    connect_args = dict(kwargs.get("connect_args") or {})
+    if parsed.backend == "sqlite":
+        connector, default_pool = _sqlite_connector(parsed, connect_args)
+    else:
+        raise ArgumentError(
+            f"PostgreSQL URLs such as {parsed} are recognised, but this build of cormorant has no PostgreSQL driver yet"
+        )
+    pool = kwargs.get("pool") or _make_pool(kwargs.get("poolclass") or default_pool, connector, kwargs)
+    return Engine(parsed, pool, parsed.backend, echo=kwargs.get("echo", False))
+
+
+def _sqlite_connector(url: URL, connect_args: dict[str, Any]) -> tuple[Any, type[Pool]]:
+    unknown = set(connect_args) - _SQLITE_CONNECT_ARGS
+    if unknown:
+        raise ArgumentError(f"Unsupported SQLite connect_args: {', '.join(sorted(unknown))}")
+    connector = _native.sqlite_connector(sqlite_path(url), connect_timeout(connect_args))
+    return connector, StaticPool if is_memory_sqlite(url) else QueuePool
+
+
+def _make_pool(poolclass: type[Pool], connector: Any, kwargs: dict[str, Any]) -> Pool:
+    if not (isinstance(poolclass, type) and issubclass(poolclass, Pool)):
+        raise ArgumentError(f"poolclass must be one of cormorant.pool's classes, not {poolclass!r}")
+    return poolclass(
+        connector,
+        pool_size=kwargs.get("pool_size", 5),
+        max_overflow=kwargs.get("max_overflow", 10),
+        timeout=kwargs.get("pool_timeout", 30.0),
+        recycle=kwargs.get("pool_recycle", -1),
+        pre_ping=kwargs.get("pool_pre_ping", False),
+    )

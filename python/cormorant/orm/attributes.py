@@ -1,0 +1,126 @@
+"""Instrumented column attributes: the class-level SQL expression (User.id)
+and the instance-level descriptor that records changes for the unit of work."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from .. import _native
+from ..exc import DetachedInstanceError
+from ..sql.elements import BindCollector, ColumnElement
+
+if TYPE_CHECKING:
+    from ..sql.schema import Column
+    from ..sql.selectable import FromClause
+    from .mapper import Mapper
+
+_T = TypeVar("_T")
+
+STATE_KEY = "_cm_state"
+NO_VALUE = object()
+
+TRANSIENT, PENDING, PERSISTENT, DELETED, DETACHED = range(5)
+
+InstanceState = _native.InstanceState
+
+
+def state_of(obj: Any) -> Any:
+    """The InstanceState of `obj`, created (transient) on first use."""
+    d = obj.__dict__
+    state = d.get(STATE_KEY)
+    if state is None:
+        state = d[STATE_KEY] = InstanceState()
+    return state
+
+
+class Mapped(Generic[_T]):
+    """Annotation marker for mapped attributes; also the base of InstrumentedAttribute."""
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(self, instance: None, owner: Any) -> InstrumentedAttribute[_T]: ...
+
+        @overload
+        def __get__(self, instance: object, owner: Any) -> _T: ...
+
+        def __get__(self, instance: Any, owner: Any) -> Any: ...
+
+        def __set__(self, instance: Any, value: _T) -> None: ...
+
+
+class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
+    """User.name: a SQL expression on the class, the value on an instance."""
+
+    __slots__ = ("key", "column", "mapper", "type", "class_")
+
+    def __init__(self, key: str, column: Column, mapper: Mapper) -> None:
+        self.key = key
+        self.column = column
+        self.mapper = mapper
+        self.type = column.type
+        self.class_ = mapper.class_
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return self.column._datum(binds)
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.column._from_objects()
+
+    @property
+    def _row_key(self) -> str:
+        return self.key
+
+    def __clause_element__(self) -> Column:
+        return self.column
+
+    @property
+    def expression(self) -> Column:
+        return self.column
+
+    @property
+    def property(self) -> Any:
+        return self
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        if instance is None:
+            return self
+        try:
+            return instance.__dict__[self.key]
+        except KeyError:
+            return self._load_missing(instance)
+
+    def _load_missing(self, instance: Any) -> Any:
+        state = instance.__dict__.get(STATE_KEY)
+        if state is None or state.status in (TRANSIENT, PENDING) or state.key is None:
+            return None
+        session = state.session
+        if session is None or state.status == DETACHED:
+            raise DetachedInstanceError(
+                f"Instance <{type(instance).__name__}> is not bound to a Session; attribute '{self.key}' "
+                "was expired and cannot be loaded (keep the session open, or use expire_on_commit=False)"
+            )
+        session._load_expired(instance, state)
+        return instance.__dict__.get(self.key)
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        d = instance.__dict__
+        state = d.get(STATE_KEY)
+        if state is not None and state.status == PERSISTENT:
+            committed = state.committed
+            if committed is None:
+                committed = state.committed = {}
+            if self.key not in committed:
+                committed[self.key] = d.get(self.key, NO_VALUE)
+            session = state.session
+            if session is not None:
+                session._modified[id(instance)] = instance
+        d[self.key] = value
+
+    def __delete__(self, instance: Any) -> None:
+        self.__set__(instance, None)
+
+    def __repr__(self) -> str:
+        return f"{self.class_.__name__}.{self.key}"

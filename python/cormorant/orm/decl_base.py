@@ -1,0 +1,198 @@
+"""Declarative mapping: DeclarativeBase, mapped_column and the annotation
+rules of SQLAlchemy 2.0 (Mapped[T], Optional[T] means nullable, mixins)."""
+
+from __future__ import annotations
+
+import sys
+import types
+import typing
+from typing import Any, ClassVar, Union
+
+from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
+from ..sql.sqltypes import NullType, type_for_python
+from .attributes import Mapped
+from .mapper import Mapper
+
+
+class MappedColumn:
+    """What mapped_column() returns: a Column template resolved at class creation."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        self.nullable_given = kw.get("nullable", NO_DEFAULT)
+        kw.pop("init", None)
+        kw.pop("repr", None)
+        kw.pop("compare", None)
+        kw.pop("kw_only", None)
+        kw.pop("deferred", None)
+        self.column = Column(*args, **kw)
+
+    def _column_for(self, key: str, annotation: Any) -> Column:
+        column = self.column._copy()
+        column.name = column.name or key
+        column.key = key
+        if annotation is not None:
+            inner, optional = _unwrap_annotation(annotation)
+            if isinstance(column.type, NullType) and not column.foreign_keys:
+                column.type = _type_from_annotation(inner, key)
+            if self.nullable_given is NO_DEFAULT and not column.primary_key:
+                column.nullable = optional
+        return column
+
+
+def mapped_column(*args: Any, **kw: Any) -> Any:
+    """Declares a mapped column; its type and nullability default from the annotation."""
+    return MappedColumn(*args, **kw)
+
+
+def _unwrap_annotation(annotation: Any) -> tuple[Any, bool]:
+    """Mapped[Optional[int]] -> (int, True)."""
+    if typing.get_origin(annotation) is Mapped:
+        annotation = typing.get_args(annotation)[0]
+    origin = typing.get_origin(annotation)
+    if origin is Union or (hasattr(types, "UnionType") and origin is types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        optional = len(args) < len(typing.get_args(annotation))
+        return (args[0] if len(args) == 1 else annotation), optional
+    return annotation, False
+
+
+def _type_from_annotation(py_type: Any, key: str) -> Any:
+    if typing.get_origin(py_type) is typing.Annotated:
+        py_type = typing.get_args(py_type)[0]
+    type_ = type_for_python(py_type)
+    if type_ is None:
+        raise TypeError(f"Could not locate a column type for attribute '{key}' annotated as {py_type!r}; pass one to mapped_column()")
+    return type_
+
+
+def _resolve_annotation(klass: type, annotation: Any) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
+    namespace = dict(vars(sys.modules[klass.__module__])) if klass.__module__ in sys.modules else {}
+    namespace.setdefault("Mapped", Mapped)
+    try:
+        return eval(annotation, namespace, dict(vars(klass)))  # noqa: S307 - annotations are code
+    except NameError:
+        return None
+
+
+def _is_mapped_annotation(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is Mapped or annotation is Mapped
+
+
+class DeclarativeBase:
+    """Subclass once to make a declarative base; subclass that to map classes."""
+
+    metadata: ClassVar[MetaData]
+    registry: ClassVar[Any]
+    __table__: ClassVar[Table]
+    __mapper__: ClassVar[Mapper]
+    __tablename__: ClassVar[str]
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if DeclarativeBase in cls.__bases__:
+            _setup_base(cls)
+        elif "__tablename__" in _own_or_mixin(cls) or "__table__" in cls.__dict__:
+            if not cls.__dict__.get("__abstract__", False):
+                _map_class(cls)
+
+    def __init__(self, **kwargs: Any) -> None:
+        cls = type(self)
+        for key, value in kwargs.items():
+            if not hasattr(cls, key):
+                raise TypeError(f"{key!r} is an invalid keyword argument for {cls.__name__}")
+            setattr(self, key, value)
+
+
+class _Registry:
+    def __init__(self, metadata: MetaData) -> None:
+        self.metadata = metadata
+        self.mappers: list[Mapper] = []
+        self._class_registry: dict[str, type] = {}
+
+    def dispose(self) -> None:
+        self.mappers.clear()
+
+
+def _setup_base(base: type) -> None:
+    metadata = base.__dict__.get("metadata") or MetaData()
+    base.metadata = metadata  # type: ignore[attr-defined]
+    base.registry = _Registry(metadata)  # type: ignore[attr-defined]
+
+
+def _own_or_mixin(cls: type) -> dict[str, Any]:
+    """Attributes of cls and of its non-mapped bases."""
+    found: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        if "__mapper__" in klass.__dict__ or klass is object:
+            continue
+        found.update(klass.__dict__)
+    return found
+
+
+def _mapping_sources(cls: type) -> list[type]:
+    return [
+        k
+        for k in reversed(cls.__mro__)
+        if k not in (object, DeclarativeBase, typing.Generic) and DeclarativeBase not in k.__bases__
+    ]
+
+
+def _map_class(cls: type) -> None:
+    registry = cls.registry  # type: ignore[attr-defined]
+    columns: dict[str, Column] = {}
+    for klass in _mapping_sources(cls):
+        for key, raw in klass.__dict__.get("__annotations__", {}).items():
+            annotation = _resolve_annotation(klass, raw)
+            if annotation is None and isinstance(raw, str) and "Mapped" in raw:
+                raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
+            if _is_mapped_annotation(annotation) and key not in columns:
+                columns[key] = MappedColumn()._column_for(key, annotation)
+        for key, value in klass.__dict__.items():
+            if isinstance(value, (MappedColumn, Column)):
+                annotation = _resolve_annotation(klass, klass.__dict__.get("__annotations__", {}).get(key))
+                template = value if isinstance(value, MappedColumn) else _wrap_column(value)
+                columns[key] = template._column_for(key, annotation)
+    table = cls.__dict__.get("__table__")
+    if table is None:
+        table = Table(cls.__tablename__, registry.metadata, *columns.values(), *_table_args(cls))  # type: ignore[attr-defined]
+        cls.__table__ = table  # type: ignore[attr-defined]
+        attributes = columns
+    else:
+        attributes = {c.key or c.name: c for c in table.columns}
+    mapper = Mapper(cls, table, attributes)
+    cls.__mapper__ = mapper  # type: ignore[attr-defined]
+    mapper.instrument()
+    registry.mappers.append(mapper)
+    registry._class_registry[cls.__name__] = cls
+
+
+def _wrap_column(column: Column) -> MappedColumn:
+    template = MappedColumn.__new__(MappedColumn)
+    template.column = column
+    template.nullable_given = column.nullable
+    return template
+
+
+def _table_args(cls: type) -> list[Any]:
+    args = getattr(cls, "__table_args__", ())
+    if isinstance(args, dict):
+        return []
+    items = list(args)
+    if items and isinstance(items[-1], dict):
+        items.pop()
+    for item in items:
+        if not isinstance(item, (Constraint, Index)):
+            raise TypeError(f"__table_args__ of {cls.__name__} holds {item!r}, not a constraint or index")
+    return items
+
+
+class declared_attr:
+    """Marks a mixin method whose result is computed per mapped class."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        return self.fn(owner)

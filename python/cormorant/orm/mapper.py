@@ -1,0 +1,86 @@
+"""Mapper: the link between a class and its table, and the native entity plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _native
+from ..sql.schema import Column, Table
+from .attributes import InstrumentedAttribute
+
+
+class Mapper:
+    """Maps a class's attributes onto the columns of one table."""
+
+    def __init__(self, class_: type, table: Table, attributes: dict[str, Column]) -> None:
+        self.class_ = class_
+        self.table = table
+        self.local_table = table
+        self.persist_selectable = table
+        self.attr_columns: dict[str, Column] = attributes
+        self.column_keys: dict[Column, str] = {c: k for k, c in attributes.items()}
+        self.columns: list[Column] = [c for c in table.columns if c in self.column_keys]
+        self.primary_key: list[Column] = [c for c in self.columns if c.primary_key]
+        if not self.primary_key:
+            raise ValueError(
+                f"Mapper for class {class_.__name__} could not assemble any primary key columns for table '{table.name}'"
+            )
+        self.pk_keys = [self.column_keys[c] for c in self.primary_key]
+        self.identity_class = class_
+        self.attrs: dict[str, InstrumentedAttribute] = {}
+        self._entity_plans: dict[int, Any] = {}
+
+    @property
+    def selectable(self) -> Table:
+        return self.table
+
+    @property
+    def entity(self) -> type:
+        return self.class_
+
+    @property
+    def column_attrs(self) -> list[InstrumentedAttribute]:
+        return [self.attrs[self.column_keys[c]] for c in self.columns]
+
+    def instrument(self) -> None:
+        for key, column in self.attr_columns.items():
+            attr = InstrumentedAttribute(key, column, self)
+            self.attrs[key] = attr
+            setattr(self.class_, key, attr)
+
+    def _entity_plan(self, start: int) -> Any:
+        """The native plan that builds this class from columns start.. of a row."""
+        plan = self._entity_plans.get(start)
+        if plan is None:
+            positions = {c: start + i for i, c in enumerate(self.columns)}
+            plan = self._entity_plans[start] = _native.EntityPlan(
+                self.class_,
+                self.identity_class,
+                [self.column_keys[c] for c in self.columns],
+                [positions[c] for c in self.columns],
+                [positions[c] for c in self.primary_key],
+            )
+        return plan
+
+    def identity_key_from_values(self, values: tuple) -> tuple:
+        return (self.identity_class, values[0] if len(values) == 1 else tuple(values))
+
+    def identity_of(self, obj: Any) -> tuple | None:
+        d = obj.__dict__
+        values = tuple(d.get(k) for k in self.pk_keys)
+        if any(v is None for v in values):
+            return None
+        return self.identity_key_from_values(values)
+
+    def __repr__(self) -> str:
+        return f"<Mapper {self.class_.__name__}>"
+
+
+def mapper_of(obj_or_class: Any) -> Mapper:
+    from ..exc import UnmappedInstanceError
+
+    cls = obj_or_class if isinstance(obj_or_class, type) else type(obj_or_class)
+    mapper = getattr(cls, "__mapper__", None)
+    if not isinstance(mapper, Mapper):
+        raise UnmappedInstanceError(f"Class '{cls.__module__}.{cls.__name__}' is not mapped")
+    return mapper

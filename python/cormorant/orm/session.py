@@ -1,0 +1,540 @@
+"""Session and sessionmaker: the identity map, change tracking, transactions
+and the ORM side of statement execution."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, Mapping, Sequence, TypeVar
+
+from .. import _native
+from ..engine.base import Connection, Engine, _is_many
+from ..engine.result import Result, ScalarResult
+from ..exc import (
+    ArgumentError,
+    InvalidRequestError,
+    PendingRollbackError,
+    ResourceClosedError,
+)
+from ..sql.dml import Delete, Insert, Update
+from ..sql.selectable import Select, select
+from .attributes import DELETED, DETACHED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY, TRANSIENT, state_of
+from .mapper import Mapper, mapper_of
+from .unitofwork import flush_session
+
+_T = TypeVar("_T")
+
+
+class SessionTransaction:
+    """The Session's current transaction (begin() returns it)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.is_active = True
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def __enter__(self) -> SessionTransaction:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is None:
+            if self.is_active:
+                self.session.commit()
+        else:
+            self.session.rollback()
+
+
+class Session:
+    """Holds loaded objects, tracks their changes and writes them back in a transaction."""
+
+    def __init__(
+        self,
+        bind: Engine | Connection | None = None,
+        *,
+        autoflush: bool = True,
+        expire_on_commit: bool = True,
+        autobegin: bool = True,
+        info: dict[str, Any] | None = None,
+        **_: Any,
+    ) -> None:
+        self.bind = bind
+        self.autoflush = autoflush
+        self.expire_on_commit = expire_on_commit
+        self.autobegin = autobegin
+        self.info = info or {}
+        self._identity_map: dict[tuple, Any] = {}
+        self._new: dict[int, Any] = {}
+        self._deleted: dict[int, Any] = {}
+        self._modified: dict[int, Any] = {}
+        self._inserted_in_transaction: dict[int, Any] = {}
+        self._flushed_deletes: list[Any] = []
+        self._connection: Connection | None = None
+        self._transaction: SessionTransaction | None = None
+        self._failed_flush: BaseException | None = None
+        self._closed = False
+        self._flushing = False
+        self._no_autoflush = 0
+
+    # --- state checks --------------------------------------------------------------
+
+    def _check_usable(self) -> None:
+        if self._closed:
+            raise ResourceClosedError("This Session is closed; create a new Session to keep working")
+        if self._failed_flush is not None:
+            raise PendingRollbackError(
+                "This Session's transaction has been rolled back due to a previous exception during flush. "
+                f"To begin a new transaction with this Session, first issue Session.rollback(). "
+                f"Original exception was: {self._failed_flush}"
+            )
+
+    def _connection_for_use(self) -> Connection:
+        self._check_usable()
+        if self._connection is None:
+            if self.bind is None:
+                raise InvalidRequestError("This Session is not bound to an Engine; pass one to Session(bind=...)")
+            if not self.autobegin and self._transaction is None:
+                raise InvalidRequestError("Autobegin is disabled on this Session; call session.begin()")
+            self._connection = self.bind.connect() if isinstance(self.bind, Engine) else self.bind
+            if self._transaction is None:
+                self._transaction = SessionTransaction(self)
+            self._connection._autobegin()
+        return self._connection
+
+    def connection(self) -> Connection:
+        """The Connection of the current transaction."""
+        return self._connection_for_use()
+
+    def get_bind(self, *_: Any, **__: Any) -> Any:
+        return self.bind
+
+    @property
+    def is_active(self) -> bool:
+        return not self._closed and self._failed_flush is None
+
+    def in_transaction(self) -> bool:
+        return self._transaction is not None
+
+    # --- adding and removing objects ----------------------------------------------------
+
+    def add(self, instance: object, _warn: bool = True) -> None:
+        """Puts a new object in the session (INSERTed at the next flush) or re-attaches a detached one."""
+        self._check_usable()
+        mapper_of(instance)
+        state = state_of(instance)
+        if state.session is not None and state.session is not self and state.status in (PENDING, PERSISTENT):
+            raise InvalidRequestError(f"Object {instance!r} is already attached to another session")
+        if state.status in (TRANSIENT,) or (state.status == DETACHED and state.key is None):
+            state.status = PENDING
+            state.session = self
+            self._new[id(instance)] = instance
+        elif state.status == DETACHED:
+            existing = self._identity_map.get(state.key)
+            if existing is not None and existing is not instance:
+                raise InvalidRequestError(f"Another instance with key {state.key} is already present in this session")
+            state.status = PERSISTENT
+            state.session = self
+            self._identity_map[state.key] = instance
+            if state.committed:
+                self._modified[id(instance)] = instance
+
+    def add_all(self, instances: Iterable[object]) -> None:
+        for instance in instances:
+            self.add(instance)
+
+    def delete(self, instance: object) -> None:
+        """Marks a persistent object for DELETE at the next flush."""
+        self._check_usable()
+        mapper_of(instance)
+        state = state_of(instance)
+        if state.status == PENDING and state.session is self:
+            self.expunge(instance)
+            return
+        if state.status != PERSISTENT or state.session is not self:
+            raise InvalidRequestError(f"Instance {instance!r} is not persisted in this session")
+        self._deleted[id(instance)] = instance
+
+    def expunge(self, instance: object) -> None:
+        """Removes one object from the session; it becomes detached (or transient if never flushed)."""
+        state = state_of(instance)
+        if state.session is not self:
+            raise InvalidRequestError(f"Instance {instance!r} is not present in this Session")
+        self._detach(instance, state)
+
+    def _detach(self, instance: object, state: Any) -> None:
+        key = id(instance)
+        self._new.pop(key, None)
+        self._deleted.pop(key, None)
+        self._modified.pop(key, None)
+        if state.key is not None and self._identity_map.get(state.key) is instance:
+            del self._identity_map[state.key]
+        state.status = DETACHED if state.key is not None else TRANSIENT
+        state.session = None
+
+    def expunge_all(self) -> None:
+        """Detaches every object."""
+        for obj in list(self._identity_map.values()) + list(self._new.values()):
+            self._detach(obj, obj.__dict__[STATE_KEY])
+        self._identity_map.clear()
+        self._new.clear()
+        self._deleted.clear()
+        self._modified.clear()
+
+    def __contains__(self, instance: object) -> bool:
+        state = instance.__dict__.get(STATE_KEY)
+        return state is not None and state.session is self and state.status in (PENDING, PERSISTENT)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(list(self._identity_map.values()) + list(self._new.values()))
+
+    @property
+    def new(self) -> list[Any]:
+        return list(self._new.values())
+
+    @property
+    def dirty(self) -> list[Any]:
+        return [o for o in self._modified.values() if o.__dict__[STATE_KEY].committed]
+
+    @property
+    def deleted(self) -> list[Any]:
+        return list(self._deleted.values())
+
+    @property
+    def identity_map(self) -> dict[tuple, Any]:
+        return self._identity_map
+
+    # --- flush, commit, rollback ------------------------------------------------------------
+
+    def flush(self, objects: Sequence[Any] | None = None) -> None:
+        """Writes pending changes (INSERT, UPDATE, DELETE) inside the current transaction."""
+        self._check_usable()
+        if self._flushing or not (self._new or self._deleted or self._modified):
+            return
+        conn = self._connection_for_use()
+        self._flushing = True
+        try:
+            flush_session(self, conn)
+        except BaseException as e:
+            self._failed_flush = e
+            self._rollback_connection()
+            raise
+        finally:
+            self._flushing = False
+
+    def _autoflush(self) -> None:
+        if self.autoflush and not self._no_autoflush and not self._flushing:
+            self.flush()
+
+    @property
+    @contextmanager
+    def no_autoflush(self) -> Iterator[Session]:
+        self._no_autoflush += 1
+        try:
+            yield self
+        finally:
+            self._no_autoflush -= 1
+
+    def commit(self) -> None:
+        """Flushes, commits the transaction and (by default) expires every loaded object."""
+        self._check_usable()
+        if self._transaction is None and self._connection is None:
+            if not (self._new or self._deleted or self._modified):
+                return
+        self.flush()
+        if self._connection is not None:
+            self._connection.commit()
+        self._release_connection()
+        self._inserted_in_transaction.clear()
+        for obj in self._flushed_deletes:
+            self._detach(obj, obj.__dict__[STATE_KEY])
+        self._flushed_deletes = []
+        if self.expire_on_commit:
+            self.expire_all()
+
+    def rollback(self) -> None:
+        """Rolls back; new objects are expunged and loaded ones expired, as in SQLAlchemy."""
+        if self._closed:
+            return
+        self._rollback_connection()
+        self._release_connection()
+        self._failed_flush = None
+        for obj in list(self._inserted_in_transaction.values()) + list(self._new.values()):
+            state = obj.__dict__[STATE_KEY]
+            self._detach(obj, state)
+            state.key = None
+            state.status = TRANSIENT
+        self._inserted_in_transaction.clear()
+        for obj in self._flushed_deletes:
+            state = obj.__dict__[STATE_KEY]
+            if state.key is not None:
+                state.status = PERSISTENT
+                state.session = self
+                self._identity_map[state.key] = obj
+        self._flushed_deletes = []
+        self._deleted.clear()
+        for obj in self._identity_map.values():
+            state = obj.__dict__[STATE_KEY]
+            if state.committed:
+                for key, value in state.committed.items():
+                    if value is not NO_VALUE:
+                        obj.__dict__[key] = value
+            state.committed = None
+        self._modified.clear()
+        self.expire_all()
+
+    def _rollback_connection(self) -> None:
+        conn = self._connection
+        if conn is not None and not conn.closed:
+            conn.rollback()
+
+    def _release_connection(self) -> None:
+        conn, self._connection = self._connection, None
+        self._transaction = None
+        if conn is not None and isinstance(self.bind, Engine):
+            conn.close()
+
+    def close(self) -> None:
+        """Releases the connection and detaches every object; the Session cannot be used again."""
+        if self._closed:
+            return
+        try:
+            self._rollback_connection()
+        finally:
+            self._release_connection()
+            self.expunge_all()
+            self._failed_flush = None
+            self._closed = True
+
+    def reset(self) -> None:
+        """Like close(), but the Session stays usable."""
+        self.close()
+        self._closed = False
+
+    def begin(self) -> SessionTransaction:
+        """Begins the transaction explicitly; as a context manager it commits or rolls back."""
+        self._check_usable()
+        if self._transaction is not None:
+            raise InvalidRequestError("A transaction is already begun on this Session")
+        self._transaction = SessionTransaction(self)
+        return self._transaction
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.close()
+
+    # --- expiry and refresh ------------------------------------------------------------------
+
+    def expire_all(self) -> None:
+        for obj in self._identity_map.values():
+            self._expire(obj, obj.__dict__[STATE_KEY])
+
+    def expire(self, instance: object, attribute_names: Iterable[str] | None = None) -> None:
+        state = state_of(instance)
+        if attribute_names is not None:
+            for name in attribute_names:
+                instance.__dict__.pop(name, None)
+            state.expired = True
+            return
+        self._expire(instance, state)
+
+    @staticmethod
+    def _expire(obj: Any, state: Any) -> None:
+        d = obj.__dict__
+        for key in mapper_of(obj).attr_columns:
+            d.pop(key, None)
+        state.expired = True
+        state.committed = None
+
+    def refresh(self, instance: object, attribute_names: Iterable[str] | None = None, with_for_update: Any = None) -> None:
+        """Reloads every column of a persistent object from the database."""
+        self._check_usable()
+        state = state_of(instance)
+        if state.session is not self or state.status != PERSISTENT:
+            raise InvalidRequestError(f"Instance {instance!r} is not persistent within this Session")
+        self._expire(instance, state)
+        self._load_expired(instance, state)
+
+    def _load_expired(self, instance: object, state: Any) -> None:
+        mapper = mapper_of(instance)
+        values = state.key[1] if len(mapper.pk_keys) > 1 else (state.key[1],)
+        stmt = select(type(instance)).where(*(c == v for c, v in zip(mapper.primary_key, values)))
+        result = self._execute_orm(stmt, None)
+        if not result._items:
+            from ..exc import ObjectDeletedError
+
+            raise ObjectDeletedError(f"Instance {instance!r} has been deleted, or its row is otherwise not present")
+
+    # --- queries ----------------------------------------------------------------------------
+
+    def get(self, entity: type[_T], ident: Any, *, with_for_update: Any = None, **_: Any) -> _T | None:
+        """The object with this primary key: from the identity map, else one SELECT."""
+        mapper = mapper_of(entity)
+        values = _ident_values(mapper, ident)
+        key = mapper.identity_key_from_values(values)
+        obj = self._identity_map.get(key)
+        if obj is not None:
+            state = obj.__dict__[STATE_KEY]
+            if id(obj) in self._deleted or state.status == DELETED:
+                return None
+            if not state.expired:
+                return obj
+        self._check_usable()
+        stmt = select(entity).where(*(c == v for c, v in zip(mapper.primary_key, values)))
+        if with_for_update:
+            stmt = stmt.with_for_update()
+        return self._execute_orm(stmt, None).scalars().one_or_none()
+
+    def execute(
+        self,
+        statement: Any,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+        bind_arguments: Any = None,
+    ) -> Result:
+        """Runs a statement; entity selects come back as objects from this session's identity map."""
+        self._check_usable()
+        if isinstance(statement, Select):
+            self._autoflush()
+            return self._execute_orm(statement, params)
+        if isinstance(statement, (Update, Delete)) and not _is_many(params):
+            self._autoflush()
+            return self._execute_bulk_dml(statement, params)
+        if isinstance(statement, Insert) or isinstance(statement, (Update, Delete)):
+            self._autoflush()
+            conn = self._connection_for_use()
+            if statement._returning and not _is_many(params):
+                compiled, values = conn.engine._cache.compile(statement)
+                values.update(params or {})
+                return conn._execute_compiled(compiled, values, orm=self)
+            return conn.execute(statement, params)
+        self._autoflush()
+        return self._connection_for_use().execute(statement, params)
+
+    def _execute_orm(self, statement: Select, params: Mapping[str, Any] | None) -> Result:
+        conn = self._connection_for_use()
+        compiled, values = conn.engine._cache.compile(statement)
+        if params:
+            values.update(params)
+        return conn._execute_compiled(compiled, values, orm=self)
+
+    def _execute_bulk_dml(self, statement: Update | Delete, params: Mapping[str, Any] | None) -> Result:
+        """UPDATE/DELETE by criteria, keeping loaded objects in sync (synchronize_session)."""
+        conn = self._connection_for_use()
+        mapper = getattr(statement.entity, "__mapper__", None)
+        if mapper is None or statement._returning:
+            return conn.execute(statement, params)
+        sync = statement.returning(*mapper.primary_key)
+        result = conn.execute(sync, params)
+        keys = [mapper.identity_key_from_values(tuple(row)) for row in result.all()]
+        if isinstance(statement, Delete):
+            for key in keys:
+                obj = self._identity_map.pop(key, None)
+                if obj is not None:
+                    state = obj.__dict__[STATE_KEY]
+                    state.status = DELETED
+                    self._modified.pop(id(obj), None)
+        else:
+            self._synchronize_update(statement, mapper, keys)
+        from ..engine.result import empty_result
+
+        return empty_result(len(keys))
+
+    def _synchronize_update(self, statement: Update, mapper: Mapper, keys: list[tuple]) -> None:
+        from ..sql.elements import ClauseElement
+
+        plain = {}
+        expired = []
+        for column, value in statement._values.items():
+            attr = mapper.column_keys.get(column)
+            if attr is None:
+                continue
+            if isinstance(value, ClauseElement) or hasattr(value, "__clause_element__"):
+                expired.append(attr)
+            else:
+                plain[attr] = value
+        for key in keys:
+            obj = self._identity_map.get(key)
+            if obj is None:
+                continue
+            d = obj.__dict__
+            for attr, value in plain.items():
+                if attr in d:
+                    d[attr] = value
+            for attr in expired:
+                d.pop(attr, None)
+            if expired:
+                d[STATE_KEY].expired = True
+
+    def scalars(self, statement: Any, params: Mapping[str, Any] | None = None, **kw: Any) -> ScalarResult[Any]:
+        return self.execute(statement, params, **kw).scalars()
+
+    def scalar(self, statement: Any, params: Mapping[str, Any] | None = None, **kw: Any) -> Any:
+        return self.execute(statement, params, **kw).scalar()
+
+    def merge(self, instance: _T, load: bool = True) -> _T:
+        """Copies the state of `instance` onto the persistent object with its key (loading or creating it)."""
+        mapper = mapper_of(instance)
+        key = mapper.identity_of(instance)
+        target = None
+        if key is not None:
+            target = self.get(type(instance), key[1])
+        if target is None:
+            target = type(instance).__new__(type(instance))
+            self.add(target)
+        for attr in mapper.attr_columns:
+            if attr in instance.__dict__:
+                setattr(target, attr, instance.__dict__[attr])
+        return target  # type: ignore[return-value]
+
+
+def _ident_values(mapper: Mapper, ident: Any) -> tuple:
+    if isinstance(ident, dict):
+        return tuple(ident[k] for k in mapper.pk_keys)
+    values = tuple(ident) if isinstance(ident, (tuple, list)) else (ident,)
+    if len(values) != len(mapper.primary_key):
+        raise ArgumentError(
+            f"Incorrect number of values in identifier formed for {mapper.class_.__name__}; "
+            f"expected {len(mapper.primary_key)}, got {len(values)}"
+        )
+    return values
+
+
+class sessionmaker:
+    """A factory of Sessions with fixed options: `SessionLocal = sessionmaker(bind=engine)`."""
+
+    def __init__(self, bind: Engine | None = None, *, class_: type[Session] = Session, **kw: Any) -> None:
+        self.bind = bind
+        self.class_ = class_
+        self.kw = kw
+
+    def __call__(self, **local_kw: Any) -> Session:
+        options = {**self.kw, **local_kw}
+        options.setdefault("bind", self.bind)
+        return self.class_(**options)
+
+    def begin(self) -> Any:
+        @contextmanager
+        def scope() -> Iterator[Session]:
+            with self() as session:
+                with session.begin():
+                    yield session
+
+        return scope()
+
+    def configure(self, **kw: Any) -> None:
+        self.kw.update(kw)
+        if "bind" in kw:
+            self.bind = kw.pop("bind")
+
+
+def object_session(instance: object) -> Session | None:
+    state = instance.__dict__.get(STATE_KEY)
+    return state.session if state is not None else None
+
+

@@ -1,0 +1,191 @@
+"""Connection pools. The waiting, counting, recycling and pre-ping happen in
+the native pool; this layer adds the Python event hooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _native
+from ..engine.errors import translate
+from ..event import POOL_EVENTS, Dispatch
+
+
+class ConnectionRecord:
+    """What pool event listeners receive as `connection_record`."""
+
+    __slots__ = ("id", "info")
+
+    def __init__(self, lease_id: int) -> None:
+        self.id = lease_id
+        self.info: dict[str, Any] = {}
+
+
+class DBAPIConnection:
+    """A minimal DB-API view of a pooled connection, for event listeners
+    (for example to run `PRAGMA foreign_keys=ON` on connect)."""
+
+    def __init__(self, lease: Any) -> None:
+        self._lease = lease
+
+    def cursor(self) -> DBAPICursor:
+        return DBAPICursor(self._lease)
+
+    def commit(self) -> None:
+        if self._lease.in_transaction():
+            self._lease.commit()
+
+    def rollback(self) -> None:
+        if self._lease.in_transaction():
+            self._lease.rollback()
+
+    def execute(self, sql: str, params: Any = ()) -> DBAPICursor:
+        cursor = self.cursor()
+        cursor.execute(sql, params)
+        return cursor
+
+    def close(self) -> None:
+        pass
+
+
+class DBAPICursor:
+    def __init__(self, lease: Any) -> None:
+        self._lease = lease
+        self._rows: list[tuple] = []
+        self.rowcount = -1
+        self.description: list[tuple] | None = None
+
+    def execute(self, sql: str, params: Any = ()) -> DBAPICursor:
+        try:
+            cursor = self._lease.execute(sql, list(params))
+            names = cursor.column_names
+            if names:
+                keys = _native.RowKeys(names)
+                plan = _native.ResultPlan([0] * len(names), list(range(len(names))), keys)
+                self._rows = [tuple(r) for r in _native.fetch_all(cursor, plan, None, None)]
+                self.description = [(n, None, None, None, None, None, None) for n in names]
+            self.rowcount = cursor.rowcount
+            cursor.close()
+        except _native.Error as e:
+            raise translate(e, sql, params) from e
+        return self
+
+    def fetchone(self) -> tuple | None:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self) -> list[tuple]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    def close(self) -> None:
+        self._rows = []
+
+
+class Pool:
+    """Base pool: hands out native leases and fires connect/checkout/checkin events."""
+
+    _kind = "queue"
+
+    def __init__(
+        self,
+        connector: Any,
+        pool_size: int = 5,
+        max_overflow: int = 10,
+        timeout: float = 30.0,
+        recycle: float = -1,
+        pre_ping: bool = False,
+        echo: bool = False,
+        **_: Any,
+    ) -> None:
+        self._connector = connector
+        self._size = pool_size
+        self._max_overflow = max_overflow
+        self._timeout = timeout
+        self._recycle = recycle
+        self._pre_ping = pre_ping
+        self._native = _native.Pool(connector, self._kind, pool_size, max_overflow, timeout, recycle, pre_ping)
+        self.dispatch = Dispatch(POOL_EVENTS)
+        self._records: dict[int, ConnectionRecord] = {}
+
+    def _record(self, lease: Any) -> ConnectionRecord:
+        record = self._records.get(lease.id)
+        if record is None:
+            record = self._records[lease.id] = ConnectionRecord(lease.id)
+        return record
+
+    def _checkout(self) -> Any:
+        try:
+            lease = self._native.checkout()
+        except _native.Error as e:
+            raise translate(e) from e
+        if lease.fresh and self.dispatch.has("connect"):
+            self.dispatch.fire("connect", DBAPIConnection(lease), self._record(lease))
+        if self.dispatch.has("checkout"):
+            self.dispatch.fire("checkout", DBAPIConnection(lease), self._record(lease), lease)
+        return lease
+
+    def _checkin(self, lease: Any) -> None:
+        if self.dispatch.has("checkin"):
+            self.dispatch.fire("checkin", DBAPIConnection(lease), self._record(lease))
+        if lease.invalidated:
+            self._records.pop(lease.id, None)
+        try:
+            self._native.checkin(lease)
+        except _native.Error as e:
+            raise translate(e) from e
+
+    def connect(self) -> Any:
+        return self._checkout()
+
+    def dispose(self) -> None:
+        self._native.dispose()
+        self._records.clear()
+
+    def recreate(self) -> Pool:
+        return type(self)(
+            self._connector, self._size, self._max_overflow, self._timeout, self._recycle, self._pre_ping
+        )
+
+    def checkedout(self) -> int:
+        return self._native.checked_out()
+
+    def checkedin(self) -> int:
+        return self._native.idle()
+
+    def overflow(self) -> int:
+        return self._native.overflow()
+
+    def size(self) -> int:
+        return self._size
+
+    def timeout(self) -> float:
+        return self._timeout
+
+    def status(self) -> str:
+        return (
+            f"Pool size: {self.size()}  Connections in pool: {self.checkedin()} "
+            f"Current Overflow: {self.overflow()} Current Checked out connections: {self.checkedout()}"
+        )
+
+
+class QueuePool(Pool):
+    """Keeps up to pool_size connections, opens up to max_overflow more, waits up to timeout."""
+
+    _kind = "queue"
+
+
+class StaticPool(Pool):
+    """Exactly one connection, shared by every checkout (an in-memory SQLite database)."""
+
+    _kind = "static"
+
+
+class NullPool(Pool):
+    """Opens a connection per checkout and closes it at checkin."""
+
+    _kind = "null"
+
+
+SingletonThreadPool = StaticPool
+AsyncAdaptedQueuePool = QueuePool
+
+__all__ = ["Pool", "QueuePool", "StaticPool", "NullPool", "SingletonThreadPool", "AsyncAdaptedQueuePool"]

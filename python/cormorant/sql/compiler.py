@@ -1,0 +1,121 @@
+"""From statement to SQL: the statement's datum is its structural cache key;
+on a miss the native compiler turns it into SQL and parameter order, and the
+result plan (converters, row keys, entity plans) is built once and kept."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .. import _native
+from .elements import BindCollector, ClauseElement, TextClause
+from .selectable import ResultEntry, Select
+from .sqltypes import RAW
+
+_CACHE_SIZE = 1000
+
+
+class ResultShape:
+    """The hydration plan of one compiled statement, for Core or ORM use."""
+
+    __slots__ = ("plan", "keys", "single")
+
+    def __init__(self, plan: Any, keys: Any, single: bool) -> None:
+        self.plan, self.keys, self.single = plan, keys, single
+
+
+class Compiled:
+    """SQL text, parameter order and result plans of one statement shape."""
+
+    __slots__ = ("sql", "param_keys", "entries", "dialect", "_shapes", "kind")
+
+    def __init__(self, sql: str, param_keys: Sequence[str], entries: list[ResultEntry], dialect: str, kind: str) -> None:
+        self.sql = sql
+        self.param_keys = tuple(param_keys)
+        self.entries = entries
+        self.dialect = dialect
+        self.kind = kind
+        self._shapes: dict[Any, ResultShape] = {}
+
+    @property
+    def returns_rows(self) -> bool:
+        return bool(self.entries)
+
+    def shape(self, orm: bool, column_names: Sequence[str]) -> ResultShape:
+        """The result plan; text() statements learn their columns from the cursor."""
+        key = (orm, tuple(column_names)) if not self.entries else orm
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = (
+                self._entry_shape(orm) if self.entries else _text_shape(column_names)
+            )
+        return shape
+
+    def _entry_shape(self, orm: bool) -> ResultShape:
+        converters: list[Any] = []
+        outputs: list[Any] = []
+        names: list[str] = []
+        for entry in self.entries:
+            start = len(converters)
+            elements = entry.elements
+            converters.extend(el.type._result_converter(self.dialect) for el in elements)
+            if orm and entry.mapper is not None:
+                outputs.append(entry.mapper._entity_plan(start))
+                names.append(entry.mapper.class_.__name__)
+            else:
+                outputs.extend(range(start, start + len(elements)))
+                names.extend(el._row_key for el in elements)
+        keys = _native.RowKeys(names)
+        single = len(outputs) == 1
+        return ResultShape(_native.ResultPlan(converters, outputs, None if single else keys), keys, single)
+
+
+def _text_shape(column_names: Sequence[str]) -> ResultShape:
+    keys = _native.RowKeys(list(column_names))
+    plan = _native.ResultPlan([RAW] * len(column_names), list(range(len(column_names))), keys)
+    return ResultShape(plan, keys, False)
+
+
+def _entries_of(statement: ClauseElement) -> list[ResultEntry]:
+    if isinstance(statement, Select):
+        return statement._entries
+    return list(getattr(statement, "_returning", []))
+
+
+class StatementCache:
+    """Compiled statements by (datum, dialect), with a size bound."""
+
+    def __init__(self, dialect: str, size: int = _CACHE_SIZE) -> None:
+        self.dialect = dialect
+        self._size = size
+        self._entries: dict[tuple, Compiled] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def compile(self, statement: ClauseElement, param_keys: Sequence[str] = ()) -> tuple[Compiled, dict[str, Any]]:
+        """The compiled form of `statement` and its bound values."""
+        binds = BindCollector(self.dialect)
+        datum_with = getattr(statement, "_datum_with", None)
+        datum = datum_with(binds, param_keys) if datum_with is not None else statement._datum(binds)
+        compiled = self._entries.get(datum)
+        if compiled is None:
+            self.misses += 1
+            compiled = self._compile(datum, statement)
+        else:
+            self.hits += 1
+        return compiled, binds.values
+
+    def compile_datum(self, datum: tuple) -> Compiled:
+        compiled = self._entries.get(datum)
+        return compiled if compiled is not None else self._compile(datum, None)
+
+    def _compile(self, datum: tuple, statement: ClauseElement | None) -> Compiled:
+        sql, keys = _native.compile(datum, self.dialect)
+        entries = _entries_of(statement) if statement is not None else []
+        kind = datum[0]
+        if isinstance(statement, TextClause):
+            kind = "text"
+        compiled = Compiled(sql, keys, entries, self.dialect, kind)
+        if len(self._entries) >= self._size:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[datum] = compiled
+        return compiled

@@ -1,0 +1,653 @@
+"""SQL expression elements: columns, bound values, operators, functions,
+labels and text. Each element describes itself as a *datum*: a nested tuple
+that is both the structural cache key and the input of the native compiler.
+Bound values never enter the datum; they are collected on the side."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Generic, Iterable, Sequence, TypeVar
+
+from .sqltypes import Boolean, DateTime, Integer, NullType, String, TypeEngine, to_instance
+
+if TYPE_CHECKING:
+    from .selectable import FromClause, Select
+
+_T = TypeVar("_T")
+
+
+class BindCollector:
+    """Collects bound values while a statement is turned into its datum."""
+
+    __slots__ = ("values", "dialect", "_count")
+
+    def __init__(self, dialect: str) -> None:
+        self.values: dict[str, Any] = {}
+        self.dialect = dialect
+        self._count = 0
+
+    def add(self, value: Any, type_: TypeEngine) -> tuple:
+        key = f"%{self._count}"
+        self._count += 1
+        if value is not None:
+            processor = type_._bind_processor(self.dialect)
+            if processor is not None:
+                value = processor(value)
+        self.values[key] = value
+        return ("bind", key)
+
+
+class ClauseElement:
+    """Base of everything that can appear in a SQL statement."""
+
+    __slots__ = ()
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        raise NotImplementedError(type(self).__name__)
+
+    def _from_objects(self) -> list[FromClause]:
+        return []
+
+
+def coerce(value: Any, type_: TypeEngine | None = None) -> ColumnElement:
+    """Turns a Python value (or anything with __clause_element__) into an element."""
+    if isinstance(value, ColumnElement):
+        return value
+    clause = getattr(value, "__clause_element__", None)
+    if clause is not None:
+        return clause()
+    if value is None:
+        return Null()
+    return BindParameter(None, value, type_ if type_ is not None else _type_of_value(value))
+
+
+def _type_of_value(value: Any) -> TypeEngine:
+    from .sqltypes import type_for_python
+
+    return type_for_python(type(value)) or NullType()
+
+
+class ColumnOperators:
+    """The Python operators that build SQL expressions."""
+
+    __slots__ = ()
+    type: TypeEngine
+
+    def _binary(self, op: str, other: Any, result_type: TypeEngine | None = None) -> BinaryExpression:
+        this = coerce(self)
+        return BinaryExpression(this, op, coerce(other, this.type), result_type or Boolean())
+
+    def __eq__(self, other: Any) -> BinaryExpression:  # type: ignore[override]
+        return self._binary("IS", other) if other is None else self._binary("=", other)
+
+    def __ne__(self, other: Any) -> BinaryExpression:  # type: ignore[override]
+        return self._binary("IS NOT", other) if other is None else self._binary("!=", other)
+
+    def __lt__(self, other: Any) -> BinaryExpression:
+        return self._binary("<", other)
+
+    def __le__(self, other: Any) -> BinaryExpression:
+        return self._binary("<=", other)
+
+    def __gt__(self, other: Any) -> BinaryExpression:
+        return self._binary(">", other)
+
+    def __ge__(self, other: Any) -> BinaryExpression:
+        return self._binary(">=", other)
+
+    def _arith(self, op: str, other: Any, reverse: bool = False) -> BinaryExpression:
+        this = coerce(self)
+        other_el = coerce(other, this.type)
+        left, right = (other_el, this) if reverse else (this, other_el)
+        return BinaryExpression(left, op, right, this.type)
+
+    def __add__(self, other: Any) -> BinaryExpression:
+        if isinstance(coerce(self).type, String):
+            return self._arith("||", other)
+        return self._arith("+", other)
+
+    def __radd__(self, other: Any) -> BinaryExpression:
+        if isinstance(coerce(self).type, String):
+            return self._arith("||", other, reverse=True)
+        return self._arith("+", other, reverse=True)
+
+    def __sub__(self, other: Any) -> BinaryExpression:
+        return self._arith("-", other)
+
+    def __rsub__(self, other: Any) -> BinaryExpression:
+        return self._arith("-", other, reverse=True)
+
+    def __mul__(self, other: Any) -> BinaryExpression:
+        return self._arith("*", other)
+
+    def __rmul__(self, other: Any) -> BinaryExpression:
+        return self._arith("*", other, reverse=True)
+
+    def __truediv__(self, other: Any) -> BinaryExpression:
+        return self._arith("/", other)
+
+    def __rtruediv__(self, other: Any) -> BinaryExpression:
+        return self._arith("/", other, reverse=True)
+
+    def __mod__(self, other: Any) -> BinaryExpression:
+        return self._arith("%", other)
+
+    def __neg__(self) -> UnaryExpression:
+        return UnaryExpression("neg", coerce(self), coerce(self).type)
+
+    def __invert__(self) -> UnaryExpression:
+        return UnaryExpression("not", coerce(self), Boolean())
+
+    def __and__(self, other: Any) -> BooleanClauseList:
+        return and_(self, other)
+
+    def __or__(self, other: Any) -> BooleanClauseList:
+        return or_(self, other)
+
+    def concat(self, other: Any) -> BinaryExpression:
+        return self._arith("||", other)
+
+    def like(self, pattern: Any, escape: str | None = None) -> BinaryExpression:
+        return self._binary("LIKE", pattern)
+
+    def not_like(self, pattern: Any, escape: str | None = None) -> BinaryExpression:
+        return self._binary("NOT LIKE", pattern)
+
+    notlike = not_like
+
+    def ilike(self, pattern: Any, escape: str | None = None) -> BinaryExpression:
+        return self._binary("ILIKE", pattern)
+
+    def not_ilike(self, pattern: Any, escape: str | None = None) -> BinaryExpression:
+        return self._binary("NOT ILIKE", pattern)
+
+    notilike = not_ilike
+
+    def _like_with(self, prefix: bool, suffix: bool, other: Any) -> BinaryExpression:
+        pattern: ColumnElement = coerce(other, String())
+        if prefix:
+            pattern = BinaryExpression(coerce("%", String()), "||", pattern, String())
+        if suffix:
+            pattern = BinaryExpression(pattern, "||", coerce("%", String()), String())
+        return BinaryExpression(coerce(self), "LIKE", pattern, Boolean())
+
+    def contains(self, other: Any) -> BinaryExpression:
+        return self._like_with(True, True, other)
+
+    def startswith(self, other: Any) -> BinaryExpression:
+        return self._like_with(False, True, other)
+
+    def endswith(self, other: Any) -> BinaryExpression:
+        return self._like_with(True, False, other)
+
+    def in_(self, values: Iterable[Any]) -> InList:
+        this = coerce(self)
+        return InList(this, [coerce(v, this.type) for v in values], negate=False)
+
+    def not_in(self, values: Iterable[Any]) -> InList:
+        this = coerce(self)
+        return InList(this, [coerce(v, this.type) for v in values], negate=True)
+
+    notin_ = not_in
+
+    def is_(self, other: Any) -> BinaryExpression:
+        return self._binary("IS", other)
+
+    def is_not(self, other: Any) -> BinaryExpression:
+        return self._binary("IS NOT", other)
+
+    isnot = is_not
+
+    def between(self, lower: Any, upper: Any, symmetric: bool = False) -> Between:
+        this = coerce(self)
+        return Between(this, coerce(lower, this.type), coerce(upper, this.type), negate=False)
+
+    def asc(self) -> UnaryExpression:
+        return UnaryExpression("asc", coerce(self), coerce(self).type)
+
+    def desc(self) -> UnaryExpression:
+        return UnaryExpression("desc", coerce(self), coerce(self).type)
+
+    def nulls_first(self) -> UnaryExpression:
+        return UnaryExpression("nulls_first", coerce(self), coerce(self).type)
+
+    def nulls_last(self) -> UnaryExpression:
+        return UnaryExpression("nulls_last", coerce(self), coerce(self).type)
+
+    def distinct(self) -> UnaryExpression:
+        return UnaryExpression("distinct", coerce(self), coerce(self).type)
+
+    def label(self, name: str) -> Label:
+        return Label(name, coerce(self))
+
+    def cast(self, type_: Any) -> Cast:
+        return Cast(coerce(self), type_)
+
+
+class ColumnElement(ColumnOperators, ClauseElement, Generic[_T]):
+    """An element with a SQL type that can be selected or compared."""
+
+    __slots__ = ()
+    type: TypeEngine = NullType()
+    __hash__ = object.__hash__  # == builds SQL, so identity hashing is kept explicitly
+
+    @property
+    def _row_key(self) -> str:
+        """The name this element gets as a result column."""
+        return "anon"
+
+    def self_group(self) -> ColumnElement:
+        return self
+
+
+class BindParameter(ColumnElement[_T]):
+    """A value sent to the database as a parameter, never spliced into SQL."""
+
+    __slots__ = ("key", "value", "type")
+
+    def __init__(self, key: str | None, value: Any = None, type_: Any = None) -> None:
+        self.key = key
+        self.value = value
+        self.type = to_instance(type_) if type_ is not None else _type_of_value(value)
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        if self.key is not None:
+            return ("bind", self.key)
+        return binds.add(self.value, self.type)
+
+
+def bindparam(key: str, value: Any = None, type_: Any = None) -> BindParameter:
+    """A named parameter whose value is given at execution time."""
+    return BindParameter(key, value, type_)
+
+
+class Null(ColumnElement[None]):
+    __slots__ = ()
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("null",)
+
+
+def null() -> Null:
+    return Null()
+
+
+class True_(ColumnElement[bool]):
+    __slots__ = ()
+    type = Boolean()
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("true",)
+
+
+class False_(ColumnElement[bool]):
+    __slots__ = ()
+    type = Boolean()
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("false",)
+
+
+def true() -> True_:
+    return True_()
+
+
+def false() -> False_:
+    return False_()
+
+
+def literal(value: Any, type_: Any = None) -> BindParameter:
+    """A Python value as a bound parameter that can be used as an expression."""
+    return BindParameter(None, value, type_)
+
+
+class BinaryExpression(ColumnElement[Any]):
+    __slots__ = ("left", "operator", "right", "type")
+
+    def __init__(self, left: ColumnElement, operator: str, right: ColumnElement, type_: TypeEngine) -> None:
+        self.left, self.operator, self.right, self.type = left, operator, right, type_
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("binop", self.operator, self.left._datum(binds), self.right._datum(binds))
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.left._from_objects() + self.right._from_objects()
+
+    def __bool__(self) -> bool:
+        if self.operator == "=":
+            return hash(self.left) == hash(self.right)
+        if self.operator == "!=":
+            return hash(self.left) != hash(self.right)
+        raise TypeError("Boolean value of this clause is not defined")
+
+
+class UnaryExpression(ColumnElement[Any]):
+    __slots__ = ("operator", "element", "type")
+
+    def __init__(self, operator: str, element: ColumnElement, type_: TypeEngine) -> None:
+        self.operator, self.element, self.type = operator, element, type_
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return (self.operator, self.element._datum(binds))
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.element._from_objects()
+
+    @property
+    def _row_key(self) -> str:
+        return self.element._row_key
+
+
+class BooleanClauseList(ColumnElement[bool]):
+    __slots__ = ("operator", "clauses")
+    type = Boolean()
+
+    def __init__(self, operator: str, clauses: Sequence[ColumnElement]) -> None:
+        self.operator, self.clauses = operator, list(clauses)
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return (self.operator, *(c._datum(binds) for c in self.clauses))
+
+    def _from_objects(self) -> list[FromClause]:
+        return [f for c in self.clauses for f in c._from_objects()]
+
+
+def _boolean_list(operator: str, clauses: Sequence[Any]) -> BooleanClauseList:
+    elements = [coerce(c) for c in clauses if c is not None]
+    flat: list[ColumnElement] = []
+    for el in elements:
+        if isinstance(el, BooleanClauseList) and el.operator == operator:
+            flat.extend(el.clauses)
+        else:
+            flat.append(el)
+    if not flat:
+        raise ValueError(f"{operator}_() needs at least one expression")
+    return BooleanClauseList(operator, flat)
+
+
+def and_(*clauses: Any) -> BooleanClauseList:
+    """Joins expressions with AND."""
+    return _boolean_list("and", clauses)
+
+
+def or_(*clauses: Any) -> BooleanClauseList:
+    """Joins expressions with OR."""
+    return _boolean_list("or", clauses)
+
+
+def not_(clause: Any) -> UnaryExpression:
+    """Negates an expression."""
+    return UnaryExpression("not", coerce(clause), Boolean())
+
+
+def asc(column: Any) -> UnaryExpression:
+    return coerce(column).asc()
+
+
+def desc(column: Any) -> UnaryExpression:
+    return coerce(column).desc()
+
+
+def nulls_first(column: Any) -> UnaryExpression:
+    return coerce(column).nulls_first()
+
+
+def nulls_last(column: Any) -> UnaryExpression:
+    return coerce(column).nulls_last()
+
+
+def distinct(column: Any) -> UnaryExpression:
+    return coerce(column).distinct()
+
+
+class InList(ColumnElement[bool]):
+    __slots__ = ("element", "values", "negate")
+    type = Boolean()
+
+    def __init__(self, element: ColumnElement, values: list[ColumnElement], negate: bool) -> None:
+        self.element, self.values, self.negate = element, values, negate
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("in", self.element._datum(binds), tuple(v._datum(binds) for v in self.values), self.negate)
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.element._from_objects()
+
+
+class Between(ColumnElement[bool]):
+    __slots__ = ("element", "lower", "upper", "negate")
+    type = Boolean()
+
+    def __init__(self, element: ColumnElement, lower: ColumnElement, upper: ColumnElement, negate: bool) -> None:
+        self.element, self.lower, self.upper, self.negate = element, lower, upper, negate
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return (
+            "between",
+            self.element._datum(binds),
+            self.lower._datum(binds),
+            self.upper._datum(binds),
+            self.negate,
+        )
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.element._from_objects()
+
+
+def between(expr: Any, lower: Any, upper: Any) -> Between:
+    return coerce(expr).between(lower, upper)
+
+
+class Label(ColumnElement[Any]):
+    __slots__ = ("name", "element", "type")
+
+    def __init__(self, name: str, element: ColumnElement) -> None:
+        self.name, self.element, self.type = name, element, element.type
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("label", self.element._datum(binds), self.name)
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.element._from_objects()
+
+    @property
+    def _row_key(self) -> str:
+        return self.name
+
+
+class Cast(ColumnElement[Any]):
+    __slots__ = ("element", "type")
+
+    def __init__(self, element: ColumnElement, type_: Any) -> None:
+        self.element, self.type = element, to_instance(type_)
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("cast", self.element._datum(binds), self.type._ddl())
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.element._from_objects()
+
+    @property
+    def _row_key(self) -> str:
+        return self.element._row_key
+
+
+def cast(expression: Any, type_: Any) -> Cast:
+    """CAST(expression AS type)."""
+    return Cast(coerce(expression), type_)
+
+
+class Case(ColumnElement[Any]):
+    __slots__ = ("whens", "else_", "type")
+
+    def __init__(self, *whens: Any, value: Any = None, else_: Any = None) -> None:
+        pairs = list(whens[0].items()) if len(whens) == 1 and isinstance(whens[0], dict) else list(whens)
+        if value is not None:
+            subject = coerce(value)
+            pairs = [(subject == cond, result) for cond, result in pairs]
+        self.whens = [(coerce(cond), coerce(result)) for cond, result in pairs]
+        self.else_ = coerce(else_) if else_ is not None else None
+        results = [r for _, r in self.whens] + ([self.else_] if self.else_ is not None else [])
+        self.type = next((r.type for r in results if not isinstance(r.type, NullType)), NullType())
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        whens = tuple((c._datum(binds), r._datum(binds)) for c, r in self.whens)
+        return ("case", whens, self.else_._datum(binds) if self.else_ is not None else None)
+
+    def _from_objects(self) -> list[FromClause]:
+        return [f for c, r in self.whens for f in c._from_objects() + r._from_objects()]
+
+
+def case(*whens: Any, value: Any = None, else_: Any = None) -> Case:
+    """CASE WHEN ... THEN ... ELSE ... END."""
+    return Case(*whens, value=value, else_=else_)
+
+
+class Grouping(ColumnElement[Any]):
+    __slots__ = ("element", "type")
+
+    def __init__(self, element: ColumnElement) -> None:
+        self.element, self.type = element, element.type
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("grouping", self.element._datum(binds))
+
+
+class Function(ColumnElement[Any]):
+    """A SQL function call such as count(users.id)."""
+
+    __slots__ = ("name", "args", "type")
+
+    def __init__(self, name: str, *args: Any, type_: Any = None) -> None:
+        self.name = name
+        self.args = [coerce(a) for a in args]
+        self.type = to_instance(type_) if type_ is not None else _function_type(name, self.args)
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("func", self.name, tuple(a._datum(binds) for a in self.args))
+
+    def _from_objects(self) -> list[FromClause]:
+        return [f for a in self.args for f in a._from_objects()]
+
+    @property
+    def _row_key(self) -> str:
+        return self.name
+
+    def over(self, *a: Any, **kw: Any) -> Function:
+        raise NotImplementedError("window functions are not supported yet")
+
+
+_INTEGER_FUNCTIONS = {"count", "length", "char_length", "row_number", "rank", "dense_rank"}
+_DATETIME_FUNCTIONS = {"now", "current_timestamp", "localtimestamp"}
+_SAME_TYPE_FUNCTIONS = {"max", "min", "sum", "coalesce", "abs", "lower", "upper", "trim", "round"}
+
+
+def _function_type(name: str, args: list[ColumnElement]) -> TypeEngine:
+    lname = name.lower()
+    if lname in _INTEGER_FUNCTIONS:
+        return Integer()
+    if lname in _DATETIME_FUNCTIONS:
+        return DateTime()
+    if lname in _SAME_TYPE_FUNCTIONS and args:
+        return args[0].type
+    return NullType()
+
+
+class _FunctionGenerator:
+    """`func.<name>(...)` builds a Function for any SQL function name."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda *args, **kw: Function(name, *args, type_=kw.get("type_"))
+
+
+func = _FunctionGenerator()
+
+_TEXT_PARAM = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
+
+
+class TextClause(ColumnElement[Any]):
+    """Literal SQL with :name parameters, from text()."""
+
+    __slots__ = ("text", "_bound", "_columns")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._bound: dict[str, Any] = {}
+        self._columns: list[Any] = []
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        for key, value in self._bound.items():
+            binds.values[key] = value
+        return ("text", self.text)
+
+    def bindparams(self, *params: BindParameter, **values: Any) -> TextClause:
+        clone = TextClause(self.text)
+        clone._bound = {**self._bound, **{p.key: p.value for p in params}, **values}  # type: ignore[misc]
+        clone._columns = self._columns
+        return clone
+
+    def columns(self, *cols: Any, **types: Any) -> TextClause:
+        clone = self.bindparams()
+        clone._columns = list(cols) + [(name, to_instance(t)) for name, t in types.items()]
+        return clone
+
+    def param_names(self) -> list[str]:
+        return _TEXT_PARAM.findall(self.text)
+
+
+def text(sql: str) -> TextClause:
+    """Literal SQL; `:name` marks a bound parameter."""
+    return TextClause(sql)
+
+
+class ScalarSelect(ColumnElement[Any]):
+    __slots__ = ("select", "type")
+
+    def __init__(self, select: Select) -> None:
+        self.select = select
+        cols = select._column_elements()
+        self.type = cols[0].type if len(cols) == 1 else NullType()
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("scalar_subquery", self.select._datum(binds))
+
+
+class Exists(ColumnElement[bool]):
+    __slots__ = ("select",)
+    type = Boolean()
+
+    def __init__(self, select: Select) -> None:
+        self.select = select
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("exists", self.select._datum(binds))
+
+
+def exists(stmt: Select | None = None) -> Exists:
+    from .selectable import select as _select
+
+    return Exists(stmt if stmt is not None else _select(literal_column("1")))
+
+
+class LiteralColumn(ColumnElement[Any]):
+    """Raw SQL used as a column expression, like literal_column("1")."""
+
+    __slots__ = ("text", "type")
+
+    def __init__(self, text: str, type_: Any = None) -> None:
+        self.text, self.type = text, to_instance(type_)
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("text", self.text.replace(":", "\\:"))
+
+    @property
+    def _row_key(self) -> str:
+        return self.text
+
+
+def literal_column(text: str, type_: Any = None) -> LiteralColumn:
+    return LiteralColumn(text, type_)
+
+

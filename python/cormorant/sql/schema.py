@@ -1,0 +1,503 @@
+"""Schema objects: MetaData, Table, Column, keys, constraints and indexes,
+and the DDL datums that create and drop them."""
+
+from __future__ import annotations
+
+import inspect as _inspect
+from typing import Any, Callable, Iterable, Iterator
+
+from .elements import BindCollector, ColumnElement, TextClause, coerce
+from .selectable import FromClause
+from .sqltypes import Integer, NullType, TypeEngine, to_instance
+
+NO_DEFAULT = object()
+
+
+class ColumnDefault:
+    """A Python-side default: a constant, or a callable run once per row."""
+
+    __slots__ = ("arg", "is_callable")
+
+    def __init__(self, arg: Any) -> None:
+        self.is_callable = callable(arg)
+        self.arg = _zero_arg(arg) if self.is_callable else arg
+
+    def value(self) -> Any:
+        return self.arg() if self.is_callable else self.arg
+
+
+def _zero_arg(fn: Callable[..., Any]) -> Callable[[], Any]:
+    try:
+        params = [
+            p
+            for p in _inspect.signature(fn).parameters.values()
+            if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        return fn
+    if params:  # SQLAlchemy passes an execution context; we have none to give
+        return lambda: fn(None)
+    return fn
+
+
+class ForeignKey:
+    """A reference from a column to "table.column"."""
+
+    def __init__(
+        self,
+        column: str | Column,
+        ondelete: str | None = None,
+        onupdate: str | None = None,
+        name: str | None = None,
+        **_: Any,
+    ) -> None:
+        self._target = column
+        self.ondelete, self.onupdate, self.name = ondelete, onupdate, name
+        self.parent: Column | None = None
+
+    @property
+    def target_fullname(self) -> str:
+        if isinstance(self._target, Column):
+            return f"{self._target.table.name}.{self._target.name}"
+        return self._target
+
+    @property
+    def target_table_name(self) -> str:
+        return self.target_fullname.rsplit(".", 1)[0]
+
+    @property
+    def column(self) -> Column:
+        """The referenced Column, resolved through the parent table's MetaData."""
+        if isinstance(self._target, Column):
+            return self._target
+        table_name, col_name = self.target_fullname.rsplit(".", 1)
+        assert self.parent is not None and self.parent.table is not None
+        metadata = self.parent.table.metadata
+        table = metadata.tables.get(table_name) if metadata else None
+        if table is None:
+            raise LookupError(
+                f"foreign key on column '{self.parent.table.name}.{self.parent.name}' could not find "
+                f"table '{table_name}' to reference"
+            )
+        return table.c[col_name]
+
+    def __repr__(self) -> str:
+        return f"ForeignKey({self.target_fullname!r})"
+
+
+class Column(ColumnElement[Any]):
+    """A table column. Also the expression that refers to it."""
+
+    __slots__ = (
+        "name",
+        "key",
+        "type",
+        "table",
+        "primary_key",
+        "nullable",
+        "default",
+        "onupdate",
+        "server_default",
+        "unique",
+        "index",
+        "autoincrement",
+        "foreign_keys",
+        "comment",
+        "info",
+        "doc",
+    )
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        args_list = list(args)
+        name = args_list.pop(0) if args_list and isinstance(args_list[0], str) else kw.pop("name", None)
+        type_: Any = None
+        fks: list[ForeignKey] = []
+        for a in args_list:
+            if isinstance(a, ForeignKey):
+                fks.append(a)
+            elif isinstance(a, TypeEngine) or (isinstance(a, type) and issubclass(a, TypeEngine)):
+                type_ = a
+            else:
+                raise TypeError(f"unexpected positional argument to Column: {a!r}")
+        self.name: str | None = name
+        self.key: str | None = kw.pop("key", name)
+        self.type = to_instance(kw.pop("type_", type_))
+        self.table: Table | None = None
+        self.primary_key: bool = kw.pop("primary_key", False)
+        nullable = kw.pop("nullable", NO_DEFAULT)
+        self.nullable: bool = (not self.primary_key) if nullable is NO_DEFAULT else bool(nullable)
+        default = kw.pop("default", kw.pop("insert_default", None))
+        self.default = ColumnDefault(default) if default is not None else None
+        onupdate = kw.pop("onupdate", None)
+        self.onupdate = ColumnDefault(onupdate) if onupdate is not None else None
+        self.server_default = kw.pop("server_default", None)
+        self.unique: bool = kw.pop("unique", False) or False
+        self.index: bool = kw.pop("index", False) or False
+        self.autoincrement = kw.pop("autoincrement", "auto")
+        self.comment = kw.pop("comment", None)
+        self.info = kw.pop("info", {})
+        self.doc = kw.pop("doc", None)
+        for ignored in ("server_onupdate", "quote", "system", "sort_order"):
+            kw.pop(ignored, None)
+        if kw:
+            raise TypeError(f"Column() got unexpected keyword argument(s): {', '.join(sorted(kw))}")
+        self.foreign_keys: list[ForeignKey] = []
+        for fk in fks:
+            self._add_foreign_key(fk)
+
+    def _add_foreign_key(self, fk: ForeignKey) -> None:
+        fk.parent = self
+        self.foreign_keys.append(fk)
+
+    def _resolve_type(self) -> TypeEngine:
+        if isinstance(self.type, NullType) and self.foreign_keys:
+            self.type = self.foreign_keys[0].column._resolve_type()
+        return self.type
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("col", self.table.name if self.table is not None else None, self.name)
+
+    def _from_objects(self) -> list[FromClause]:
+        return [self.table] if self.table is not None else []
+
+    @property
+    def _row_key(self) -> str:
+        return self.key or self.name or "anon"
+
+    @property
+    def is_autoincrement(self) -> bool:
+        """True for the integer primary key the database numbers by itself."""
+        if not self.primary_key or self.table is None or self.foreign_keys:
+            return False
+        if self.autoincrement is True:
+            return True
+        pks = [c for c in self.table.columns if c.primary_key]
+        return self.autoincrement == "auto" and len(pks) == 1 and isinstance(self._resolve_type(), Integer)
+
+    def _copy(self) -> Column:
+        c = Column.__new__(Column)
+        for slot in Column.__slots__:
+            setattr(c, slot, getattr(self, slot))
+        c.table = None
+        c.foreign_keys = []
+        for fk in self.foreign_keys:
+            c._add_foreign_key(ForeignKey(fk._target, ondelete=fk.ondelete, onupdate=fk.onupdate, name=fk.name))
+        return c
+
+    def _ddl(self) -> tuple:
+        default = self.server_default
+        if default is not None:
+            default = _server_default_datum(default)
+        return ("column", self.name, self._resolve_type()._ddl(), self.nullable, default, self.is_autoincrement)
+
+    def __repr__(self) -> str:
+        table = f"{self.table.name}." if self.table is not None else ""
+        return f"Column({table}{self.name})"
+
+
+def _server_default_datum(default: Any) -> tuple:
+    if isinstance(default, str):
+        return ("text", "'" + default.replace("'", "''").replace(":", "\\:") + "'")
+    if isinstance(default, TextClause):
+        return ("text", default.text)
+    return coerce(default)._datum(BindCollector("ddl"))
+
+
+class ColumnCollection:
+    """Table.c: columns by key, in order."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, Column] = {}
+
+    def _add(self, column: Column) -> None:
+        self._by_key[column.key or column.name or ""] = column
+
+    def __getattr__(self, key: str) -> Column:
+        try:
+            return self.__dict__["_by_key"][key]
+        except KeyError:
+            raise AttributeError(f"no column named '{key}'") from None
+
+    def __getitem__(self, key: str) -> Column:
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise KeyError(f"no column named '{key}'") from None
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_key
+
+    def __iter__(self) -> Iterator[Column]:
+        return iter(self._by_key.values())
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def keys(self) -> list[str]:
+        return list(self._by_key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._by_key.get(key, default)
+
+
+class Constraint:
+    name: str | None = None
+    table: Table | None = None
+
+    def _attach(self, table: Table) -> None:
+        self.table = table
+
+
+class PrimaryKeyConstraint(Constraint):
+    def __init__(self, *columns: str | Column, name: str | None = None) -> None:
+        self.column_names = [c if isinstance(c, str) else c.name for c in columns]
+        self.name = name
+
+    def _attach(self, table: Table) -> None:
+        super()._attach(table)
+        for n in self.column_names:
+            table.c[n].primary_key = True
+            table.c[n].nullable = False
+
+
+class UniqueConstraint(Constraint):
+    def __init__(self, *columns: str | Column, name: str | None = None) -> None:
+        self.column_names = [c if isinstance(c, str) else c.name for c in columns]
+        self.name = name
+
+    def _datum(self) -> tuple:
+        return ("unique", self.name, tuple(self.column_names))
+
+
+class CheckConstraint(Constraint):
+    def __init__(self, sqltext: Any, name: str | None = None) -> None:
+        self.sqltext = TextClause(sqltext) if isinstance(sqltext, str) else coerce(sqltext)
+        self.name = name
+
+    def _datum(self) -> tuple:
+        return ("check", self.name, self.sqltext._datum(BindCollector("ddl")))
+
+
+class ForeignKeyConstraint(Constraint):
+    def __init__(
+        self,
+        columns: Iterable[str | Column],
+        refcolumns: Iterable[str | Column],
+        name: str | None = None,
+        ondelete: str | None = None,
+        onupdate: str | None = None,
+        **_: Any,
+    ) -> None:
+        self.column_names = [c if isinstance(c, str) else c.name for c in columns]
+        self.refcolumns = [c if isinstance(c, str) else f"{c.table.name}.{c.name}" for c in refcolumns]
+        self.name, self.ondelete, self.onupdate = name, ondelete, onupdate
+
+    @property
+    def referred_table_name(self) -> str:
+        return self.refcolumns[0].rsplit(".", 1)[0]
+
+    def _datum(self) -> tuple:
+        refcols = tuple(r.rsplit(".", 1)[1] for r in self.refcolumns)
+        return (
+            "foreign_key",
+            self.name,
+            tuple(self.column_names),
+            self.referred_table_name,
+            refcols,
+            self.ondelete,
+            self.onupdate,
+        )
+
+
+class Index:
+    """CREATE INDEX name ON table (columns)."""
+
+    def __init__(self, name: str, *expressions: str | Column, unique: bool = False, **_: Any) -> None:
+        self.name = name
+        self.expressions = list(expressions)
+        self.unique = unique
+        self.table: Table | None = None
+
+    def _attach(self, table: Table) -> None:
+        self.table = table
+
+    @property
+    def column_names(self) -> list[str]:
+        assert self.table is not None
+        return [self.table.c[e].name if isinstance(e, str) else e.name for e in self.expressions]  # type: ignore[misc]
+
+    def _create_datum(self, if_not_exists: bool) -> tuple:
+        assert self.table is not None
+        return ("create_index", self.name, self.table.name, tuple(self.column_names), self.unique, if_not_exists)
+
+    def create(self, bind: Any, checkfirst: bool = False) -> None:
+        from .ddl import execute_ddl
+
+        execute_ddl(bind, [self._create_datum(checkfirst)])
+
+    def __repr__(self) -> str:
+        return f"Index({self.name!r})"
+
+
+class Table(FromClause):
+    """A named table: its columns, constraints and indexes."""
+
+    def __init__(self, name: str, metadata: MetaData, *args: Any, **kw: Any) -> None:
+        self.name = name
+        self.metadata = metadata
+        self.columns = ColumnCollection()
+        self.c = self.columns
+        self.constraints: list[Constraint] = []
+        self.indexes: list[Index] = []
+        self.info = kw.pop("info", {})
+        self.comment = kw.pop("comment", None)
+        self.schema = kw.pop("schema", None)
+        for item in args:
+            self.append(item)
+        metadata._add_table(self)
+
+    def append(self, item: Any) -> None:
+        if isinstance(item, Column):
+            self.append_column(item)
+        elif isinstance(item, Index):
+            item._attach(self)
+            self.indexes.append(item)
+        elif isinstance(item, Constraint):
+            item._attach(self)
+            self.constraints.append(item)
+        else:
+            raise TypeError(f"cannot add {item!r} to table '{self.name}'")
+
+    def append_column(self, column: Column) -> None:
+        if column.table is not None and column.table is not self:
+            raise ValueError(f"column '{column.name}' already belongs to table '{column.table.name}'")
+        column.table = self
+        self.columns._add(column)
+        if column.index:
+            self.indexes.append(Index(f"ix_{self.name}_{column.name}", column, unique=column.unique))
+            self.indexes[-1]._attach(self)
+
+    @property
+    def primary_key(self) -> list[Column]:
+        return [c for c in self.columns if c.primary_key]
+
+    @property
+    def foreign_keys(self) -> list[ForeignKey]:
+        return [fk for c in self.columns for fk in c.foreign_keys]
+
+    def referenced_table_names(self) -> list[str]:
+        names = [fk.target_table_name for fk in self.foreign_keys]
+        names += [c.referred_table_name for c in self.constraints if isinstance(c, ForeignKeyConstraint)]
+        return [n for n in dict.fromkeys(names) if n != self.name]
+
+    def _datum_from(self, binds: BindCollector) -> tuple:
+        return ("table", self.name)
+
+    def _from_objects(self) -> list[FromClause]:
+        return [self]
+
+    def _all_columns(self) -> list[Column]:
+        return list(self.columns)
+
+    def _create_datum(self, if_not_exists: bool) -> tuple:
+        constraints: list[tuple] = []
+        pk = [c.name for c in self.columns if c.primary_key]
+        if pk:
+            constraints.append(("primary_key", tuple(pk)))
+        for c in self.columns:
+            if c.unique and not c.index:
+                constraints.append(("unique", None, (c.name,)))
+        for c in self.constraints:
+            if isinstance(c, (UniqueConstraint, CheckConstraint, ForeignKeyConstraint)):
+                constraints.append(c._datum())
+        for c in self.columns:
+            for fk in c.foreign_keys:
+                ref = fk.target_fullname.rsplit(".", 1)
+                constraints.append(("foreign_key", fk.name, (c.name,), ref[0], (ref[1],), fk.ondelete, fk.onupdate))
+        columns = tuple(c._ddl() for c in self.columns)
+        return ("create_table", self.name, columns, tuple(constraints), if_not_exists)
+
+    def create(self, bind: Any, checkfirst: bool = False) -> None:
+        from .ddl import execute_ddl
+
+        execute_ddl(bind, [self._create_datum(checkfirst)] + [i._create_datum(checkfirst) for i in self.indexes])
+
+    def drop(self, bind: Any, checkfirst: bool = False) -> None:
+        from .ddl import execute_ddl
+
+        execute_ddl(bind, [("drop_table", self.name, checkfirst)])
+
+    def insert(self) -> Any:
+        from .dml import insert
+
+        return insert(self)
+
+    def select(self) -> Any:
+        from .selectable import select
+
+        return select(self)
+
+    def update(self) -> Any:
+        from .dml import update
+
+        return update(self)
+
+    def delete(self) -> Any:
+        from .dml import delete
+
+        return delete(self)
+
+    def __repr__(self) -> str:
+        return f"Table({self.name!r})"
+
+
+class MetaData:
+    """A collection of Tables, created and dropped together."""
+
+    def __init__(self, schema: str | None = None, naming_convention: dict | None = None) -> None:
+        self.tables: dict[str, Table] = {}
+        self.schema = schema
+        self.naming_convention = naming_convention or {}
+
+    def _add_table(self, table: Table) -> None:
+        if table.name in self.tables:
+            raise ValueError(f"Table '{table.name}' is already defined for this MetaData instance")
+        self.tables[table.name] = table
+
+    @property
+    def sorted_tables(self) -> list[Table]:
+        """Tables ordered so that every table comes after the tables it references."""
+        from .. import _native
+
+        order = _native.sort_tables([(t.name, t.referenced_table_names()) for t in self.tables.values()])
+        return [self.tables[name] for name in order]
+
+    def create_all(self, bind: Any, tables: Iterable[Table] | None = None, checkfirst: bool = True) -> None:
+        """CREATE every table (and its indexes) that does not exist yet."""
+        from .ddl import execute_ddl
+
+        chosen = set(tables) if tables is not None else None
+        datums: list[tuple] = []
+        for table in self.sorted_tables:
+            if chosen is None or table in chosen:
+                datums.append(table._create_datum(checkfirst))
+                datums.extend(i._create_datum(checkfirst) for i in table.indexes)
+        execute_ddl(bind, datums)
+
+    def drop_all(self, bind: Any, tables: Iterable[Table] | None = None, checkfirst: bool = True) -> None:
+        """DROP every table, dependents first."""
+        from .ddl import execute_ddl
+
+        chosen = set(tables) if tables is not None else None
+        datums = [
+            ("drop_table", t.name, checkfirst)
+            for t in reversed(self.sorted_tables)
+            if chosen is None or t in chosen
+        ]
+        execute_ddl(bind, datums)
+
+    def clear(self) -> None:
+        self.tables.clear()
+
+    def remove(self, table: Table) -> None:
+        self.tables.pop(table.name, None)

@@ -1,0 +1,407 @@
+"""FROM items (tables, joins, subqueries) and the SELECT statement."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Generic, Iterable, TypeVar
+
+from .elements import (
+    BindCollector,
+    ClauseElement,
+    ColumnElement,
+    Exists,
+    Label,
+    ScalarSelect,
+    TextClause,
+    and_,
+    coerce,
+)
+from .sqltypes import Integer
+
+if TYPE_CHECKING:
+    from .schema import Column, Table
+
+_T = TypeVar("_T")
+
+
+class FromClause(ClauseElement):
+    """Something a SELECT can read from."""
+
+    def _datum_from(self, binds: BindCollector) -> tuple:
+        raise NotImplementedError
+
+    def _tables(self) -> list[FromClause]:
+        return [self]
+
+    def join(self, target: Any, onclause: Any = None, isouter: bool = False, full: bool = False) -> Join:
+        return Join(self, as_from(target), onclause, isouter, full)
+
+    def outerjoin(self, target: Any, onclause: Any = None, full: bool = False) -> Join:
+        return self.join(target, onclause, isouter=True, full=full)
+
+
+def as_from(obj: Any) -> FromClause:
+    """A FromClause for a Table, a mapped class, text() or a subquery."""
+    if isinstance(obj, FromClause):
+        return obj
+    mapper = getattr(obj, "__mapper__", None)
+    if mapper is not None:
+        return mapper.selectable
+    if isinstance(obj, TextClause):
+        return TextFrom(obj)
+    raise TypeError(f"{obj!r} cannot be used as a FROM clause")
+
+
+class TextFrom(FromClause):
+    def __init__(self, clause: TextClause) -> None:
+        self.clause = clause
+
+    def _datum_from(self, binds: BindCollector) -> tuple:
+        return self.clause._datum(binds)
+
+
+def _infer_onclause(left: FromClause, right: FromClause) -> ColumnElement:
+    from .schema import Table
+
+    for a, b in ((left, right), (right, left)):
+        for table in a._tables():
+            if not isinstance(table, Table):
+                continue
+            for fk in table.foreign_keys:
+                for target in b._tables():
+                    if getattr(target, "name", None) == fk.target_table_name:
+                        return fk.parent == fk.column  # type: ignore[return-value]
+    raise ValueError(
+        f"cannot find a foreign key between {left!r} and {right!r} to join on; give an ON clause"
+    )
+
+
+class Join(FromClause):
+    def __init__(self, left: FromClause, right: FromClause, onclause: Any, isouter: bool, full: bool) -> None:
+        self.left, self.right = left, right
+        self.onclause = coerce(onclause) if onclause is not None else _infer_onclause(left, right)
+        self.isouter, self.full = isouter, full
+
+    def _datum_from(self, binds: BindCollector) -> tuple:
+        return (
+            "join",
+            self.left._datum_from(binds),
+            self.right._datum_from(binds),
+            self.onclause._datum(binds),
+            self.isouter,
+            self.full,
+        )
+
+    def _tables(self) -> list[FromClause]:
+        return self.left._tables() + self.right._tables()
+
+
+class Subquery(FromClause):
+    """(SELECT ...) AS name, whose columns are reachable through .c."""
+
+    def __init__(self, select: Select, name: str) -> None:
+        from .schema import ColumnCollection
+
+        self.select, self.name = select, name
+        self.c = self.columns = ColumnCollection()
+        for el in select._column_elements():
+            self.c._add(_SubqueryColumn(self, el._row_key, el.type))
+
+    def _datum_from(self, binds: BindCollector) -> tuple:
+        return ("subquery", self.select._datum(binds), self.name)
+
+
+class _SubqueryColumn(ColumnElement[Any]):
+    __slots__ = ("parent", "name", "key", "type")
+
+    def __init__(self, parent: Subquery, name: str, type_: Any) -> None:
+        self.parent, self.name, self.key, self.type = parent, name, name, type_
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("col", self.parent.name, self.name)
+
+    def _from_objects(self) -> list[FromClause]:
+        return [self.parent]
+
+    @property
+    def _row_key(self) -> str:
+        return self.name
+
+
+class ResultEntry:
+    """One item of a select's column list: a mapped entity or a column expression."""
+
+    __slots__ = ("mapper", "column")
+
+    def __init__(self, mapper: Any = None, column: ColumnElement | None = None) -> None:
+        self.mapper, self.column = mapper, column
+
+    @property
+    def elements(self) -> list[ColumnElement]:
+        if self.mapper is not None:
+            return list(self.mapper.columns)
+        assert self.column is not None
+        return [self.column]
+
+
+def _entry(arg: Any) -> list[ResultEntry]:
+    from .schema import Table
+
+    mapper = getattr(arg, "__mapper__", None)
+    if mapper is not None and isinstance(arg, type):
+        return [ResultEntry(mapper=mapper)]
+    if isinstance(arg, Table):
+        return [ResultEntry(column=c) for c in arg.columns]
+    return [ResultEntry(column=coerce(arg))]
+
+
+class Select(ClauseElement, Generic[_T]):
+    """SELECT ... FROM ... WHERE ... built generatively, as in SQLAlchemy."""
+
+    _generative_attrs = (
+        "_entries",
+        "_where",
+        "_order_by",
+        "_group_by",
+        "_having",
+        "_limit",
+        "_offset",
+        "_distinct",
+        "_select_from",
+        "_joins",
+        "_for_update",
+        "_options",
+        "_execution_options",
+    )
+
+    def __init__(self, *entities: Any) -> None:
+        self._entries: list[ResultEntry] = [e for arg in entities for e in _entry(arg)]
+        self._where: list[ColumnElement] = []
+        self._order_by: list[ColumnElement] = []
+        self._group_by: list[ColumnElement] = []
+        self._having: list[ColumnElement] = []
+        self._limit: int | None = None
+        self._offset: int | None = None
+        self._distinct = False
+        self._select_from: list[FromClause] = []
+        self._joins: list[tuple[FromClause, Any, bool, bool]] = []
+        self._for_update: tuple | None = None
+        self._options: list[Any] = []
+        self._execution_options: dict[str, Any] = {}
+
+    def _clone(self) -> Select:
+        new = Select.__new__(Select)
+        for attr in self._generative_attrs:
+            value = getattr(self, attr)
+            setattr(new, attr, list(value) if isinstance(value, list) else value)
+        return new
+
+    # --- generative API ------------------------------------------------------
+
+    def where(self, *criteria: Any) -> Select[_T]:
+        new = self._clone()
+        new._where.extend(coerce(c) for c in criteria)
+        return new
+
+    filter = where
+
+    def filter_by(self, **kwargs: Any) -> Select[_T]:
+        target = self._filter_by_target()
+        return self.where(*(getattr(target, key) == value for key, value in kwargs.items()))
+
+    def _filter_by_target(self) -> Any:
+        if self._joins:
+            joined = self._joins[-1][0]
+            return getattr(joined, "_entity", None) or joined.c  # type: ignore[attr-defined]
+        for e in self._entries:
+            if e.mapper is not None:
+                return e.mapper.class_
+        raise ValueError("filter_by() needs a mapped entity in the select")
+
+    def order_by(self, *clauses: Any) -> Select[_T]:
+        new = self._clone()
+        if len(clauses) == 1 and clauses[0] is None:
+            new._order_by = []
+        else:
+            new._order_by.extend(coerce(c) for c in clauses)
+        return new
+
+    def group_by(self, *clauses: Any) -> Select[_T]:
+        new = self._clone()
+        new._group_by.extend(coerce(c) for c in clauses)
+        return new
+
+    def having(self, *criteria: Any) -> Select[_T]:
+        new = self._clone()
+        new._having.extend(coerce(c) for c in criteria)
+        return new
+
+    def limit(self, limit: int | None) -> Select[_T]:
+        new = self._clone()
+        new._limit = limit
+        return new
+
+    def offset(self, offset: int | None) -> Select[_T]:
+        new = self._clone()
+        new._offset = offset
+        return new
+
+    def slice(self, start: int, stop: int) -> Select[_T]:
+        return self.offset(start).limit(stop - start)
+
+    def distinct(self, *expr: Any) -> Select[_T]:
+        new = self._clone()
+        new._distinct = True
+        return new
+
+    def select_from(self, *froms: Any) -> Select[_T]:
+        new = self._clone()
+        new._select_from.extend(as_from(f) for f in froms)
+        return new
+
+    def join(self, target: Any, onclause: Any = None, *, isouter: bool = False, full: bool = False) -> Select[_T]:
+        new = self._clone()
+        new._joins.append((target, onclause, isouter, full))
+        return new
+
+    def outerjoin(self, target: Any, onclause: Any = None, *, full: bool = False) -> Select[_T]:
+        return self.join(target, onclause, isouter=True, full=full)
+
+    def join_from(self, left: Any, target: Any, onclause: Any = None, *, isouter: bool = False) -> Select[_T]:
+        return self.select_from(left).join(target, onclause, isouter=isouter)
+
+    def add_columns(self, *columns: Any) -> Select[Any]:
+        new = self._clone()
+        new._entries.extend(e for c in columns for e in _entry(c))
+        return new
+
+    def with_only_columns(self, *columns: Any) -> Select[Any]:
+        new = self._clone()
+        new._entries = [e for c in columns for e in _entry(c)]
+        return new
+
+    def with_for_update(
+        self, *, nowait: bool = False, read: bool = False, of: Any = None, skip_locked: bool = False, key_share: bool = False
+    ) -> Select[_T]:
+        new = self._clone()
+        targets = of if isinstance(of, (list, tuple)) else ([of] if of is not None else [])
+        names = tuple(as_from(t).name if not hasattr(t, "table") else t.table.name for t in targets)  # type: ignore[attr-defined]
+        new._for_update = ("for_update", nowait, skip_locked, read, names)
+        return new
+
+    def options(self, *options: Any) -> Select[_T]:
+        new = self._clone()
+        new._options.extend(options)
+        return new
+
+    def execution_options(self, **options: Any) -> Select[_T]:
+        new = self._clone()
+        new._execution_options = {**self._execution_options, **options}
+        return new
+
+    def correlate(self, *froms: Any) -> Select[_T]:
+        return self
+
+    def subquery(self, name: str | None = None) -> Subquery:
+        return Subquery(self, name or "anon_1")
+
+    alias = subquery
+
+    def scalar_subquery(self) -> ScalarSelect:
+        return ScalarSelect(self)
+
+    def exists(self) -> Exists:
+        return Exists(self)
+
+    def label(self, name: str) -> Label:
+        return Label(name, ScalarSelect(self))
+
+    @property
+    def selected_columns(self) -> list[ColumnElement]:
+        return self._column_elements()
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return dict(self._execution_options)
+
+    # --- compilation -----------------------------------------------------------
+
+    def _column_elements(self) -> list[ColumnElement]:
+        return [el for e in self._entries for el in e.elements]
+
+    def _resolve_join_target(self, target: Any, onclause: Any) -> tuple[FromClause, Any]:
+        resolver = getattr(target, "_join_target", None)
+        if resolver is not None:  # a relationship attribute
+            return resolver()
+        return as_from(target), onclause
+
+    def _froms(self) -> list[FromClause]:
+        froms: list[FromClause] = list(self._select_from)
+        implicit = self._implicit_froms()
+        for target, onclause, isouter, full in self._joins:
+            right, on = self._resolve_join_target(target, onclause)
+            if not froms:
+                froms.append(next((f for f in implicit if f is not right), right))
+            left_index = self._join_left_index(froms, on)
+            froms[left_index] = Join(froms[left_index], right, on, isouter, full)
+        covered = {id(t) for f in froms for t in f._tables()}
+        for f in implicit:
+            if id(f) not in covered:
+                froms.append(f)
+                covered.add(id(f))
+        return froms
+
+    @staticmethod
+    def _join_left_index(froms: list[FromClause], onclause: Any) -> int:
+        if onclause is None or len(froms) == 1:
+            return 0
+        referenced = {id(f) for f in coerce(onclause)._from_objects()}
+        for i, f in enumerate(froms):
+            if any(id(t) in referenced for t in f._tables()):
+                return i
+        return 0
+
+    def _implicit_froms(self) -> list[FromClause]:
+        seen: dict[int, FromClause] = {}
+        for el in self._column_elements():
+            for f in el._from_objects():
+                seen.setdefault(id(f), f)
+        for el in self._where:
+            for f in el._from_objects():
+                seen.setdefault(id(f), f)
+        return list(seen.values())
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        labels = {id(el) for el in self._column_elements() if isinstance(el, Label)}
+        return (
+            "select",
+            tuple(el._datum(binds) for el in self._column_elements()),
+            tuple(f._datum_from(binds) for f in self._froms()),
+            and_(*self._where)._datum(binds) if self._where else None,
+            tuple(g._datum(binds) for g in self._group_by),
+            and_(*self._having)._datum(binds) if self._having else None,
+            tuple(
+                ("labelref", o.name) if id(o) in labels else o._datum(binds)  # type: ignore[attr-defined]
+                for o in self._order_by
+            ),
+            binds.add(self._limit, Integer()) if self._limit is not None else None,
+            binds.add(self._offset, Integer()) if self._offset is not None else None,
+            self._distinct,
+            self._for_update,
+        )
+
+
+def select(*entities: Any) -> Select[Any]:
+    """SELECT the given entities, columns or expressions."""
+    return Select(*entities)
+
+
+def _table_of(target: Any) -> Table:
+    from .schema import Table
+
+    mapper = getattr(target, "__mapper__", None)
+    if mapper is not None:
+        return mapper.table
+    if isinstance(target, Table):
+        return target
+    raise TypeError(f"{target!r} is not a Table or a mapped class")
+
+

@@ -1,0 +1,254 @@
+"""Column types: how each renders in DDL, binds and comes back from a row."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import enum
+import json
+import uuid
+from typing import Any, Callable, ClassVar
+
+# Converter codes understood by the native hydration loop (values.hpp).
+RAW, BOOLEAN, DATETIME, DATE, TIME, FLOAT = 0, 1, 2, 3, 4, 5
+
+Converter = int | Callable[[Any], Any]
+
+
+class TypeEngine:
+    """Base of every column type."""
+
+    python_type: ClassVar[type] = object
+    _ddl_name: ClassVar[str] = "null"
+
+    def _ddl(self) -> tuple:
+        return (self._ddl_name,)
+
+    def _result_converter(self, dialect: str) -> Converter:
+        return RAW
+
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class NullType(TypeEngine):
+    pass
+
+
+class Integer(TypeEngine):
+    python_type = int
+    _ddl_name = "integer"
+
+
+class BigInteger(Integer):
+    _ddl_name = "biginteger"
+
+
+class SmallInteger(Integer):
+    _ddl_name = "smallinteger"
+
+
+class String(TypeEngine):
+    python_type = str
+    _ddl_name = "string"
+
+    def __init__(self, length: int | None = None) -> None:
+        self.length = length
+
+    def _ddl(self) -> tuple:
+        return ("string", self.length)
+
+    def __repr__(self) -> str:
+        return f"String({self.length})" if self.length else "String()"
+
+
+class Text(String):
+    _ddl_name = "text"
+
+    def _ddl(self) -> tuple:
+        return ("text",)
+
+
+Unicode = String
+UnicodeText = Text
+
+
+class Boolean(TypeEngine):
+    python_type = bool
+    _ddl_name = "boolean"
+
+    def _result_converter(self, dialect: str) -> Converter:
+        return BOOLEAN
+
+
+class Float(TypeEngine):
+    python_type = float
+    _ddl_name = "float"
+
+    def __init__(self, precision: int | None = None, asdecimal: bool = False) -> None:
+        self.precision = precision
+
+    def _result_converter(self, dialect: str) -> Converter:
+        return FLOAT
+
+
+Double = Float
+
+
+class Numeric(TypeEngine):
+    python_type = decimal.Decimal
+    _ddl_name = "numeric"
+
+    def __init__(self, precision: int | None = None, scale: int | None = None, asdecimal: bool = True) -> None:
+        self.precision, self.scale, self.asdecimal = precision, scale, asdecimal
+
+    def _ddl(self) -> tuple:
+        return ("numeric", self.precision, self.scale)
+
+    def _result_converter(self, dialect: str) -> Converter:
+        return _to_decimal if self.asdecimal else FLOAT
+
+
+def _to_decimal(value: Any) -> decimal.Decimal:
+    return value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
+
+
+class Date(TypeEngine):
+    python_type = _dt.date
+    _ddl_name = "date"
+
+    def _result_converter(self, dialect: str) -> Converter:
+        return DATE
+
+
+class DateTime(TypeEngine):
+    python_type = _dt.datetime
+    _ddl_name = "datetime"
+
+    def __init__(self, timezone: bool = False) -> None:
+        self.timezone = timezone
+
+    def _ddl(self) -> tuple:
+        return ("datetime", self.timezone)
+
+    def _result_converter(self, dialect: str) -> Converter:
+        return DATETIME
+
+
+class Time(TypeEngine):
+    python_type = _dt.time
+    _ddl_name = "time"
+
+    def _result_converter(self, dialect: str) -> Converter:
+        return TIME
+
+
+class LargeBinary(TypeEngine):
+    python_type = bytes
+    _ddl_name = "binary"
+
+    def __init__(self, length: int | None = None) -> None:
+        self.length = length
+
+
+class JSON(TypeEngine):
+    python_type = dict
+    _ddl_name = "json"
+
+    def __init__(self, none_as_null: bool = False) -> None:
+        self.none_as_null = none_as_null
+
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        return json.dumps
+
+    def _result_converter(self, dialect: str) -> Converter:
+        return _json_loads
+
+
+def _json_loads(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+class Uuid(TypeEngine):
+    python_type = uuid.UUID
+    _ddl_name = "uuid"
+
+    def __init__(self, as_uuid: bool = True) -> None:
+        self.as_uuid = as_uuid
+
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        return _uuid_hex
+
+    def _result_converter(self, dialect: str) -> Converter:
+        return _to_uuid if self.as_uuid else RAW
+
+
+def _uuid_hex(value: Any) -> Any:
+    return value.hex if isinstance(value, uuid.UUID) else value
+
+
+def _to_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+class Enum(String):
+    """A string column restricted to an enum class's names (or the given strings)."""
+
+    def __init__(self, *enums: Any, name: str | None = None, length: int | None = None, **_: Any) -> None:
+        if len(enums) == 1 and isinstance(enums[0], type) and issubclass(enums[0], enum.Enum):
+            self.enum_class: type[enum.Enum] | None = enums[0]
+            self.values = [m.name for m in enums[0]]
+        else:
+            self.enum_class = None
+            self.values = list(enums)
+        super().__init__(length or max((len(v) for v in self.values), default=0) or None)
+        self.name = name
+
+    def _ddl(self) -> tuple:
+        return ("enum", tuple(self.values))
+
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        return _enum_name if self.enum_class else None
+
+    def _result_converter(self, dialect: str) -> Converter:
+        cls = self.enum_class
+        return (lambda v: cls[v]) if cls else RAW
+
+
+def _enum_name(value: Any) -> Any:
+    return value.name if isinstance(value, enum.Enum) else value
+
+
+_TYPE_MAP: dict[type, Callable[[], TypeEngine]] = {
+    int: Integer,
+    str: String,
+    bool: Boolean,
+    float: Float,
+    decimal.Decimal: Numeric,
+    _dt.datetime: DateTime,
+    _dt.date: Date,
+    _dt.time: Time,
+    bytes: LargeBinary,
+    uuid.UUID: Uuid,
+    dict: JSON,
+    list: JSON,
+}
+
+
+def type_for_python(py_type: Any) -> TypeEngine | None:
+    """The column type SQLAlchemy's default type map gives a Python type."""
+    if isinstance(py_type, type) and issubclass(py_type, enum.Enum):
+        return Enum(py_type)
+    factory = _TYPE_MAP.get(py_type) or _TYPE_MAP.get(getattr(py_type, "__origin__", None))
+    return factory() if factory else None
+
+
+def to_instance(type_: TypeEngine | type[TypeEngine] | None) -> TypeEngine:
+    if type_ is None:
+        return NullType()
+    return type_() if isinstance(type_, type) else type_
+
+
