@@ -26,6 +26,19 @@ PyObject* expired_attribute_name() {
     return name;
 }
 
+class GcPause {
+public:
+    GcPause() : was_enabled_(PyGC_Disable() == 1) {}
+    ~GcPause() {
+        if (was_enabled_) PyGC_Enable();
+    }
+    GcPause(const GcPause&) = delete;
+    GcPause& operator=(const GcPause&) = delete;
+
+private:
+    bool was_enabled_;
+};
+
 class BatchHydrator {
 public:
     BatchHydrator(const ResultPlan& plan, PyObject* identity_map, PyObject* session)
@@ -183,6 +196,9 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
     BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr());
     py::list out;
     result::RowBatch batch(columns);
+    // Collections would traverse the ever-growing result many times over; one
+    // pass after the loop does the same job once.
+    GcPause gc_paused;
     for (;;) {
         std::size_t n = 0;
         {

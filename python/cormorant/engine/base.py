@@ -315,7 +315,7 @@ class Connection:
             if names:
                 shape = compiled.shape(orm is not None, names) if compiled is not None else _raw_shape(names)
                 identity = orm._identity_map if orm is not None else None
-                rows = _native.fetch_all(cursor, shape.plan, identity, orm)
+                rows = _native.fetch_all(cursor, shape.plan, identity, orm._ref if orm is not None else None)
                 result = Result(rows, shape.keys, shape.single, cursor.rowcount)
             else:
                 result = empty_result(cursor.rowcount, cursor.last_insert_id)

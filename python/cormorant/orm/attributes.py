@@ -24,6 +24,23 @@ TRANSIENT, PENDING, PERSISTENT, DELETED, DETACHED = range(5)
 InstanceState = _native.InstanceState
 
 
+class SessionRef:
+    """What an InstanceState points at: the owning Session while attached.
+
+    Session.expunge_all()/close() detach every loaded object at once by
+    clearing this reference instead of visiting each object."""
+
+    __slots__ = ("session",)
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+
+def owning_session(state: Any) -> Any:
+    ref = state.session
+    return ref.session if ref is not None else None
+
+
 def state_of(obj: Any) -> Any:
     """The InstanceState of `obj`, created (transient) on first use."""
     d = obj.__dict__
@@ -96,7 +113,7 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
         state = instance.__dict__.get(STATE_KEY)
         if state is None or state.status in (TRANSIENT, PENDING) or state.key is None:
             return None
-        session = state.session
+        session = owning_session(state)
         if session is None or state.status == DETACHED:
             raise DetachedInstanceError(
                 f"Instance <{type(instance).__name__}> is not bound to a Session; attribute '{self.key}' "
@@ -114,9 +131,9 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
                 committed = state.committed = {}
             if self.key not in committed:
                 committed[self.key] = d.get(self.key, NO_VALUE)
-            session = state.session
-            if session is not None:
-                session._modified[id(instance)] = instance
+            ref = state.session
+            if ref is not None and ref.session is not None:
+                ref.session._modified[id(instance)] = instance
         d[self.key] = value
 
     def __delete__(self, instance: Any) -> None:

@@ -17,7 +17,18 @@ from ..exc import (
 )
 from ..sql.dml import Delete, Insert, Update
 from ..sql.selectable import Select, select
-from .attributes import DELETED, DETACHED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY, TRANSIENT, state_of
+from .attributes import (
+    DELETED,
+    DETACHED,
+    NO_VALUE,
+    PENDING,
+    PERSISTENT,
+    STATE_KEY,
+    TRANSIENT,
+    SessionRef,
+    owning_session,
+    state_of,
+)
 from .mapper import Mapper, mapper_of
 from .unitofwork import flush_session
 
@@ -67,6 +78,7 @@ class Session:
         self.autobegin = autobegin
         self.info = info or {}
         self._identity_map: dict[tuple, Any] = {}
+        self._ref = SessionRef(self)
         self._new: dict[int, Any] = {}
         self._deleted: dict[int, Any] = {}
         self._modified: dict[int, Any] = {}
@@ -125,21 +137,24 @@ class Session:
         self._check_usable()
         mapper_of(instance)
         state = state_of(instance)
-        if state.session is not None and state.session is not self and state.status in (PENDING, PERSISTENT):
+        owner = owning_session(state)
+        if owner is self and state.status in (PENDING, PERSISTENT):
+            return
+        if owner is not None and state.status in (PENDING, PERSISTENT):
             raise InvalidRequestError(f"Object {instance!r} is already attached to another session")
-        if state.status in (TRANSIENT,) or (state.status == DETACHED and state.key is None):
+        if state.key is None:
             state.status = PENDING
-            state.session = self
+            state.session = self._ref
             self._new[id(instance)] = instance
-        elif state.status == DETACHED:
-            existing = self._identity_map.get(state.key)
-            if existing is not None and existing is not instance:
-                raise InvalidRequestError(f"Another instance with key {state.key} is already present in this session")
-            state.status = PERSISTENT
-            state.session = self
-            self._identity_map[state.key] = instance
-            if state.committed:
-                self._modified[id(instance)] = instance
+            return
+        existing = self._identity_map.get(state.key)
+        if existing is not None and existing is not instance:
+            raise InvalidRequestError(f"Another instance with key {state.key} is already present in this session")
+        state.status = PERSISTENT
+        state.session = self._ref
+        self._identity_map[state.key] = instance
+        if state.committed:
+            self._modified[id(instance)] = instance
 
     def add_all(self, instances: Iterable[object]) -> None:
         for instance in instances:
@@ -150,17 +165,17 @@ class Session:
         self._check_usable()
         mapper_of(instance)
         state = state_of(instance)
-        if state.status == PENDING and state.session is self:
+        if state.status == PENDING and state.session is self._ref:
             self.expunge(instance)
             return
-        if state.status != PERSISTENT or state.session is not self:
+        if state.status != PERSISTENT or state.session is not self._ref:
             raise InvalidRequestError(f"Instance {instance!r} is not persisted in this session")
         self._deleted[id(instance)] = instance
 
     def expunge(self, instance: object) -> None:
         """Removes one object from the session; it becomes detached (or transient if never flushed)."""
         state = state_of(instance)
-        if state.session is not self:
+        if state.session is not self._ref:
             raise InvalidRequestError(f"Instance {instance!r} is not present in this Session")
         self._detach(instance, state)
 
@@ -176,16 +191,17 @@ class Session:
 
     def expunge_all(self) -> None:
         """Detaches every object."""
-        for obj in list(self._identity_map.values()) + list(self._new.values()):
+        for obj in list(self._new.values()):
             self._detach(obj, obj.__dict__[STATE_KEY])
-        self._identity_map.clear()
-        self._new.clear()
+        self._ref.session = None  # detaches every loaded object at once
+        self._ref = SessionRef(self)
+        self._identity_map = {}
         self._deleted.clear()
         self._modified.clear()
 
     def __contains__(self, instance: object) -> bool:
         state = instance.__dict__.get(STATE_KEY)
-        return state is not None and state.session is self and state.status in (PENDING, PERSISTENT)
+        return state is not None and state.session is self._ref and state.status in (PENDING, PERSISTENT)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(list(self._identity_map.values()) + list(self._new.values()))
@@ -271,7 +287,7 @@ class Session:
             state = obj.__dict__[STATE_KEY]
             if state.key is not None:
                 state.status = PERSISTENT
-                state.session = self
+                state.session = self._ref
                 self._identity_map[state.key] = obj
         self._flushed_deletes = []
         self._deleted.clear()
@@ -354,7 +370,7 @@ class Session:
         """Reloads every column of a persistent object from the database."""
         self._check_usable()
         state = state_of(instance)
-        if state.session is not self or state.status != PERSISTENT:
+        if state.session is not self._ref or state.status != PERSISTENT:
             raise InvalidRequestError(f"Instance {instance!r} is not persistent within this Session")
         self._expire(instance, state)
         self._load_expired(instance, state)
@@ -535,6 +551,6 @@ class sessionmaker:
 
 def object_session(instance: object) -> Session | None:
     state = instance.__dict__.get(STATE_KEY)
-    return state.session if state is not None else None
+    return owning_session(state) if state is not None else None
 
 
