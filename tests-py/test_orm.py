@@ -180,16 +180,22 @@ def test_refresh_discards_unflushed_change(seeded):
 
 
 def test_expire_then_access_reloads(seeded):
-    with Session(seeded) as s:
+    with Session(seeded, expire_on_commit=False) as s:
         apple = by_name(s, "apple")
-        s.commit()
-        assert apple.price == 3
-        s.rollback()  # end the read transaction before another connection writes
+        s.commit()  # ends the read transaction; values kept
         with seeded.begin() as conn:
             conn.execute(text("UPDATE products SET price = 9 WHERE name = 'apple'"))
-        assert apple.price == 3  # rollback() expires nothing that was loaded after commit... unless expired
+        assert apple.price == 3
         s.expire(apple)
         assert apple.price == 9
+
+
+def test_rollback_expires_loaded_objects(seeded):
+    with Session(seeded) as s:
+        apple = by_name(s, "apple")
+        apple.price = 500
+        s.rollback()
+        assert apple.price == 3  # the unflushed change is gone, reloaded from the database
 
 
 # --- autoflush ----------------------------------------------------------------------
@@ -443,7 +449,9 @@ def test_create_all_orders_by_foreign_keys_and_drop_all(engine, capture_sql):
     assert [t.name for t in md.sorted_tables] == ["authors", "posts", "comments"]
     with capture_sql(engine) as seen:
         md.create_all(engine)
-    creates = [s.split("(")[0].replace('"', "").split()[-1] for s in seen if s.upper().startswith("CREATE TABLE")]
+    creates = [
+        s.strip().split("(")[0].replace('"', "").split()[-1] for s in seen if s.strip().upper().startswith("CREATE TABLE")
+    ]
     assert creates == ["authors", "posts", "comments"]
     assert {"authors", "posts", "comments"} <= table_names(engine)
 
@@ -462,7 +470,7 @@ def test_create_all_orders_by_foreign_keys_and_drop_all(engine, capture_sql):
 
     with capture_sql(engine) as seen:
         md.drop_all(engine)
-    drops = [s.replace('"', "").split()[-1] for s in seen if s.upper().startswith("DROP TABLE")]
+    drops = [s.strip().replace('"', "").split()[-1] for s in seen if s.strip().upper().startswith("DROP TABLE")]
     assert drops == ["comments", "posts", "authors"]
     assert not ({"authors", "posts", "comments"} & table_names(engine))
     md.drop_all(engine)  # checkfirst: a second drop_all is a no-op

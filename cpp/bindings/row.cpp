@@ -203,7 +203,25 @@ PyObject* row_asdict(PyObject* op, PyObject*) {
     return d;
 }
 
-PyObject* row_mapping(PyObject* op, void*) { return row_asdict(op, nullptr); }
+PyObject* mapping_type = nullptr;  // a dict subclass set from Python, or plain dict
+
+PyObject* row_mapping(PyObject* op, void*) {
+    PyObject* d = row_asdict(op, nullptr);
+    if (!d || !mapping_type) return d;
+    PyObject* mapping = PyObject_CallOneArg(mapping_type, d);
+    Py_DECREF(d);
+    return mapping;
+}
+
+PyObject* set_mapping_type(PyObject*, PyObject* type) {
+    Py_XSETREF(mapping_type, Py_NewRef(type));
+    Py_RETURN_NONE;
+}
+
+PyMethodDef module_functions[] = {
+    {"set_row_mapping_type", set_mapping_type, METH_O, "the type Row._mapping returns"},
+    {nullptr, nullptr, 0, nullptr},
+};
 
 PyObject* row_reduce(PyObject* op, PyObject*) {
     PyObject* t = row_as_tuple(op);
@@ -306,6 +324,7 @@ void register_row(pybind11::module_& m) {
     if (!ready_types()) throw pybind11::error_already_set();
     m.attr("Row") = pybind11::handle(reinterpret_cast<PyObject*>(&RowType));
     m.attr("RowKeys") = pybind11::handle(reinterpret_cast<PyObject*>(&RowKeysType));
+    if (PyModule_AddFunctions(m.ptr(), module_functions) < 0) throw pybind11::error_already_set();
 }
 
 }  // namespace cormorant::bindings

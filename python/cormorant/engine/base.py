@@ -179,10 +179,14 @@ class Connection:
             if self.engine.dispatch.has("begin"):
                 self.engine.dispatch.fire("begin", self)
 
-    def _autobegin(self) -> None:
+    def _autobegin(self, reads_only: bool = False) -> None:
+        """Begins the logical transaction. On SQLite, as with pysqlite, the
+        database transaction starts at the first write, so a connection that
+        has only read holds no lock that would block other writers."""
         if self._transaction is None or not self._transaction.is_active:
             self._transaction = Transaction(self)
-        self._begin_native()
+        if not (reads_only and self.engine.name == "sqlite"):
+            self._begin_native()
 
     def in_transaction(self) -> bool:
         return self._transaction is not None and self._transaction.is_active
@@ -254,7 +258,10 @@ class Connection:
         compiled, values = self.engine._cache.compile(statement)
         if parameters:
             values.update(parameters)
-        return self._execute_compiled(compiled, values)
+        result = self._execute_compiled(compiled, values)
+        if compiled.kind == "insert" and not compiled.returns_rows:
+            result._inserted_primary_key = _inserted_primary_key(statement, result.lastrowid)
+        return result
 
     def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result:
         params = list(parameters) if isinstance(parameters, (list, tuple)) else []
@@ -307,7 +314,7 @@ class Connection:
 
         `orm` is the Session (entities go through its identity map) or None."""
         lease = self._check_open()
-        self._autobegin()
+        self._autobegin(reads_only=_is_read(sql, compiled))
         sql, params = self._before_execute(sql, params, False)
         try:
             cursor = lease.execute(sql, params)
@@ -334,6 +341,22 @@ class Connection:
 
     def info(self) -> dict[str, Any]:
         return {}
+
+
+def _is_read(sql: str, compiled: Compiled | None) -> bool:
+    if compiled is not None and compiled.kind == "select":
+        return compiled.returns_rows
+    return sql.lstrip()[:6].upper() == "SELECT"
+
+
+def _inserted_primary_key(statement: Any, lastrowid: int | None) -> tuple | None:
+    """The primary key of a single-row INSERT: given values, else the database's row id."""
+    if getattr(statement, "_multi_values", None):
+        return None
+    given = {c.key: v for c, v in (statement._values or {}).items()}
+    pk = statement.table.primary_key
+    values = tuple(given.get(c.key, lastrowid if c.is_autoincrement else None) for c in pk)
+    return values if pk else None
 
 
 def _raw_shape(names: Sequence[str]) -> Any:

@@ -30,6 +30,19 @@ def _unique_filter(items: list[Any]) -> list[Any]:
     return out
 
 
+class RowMapping(dict):
+    """Row._mapping: values by column name, or by the column object itself."""
+
+    def __missing__(self, key: Any) -> Any:
+        name = getattr(key, "_row_key", None)
+        if name is not None and name in self:
+            return self[name]
+        raise KeyError(key)
+
+
+_native.set_row_mapping_type(RowMapping)
+
+
 class _Consumable:
     """Shared cursor-like consumption of a list of items."""
 
@@ -67,11 +80,7 @@ class _Consumable:
         return items[0] if items else None
 
     def __iter__(self) -> Iterator[Any]:
-        while True:
-            item = self.fetchone()
-            if item is None and self._pos >= len(self._items):
-                return
-            yield item
+        return iter(self._transform(self._take()))
 
     def partitions(self, size: int | None = None) -> Iterator[list[Any]]:
         while True:

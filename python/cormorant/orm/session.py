@@ -113,7 +113,7 @@ class Session:
             self._connection = self.bind.connect() if isinstance(self.bind, Engine) else self.bind
             if self._transaction is None:
                 self._transaction = SessionTransaction(self)
-            self._connection._autobegin()
+            self._connection._autobegin(reads_only=True)
         return self._connection
 
     def connection(self) -> Connection:

@@ -1,0 +1,373 @@
+"""Engine, pools, events, logging, transactions and SQLite locking."""
+import logging
+import threading
+
+import pytest
+
+from cormorant import create_engine, event, func, insert, select, text
+from cormorant.exc import OperationalError
+from cormorant.exc import TimeoutError as PoolTimeoutError
+from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from cormorant.pool import NullPool, QueuePool, SingletonThreadPool, StaticPool
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body: Mapped[str]
+
+
+@pytest.fixture
+def db(engine):
+    Base.metadata.create_all(engine)
+    yield engine
+    Base.metadata.drop_all(engine)
+
+
+def count_notes(engine):
+    with engine.connect() as conn:
+        return conn.execute(select(func.count(Note.id))).scalar()
+
+
+# --- pools -----------------------------------------------------------------------------
+
+
+def test_pool_options_are_used(db_url):
+    eng = create_engine(db_url, pool_size=3, max_overflow=2, pool_timeout=7, pool_recycle=3600, pool_pre_ping=True)
+    try:
+        assert isinstance(eng.pool, QueuePool)
+        assert eng.pool.size() == 3
+        assert eng.pool.timeout() == 7
+        with eng.connect() as conn:
+            assert conn.execute(text("SELECT 1")).scalar() == 1
+            assert eng.pool.checkedout() == 1
+        assert eng.pool.checkedout() == 0
+    finally:
+        eng.dispose()
+
+
+def test_file_sqlite_defaults_to_queue_pool_and_memory_to_static(db_url):
+    file_eng = create_engine(db_url)
+    mem_eng = create_engine("sqlite:///:memory:")
+    try:
+        assert isinstance(file_eng.pool, QueuePool)
+        assert isinstance(mem_eng.pool, (StaticPool, SingletonThreadPool))
+    finally:
+        file_eng.dispose()
+        mem_eng.dispose()
+
+
+def test_queue_pool_overflow_then_timeout(db_url):
+    eng = create_engine(db_url, pool_size=1, max_overflow=1, pool_timeout=0.2)
+    try:
+        c1 = eng.connect()
+        c2 = eng.connect()  # the overflow connection
+        assert eng.pool.checkedout() == 2
+        assert eng.pool.overflow() >= 1
+        with pytest.raises(PoolTimeoutError):
+            eng.connect()
+        c1.execute(text("SELECT 1"))
+        c2.execute(text("SELECT 1"))
+        c2.close()
+        with eng.connect() as c3:  # a slot is free again
+            assert c3.execute(text("SELECT 3")).scalar() == 3
+        c1.close()
+        assert eng.pool.checkedout() == 0
+    finally:
+        eng.dispose()
+
+
+def test_pool_timeout_error_is_a_cormorant_error(db_url):
+    from cormorant.exc import CormorantError
+
+    eng = create_engine(db_url, pool_size=1, max_overflow=0, pool_timeout=0.1)
+    try:
+        held = eng.connect()
+        with pytest.raises(CormorantError):
+            eng.connect()
+        held.close()
+    finally:
+        eng.dispose()
+
+
+def test_queue_pool_reuses_connections(db_url):
+    eng = create_engine(db_url, pool_size=2)
+    opened = []
+    event.listen(eng, "connect", lambda *a: opened.append(1))
+    try:
+        for _ in range(5):
+            with eng.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        assert len(opened) == 1
+    finally:
+        eng.dispose()
+
+
+def test_null_pool_opens_a_connection_each_time(db_url):
+    eng = create_engine(db_url, poolclass=NullPool)
+    opened = []
+    event.listen(eng, "connect", lambda *a: opened.append(1))
+    try:
+        for _ in range(4):
+            with eng.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        assert len(opened) == 4
+    finally:
+        eng.dispose()
+
+
+def test_static_pool_shares_one_memory_database_across_threads():
+    eng = create_engine("sqlite:///:memory:", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    try:
+        Base.metadata.create_all(eng)
+        with Session(eng) as s:
+            s.add(Note(body="shared"))
+            s.commit()
+        seen, errors = [], []
+
+        def reader():
+            try:
+                with Session(eng) as s:
+                    seen.append(s.execute(select(Note.body)).scalar_one())
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=reader) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert seen == ["shared"] * 3
+    finally:
+        eng.dispose()
+
+
+def test_two_memory_engines_are_separate_databases():
+    a = create_engine("sqlite:///:memory:")
+    b = create_engine("sqlite:///:memory:")
+    try:
+        Base.metadata.create_all(a)
+        with a.connect() as conn:
+            assert conn.execute(select(func.count(Note.id))).scalar() == 0
+        with b.connect() as conn:
+            with pytest.raises(OperationalError):
+                conn.execute(select(func.count(Note.id)))
+    finally:
+        a.dispose()
+        b.dispose()
+
+
+# --- events ----------------------------------------------------------------------------
+
+
+def test_checkout_checkin_connect_events(db_url):
+    eng = create_engine(db_url, pool_size=2)
+    log = []
+
+    def on_connect(dbapi_conn, record):
+        log.append("connect")
+
+    def on_checkout(dbapi_conn, record, proxy):
+        log.append("checkout")
+
+    def on_checkin(dbapi_conn, record):
+        log.append("checkin")
+
+    event.listen(eng, "connect", on_connect)
+    event.listen(eng, "checkout", on_checkout)
+    event.listen(eng, "checkin", on_checkin)
+    try:
+        with eng.connect() as conn:
+            assert log == ["connect", "checkout"]
+            conn.execute(text("SELECT 1"))
+        assert log == ["connect", "checkout", "checkin"]
+        with eng.connect():
+            pass
+        assert log == ["connect", "checkout", "checkin", "checkout", "checkin"]
+    finally:
+        eng.dispose()
+
+
+def test_connect_event_can_configure_the_connection(db_url):
+    eng = create_engine(db_url)
+
+    @event.listens_for(eng, "connect")
+    def set_pragma(dbapi_conn, record):
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    try:
+        with eng.connect() as conn:
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        eng.dispose()
+
+
+def test_event_remove(db_url):
+    eng = create_engine(db_url)
+    calls = []
+
+    def on_checkout(*args):
+        calls.append(1)
+
+    event.listen(eng, "checkout", on_checkout)
+    try:
+        with eng.connect():
+            pass
+        assert calls == [1]
+        assert event.contains(eng, "checkout", on_checkout)
+        event.remove(eng, "checkout", on_checkout)
+        assert not event.contains(eng, "checkout", on_checkout)
+        with eng.connect():
+            pass
+        assert calls == [1]
+    finally:
+        eng.dispose()
+
+
+def test_before_cursor_execute_sees_statement_and_parameters(engine):
+    seen = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters, executemany))
+
+    with engine.connect() as conn:
+        conn.execute(text("SELECT :x"), {"x": 41})
+    event.remove(engine, "before_cursor_execute", capture)
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 2"))
+    assert len(seen) == 1
+    statement, parameters, many = seen[0]
+    assert statement.startswith("SELECT")
+    assert 41 in (list(parameters.values()) if isinstance(parameters, dict) else list(parameters))
+    assert many is False
+
+
+def test_unknown_event_name_is_rejected(engine):
+    from cormorant.exc import InvalidRequestError
+
+    with pytest.raises(InvalidRequestError):
+        event.listen(engine, "no_such_event", lambda *a: None)
+
+
+# --- echo ------------------------------------------------------------------------------
+
+
+def test_echo_logs_sql_to_engine_logger(db_url, caplog):
+    eng = create_engine(db_url, echo=True)
+    try:
+        with caplog.at_level(logging.INFO, logger="cormorant.engine.Engine"):
+            with eng.connect() as conn:
+                conn.execute(text("SELECT 12345 AS marker"))
+        records = [r for r in caplog.records if r.name == "cormorant.engine.Engine"]
+        assert any("SELECT 12345" in r.getMessage() for r in records)
+    finally:
+        eng.dispose()
+
+
+# --- transactions ----------------------------------------------------------------------
+
+
+def test_engine_begin_commits(db):
+    with db.begin() as conn:
+        conn.execute(insert(Note).values(body="kept"))
+    assert count_notes(db) == 1
+
+
+def test_engine_begin_rolls_back_on_exception(db):
+    with pytest.raises(RuntimeError, match="boom"):
+        with db.begin() as conn:
+            conn.execute(insert(Note).values(body="lost"))
+            raise RuntimeError("boom")
+    assert count_notes(db) == 0
+    assert db.pool.checkedout() == 0
+
+
+def test_connection_commit_and_rollback(db):
+    with db.connect() as conn:
+        conn.execute(insert(Note).values(body="one"))
+        conn.commit()
+        conn.execute(insert(Note).values(body="two"))
+        conn.rollback()
+        conn.execute(insert(Note).values(body="three"))
+        conn.commit()
+        assert conn.execute(select(Note.body).order_by(Note.id)).scalars().all() == ["one", "three"]
+    assert count_notes(db) == 2
+
+
+def test_connection_close_without_commit_rolls_back(db):
+    with db.connect() as conn:
+        conn.execute(insert(Note).values(body="uncommitted"))
+        assert conn.in_transaction()
+    assert count_notes(db) == 0
+
+
+def test_connection_begin_block(db):
+    with db.connect() as conn:
+        with conn.begin():
+            conn.execute(insert(Note).values(body="a"))
+        with pytest.raises(ValueError):
+            with conn.begin():
+                conn.execute(insert(Note).values(body="b"))
+                raise ValueError
+    assert count_notes(db) == 1
+
+
+def test_sessionmaker_begin(db):
+    SessionLocal = sessionmaker(bind=db)
+    with SessionLocal.begin() as s:
+        s.add(Note(body="x"))
+    assert count_notes(db) == 1
+    with pytest.raises(KeyError):
+        with SessionLocal.begin() as s:
+            s.add(Note(body="y"))
+            raise KeyError
+    assert count_notes(db) == 1
+
+
+# --- SQLite locking ----------------------------------------------------------------------
+
+
+def test_busy_timeout_gives_database_is_locked(db, db_url):
+    other = create_engine(db_url, connect_args={"timeout": 0.2})
+    try:
+        with db.connect() as writer:
+            writer.execute(insert(Note).values(body="holding the write lock"))
+            assert writer.in_transaction()
+            with other.connect() as blocked:
+                with pytest.raises(OperationalError) as info:
+                    blocked.execute(insert(Note).values(body="blocked"))
+                    blocked.commit()
+                assert "locked" in str(info.value).lower()
+                blocked.rollback()
+            writer.commit()
+        assert count_notes(db) == 1
+        with other.begin() as conn:  # the lock is gone
+            conn.execute(insert(Note).values(body="later"))
+        assert count_notes(db) == 2
+    finally:
+        other.dispose()
+
+
+def test_open_read_does_not_block_another_writer(db, db_url):
+    # As with SQLAlchemy on pysqlite: a session that has only read must not
+    # keep other connections from committing writes.
+    with Session(db) as s:
+        s.add(Note(body="seed"))
+        s.commit()
+    writer_engine = create_engine(db_url, connect_args={"timeout": 0.5})
+    try:
+        with Session(db) as reader:
+            assert reader.execute(select(func.count(Note.id))).scalar() == 1
+            with writer_engine.begin() as conn:
+                conn.execute(insert(Note).values(body="written while a reader is open"))
+        assert count_notes(db) == 2
+    finally:
+        writer_engine.dispose()
