@@ -12,7 +12,7 @@ import os
 import sqlite3
 import tempfile
 import time
-from typing import Callable
+from collections.abc import Callable
 
 ROWS_SQL = "SELECT id, name, description FROM customer"
 

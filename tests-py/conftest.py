@@ -5,7 +5,6 @@ the test. `capture_sql` collects every SQL text sent through an engine."""
 import contextlib
 
 import pytest
-
 from cormorant import create_engine, event
 
 

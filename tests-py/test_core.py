@@ -1,7 +1,6 @@
 """Core (no ORM): Table/MetaData, select constructs, DML, text(), binding and
 the statement cache."""
 import pytest
-
 from cormorant import (
     Column,
     ForeignKey,

@@ -3,7 +3,6 @@ import logging
 import threading
 
 import pytest
-
 from cormorant import create_engine, event, func, insert, select, text
 from cormorant.exc import OperationalError
 from cormorant.exc import TimeoutError as PoolTimeoutError

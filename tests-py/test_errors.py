@@ -2,7 +2,6 @@
 from typing import Optional
 
 import pytest
-
 from cormorant import String, create_engine, func, select, text
 from cormorant.exc import (
     ArgumentError,

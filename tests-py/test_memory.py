@@ -7,7 +7,6 @@ import weakref
 from typing import Optional
 
 import pytest
-
 from cormorant import String, insert, select, text
 from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
 

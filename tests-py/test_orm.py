@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Optional
 
 import pytest
-
 from cormorant import (
     ForeignKey,
     Index,

@@ -1,6 +1,5 @@
 """Row and Result behaviour."""
 import pytest
-
 from cormorant import Column, Integer, MetaData, String, Table, insert, select, text
 from cormorant.exc import MultipleResultsFound, NoResultFound, ResourceClosedError
 

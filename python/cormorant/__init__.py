@@ -2,7 +2,10 @@
 
 Write `from cormorant import select` where you wrote `from sqlalchemy import select`."""
 
-from . import exc
+from . import (
+    event,  # noqa: E402  (the module, as in `from cormorant import event`)
+    exc,
+)
 from .engine import URL, Connection, Engine, Result, Row, create_engine, make_url
 from .event import listen, listens_for
 from .inspection import inspect
@@ -68,7 +71,6 @@ from .sql.sqltypes import (
     UnicodeText,
     Uuid,
 )
-from . import event  # noqa: E402  (the module, as in `from cormorant import event`)
 
 __version__ = "0.1.0"
 

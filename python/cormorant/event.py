@@ -5,7 +5,8 @@ Pool events given to an Engine go to its pool."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .exc import InvalidRequestError
 

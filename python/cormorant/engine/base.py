@@ -6,13 +6,14 @@ implicitly on first use ("commit as you go"), as SQLAlchemy 2.0 does."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from .. import _native
 from ..event import ENGINE_EVENTS, Dispatch
 from ..exc import ArgumentError, InvalidRequestError, ResourceClosedError
 from ..sql.compiler import Compiled, StatementCache
-from ..sql.elements import ClauseElement, TextClause
+from ..sql.elements import ClauseElement
 from .errors import translate
 from .result import Result, empty_result
 from .url import URL
@@ -286,7 +287,7 @@ class Connection:
     def _execute_many(self, statement: ClauseElement, parameters: Sequence[Mapping[str, Any]]) -> Result:
         keys = list(parameters[0])
         compiled, values = self.engine._cache.compile(statement, keys)
-        rows = _fill_defaults(statement, keys, parameters, values)
+        rows = _fill_defaults(statement, keys, parameters, values, self.engine.name)
         lease = self._check_open()
         self._autobegin()
         sql = compiled.sql
@@ -366,11 +367,11 @@ def _raw_shape(names: Sequence[str]) -> Any:
 
 
 def _fill_defaults(
-    statement: Any, keys: list[str], parameters: Sequence[Mapping[str, Any]], values: dict[str, Any]
+    statement: Any, keys: list[str], parameters: Sequence[Mapping[str, Any]], values: dict[str, Any], dialect: str
 ) -> Sequence[Mapping[str, Any]]:
     """Parameter sets completed with Python column defaults and statement-level values."""
     defaults = statement._executemany_defaults(keys) if hasattr(statement, "_executemany_defaults") else []
-    processors = _bind_processors(statement, keys)
+    processors = _bind_processors(statement, keys, dialect)
     if not defaults and not values and not processors:
         return parameters
     filled = []
@@ -386,7 +387,7 @@ def _fill_defaults(
     return filled
 
 
-def _bind_processors(statement: Any, keys: list[str]) -> list[tuple[str, Any]]:
+def _bind_processors(statement: Any, keys: list[str], dialect: str) -> list[tuple[str, Any]]:
     column_for = getattr(statement, "_column", None)
     if column_for is None:
         return []
@@ -396,7 +397,7 @@ def _bind_processors(statement: Any, keys: list[str]) -> list[tuple[str, Any]]:
             column = column_for(key)
         except KeyError:
             continue
-        processor = column.type._bind_processor("sqlite")
+        processor = column.type._bind_processor(dialect)
         if processor is not None:
             out.append((key, processor))
     return out

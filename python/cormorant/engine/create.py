@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import _native
 from ..exc import ArgumentError
-from ..pool import NullPool, Pool, QueuePool, StaticPool
+from ..pool import Pool, QueuePool, StaticPool
 from .base import Engine
 from .url import URL, connect_timeout, is_memory_sqlite, make_url, sqlite_path
 

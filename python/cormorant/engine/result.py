@@ -6,7 +6,8 @@ caller asks for rows, so `.scalars().all()` costs nothing extra."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 from .. import _native
 from ..exc import MultipleResultsFound, NoResultFound, ResourceClosedError

@@ -3,10 +3,10 @@ and the ORM side of statement execution."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
-from .. import _native
 from ..engine.base import Connection, Engine, _is_many
 from ..engine.result import Result, ScalarResult
 from ..exc import (

@@ -79,7 +79,7 @@ def _insert_objects(session: Session, conn: Connection, mapper: Mapper, objects:
     for obj in objects:
         params = _insert_params(mapper, obj)
         groups[tuple(params)].append((obj, params))
-    for keys, members in groups.items():
+    for members in groups.values():
         fetched = _fetched_columns(mapper, members[0][1])
         if fetched:
             stmt = insert(mapper.table).returning(*fetched)

@@ -4,7 +4,8 @@ result plan (converters, row keys, entity plans) is built once and kept."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .. import _native
 from .elements import BindCollector, ClauseElement, TextClause

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from .elements import BindCollector, ClauseElement, ColumnElement, and_, coerce
 from .selectable import _entry, _table_of

@@ -6,7 +6,8 @@ Bound values never enter the datum; they are collected on the side."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Generic, Iterable, Sequence, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .sqltypes import Boolean, DateTime, Integer, NullType, String, TypeEngine, to_instance
 

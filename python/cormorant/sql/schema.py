@@ -4,7 +4,8 @@ and the DDL datums that create and drop them."""
 from __future__ import annotations
 
 import inspect as _inspect
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from .elements import BindCollector, ColumnElement, TextClause, coerce
 from .selectable import FromClause

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generic, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .elements import (
     BindCollector,
@@ -18,7 +18,7 @@ from .elements import (
 from .sqltypes import Integer
 
 if TYPE_CHECKING:
-    from .schema import Column, Table
+    from .schema import Table
 
 _T = TypeVar("_T")
 

@@ -7,7 +7,8 @@ import decimal
 import enum
 import json
 import uuid
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 # Converter codes understood by the native hydration loop (values.hpp).
 RAW, BOOLEAN, DATETIME, DATE, TIME, FLOAT = 0, 1, 2, 3, 4, 5
