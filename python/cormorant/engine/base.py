@@ -12,7 +12,7 @@ from typing import Any
 from .. import _native
 from ..event import ENGINE_EVENTS, Dispatch
 from ..exc import ArgumentError, InvalidRequestError, ResourceClosedError
-from ..sql.compiler import Compiled, StatementCache
+from ..sql.compiler import Compiled, StatementCache, text_shape
 from ..sql.elements import ClauseElement
 from .errors import translate
 from .result import Result, empty_result
@@ -199,15 +199,7 @@ class Connection:
         """Commits the current transaction, if any."""
         if self._invalidated:
             raise InvalidRequestError("Can't commit: this Connection was invalidated; roll back instead")
-        lease = self._check_open()
-        if lease.in_transaction():
-            try:
-                lease.commit()
-            except _native.Error as e:
-                raise self._wrap_error(e, "COMMIT", None) from e
-            if self.engine.dispatch.has("commit"):
-                self.engine.dispatch.fire("commit", self)
-        self._end_transaction()
+        self._end_native("commit", self._check_open().commit)
 
     def rollback(self) -> None:
         """Rolls back the current transaction, if any."""
@@ -216,14 +208,17 @@ class Connection:
         if self._invalidated:
             self._recover_invalidated()
             return
-        lease = self._lease
-        if lease.in_transaction():
+        self._end_native("rollback", self._lease.rollback)
+
+    def _end_native(self, name: str, finish: Any) -> None:
+        """Ends the database transaction (if one is open) and fires its event."""
+        if self._lease.in_transaction():
             try:
-                lease.rollback()
+                finish()
             except _native.Error as e:
-                raise self._wrap_error(e, "ROLLBACK", None) from e
-            if self.engine.dispatch.has("rollback"):
-                self.engine.dispatch.fire("rollback", self)
+                raise self._wrap_error(e, name.upper(), None) from e
+            if self.engine.dispatch.has(name):
+                self.engine.dispatch.fire(name, self)
         self._end_transaction()
 
     def _recover_invalidated(self) -> None:
@@ -321,7 +316,7 @@ class Connection:
             cursor = lease.execute(sql, params)
             names = cursor.column_names
             if names:
-                shape = compiled.shape(orm is not None, names) if compiled is not None else _raw_shape(names)
+                shape = compiled.shape(orm is not None, names) if compiled is not None else text_shape(names)
                 identity = orm._identity_map if orm is not None else None
                 rows = _native.fetch_all(cursor, shape.plan, identity, orm._ref if orm is not None else None)
                 result = Result(rows, shape.keys, shape.single, cursor.rowcount)
@@ -358,12 +353,6 @@ def _inserted_primary_key(statement: Any, lastrowid: int | None) -> tuple | None
     pk = statement.table.primary_key
     values = tuple(given.get(c.key, lastrowid if c.is_autoincrement else None) for c in pk)
     return values if pk else None
-
-
-def _raw_shape(names: Sequence[str]) -> Any:
-    from ..sql.compiler import _text_shape
-
-    return _text_shape(names)
 
 
 def _fill_defaults(

@@ -425,14 +425,13 @@ class Session:
             self._autoflush()
             conn = self._connection_for_use()
             if statement._returning and not _is_many(params):
-                compiled, values = conn.engine._cache.compile(statement)
-                values.update(params or {})
-                return conn._execute_compiled(compiled, values, orm=self)
+                return self._execute_orm(statement, params)
             return conn.execute(statement, params)
         self._autoflush()
         return self._connection_for_use().execute(statement, params)
 
-    def _execute_orm(self, statement: Select, params: Mapping[str, Any] | None) -> Result:
+    def _execute_orm(self, statement: Any, params: Mapping[str, Any] | None) -> Result:
+        """Runs a row-returning statement with entities hydrated through this session."""
         conn = self._connection_for_use()
         compiled, values = conn.engine._cache.compile(statement)
         if params:

@@ -47,7 +47,7 @@ class Compiled:
         shape = self._shapes.get(key)
         if shape is None:
             shape = self._shapes[key] = (
-                self._entry_shape(orm) if self.entries else _text_shape(column_names)
+                self._entry_shape(orm) if self.entries else text_shape(column_names)
             )
         return shape
 
@@ -70,7 +70,7 @@ class Compiled:
         return ResultShape(_native.ResultPlan(converters, outputs, None if single else keys), keys, single)
 
 
-def _text_shape(column_names: Sequence[str]) -> ResultShape:
+def text_shape(column_names: Sequence[str]) -> ResultShape:
     keys = _native.RowKeys(list(column_names))
     plan = _native.ResultPlan([RAW] * len(column_names), list(range(len(column_names))), keys)
     return ResultShape(plan, keys, False)
