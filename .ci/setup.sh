@@ -19,6 +19,9 @@ ensure_debian_packages() {
     fi
 }
 
+# What the engine links: SQLite, and libpqxx over libpq (found with pkg-config).
+BUILD_PACKAGES=(libsqlite3-dev libpqxx-dev libpq-dev pkg-config)
+
 ensure_build_tools() {
     command -v g++ >/dev/null || ensure_debian_packages g++
     command -v cmake >/dev/null || "$PYTHON" -m pip install -q cmake

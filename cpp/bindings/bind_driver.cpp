@@ -4,6 +4,7 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <cormorant/driver/postgres/pg_connection.hpp>
 #include <cormorant/driver/sqlite/sqlite_connection.hpp>
 
 #include "execute.hpp"
@@ -27,6 +28,25 @@ Connector sqlite_connector(std::string path, double busy_timeout) {
     options.path = std::move(path);
     options.busy_timeout_seconds = busy_timeout;
     return Connector{[options] { return driver::sqlite::connect(options); }};
+}
+
+Connector postgres_connector(driver::postgres::Options options) {
+    return Connector{[options] { return driver::postgres::connect(options); }};
+}
+
+driver::postgres::Options postgres_options(std::string host, int port, std::string user,
+                                           std::string password, std::string dbname,
+                                           double connect_timeout,
+                                           std::map<std::string, std::string> parameters) {
+    driver::postgres::Options o;
+    o.host = std::move(host);
+    o.port = port;
+    o.user = std::move(user);
+    o.password = std::move(password);
+    o.dbname = std::move(dbname);
+    o.connect_timeout_seconds = connect_timeout;
+    o.parameters = std::move(parameters);
+    return o;
 }
 
 pool::PoolKind pool_kind(const std::string& name) {
@@ -58,6 +78,12 @@ void register_driver(py::module_& m) {
 
     py::class_<Connector>(m, "Connector");
     m.def("sqlite_connector", &sqlite_connector, py::arg("path"), py::arg("busy_timeout"));
+    py::class_<driver::postgres::Options>(m, "PostgresOptions")
+        .def(py::init(&postgres_options), py::arg("host"), py::arg("port"), py::arg("user"),
+             py::arg("password"), py::arg("dbname"), py::arg("connect_timeout"),
+             py::arg("parameters"))
+        .def_property_readonly("conninfo", &driver::postgres::conninfo);
+    m.def("postgres_connector", &postgres_connector, py::arg("options"));
 
     py::class_<Pool, std::shared_ptr<Pool>>(m, "Pool")
         .def(py::init(&make_pool), py::arg("connector"), py::arg("kind"), py::arg("pool_size"),

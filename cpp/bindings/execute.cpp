@@ -29,6 +29,8 @@ PyObject* required_value(PyObject* row, PyObject* key, Py_ssize_t row_number) {
     return value;
 }
 
+bool keeps_offsets(const Lease& lease) { return lease->connection().dialect() == "postgresql"; }
+
 }  // namespace
 
 driver::Cursor& CursorHandle::get() {
@@ -38,7 +40,7 @@ driver::Cursor& CursorHandle::get() {
 
 std::shared_ptr<CursorHandle> execute(const Lease& lease, const std::string& sql,
                                       py::handle params) {
-    ParamBuffer buffer;
+    ParamBuffer buffer(keeps_offsets(lease));
     py::object seq = py::reinterpret_steal<py::object>(
         PySequence_Fast(params.ptr(), "statement parameters must be a sequence"));
     if (!seq) throw py::error_already_set();
@@ -63,7 +65,7 @@ std::int64_t execute_many(const Lease& lease, const std::string& sql, py::handle
     Py_ssize_t nkeys = PySequence_Fast_GET_SIZE(key_seq.ptr());
     Py_ssize_t nrows = PySequence_Fast_GET_SIZE(row_seq.ptr());
 
-    ParamBuffer buffer;
+    ParamBuffer buffer(keeps_offsets(lease));
     buffer.reserve(static_cast<std::size_t>(nkeys * nrows));
     for (Py_ssize_t r = 0; r < nrows; ++r) {
         PyObject* row = PySequence_Fast_GET_ITEM(row_seq.ptr(), r);

@@ -3,13 +3,38 @@
 
 #include <datetime.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstring>
+
+#include <cormorant/result/temporal.hpp>
 
 namespace cormorant::bindings {
 namespace {
 
 PyObject* decimal_type = nullptr;
+PyObject* uuid_type = nullptr;
+PyObject* json_loads = nullptr;
+
+// A new reference to module.name, or nullptr with an ImportError set.
+PyObject* import_attr(const char* module_name, const char* name) {
+    PyObject* module = PyImport_ImportModule(module_name);
+    if (!module) return nullptr;
+    PyObject* attr = PyObject_GetAttrString(module, name);
+    Py_DECREF(module);
+    return attr;
+}
+
+// Calls a cached callable on the cell's bytes as str.
+PyObject* call_on_text(PyObject*& cached, const char* module_name, const char* name,
+                       std::string_view text) {
+    if (!cached && !(cached = import_attr(module_name, name))) return nullptr;
+    PyObject* str = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
+    if (!str) return nullptr;
+    PyObject* value = PyObject_CallOneArg(cached, str);
+    Py_DECREF(str);
+    return value;
+}
 
 std::string_view utf8_of(PyObject* str) {
     Py_ssize_t size = 0;
@@ -17,16 +42,36 @@ std::string_view utf8_of(PyObject* str) {
     return data ? std::string_view(data, static_cast<std::size_t>(size)) : std::string_view();
 }
 
-// ISO text as SQLAlchemy's SQLite dialect stores it.
-PyObject* format_temporal(PyObject* value) {
-    char buf[64];
+// "+HH:MM[:SS]" for an aware datetime, "" for a naive one; false on error.
+bool format_offset(PyObject* value, char* out, std::size_t size) {
+    out[0] = '\0';
+    if (PyDateTime_DATE_GET_TZINFO(value) == Py_None) return true;
+    PyObject* delta = PyObject_CallMethod(value, "utcoffset", nullptr);
+    if (!delta) return false;
+    if (delta != Py_None) {
+        long seconds = PyDateTime_DELTA_GET_DAYS(delta) * 86400L + PyDateTime_DELTA_GET_SECONDS(delta);
+        const char sign = seconds < 0 ? '-' : '+';
+        seconds = seconds < 0 ? -seconds : seconds;
+        std::snprintf(out, size, "%c%02ld:%02ld:%02ld", sign, seconds / 3600, seconds / 60 % 60,
+                      seconds % 60);
+    }
+    Py_DECREF(delta);
+    return true;
+}
+
+// ISO text as SQLAlchemy's SQLite dialect stores it; with `offsets`, an aware
+// datetime keeps its UTC offset (for PostgreSQL's timestamptz).
+PyObject* format_temporal(PyObject* value, bool offsets) {
+    char buf[80];
     int n = 0;
     if (PyDateTime_Check(value)) {
-        n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d",
+        char offset[16] = "";
+        if (offsets && !format_offset(value, offset, sizeof offset)) return nullptr;
+        n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d%s",
                           PyDateTime_GET_YEAR(value), PyDateTime_GET_MONTH(value),
                           PyDateTime_GET_DAY(value), PyDateTime_DATE_GET_HOUR(value),
                           PyDateTime_DATE_GET_MINUTE(value), PyDateTime_DATE_GET_SECOND(value),
-                          PyDateTime_DATE_GET_MICROSECOND(value));
+                          PyDateTime_DATE_GET_MICROSECOND(value), offset);
     } else if (PyDate_Check(value)) {
         n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", PyDateTime_GET_YEAR(value),
                           PyDateTime_GET_MONTH(value), PyDateTime_GET_DAY(value));
@@ -43,13 +88,7 @@ bool is_temporal(PyObject* value) {
 }
 
 bool is_decimal(PyObject* value) {
-    if (!decimal_type) {
-        PyObject* module = PyImport_ImportModule("decimal");
-        if (!module) return false;
-        decimal_type = PyObject_GetAttrString(module, "Decimal");
-        Py_DECREF(module);
-        if (!decimal_type) return false;
-    }
+    if (!decimal_type && !(decimal_type = import_attr("decimal", "Decimal"))) return false;
     return PyObject_TypeCheck(value, reinterpret_cast<PyTypeObject*>(decimal_type));
 }
 
@@ -111,8 +150,30 @@ PyObject* parse_time(std::string_view text) {
     return PyTime_FromTime(c.hour, c.minute, c.second, c.micro);
 }
 
+PyObject* decode_datetime(std::int64_t micros, PyObject* tz) {
+    const result::CivilDateTime dt = result::civil_from_micros(micros);
+    return PyDateTimeAPI->DateTime_FromDateAndTime(
+        dt.date.year, dt.date.month, dt.date.day, dt.time.hour, dt.time.minute, dt.time.second,
+        dt.time.microsecond, tz, PyDateTimeAPI->DateTimeType);
+}
+
 PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
     switch (cell.type) {
+        case driver::ValueType::Boolean: return PyBool_FromLong(cell.integer != 0);
+        case driver::ValueType::Decimal:
+            return call_on_text(decimal_type, "decimal", "Decimal", batch.bytes(cell));
+        case driver::ValueType::Uuid: return call_on_text(uuid_type, "uuid", "UUID", batch.bytes(cell));
+        case driver::ValueType::Json: return call_on_text(json_loads, "json", "loads", batch.bytes(cell));
+        case driver::ValueType::Date: {
+            const result::CivilDate d = result::civil_from_days(cell.integer);
+            return PyDate_FromDate(d.year, d.month, d.day);
+        }
+        case driver::ValueType::Time: {
+            const result::CivilTime t = result::clock_from_micros(cell.integer);
+            return PyTime_FromTime(t.hour, t.minute, t.second, t.microsecond);
+        }
+        case driver::ValueType::DateTime: return decode_datetime(cell.integer, Py_None);
+        case driver::ValueType::DateTimeTz: return decode_datetime(cell.integer, PyDateTime_TimeZone_UTC);
         case driver::ValueType::Null: Py_RETURN_NONE;
         case driver::ValueType::Integer: return PyLong_FromLongLong(cell.integer);
         case driver::ValueType::Real: return PyFloat_FromDouble(cell.real);
@@ -128,6 +189,14 @@ PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
     Py_RETURN_NONE;
 }
 
+PyObject* decimal_as_float(std::string_view text) {
+    PyObject* str = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
+    if (!str) return nullptr;
+    PyObject* value = PyFloat_FromString(str);
+    Py_DECREF(str);
+    return value;
+}
+
 }  // namespace
 
 void init_values() { PyDateTime_IMPORT; }
@@ -140,7 +209,7 @@ bool ParamBuffer::append(PyObject* value) {
     if (value == Py_None) {
         params_.push_back(driver::Param::null());
     } else if (PyBool_Check(value)) {
-        params_.push_back(driver::Param::from_integer(value == Py_True ? 1 : 0));
+        params_.push_back(driver::Param::from_bool(value == Py_True));
     } else if (PyLong_Check(value)) {
         int overflow = 0;
         long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
@@ -165,7 +234,8 @@ bool ParamBuffer::append(PyObject* value) {
         params_.push_back(driver::Param::blob(std::string_view(
             PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)))));
     } else if (is_temporal(value) || is_decimal(value)) {
-        PyObject* text = is_temporal(value) ? format_temporal(value) : PyObject_Str(value);
+        PyObject* text =
+            is_temporal(value) ? format_temporal(value, keep_offsets_) : PyObject_Str(value);
         if (!text) return false;
         keep_alive_.push_back(text);
         params_.push_back(driver::Param::text(utf8_of(text)));
@@ -220,6 +290,7 @@ PyObject* decode_cell(const result::RowBatch& batch, const result::Cell& cell,
         case Converter::Float:
             if (cell.type == driver::ValueType::Integer)
                 return PyFloat_FromDouble(static_cast<double>(cell.integer));
+            if (cell.type == driver::ValueType::Decimal) return decimal_as_float(batch.bytes(cell));
             break;
         case Converter::Callable: {
             PyObject* raw = decode_raw(batch, cell);

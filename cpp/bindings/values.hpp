@@ -15,6 +15,9 @@ namespace cormorant::bindings {
 // objects that `keep_alive` holds, so they stay valid with the GIL released.
 class ParamBuffer {
 public:
+    // `keep_offsets`: aware datetimes keep their UTC offset (PostgreSQL);
+    // otherwise they bind as naive local text, as SQLAlchemy's SQLite does.
+    explicit ParamBuffer(bool keep_offsets = false) : keep_offsets_(keep_offsets) {}
     ~ParamBuffer();
     // Appends one value; on failure sets a Python TypeError naming the type and returns false.
     bool append(PyObject* value);
@@ -25,6 +28,7 @@ public:
 private:
     std::vector<driver::Param> params_;
     std::vector<PyObject*> keep_alive_;
+    bool keep_offsets_;
 };
 
 // How a result column becomes a Python value. Codes below kCallable are

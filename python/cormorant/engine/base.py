@@ -252,11 +252,29 @@ class Connection:
         if _is_many(parameters):
             return self._execute_many(statement, parameters)  # type: ignore[arg-type]
         compiled, values = self.engine._cache.compile(statement)
+        if compiled.kind == "insert" and not compiled.returns_rows:
+            return self._execute_insert(statement, compiled, values, parameters)
+        if parameters:
+            values.update(parameters)
+        return self._execute_compiled(compiled, values)
+
+    def _execute_insert(
+        self, statement: Any, compiled: Compiled, values: dict[str, Any], parameters: Mapping[str, Any] | None
+    ) -> Result:
+        """A single-row INSERT, with `inserted_primary_key`. PostgreSQL has no
+        last-insert id, so a generated key is read back with RETURNING."""
+        generated = _generated_key_column(statement) if self.engine.name == "postgresql" else None
+        if generated is not None:
+            compiled, values = self.engine._cache.compile(statement.returning(generated))
         if parameters:
             values.update(parameters)
         result = self._execute_compiled(compiled, values)
-        if compiled.kind == "insert" and not compiled.returns_rows:
-            result._inserted_primary_key = _inserted_primary_key(statement, result.lastrowid)
+        if generated is not None:
+            new_key = result.scalar_one()
+            result = empty_result(1)
+        else:
+            new_key = result.lastrowid
+        result._inserted_primary_key = _inserted_primary_key(statement, new_key)
         return result
 
     def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result:
@@ -343,6 +361,17 @@ def _is_read(sql: str, compiled: Compiled | None) -> bool:
     if compiled is not None and compiled.kind == "select":
         return compiled.returns_rows
     return sql.lstrip()[:6].upper() == "SELECT"
+
+
+def _generated_key_column(statement: Any) -> Any:
+    """The autoincrement primary-key column a single-row INSERT leaves to the database."""
+    if getattr(statement, "_multi_values", None) or not hasattr(statement, "table"):
+        return None
+    given = {c.key for c in (statement._values or {})}
+    for column in statement.table.primary_key:
+        if column.is_autoincrement and column.key not in given:
+            return column
+    return None
 
 
 def _inserted_primary_key(statement: Any, lastrowid: int | None) -> tuple | None:

@@ -29,6 +29,7 @@ _IGNORED = {
     "paramstyle",
     "implicit_returning",
 }
+_PG_CONNECT_TIMEOUT = 5.0  # seconds; libpq's own default is to wait forever
 _SQLITE_CONNECT_ARGS = {"check_same_thread", "timeout", "uri", "isolation_level", "detect_types", "cached_statements"}
 
 
@@ -44,9 +45,7 @@ def create_engine(url: str | URL, **kwargs: Any) -> Engine:
     if parsed.backend == "sqlite":
         connector, default_pool = _sqlite_connector(parsed, connect_args)
     else:
-        raise ArgumentError(
-            f"PostgreSQL URLs such as {parsed} are recognised, but this build of cormorant has no PostgreSQL driver yet"
-        )
+        connector, default_pool = _postgres_connector(parsed, connect_args), QueuePool
     pool = kwargs.get("pool") or _make_pool(kwargs.get("poolclass") or default_pool, connector, kwargs)
     return Engine(parsed, pool, parsed.backend, echo=kwargs.get("echo", False))
 
@@ -57,6 +56,25 @@ def _sqlite_connector(url: URL, connect_args: dict[str, Any]) -> tuple[Any, type
         raise ArgumentError(f"Unsupported SQLite connect_args: {', '.join(sorted(unknown))}")
     connector = _native.sqlite_connector(sqlite_path(url), connect_timeout(connect_args))
     return connector, StaticPool if is_memory_sqlite(url) else QueuePool
+
+
+def _postgres_connector(url: URL, connect_args: dict[str, Any]) -> Any:
+    """libpq parameters from the URL, its query string and connect_args (which win)."""
+    parameters = {**url.query, **{k: str(v) for k, v in connect_args.items()}}
+    timeout = float(parameters.pop("connect_timeout", _PG_CONNECT_TIMEOUT))
+    for key in ("host", "port", "user", "password", "dbname"):
+        if key in parameters:
+            raise ArgumentError(f"give the PostgreSQL {key} in the URL, not as a connect argument ({url})")
+    options = _native.PostgresOptions(
+        host=url.host or "localhost",
+        port=url.port or 5432,
+        user=url.username or "",
+        password=url.password or "",
+        dbname=url.database or "",
+        connect_timeout=timeout,
+        parameters=parameters,
+    )
+    return _native.postgres_connector(options)
 
 
 def _make_pool(poolclass: type[Pool], connector: Any, kwargs: dict[str, Any]) -> Pool:

@@ -1,5 +1,6 @@
-// A value crossing into a driver: the storage types every backend shares and
-// the bound-parameter record. Text/Blob bytes are borrowed from the caller.
+// A value crossing a driver boundary: the value types and the bound-parameter
+// record. Parameters use the first six types; result cells may use them all,
+// so a driver can decode a column straight into the type Python will get.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,28 @@
 
 namespace cormorant::driver {
 
-enum class ValueType : std::uint8_t { Null, Integer, Real, Text, Blob };
+enum class ValueType : std::uint8_t {
+    Null,
+    Integer,
+    Real,
+    Text,
+    Blob,
+    Boolean,     // integer 0 or 1
+    Decimal,     // bytes: the exact decimal text, e.g. "-12.50" or "NaN"
+    Date,        // integer: days since 1970-01-01 (proleptic Gregorian)
+    Time,        // integer: microseconds since midnight
+    DateTime,    // integer: microseconds since 1970-01-01 00:00, no time zone
+    DateTimeTz,  // integer: microseconds since the Unix epoch, in UTC
+    Uuid,        // bytes: canonical 36-character text
+    Json,        // bytes: JSON text
+};
+
+// Whether cells of this type keep their value as bytes (Text, Blob, Decimal,
+// Uuid, Json) rather than in the integer/real slot.
+constexpr bool stores_bytes(ValueType type) noexcept {
+    return type == ValueType::Text || type == ValueType::Blob || type == ValueType::Decimal ||
+           type == ValueType::Uuid || type == ValueType::Json;
+}
 
 // Lower-case name of a value type ("null", "integer", ...) for messages.
 std::string_view type_name(ValueType type) noexcept;
@@ -25,6 +47,12 @@ struct Param {
         Param p;
         p.type = ValueType::Integer;
         p.integer = v;
+        return p;
+    }
+    static Param from_bool(bool v) {
+        Param p;
+        p.type = ValueType::Boolean;
+        p.integer = v ? 1 : 0;
         return p;
     }
     static Param from_real(double v) {

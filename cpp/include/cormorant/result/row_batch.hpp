@@ -36,9 +36,9 @@ public:
     const Cell& cell(std::size_t row, std::size_t col) const noexcept {
         return cells_[row * columns_ + col];
     }
-    // Text/blob bytes of a cell (UTF-8 for text); empty for other types.
+    // The bytes of a Text/Blob/Decimal/Uuid/Json cell; empty for other types.
     std::string_view bytes(const Cell& c) const noexcept {
-        if (c.type != driver::ValueType::Text && c.type != driver::ValueType::Blob) return {};
+        if (!driver::stores_bytes(c.type)) return {};
         return {arena_.data() + c.offset, c.size};
     }
 
@@ -55,6 +55,10 @@ public:
     void append_real(double v) { push(driver::ValueType::Real).real = v; }
     void append_text(std::string_view v) { append_bytes(driver::ValueType::Text, v); }
     void append_blob(std::string_view v) { append_bytes(driver::ValueType::Blob, v); }
+    // A decoded value: `type` says whether it lands in the integer slot
+    // (Boolean, Date, Time, DateTime, DateTimeTz) or in the arena.
+    void append_typed(driver::ValueType type, std::int64_t v) { push(type).integer = v; }
+    void append_typed(driver::ValueType type, std::string_view v) { append_bytes(type, v); }
 
 private:
     Cell& push(driver::ValueType type) {

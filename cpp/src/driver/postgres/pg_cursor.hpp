@@ -1,0 +1,35 @@
+// PgCursor: a complete PostgreSQL result, handed out in RowBatches with each
+// column decoded by the decoder its type OID selected.
+#pragma once
+
+#include <pqxx/result>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cormorant/driver/connection.hpp"
+#include "pg_decode.hpp"
+
+namespace cormorant::driver::postgres {
+
+class PgCursor final : public Cursor {
+public:
+    explicit PgCursor(pqxx::result result);
+
+    const std::vector<std::string>& column_names() const override { return names_; }
+    std::size_t fetch(result::RowBatch& out, std::size_t max_rows) override;
+    std::int64_t rowcount() const override { return rowcount_; }
+    // PostgreSQL has no last-insert id; use RETURNING.
+    std::int64_t last_insert_id() const override { return 0; }
+
+private:
+    pqxx::result result_;
+    std::vector<std::string> names_;
+    std::vector<Decoder> decoders_;
+    std::size_t next_row_ = 0;
+    std::int64_t rowcount_;
+};
+
+}  // namespace cormorant::driver::postgres

@@ -1,0 +1,139 @@
+// Statement execution on a PostgreSQL session: classification, the prepared
+// statement cache, parameters, and translation of failures.
+#include "pg_session.hpp"
+
+#include <pqxx/prepared_statement>
+
+#include <cctype>
+
+#include "cormorant/driver/postgres/pg_connection.hpp"
+#include "cormorant/error.hpp"
+#include "pg_error.hpp"
+
+namespace cormorant::driver::postgres {
+
+namespace {
+
+// Statements PostgreSQL can prepare and that are worth caching.
+bool is_preparable(std::string_view sql) {
+    std::size_t i = 0;
+    while (i < sql.size() && (std::isspace(static_cast<unsigned char>(sql[i])) || sql[i] == '('))
+        ++i;
+    std::string word;
+    for (; i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])) && word.size() < 7;
+         ++i)
+        word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i]))));
+    return word == "SELECT" || word == "INSERT" || word == "UPDATE" || word == "DELETE" ||
+           word == "WITH" || word == "VALUES";
+}
+
+pqxx::internal::dynamic_params<std::vector<const char*>::const_iterator> dynamic(
+    const TextParams& params) {
+    return pqxx::prepare::make_dynamic_params(params.values());
+}
+
+}  // namespace
+
+Session::Session(const Options& options, const std::string& conninfo)
+    : prepared(options.statement_cache_size) {
+    conn = std::make_unique<pqxx::connection>(conninfo);
+    notices = std::make_unique<pqxx::quiet_errorhandler>(*conn);
+    tx = std::make_unique<pqxx::nontransaction>(*conn, "cormorant");
+}
+
+void Session::close() noexcept {
+    if (closed) return;
+    closed = true;
+    tx.reset();
+    notices.reset();
+    if (conn) conn->disconnect();
+    conn.reset();
+}
+
+void Session::check_usable(std::string_view sql) const {
+    if (!closed && !dead) return;
+    Error err(ErrorKind::Interface,
+              closed ? "the PostgreSQL connection is closed"
+                     : "the PostgreSQL connection was lost; it must be replaced",
+              {}, 0, dead);
+    if (!sql.empty()) err.set_statement(std::string(sql));
+    throw err;
+}
+
+void Session::fail(std::string_view sql) {
+    const bool open = conn && conn->is_open();
+    try {
+        rethrow_as_error(sql, open);
+    } catch (const Error& e) {
+        if (e.connection_dead()) dead = true;
+        throw;
+    }
+}
+
+const std::string& Session::prepared_name(std::string_view sql) {
+    if (auto name = prepared.find(sql)) {
+        ++cache_hits;
+        last_name_ = std::move(*name);
+        return last_name_;
+    }
+    if (auto victim = prepared.victim()) {
+        conn->unprepare(*victim);
+        prepared.remove(*victim);
+    }
+    last_name_ = prepared.next_name();
+    conn->prepare(last_name_, std::string(sql));
+    prepared.add(sql, last_name_);
+    ++statements_prepared;
+    return last_name_;
+}
+
+pqxx::result Session::exec_prepared(const std::string& name) {
+    return tx->exec_prepared(name, dynamic(text_params));
+}
+
+pqxx::result Session::run(std::string_view sql, std::span<const Param> params) {
+    check_usable(sql);
+    try {
+        text_params.assign(params);
+        if (is_preparable(sql)) return exec_prepared(prepared_name(sql));
+        if (!params.empty()) return tx->exec_params(std::string(sql), dynamic(text_params));
+        return tx->exec(std::string(sql));
+    } catch (...) {
+        fail(sql);
+    }
+}
+
+std::int64_t Session::run_many(std::string_view sql, std::span<const Param> params,
+                               std::size_t params_per_row) {
+    check_usable(sql);
+    if (params_per_row == 0 ? !params.empty() : params.size() % params_per_row != 0) {
+        Error err(ErrorKind::Programming, std::to_string(params.size()) +
+                                              " parameters do not split into rows of " +
+                                              std::to_string(params_per_row));
+        err.set_statement(std::string(sql));
+        throw err;
+    }
+    const std::size_t rows = params_per_row == 0 ? 0 : params.size() / params_per_row;
+    std::int64_t total = 0;
+    try {
+        const std::string name = prepared_name(sql);
+        for (std::size_t row = 0; row < rows; ++row) {
+            text_params.assign(params.subspan(row * params_per_row, params_per_row));
+            total += exec_prepared(name).affected_rows();
+        }
+    } catch (...) {
+        fail(sql);
+    }
+    return total;
+}
+
+pqxx::result Session::run_simple(std::string_view sql) {
+    check_usable(sql);
+    try {
+        return tx->exec(std::string(sql));
+    } catch (...) {
+        fail(sql);
+    }
+}
+
+}  // namespace cormorant::driver::postgres

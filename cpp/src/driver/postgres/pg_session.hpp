@@ -1,0 +1,58 @@
+// The state behind a PgConnection: the libpqxx connection, the one
+// nontransaction every statement runs through (cormorant sends BEGIN/COMMIT
+// itself), the prepared-statement cache and the transaction/liveness flags.
+#pragma once
+
+#include <pqxx/connection>
+#include <pqxx/errorhandler>
+#include <pqxx/nontransaction>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "cormorant/driver/value.hpp"
+#include "pg_params.hpp"
+#include "pg_statement_cache.hpp"
+
+namespace cormorant::driver::postgres {
+
+struct Options;
+
+struct Session {
+    Session(const Options& options, const std::string& conninfo);
+
+    // Runs one statement: prepared (and cached) for DML and queries, sent
+    // with unnamed parameters or as a simple query otherwise. libpqxx
+    // exceptions become cormorant::Error; a lost session marks this dead.
+    pqxx::result run(std::string_view sql, std::span<const Param> params);
+    // Runs `sql` once per row of `params_per_row` parameters; total rowcount.
+    std::int64_t run_many(std::string_view sql, std::span<const Param> params,
+                          std::size_t params_per_row);
+    // A statement with no parameters and no caching (BEGIN, COMMIT, ...).
+    pqxx::result run_simple(std::string_view sql);
+
+    bool usable() const { return !closed && !dead; }
+    void close() noexcept;
+
+    std::unique_ptr<pqxx::connection> conn;
+    std::unique_ptr<pqxx::quiet_errorhandler> notices;  // NOTICEs are not errors
+    std::unique_ptr<pqxx::nontransaction> tx;
+    PreparedStatements prepared;
+    TextParams text_params;
+    bool in_transaction = false;
+    bool dead = false;
+    bool closed = false;
+    std::uint64_t statements_prepared = 0;
+    std::uint64_t cache_hits = 0;
+
+private:
+    const std::string& prepared_name(std::string_view sql);
+    pqxx::result exec_prepared(const std::string& name);
+    [[noreturn]] void fail(std::string_view sql);
+    void check_usable(std::string_view sql) const;
+    std::string last_name_;
+};
+
+}  // namespace cormorant::driver::postgres
