@@ -1,8 +1,13 @@
 """Load 100,000 rows of Customer(id, name, description), side by side in one
-process, and report each stack's time as a ratio to the stdlib sqlite3
-fetchall() loop. Stacks run interleaved, repeat by repeat; the minimum counts.
+process, and report each stack's time as a ratio to the raw driver's
+fetchall(): stdlib sqlite3 on SQLite, psycopg 3 on PostgreSQL. Stacks run
+interleaved, repeat by repeat; the minimum counts.
 
     python benchmarks/large_resultsets.py [--rows N] [--repeat R]
+    python benchmarks/large_resultsets.py --backend postgresql [--pg-url URL]
+
+The PostgreSQL mode uses --pg-url, else CORMORANT_TEST_PG_URL, and creates
+(then drops) a table named bench_customer there.
 """
 
 
@@ -14,18 +19,39 @@ import tempfile
 import time
 from collections.abc import Callable
 
-ROWS_SQL = "SELECT id, name, description FROM customer"
+TABLE = "bench_customer"
+ROWS_SQL = f"SELECT id, name, description FROM {TABLE}"
+CREATE_SQL = f"CREATE TABLE {TABLE} (id INTEGER PRIMARY KEY, name VARCHAR(255), description VARCHAR(255))"
 
 
-def make_database(path: str, rows: int) -> None:
+def customer_rows(rows: int):
+    return ((i, f"customer name {i}", f"customer description {i}") for i in range(1, rows + 1))
+
+
+def make_sqlite_database(path: str, rows: int) -> None:
     conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE customer (id INTEGER PRIMARY KEY, name VARCHAR(255), description VARCHAR(255))")
-    conn.executemany(
-        "INSERT INTO customer (id, name, description) VALUES (?, ?, ?)",
-        ((i, f"customer name {i}", f"customer description {i}") for i in range(1, rows + 1)),
-    )
+    conn.execute(CREATE_SQL)
+    conn.executemany(f"INSERT INTO {TABLE} (id, name, description) VALUES (?, ?, ?)", customer_rows(rows))
     conn.commit()
     conn.close()
+
+
+def make_postgres_table(url: str, rows: int) -> None:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        conn.execute(CREATE_SQL)
+        with conn.cursor().copy(f"COPY {TABLE} (id, name, description) FROM STDIN") as copy:
+            for row in customer_rows(rows):
+                copy.write_row(row)
+
+
+def drop_postgres_table(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
 class PlainCustomer:
@@ -35,25 +61,31 @@ class PlainCustomer:
         self.id, self.name, self.description = id, name, description
 
 
-def stdlib_fetchall(path: str) -> Callable[[], int]:
-    conn = sqlite3.connect(path)
+def raw_driver_stacks(backend: str, target: str) -> "dict[str, Callable[[], int]]":
+    """The baseline fetchall() and plain objects built from its tuples."""
+    if backend == "sqlite":
+        conn = sqlite3.connect(target)
+        name = "stdlib sqlite3"
 
-    def run() -> int:
-        return len(conn.execute(ROWS_SQL).fetchall())
+        def fetchall() -> list:
+            return conn.execute(ROWS_SQL).fetchall()
+    else:
+        import psycopg
 
-    return run
+        conn = psycopg.connect(target, autocommit=True)
+        name = "psycopg 3"
+
+        def fetchall() -> list:
+            with conn.cursor() as cur:
+                return cur.execute(ROWS_SQL).fetchall()
+
+    def objects() -> int:
+        return len([PlainCustomer(*row) for row in fetchall()])
+
+    return {f"{name} fetchall()": lambda: len(fetchall()), f"{name} + plain objects": objects}
 
 
-def stdlib_objects(path: str) -> Callable[[], int]:
-    conn = sqlite3.connect(path)
-
-    def run() -> int:
-        return len([PlainCustomer(*row) for row in conn.execute(ROWS_SQL).fetchall()])
-
-    return run
-
-
-def cormorant_stacks(path: str) -> "dict[str, Callable[[], int]]":
+def cormorant_stacks(url: str) -> "dict[str, Callable[[], int]]":
     from cormorant import Integer, String, create_engine, select
     from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -61,12 +93,12 @@ def cormorant_stacks(path: str) -> "dict[str, Callable[[], int]]":
         pass
 
     class Customer(Base):
-        __tablename__ = "customer"
+        __tablename__ = TABLE
         id: Mapped[int] = mapped_column(Integer, primary_key=True)
         name: Mapped[str] = mapped_column(String(255))
         description: Mapped[str] = mapped_column(String(255))
 
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(url)
 
     def orm() -> int:
         with Session(engine) as session:
@@ -79,7 +111,7 @@ def cormorant_stacks(path: str) -> "dict[str, Callable[[], int]]":
     return {"cormorant ORM objects": orm, "cormorant Rows": rows}
 
 
-def sqlalchemy_stacks(path: str) -> "dict[str, Callable[[], int]]":
+def sqlalchemy_stacks(url: str) -> "dict[str, Callable[[], int]]":
     try:
         import sqlalchemy as sa
         from sqlalchemy import orm as sa_orm
@@ -91,12 +123,12 @@ def sqlalchemy_stacks(path: str) -> "dict[str, Callable[[], int]]":
         pass
 
     class Customer(Base):
-        __tablename__ = "customer"
+        __tablename__ = TABLE
         id: sa_orm.Mapped[int] = sa_orm.mapped_column(primary_key=True)
         name: sa_orm.Mapped[str] = sa_orm.mapped_column(sa.String(255))
         description: sa_orm.Mapped[str] = sa_orm.mapped_column(sa.String(255))
 
-    engine = sa.create_engine(f"sqlite:///{path}")
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
 
     def orm() -> int:
         with sa_orm.Session(engine) as session:
@@ -123,24 +155,35 @@ def measure(stacks: dict[str, Callable[[], int]], repeat: int, expected: int) ->
     return best
 
 
+def run_stacks(backend: str, target: str, url: str, args: argparse.Namespace) -> dict[str, float]:
+    stacks = {**raw_driver_stacks(backend, target), **cormorant_stacks(url), **sqlalchemy_stacks(url)}
+    return measure(stacks, args.repeat, args.rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg-url", default=os.environ.get("CORMORANT_TEST_PG_URL"))
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "bench.db")
-        make_database(path, args.rows)
-        stacks = {
-            "stdlib sqlite3 fetchall()": stdlib_fetchall(path),
-            "stdlib sqlite3 + plain objects": stdlib_objects(path),
-            **cormorant_stacks(path),
-            **sqlalchemy_stacks(path),
-        }
-        best = measure(stacks, args.repeat, args.rows)
-    baseline = best["stdlib sqlite3 fetchall()"]
-    print(f"large_resultsets: {args.rows:,} rows, minimum of {args.repeat} interleaved repeats")
+    if args.backend == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "bench.db")
+            make_sqlite_database(path, args.rows)
+            best = run_stacks("sqlite", path, f"sqlite:///{path}", args)
+    else:
+        if not args.pg_url:
+            parser.error("--backend postgresql needs --pg-url or CORMORANT_TEST_PG_URL")
+        make_postgres_table(args.pg_url, args.rows)
+        try:
+            best = run_stacks("postgresql", args.pg_url, args.pg_url, args)
+        finally:
+            drop_postgres_table(args.pg_url)
+    baseline_name = next(iter(best))
+    baseline = best[baseline_name]
+    print(f"large_resultsets on {args.backend}: {args.rows:,} rows, minimum of {args.repeat} interleaved repeats")
     print(f"{'stack':34} {'seconds':>9} {'× fetchall':>11}")
     for name, seconds in best.items():
         print(f"{name:34} {seconds:9.4f} {seconds / baseline:10.2f}×")

@@ -61,6 +61,7 @@ public:
             }
             set_row_item(out, i, value);
         }
+        finish_row(out);
         return out;
     }
 
@@ -87,10 +88,16 @@ private:
         return t;
     }
 
-    bool fill(PyObject* dict, const EntityPlan& e) {
+    // Sets the entity's column attributes in `dict`; `atomic` (if given) is
+    // cleared when a value could hold references (a JSON dict, say).
+    bool fill(PyObject* dict, const EntityPlan& e, bool* atomic = nullptr,
+              PyObject* identity = nullptr) {
         for (std::size_t i = 0; i < e.attributes.size(); ++i) {
-            PyObject* v = column(e.columns[i]);
+            const bool is_key = identity && e.primary_key.size() == 1 && e.columns[i] == e.primary_key[0];
+            PyObject* v = is_key ? Py_NewRef(identity) : column(e.columns[i]);
             if (!v) return false;
+            if (atomic && PyObject_IS_GC(v) && !(PyTuple_CheckExact(v) && !PyObject_GC_IsTracked(v)))
+                *atomic = false;
             int rc = PyDict_SetItem(dict, e.attributes[i].ptr(), v);
             Py_DECREF(v);
             if (rc < 0) return false;
@@ -116,6 +123,7 @@ private:
         return ok ? Py_NewRef(obj) : nullptr;
     }
 
+    // A new persistent object for `key` = (class, identity), loaded from the row.
     PyObject* create(const EntityPlan& e, PyObject* key) {
         static PyObject* no_args = PyTuple_New(0);
         auto* type = reinterpret_cast<PyTypeObject*>(e.cls.ptr());
@@ -123,8 +131,14 @@ private:
         if (!obj) return nullptr;
         PyObject* dict = PyObject_GenericGetDict(obj, nullptr);
         PyObject* state = dict ? new_persistent_state(session_, key) : nullptr;
-        bool ok = state && fill(dict, e) && PyDict_SetItem(dict, state_attribute_name(), state) == 0 &&
+        bool atomic = true;
+        bool ok = state && fill(dict, e, &atomic, PyTuple_GET_ITEM(key, 1)) &&
+                  PyDict_SetItem(dict, state_attribute_name(), state) == 0 &&
                   PyDict_SetItem(identity_map_, key, obj) == 0;
+        // Loaded column values and the state (see state.cpp) cannot lead back
+        // to this object, so the cyclic GC need not visit this dict; CPython
+        // tracks it again as soon as a container is stored in it.
+        if (ok && atomic) PyObject_GC_UnTrack(dict);
         Py_XDECREF(state);
         Py_XDECREF(dict);
         if (!ok) Py_CLEAR(obj);
@@ -138,6 +152,7 @@ private:
         PyObject* key = PyTuple_Pack(2, e.identity_class.ptr(), ident);
         Py_DECREF(ident);
         if (!key) return nullptr;
+        PyObject_GC_UnTrack(key);  // (class, primary key) cannot be part of a cycle
         PyObject* found = PyDict_GetItemWithError(identity_map_, key);
         PyObject* obj = found ? existing(found, e) : (PyErr_Occurred() ? nullptr : create(e, key));
         Py_DECREF(key);

@@ -238,6 +238,7 @@ PyObject* row_new(PyTypeObject*, PyObject* args, PyObject*) {
     PyObject* row = new_row(keys, n);
     for (Py_ssize_t i = 0; row && i < n; ++i) set_row_item(row, i, Py_NewRef(PyTuple_GET_ITEM(t, i)));
     Py_DECREF(t);
+    if (row) finish_row(row);
     return row;
 }
 
@@ -300,8 +301,18 @@ PyObject* new_row(PyObject* keys, Py_ssize_t count) {
     if (!row) return nullptr;
     row->keys = Py_NewRef(keys);
     for (Py_ssize_t i = 0; i < count; ++i) row->items[i] = nullptr;
-    PyObject_GC_Track(row);
     return reinterpret_cast<PyObject*>(row);
+}
+
+void finish_row(PyObject* op) {
+    RowObject* row = as_row(op);
+    for (Py_ssize_t i = 0; i < Py_SIZE(row); ++i) {
+        PyObject* item = row->items[i];
+        if (item && PyObject_IS_GC(item) && PyObject_GC_IsTracked(item)) {
+            PyObject_GC_Track(op);
+            return;
+        }
+    }
 }
 
 void set_row_item(PyObject* row, Py_ssize_t index, PyObject* value) {
@@ -315,6 +326,7 @@ PyObject* make_row(PyObject* keys, PyObject** items, Py_ssize_t count) {
         return nullptr;
     }
     for (Py_ssize_t i = 0; i < count; ++i) as_row(row)->items[i] = items[i];
+    finish_row(row);
     return row;
 }
 

@@ -28,8 +28,7 @@ StateObject* alloc_state() {
     s->committed = Py_NewRef(Py_None);
     s->expired = Py_NewRef(Py_False);
     s->status = static_cast<int>(Status::Transient);
-    PyObject_GC_Track(s);
-    return s;
+    return s;  // untracked until it holds committed values (see set_committed)
 }
 
 PyObject* state_new(PyTypeObject*, PyObject* args, PyObject*) {
@@ -63,11 +62,34 @@ void state_dealloc(PyObject* op) {
     Py_TYPE(op)->tp_free(op);
 }
 
+PyObject* get_committed(PyObject* op, void*) {
+    return Py_NewRef(reinterpret_cast<StateObject*>(op)->committed);
+}
+
+// A state refers only to its SessionRef (which holds the Session weakly), its
+// identity key and these committed values: attribute values as loaded from
+// the database, which cannot refer to mapped objects. So a state is never
+// part of a cycle, and the 100k states of a large load are never traversed;
+// it is tracked once it holds committed values, to be safe.
+int set_committed(PyObject* op, PyObject* value, void*) {
+    if (!value) {
+        PyErr_SetString(PyExc_AttributeError, "committed cannot be deleted");
+        return -1;
+    }
+    Py_SETREF(reinterpret_cast<StateObject*>(op)->committed, Py_NewRef(value));
+    if (value != Py_None && !PyObject_GC_IsTracked(op)) PyObject_GC_Track(op);
+    return 0;
+}
+
+PyGetSetDef state_getset[] = {
+    {"committed", get_committed, set_committed, "original values of modified attributes, or None",
+     nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr},
+};
+
 PyMemberDef state_members[] = {
     {"session", T_OBJECT, offsetof(StateObject, session), 0, "the owning Session, or None"},
     {"key", T_OBJECT, offsetof(StateObject, key), 0, "the identity key, or None"},
-    {"committed", T_OBJECT, offsetof(StateObject, committed), 0,
-     "original values of modified attributes, or None"},
     {"expired", T_OBJECT, offsetof(StateObject, expired), 0, "True when values must be reloaded"},
     {"status", T_INT, offsetof(StateObject, status), 0, "the lifecycle status code"},
     {nullptr, 0, 0, 0, nullptr},
@@ -93,6 +115,7 @@ void register_state(pybind11::module_& m) {
     StateType.tp_traverse = state_traverse;
     StateType.tp_clear = state_clear;
     StateType.tp_members = state_members;
+    StateType.tp_getset = state_getset;
     StateType.tp_doc = "ORM bookkeeping for one mapped object.";
     if (PyType_Ready(&StateType) < 0) throw pybind11::error_already_set();
     m.attr("InstanceState") = pybind11::handle(reinterpret_cast<PyObject*>(&StateType));

@@ -41,7 +41,7 @@ Error catch_error(F&& f) {
 
 }  // namespace
 
-TEST_CASE("connect opens :memory: and files; dialect is sqlite", "[driver][sqlite]") {
+TEST_CASE("connect opens :memory: and files, and the dialect is sqlite", "[driver][sqlite]") {
     auto mem = cormorant::driver::sqlite::connect({":memory:"});
     CHECK(mem->dialect() == "sqlite");
     CHECK(mem->ping());

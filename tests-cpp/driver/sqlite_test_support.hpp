@@ -39,6 +39,7 @@ inline cormorant::result::RowBatch fetch_all(cormorant::driver::Cursor& cursor,
     cormorant::result::RowBatch batch;
     while (cursor.fetch(batch, batch_size) > 0) {
     }
+    batch.make_owned();  // the batch outlives the cursor
     return batch;
 }
 

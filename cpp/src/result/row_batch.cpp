@@ -45,11 +45,37 @@ void RowBatch::reserve(std::size_t rows, std::size_t bytes) {
     arena_.reserve(bytes);
 }
 
-void RowBatch::append_bytes(ValueType type, std::string_view v) {
-    if (v.size() > std::numeric_limits<std::uint32_t>::max()) {
-        throw Error(ErrorKind::Data, "value of " + std::to_string(v.size()) +
-                                         " bytes exceeds the 4 GiB cell limit");
+namespace {
+
+void check_cell_size(std::size_t size) {
+    if (size > std::numeric_limits<std::uint32_t>::max()) {
+        throw Error(ErrorKind::Data,
+                    "value of " + std::to_string(size) + " bytes exceeds the 4 GiB cell limit");
     }
+}
+
+}  // namespace
+
+void RowBatch::append_borrowed(ValueType type, std::string_view v) {
+    check_cell_size(v.size());
+    Cell& c = push(type);
+    c.borrowed = true;
+    c.size = static_cast<std::uint32_t>(v.size());
+    c.data = v.data();
+}
+
+void RowBatch::make_owned() {
+    for (Cell& c : cells_) {
+        if (!c.borrowed) continue;
+        const std::size_t offset = arena_.size();
+        arena_.insert(arena_.end(), c.data, c.data + c.size);
+        c.borrowed = false;
+        c.offset = offset;
+    }
+}
+
+void RowBatch::append_bytes(ValueType type, std::string_view v) {
+    check_cell_size(v.size());
     Cell& c = push(type);
     c.size = static_cast<std::uint32_t>(v.size());
     c.offset = arena_.size();

@@ -17,11 +17,12 @@ std::string numeric(const Type& t) {
     return out + ")";
 }
 
-// Non-native enum: VARCHAR wide enough for the longest value.
+// Non-native enum: VARCHAR wide enough for the longest value (plain VARCHAR when
+// there are no non-empty values: PostgreSQL rejects VARCHAR(0)).
 std::string enum_varchar(const Type& t) {
     std::size_t longest = 0;
     for (const auto& v : t.enum_values) longest = std::max(longest, v.size());
-    return "VARCHAR(" + std::to_string(longest) + ")";
+    return longest ? "VARCHAR(" + std::to_string(longest) + ")" : std::string("VARCHAR");
 }
 
 }  // namespace
@@ -62,6 +63,43 @@ std::string render_type(const Type& t, sql::Dialect dialect) {
             return pg ? "UUID" : "CHAR(32)";
         case TypeKind::Enum:
             return enum_varchar(t);
+    }
+    return "?";
+}
+
+std::string bind_cast_type(const Type& t) {
+    switch (t.kind) {
+        case TypeKind::Integer:
+            return "INTEGER";
+        case TypeKind::BigInteger:
+            return "BIGINT";
+        case TypeKind::SmallInteger:
+            return "SMALLINT";
+        case TypeKind::String:
+        case TypeKind::Enum:
+            return "VARCHAR";
+        case TypeKind::Text:
+            return "TEXT";
+        case TypeKind::Boolean:
+            return "BOOLEAN";
+        case TypeKind::Float:
+            return "FLOAT";
+        case TypeKind::Numeric:
+            return "NUMERIC";
+        case TypeKind::Date:
+            return "DATE";
+        case TypeKind::DateTime:
+            return t.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
+        case TypeKind::Time:
+            return "TIME WITHOUT TIME ZONE";
+        case TypeKind::Binary:
+            return "BYTEA";
+        case TypeKind::Json:
+            return "JSON";
+        case TypeKind::Jsonb:
+            return "JSONB";
+        case TypeKind::Uuid:
+            return "UUID";
     }
     return "?";
 }

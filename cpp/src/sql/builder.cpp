@@ -42,6 +42,13 @@ NodePtr column(std::string table, std::string name) {
 }
 NodePtr column(std::string name) { return named(Kind::Column, std::move(name)); }
 NodePtr bind(std::string key) { return named(Kind::Bind, std::move(key)); }
+NodePtr bind(std::string key, schema::Type type) {
+    auto n = std::make_shared<Node>();
+    n->kind = Kind::Bind;
+    n->name = std::move(key);
+    n->type = std::move(type);
+    return n;
+}
 NodePtr null() { return make_node(Kind::Null); }
 NodePtr true_() { return make_node(Kind::True); }
 NodePtr false_() { return make_node(Kind::False); }

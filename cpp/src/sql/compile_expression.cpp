@@ -98,7 +98,7 @@ void Compiler::expr(const Node& n) {
             }
             return ident(n.name);
         case Kind::Bind:
-            return placeholder(n.name);
+            return placeholder(n.name, n.type ? &*n.type : nullptr);
         case Kind::Null:
             return out("NULL");
         case Kind::True:

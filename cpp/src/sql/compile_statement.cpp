@@ -1,4 +1,5 @@
-// Compiling statements (SELECT, compound, INSERT, UPDATE, DELETE, DDL) and FROM items.
+// Compiling statements (SELECT, compound, INSERT, UPDATE, DELETE, DDL, savepoints)
+// and FROM items.
 #include <string>
 
 #include "compiler_impl.hpp"
@@ -210,8 +211,12 @@ void Compiler::insert_values(const Node& n) {
     }
 }
 
-// OnConflict: names = index columns, children = {assignments, where}
+// OnConflict: names = index columns, children = {assignments, where}. PostgreSQL
+// needs the conflict target for DO UPDATE (SQLite may infer it).
 void Compiler::on_conflict(const Node& n) {
+    if (n.has(flag::do_update) && n.names.empty() && dialect_ == Dialect::PostgreSQL)
+        throw Error(ErrorKind::Programming,
+                    "ON CONFLICT DO UPDATE needs conflict (index) columns on PostgreSQL");
     out(" ON CONFLICT");
     if (!n.names.empty()) {
         out(" (");
@@ -280,6 +285,16 @@ void Compiler::ddl(const Node& n) {
         default:
             return out(schema::drop_index_sql(n.name, if_exists));
     }
+}
+
+// --- savepoints -----------------------------------------------------------------------------
+void Compiler::savepoint(const Node& n) {
+    if (n.name.empty()) throw Error(ErrorKind::Programming, "savepoint without a name");
+    if (n.kind == Kind::ReleaseSavepoint)
+        out("RELEASE SAVEPOINT ");
+    else
+        out(n.kind == Kind::RollbackToSavepoint ? "ROLLBACK TO SAVEPOINT " : "SAVEPOINT ");
+    ident(n.name);
 }
 
 }  // namespace cormorant::sql::detail

@@ -3,6 +3,7 @@
 
 #include "compiler_impl.hpp"
 #include "cormorant/error.hpp"
+#include "cormorant/schema/type.hpp"
 #include "cormorant/sql/quote.hpp"
 
 namespace cormorant::sql {
@@ -41,12 +42,18 @@ void Compiler::root(const Node& node) {
         case Kind::CreateIndex:
         case Kind::DropIndex:
             return ddl(node);
+        case Kind::Savepoint:
+        case Kind::ReleaseSavepoint:
+        case Kind::RollbackToSavepoint:
+            return savepoint(node);
         default:
             return expr(node);
     }
 }
 
-void Compiler::placeholder(const std::string& key) {
+// PostgreSQL numbers each distinct key once ($1 for every use of the first
+// key); a typed bind adds its cast at each use.
+void Compiler::placeholder(const std::string& key, const schema::Type* cast) {
     if (!allow_binds_)
         throw Error(ErrorKind::Programming,
                     "bind parameter '" + key + "' is not allowed in DDL (defaults, CHECK)");
@@ -59,6 +66,10 @@ void Compiler::placeholder(const std::string& key) {
     if (inserted) keys_.push_back(key);
     out("$");
     out(std::to_string(it->second));
+    if (cast) {
+        out("::");
+        out(schema::bind_cast_type(*cast));
+    }
 }
 
 void Compiler::ident(std::string_view name) { append_identifier(sql_, name); }

@@ -1,6 +1,6 @@
 // Private to the compiler: the Compiler class that walks a tree and appends
 // SQL. Expressions live in compile_expression.cpp, statements and FROM items
-// in compile_statement.cpp, the entry points in compiler.cpp.
+// in compile_statement.cpp, the entry points and placeholders in compiler.cpp.
 #pragma once
 
 #include <string>
@@ -26,7 +26,8 @@ class Compiler {
 
   private:
     void operand(const Node& child, const Node& parent, bool right = false);
-    void placeholder(const std::string& key);
+    // ? on SQLite; $n on PostgreSQL, as $n::TYPE when `cast` is given.
+    void placeholder(const std::string& key, const schema::Type* cast = nullptr);
     void text(const std::string& sql);
     void binop(const Node& n);
     void conjunction(const Node& n, std::string_view sep);
@@ -56,6 +57,7 @@ class Compiler {
     void returning(const Node* list_node);
     void where(const Node* cond);
     void ddl(const Node& n);
+    void savepoint(const Node& n);
 
     void out(std::string_view s) { sql_ += s; }
     void ident(std::string_view name);

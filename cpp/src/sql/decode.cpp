@@ -1,5 +1,8 @@
 // Decoding the Python tuple form into the statement tree: expressions, FROM
-// items and DML statements (DDL heads are in decode_ddl.cpp).
+// items, DML and savepoint statements (DDL heads are in decode_ddl.cpp).
+//
+// Binds: ("bind", key) or ("bind", key, type) where type is a DDL type tuple
+// (see decode_type); None or ("null",) (SQLAlchemy's NullType) means untyped.
 #include "cormorant/sql/decode.hpp"
 
 #include <unordered_map>
@@ -37,9 +40,17 @@ NodePtr d_col(const R& r) {
     r.arity(3);
     return column(r.opt_str(1, "table"), r.str(2, "column name"));
 }
+bool is_null_type(const Datum& d) {
+    if (d.is_null()) return true;
+    if (!d.is_list() || d.as_list().size() != 1) return false;
+    const Datum& head = d.as_list().front();
+    return head.is_string() && head.as_string() == "null";
+}
 NodePtr d_bind(const R& r) {
-    r.arity(2);
-    return bind(r.str(1, "bind key"));
+    r.arity(2, 3);
+    std::string key = r.str(1, "bind key");
+    if (r.size() == 2 || is_null_type(r.at(2))) return bind(std::move(key));
+    return bind(std::move(key), decode_type(r.at(2)));
 }
 NodePtr d_leaf(const R& r) {
     r.arity(1);
@@ -219,6 +230,16 @@ NodePtr d_compound(const R& r) {
                       r.opt_node(4), r.opt_node(5)});
 }
 
+// --- savepoints ------------------------------------------------------------------------------
+NodePtr d_savepoint(const R& r) {
+    r.arity(2);
+    std::string name = r.str(1, "savepoint name");
+    if (name.empty()) r.fail("savepoint name must not be empty");
+    if (r.head() == "savepoint") return savepoint(std::move(name));
+    if (r.head() == "release_savepoint") return release_savepoint(std::move(name));
+    return rollback_to_savepoint(std::move(name));
+}
+
 HeadDecoder decoder_for(const std::string& head) {
     static const std::unordered_map<std::string, HeadDecoder> table = {
         {"col", d_col},
@@ -261,6 +282,9 @@ HeadDecoder decoder_for(const std::string& head) {
         {"update", d_update},
         {"delete", d_delete},
         {"compound", d_compound},
+        {"savepoint", d_savepoint},
+        {"release_savepoint", d_savepoint},
+        {"rollback_to_savepoint", d_savepoint},
     };
     auto it = table.find(head);
     return it != table.end() ? it->second : ddl_decoder(head);

@@ -101,7 +101,6 @@ schema::Type decode_type(const Datum& datum) {
         {"float", TypeKind::Float},
         {"date", TypeKind::Date},
         {"time", TypeKind::Time},
-        {"binary", TypeKind::Binary},
         {"json", TypeKind::Json},
         {"jsonb", TypeKind::Jsonb},
         {"uuid", TypeKind::Uuid},
@@ -115,6 +114,10 @@ schema::Type decode_type(const Datum& datum) {
     if (h == "string") {
         r.arity(2);
         return schema::types::string(r.opt_int(1, "length"));
+    }
+    if (h == "binary") {  // ("binary",) or ("binary", length or None)
+        r.arity(1, 2);
+        return schema::types::binary(r.size() == 2 ? r.opt_int(1, "length") : std::nullopt);
     }
     if (h == "numeric") {
         r.arity(3);

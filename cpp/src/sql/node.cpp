@@ -19,20 +19,59 @@ NodePtr make_list(std::vector<NodePtr> items) {
 }
 
 std::string_view kind_name(Kind kind) noexcept {
-    static constexpr std::array<std::string_view, 46> names = {
-        "col",          "bind",        "null",         "true",
-        "false",        "star",        "text",         "literal",
-        "binop",        "and",         "or",           "not",
-        "neg",          "in",          "between",      "func",
-        "label",        "labelref",    "asc",          "desc",
-        "nulls_first",  "nulls_last",  "cast",         "case",
-        "when",         "distinct",    "grouping",     "scalar_subquery",
-        "exists",       "excluded",    "table",        "join",
-        "subquery",     "select",      "insert",       "update",
-        "delete",       "compound",    "list",         "assign",
-        "for_update",   "on_conflict", "create_table", "drop_table",
-        "create_index", "drop_index",
+    static constexpr std::array<std::string_view, 49> names = {
+        "col",
+        "bind",
+        "null",
+        "true",
+        "false",
+        "star",
+        "text",
+        "literal",
+        "binop",
+        "and",
+        "or",
+        "not",
+        "neg",
+        "in",
+        "between",
+        "func",
+        "label",
+        "labelref",
+        "asc",
+        "desc",
+        "nulls_first",
+        "nulls_last",
+        "cast",
+        "case",
+        "when",
+        "distinct",
+        "grouping",
+        "scalar_subquery",
+        "exists",
+        "excluded",
+        "table",
+        "join",
+        "subquery",
+        "select",
+        "insert",
+        "update",
+        "delete",
+        "compound",
+        "list",
+        "assign",
+        "for_update",
+        "on_conflict",
+        "create_table",
+        "drop_table",
+        "create_index",
+        "drop_index",
+        "savepoint",
+        "release_savepoint",
+        "rollback_to_savepoint",
     };
+    static_assert(names.size() == static_cast<std::size_t>(Kind::RollbackToSavepoint) + 1,
+                  "one name per Kind");
     auto i = static_cast<std::size_t>(kind);
     return i < names.size() ? names[i] : "?";
 }
@@ -48,6 +87,9 @@ bool is_statement(Kind kind) noexcept {
         case Kind::DropTable:
         case Kind::CreateIndex:
         case Kind::DropIndex:
+        case Kind::Savepoint:
+        case Kind::ReleaseSavepoint:
+        case Kind::RollbackToSavepoint:
             return true;
         default:
             return false;

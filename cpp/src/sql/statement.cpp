@@ -1,4 +1,4 @@
-// Generative statement builders.
+// Generative statement builders and the savepoint statements.
 #include "cormorant/sql/statement.hpp"
 
 #include "cormorant/error.hpp"
@@ -145,5 +145,25 @@ Compound Compound::order_by(const std::vector<NodePtr>& exprs) const {
 }
 Compound Compound::limit(NodePtr n) const { return Compound(with_child(2, std::move(n))); }
 Compound Compound::offset(NodePtr n) const { return Compound(with_child(3, std::move(n))); }
+
+// --- savepoints -------------------------------------------------------------------------------
+namespace {
+
+NodePtr savepoint_node(Kind kind, std::string name) {
+    if (name.empty())
+        throw Error(ErrorKind::Interface,
+                    std::string(kind_name(kind)) + ": name must not be empty");
+    return make_node(kind, std::move(name));
+}
+
+}  // namespace
+
+NodePtr savepoint(std::string name) { return savepoint_node(Kind::Savepoint, std::move(name)); }
+NodePtr release_savepoint(std::string name) {
+    return savepoint_node(Kind::ReleaseSavepoint, std::move(name));
+}
+NodePtr rollback_to_savepoint(std::string name) {
+    return savepoint_node(Kind::RollbackToSavepoint, std::move(name));
+}
 
 }  // namespace cormorant::sql

@@ -3,6 +3,8 @@ and the instance-level descriptor that records changes for the unit of work."""
 
 from __future__ import annotations
 
+import weakref
+
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .. import _native
@@ -28,12 +30,23 @@ class SessionRef:
     """What an InstanceState points at: the owning Session while attached.
 
     Session.expunge_all()/close() detach every loaded object at once by
-    clearing this reference instead of visiting each object."""
+    clearing this reference instead of visiting each object. The Session is
+    held weakly, as SQLAlchemy's states do, so loaded objects never form a
+    reference cycle with their Session."""
 
-    __slots__ = ("session",)
+    __slots__ = ("_session",)
 
     def __init__(self, session: Any) -> None:
-        self.session = session
+        self._session = weakref.ref(session)
+
+    @property
+    def session(self) -> Any:
+        ref = self._session
+        return ref() if ref is not None else None
+
+    @session.setter
+    def session(self, value: Any) -> None:
+        self._session = weakref.ref(value) if value is not None else None
 
 
 def owning_session(state: Any) -> Any:

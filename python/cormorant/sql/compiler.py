@@ -83,7 +83,7 @@ def _entries_of(statement: ClauseElement) -> list[ResultEntry]:
 
 
 class StatementCache:
-    """Compiled statements by (datum, dialect), with a size bound."""
+    """Compiled statements by datum and result entities, with a size bound."""
 
     def __init__(self, dialect: str, size: int = _CACHE_SIZE) -> None:
         self.dialect = dialect
@@ -97,19 +97,22 @@ class StatementCache:
         binds = BindCollector(self.dialect)
         datum_with = getattr(statement, "_datum_with", None)
         datum = datum_with(binds, param_keys) if datum_with is not None else statement._datum(binds)
-        compiled = self._entries.get(datum)
+        # select(User) and select(User.id, User.name) share SQL but not results.
+        key = (datum, tuple(e.mapper for e in _entries_of(statement)))
+        compiled = self._entries.get(key)
         if compiled is None:
             self.misses += 1
-            compiled = self._compile(datum, statement)
+            compiled = self._compile(key, datum, statement)
         else:
             self.hits += 1
         return compiled, binds.values
 
     def compile_datum(self, datum: tuple) -> Compiled:
-        compiled = self._entries.get(datum)
-        return compiled if compiled is not None else self._compile(datum, None)
+        key = (datum, ())
+        compiled = self._entries.get(key)
+        return compiled if compiled is not None else self._compile(key, datum, None)
 
-    def _compile(self, datum: tuple, statement: ClauseElement | None) -> Compiled:
+    def _compile(self, key: tuple, datum: tuple, statement: ClauseElement | None) -> Compiled:
         sql, keys = _native.compile(datum, self.dialect)
         entries = _entries_of(statement) if statement is not None else []
         kind = datum[0]
@@ -118,5 +121,5 @@ class StatementCache:
         compiled = Compiled(sql, keys, entries, self.dialect, kind)
         if len(self._entries) >= self._size:
             self._entries.pop(next(iter(self._entries)))
-        self._entries[datum] = compiled
+        self._entries[key] = compiled
         return compiled

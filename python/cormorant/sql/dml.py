@@ -95,7 +95,7 @@ class Insert(DMLStatement):
             defaults = self._default_columns(set(columns))
             if param_keys:  # per-row values; the executor fills defaults into each parameter set
                 row = tuple(
-                    self._value_datum(binds, c, values) if c in values else ("bind", c.key)
+                    self._value_datum(binds, c, values) if c in values else binds.bind(c.key, c._resolve_type())
                     for c in columns + defaults
                 )
             else:

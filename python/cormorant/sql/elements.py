@@ -35,6 +35,13 @@ class BindCollector:
             if processor is not None:
                 value = processor(value)
         self.values[key] = value
+        return self.bind(key, type_)
+
+    def bind(self, key: str, type_: TypeEngine) -> tuple:
+        """A bind's datum. On PostgreSQL a typed bind renders `$n::TYPE`, as
+        SQLAlchemy's PostgreSQL dialects cast their parameters."""
+        if self.dialect == "postgresql" and not isinstance(type_, NullType):
+            return ("bind", key, type_._ddl())
         return ("bind", key)
 
 
@@ -253,7 +260,7 @@ class BindParameter(ColumnElement[_T]):
 
     def _datum(self, binds: BindCollector) -> tuple:
         if self.key is not None:
-            return ("bind", self.key)
+            return binds.bind(self.key, self.type)
         return binds.add(self.value, self.type)
 
 

@@ -21,7 +21,8 @@ public:
     virtual const std::vector<std::string>& column_names() const = 0;
     // Appends up to max_rows rows to `out` (reset to column_names().size()
     // columns first if it is empty with another width); returns how many were
-    // appended, 0 once the result is exhausted.
+    // appended, 0 once the result is exhausted. Byte cells may borrow the
+    // cursor's memory: read them while the cursor lives, or make_owned().
     virtual std::size_t fetch(result::RowBatch& out, std::size_t max_rows) = 0;
     // Rows changed by INSERT/UPDATE/DELETE; -1 for a SELECT.
     virtual std::int64_t rowcount() const = 0;

@@ -14,11 +14,13 @@ namespace cormorant::result {
 
 struct Cell {
     driver::ValueType type;
-    std::uint32_t size;  // byte length for Text/Blob
+    bool borrowed;       // bytes live outside the batch (see append_borrowed)
+    std::uint32_t size;  // byte length for the byte-storing types
     union {
         std::int64_t integer;
         double real;
-        std::size_t offset;  // into the batch's byte arena, for Text/Blob
+        std::size_t offset;  // into the batch's byte arena
+        const char* data;    // when borrowed
     };
 };
 
@@ -29,6 +31,11 @@ public:
     // Drops all rows and sets the width; keeps allocated capacity.
     void reset(std::size_t columns);
     void reserve(std::size_t rows, std::size_t bytes);
+    // Copies borrowed bytes into the batch, so it no longer depends on the
+    // cursor that filled it.
+    void make_owned();
+    // Drops the cells of an unfinished last row (after a failed append).
+    void drop_partial_row() { cells_.resize(rows() * columns_); }
 
     std::size_t columns() const noexcept { return columns_; }
     std::size_t rows() const noexcept { return columns_ == 0 ? 0 : cells_.size() / columns_; }
@@ -39,7 +46,7 @@ public:
     // The bytes of a Text/Blob/Decimal/Uuid/Json cell; empty for other types.
     std::string_view bytes(const Cell& c) const noexcept {
         if (!driver::stores_bytes(c.type)) return {};
-        return {arena_.data() + c.offset, c.size};
+        return {c.borrowed ? c.data : arena_.data() + c.offset, c.size};
     }
 
     // Typed conveniences; convert sensibly or throw Error(Data) naming the
@@ -59,11 +66,15 @@ public:
     // (Boolean, Date, Time, DateTime, DateTimeTz) or in the arena.
     void append_typed(driver::ValueType type, std::int64_t v) { push(type).integer = v; }
     void append_typed(driver::ValueType type, std::string_view v) { append_bytes(type, v); }
+    // A byte-storing value that is not copied: the caller keeps `v` alive
+    // until this batch is reset or destroyed.
+    void append_borrowed(driver::ValueType type, std::string_view v);
 
 private:
     Cell& push(driver::ValueType type) {
         Cell& c = cells_.emplace_back();
         c.type = type;
+        c.borrowed = false;
         c.size = 0;
         return c;
     }

@@ -1,4 +1,5 @@
-// Column types (schema::Type) and their spelling per dialect, used by DDL and CAST.
+// Column types (schema::Type) and their spelling per dialect, used by DDL, CAST
+// and PostgreSQL's typed bind placeholders ($n::TYPE).
 #pragma once
 
 #include <cstdint>
@@ -31,7 +32,7 @@ enum class TypeKind : std::uint8_t {
 
 struct Type {
     TypeKind kind = TypeKind::Integer;
-    std::optional<std::int64_t> length;     // String
+    std::optional<std::int64_t> length;     // String; Binary (kept, never rendered)
     std::optional<std::int64_t> precision;  // Numeric
     std::optional<std::int64_t> scale;      // Numeric
     bool timezone = false;                  // DateTime
@@ -75,7 +76,11 @@ inline Type datetime(bool timezone = false) {
     return t;
 }
 inline Type time() { return of(TypeKind::Time); }
-inline Type binary() { return of(TypeKind::Binary); }
+inline Type binary(std::optional<std::int64_t> length = std::nullopt) {
+    Type t = of(TypeKind::Binary);
+    t.length = length;
+    return t;
+}
 inline Type json() { return of(TypeKind::Json); }
 inline Type jsonb() { return of(TypeKind::Jsonb); }
 inline Type uuid() { return of(TypeKind::Uuid); }
@@ -88,5 +93,9 @@ inline Type enum_(std::vector<std::string> values) {
 
 // The type's DDL spelling, e.g. VARCHAR(50), NUMERIC(10, 2), TIMESTAMP WITH TIME ZONE.
 std::string render_type(const Type& type, sql::Dialect dialect);
+
+// The PostgreSQL name a typed bind is cast to ($n::TYPE): the base type without
+// length, precision or scale, e.g. VARCHAR, NUMERIC, TIMESTAMP WITH TIME ZONE.
+std::string bind_cast_type(const Type& type);
 
 }  // namespace cormorant::schema

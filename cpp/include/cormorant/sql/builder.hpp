@@ -19,6 +19,8 @@ namespace cormorant::sql {
 NodePtr column(std::string table, std::string name);
 NodePtr column(std::string name);  // unqualified
 NodePtr bind(std::string key);
+// A typed bind: PostgreSQL renders $n::TYPE (see schema::bind_cast_type); SQLite a plain ?.
+NodePtr bind(std::string key, schema::Type type);
 NodePtr null();
 NodePtr true_();
 NodePtr false_();

@@ -22,7 +22,7 @@ namespace cormorant::sql {
 enum class Kind : std::uint8_t {
     // expressions
     Column,  // name, qualifier = table or alias ("" when unqualified)
-    Bind,    // name = key
+    Bind,    // name = key; type = bind cast (PostgreSQL renders $n::TYPE), absent for none
     Null,
     True,
     False,
@@ -74,6 +74,10 @@ enum class Kind : std::uint8_t {
     DropTable,    // name; flag::if_exists
     CreateIndex,  // name, qualifier = table, names = columns; flag::unique, flag::if_exists
     DropIndex,    // name; flag::if_exists
+    // transaction control
+    Savepoint,            // name
+    ReleaseSavepoint,     // name
+    RollbackToSavepoint,  // name
 };
 
 namespace flag {
@@ -114,7 +118,7 @@ struct Node {
     std::vector<std::string> names;
     std::vector<NodePtr> children;  // a null pointer marks an absent optional part
     std::uint32_t flags = 0;
-    std::optional<schema::Type> type;                // Cast
+    std::optional<schema::Type> type;                // Cast; Bind (optional)
     std::shared_ptr<const schema::Table> table_def;  // CreateTable
 
     bool has(std::uint32_t f) const noexcept { return (flags & f) != 0; }
@@ -130,7 +134,7 @@ NodePtr make_node(Kind kind, std::string name = {}, std::vector<NodePtr> childre
 NodePtr make_list(std::vector<NodePtr> items);
 
 std::string_view kind_name(Kind kind) noexcept;
-bool is_statement(Kind kind) noexcept;   // Select, Insert, Update, Delete, Compound, DDL
+bool is_statement(Kind kind) noexcept;  // Select, Insert, Update, Delete, Compound, DDL, savepoints
 bool is_selectable(Kind kind) noexcept;  // Select, Compound, Text
 
 }  // namespace cormorant::sql

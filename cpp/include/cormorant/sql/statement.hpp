@@ -1,4 +1,5 @@
-// Generative statement builders (Select, Insert, Update, Delete, Compound).
+// Generative statement builders (Select, Insert, Update, Delete, Compound) and
+// the savepoint statements.
 // Each method returns a new builder; the wrapped node is immutable. A builder
 // converts to NodePtr and to const Node&, so it can be passed to compile().
 //
@@ -99,5 +100,11 @@ Delete delete_(std::string table);
 Compound compound(std::string op, std::vector<NodePtr> selects);
 Compound union_(std::vector<NodePtr> selects);
 Compound union_all(std::vector<NodePtr> selects);
+
+// SAVEPOINT name / RELEASE SAVEPOINT name / ROLLBACK TO SAVEPOINT name (both dialects);
+// an empty name throws cormorant::Error (Interface).
+NodePtr savepoint(std::string name);
+NodePtr release_savepoint(std::string name);
+NodePtr rollback_to_savepoint(std::string name);
 
 }  // namespace cormorant::sql

@@ -76,7 +76,8 @@ PgConnection::~PgConnection() { close(); }
 
 std::unique_ptr<Cursor> PgConnection::execute(std::string_view sql,
                                               std::span<const Param> params) {
-    return std::make_unique<PgCursor>(session_->run(sql, params));
+    pqxx::result result = session_->run(sql, params);
+    return std::make_unique<PgCursor>(std::move(result), classify(sql) == StatementKind::Query);
 }
 
 std::int64_t PgConnection::execute_many(std::string_view sql, std::span<const Param> params,

@@ -5,8 +5,8 @@
 
 namespace cormorant::driver::postgres {
 
-PgCursor::PgCursor(pqxx::result result)
-    : result_(std::move(result)), rowcount_(result_.affected_rows()) {
+PgCursor::PgCursor(pqxx::result result, bool is_query)
+    : result_(std::move(result)), rowcount_(is_query ? -1 : result_.affected_rows()) {
     const auto columns = static_cast<std::size_t>(result_.columns());
     names_.reserve(columns);
     decoders_.reserve(columns);
@@ -16,19 +16,30 @@ PgCursor::PgCursor(pqxx::result result)
     }
 }
 
+void PgCursor::append_row(result::RowBatch& out, const pqxx::row& row) const {
+    auto field = row.begin();
+    for (const Decoder decoder : decoders_) {
+        if (field->is_null()) {
+            out.append_null();
+        } else {
+            decode_into(out, decoder, std::string_view(field->c_str(), field->size()));
+        }
+        ++field;
+    }
+}
+
 std::size_t PgCursor::fetch(result::RowBatch& out, std::size_t max_rows) {
     if (out.columns() != names_.size() && out.rows() == 0) out.reset(names_.size());
-    const std::size_t total = result_.size();
-    const std::size_t end = std::min(total, next_row_ + max_rows);
-    for (std::size_t r = next_row_; r < end; ++r) {
-        const pqxx::row row = result_[static_cast<pqxx::result::size_type>(r)];
-        for (std::size_t c = 0; c < decoders_.size(); ++c) {
-            const pqxx::field field = row[static_cast<pqxx::row::size_type>(c)];
-            if (field.is_null()) {
-                out.append_null();
-            } else {
-                decode_into(out, decoders_[c], std::string_view(field.c_str(), field.size()));
-            }
+    const std::size_t end = std::min<std::size_t>(result_.size(), next_row_ + max_rows);
+    // Iterators, because indexing copies the result handle once per cell.
+    auto row = result_.begin() + static_cast<pqxx::result::difference_type>(next_row_);
+    for (std::size_t r = next_row_; r < end; ++r, ++row) {
+        try {
+            append_row(out, *row);
+        } catch (...) {
+            out.drop_partial_row();
+            next_row_ = r + 1;  // the failing row is consumed, not retried
+            throw;
         }
     }
     const std::size_t appended = end - next_row_;

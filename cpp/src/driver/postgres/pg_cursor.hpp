@@ -1,5 +1,6 @@
 // PgCursor: a complete PostgreSQL result, handed out in RowBatches with each
-// column decoded by the decoder its type OID selected.
+// column decoded by the decoder its type OID selected. Text cells borrow the
+// result's memory, which lives as long as the cursor.
 #pragma once
 
 #include <pqxx/result>
@@ -16,7 +17,9 @@ namespace cormorant::driver::postgres {
 
 class PgCursor final : public Cursor {
 public:
-    explicit PgCursor(pqxx::result result);
+    // `is_query`: a SELECT-like statement, whose rowcount is -1 as on SQLite
+    // (DML with RETURNING reports the rows it changed).
+    PgCursor(pqxx::result result, bool is_query);
 
     const std::vector<std::string>& column_names() const override { return names_; }
     std::size_t fetch(result::RowBatch& out, std::size_t max_rows) override;
@@ -25,6 +28,8 @@ public:
     std::int64_t last_insert_id() const override { return 0; }
 
 private:
+    void append_row(result::RowBatch& out, const pqxx::row& row) const;
+
     pqxx::result result_;
     std::vector<std::string> names_;
     std::vector<Decoder> decoders_;

@@ -205,7 +205,7 @@ void decode_into(result::RowBatch& out, Decoder decoder, std::string_view text) 
         case Decoder::Integer: out.append_integer(parse_number<std::int64_t>(text, "integer")); return;
         case Decoder::Real: out.append_real(parse_number<double>(text, "float")); return;
         case Decoder::Boolean: out.append_typed(ValueType::Boolean, text == "t" ? 1 : 0); return;
-        case Decoder::Decimal: out.append_typed(ValueType::Decimal, text); return;
+        case Decoder::Decimal: out.append_borrowed(ValueType::Decimal, text); return;
         case Decoder::Bytea: out.append_blob(parse_bytea(text)); return;
         case Decoder::Date: out.append_typed(ValueType::Date, parse_date(text)); return;
         case Decoder::Time: out.append_typed(ValueType::Time, parse_time(text)); return;
@@ -215,9 +215,9 @@ void decode_into(result::RowBatch& out, Decoder decoder, std::string_view text) 
         case Decoder::TimestampTz:
             out.append_typed(ValueType::DateTimeTz, parse_timestamp(text, true));
             return;
-        case Decoder::Uuid: out.append_typed(ValueType::Uuid, text); return;
-        case Decoder::Json: out.append_typed(ValueType::Json, text); return;
-        case Decoder::Text: out.append_text(text); return;
+        case Decoder::Uuid: out.append_borrowed(ValueType::Uuid, text); return;
+        case Decoder::Json: out.append_borrowed(ValueType::Json, text); return;
+        case Decoder::Text: out.append_borrowed(ValueType::Text, text); return;
     }
 }
 

@@ -27,7 +27,8 @@ enum class Decoder : std::uint8_t {
 Decoder decoder_for(std::uint32_t type_oid) noexcept;
 
 // Appends the value `text` (never NULL) of a column with `decoder` to `out`;
-// throws Error(Data) naming the value when it cannot be represented.
+// throws Error(Data) naming the value when it cannot be represented. Text-like
+// values are borrowed, not copied: `text` must outlive the batch's rows.
 void decode_into(result::RowBatch& out, Decoder decoder, std::string_view text);
 
 }  // namespace cormorant::driver::postgres

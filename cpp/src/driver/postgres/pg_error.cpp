@@ -62,8 +62,11 @@ bool ends_connection(std::string_view sqlstate) noexcept {
 void rethrow_as_error(std::string_view sql, bool connection_open) {
     try {
         throw;
-    } catch (const Error&) {
-        throw;
+    } catch (const Error& e) {
+        if (!e.statement().empty() || sql.empty()) throw;
+        Error with_statement = e;
+        with_statement.set_statement(std::string(sql));
+        throw with_statement;
     } catch (const pqxx::broken_connection& e) {
         raise(ErrorKind::Operational, e.what(), "08006", true, sql);
     } catch (const pqxx::sql_error& e) {

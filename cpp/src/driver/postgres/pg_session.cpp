@@ -14,17 +14,24 @@ namespace cormorant::driver::postgres {
 
 namespace {
 
-// Statements PostgreSQL can prepare and that are worth caching.
-bool is_preparable(std::string_view sql) {
+// A statement's first keyword, upper-cased ("" when there is none).
+std::string first_keyword(std::string_view sql) {
     std::size_t i = 0;
     while (i < sql.size() && (std::isspace(static_cast<unsigned char>(sql[i])) || sql[i] == '('))
         ++i;
     std::string word;
-    for (; i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])) && word.size() < 7;
+    for (; i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])) && word.size() < 8;
          ++i)
         word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[i]))));
-    return word == "SELECT" || word == "INSERT" || word == "UPDATE" || word == "DELETE" ||
-           word == "WITH" || word == "VALUES";
+    return word;
+}
+
+// The server discards a prepared SELECT whose result columns changed (an
+// ALTER TABLE under "SELECT *"); the statement must be prepared again.
+bool is_stale_plan(const pqxx::sql_error& e) {
+    return e.sqlstate() == "0A000" &&
+           std::string_view(e.what()).find("cached plan must not change result type") !=
+               std::string_view::npos;
 }
 
 pqxx::internal::dynamic_params<std::vector<const char*>::const_iterator> dynamic(
@@ -33,6 +40,14 @@ pqxx::internal::dynamic_params<std::vector<const char*>::const_iterator> dynamic
 }
 
 }  // namespace
+
+StatementKind classify(std::string_view sql) {
+    const std::string word = first_keyword(sql);
+    if (word == "SELECT" || word == "VALUES") return StatementKind::Query;
+    if (word == "INSERT" || word == "UPDATE" || word == "DELETE" || word == "WITH")
+        return StatementKind::Dml;
+    return StatementKind::Other;
+}
 
 Session::Session(const Options& options, const std::string& conninfo)
     : prepared(options.statement_cache_size) {
@@ -95,11 +110,23 @@ pqxx::result Session::run(std::string_view sql, std::span<const Param> params) {
     check_usable(sql);
     try {
         text_params.assign(params);
-        if (is_preparable(sql)) return exec_prepared(prepared_name(sql));
+        if (classify(sql) != StatementKind::Other) return run_prepared(sql);
         if (!params.empty()) return tx->exec_params(std::string(sql), dynamic(text_params));
         return tx->exec(std::string(sql));
     } catch (...) {
         fail(sql);
+    }
+}
+
+pqxx::result Session::run_prepared(std::string_view sql) {
+    const std::string name = prepared_name(sql);
+    try {
+        return exec_prepared(name);
+    } catch (const pqxx::sql_error& e) {
+        if (!is_stale_plan(e)) throw;
+        prepared.remove(name);  // left on the server: DEALLOCATE fails in an aborted transaction
+        if (in_transaction) throw;
+        return exec_prepared(prepared_name(sql));
     }
 }
 

@@ -20,6 +20,12 @@ namespace cormorant::driver::postgres {
 
 struct Options;
 
+enum class StatementKind { Query, Dml, Other };
+
+// SELECT/VALUES are queries; INSERT/UPDATE/DELETE/WITH are DML. Both are
+// prepared and cached; anything else (DDL, SET, BEGIN...) is not.
+StatementKind classify(std::string_view sql);
+
 struct Session {
     Session(const Options& options, const std::string& conninfo);
 
@@ -49,6 +55,7 @@ struct Session {
 
 private:
     const std::string& prepared_name(std::string_view sql);
+    pqxx::result run_prepared(std::string_view sql);
     pqxx::result exec_prepared(const std::string& name);
     [[noreturn]] void fail(std::string_view sql);
     void check_usable(std::string_view sql) const;
