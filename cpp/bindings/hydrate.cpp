@@ -134,7 +134,7 @@ private:
         bool atomic = true;
         bool ok = state && fill(dict, e, &atomic, PyTuple_GET_ITEM(key, 1)) &&
                   PyDict_SetItem(dict, state_attribute_name(), state) == 0 &&
-                  PyDict_SetItem(identity_map_, key, obj) == 0;
+                  _PyDict_SetItem_KnownHash(identity_map_, key, obj, key_hash_) == 0;
         // Loaded column values and the state (see state.cpp) cannot lead back
         // to this object, so the cyclic GC need not visit this dict; CPython
         // tracks it again as soon as a container is stored in it.
@@ -153,7 +153,10 @@ private:
         Py_DECREF(ident);
         if (!key) return nullptr;
         PyObject_GC_UnTrack(key);  // (class, primary key) cannot be part of a cycle
-        PyObject* found = PyDict_GetItemWithError(identity_map_, key);
+        // A tuple does not cache its hash; compute it once for lookup and insert.
+        key_hash_ = PyObject_Hash(key);
+        PyObject* found =
+            key_hash_ == -1 ? nullptr : _PyDict_GetItem_KnownHash(identity_map_, key, key_hash_);
         PyObject* obj = found ? existing(found, e) : (PyErr_Occurred() ? nullptr : create(e, key));
         Py_DECREF(key);
         return obj;
@@ -164,6 +167,7 @@ private:
     PyObject* session_;
     const result::RowBatch* batch_ = nullptr;
     std::size_t row_ = 0;
+    Py_hash_t key_hash_ = -1;
 };
 
 }  // namespace

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import _native
 from ..event import ENGINE_EVENTS, Dispatch
-from ..exc import ArgumentError, InvalidRequestError, ResourceClosedError
+from ..exc import ArgumentError, InvalidRequestError, PendingRollbackError, ResourceClosedError
 from ..sql.compiler import Compiled, StatementCache, text_shape
 from ..sql.elements import ClauseElement
 from .errors import translate
@@ -119,9 +119,9 @@ class Connection:
         if self._closed:
             raise ResourceClosedError("This Connection is closed")
         if self._invalidated:
-            raise InvalidRequestError(
-                "This Connection was invalidated because its database connection was lost; "
-                "call rollback() or close() and use a new one"
+            raise PendingRollbackError(
+                "Can't reconnect until invalid transaction is rolled back: this Connection's database "
+                "connection was lost; call rollback(), or close() it and use a new one"
             )
         return self._lease
 
@@ -170,24 +170,26 @@ class Connection:
         self._begin_native()
         return self._transaction
 
-    def _begin_native(self) -> None:
+    def _begin_native(self, statement: str = "BEGIN", params: Any = None) -> None:
+        """Begins the database transaction; a failure is reported against
+        `statement`, the one the user ran that began it implicitly."""
         lease = self._lease
         if not lease.in_transaction():
             try:
                 lease.begin()
             except _native.Error as e:
-                raise self._wrap_error(e, "BEGIN", None) from e
+                raise self._wrap_error(e, statement, params) from e
             if self.engine.dispatch.has("begin"):
                 self.engine.dispatch.fire("begin", self)
 
-    def _autobegin(self, reads_only: bool = False) -> None:
+    def _autobegin(self, reads_only: bool = False, statement: str = "BEGIN", params: Any = None) -> None:
         """Begins the logical transaction. On SQLite, as with pysqlite, the
         database transaction starts at the first write, so a connection that
         has only read holds no lock that would block other writers."""
         if self._transaction is None or not self._transaction.is_active:
             self._transaction = Transaction(self)
         if not (reads_only and self.engine.name == "sqlite"):
-            self._begin_native()
+            self._begin_native(statement, params)
 
     def in_transaction(self) -> bool:
         return self._transaction is not None and self._transaction.is_active
@@ -254,9 +256,7 @@ class Connection:
         compiled, values = self.engine._cache.compile(statement)
         if compiled.kind == "insert" and not compiled.returns_rows:
             return self._execute_insert(statement, compiled, values, parameters)
-        if parameters:
-            values.update(parameters)
-        return self._execute_compiled(compiled, values)
+        return self._execute_compiled(compiled, compiled.bind_values(values, parameters))
 
     def _execute_insert(
         self, statement: Any, compiled: Compiled, values: dict[str, Any], parameters: Mapping[str, Any] | None
@@ -266,9 +266,7 @@ class Connection:
         generated = _generated_key_column(statement) if self.engine.name == "postgresql" else None
         if generated is not None:
             compiled, values = self.engine._cache.compile(statement.returning(generated))
-        if parameters:
-            values.update(parameters)
-        result = self._execute_compiled(compiled, values)
+        result = self._execute_compiled(compiled, compiled.bind_values(values, parameters))
         if generated is not None:
             new_key = result.scalar_one()
             result = empty_result(1)
@@ -300,9 +298,9 @@ class Connection:
     def _execute_many(self, statement: ClauseElement, parameters: Sequence[Mapping[str, Any]]) -> Result:
         keys = list(parameters[0])
         compiled, values = self.engine._cache.compile(statement, keys)
-        rows = _fill_defaults(statement, keys, parameters, values, self.engine.name)
+        rows = _fill_defaults(statement, keys, parameters, values, compiled.processors)
         lease = self._check_open()
-        self._autobegin()
+        self._autobegin(False, compiled.sql, rows[:10])
         sql = compiled.sql
         sql, rows = self._before_execute(sql, rows, True)
         try:
@@ -328,7 +326,7 @@ class Connection:
 
         `orm` is the Session (entities go through its identity map) or None."""
         lease = self._check_open()
-        self._autobegin(reads_only=_is_read(sql, compiled))
+        self._autobegin(_is_read(sql, compiled), sql, params)
         sql, params = self._before_execute(sql, params, False)
         try:
             cursor = lease.execute(sql, params)
@@ -385,40 +383,28 @@ def _inserted_primary_key(statement: Any, lastrowid: int | None) -> tuple | None
 
 
 def _fill_defaults(
-    statement: Any, keys: list[str], parameters: Sequence[Mapping[str, Any]], values: dict[str, Any], dialect: str
+    statement: Any,
+    keys: list[str],
+    parameters: Sequence[Mapping[str, Any]],
+    values: dict[str, Any],
+    processors: dict[str, Any],
 ) -> Sequence[Mapping[str, Any]]:
-    """Parameter sets completed with Python column defaults and statement-level values."""
+    """Parameter sets completed with Python column defaults and statement-level
+    values, each value converted by its bind's type."""
     defaults = statement._executemany_defaults(keys) if hasattr(statement, "_executemany_defaults") else []
-    processors = _bind_processors(statement, keys, dialect)
     if not defaults and not values and not processors:
         return parameters
     filled = []
     for params in parameters:
-        row = {**values, **params}
+        given = dict(params)
         for column in defaults:
-            if column.key not in row:
-                row[column.key] = column.default.value()
-        for key, processor in processors:
-            if row.get(key) is not None:
-                row[key] = processor(row[key])
-        filled.append(row)
+            if column.key not in given:
+                given[column.key] = column.default.value()
+        for key, processor in processors.items():
+            if given.get(key) is not None:
+                given[key] = processor(given[key])
+        filled.append({**values, **given})
     return filled
-
-
-def _bind_processors(statement: Any, keys: list[str], dialect: str) -> list[tuple[str, Any]]:
-    column_for = getattr(statement, "_column", None)
-    if column_for is None:
-        return []
-    out = []
-    for key in keys:
-        try:
-            column = column_for(key)
-        except KeyError:
-            continue
-        processor = column.type._bind_processor(dialect)
-        if processor is not None:
-            out.append((key, processor))
-    return out
 
 
 class Transaction:

@@ -53,6 +53,9 @@ class URL:
     def __str__(self) -> str:
         return self.render_as_string()
 
+    def __repr__(self) -> str:
+        return self.render_as_string()
+
 
 def make_url(value: str | URL) -> URL:
     """Parses a URL string; an unsupported backend raises ArgumentError naming the supported ones."""
@@ -62,8 +65,9 @@ def make_url(value: str | URL) -> URL:
         raise ArgumentError(f"Could not parse a database URL from {value!r}; supported forms: {SUPPORTED}")
     scheme, rest = value.split("://", 1)
     backend, _, driver = scheme.partition("+")
-    if backend == "postgres":
+    if backend == "postgres":  # the Heroku-style spelling
         backend = "postgresql"
+        scheme = backend + (f"+{driver}" if driver else "")
     if backend not in _DRIVERS or (driver or None) not in _DRIVERS[backend]:
         raise ArgumentError(
             f"Can't load plugin: cormorant has no driver for '{scheme}://' (URL {value!r}). "

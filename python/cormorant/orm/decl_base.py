@@ -147,7 +147,8 @@ def _map_class(cls: type) -> None:
             annotation = _resolve_annotation(klass, raw)
             if annotation is None and isinstance(raw, str) and "Mapped" in raw:
                 raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
-            if _is_mapped_annotation(annotation) and key not in columns:
+            explicit = isinstance(klass.__dict__.get(key), (MappedColumn, Column))
+            if _is_mapped_annotation(annotation) and key not in columns and not explicit:
                 columns[key] = MappedColumn()._column_for(key, annotation)
         for key, value in klass.__dict__.items():
             if isinstance(value, (MappedColumn, Column)):

@@ -434,9 +434,7 @@ class Session:
         """Runs a row-returning statement with entities hydrated through this session."""
         conn = self._connection_for_use()
         compiled, values = conn.engine._cache.compile(statement)
-        if params:
-            values.update(params)
-        return conn._execute_compiled(compiled, values, orm=self)
+        return conn._execute_compiled(compiled, compiled.bind_values(values, params), orm=self)
 
     def _execute_bulk_dml(self, statement: Update | Delete, params: Mapping[str, Any] | None) -> Result:
         """UPDATE/DELETE by criteria, keeping loaded objects in sync (synchronize_session)."""

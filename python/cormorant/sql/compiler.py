@@ -4,7 +4,7 @@ result plan (converters, row keys, entity plans) is built once and kept."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import _native
@@ -27,15 +27,33 @@ class ResultShape:
 class Compiled:
     """SQL text, parameter order and result plans of one statement shape."""
 
-    __slots__ = ("sql", "param_keys", "entries", "dialect", "_shapes", "kind")
+    __slots__ = ("sql", "param_keys", "entries", "dialect", "_shapes", "kind", "processors")
 
-    def __init__(self, sql: str, param_keys: Sequence[str], entries: list[ResultEntry], dialect: str, kind: str) -> None:
+    def __init__(
+        self,
+        sql: str,
+        param_keys: Sequence[str],
+        entries: list[ResultEntry],
+        dialect: str,
+        kind: str,
+        processors: dict[str, Any] | None = None,
+    ) -> None:
         self.sql = sql
         self.param_keys = tuple(param_keys)
         self.entries = entries
         self.dialect = dialect
         self.kind = kind
+        self.processors = processors or {}  # bind key -> the column type's value converter
         self._shapes: dict[Any, ResultShape] = {}
+
+    def bind_values(self, values: dict[str, Any], parameters: Mapping[str, Any] | None) -> dict[str, Any]:
+        """`values` with the execution's parameters, each converted by its bind's type."""
+        if parameters:
+            processors = self.processors
+            for key, value in parameters.items():
+                processor = processors.get(key) if value is not None else None
+                values[key] = processor(value) if processor is not None else value
+        return values
 
     @property
     def returns_rows(self) -> bool:
@@ -102,7 +120,7 @@ class StatementCache:
         compiled = self._entries.get(key)
         if compiled is None:
             self.misses += 1
-            compiled = self._compile(key, datum, statement)
+            compiled = self._compile(key, datum, statement, binds.processors)
         else:
             self.hits += 1
         return compiled, binds.values
@@ -112,13 +130,15 @@ class StatementCache:
         compiled = self._entries.get(key)
         return compiled if compiled is not None else self._compile(key, datum, None)
 
-    def _compile(self, key: tuple, datum: tuple, statement: ClauseElement | None) -> Compiled:
+    def _compile(
+        self, key: tuple, datum: tuple, statement: ClauseElement | None, processors: dict[str, Any] | None = None
+    ) -> Compiled:
         sql, keys = _native.compile(datum, self.dialect)
         entries = _entries_of(statement) if statement is not None else []
         kind = datum[0]
         if isinstance(statement, TextClause):
             kind = "text"
-        compiled = Compiled(sql, keys, entries, self.dialect, kind)
+        compiled = Compiled(sql, keys, entries, self.dialect, kind, processors)
         if len(self._entries) >= self._size:
             self._entries.pop(next(iter(self._entries)))
         self._entries[key] = compiled

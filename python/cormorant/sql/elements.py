@@ -20,11 +20,13 @@ _T = TypeVar("_T")
 class BindCollector:
     """Collects bound values while a statement is turned into its datum."""
 
-    __slots__ = ("values", "dialect", "_count")
+    __slots__ = ("values", "dialect", "processors", "_count")
 
     def __init__(self, dialect: str) -> None:
         self.values: dict[str, Any] = {}
         self.dialect = dialect
+        # Named binds whose values arrive at execution, and their type's converter.
+        self.processors: dict[str, Any] = {}
         self._count = 0
 
     def add(self, value: Any, type_: TypeEngine) -> tuple:
@@ -35,11 +37,16 @@ class BindCollector:
             if processor is not None:
                 value = processor(value)
         self.values[key] = value
-        return self.bind(key, type_)
+        if self.dialect == "postgresql" and not isinstance(type_, NullType):
+            return ("bind", key, type_._ddl())
+        return ("bind", key)
 
     def bind(self, key: str, type_: TypeEngine) -> tuple:
         """A bind's datum. On PostgreSQL a typed bind renders `$n::TYPE`, as
         SQLAlchemy's PostgreSQL dialects cast their parameters."""
+        processor = type_._bind_processor(self.dialect)
+        if processor is not None:
+            self.processors[key] = processor
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
             return ("bind", key, type_._ddl())
         return ("bind", key)
@@ -58,7 +65,10 @@ class ClauseElement:
 
 
 def coerce(value: Any, type_: TypeEngine | None = None) -> ColumnElement:
-    """Turns a Python value (or anything with __clause_element__) into an element."""
+    """Turns a Python value (or anything with __clause_element__) into an element.
+    An untyped bindparam() takes the type of what it is compared or assigned to."""
+    if isinstance(value, BindParameter) and isinstance(value.type, NullType) and type_ is not None:
+        return BindParameter(value.key, value.value, type_)
     if isinstance(value, ColumnElement):
         return value
     clause = getattr(value, "__clause_element__", None)
@@ -259,9 +269,12 @@ class BindParameter(ColumnElement[_T]):
         self.type = to_instance(type_) if type_ is not None else _type_of_value(value)
 
     def _datum(self, binds: BindCollector) -> tuple:
-        if self.key is not None:
-            return binds.bind(self.key, self.type)
-        return binds.add(self.value, self.type)
+        if self.key is None:
+            return binds.add(self.value, self.type)
+        if self.value is not None:  # bindparam("x", 5): a default the execution may override
+            processor = self.type._bind_processor(binds.dialect)
+            binds.values[self.key] = processor(self.value) if processor is not None else self.value
+        return binds.bind(self.key, self.type)
 
 
 def bindparam(key: str, value: Any = None, type_: Any = None) -> BindParameter:

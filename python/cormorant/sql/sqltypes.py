@@ -166,7 +166,8 @@ class JSON(TypeEngine):
         return json.dumps
 
     def _result_converter(self, dialect: str) -> Converter:
-        return _json_loads
+        # The PostgreSQL driver decodes json/jsonb itself; a str is then a JSON string.
+        return RAW if dialect == "postgresql" else _json_loads
 
 
 def _json_loads(value: Any) -> Any:

@@ -40,8 +40,7 @@ std::unique_ptr<Session> open_session(const Options& options) {
         while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' '))
             detail.pop_back();
         throw Error(ErrorKind::Operational,
-                    "could not connect to the " + describe(options) + ": " + detail, "08001", 0,
-                    true);
+                    "could not connect to the " + describe(options) + ": " + detail, "08001");
     }
 }
 

@@ -68,7 +68,13 @@ void rethrow_as_error(std::string_view sql, bool connection_open) {
         with_statement.set_statement(std::string(sql));
         throw with_statement;
     } catch (const pqxx::broken_connection& e) {
-        raise(ErrorKind::Operational, e.what(), "08006", true, sql);
+        // libpqxx often reports only a symptom ("Could not obtain client
+        // encoding: not connected"); say what it means.
+        raise(ErrorKind::Operational,
+              std::string("the server closed the connection (the backend was terminated or the "
+                          "server restarted): ") +
+                  e.what(),
+              "08006", true, sql);
     } catch (const pqxx::sql_error& e) {
         const std::string state = e.sqlstate();
         const bool dead = !connection_open || ends_connection(state);
