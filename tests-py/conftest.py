@@ -1,23 +1,123 @@
 """Shared fixtures for cormorant's own test suite (tests-py/).
 
-`engine` is a fresh SQLite database file in pytest's tmp_path, disposed after
-the test. `capture_sql` collects every SQL text sent through an engine."""
+Every test that asks for `url` / `db_url` / `engine` runs once per backend:
+
+* sqlite      - always, on a fresh database file in pytest's tmp_path;
+* postgresql  - when CORMORANT_TEST_PG_URL is set (for example
+  postgresql://postgres@127.0.0.1:55432/postgres); the public schema is
+  dropped and recreated before each test.
+
+When CORMORANT_TEST_PG_URL is unset the postgresql parameters are not
+generated; test_postgres.py then reports that with a skip, so it never goes
+unnoticed.
+
+Markers:
+* @pytest.mark.sqlite_only - the test is about SQLite itself (in-memory
+  databases, busy timeouts, pysqlite-style lazy BEGIN, sqlite_master...).
+* @pytest.mark.postgresql_only - the test is about PostgreSQL itself.
+
+`backend` ("sqlite" or "postgresql") is available to any test that needs to
+assert something different per backend. `engine` is an Engine on `url`,
+disposed after the test. `capture_sql` collects every SQL text sent through
+an engine."""
 import contextlib
+import os
 
 import pytest
-from cormorant import create_engine, event
+from cormorant import create_engine, event, text
+from cormorant.pool import NullPool
+
+PG_URL = os.environ.get("CORMORANT_TEST_PG_URL")
+PG_NOT_SET = "CORMORANT_TEST_PG_URL is not set; PostgreSQL tests did not run"
+
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: runs only on the SQLite backend")
+    config.addinivalue_line("markers", "postgresql_only: runs only on the PostgreSQL backend")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" not in metafunc.fixturenames:
+        return
+    backends = BACKENDS
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        backends = ["sqlite"]
+    elif metafunc.definition.get_closest_marker("postgresql_only"):
+        backends = ["postgresql"] if PG_URL else []
+    if backends:
+        metafunc.parametrize("backend", backends)
+    else:
+        # Not silently dropped: reported as a skip with the reason.
+        metafunc.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.skip(reason=PG_NOT_SET))])
+
+
+def reset_pg_schema(pg_url=None):
+    """Drop and recreate schema public: an empty PostgreSQL database."""
+    engine = create_engine(pg_url or PG_URL, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            # a connection a previous test leaked inside a transaction would make
+            # DROP SCHEMA wait forever; fail loudly instead
+            conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
-def db_url(tmp_path):
-    return f"sqlite:///{tmp_path}/t.db"
+def url(backend, tmp_path):
+    """A database URL for a fresh, empty database on `backend`."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path}/t.db"
+    reset_pg_schema()
+    return PG_URL
 
 
 @pytest.fixture
-def engine(db_url):
-    eng = create_engine(db_url)
+def db_url(url):
+    return url
+
+
+@pytest.fixture
+def engine(url):
+    eng = create_engine(url)
     yield eng
     eng.dispose()
+
+
+def _table_names(engine):
+    """Names of the tables in the engine's database (public schema on PostgreSQL)."""
+    if engine.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        sql = "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = 'public'"
+    with engine.connect() as conn:
+        return {r[0] for r in conn.execute(text(sql))}
+
+
+def _index_names(engine, table):
+    """Names of the indexes on `table`."""
+    if engine.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"
+    else:
+        sql = "SELECT indexname FROM pg_catalog.pg_indexes WHERE schemaname = 'public' AND tablename = :t"
+    with engine.connect() as conn:
+        return {r[0] for r in conn.execute(text(sql), {"t": table})}
+
+
+@pytest.fixture
+def table_names():
+    """`table_names(engine)` -> set of table names, on either backend."""
+    return _table_names
+
+
+@pytest.fixture
+def index_names():
+    """`index_names(engine, table)` -> set of index names on that table, on either backend."""
+    return _index_names
 
 
 @contextlib.contextmanager

@@ -1,4 +1,8 @@
-"""Engine, pools, events, logging, transactions and SQLite locking."""
+"""Engine, pools, events, logging, transactions and SQLite locking.
+
+Everything runs on every backend except the SQLite-only tests (marked
+sqlite_only): in-memory databases and StaticPool, busy timeouts, and the
+pysqlite-style lazy BEGIN."""
 import logging
 import threading
 
@@ -49,6 +53,7 @@ def test_pool_options_are_used(db_url):
         eng.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_file_sqlite_defaults_to_queue_pool_and_memory_to_static(db_url):
     file_eng = create_engine(db_url)
     mem_eng = create_engine("sqlite:///:memory:")
@@ -192,18 +197,29 @@ def test_checkout_checkin_connect_events(db_url):
         eng.dispose()
 
 
-def test_connect_event_can_configure_the_connection(db_url):
+# per backend: a setting to apply in the connect event, how to read it back, and its value
+CONNECTION_SETTING = {
+    "sqlite": ("PRAGMA foreign_keys=ON", "PRAGMA foreign_keys", 1),
+    "postgresql": ("SET statement_timeout = 12345", "SHOW statement_timeout", "12345ms"),
+}
+
+
+def test_connect_event_can_configure_the_connection(db_url, backend):
+    apply, show, expected = CONNECTION_SETTING[backend]
     eng = create_engine(db_url)
+    with eng.connect() as conn:
+        assert conn.execute(text(show)).scalar() != expected  # not the default
+    eng.dispose()
 
     @event.listens_for(eng, "connect")
-    def set_pragma(dbapi_conn, record):
+    def configure(dbapi_conn, record):
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(apply)
         cursor.close()
 
     try:
         with eng.connect() as conn:
-            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text(show)).scalar() == expected
     finally:
         eng.dispose()
 
@@ -334,6 +350,7 @@ def test_sessionmaker_begin(db):
 # --- SQLite locking ----------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_busy_timeout_gives_database_is_locked(db, db_url):
     other = create_engine(db_url, connect_args={"timeout": 0.2})
     try:
@@ -355,6 +372,7 @@ def test_busy_timeout_gives_database_is_locked(db, db_url):
         other.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_open_read_does_not_block_another_writer(db, db_url):
     # As with SQLAlchemy on pysqlite: a session that has only read must not
     # keep other connections from committing writes.

@@ -6,9 +6,12 @@ from cormorant import String, create_engine, func, select, text
 from cormorant.exc import (
     ArgumentError,
     CormorantError,
+    DBAPIError,
     IntegrityError,
+    InternalError,
     OperationalError,
     PendingRollbackError,
+    ProgrammingError,
     ResourceClosedError,
 )
 from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -34,6 +37,12 @@ def db(engine):
         s.commit()
     yield engine
     Base.metadata.drop_all(engine)
+
+
+# Bad SQL and unknown tables: pysqlite raises sqlite3.OperationalError, which
+# SQLAlchemy wraps as OperationalError; psycopg raises SyntaxError /
+# UndefinedTable (ProgrammingError subclasses), wrapped as ProgrammingError.
+BAD_SQL_ERROR = {"sqlite": OperationalError, "postgresql": ProgrammingError}
 
 
 def snapshot(engine):
@@ -193,28 +202,39 @@ def test_plain_string_statement_in_session_is_rejected(db):
         assert "text(" in str(info.value)
 
 
-def test_syntax_error_is_operational_error_with_statement(engine):
+def test_syntax_error_is_a_dbapi_error_with_statement(engine, backend):
+    expected = BAD_SQL_ERROR[backend]
     with engine.connect() as conn:
-        with pytest.raises(OperationalError) as info:
+        with pytest.raises(DBAPIError) as info:
             conn.execute(text("SELEC 1 FRM nowhere"))
+        assert type(info.value) is expected
         assert info.value.statement == "SELEC 1 FRM nowhere"
         assert info.value.orig is not None
         assert "syntax" in str(info.value).lower()
+        if backend == "postgresql":
+            # as with psycopg: the failed statement aborted the transaction
+            # (InFailedSqlTransaction -> InternalError) until rollback()
+            with pytest.raises(InternalError) as aborted:
+                conn.execute(text("SELECT 3"))
+            assert "current transaction is aborted" in str(aborted.value)
+            conn.rollback()
         assert conn.execute(text("SELECT 3")).scalar() == 3
 
 
-def test_unknown_table_is_operational_error(engine):
+def test_unknown_table_is_a_dbapi_error(engine, backend):
     with engine.connect() as conn:
-        with pytest.raises(OperationalError) as info:
+        with pytest.raises(DBAPIError) as info:
             conn.execute(text("SELECT * FROM no_such_table"))
+        assert type(info.value) is BAD_SQL_ERROR[backend]
         assert "no_such_table" in str(info.value)
 
 
-def test_orm_query_on_missing_table_is_operational_error(engine):
+def test_orm_query_on_missing_table_is_a_dbapi_error(engine, backend):
     # tables never created
     with Session(engine) as s:
-        with pytest.raises(OperationalError) as info:
+        with pytest.raises(DBAPIError) as info:
             s.execute(select(Account)).all()
+        assert type(info.value) is BAD_SQL_ERROR[backend]
         assert "accounts" in str(info.value)
 
 

@@ -320,18 +320,8 @@ def test_mixin_columns_are_mapped(db):
 # --- table args, nullability -------------------------------------------------------------
 
 
-def sqlite_indexes(engine, table):
-    with engine.connect() as conn:
-        return {
-            r.name
-            for r in conn.execute(
-                text("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name = :t"), {"t": table}
-            )
-        }
-
-
-def test_table_args_index_and_unique_constraint(db):
-    names = sqlite_indexes(db, "products")
+def test_table_args_index_and_unique_constraint(db, index_names):
+    names = index_names(db, "products")
     assert "ix_products_name_price" in names
     assert "ix_products_category" in names  # index=True -> ix_<table>_<column>
     with Session(db) as s:
@@ -359,7 +349,8 @@ def test_optional_is_nullable_and_plain_is_not(db):
         s.add(Product(name=None))
         with pytest.raises(IntegrityError) as info:
             s.commit()
-        assert "NOT NULL" in str(info.value).upper()
+        # SQLite: "NOT NULL constraint failed"; PostgreSQL: "violates not-null constraint"
+        assert "NOT NULL" in str(info.value).upper().replace("-", " ")
         s.rollback()
         assert s.execute(select(func.count(Product.id))).scalar() == 1
 
@@ -384,7 +375,7 @@ def test_explicit_nullable_overrides_annotation():
 # --- reserved words ---------------------------------------------------------------------
 
 
-def test_reserved_word_table_and_columns(engine):
+def test_reserved_word_table_and_columns(engine, index_names, table_names):
     md = MetaData()
 
     class LocalBase(DeclarativeBase):
@@ -398,7 +389,7 @@ def test_reserved_word_table_and_columns(engine):
         select: Mapped[int] = mapped_column(default=0)
 
     md.create_all(engine)
-    assert "ix_order_group" in sqlite_indexes(engine, "order")
+    assert "ix_order_group" in index_names(engine, "order")
     with Session(engine) as s:
         s.add_all([Order(user="u1", group="g"), Order(user="u2", group="h", select=5)])
         s.commit()
@@ -411,20 +402,15 @@ def test_reserved_word_table_and_columns(engine):
         s.delete(o)
         s.commit()
         assert s.execute(select(func.count(Order.id))).scalar() == 1
+    assert "order" in table_names(engine)
     md.drop_all(engine)
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'order'")).scalar() == 0
+    assert "order" not in table_names(engine)
 
 
 # --- DDL ordering ----------------------------------------------------------------------
 
 
-def table_names(engine):
-    with engine.connect() as conn:
-        return {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
-
-
-def test_create_all_orders_by_foreign_keys_and_drop_all(engine, capture_sql):
+def test_create_all_orders_by_foreign_keys_and_drop_all(engine, capture_sql, table_names):
     md = MetaData()
 
     class LocalBase(DeclarativeBase):
@@ -473,3 +459,97 @@ def test_create_all_orders_by_foreign_keys_and_drop_all(engine, capture_sql):
     assert drops == ["comments", "posts", "authors"]
     assert not ({"authors", "posts", "comments"} & table_names(engine))
     md.drop_all(engine)  # checkfirst: a second drop_all is a no-op
+
+
+# --- checked against SQLAlchemy 2.0 (xfail where cormorant still differs) -----------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the unit of work runs the INSERT before the UPDATE of the same table, so renaming a row and adding "
+    "a new one with the old unique value in one flush is an IntegrityError; SQLAlchemy emits UPDATEs first",
+)
+def test_flush_updates_before_inserting_into_the_same_table(seeded):
+    with Session(seeded) as s:
+        by_name(s, "apple").name = "old apple"
+        s.add(Product(name="apple", price=1))
+        s.commit()
+        assert s.execute(select(Product.name).order_by(Product.id)).scalars().all() == [
+            "old apple",
+            "pear",
+            "fig",
+            "apple",
+        ]
+
+
+def test_explicit_type_wins_over_an_unmappable_annotation(engine):
+    from typing import Any
+
+    from cormorant import JSON
+
+    md = MetaData()
+
+    class LocalBase(DeclarativeBase):
+        metadata = md
+
+    class Doc(LocalBase):
+        __tablename__ = "docs_any"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        body: Mapped[Optional[Any]] = mapped_column(JSON)
+
+    md.create_all(engine)
+    with Session(engine) as s:
+        s.add(Doc(id=1, body=[1, {"a": None}]))
+        s.commit()
+        s.expire_all()
+        assert s.get(Doc, 1).body == [1, {"a": None}]
+
+
+def test_changed_uuid_json_enum_attributes_flush(engine):
+    import enum
+    import uuid
+
+    from cormorant import JSON, Enum, Uuid
+
+    class Mood(enum.Enum):
+        calm = "c"
+        busy = "b"
+
+    md = MetaData()
+
+    class LocalBase(DeclarativeBase):
+        metadata = md
+
+    class Thing(LocalBase):
+        __tablename__ = "things"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        uid: Mapped[uuid.UUID] = mapped_column(Uuid)
+        doc: Mapped[dict] = mapped_column(JSON)
+        mood: Mapped[Mood] = mapped_column(Enum(Mood))
+
+    md.create_all(engine)
+    with Session(engine) as s:
+        s.add(Thing(id=1, uid=uuid.UUID(int=1), doc={"v": 1}, mood=Mood.calm))
+        s.commit()
+        thing = s.get(Thing, 1)
+        thing.uid = uuid.UUID(int=2)
+        thing.doc = {"v": 2}
+        thing.mood = Mood.busy
+        s.commit()
+    with Session(engine) as s:
+        thing = s.get(Thing, 1)
+        assert (thing.uid, thing.doc, thing.mood) == (uuid.UUID(int=2), {"v": 2}, Mood.busy)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="session.execute(insert(Model).returning(Model.id), [dicts]) returns no rows; SQLAlchemy 2.0's ORM "
+    "bulk INSERT..RETURNING returns one per dict",
+)
+def test_orm_bulk_insert_returning(db):
+    from cormorant import insert
+
+    with Session(db) as s:
+        ids = s.execute(insert(Product).returning(Product.id), [{"name": "a"}, {"name": "b"}]).scalars().all()
+        assert sorted(ids) == [1, 2]
+        s.commit()
