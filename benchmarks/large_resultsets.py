@@ -10,7 +10,6 @@ The PostgreSQL mode uses --pg-url, else CORMORANT_TEST_PG_URL, and creates
 (then drops) a table named bench_customer there.
 """
 
-
 import argparse
 import gc
 import os
@@ -161,7 +160,9 @@ def run_stacks(backend: str, target: str, url: str, args: argparse.Namespace) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
@@ -183,7 +184,9 @@ def main() -> None:
             drop_postgres_table(args.pg_url)
     baseline_name = next(iter(best))
     baseline = best[baseline_name]
-    print(f"large_resultsets on {args.backend}: {args.rows:,} rows, minimum of {args.repeat} interleaved repeats")
+    print(
+        f"large_resultsets on {args.backend}: {args.rows:,} rows, minimum of {args.repeat} interleaved repeats"
+    )
     print(f"{'stack':34} {'seconds':>9} {'× fetchall':>11}")
     for name, seconds in best.items():
         print(f"{name:34} {seconds:9.4f} {seconds / baseline:10.2f}×")

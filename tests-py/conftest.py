@@ -20,6 +20,7 @@ Markers:
 assert something different per backend. `engine` is an Engine on `url`,
 disposed after the test. `capture_sql` collects every SQL text sent through
 an engine."""
+
 import contextlib
 import os
 
@@ -50,7 +51,9 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("backend", backends)
     else:
         # Not silently dropped: reported as a skip with the reason.
-        metafunc.parametrize("backend", [pytest.param("postgresql", marks=pytest.mark.skip(reason=PG_NOT_SET))])
+        metafunc.parametrize(
+            "backend", [pytest.param("postgresql", marks=pytest.mark.skip(reason=PG_NOT_SET))]
+        )
 
 
 def reset_pg_schema(pg_url=None):

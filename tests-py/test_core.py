@@ -1,5 +1,6 @@
 """Core (no ORM): Table/MetaData, select constructs, DML, text(), binding and
 the statement cache."""
+
 import enum
 import uuid
 
@@ -106,7 +107,12 @@ def test_join_and_outerjoin(conn):
     rows = conn.execute(
         select(players.c.name, teams.c.name.label("team")).join(teams).order_by(players.c.id)
     ).all()
-    assert [tuple(r) for r in rows] == [("Alice", "red"), ("alan", "red"), ("Bruno", "blue"), ("Dmitri", "blue")]
+    assert [tuple(r) for r in rows] == [
+        ("Alice", "red"),
+        ("alan", "red"),
+        ("Bruno", "blue"),
+        ("Dmitri", "blue"),
+    ]
     rows = conn.execute(
         select(players.c.name, teams.c.name.label("team"))
         .outerjoin(teams, players.c.team_id == teams.c.id)
@@ -132,7 +138,9 @@ def test_aggregates_label_group_by_having(conn):
     assert conn.execute(select(func.count(players.c.id))).scalar() == 5
     assert conn.execute(select(func.count(players.c.score))).scalar() == 4  # NULLs not counted
     assert conn.execute(select(func.max(players.c.score))).scalar() == 50
-    row = conn.execute(select(func.sum(players.c.score).label("total"), func.min(players.c.score).label("low"))).one()
+    row = conn.execute(
+        select(func.sum(players.c.score).label("total"), func.min(players.c.score).label("low"))
+    ).one()
     assert (row.total, row.low) == (110, 10)
     rows = conn.execute(
         select(players.c.team_id, func.sum(players.c.score).label("total"))
@@ -201,7 +209,9 @@ def test_multi_row_insert_values(conn, capture_sql):
     assert result.rowcount == 2
     inserts = [s for s in seen if s.upper().startswith("INSERT")]
     assert len(inserts) == 1  # one statement, many VALUES groups
-    assert conn.execute(select(teams.c.name).where(teams.c.id >= 10).order_by(teams.c.id)).scalars().all() == ["a", "b"]
+    assert conn.execute(
+        select(teams.c.name).where(teams.c.id >= 10).order_by(teams.c.id)
+    ).scalars().all() == ["a", "b"]
     conn.rollback()
 
 
@@ -213,7 +223,9 @@ def test_executemany(conn):
         update(teams).where(teams.c.id == bindparam("tid")).values(name=bindparam("new")),
         [{"tid": 100, "new": "x"}, {"tid": 101, "new": "y"}],
     )
-    assert conn.execute(select(teams.c.name).where(teams.c.id.in_([100, 101])).order_by(teams.c.id)).scalars().all() == [
+    assert conn.execute(
+        select(teams.c.name).where(teams.c.id.in_([100, 101])).order_by(teams.c.id)
+    ).scalars().all() == [
         "x",
         "y",
     ]
@@ -256,9 +268,11 @@ def test_inserted_primary_key(conn):
 
 
 def test_update_and_delete_returning(conn):
-    rows = conn.execute(
-        update(players).where(players.c.team_id == 2).values(score=0).returning(players.c.id)
-    ).scalars().all()
+    rows = (
+        conn.execute(update(players).where(players.c.team_id == 2).values(score=0).returning(players.c.id))
+        .scalars()
+        .all()
+    )
     assert sorted(rows) == [3, 5]
     gone = conn.execute(delete(players).where(players.c.id == 4).returning(players.c.name)).scalar_one()
     assert gone == "Carla"
@@ -289,7 +303,9 @@ def test_hostile_strings_are_bound_not_spliced(conn):
     conn.execute(text("INSERT INTO players (id, name) VALUES (:i, :n)"), {"i": 7, "n": tricky})
     assert conn.execute(select(players.c.name).where(players.c.id == 6)).scalar_one() == hostile
     assert conn.execute(select(players.c.id).where(players.c.name == tricky)).scalar_one() == 7
-    assert conn.execute(select(players.c.id).where(players.c.name.like("%'%")).order_by(players.c.id)).scalars().all() == [6, 7]
+    assert conn.execute(
+        select(players.c.id).where(players.c.name.like("%'%")).order_by(players.c.id)
+    ).scalars().all() == [6, 7]
     assert conn.execute(select(func.count(players.c.id))).scalar() == 7
     conn.rollback()
 
@@ -370,7 +386,10 @@ def test_executemany_insert_returning_returns_every_row(conn):
 
 
 def test_bindparam_with_a_value(conn):
-    assert conn.execute(select(players.c.name).where(players.c.id == bindparam("pid", 3))).scalar_one() == "Bruno"
+    assert (
+        conn.execute(select(players.c.name).where(players.c.id == bindparam("pid", 3))).scalar_one()
+        == "Bruno"
+    )
 
 
 def test_executemany_update_converts_typed_values(typed_engine):

@@ -3,6 +3,7 @@
 Everything runs on every backend except the SQLite-only tests (marked
 sqlite_only): in-memory databases and StaticPool, busy timeouts, and the
 pysqlite-style lazy BEGIN."""
+
 import logging
 import threading
 
@@ -40,7 +41,9 @@ def count_notes(engine):
 
 
 def test_pool_options_are_used(db_url):
-    eng = create_engine(db_url, pool_size=3, max_overflow=2, pool_timeout=7, pool_recycle=3600, pool_pre_ping=True)
+    eng = create_engine(
+        db_url, pool_size=3, max_overflow=2, pool_timeout=7, pool_recycle=3600, pool_pre_ping=True
+    )
     try:
         assert isinstance(eng.pool, QueuePool)
         assert eng.pool.size() == 3

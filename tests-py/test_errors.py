@@ -1,4 +1,5 @@
 """Bad input gets a clear error, and a failure loses nothing."""
+
 from typing import Optional
 
 import pytest

@@ -1,5 +1,6 @@
 """Memory: loading many rows repeatedly must not grow the process, and the
 native hydration loop must not leak references."""
+
 import gc
 import os
 import sys
@@ -116,7 +117,9 @@ def test_loading_core_rows_repeatedly_does_not_grow(big):
     samples = []
     for _ in range(LOOPS):
         with big.connect() as conn:
-            rows = conn.execute(select(Reading.id, Reading.sensor, Reading.value, Reading.level, Reading.flag)).all()
+            rows = conn.execute(
+                select(Reading.id, Reading.sensor, Reading.value, Reading.level, Reading.flag)
+            ).all()
             assert len(rows) == N_ROWS
             assert rows[1].flag == "q" and rows[0].flag is None
         del rows

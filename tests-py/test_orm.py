@@ -1,5 +1,6 @@
 """ORM behaviour: identity map, change tracking, expiry, autoflush, defaults,
 declarative features and DDL."""
+
 import itertools
 from datetime import datetime
 from typing import Optional
@@ -61,7 +62,9 @@ def db(engine):
 @pytest.fixture
 def seeded(db):
     with Session(db) as s:
-        s.add_all([Product(name="apple", price=3), Product(name="pear", price=5), Product(name="fig", price=7)])
+        s.add_all(
+            [Product(name="apple", price=3), Product(name="pear", price=5), Product(name="fig", price=7)]
+        )
         s.commit()
     return db
 
@@ -435,7 +438,9 @@ def test_create_all_orders_by_foreign_keys_and_drop_all(engine, capture_sql, tab
     with capture_sql(engine) as seen:
         md.create_all(engine)
     creates = [
-        s.strip().split("(")[0].replace('"', "").split()[-1] for s in seen if s.strip().upper().startswith("CREATE TABLE")
+        s.strip().split("(")[0].replace('"', "").split()[-1]
+        for s in seen
+        if s.strip().upper().startswith("CREATE TABLE")
     ]
     assert creates == ["authors", "posts", "comments"]
     assert {"authors", "posts", "comments"} <= table_names(engine)
@@ -455,7 +460,9 @@ def test_create_all_orders_by_foreign_keys_and_drop_all(engine, capture_sql, tab
 
     with capture_sql(engine) as seen:
         md.drop_all(engine)
-    drops = [s.strip().replace('"', "").split()[-1] for s in seen if s.strip().upper().startswith("DROP TABLE")]
+    drops = [
+        s.strip().replace('"', "").split()[-1] for s in seen if s.strip().upper().startswith("DROP TABLE")
+    ]
     assert drops == ["comments", "posts", "authors"]
     assert not ({"authors", "posts", "comments"} & table_names(engine))
     md.drop_all(engine)  # checkfirst: a second drop_all is a no-op

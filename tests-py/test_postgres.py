@@ -9,6 +9,7 @@ that reason, so a run without PostgreSQL says so.
 The reference for "right" is SQLAlchemy 2.0 with psycopg 3 against the same
 server. Where cormorant differs, the test is marked xfail(strict=True) with
 the difference in the reason."""
+
 import datetime as dt
 import enum
 import os
@@ -134,7 +135,9 @@ def test_every_sync_driver_name_connects(pg_url, driver):
         assert engine.dialect.name == "postgresql"
         assert isinstance(engine.pool, QueuePool)  # SQLAlchemy's default for PostgreSQL
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT current_database()")).scalar() == urlsplit(pg_url).path.lstrip("/")
+            assert conn.execute(text("SELECT current_database()")).scalar() == urlsplit(pg_url).path.lstrip(
+                "/"
+            )
     finally:
         engine.dispose()
 
@@ -185,7 +188,9 @@ def test_wrong_password_is_operational_error_saying_so(pg_url, password_role):
     except OperationalError:
         pass
     else:
-        pytest.skip(f"the server does not ask {password_role} for a password (no scram-sha-256 line in pg_hba.conf)")
+        pytest.skip(
+            f"the server does not ask {password_role} for a password (no scram-sha-256 line in pg_hba.conf)"
+        )
     finally:
         wrong.dispose()
 
@@ -276,7 +281,9 @@ ROWS = {
         "day": dt.date(2024, 2, 29),
         "clock": dt.time(13, 45, 7, 123456),
         "naive": dt.datetime(2024, 2, 29, 23, 59, 58, 999999),
-        "aware": dt.datetime(2024, 6, 1, 12, 0, 0, 250, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))),
+        "aware": dt.datetime(
+            2024, 6, 1, 12, 0, 0, 250, tzinfo=dt.timezone(dt.timedelta(hours=5, minutes=30))
+        ),
         "blob": b"\x00\xff\x00abc\xfe\x00",
         "uid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
         "doc": {"a": [1, 2, {"b": None}], "c": "ü", "d": 1.5, "e": True, "f": {"g": []}},
@@ -333,7 +340,9 @@ def test_column_types_are_the_postgresql_ones(types_db):
     with types_db.connect() as conn:
         types = dict(
             conn.execute(
-                text("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'everything'")
+                text(
+                    "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'everything'"
+                )
             ).all()
         )
     assert types["integer"] == "integer" and types["big"] == "bigint" and types["small"] == "smallint"
@@ -374,7 +383,9 @@ def test_every_type_round_trips_through_the_orm(types_db):
         for i in (1, 2):  # every value binds in an ORM WHERE clause too (json has no = operator)
             for column in COLUMNS:
                 if column != "doc":
-                    found = s.execute(select(Everything.id).where(getattr(Everything, column) == ROWS[i][column]))
+                    found = s.execute(
+                        select(Everything.id).where(getattr(Everything, column) == ROWS[i][column])
+                    )
                     assert found.scalars().all() == [i], column
 
 
@@ -405,7 +416,9 @@ def test_every_type_round_trips_through_core(types_db):
             for column in COLUMNS:
                 if column == "doc":
                     continue
-                found = conn.execute(select(everything.c.id).where(everything.c[column] == ROWS[i][column])).scalars()
+                found = conn.execute(
+                    select(everything.c.id).where(everything.c[column] == ROWS[i][column])
+                ).scalars()
                 assert found.all() == [i], column
         # RETURNING decodes the same way
         row = conn.execute(
@@ -455,7 +468,9 @@ def test_nul_character_in_text_is_a_data_error(types_db):
             conn.execute(insert(everything).values(id=9, txt="nul\x00byte"))
         conn.rollback()
         conn.execute(insert(everything).values(id=9, blob=b"nul\x00byte"))  # bytes are fine
-        assert conn.execute(select(everything.c.blob).where(everything.c.id == 9)).scalar_one() == b"nul\x00byte"
+        assert (
+            conn.execute(select(everything.c.blob).where(everything.c.id == 9)).scalar_one() == b"nul\x00byte"
+        )
         conn.rollback()
 
 
@@ -749,7 +764,9 @@ def test_inserted_primary_key(dml):
 
 def test_returning_rows(dml):
     with dml.begin() as conn:
-        row = conn.execute(insert(items).values(name="r").returning(items.c.id, items.c.qty, items.c.name)).one()
+        row = conn.execute(
+            insert(items).values(name="r").returning(items.c.id, items.c.qty, items.c.name)
+        ).one()
         assert (row.id, row.qty, row.name) == (1, 7, "r")  # qty from the server default
         conn.execute(insert(items), [{"name": "s"}, {"name": "t"}])
         renamed = conn.execute(
@@ -770,7 +787,9 @@ def test_executemany_rowcount(dml):
             [{"old": "n1", "q": 1}, {"old": "n2", "q": 2}, {"old": "missing", "q": 3}],
         )
         assert result.rowcount == 2  # as psycopg: the sum over the parameter sets
-        result = conn.execute(delete(items).where(items.c.name == bindparam("nm")), [{"nm": "n3"}, {"nm": "zz"}])
+        result = conn.execute(
+            delete(items).where(items.c.name == bindparam("nm")), [{"nm": "n3"}, {"nm": "zz"}]
+        )
         assert result.rowcount == 1
     with dml.connect() as conn:
         assert conn.execute(select(items.c.name, items.c.qty).order_by(items.c.id)).all() == [
@@ -823,7 +842,10 @@ def test_values_are_bound_never_spliced(dml, capture_sql):
         assert conn.execute(select(t.c.s).where(t.c.id < 100).order_by(t.c.id)).scalars().all() == HOSTILE
         for i, value in enumerate(HOSTILE):
             assert conn.execute(select(t.c.id).where(t.c.s == value, t.c.id < 100)).scalar_one() == i
-            assert conn.execute(text("SELECT id FROM t WHERE s = :v AND id < 100"), {"v": value}).scalar_one() == i
+            assert (
+                conn.execute(text("SELECT id FROM t WHERE s = :v AND id < 100"), {"v": value}).scalar_one()
+                == i
+            )
         assert conn.execute(select(t.c.s).where(t.c.id == 100)).scalar_one() == HOSTILE[0]
         assert conn.execute(select(func.count()).select_from(items)).scalar() == 0  # still there
     with Session(dml) as s:
@@ -837,18 +859,23 @@ def test_values_are_bound_never_spliced(dml, capture_sql):
 
 def test_text_with_named_parameters(dml, capture_sql):
     with dml.begin() as conn:
-        conn.execute(insert(items), [{"name": "a", "qty": 1}, {"name": "b", "qty": 2}, {"name": "c", "qty": 3}])
+        conn.execute(
+            insert(items), [{"name": "a", "qty": 1}, {"name": "b", "qty": 2}, {"name": "c", "qty": 3}]
+        )
     with dml.connect() as conn:
         with capture_sql(dml) as seen:
             rows = conn.execute(
-                text("SELECT name FROM items WHERE qty >= :low AND (name = :n OR name = :n || 'x') ORDER BY id"),
+                text(
+                    "SELECT name FROM items WHERE qty >= :low AND (name = :n OR name = :n || 'x') ORDER BY id"
+                ),
                 {"low": 2, "n": "c"},
             ).all()
         assert rows == [("c",)]
         assert ":low" not in seen[0] and "$1" in seen[0] and "$2" in seen[0]
         # PostgreSQL casts and string literals with colons are left alone
         row = conn.execute(
-            text("SELECT id::text AS s, '10:30' AS clock, :k AS k FROM items WHERE name = :n"), {"n": "a", "k": "key"}
+            text("SELECT id::text AS s, '10:30' AS clock, :k AS k FROM items WHERE name = :n"),
+            {"n": "a", "k": "key"},
         ).one()
         assert tuple(row) == ("1", "10:30", "key")
         stmt = text("SELECT count(*) FROM items WHERE qty < :q").bindparams(q=3)
@@ -887,7 +914,10 @@ def test_statements_are_prepared_once_and_reused(dml, capture_sql):
             for i in range(50):
                 conn.execute(insert(items).values(name=f"p{i}", qty=i))
         with dml.connect() as conn:
-            got = [conn.execute(select(items.c.qty).where(items.c.name == f"p{i}")).scalar_one() for i in range(50)]
+            got = [
+                conn.execute(select(items.c.qty).where(items.c.name == f"p{i}")).scalar_one()
+                for i in range(50)
+            ]
             assert got == list(range(50))
             select_sql = seen[-1]
             prepared = conn.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()

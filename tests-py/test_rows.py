@@ -1,4 +1,5 @@
 """Row and Result behaviour."""
+
 import pytest
 from cormorant import Column, Integer, MetaData, String, Table, insert, select, text
 from cormorant.exc import MultipleResultsFound, NoResultFound, ResourceClosedError
@@ -19,7 +20,11 @@ def conn(engine):
     with engine.begin() as c:
         c.execute(
             insert(people),
-            [{"id": 1, "name": "ann", "age": 30}, {"id": 2, "name": "bob", "age": 40}, {"id": 3, "name": "cid", "age": 30}],
+            [
+                {"id": 1, "name": "ann", "age": 30},
+                {"id": 2, "name": "bob", "age": 40},
+                {"id": 3, "name": "cid", "age": 30},
+            ],
         )
     with engine.connect() as c:
         yield c

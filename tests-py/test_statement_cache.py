@@ -1,5 +1,6 @@
 """The statement cache: one compile per statement shape, and shapes that share
 SQL but not results (an entity versus its columns) kept apart."""
+
 from cormorant import Integer, String, select
 from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
 

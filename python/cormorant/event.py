@@ -34,7 +34,9 @@ class Dispatch:
 
     def add(self, name: str, fn: Callable[..., Any], retval: bool = False) -> None:
         if name not in self._allowed:
-            raise InvalidRequestError(f"No such event '{name}' for this target; known: {', '.join(sorted(self._allowed))}")
+            raise InvalidRequestError(
+                f"No such event '{name}' for this target; known: {', '.join(sorted(self._allowed))}"
+            )
         self._listeners.setdefault(name, []).append((fn, retval))
 
     def remove(self, name: str, fn: Callable[..., Any]) -> None:
@@ -78,7 +80,9 @@ def listen(target: Any, identifier: str, fn: Callable[..., Any], *, retval: bool
     _dispatch_for(target, identifier).add(identifier, fn, retval)
 
 
-def listens_for(target: Any, identifier: str, **kw: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def listens_for(
+    target: Any, identifier: str, **kw: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator form of listen()."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -100,7 +100,9 @@ class _EngineTransaction:
 
 
 def _is_many(parameters: Any) -> bool:
-    return isinstance(parameters, (list, tuple)) and len(parameters) > 0 and isinstance(parameters[0], Mapping)
+    return (
+        isinstance(parameters, (list, tuple)) and len(parameters) > 0 and isinstance(parameters[0], Mapping)
+    )
 
 
 class Connection:
@@ -165,7 +167,9 @@ class Connection:
         """Begins a transaction; use it as a context manager or commit() it."""
         lease = self._check_open()
         if self._transaction is not None and self._transaction.is_active and lease.in_transaction():
-            raise InvalidRequestError("a transaction is already begun on this Connection; commit or roll it back first")
+            raise InvalidRequestError(
+                "a transaction is already begun on this Connection; commit or roll it back first"
+            )
         self._transaction = Transaction(self)
         self._begin_native()
         return self._transaction
@@ -433,5 +437,3 @@ class Transaction:
             self.commit()
         else:
             self.rollback()
-
-

@@ -30,7 +30,14 @@ _IGNORED = {
     "implicit_returning",
 }
 _PG_CONNECT_TIMEOUT = 5.0  # seconds; libpq's own default is to wait forever
-_SQLITE_CONNECT_ARGS = {"check_same_thread", "timeout", "uri", "isolation_level", "detect_types", "cached_statements"}
+_SQLITE_CONNECT_ARGS = {
+    "check_same_thread",
+    "timeout",
+    "uri",
+    "isolation_level",
+    "detect_types",
+    "cached_statements",
+}
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> Engine:

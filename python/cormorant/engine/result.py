@@ -242,7 +242,9 @@ def empty_result(rowcount: int, lastrowid: int | None = None, inserted_primary_k
         empty_result._keys = _native.RowKeys(())  # type: ignore[attr-defined]
 
     def _closed(*_: Any) -> Any:
-        raise ResourceClosedError("This result object does not return rows. It has been closed automatically.")
+        raise ResourceClosedError(
+            "This result object does not return rows. It has been closed automatically."
+        )
 
     result = Result([], empty_result._keys, False, rowcount, False, lastrowid, inserted_primary_key)  # type: ignore[attr-defined]
     result.all = result.fetchall = result.first = result.scalar = _closed  # type: ignore[method-assign]

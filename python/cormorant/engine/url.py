@@ -92,12 +92,16 @@ def _sqlite_url(scheme: str, rest: str) -> URL:
     if path.startswith("/"):
         path = path[1:]
     elif path:
-        raise ArgumentError(f"Invalid SQLite URL '{scheme}://{rest}'; use sqlite:///relative.db or sqlite:////abs.db")
+        raise ArgumentError(
+            f"Invalid SQLite URL '{scheme}://{rest}'; use sqlite:///relative.db or sqlite:////abs.db"
+        )
     return URL(drivername=scheme, database=path or None, query=dict(parse_qsl(query)))
 
 
 def is_memory_sqlite(url: URL) -> bool:
-    return url.backend == "sqlite" and (url.database in (None, "", ":memory:") or "mode=memory" in (url.database or ""))
+    return url.backend == "sqlite" and (
+        url.database in (None, "", ":memory:") or "mode=memory" in (url.database or "")
+    )
 
 
 def sqlite_path(url: URL) -> str:

@@ -4,7 +4,6 @@ and the instance-level descriptor that records changes for the unit of work."""
 from __future__ import annotations
 
 import weakref
-
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .. import _native

@@ -61,7 +61,9 @@ def _type_from_annotation(py_type: Any, key: str) -> Any:
         py_type = typing.get_args(py_type)[0]
     type_ = type_for_python(py_type)
     if type_ is None:
-        raise TypeError(f"Could not locate a column type for attribute '{key}' annotated as {py_type!r}; pass one to mapped_column()")
+        raise TypeError(
+            f"Could not locate a column type for attribute '{key}' annotated as {py_type!r}; pass one to mapped_column()"
+        )
     return type_
 
 

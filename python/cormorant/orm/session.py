@@ -107,7 +107,9 @@ class Session:
         self._check_usable()
         if self._connection is None:
             if self.bind is None:
-                raise InvalidRequestError("This Session is not bound to an Engine; pass one to Session(bind=...)")
+                raise InvalidRequestError(
+                    "This Session is not bound to an Engine; pass one to Session(bind=...)"
+                )
             if not self.autobegin and self._transaction is None:
                 raise InvalidRequestError("Autobegin is disabled on this Session; call session.begin()")
             self._connection = self.bind.connect() if isinstance(self.bind, Engine) else self.bind
@@ -149,7 +151,9 @@ class Session:
             return
         existing = self._identity_map.get(state.key)
         if existing is not None and existing is not instance:
-            raise InvalidRequestError(f"Another instance with key {state.key} is already present in this session")
+            raise InvalidRequestError(
+                f"Another instance with key {state.key} is already present in this session"
+            )
         state.status = PERSISTENT
         state.session = self._ref
         self._identity_map[state.key] = instance
@@ -366,7 +370,9 @@ class Session:
         state.expired = True
         state.committed = None
 
-    def refresh(self, instance: object, attribute_names: Iterable[str] | None = None, with_for_update: Any = None) -> None:
+    def refresh(
+        self, instance: object, attribute_names: Iterable[str] | None = None, with_for_update: Any = None
+    ) -> None:
         """Reloads every column of a persistent object from the database."""
         self._check_usable()
         state = state_of(instance)
@@ -383,7 +389,9 @@ class Session:
         if not result._items:
             from ..exc import ObjectDeletedError
 
-            raise ObjectDeletedError(f"Instance {instance!r} has been deleted, or its row is otherwise not present")
+            raise ObjectDeletedError(
+                f"Instance {instance!r} has been deleted, or its row is otherwise not present"
+            )
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -484,7 +492,9 @@ class Session:
             if expired:
                 d[STATE_KEY].expired = True
 
-    def scalars(self, statement: Any, params: Mapping[str, Any] | None = None, **kw: Any) -> ScalarResult[Any]:
+    def scalars(
+        self, statement: Any, params: Mapping[str, Any] | None = None, **kw: Any
+    ) -> ScalarResult[Any]:
         return self.execute(statement, params, **kw).scalars()
 
     def scalar(self, statement: Any, params: Mapping[str, Any] | None = None, **kw: Any) -> Any:
@@ -549,5 +559,3 @@ class sessionmaker:
 def object_session(instance: object) -> Session | None:
     state = instance.__dict__.get(STATE_KEY)
     return owning_session(state) if state is not None else None
-
-

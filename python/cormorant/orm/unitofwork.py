@@ -66,9 +66,7 @@ def _insert_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
 def _fetched_columns(mapper: Mapper, params: dict[str, Any]) -> list[Any]:
     """Columns the database fills in (autoincrement keys, server defaults), read back with RETURNING."""
     return [
-        c
-        for c in mapper.columns
-        if c.key not in params and (c.primary_key or c.server_default is not None)
+        c for c in mapper.columns if c.key not in params and (c.primary_key or c.server_default is not None)
     ]
 
 
@@ -152,8 +150,15 @@ def _update_objects(conn: Connection, modified: list[Any]) -> None:
             groups[(mapper, tuple(changes))].append((obj, changes))
     for (mapper, keys), members in groups.items():
         where = [c == BindParameter(f"pk_{c.key}", type_=c.type) for c in mapper.primary_key]
-        stmt = update(mapper.table).where(*where).values(
-            **{mapper.attr_columns[k].key: BindParameter(f"v_{k}", type_=mapper.attr_columns[k].type) for k in keys}
+        stmt = (
+            update(mapper.table)
+            .where(*where)
+            .values(
+                **{
+                    mapper.attr_columns[k].key: BindParameter(f"v_{k}", type_=mapper.attr_columns[k].type)
+                    for k in keys
+                }
+            )
         )
         rows = []
         for obj, changes in members:

@@ -102,7 +102,9 @@ class Pool:
         self._timeout = timeout
         self._recycle = recycle
         self._pre_ping = pre_ping
-        self._native = _native.Pool(connector, self._kind, pool_size, max_overflow, timeout, recycle, pre_ping)
+        self._native = _native.Pool(
+            connector, self._kind, pool_size, max_overflow, timeout, recycle, pre_ping
+        )
         self.dispatch = Dispatch(POOL_EVENTS)
         self._records: dict[int, ConnectionRecord] = {}
 

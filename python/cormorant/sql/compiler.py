@@ -64,9 +64,7 @@ class Compiled:
         key = (orm, tuple(column_names)) if not self.entries else orm
         shape = self._shapes.get(key)
         if shape is None:
-            shape = self._shapes[key] = (
-                self._entry_shape(orm) if self.entries else text_shape(column_names)
-            )
+            shape = self._shapes[key] = self._entry_shape(orm) if self.entries else text_shape(column_names)
         return shape
 
     def _entry_shape(self, orm: bool) -> ResultShape:
@@ -110,7 +108,9 @@ class StatementCache:
         self.hits = 0
         self.misses = 0
 
-    def compile(self, statement: ClauseElement, param_keys: Sequence[str] = ()) -> tuple[Compiled, dict[str, Any]]:
+    def compile(
+        self, statement: ClauseElement, param_keys: Sequence[str] = ()
+    ) -> tuple[Compiled, dict[str, Any]]:
         """The compiled form of `statement` and its bound values."""
         binds = BindCollector(self.dialect)
         datum_with = getattr(statement, "_datum_with", None)
@@ -131,7 +131,11 @@ class StatementCache:
         return compiled if compiled is not None else self._compile(key, datum, None)
 
     def _compile(
-        self, key: tuple, datum: tuple, statement: ClauseElement | None, processors: dict[str, Any] | None = None
+        self,
+        key: tuple,
+        datum: tuple,
+        statement: ClauseElement | None,
+        processors: dict[str, Any] | None = None,
     ) -> Compiled:
         sql, keys = _native.compile(datum, self.dialect)
         entries = _entries_of(statement) if statement is not None else []

@@ -87,7 +87,9 @@ class Insert(DMLStatement):
         if self._multi_values is not None:
             columns = list(dict.fromkeys(c for row in self._multi_values for c in row))
             columns += self._default_columns(set(columns))
-            rows = tuple(tuple(self._value_datum(binds, c, row) for c in columns) for row in self._multi_values)
+            rows = tuple(
+                tuple(self._value_datum(binds, c, row) for c in columns) for row in self._multi_values
+            )
         else:
             values = self._values or {}
             param_columns = list(dict.fromkeys(self._column(k) for k in param_keys))
@@ -95,7 +97,9 @@ class Insert(DMLStatement):
             defaults = self._default_columns(set(columns))
             if param_keys:  # per-row values; the executor fills defaults into each parameter set
                 row = tuple(
-                    self._value_datum(binds, c, values) if c in values else binds.bind(c.key, c._resolve_type())
+                    self._value_datum(binds, c, values)
+                    if c in values
+                    else binds.bind(c.key, c._resolve_type())
                     for c in columns + defaults
                 )
             else:
@@ -157,7 +161,11 @@ class Update(DMLStatement):
 
     def _set_items(self) -> list[tuple[Column, Any]]:
         items = list(self._values.items())
-        items += [(c, c.onupdate.value()) for c in self.table.columns if c.onupdate is not None and c not in self._values]
+        items += [
+            (c, c.onupdate.value())
+            for c in self.table.columns
+            if c.onupdate is not None and c not in self._values
+        ]
         return items
 
     def _datum(self, binds: BindCollector) -> tuple:

@@ -439,7 +439,9 @@ class Between(ColumnElement[bool]):
     __slots__ = ("element", "lower", "upper", "negate")
     type = Boolean()
 
-    def __init__(self, element: ColumnElement, lower: ColumnElement, upper: ColumnElement, negate: bool) -> None:
+    def __init__(
+        self, element: ColumnElement, lower: ColumnElement, upper: ColumnElement, negate: bool
+    ) -> None:
         self.element, self.lower, self.upper, self.negate = element, lower, upper, negate
 
     def _datum(self, binds: BindCollector) -> tuple:
@@ -670,5 +672,3 @@ class LiteralColumn(ColumnElement[Any]):
 
 def literal_column(text: str, type_: Any = None) -> LiteralColumn:
     return LiteralColumn(text, type_)
-
-

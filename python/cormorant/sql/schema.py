@@ -182,14 +182,23 @@ class Column(ColumnElement[Any]):
         c.table = None
         c.foreign_keys = []
         for fk in self.foreign_keys:
-            c._add_foreign_key(ForeignKey(fk._target, ondelete=fk.ondelete, onupdate=fk.onupdate, name=fk.name))
+            c._add_foreign_key(
+                ForeignKey(fk._target, ondelete=fk.ondelete, onupdate=fk.onupdate, name=fk.name)
+            )
         return c
 
     def _ddl(self) -> tuple:
         default = self.server_default
         if default is not None:
             default = _server_default_datum(default)
-        return ("column", self.name, self._resolve_type()._ddl(), self.nullable, default, self.is_autoincrement)
+        return (
+            "column",
+            self.name,
+            self._resolve_type()._ddl(),
+            self.nullable,
+            default,
+            self.is_autoincrement,
+        )
 
     def __repr__(self) -> str:
         table = f"{self.table.name}." if self.table is not None else ""
@@ -329,7 +338,14 @@ class Index:
 
     def _create_datum(self, if_not_exists: bool) -> tuple:
         assert self.table is not None
-        return ("create_index", self.name, self.table.name, tuple(self.column_names), self.unique, if_not_exists)
+        return (
+            "create_index",
+            self.name,
+            self.table.name,
+            tuple(self.column_names),
+            self.unique,
+            if_not_exists,
+        )
 
     def create(self, bind: Any, checkfirst: bool = False) -> None:
         from .ddl import execute_ddl
@@ -414,14 +430,18 @@ class Table(FromClause):
         for c in self.columns:
             for fk in c.foreign_keys:
                 ref = fk.target_fullname.rsplit(".", 1)
-                constraints.append(("foreign_key", fk.name, (c.name,), ref[0], (ref[1],), fk.ondelete, fk.onupdate))
+                constraints.append(
+                    ("foreign_key", fk.name, (c.name,), ref[0], (ref[1],), fk.ondelete, fk.onupdate)
+                )
         columns = tuple(c._ddl() for c in self.columns)
         return ("create_table", self.name, columns, tuple(constraints), if_not_exists)
 
     def create(self, bind: Any, checkfirst: bool = False) -> None:
         from .ddl import execute_ddl
 
-        execute_ddl(bind, [self._create_datum(checkfirst)] + [i._create_datum(checkfirst) for i in self.indexes])
+        execute_ddl(
+            bind, [self._create_datum(checkfirst)] + [i._create_datum(checkfirst) for i in self.indexes]
+        )
 
     def drop(self, bind: Any, checkfirst: bool = False) -> None:
         from .ddl import execute_ddl

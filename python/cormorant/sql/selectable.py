@@ -258,7 +258,9 @@ class Select(ClauseElement, Generic[_T]):
         new._select_from.extend(as_from(f) for f in froms)
         return new
 
-    def join(self, target: Any, onclause: Any = None, *, isouter: bool = False, full: bool = False) -> Select[_T]:
+    def join(
+        self, target: Any, onclause: Any = None, *, isouter: bool = False, full: bool = False
+    ) -> Select[_T]:
         new = self._clone()
         new._joins.append((target, onclause, isouter, full))
         return new
@@ -280,7 +282,13 @@ class Select(ClauseElement, Generic[_T]):
         return new
 
     def with_for_update(
-        self, *, nowait: bool = False, read: bool = False, of: Any = None, skip_locked: bool = False, key_share: bool = False
+        self,
+        *,
+        nowait: bool = False,
+        read: bool = False,
+        of: Any = None,
+        skip_locked: bool = False,
+        key_share: bool = False,
     ) -> Select[_T]:
         new = self._clone()
         targets = of if isinstance(of, (list, tuple)) else ([of] if of is not None else [])
@@ -403,5 +411,3 @@ def _table_of(target: Any) -> Table:
     if isinstance(target, Table):
         return target
     raise TypeError(f"{target!r} is not a Table or a mapped class")
-
-

@@ -103,7 +103,9 @@ class Numeric(TypeEngine):
     python_type = decimal.Decimal
     _ddl_name = "numeric"
 
-    def __init__(self, precision: int | None = None, scale: int | None = None, asdecimal: bool = True) -> None:
+    def __init__(
+        self, precision: int | None = None, scale: int | None = None, asdecimal: bool = True
+    ) -> None:
         self.precision, self.scale, self.asdecimal = precision, scale, asdecimal
 
     def _ddl(self) -> tuple:
@@ -252,5 +254,3 @@ def to_instance(type_: TypeEngine | type[TypeEngine] | None) -> TypeEngine:
     if type_ is None:
         return NullType()
     return type_() if isinstance(type_, type) else type_
-
-
