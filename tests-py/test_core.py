@@ -264,6 +264,7 @@ def test_inserted_primary_key(conn):
     assert result.inserted_primary_key is not None
     assert tuple(result.inserted_primary_key) == (4,)
     assert result.inserted_primary_key[0] == 4
+    assert result.inserted_primary_key.id == 4  # a Row, named by the key's columns
     conn.rollback()
 
 

@@ -887,12 +887,6 @@ def test_text_with_named_parameters(dml, capture_sql):
         assert conn.execute(text("SELECT sum(qty) FROM items")).scalar() == 6
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="text() parameters are sent as untyped text, so `SELECT :v` comes back as a string: 3 -> '3', "
-    "True -> 'true', b'\\x00\\xff' -> '\\\\x00ff', 2.5 -> '2.5', and bindparam('v', type_=Integer) -> '7'; "
-    "SQLAlchemy+psycopg sends typed parameters and returns 3, True, b'\\x00\\xff', 2.5, 7",
-)
 def test_text_parameters_keep_their_python_types(pg_url):
     engine = create_engine(pg_url)
     try:

@@ -415,3 +415,14 @@ TEST_CASE("an enum without values is a plain VARCHAR", "[schema][postgresql][ddl
     CHECK(schema::render_type(types::enum_({""}), Dialect::SQLite) == "VARCHAR");
     CHECK(pg_sql(tuple("cast", col("a"), tuple("enum", empty()))) == "CAST(a AS VARCHAR)");
 }
+
+TEST_CASE("text() binds with a type are cast on PostgreSQL only", "[sql][postgres]") {
+    using cormorant::sql::tuple;
+    const Datum datum = tuple("text", "SELECT :a, :b, :a WHERE x = ':a'",
+                              tuple(tuple("bind", "a", tuple("integer"))));
+    const auto pg = cormorant::sql::compile(*cormorant::sql::decode(datum), Dialect::PostgreSQL);
+    CHECK(pg.sql == "SELECT $1::INTEGER, $2, $1::INTEGER WHERE x = ':a'");
+    CHECK(pg.param_keys == std::vector<std::string>{"a", "b"});
+    const auto lite = cormorant::sql::compile(*cormorant::sql::decode(datum), Dialect::SQLite);
+    CHECK(lite.sql == "SELECT ?, ?, ? WHERE x = ':a'");
+}

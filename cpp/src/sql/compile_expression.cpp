@@ -108,7 +108,7 @@ void Compiler::expr(const Node& n) {
         case Kind::Star:
             return out("*");
         case Kind::Text:
-            return text(n.name);
+            return text(n);
         case Kind::Literal:
             return out(n.has(flag::string_literal) ? quote_string(n.name) : n.name);
         case Kind::BinOp:
@@ -173,12 +173,17 @@ void Compiler::expr(const Node& n) {
     }
 }
 
-void Compiler::text(const std::string& sql) {
-    for (const auto& piece : split_text_params(sql)) {
-        if (piece.is_bind)
-            placeholder(piece.text);
-        else
+void Compiler::text(const Node& n) {
+    for (const auto& piece : split_text_params(n.name)) {
+        if (!piece.is_bind) {
             out(piece.text);
+            continue;
+        }
+        const schema::Type* cast = nullptr;
+        for (const NodePtr& bind : n.children) {
+            if (bind && bind->name == piece.text && bind->type) cast = &*bind->type;
+        }
+        placeholder(piece.text, cast);
     }
 }
 

@@ -21,7 +21,7 @@ bool has_order_or_limit(const Node& select) {
 void Compiler::selectable(const Node& n) {
     if (n.kind == Kind::Select) return select(n);
     if (n.kind == Kind::Compound) return compound(n);
-    if (n.kind == Kind::Text) return text(n.name);
+    if (n.kind == Kind::Text) return text(n);
     throw Error(ErrorKind::Programming,
                 "expected a select, got '" + std::string(kind_name(n.kind)) + "'");
 }
@@ -164,7 +164,7 @@ void Compiler::from_item(const Node& n) {
             out(" AS ");
             return ident(n.name);
         case Kind::Text:
-            return text(n.name);
+            return text(n);
         case Kind::Select:
         case Kind::Compound:
             return parenthesised_selectable(n);

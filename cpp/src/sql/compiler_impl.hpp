@@ -28,7 +28,7 @@ class Compiler {
     void operand(const Node& child, const Node& parent, bool right = false);
     // ? on SQLite; $n on PostgreSQL, as $n::TYPE when `cast` is given.
     void placeholder(const std::string& key, const schema::Type* cast = nullptr);
-    void text(const std::string& sql);
+    void text(const Node& n);
     void binop(const Node& n);
     void conjunction(const Node& n, std::string_view sep);
     void in(const Node& n);

@@ -59,9 +59,11 @@ NodePtr d_leaf(const R& r) {
     if (r.head() == "false") return false_();
     return star();
 }
+// ("text", sql) or ("text", sql, (("bind", key, type), ...)) giving some keys a type.
 NodePtr d_text(const R& r) {
-    r.arity(2);
-    return text(r.str(1, "sql"));
+    r.arity(2, 3);
+    if (r.size() == 2) return text(r.str(1, "sql"));
+    return make_node(Kind::Text, r.str(1, "sql"), r.nodes(2, "text() bind types"));
 }
 NodePtr d_literal(const R& r) {
     r.arity(2);

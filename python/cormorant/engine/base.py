@@ -257,7 +257,7 @@ class Connection:
             raise ArgumentError(f"Not an executable statement: {statement!r}")
         if _is_many(parameters):
             return self._execute_many(statement, parameters)  # type: ignore[arg-type]
-        compiled, values = self.engine._cache.compile(statement)
+        compiled, values = self.engine._cache.compile(statement, parameters=parameters)
         if compiled.kind == "insert" and not compiled.returns_rows:
             return self._execute_insert(statement, compiled, values, parameters)
         return self._execute_compiled(compiled, compiled.bind_values(values, parameters))
@@ -301,7 +301,7 @@ class Connection:
 
     def _execute_many(self, statement: ClauseElement, parameters: Sequence[Mapping[str, Any]]) -> Result:
         keys = list(parameters[0])
-        compiled, values = self.engine._cache.compile(statement, keys)
+        compiled, values = self.engine._cache.compile(statement, keys, parameters[0])
         rows = _fill_defaults(statement, keys, parameters, values, compiled.processors)
         lease = self._check_open()
         self._autobegin(False, compiled.sql, rows[:10])
@@ -376,14 +376,17 @@ def _generated_key_column(statement: Any) -> Any:
     return None
 
 
-def _inserted_primary_key(statement: Any, lastrowid: int | None) -> tuple | None:
-    """The primary key of a single-row INSERT: given values, else the database's row id."""
+def _inserted_primary_key(statement: Any, lastrowid: int | None) -> Any:
+    """The primary key of a single-row INSERT, as a Row named by the key's
+    columns: given values, else the database's generated key."""
     if getattr(statement, "_multi_values", None):
         return None
     given = {c.key: v for c, v in (statement._values or {}).items()}
     pk = statement.table.primary_key
+    if not pk:
+        return None
     values = tuple(given.get(c.key, lastrowid if c.is_autoincrement else None) for c in pk)
-    return values if pk else None
+    return _native.Row(_native.RowKeys([c.key for c in pk]), values)
 
 
 def _fill_defaults(

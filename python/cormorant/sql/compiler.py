@@ -109,12 +109,18 @@ class StatementCache:
         self.misses = 0
 
     def compile(
-        self, statement: ClauseElement, param_keys: Sequence[str] = ()
+        self, statement: ClauseElement, param_keys: Sequence[str] = (), parameters: Any = None
     ) -> tuple[Compiled, dict[str, Any]]:
-        """The compiled form of `statement` and its bound values."""
+        """The compiled form of `statement` and its bound values. `parameters`
+        (the execution's values) give text() binds their types on PostgreSQL."""
         binds = BindCollector(self.dialect)
         datum_with = getattr(statement, "_datum_with", None)
-        datum = datum_with(binds, param_keys) if datum_with is not None else statement._datum(binds)
+        if datum_with is not None:
+            datum = datum_with(binds, param_keys)
+        elif isinstance(statement, TextClause):
+            datum = statement._datum(binds, parameters)
+        else:
+            datum = statement._datum(binds)
         # select(User) and select(User.id, User.name) share SQL but not results.
         key = (datum, tuple(e.mapper for e in _entries_of(statement)))
         compiled = self._entries.get(key)

@@ -593,21 +593,43 @@ _TEXT_PARAM = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
 class TextClause(ColumnElement[Any]):
     """Literal SQL with :name parameters, from text()."""
 
-    __slots__ = ("text", "_bound", "_columns")
+    __slots__ = ("text", "_bound", "_types", "_columns", "_names")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._bound: dict[str, Any] = {}
+        self._types: dict[str, TypeEngine] = {}
         self._columns: list[Any] = []
+        self._names: tuple[str, ...] | None = None
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector, parameters: Any = None) -> tuple:
+        """On PostgreSQL, parameters get a type from bindparam(type_=...) or
+        from their Python value, as psycopg sends typed values, so that
+        `SELECT :n` returns an int for an int."""
         for key, value in self._bound.items():
             binds.values[key] = value
-        return ("text", self.text)
+        if binds.dialect != "postgresql":
+            return ("text", self.text)
+        given = parameters if isinstance(parameters, dict) else {}
+        typed = []
+        for key in self._param_keys():
+            type_ = self._types.get(key)
+            if type_ is None:
+                type_ = _pg_type_of_value(given.get(key, self._bound.get(key)))
+            datum = binds.bind(key, type_)
+            if len(datum) == 3:
+                typed.append(datum)
+        return ("text", self.text, tuple(typed)) if typed else ("text", self.text)
+
+    def _param_keys(self) -> tuple[str, ...]:
+        if self._names is None:
+            self._names = tuple(dict.fromkeys(_TEXT_PARAM.findall(self.text)))
+        return self._names
 
     def bindparams(self, *params: BindParameter, **values: Any) -> TextClause:
         clone = TextClause(self.text)
         clone._bound = {**self._bound, **{p.key: p.value for p in params}, **values}  # type: ignore[misc]
+        clone._types = {**self._types, **{p.key: p.type for p in params if not isinstance(p.type, NullType)}}  # type: ignore[misc]
         clone._columns = self._columns
         return clone
 
@@ -618,6 +640,35 @@ class TextClause(ColumnElement[Any]):
 
     def param_names(self) -> list[str]:
         return _TEXT_PARAM.findall(self.text)
+
+
+def _pg_type_of_value(value: Any) -> TypeEngine:
+    """The type psycopg would send `value` as; str and None stay untyped
+    (PostgreSQL infers them from where they are used)."""
+    import datetime as dt
+    import decimal
+
+    from .sqltypes import BigInteger, Date, Float, LargeBinary, Numeric, Time
+
+    if isinstance(value, bool):
+        return Boolean()
+    if isinstance(value, int):
+        if -(2**31) <= value < 2**31:
+            return Integer()
+        return BigInteger() if -(2**63) <= value < 2**63 else Numeric()
+    if isinstance(value, float):
+        return Float()
+    if isinstance(value, decimal.Decimal):
+        return Numeric()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return LargeBinary()
+    if isinstance(value, dt.datetime):
+        return DateTime(timezone=value.tzinfo is not None)
+    if isinstance(value, dt.date):
+        return Date()
+    if isinstance(value, dt.time):
+        return Time()
+    return NullType()
 
 
 def text(sql: str) -> TextClause:

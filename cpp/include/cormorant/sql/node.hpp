@@ -27,7 +27,7 @@ enum class Kind : std::uint8_t {
     True,
     False,
     Star,
-    Text,            // name = SQL with :name placeholders
+    Text,            // name = SQL with :name placeholders, children = typed Binds (optional)
     Literal,         // name = value; flags & flag::string_literal quotes it
     BinOp,           // name = operator, children = {left, right}
     And,             // children = operands
