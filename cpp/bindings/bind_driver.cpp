@@ -100,19 +100,26 @@ void register_driver(py::module_& m) {
         .def_property_readonly("id", &PooledConnection::id)
         .def_property_readonly("invalidated", &PooledConnection::invalidated)
         .def("invalidate", &PooledConnection::invalidate)
-        .def("begin", [](PooledConnection& l) { conn(l).begin(); }, release_gil())
-        .def("commit", [](PooledConnection& l) { conn(l).commit(); }, release_gil())
-        .def("rollback", [](PooledConnection& l) { conn(l).rollback(); }, release_gil())
+        .def(
+            "begin", [](PooledConnection& l) { conn(l).begin(); }, release_gil())
+        .def(
+            "commit", [](PooledConnection& l) { conn(l).commit(); }, release_gil())
+        .def(
+            "rollback", [](PooledConnection& l) { conn(l).rollback(); }, release_gil())
         .def("in_transaction", [](PooledConnection& l) { return conn(l).in_transaction(); })
-        .def("ping", [](PooledConnection& l) { return conn(l).ping(); }, release_gil())
-        .def_property_readonly("dialect", [](PooledConnection& l) { return std::string(conn(l).dialect()); })
+        .def(
+            "ping", [](PooledConnection& l) { return conn(l).ping(); }, release_gil())
+        .def_property_readonly("dialect",
+                               [](PooledConnection& l) { return std::string(conn(l).dialect()); })
         .def("execute", &execute, py::arg("sql"), py::arg("params"))
         .def("execute_many", &execute_many, py::arg("sql"), py::arg("keys"), py::arg("rows"));
 
     py::class_<CursorHandle, std::shared_ptr<CursorHandle>>(m, "Cursor")
-        .def_property_readonly("column_names", [](CursorHandle& c) { return c.get().column_names(); })
+        .def_property_readonly("column_names",
+                               [](CursorHandle& c) { return c.get().column_names(); })
         .def_property_readonly("rowcount", [](CursorHandle& c) { return c.get().rowcount(); })
-        .def_property_readonly("last_insert_id", [](CursorHandle& c) { return c.get().last_insert_id(); })
+        .def_property_readonly("last_insert_id",
+                               [](CursorHandle& c) { return c.get().last_insert_id(); })
         .def("close", &CursorHandle::close);
 }
 

@@ -10,7 +10,8 @@ namespace cormorant::bindings {
 
 void register_hydrate(py::module_& m) {
     py::class_<EntityPlan>(m, "EntityPlan")
-        .def(py::init<py::object, py::object, py::list, std::vector<std::size_t>, std::vector<std::size_t>>(),
+        .def(py::init<py::object, py::object, py::list, std::vector<std::size_t>,
+                      std::vector<std::size_t>>(),
              py::arg("cls"), py::arg("identity_class"), py::arg("attributes"), py::arg("columns"),
              py::arg("primary_key"));
     py::class_<ResultPlan>(m, "ResultPlan")

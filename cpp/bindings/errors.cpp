@@ -10,14 +10,22 @@ namespace {
 
 const char* kind_name(ErrorKind kind) {
     switch (kind) {
-        case ErrorKind::Interface: return "interface";
-        case ErrorKind::Operational: return "operational";
-        case ErrorKind::Integrity: return "integrity";
-        case ErrorKind::Programming: return "programming";
-        case ErrorKind::Data: return "data";
-        case ErrorKind::NotSupported: return "not_supported";
-        case ErrorKind::Internal: return "internal";
-        case ErrorKind::PoolTimeout: return "pool_timeout";
+        case ErrorKind::Interface:
+            return "interface";
+        case ErrorKind::Operational:
+            return "operational";
+        case ErrorKind::Integrity:
+            return "integrity";
+        case ErrorKind::Programming:
+            return "programming";
+        case ErrorKind::Data:
+            return "data";
+        case ErrorKind::NotSupported:
+            return "not_supported";
+        case ErrorKind::Internal:
+            return "internal";
+        case ErrorKind::PoolTimeout:
+            return "pool_timeout";
     }
     return "internal";
 }
@@ -29,8 +37,8 @@ py::object optional_str(const std::string& s) {
 }
 
 void raise_engine_error(const Error& e) {
-    py::object exc = py::reinterpret_steal<py::object>(
-        PyObject_CallFunction(error_class, "s", e.what()));
+    py::object exc =
+        py::reinterpret_steal<py::object>(PyObject_CallFunction(error_class, "s", e.what()));
     if (!exc) return;  // the call set a Python error already
     exc.attr("kind") = kind_name(e.kind());
     exc.attr("sqlstate") = optional_str(e.sqlstate());

@@ -46,7 +46,8 @@ std::shared_ptr<CursorHandle> execute(const Lease& lease, const std::string& sql
     if (!seq) throw py::error_already_set();
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq.ptr());
     buffer.reserve(static_cast<std::size_t>(n));
-    for (Py_ssize_t i = 0; i < n; ++i) append_or_throw(buffer, PySequence_Fast_GET_ITEM(seq.ptr(), i));
+    for (Py_ssize_t i = 0; i < n; ++i)
+        append_or_throw(buffer, PySequence_Fast_GET_ITEM(seq.ptr(), i));
 
     auto handle = std::make_shared<CursorHandle>();
     handle->lease = lease;
@@ -70,7 +71,8 @@ std::int64_t execute_many(const Lease& lease, const std::string& sql, py::handle
     for (Py_ssize_t r = 0; r < nrows; ++r) {
         PyObject* row = PySequence_Fast_GET_ITEM(row_seq.ptr(), r);
         for (Py_ssize_t k = 0; k < nkeys; ++k)
-            append_or_throw(buffer, required_value(row, PySequence_Fast_GET_ITEM(key_seq.ptr(), k), r));
+            append_or_throw(buffer,
+                            required_value(row, PySequence_Fast_GET_ITEM(key_seq.ptr(), k), r));
     }
     py::gil_scoped_release released;
     return lease->connection().execute_many(sql, buffer.params(), static_cast<std::size_t>(nkeys));

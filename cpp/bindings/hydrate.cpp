@@ -27,7 +27,7 @@ PyObject* expired_attribute_name() {
 }
 
 class GcPause {
-public:
+  public:
     GcPause() : was_enabled_(PyGC_Disable() == 1) {}
     ~GcPause() {
         if (was_enabled_) PyGC_Enable();
@@ -35,12 +35,12 @@ public:
     GcPause(const GcPause&) = delete;
     GcPause& operator=(const GcPause&) = delete;
 
-private:
+  private:
     bool was_enabled_;
 };
 
 class BatchHydrator {
-public:
+  public:
     BatchHydrator(const ResultPlan& plan, PyObject* identity_map, PyObject* session)
         : plan_(plan), identity_map_(identity_map), session_(session) {}
 
@@ -65,7 +65,7 @@ public:
         return out;
     }
 
-private:
+  private:
     PyObject* column(std::size_t index) {
         return decode_cell(*batch_, batch_->cell(row_, index), plan_.converters[index]);
     }
@@ -93,10 +93,12 @@ private:
     bool fill(PyObject* dict, const EntityPlan& e, bool* atomic = nullptr,
               PyObject* identity = nullptr) {
         for (std::size_t i = 0; i < e.attributes.size(); ++i) {
-            const bool is_key = identity && e.primary_key.size() == 1 && e.columns[i] == e.primary_key[0];
+            const bool is_key =
+                identity && e.primary_key.size() == 1 && e.columns[i] == e.primary_key[0];
             PyObject* v = is_key ? Py_NewRef(identity) : column(e.columns[i]);
             if (!v) return false;
-            if (atomic && PyObject_IS_GC(v) && !(PyTuple_CheckExact(v) && !PyObject_GC_IsTracked(v)))
+            if (atomic && PyObject_IS_GC(v) &&
+                !(PyTuple_CheckExact(v) && !PyObject_GC_IsTracked(v)))
                 *atomic = false;
             int rc = PyDict_SetItem(dict, e.attributes[i].ptr(), v);
             Py_DECREF(v);
@@ -115,7 +117,8 @@ private:
             PyObject* expired = PyObject_GetAttr(state, expired_attribute_name());
             ok = expired != nullptr;
             if (expired == Py_True) {
-                ok = fill(dict, e) && PyObject_SetAttr(state, expired_attribute_name(), Py_False) == 0;
+                ok = fill(dict, e) &&
+                     PyObject_SetAttr(state, expired_attribute_name(), Py_False) == 0;
             }
             Py_XDECREF(expired);
         }

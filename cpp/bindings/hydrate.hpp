@@ -15,7 +15,7 @@ namespace cormorant::bindings {
 // How one mapped class is built from a slice of the columns.
 struct EntityPlan {
     pybind11::object cls;
-    pybind11::object identity_class;        // the class named in identity keys
+    pybind11::object identity_class;           // the class named in identity keys
     std::vector<pybind11::object> attributes;  // interned attribute names
     std::vector<std::size_t> columns;          // column index per attribute
     std::vector<std::size_t> primary_key;      // column indexes of the primary key
@@ -42,8 +42,8 @@ struct ResultPlan {
 
 // Fetches every remaining row. `identity_map` (dict) and `session` are used
 // for entity outputs; pass None for both when the plan has no entities.
-pybind11::list fetch_all(CursorHandle& cursor, const ResultPlan& plan, pybind11::handle identity_map,
-                         pybind11::handle session);
+pybind11::list fetch_all(CursorHandle& cursor, const ResultPlan& plan,
+                         pybind11::handle identity_map, pybind11::handle session);
 
 void register_hydrate(pybind11::module_& m);
 

@@ -6,14 +6,12 @@ namespace cormorant::bindings {
 namespace {
 
 struct RowKeysObject {
-    PyObject_HEAD
-    PyObject* fields;  // tuple of str
-    PyObject* index;   // dict: str -> int position
+    PyObject_HEAD PyObject* fields;  // tuple of str
+    PyObject* index;                 // dict: str -> int position
 };
 
 struct RowObject {
-    PyObject_VAR_HEAD
-    PyObject* keys;  // RowKeysObject
+    PyObject_VAR_HEAD PyObject* keys;  // RowKeysObject
     PyObject* items[1];
 };
 
@@ -88,8 +86,8 @@ PyObject* row_tuple_method(PyObject* op, PyObject*) { return row_as_tuple(op); }
 void row_dealloc(PyObject* op) {
     RowObject* row = as_row(op);
     PyObject_GC_UnTrack(op);
-    Py_TRASHCAN_BEGIN(op, row_dealloc)
-    for (Py_ssize_t i = 0; i < Py_SIZE(row); ++i) Py_XDECREF(row->items[i]);
+    Py_TRASHCAN_BEGIN(op, row_dealloc) for (Py_ssize_t i = 0; i < Py_SIZE(row); ++i)
+        Py_XDECREF(row->items[i]);
     Py_XDECREF(row->keys);
     Py_TYPE(op)->tp_free(op);
     Py_TRASHCAN_END
@@ -135,7 +133,8 @@ PyObject* row_subscript(PyObject* op, PyObject* key) {
 
 PyObject* row_getattro(PyObject* op, PyObject* name) {
     RowObject* row = as_row(op);
-    PyObject* pos = PyDict_GetItemWithError(reinterpret_cast<RowKeysObject*>(row->keys)->index, name);
+    PyObject* pos =
+        PyDict_GetItemWithError(reinterpret_cast<RowKeysObject*>(row->keys)->index, name);
     if (pos) return Py_NewRef(row->items[PyLong_AsSsize_t(pos)]);
     if (PyErr_Occurred()) return nullptr;
     return PyObject_GenericGetAttr(op, name);
@@ -236,14 +235,16 @@ PyObject* row_new(PyTypeObject*, PyObject* args, PyObject*) {
     if (!t) return nullptr;
     Py_ssize_t n = PyTuple_GET_SIZE(t);
     PyObject* row = new_row(keys, n);
-    for (Py_ssize_t i = 0; row && i < n; ++i) set_row_item(row, i, Py_NewRef(PyTuple_GET_ITEM(t, i)));
+    for (Py_ssize_t i = 0; row && i < n; ++i)
+        set_row_item(row, i, Py_NewRef(PyTuple_GET_ITEM(t, i)));
     Py_DECREF(t);
     if (row) finish_row(row);
     return row;
 }
 
 PySequenceMethods row_as_sequence = {
-    row_length, nullptr, nullptr, row_item, nullptr, nullptr, nullptr, row_contains, nullptr, nullptr,
+    row_length, nullptr, nullptr,      row_item, nullptr,
+    nullptr,    nullptr, row_contains, nullptr,  nullptr,
 };
 
 PyMappingMethods row_as_mapping = {row_length, row_subscript, nullptr};

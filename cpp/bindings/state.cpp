@@ -10,11 +10,10 @@ namespace cormorant::bindings {
 namespace {
 
 struct StateObject {
-    PyObject_HEAD
-    PyObject* session;    // owning Session or None
-    PyObject* key;        // identity key or None
-    PyObject* committed;  // dict: attribute -> value before modification, or None
-    PyObject* expired;    // True when column values must be reloaded
+    PyObject_HEAD PyObject* session;  // owning Session or None
+    PyObject* key;                    // identity key or None
+    PyObject* committed;              // dict: attribute -> value before modification, or None
+    PyObject* expired;                // True when column values must be reloaded
     int status;
 };
 

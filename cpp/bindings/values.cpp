@@ -4,10 +4,9 @@
 #include <datetime.h>
 
 #include <charconv>
+#include <cormorant/result/temporal.hpp>
 #include <cstdio>
 #include <cstring>
-
-#include <cormorant/result/temporal.hpp>
 
 namespace cormorant::bindings {
 namespace {
@@ -29,7 +28,8 @@ PyObject* import_attr(const char* module_name, const char* name) {
 PyObject* call_on_text(PyObject*& cached, const char* module_name, const char* name,
                        std::string_view text) {
     if (!cached && !(cached = import_attr(module_name, name))) return nullptr;
-    PyObject* str = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
+    PyObject* str =
+        PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
     if (!str) return nullptr;
     PyObject* value = PyObject_CallOneArg(cached, str);
     Py_DECREF(str);
@@ -49,7 +49,8 @@ bool format_offset(PyObject* value, char* out, std::size_t size) {
     PyObject* delta = PyObject_CallMethod(value, "utcoffset", nullptr);
     if (!delta) return false;
     if (delta != Py_None) {
-        long seconds = PyDateTime_DELTA_GET_DAYS(delta) * 86400L + PyDateTime_DELTA_GET_SECONDS(delta);
+        long seconds =
+            PyDateTime_DELTA_GET_DAYS(delta) * 86400L + PyDateTime_DELTA_GET_SECONDS(delta);
         const char sign = seconds < 0 ? '-' : '+';
         seconds = seconds < 0 ? -seconds : seconds;
         std::snprintf(out, size, "%c%02ld:%02ld:%02ld", sign, seconds / 3600, seconds / 60 % 60,
@@ -137,7 +138,8 @@ PyObject* parse_failure(const char* what, std::string_view text) {
 
 PyObject* parse_date(std::string_view text, bool with_time) {
     int year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
-    if (year < 0 || month < 0 || day < 0) return parse_failure(with_time ? "datetime" : "date", text);
+    if (year < 0 || month < 0 || day < 0)
+        return parse_failure(with_time ? "datetime" : "date", text);
     if (!with_time) return PyDate_FromDate(year, month, day);
     Clock c;
     if (text.size() > 10 && !parse_clock(text, 11, c)) return parse_failure("datetime", text);
@@ -159,11 +161,14 @@ PyObject* decode_datetime(std::int64_t micros, PyObject* tz) {
 
 PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
     switch (cell.type) {
-        case driver::ValueType::Boolean: return PyBool_FromLong(cell.integer != 0);
+        case driver::ValueType::Boolean:
+            return PyBool_FromLong(cell.integer != 0);
         case driver::ValueType::Decimal:
             return call_on_text(decimal_type, "decimal", "Decimal", batch.bytes(cell));
-        case driver::ValueType::Uuid: return call_on_text(uuid_type, "uuid", "UUID", batch.bytes(cell));
-        case driver::ValueType::Json: return call_on_text(json_loads, "json", "loads", batch.bytes(cell));
+        case driver::ValueType::Uuid:
+            return call_on_text(uuid_type, "uuid", "UUID", batch.bytes(cell));
+        case driver::ValueType::Json:
+            return call_on_text(json_loads, "json", "loads", batch.bytes(cell));
         case driver::ValueType::Date: {
             const result::CivilDate d = result::civil_from_days(cell.integer);
             return PyDate_FromDate(d.year, d.month, d.day);
@@ -172,11 +177,16 @@ PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
             const result::CivilTime t = result::clock_from_micros(cell.integer);
             return PyTime_FromTime(t.hour, t.minute, t.second, t.microsecond);
         }
-        case driver::ValueType::DateTime: return decode_datetime(cell.integer, Py_None);
-        case driver::ValueType::DateTimeTz: return decode_datetime(cell.integer, PyDateTime_TimeZone_UTC);
-        case driver::ValueType::Null: Py_RETURN_NONE;
-        case driver::ValueType::Integer: return PyLong_FromLongLong(cell.integer);
-        case driver::ValueType::Real: return PyFloat_FromDouble(cell.real);
+        case driver::ValueType::DateTime:
+            return decode_datetime(cell.integer, Py_None);
+        case driver::ValueType::DateTimeTz:
+            return decode_datetime(cell.integer, PyDateTime_TimeZone_UTC);
+        case driver::ValueType::Null:
+            Py_RETURN_NONE;
+        case driver::ValueType::Integer:
+            return PyLong_FromLongLong(cell.integer);
+        case driver::ValueType::Real:
+            return PyFloat_FromDouble(cell.real);
         case driver::ValueType::Text: {
             std::string_view s = batch.bytes(cell);
             return PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
@@ -190,7 +200,8 @@ PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
 }
 
 PyObject* decimal_as_float(std::string_view text) {
-    PyObject* str = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
+    PyObject* str =
+        PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
     if (!str) return nullptr;
     PyObject* value = PyFloat_FromString(str);
     Py_DECREF(str);
@@ -214,7 +225,8 @@ bool ParamBuffer::append(PyObject* value) {
         int overflow = 0;
         long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
         if (overflow) {
-            PyErr_SetString(PyExc_OverflowError, "Python int too large to bind as a 64-bit integer");
+            PyErr_SetString(PyExc_OverflowError,
+                            "Python int too large to bind as a 64-bit integer");
             return false;
         }
         params_.push_back(driver::Param::from_integer(v));
@@ -275,7 +287,8 @@ PyObject* decode_cell(const result::RowBatch& batch, const result::Cell& cell,
                       const ColumnConverter& converter) {
     if (cell.type == driver::ValueType::Null) Py_RETURN_NONE;
     switch (converter.code) {
-        case Converter::Raw: break;
+        case Converter::Raw:
+            break;
         case Converter::Boolean:
             if (cell.type == driver::ValueType::Integer) return PyBool_FromLong(cell.integer != 0);
             break;

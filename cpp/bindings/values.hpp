@@ -14,7 +14,7 @@ namespace cormorant::bindings {
 // Parameters for one execution. Text and blob bytes are borrowed from Python
 // objects that `keep_alive` holds, so they stay valid with the GIL released.
 class ParamBuffer {
-public:
+  public:
     // `keep_offsets`: aware datetimes keep their UTC offset (PostgreSQL);
     // otherwise they bind as naive local text, as SQLAlchemy's SQLite does.
     explicit ParamBuffer(bool keep_offsets = false) : keep_offsets_(keep_offsets) {}
@@ -25,7 +25,7 @@ public:
     std::size_t size() const { return params_.size(); }
     void reserve(std::size_t n) { params_.reserve(n); }
 
-private:
+  private:
     std::vector<driver::Param> params_;
     std::vector<PyObject*> keep_alive_;
     bool keep_offsets_;
@@ -33,7 +33,15 @@ private:
 
 // How a result column becomes a Python value. Codes below kCallable are
 // decoded natively; kCallable applies a Python function to the raw value.
-enum class Converter : int { Raw = 0, Boolean = 1, DateTime = 2, Date = 3, Time = 4, Float = 5, Callable = 6 };
+enum class Converter : int {
+    Raw = 0,
+    Boolean = 1,
+    DateTime = 2,
+    Date = 3,
+    Time = 4,
+    Float = 5,
+    Callable = 6
+};
 
 struct ColumnConverter {
     Converter code = Converter::Raw;

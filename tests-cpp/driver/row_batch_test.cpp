@@ -1,12 +1,12 @@
 // RowBatch: row-major appends, arena bytes and the typed conversions.
-#include <catch2/catch.hpp>
+#include "cormorant/result/row_batch.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <limits>
 #include <string>
 
 #include "cormorant/error.hpp"
-#include "cormorant/result/row_batch.hpp"
 
 using cormorant::Error;
 using cormorant::ErrorKind;

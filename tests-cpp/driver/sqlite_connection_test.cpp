@@ -85,12 +85,21 @@ TEST_CASE("every storage class round-trips", "[driver][sqlite]") {
         INFO("row " << i);
         REQUIRE(cell.type == values[i].type);
         switch (cell.type) {
-            case ValueType::Integer: CHECK(cell.integer == values[i].integer); break;
-            case ValueType::Real: CHECK(cell.real == values[i].real); break;
+            case ValueType::Integer:
+                CHECK(cell.integer == values[i].integer);
+                break;
+            case ValueType::Real:
+                CHECK(cell.real == values[i].real);
+                break;
             case ValueType::Text:
-            case ValueType::Blob: CHECK(rows.bytes(cell) == values[i].bytes); break;
-            case ValueType::Null: break;
-            default: FAIL("SQLite produced a decoded-only type"); break;
+            case ValueType::Blob:
+                CHECK(rows.bytes(cell) == values[i].bytes);
+                break;
+            case ValueType::Null:
+                break;
+            default:
+                FAIL("SQLite produced a decoded-only type");
+                break;
         }
     }
 }

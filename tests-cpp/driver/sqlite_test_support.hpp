@@ -14,12 +14,12 @@
 namespace test_support {
 
 class TempDb {
-public:
+  public:
     TempDb() {
         static std::atomic<int> counter{0};
         path_ = std::filesystem::temp_directory_path() /
-                ("cormorant_test_" + std::to_string(::getpid()) + "_" +
-                 std::to_string(counter++) + ".db");
+                ("cormorant_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) +
+                 ".db");
         std::filesystem::remove(path_);
     }
     ~TempDb() {
@@ -30,7 +30,7 @@ public:
     }
     std::string path() const { return path_.string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

@@ -20,7 +20,7 @@ struct FakeStats {
 };
 
 class FakeConnection final : public cormorant::driver::Connection {
-public:
+  public:
     explicit FakeConnection(std::shared_ptr<FakeStats> stats) : stats_(std::move(stats)) {
         ++stats_->opened;
         const int now = ++stats_->live;
@@ -60,7 +60,7 @@ public:
     bool in_tx = false;
     bool fail_rollback = false;
 
-private:
+  private:
     std::shared_ptr<FakeStats> stats_;
     bool closed_ = false;
 };

@@ -1,12 +1,13 @@
 // Pools over a fake connection: limits, timeout, overflow, recycle,
 // pre-ping, invalidation, Null/Static behaviour and concurrent use.
+#include "cormorant/pool/pool.hpp"
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "cormorant/pool/pool.hpp"
 #include "fake_connection.hpp"
 
 using cormorant::Error;

@@ -45,8 +45,8 @@ TEST_CASE("typed binds cast to the base PostgreSQL type", "[sql][postgresql][bin
         {tuple("float"), "$1::FLOAT"},
         {tuple("boolean"), "$1::BOOLEAN"},
         {tuple("date"), "$1::DATE"},
-        {tuple("time"), "$1::TIME WITHOUT TIME ZONE"},
-        {tuple("datetime", false), "$1::TIMESTAMP WITHOUT TIME ZONE"},
+        {tuple("time"), "$1::TIME"},
+        {tuple("datetime", false), "$1::TIMESTAMP"},
         {tuple("datetime", true), "$1::TIMESTAMP WITH TIME ZONE"},
         {tuple("binary"), "$1::BYTEA"},
         {tuple("binary", nullptr), "$1::BYTEA"},
@@ -150,7 +150,7 @@ TEST_CASE("typed binds via the C++ builder", "[sql][postgresql][bind][builder]")
                     .limit(bind("n", types::big_integer()));
     auto p = compile(stmt, Dialect::PostgreSQL);
     CHECK(p.sql ==
-          "SELECT events.id FROM events WHERE events.at >= $1::TIMESTAMP WITHOUT TIME ZONE AND "
+          "SELECT events.id FROM events WHERE events.at >= $1::TIMESTAMP AND "
           "events.kind = $2::VARCHAR AND events.flag = $3::BOOLEAN LIMIT $4::BIGINT");
     CHECK(p.param_keys == keys({"at", "kind", "flag", "n"}));
     CHECK(compile(stmt, Dialect::SQLite).sql ==
@@ -161,7 +161,7 @@ TEST_CASE("typed binds via the C++ builder", "[sql][postgresql][bind][builder]")
                             bind("c", types::date())})
                    .returning({column("t", "a")});
     CHECK(compile(ins, Dialect::PostgreSQL).sql ==
-          "INSERT INTO t (a, b, c) VALUES ($1::SMALLINT, $2::TIME WITHOUT TIME ZONE, $3::DATE) "
+          "INSERT INTO t (a, b, c) VALUES ($1::SMALLINT, $2::TIME, $3::DATE) "
           "RETURNING t.a");
     // the builder and the decoder produce the same tree
     CHECK(cache_key(*bind("p", types::string(20))) == key(typed("p", tuple("string", 20))));

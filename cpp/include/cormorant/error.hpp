@@ -20,7 +20,7 @@ enum class ErrorKind {
 };
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorKind kind, std::string message, std::string sqlstate = {}, int native_code = 0,
           bool connection_dead = false)
         : std::runtime_error(std::move(message)),
@@ -36,7 +36,7 @@ public:
     const std::string& statement() const noexcept { return statement_; }
     void set_statement(std::string sql) { statement_ = std::move(sql); }
 
-private:
+  private:
     ErrorKind kind_;
     std::string sqlstate_;
     int native_code_;

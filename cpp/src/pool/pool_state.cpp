@@ -28,9 +28,12 @@ void close_quietly(ConnectionRecord& record) noexcept {
 
 std::shared_ptr<PooledConnection> PoolState::checkout() {
     switch (options.kind) {
-        case PoolKind::Static: return checkout_static();
-        case PoolKind::Null: return checkout_null();
-        case PoolKind::Queue: break;
+        case PoolKind::Static:
+            return checkout_static();
+        case PoolKind::Null:
+            return checkout_null();
+        case PoolKind::Queue:
+            break;
     }
     return checkout_queue();
 }
@@ -89,9 +92,8 @@ void PoolState::throw_timeout() const {
 std::shared_ptr<PooledConnection> PoolState::checkout_queue() {
     const auto deadline = Clock::now() + seconds(options.timeout_seconds);
     std::unique_lock lock(mutex_);
-    const bool ready = available_.wait_until(lock, deadline, [this] {
-        return !idle_.empty() || has_capacity();
-    });
+    const bool ready =
+        available_.wait_until(lock, deadline, [this] { return !idle_.empty() || has_capacity(); });
     if (!ready) throw_timeout();
     ++checked_out_;
     if (idle_.empty()) {

@@ -42,13 +42,13 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
     ConnectionFactory factory;
     Options options;
 
-private:
+  private:
     std::shared_ptr<PooledConnection> checkout_queue();
     std::shared_ptr<PooledConnection> checkout_static();
     std::shared_ptr<PooledConnection> checkout_null();
     void checkin_static(std::shared_ptr<ConnectionRecord> record) noexcept;
 
-    std::shared_ptr<ConnectionRecord> open_record();  // outside the lock
+    std::shared_ptr<ConnectionRecord> open_record();   // outside the lock
     std::shared_ptr<ConnectionRecord> open_counted();  // a slot is reserved; undone on failure
     bool stale(const ConnectionRecord& record);        // recycle / pre-ping; outside the lock
     bool has_capacity() const;                         // mutex held

@@ -104,7 +104,8 @@ std::int64_t RowBatch::as_integer(std::size_t row, std::size_t col) const {
         case ValueType::Date:
         case ValueType::Time:
         case ValueType::DateTime:
-        case ValueType::DateTimeTz: return c.integer;
+        case ValueType::DateTimeTz:
+            return c.integer;
         case ValueType::Real: {
             // 2^63 is exactly representable; anything at or beyond it overflows.
             constexpr double limit = 9223372036854775808.0;
@@ -118,45 +119,57 @@ std::int64_t RowBatch::as_integer(std::size_t row, std::size_t col) const {
             if (!parse_whole(bytes(c), v)) conversion_error(col, c.type, "integer", "not a number");
             return v;
         }
-        default: conversion_error(col, c.type, "integer");
+        default:
+            conversion_error(col, c.type, "integer");
     }
 }
 
 double RowBatch::as_real(std::size_t row, std::size_t col) const {
     const Cell& c = checked_cell(row, col);
     switch (c.type) {
-        case ValueType::Integer: return static_cast<double>(c.integer);
-        case ValueType::Real: return c.real;
+        case ValueType::Integer:
+            return static_cast<double>(c.integer);
+        case ValueType::Real:
+            return c.real;
         case ValueType::Text:
         case ValueType::Decimal: {
             double v = 0;
             if (!parse_whole(bytes(c), v)) conversion_error(col, c.type, "real", "not a number");
             return v;
         }
-        default: conversion_error(col, c.type, "real");
+        default:
+            conversion_error(col, c.type, "real");
     }
 }
 
 std::string RowBatch::as_text(std::size_t row, std::size_t col) const {
     const Cell& c = checked_cell(row, col);
     switch (c.type) {
-        case ValueType::Integer: return std::to_string(c.integer);
+        case ValueType::Integer:
+            return std::to_string(c.integer);
         case ValueType::Real: {
             char buf[32];
             auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, c.real);
             return std::string(buf, ptr);
         }
-        case ValueType::Boolean: return c.integer != 0 ? "true" : "false";
-        case ValueType::Date: return format_date(c.integer);
-        case ValueType::Time: return format_time(c.integer);
-        case ValueType::DateTime: return format_datetime(c.integer);
-        case ValueType::DateTimeTz: return format_datetime(c.integer) + "+00:00";
+        case ValueType::Boolean:
+            return c.integer != 0 ? "true" : "false";
+        case ValueType::Date:
+            return format_date(c.integer);
+        case ValueType::Time:
+            return format_time(c.integer);
+        case ValueType::DateTime:
+            return format_datetime(c.integer);
+        case ValueType::DateTimeTz:
+            return format_datetime(c.integer) + "+00:00";
         case ValueType::Text:
         case ValueType::Blob:
         case ValueType::Decimal:
         case ValueType::Uuid:
-        case ValueType::Json: return std::string(bytes(c));
-        default: conversion_error(col, c.type, "text");
+        case ValueType::Json:
+            return std::string(bytes(c));
+        default:
+            conversion_error(col, c.type, "text");
     }
 }
 

@@ -68,40 +68,10 @@ std::string render_type(const Type& t, sql::Dialect dialect) {
 }
 
 std::string bind_cast_type(const Type& t) {
-    switch (t.kind) {
-        case TypeKind::Integer:
-            return "INTEGER";
-        case TypeKind::BigInteger:
-            return "BIGINT";
-        case TypeKind::SmallInteger:
-            return "SMALLINT";
-        case TypeKind::String:
-        case TypeKind::Enum:
-            return "VARCHAR";
-        case TypeKind::Text:
-            return "TEXT";
-        case TypeKind::Boolean:
-            return "BOOLEAN";
-        case TypeKind::Float:
-            return "FLOAT";
-        case TypeKind::Numeric:
-            return "NUMERIC";
-        case TypeKind::Date:
-            return "DATE";
-        case TypeKind::DateTime:
-            return t.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP WITHOUT TIME ZONE";
-        case TypeKind::Time:
-            return "TIME WITHOUT TIME ZONE";
-        case TypeKind::Binary:
-            return "BYTEA";
-        case TypeKind::Json:
-            return "JSON";
-        case TypeKind::Jsonb:
-            return "JSONB";
-        case TypeKind::Uuid:
-            return "UUID";
-    }
-    return "?";
+    Type bare;  // the same type without length, precision, scale or enum values
+    bare.kind = t.kind;
+    bare.timezone = t.timezone;
+    return render_type(bare, sql::Dialect::PostgreSQL);
 }
 
 }  // namespace cormorant::schema

@@ -16,7 +16,7 @@
 namespace cormorant::driver {
 
 class Cursor {
-public:
+  public:
     virtual ~Cursor() = default;
     virtual const std::vector<std::string>& column_names() const = 0;
     // Appends up to max_rows rows to `out` (reset to column_names().size()
@@ -30,7 +30,7 @@ public:
 };
 
 class Connection {
-public:
+  public:
     virtual ~Connection() = default;
     // Runs the first step now, so DML happens and errors throw here.
     virtual std::unique_ptr<Cursor> execute(std::string_view sql,

@@ -25,13 +25,13 @@ struct Options {
     bool pre_ping = false;
 };
 
-struct PoolState;      // shared by a pool and its leases (pool_state.hpp)
+struct PoolState;  // shared by a pool and its leases (pool_state.hpp)
 struct ConnectionRecord;
 
 // One checkout (a lease). Dropping the last reference without checkin()
 // returns it to the pool all the same.
 class PooledConnection {
-public:
+  public:
     PooledConnection(std::weak_ptr<PoolState> pool, std::shared_ptr<ConnectionRecord> record,
                      bool fresh);
     ~PooledConnection();
@@ -49,7 +49,7 @@ public:
     bool invalidated() const noexcept;
     bool returned() const noexcept { return record_ == nullptr; }
 
-private:
+  private:
     friend struct PoolState;
     std::weak_ptr<PoolState> pool_;
     std::shared_ptr<ConnectionRecord> record_;
@@ -59,7 +59,7 @@ private:
 };
 
 class Pool {
-public:
+  public:
     Pool(ConnectionFactory factory, Options options);
     ~Pool();
     Pool(const Pool&) = delete;
@@ -78,7 +78,7 @@ public:
     std::size_t overflow() const;
     const Options& options() const noexcept;
 
-private:
+  private:
     std::shared_ptr<PoolState> state_;
 };
 

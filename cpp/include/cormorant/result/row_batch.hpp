@@ -25,7 +25,7 @@ struct Cell {
 };
 
 class RowBatch {
-public:
+  public:
     explicit RowBatch(std::size_t columns = 0);
 
     // Drops all rows and sets the width; keeps allocated capacity.
@@ -70,7 +70,7 @@ public:
     // until this batch is reset or destroyed.
     void append_borrowed(driver::ValueType type, std::string_view v);
 
-private:
+  private:
     Cell& push(driver::ValueType type) {
         Cell& c = cells_.emplace_back();
         c.type = type;

@@ -95,7 +95,8 @@ inline Type enum_(std::vector<std::string> values) {
 std::string render_type(const Type& type, sql::Dialect dialect);
 
 // The PostgreSQL name a typed bind is cast to ($n::TYPE): the base type without
-// length, precision or scale, e.g. VARCHAR, NUMERIC, TIMESTAMP WITH TIME ZONE.
+// length, precision or scale, e.g. VARCHAR, NUMERIC, TIMESTAMP WITH TIME ZONE
+// (the DDL name of the bare type).
 std::string bind_cast_type(const Type& type);
 
 }  // namespace cormorant::schema

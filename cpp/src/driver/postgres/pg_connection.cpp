@@ -73,8 +73,7 @@ PgConnection::PgConnection(const Options& options) : session_(open_session(optio
 
 PgConnection::~PgConnection() { close(); }
 
-std::unique_ptr<Cursor> PgConnection::execute(std::string_view sql,
-                                              std::span<const Param> params) {
+std::unique_ptr<Cursor> PgConnection::execute(std::string_view sql, std::span<const Param> params) {
     pqxx::result result = session_->run(sql, params);
     return std::make_unique<PgCursor>(std::move(result), classify(sql) == StatementKind::Query);
 }
@@ -115,7 +114,9 @@ void PgConnection::close() { session_->close(); }
 
 bool PgConnection::closed() const { return session_->closed; }
 
-int PgConnection::backend_pid() const { return session_->closed ? 0 : session_->conn->backendpid(); }
+int PgConnection::backend_pid() const {
+    return session_->closed ? 0 : session_->conn->backendpid();
+}
 
 std::uint64_t PgConnection::statements_prepared() const { return session_->statements_prepared; }
 

@@ -3,10 +3,9 @@
 // result's memory, which lives as long as the cursor.
 #pragma once
 
-#include <pqxx/result>
-
 #include <cstddef>
 #include <cstdint>
+#include <pqxx/result>
 #include <string>
 #include <vector>
 
@@ -16,7 +15,7 @@
 namespace cormorant::driver::postgres {
 
 class PgCursor final : public Cursor {
-public:
+  public:
     // `is_query`: a SELECT-like statement, whose rowcount is -1 as on SQLite
     // (DML with RETURNING reports the rows it changed).
     PgCursor(pqxx::result result, bool is_query);
@@ -27,7 +26,7 @@ public:
     // PostgreSQL has no last-insert id; use RETURNING.
     std::int64_t last_insert_id() const override { return 0; }
 
-private:
+  private:
     void append_row(result::RowBatch& out, const pqxx::row& row) const;
 
     pqxx::result result_;

@@ -76,8 +76,7 @@ bool parse_clock(std::string_view text, std::size_t& pos, CivilTime& t) {
     t.hour = digits(text, pos, 2);
     t.minute = digits(text, pos + 3, 2);
     t.second = digits(text, pos + 6, 2);
-    if (t.hour < 0 || t.minute < 0 || t.second < 0 || text[pos + 2] != ':' ||
-        text[pos + 5] != ':')
+    if (t.hour < 0 || t.minute < 0 || t.second < 0 || text[pos + 2] != ':' || text[pos + 5] != ':')
         return false;
     pos += 8;
     t.microsecond = 0;
@@ -182,42 +181,74 @@ Decoder decoder_for(std::uint32_t type_oid) noexcept {
         case kInt2:
         case kInt4:
         case kInt8:
-        case kOid: return Decoder::Integer;
+        case kOid:
+            return Decoder::Integer;
         case kFloat4:
-        case kFloat8: return Decoder::Real;
-        case kBool: return Decoder::Boolean;
-        case kNumeric: return Decoder::Decimal;
-        case kBytea: return Decoder::Bytea;
-        case kDate: return Decoder::Date;
-        case kTime: return Decoder::Time;
-        case kTimestamp: return Decoder::Timestamp;
-        case kTimestampTz: return Decoder::TimestampTz;
-        case kUuid: return Decoder::Uuid;
+        case kFloat8:
+            return Decoder::Real;
+        case kBool:
+            return Decoder::Boolean;
+        case kNumeric:
+            return Decoder::Decimal;
+        case kBytea:
+            return Decoder::Bytea;
+        case kDate:
+            return Decoder::Date;
+        case kTime:
+            return Decoder::Time;
+        case kTimestamp:
+            return Decoder::Timestamp;
+        case kTimestampTz:
+            return Decoder::TimestampTz;
+        case kUuid:
+            return Decoder::Uuid;
         case kJson:
-        case kJsonb: return Decoder::Json;
-        default: return Decoder::Text;
+        case kJsonb:
+            return Decoder::Json;
+        default:
+            return Decoder::Text;
     }
 }
 
 void decode_into(result::RowBatch& out, Decoder decoder, std::string_view text) {
     using driver::ValueType;
     switch (decoder) {
-        case Decoder::Integer: out.append_integer(parse_number<std::int64_t>(text, "integer")); return;
-        case Decoder::Real: out.append_real(parse_number<double>(text, "float")); return;
-        case Decoder::Boolean: out.append_typed(ValueType::Boolean, text == "t" ? 1 : 0); return;
-        case Decoder::Decimal: out.append_borrowed(ValueType::Decimal, text); return;
-        case Decoder::Bytea: out.append_blob(parse_bytea(text)); return;
-        case Decoder::Date: out.append_typed(ValueType::Date, parse_date(text)); return;
-        case Decoder::Time: out.append_typed(ValueType::Time, parse_time(text)); return;
+        case Decoder::Integer:
+            out.append_integer(parse_number<std::int64_t>(text, "integer"));
+            return;
+        case Decoder::Real:
+            out.append_real(parse_number<double>(text, "float"));
+            return;
+        case Decoder::Boolean:
+            out.append_typed(ValueType::Boolean, text == "t" ? 1 : 0);
+            return;
+        case Decoder::Decimal:
+            out.append_borrowed(ValueType::Decimal, text);
+            return;
+        case Decoder::Bytea:
+            out.append_blob(parse_bytea(text));
+            return;
+        case Decoder::Date:
+            out.append_typed(ValueType::Date, parse_date(text));
+            return;
+        case Decoder::Time:
+            out.append_typed(ValueType::Time, parse_time(text));
+            return;
         case Decoder::Timestamp:
             out.append_typed(ValueType::DateTime, parse_timestamp(text, false));
             return;
         case Decoder::TimestampTz:
             out.append_typed(ValueType::DateTimeTz, parse_timestamp(text, true));
             return;
-        case Decoder::Uuid: out.append_borrowed(ValueType::Uuid, text); return;
-        case Decoder::Json: out.append_borrowed(ValueType::Json, text); return;
-        case Decoder::Text: out.append_borrowed(ValueType::Text, text); return;
+        case Decoder::Uuid:
+            out.append_borrowed(ValueType::Uuid, text);
+            return;
+        case Decoder::Json:
+            out.append_borrowed(ValueType::Json, text);
+            return;
+        case Decoder::Text:
+            out.append_borrowed(ValueType::Text, text);
+            return;
     }
 }
 

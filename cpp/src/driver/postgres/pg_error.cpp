@@ -1,9 +1,8 @@
 // PostgreSQL error classification and translation of libpqxx exceptions.
 #include "pg_error.hpp"
 
-#include <pqxx/except>
-
 #include <exception>
+#include <pqxx/except>
 #include <string>
 
 namespace cormorant::driver::postgres {

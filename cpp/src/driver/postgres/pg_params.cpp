@@ -50,12 +50,24 @@ void TextParams::assign(std::span<const Param> params) {
         const Param& p = params[i];
         std::string& out = storage_[i];
         switch (p.type) {
-            case ValueType::Null: pointers_[i] = nullptr; continue;
-            case ValueType::Integer: out = std::to_string(p.integer); break;
-            case ValueType::Boolean: out = p.integer != 0 ? "true" : "false"; break;
-            case ValueType::Real: render_real(p.real, out); break;
-            case ValueType::Blob: render_bytea(p.bytes, out); break;
-            default: render_text(p.bytes, i, out); break;
+            case ValueType::Null:
+                pointers_[i] = nullptr;
+                continue;
+            case ValueType::Integer:
+                out = std::to_string(p.integer);
+                break;
+            case ValueType::Boolean:
+                out = p.integer != 0 ? "true" : "false";
+                break;
+            case ValueType::Real:
+                render_real(p.real, out);
+                break;
+            case ValueType::Blob:
+                render_bytea(p.bytes, out);
+                break;
+            default:
+                render_text(p.bytes, i, out);
+                break;
         }
         pointers_[i] = out.c_str();
     }

@@ -11,14 +11,14 @@
 namespace cormorant::driver::postgres {
 
 class TextParams {
-public:
+  public:
     // Renders `params`, replacing the previous row; Error(Data) names a text
     // parameter containing NUL, which PostgreSQL cannot store.
     void assign(std::span<const Param> params);
     // One pointer per parameter; nullptr is SQL NULL.
     const std::vector<const char*>& values() const { return pointers_; }
 
-private:
+  private:
     std::vector<std::string> storage_;
     std::vector<const char*> pointers_;
 };

@@ -2,9 +2,8 @@
 // statement cache, parameters, and translation of failures.
 #include "pg_session.hpp"
 
-#include <pqxx/prepared_statement>
-
 #include <cctype>
+#include <pqxx/prepared_statement>
 
 #include "cormorant/driver/postgres/pg_connection.hpp"
 #include "cormorant/error.hpp"

@@ -3,12 +3,11 @@
 // itself), the prepared-statement cache and the transaction/liveness flags.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <pqxx/connection>
 #include <pqxx/errorhandler>
 #include <pqxx/nontransaction>
-
-#include <cstdint>
-#include <memory>
 #include <span>
 #include <string_view>
 
@@ -53,7 +52,7 @@ struct Session {
     std::uint64_t statements_prepared = 0;
     std::uint64_t cache_hits = 0;
 
-private:
+  private:
     const std::string& prepared_name(std::string_view sql);
     pqxx::result run_prepared(std::string_view sql);
     pqxx::result exec_prepared(const std::string& name);

@@ -12,7 +12,7 @@
 namespace cormorant::driver::postgres {
 
 class PreparedStatements {
-public:
+  public:
     explicit PreparedStatements(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
     // The name `sql` is prepared under, marking it most recently used.
@@ -26,7 +26,7 @@ public:
     void remove(const std::string& name);
     std::size_t size() const { return entries_.size(); }
 
-private:
+  private:
     struct Entry {
         std::string sql;
         std::string name;

@@ -4,8 +4,8 @@
 
 #include <sqlite3.h>
 
-#include <cmath>
 #include <climits>
+#include <cmath>
 #include <string>
 
 #include "sqlite_cursor.hpp"
@@ -16,8 +16,8 @@ namespace cormorant::driver::sqlite {
 
 namespace {
 
-constexpr int kOpenFlags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX |
-                           SQLITE_OPEN_URI;
+constexpr int kOpenFlags =
+    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
 
 sqlite3* open_database(const Options& options) {
     sqlite3* db = nullptr;
@@ -50,9 +50,9 @@ std::int64_t SqliteConnection::execute_many(std::string_view sql, std::span<cons
                                             std::size_t params_per_row) {
     StatementLease lease = session_->acquire(sql);
     if (params_per_row == 0 ? !params.empty() : params.size() % params_per_row != 0) {
-        Error err(ErrorKind::Programming,
-                  std::to_string(params.size()) + " parameters do not split into rows of " +
-                      std::to_string(params_per_row));
+        Error err(ErrorKind::Programming, std::to_string(params.size()) +
+                                              " parameters do not split into rows of " +
+                                              std::to_string(params_per_row));
         err.set_statement(std::string(sql));
         throw err;
     }

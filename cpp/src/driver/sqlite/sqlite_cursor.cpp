@@ -16,8 +16,12 @@ std::string_view column_bytes(const void* data, int size) {
 
 inline void decode_cell(sqlite3_stmt* stmt, int col, result::RowBatch& out) {
     switch (sqlite3_column_type(stmt, col)) {
-        case SQLITE_INTEGER: out.append_integer(sqlite3_column_int64(stmt, col)); break;
-        case SQLITE_FLOAT: out.append_real(sqlite3_column_double(stmt, col)); break;
+        case SQLITE_INTEGER:
+            out.append_integer(sqlite3_column_int64(stmt, col));
+            break;
+        case SQLITE_FLOAT:
+            out.append_real(sqlite3_column_double(stmt, col));
+            break;
         case SQLITE_TEXT: {
             const unsigned char* text = sqlite3_column_text(stmt, col);
             out.append_text(column_bytes(text, sqlite3_column_bytes(stmt, col)));
@@ -28,7 +32,9 @@ inline void decode_cell(sqlite3_stmt* stmt, int col, result::RowBatch& out) {
             out.append_blob(column_bytes(blob, sqlite3_column_bytes(stmt, col)));
             break;
         }
-        default: out.append_null(); break;
+        default:
+            out.append_null();
+            break;
     }
 }
 
@@ -39,8 +45,7 @@ void prepare_batch(result::RowBatch& out, std::size_t columns) {
         return;
     }
     throw Error(ErrorKind::Interface, "RowBatch has " + std::to_string(out.columns()) +
-                                          " columns but the result has " +
-                                          std::to_string(columns));
+                                          " columns but the result has " + std::to_string(columns));
 }
 
 }  // namespace

@@ -12,7 +12,7 @@
 namespace cormorant::driver::sqlite {
 
 class SqliteCursor final : public Cursor {
-public:
+  public:
     // Binds (copying bytes) and runs the first step.
     SqliteCursor(StatementLease lease, std::span<const Param> params);
 
@@ -21,7 +21,7 @@ public:
     std::int64_t rowcount() const override { return rowcount_; }
     std::int64_t last_insert_id() const override { return last_insert_id_; }
 
-private:
+  private:
     void advance();  // step; on exhaustion record counts and release the statement
     void finish();
 

@@ -9,15 +9,20 @@ namespace cormorant::driver::sqlite {
 
 ErrorKind error_kind_for(int result_code) noexcept {
     switch (result_code & 0xff) {
-        case SQLITE_CONSTRAINT: return ErrorKind::Integrity;
-        case SQLITE_MISUSE: return ErrorKind::Interface;
+        case SQLITE_CONSTRAINT:
+            return ErrorKind::Integrity;
+        case SQLITE_MISUSE:
+            return ErrorKind::Interface;
         case SQLITE_TOOBIG:
         case SQLITE_MISMATCH:
-        case SQLITE_RANGE: return ErrorKind::Data;
+        case SQLITE_RANGE:
+            return ErrorKind::Data;
         case SQLITE_NOMEM:
         case SQLITE_INTERNAL:
-        case SQLITE_NOTFOUND: return ErrorKind::Internal;
-        default: return ErrorKind::Operational;  // ERROR, BUSY, LOCKED, IOERR, CANTOPEN, ...
+        case SQLITE_NOTFOUND:
+            return ErrorKind::Internal;
+        default:
+            return ErrorKind::Operational;  // ERROR, BUSY, LOCKED, IOERR, CANTOPEN, ...
     }
 }
 

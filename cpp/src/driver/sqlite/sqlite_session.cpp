@@ -28,14 +28,19 @@ int bind_one(sqlite3_stmt* stmt, int index, const Param& p, sqlite3_destructor_t
     const char* data = p.bytes.data() != nullptr ? p.bytes.data() : kEmpty;
     const auto size = static_cast<sqlite3_uint64>(p.bytes.size());
     switch (p.type) {
-        case ValueType::Null: return sqlite3_bind_null(stmt, index);
+        case ValueType::Null:
+            return sqlite3_bind_null(stmt, index);
         case ValueType::Integer:
-        case ValueType::Boolean: return sqlite3_bind_int64(stmt, index, p.integer);
-        case ValueType::Real: return sqlite3_bind_double(stmt, index, p.real);
+        case ValueType::Boolean:
+            return sqlite3_bind_int64(stmt, index, p.integer);
+        case ValueType::Real:
+            return sqlite3_bind_double(stmt, index, p.real);
         case ValueType::Text:
             return sqlite3_bind_text64(stmt, index, data, size, lifetime, SQLITE_UTF8);
-        case ValueType::Blob: return sqlite3_bind_blob64(stmt, index, data, size, lifetime);
-        default: break;  // parameters never carry the decoded-only types
+        case ValueType::Blob:
+            return sqlite3_bind_blob64(stmt, index, data, size, lifetime);
+        default:
+            break;  // parameters never carry the decoded-only types
     }
     return SQLITE_MISUSE;
 }

@@ -16,7 +16,7 @@ struct Session;
 
 // One statement held by one user; returned to the cache when destroyed.
 class StatementLease {
-public:
+  public:
     StatementLease(std::shared_ptr<Session> session, StatementCache::Handle handle)
         : session_(std::move(session)), handle_(handle) {}
     ~StatementLease() { release(); }
@@ -33,7 +33,7 @@ public:
     // Returns the statement to the cache early (idempotent).
     void release() noexcept;
 
-private:
+  private:
     std::shared_ptr<Session> session_;
     StatementCache::Handle handle_;
 };

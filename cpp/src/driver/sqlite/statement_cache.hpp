@@ -16,7 +16,7 @@ struct sqlite3_stmt;
 namespace cormorant::driver::sqlite {
 
 class StatementCache {
-public:
+  public:
     struct Entry {
         std::string sql;
         sqlite3_stmt* stmt = nullptr;
@@ -43,7 +43,7 @@ public:
     std::uint64_t hits() const noexcept { return hits_; }
     std::size_t idle() const noexcept { return idle_.size(); }
 
-private:
+  private:
     sqlite3_stmt* prepare(sqlite3* db, std::string_view sql);
     void evict_overflow();
     void drop(std::list<Entry>& from, Handle handle);

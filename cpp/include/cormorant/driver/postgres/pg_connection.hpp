@@ -31,7 +31,7 @@ std::string conninfo(const Options& options);
 struct Session;  // the libpqxx objects and the statement cache (pg_session.hpp)
 
 class PgConnection final : public Connection {
-public:
+  public:
     // Throws Error(Operational) naming host, port, database and user on failure.
     explicit PgConnection(const Options& options);
     ~PgConnection() override;
@@ -57,7 +57,7 @@ public:
     std::uint64_t statements_prepared() const;
     std::uint64_t cache_hits() const;
 
-private:
+  private:
     std::unique_ptr<Session> session_;
 };
 

@@ -20,7 +20,7 @@ struct Options {
 struct Session;  // shared between a connection and its cursors (sqlite_session.hpp)
 
 class SqliteConnection final : public Connection {
-public:
+  public:
     explicit SqliteConnection(const Options& options);  // throws Error(Operational)
     ~SqliteConnection() override;
     SqliteConnection(const SqliteConnection&) = delete;
@@ -44,7 +44,7 @@ public:
     std::uint64_t cache_hits() const;
     std::size_t cached_statements() const;
 
-private:
+  private:
     void run_simple(const char* sql);
     std::shared_ptr<Session> session_;
 };
