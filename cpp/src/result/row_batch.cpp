@@ -45,23 +45,9 @@ void RowBatch::reserve(std::size_t rows, std::size_t bytes) {
     arena_.reserve(bytes);
 }
 
-namespace {
-
-void check_cell_size(std::size_t size) {
-    if (size > std::numeric_limits<std::uint32_t>::max()) {
-        throw Error(ErrorKind::Data,
-                    "value of " + std::to_string(size) + " bytes exceeds the 4 GiB cell limit");
-    }
-}
-
-}  // namespace
-
-void RowBatch::append_borrowed(ValueType type, std::string_view v) {
-    check_cell_size(v.size());
-    Cell& c = push(type);
-    c.borrowed = true;
-    c.size = static_cast<std::uint32_t>(v.size());
-    c.data = v.data();
+void RowBatch::cell_too_large(std::size_t size) {
+    throw Error(ErrorKind::Data,
+                "value of " + std::to_string(size) + " bytes exceeds the 4 GiB cell limit");
 }
 
 void RowBatch::make_owned() {
@@ -75,7 +61,7 @@ void RowBatch::make_owned() {
 }
 
 void RowBatch::append_bytes(ValueType type, std::string_view v) {
-    check_cell_size(v.size());
+    if (v.size() > kMaxCellBytes) cell_too_large(v.size());
     Cell& c = push(type);
     c.size = static_cast<std::uint32_t>(v.size());
     c.offset = arena_.size();

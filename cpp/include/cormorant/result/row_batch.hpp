@@ -68,7 +68,13 @@ class RowBatch {
     void append_typed(driver::ValueType type, std::string_view v) { append_bytes(type, v); }
     // A byte-storing value that is not copied: the caller keeps `v` alive
     // until this batch is reset or destroyed.
-    void append_borrowed(driver::ValueType type, std::string_view v);
+    void append_borrowed(driver::ValueType type, std::string_view v) {
+        if (v.size() > kMaxCellBytes) cell_too_large(v.size());
+        Cell& c = push(type);
+        c.borrowed = true;
+        c.size = static_cast<std::uint32_t>(v.size());
+        c.data = v.data();
+    }
 
   private:
     Cell& push(driver::ValueType type) {
@@ -79,6 +85,8 @@ class RowBatch {
         return c;
     }
     void append_bytes(driver::ValueType type, std::string_view v);
+    static constexpr std::size_t kMaxCellBytes = 0xffffffffu;  // Cell::size is 32 bits
+    [[noreturn]] static void cell_too_large(std::size_t size);
     const Cell& checked_cell(std::size_t row, std::size_t col) const;
 
     std::size_t columns_ = 0;

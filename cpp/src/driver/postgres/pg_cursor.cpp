@@ -19,10 +19,12 @@ PgCursor::PgCursor(pqxx::result result, bool is_query)
 void PgCursor::append_row(result::RowBatch& out, const pqxx::row& row) const {
     auto field = row.begin();
     for (const Decoder decoder : decoders_) {
-        if (field->is_null()) {
+        // libpq gives NULL an empty value, so only an empty value needs the NULL check.
+        const std::size_t size = field->size();
+        if (size == 0 && field->is_null()) {
             out.append_null();
         } else {
-            decode_into(out, decoder, std::string_view(field->c_str(), field->size()));
+            decode_into(out, decoder, std::string_view(field->c_str(), size));
         }
         ++field;
     }
