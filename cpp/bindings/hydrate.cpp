@@ -126,18 +126,20 @@ class BatchHydrator {
         return ok ? Py_NewRef(obj) : nullptr;
     }
 
-    // A new persistent object for `key` = (class, identity), loaded from the row.
-    PyObject* create(const EntityPlan& e, PyObject* key) {
+    // A new persistent object with this identity, loaded from the row and
+    // registered in `objects` (its class's part of the identity map).
+    PyObject* create(const EntityPlan& e, PyObject* objects, PyObject* identity) {
         static PyObject* no_args = PyTuple_New(0);
         auto* type = reinterpret_cast<PyTypeObject*>(e.cls.ptr());
         PyObject* obj = PyBaseObject_Type.tp_new(type, no_args, nullptr);
         if (!obj) return nullptr;
         PyObject* dict = PyObject_GenericGetDict(obj, nullptr);
-        PyObject* state = dict ? new_persistent_state(session_, key) : nullptr;
+        PyObject* state =
+            dict ? new_persistent_state(session_, e.identity_class.ptr(), identity) : nullptr;
         bool atomic = true;
-        bool ok = state && fill(dict, e, &atomic, PyTuple_GET_ITEM(key, 1)) &&
+        bool ok = state && fill(dict, e, &atomic, identity) &&
                   PyDict_SetItem(dict, state_attribute_name(), state) == 0 &&
-                  _PyDict_SetItem_KnownHash(identity_map_, key, obj, key_hash_) == 0;
+                  (!objects || PyDict_SetItem(objects, identity, obj) == 0);
         // Loaded column values and the state (see state.cpp) cannot lead back
         // to this object, so the cyclic GC need not visit this dict; CPython
         // tracks it again as soon as a container is stored in it.
@@ -149,20 +151,38 @@ class BatchHydrator {
     }
 
     PyObject* entity(const EntityPlan& e) {
-        PyObject* ident = identity_value(e);
-        if (!ident) return nullptr;
-        if (ident == Py_None) return ident;  // an outer join found no row
-        PyObject* key = PyTuple_Pack(2, e.identity_class.ptr(), ident);
-        Py_DECREF(ident);
-        if (!key) return nullptr;
-        PyObject_GC_UnTrack(key);  // (class, primary key) cannot be part of a cycle
-        // A tuple does not cache its hash; compute it once for lookup and insert.
-        key_hash_ = PyObject_Hash(key);
-        PyObject* found =
-            key_hash_ == -1 ? nullptr : _PyDict_GetItem_KnownHash(identity_map_, key, key_hash_);
-        PyObject* obj = found ? existing(found, e) : (PyErr_Occurred() ? nullptr : create(e, key));
-        Py_DECREF(key);
+        PyObject* identity = identity_value(e);
+        if (!identity || identity == Py_None) return identity;  // None: an outer join found no row
+        PyObject* objects = nullptr;
+        PyObject* obj = nullptr;
+        if (objects_for(e, objects)) {
+            PyObject* found = objects ? PyDict_GetItemWithError(objects, identity) : nullptr;
+            if (found) {
+                obj = existing(found, e);
+            } else if (!PyErr_Occurred()) {
+                obj = create(e, objects, identity);
+            }
+        }
+        Py_DECREF(identity);
         return obj;
+    }
+
+    // The identity map's dict for e's class (nullptr without an identity
+    // map), asked for once per fetch; false with an error set on failure.
+    bool objects_for(const EntityPlan& e, PyObject*& objects) {
+        for (const auto& [plan, dict] : class_maps_) {
+            if (plan == &e) {
+                objects = dict.ptr();
+                return true;
+            }
+        }
+        if (identity_map_ == Py_None) return true;
+        PyObject* dict =
+            PyObject_CallMethod(identity_map_, "for_class", "O", e.identity_class.ptr());
+        if (!dict) return false;
+        class_maps_.emplace_back(&e, py::reinterpret_steal<py::object>(dict));
+        objects = dict;
+        return true;
     }
 
     const ResultPlan& plan_;
@@ -170,7 +190,7 @@ class BatchHydrator {
     PyObject* session_;
     const result::RowBatch* batch_ = nullptr;
     std::size_t row_ = 0;
-    Py_hash_t key_hash_ = -1;
+    std::vector<std::pair<const EntityPlan*, py::object>> class_maps_;
 };
 
 }  // namespace

@@ -40,7 +40,7 @@ struct ResultPlan {
     ResultPlan(pybind11::list converters, pybind11::list outputs, pybind11::object keys);
 };
 
-// Fetches every remaining row. `identity_map` (dict) and `session` are used
+// Fetches every remaining row. `identity_map` (orm.identity.IdentityMap) and `session` are used
 // for entity outputs; pass None for both when the plan has no entities.
 pybind11::list fetch_all(CursorHandle& cursor, const ResultPlan& plan,
                          pybind11::handle identity_map, pybind11::handle session);

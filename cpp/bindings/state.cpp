@@ -11,9 +11,11 @@ namespace {
 
 struct StateObject {
     PyObject_HEAD PyObject* session;  // owning Session or None
-    PyObject* key;                    // identity key or None
-    PyObject* committed;              // dict: attribute -> value before modification, or None
-    PyObject* expired;                // True when column values must be reloaded
+    PyObject* key;                    // identity key or None; nullptr until built (see get_key)
+    PyObject* identity_class;         // with `identity`, the parts of a key not yet built
+    PyObject* identity;
+    PyObject* committed;  // dict: attribute -> value before modification, or None
+    PyObject* expired;    // True when column values must be reloaded
     int status;
 };
 
@@ -24,6 +26,8 @@ StateObject* alloc_state() {
     if (!s) return nullptr;
     s->session = Py_NewRef(Py_None);
     s->key = Py_NewRef(Py_None);
+    s->identity_class = nullptr;
+    s->identity = nullptr;
     s->committed = Py_NewRef(Py_None);
     s->expired = Py_NewRef(Py_False);
     s->status = static_cast<int>(Status::Transient);
@@ -42,6 +46,8 @@ int state_traverse(PyObject* op, visitproc visit, void* arg) {
     auto* s = reinterpret_cast<StateObject*>(op);
     Py_VISIT(s->session);
     Py_VISIT(s->key);
+    Py_VISIT(s->identity_class);
+    Py_VISIT(s->identity);
     Py_VISIT(s->committed);
     return 0;
 }
@@ -50,6 +56,8 @@ int state_clear(PyObject* op) {
     auto* s = reinterpret_cast<StateObject*>(op);
     Py_CLEAR(s->session);
     Py_CLEAR(s->key);
+    Py_CLEAR(s->identity_class);
+    Py_CLEAR(s->identity);
     Py_CLEAR(s->committed);
     Py_CLEAR(s->expired);
     return 0;
@@ -59,6 +67,33 @@ void state_dealloc(PyObject* op) {
     PyObject_GC_UnTrack(op);
     state_clear(op);
     Py_TYPE(op)->tp_free(op);
+}
+
+// Loaded objects get their key as (class, identity) parts; the tuple is built
+// only if Python asks for it, which most loaded objects never do.
+PyObject* get_key(PyObject* op, void*) {
+    auto* s = reinterpret_cast<StateObject*>(op);
+    if (!s->key) {
+        PyObject* key = PyTuple_Pack(2, s->identity_class, s->identity);
+        if (!key) return nullptr;
+        PyObject_GC_UnTrack(key);  // (class, primary key) cannot be part of a cycle
+        s->key = key;
+        Py_CLEAR(s->identity_class);
+        Py_CLEAR(s->identity);
+    }
+    return Py_NewRef(s->key);
+}
+
+int set_key(PyObject* op, PyObject* value, void*) {
+    if (!value) {
+        PyErr_SetString(PyExc_AttributeError, "key cannot be deleted");
+        return -1;
+    }
+    auto* s = reinterpret_cast<StateObject*>(op);
+    Py_XSETREF(s->key, Py_NewRef(value));
+    Py_CLEAR(s->identity_class);
+    Py_CLEAR(s->identity);
+    return 0;
 }
 
 PyObject* get_committed(PyObject* op, void*) {
@@ -81,6 +116,7 @@ int set_committed(PyObject* op, PyObject* value, void*) {
 }
 
 PyGetSetDef state_getset[] = {
+    {"key", get_key, set_key, "the identity key (class, primary key), or None", nullptr},
     {"committed", get_committed, set_committed, "original values of modified attributes, or None",
      nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
@@ -88,7 +124,6 @@ PyGetSetDef state_getset[] = {
 
 PyMemberDef state_members[] = {
     {"session", T_OBJECT, offsetof(StateObject, session), 0, "the owning Session, or None"},
-    {"key", T_OBJECT, offsetof(StateObject, key), 0, "the identity key, or None"},
     {"expired", T_OBJECT, offsetof(StateObject, expired), 0, "True when values must be reloaded"},
     {"status", T_INT, offsetof(StateObject, status), 0, "the lifecycle status code"},
     {nullptr, 0, 0, 0, nullptr},
@@ -96,11 +131,13 @@ PyMemberDef state_members[] = {
 
 }  // namespace
 
-PyObject* new_persistent_state(PyObject* session, PyObject* key) {
+PyObject* new_persistent_state(PyObject* session, PyObject* identity_class, PyObject* identity) {
     StateObject* s = alloc_state();
     if (!s) return nullptr;
     Py_SETREF(s->session, Py_NewRef(session));
-    Py_SETREF(s->key, Py_NewRef(key));
+    Py_CLEAR(s->key);
+    s->identity_class = Py_NewRef(identity_class);
+    s->identity = Py_NewRef(identity);
     s->status = static_cast<int>(Status::Persistent);
     return reinterpret_cast<PyObject*>(s);
 }

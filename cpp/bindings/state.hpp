@@ -10,8 +10,9 @@ namespace cormorant::bindings {
 
 enum class Status : int { Transient = 0, Pending = 1, Persistent = 2, Deleted = 3, Detached = 4 };
 
-// A new persistent state owned by `session` with identity `key` (both borrowed).
-PyObject* new_persistent_state(PyObject* session, PyObject* key);
+// A new persistent state owned by `session` whose identity key is
+// (identity_class, identity); all borrowed.
+PyObject* new_persistent_state(PyObject* session, PyObject* identity_class, PyObject* identity);
 
 void register_state(pybind11::module_& m);
 

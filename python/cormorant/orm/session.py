@@ -29,6 +29,7 @@ from .attributes import (
     owning_session,
     state_of,
 )
+from .identity import IdentityMap
 from .mapper import Mapper, mapper_of
 from .unitofwork import flush_session
 
@@ -77,7 +78,7 @@ class Session:
         self.expire_on_commit = expire_on_commit
         self.autobegin = autobegin
         self.info = info or {}
-        self._identity_map: dict[tuple, Any] = {}
+        self._identity_map = IdentityMap()
         self._ref = SessionRef(self)
         self._new: dict[int, Any] = {}
         self._deleted: dict[int, Any] = {}
@@ -199,7 +200,7 @@ class Session:
             self._detach(obj, obj.__dict__[STATE_KEY])
         self._ref.session = None  # detaches every loaded object at once
         self._ref = SessionRef(self)
-        self._identity_map = {}
+        self._identity_map = IdentityMap()
         self._deleted.clear()
         self._modified.clear()
 
@@ -223,7 +224,7 @@ class Session:
         return list(self._deleted.values())
 
     @property
-    def identity_map(self) -> dict[tuple, Any]:
+    def identity_map(self) -> IdentityMap:
         return self._identity_map
 
     # --- flush, commit, rollback ------------------------------------------------------------
