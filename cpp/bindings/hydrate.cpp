@@ -4,6 +4,7 @@
 #include "hydrate.hpp"
 
 #include <cormorant/error.hpp>
+#include <cormorant/result/prefetcher.hpp>
 #include <cormorant/result/row_batch.hpp>
 
 #include "row.hpp"
@@ -237,19 +238,8 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
         throw Error(ErrorKind::Internal, "the result has fewer columns than its plan expects");
     BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr());
     py::list out;
-    result::RowBatch batch(columns);
-    // Collections would traverse the ever-growing result many times over; one
-    // pass after the loop does the same job once.
-    GcPause gc_paused;
-    for (;;) {
-        std::size_t n = 0;
-        {
-            py::gil_scoped_release released;
-            batch.reset(columns);
-            n = cursor.fetch(batch, kBatchRows);
-        }
-        if (n == 0) break;
-        for (std::size_t r = 0; r < n; ++r) {
+    auto hydrate = [&](const result::RowBatch& batch) {
+        for (std::size_t r = 0; r < batch.rows(); ++r) {
             PyObject* value = hydrator.build(batch, r);
             if (!value || PyList_Append(out.ptr(), value) < 0) {
                 Py_XDECREF(value);
@@ -257,8 +247,29 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
             }
             Py_DECREF(value);
         }
+    };
+    // Collections would traverse the ever-growing result many times over; one
+    // pass after the loop does the same job once.
+    GcPause gc_paused;
+    result::RowBatch first(columns);
+    {
+        py::gil_scoped_release released;
+        cursor.fetch(first, kBatchRows);
     }
-    return out;
+    hydrate(first);
+    if (first.rows() < kBatchRows) return out;
+    // A large result: the driver decodes the next batches on another thread
+    // while this one builds Python objects.
+    result::Prefetcher prefetcher(cursor, kBatchRows);
+    for (;;) {
+        const result::RowBatch* batch = nullptr;
+        {
+            py::gil_scoped_release released;
+            batch = prefetcher.next();
+        }
+        if (batch == nullptr) return out;
+        hydrate(*batch);
+    }
 }
 
 }  // namespace cormorant::bindings
