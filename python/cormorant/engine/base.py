@@ -114,6 +114,8 @@ class Connection:
         self._closed = False
         self._invalidated = False
         self._transaction: Transaction | None = None
+        self._savepoints: list[NestedTransaction] = []
+        self._savepoint_count = 0
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -141,7 +143,7 @@ class Connection:
             return
         self._closed = True
         lease, self._lease = self._lease, None
-        self._transaction = None
+        self._end_transaction()
         try:
             if not lease.invalidated and lease.in_transaction():
                 lease.rollback()
@@ -174,26 +176,62 @@ class Connection:
         self._begin_native()
         return self._transaction
 
-    def _begin_native(self, statement: str = "BEGIN", params: Any = None) -> None:
+    def _begin_native(self, statement: str = "BEGIN", params: Any = None, immediate: bool = False) -> None:
         """Begins the database transaction; a failure is reported against
-        `statement`, the one the user ran that began it implicitly."""
+        `statement`, the one the user ran that began it implicitly. On SQLite,
+        `immediate` takes the write lock now (BEGIN IMMEDIATE)."""
         lease = self._lease
         if not lease.in_transaction():
             try:
-                lease.begin()
+                if immediate and self.engine.name == "sqlite":
+                    lease.execute("BEGIN IMMEDIATE", []).close()
+                else:
+                    lease.begin()
             except _native.Error as e:
                 raise self._wrap_error(e, statement, params) from e
             if self.engine.dispatch.has("begin"):
                 self.engine.dispatch.fire("begin", self)
 
-    def _autobegin(self, reads_only: bool = False, statement: str = "BEGIN", params: Any = None) -> None:
+    def _autobegin(
+        self, reads_only: bool = False, statement: str = "BEGIN", params: Any = None, locks: bool = False
+    ) -> None:
         """Begins the logical transaction. On SQLite, as with pysqlite, the
         database transaction starts at the first write, so a connection that
-        has only read holds no lock that would block other writers."""
+        has only read holds no lock that would block other writers. A locking
+        read (with_for_update(), which SQLite cannot express) takes SQLite's
+        write lock at once instead, so the rows it read cannot change before
+        the transaction writes them."""
         if self._transaction is None or not self._transaction.is_active:
             self._transaction = Transaction(self)
-        if not (reads_only and self.engine.name == "sqlite"):
-            self._begin_native(statement, params)
+        if locks or not (reads_only and self.engine.name == "sqlite"):
+            self._begin_native(statement, params, immediate=locks)
+
+    def begin_nested(self) -> NestedTransaction:
+        """A SAVEPOINT, begun inside the current transaction (which begins if needed)."""
+        self._check_open()
+        if self._transaction is None or not self._transaction.is_active:
+            self._transaction = Transaction(self)
+        self._begin_native()
+        self._savepoint_count += 1
+        nested = NestedTransaction(self, f"sa_savepoint_{self._savepoint_count}")
+        self._execute_datum(("savepoint", nested.name))
+        self._savepoints.append(nested)
+        return nested
+
+    def _end_savepoint(self, nested: NestedTransaction, datum: tuple) -> None:
+        """Releases or rolls back to `nested`; savepoints begun inside it end with it."""
+        if nested not in self._savepoints:
+            nested.is_active = False
+            return
+        self._execute_datum(datum)
+        while self._savepoints:
+            inner = self._savepoints.pop()
+            inner.is_active = False
+            if inner is nested:
+                break
+
+    def in_nested_transaction(self) -> bool:
+        return bool(self._savepoints)
 
     def in_transaction(self) -> bool:
         return self._transaction is not None and self._transaction.is_active
@@ -237,6 +275,9 @@ class Connection:
         if self._transaction is not None:
             self._transaction.is_active = False
         self._transaction = None
+        for nested in self._savepoints:
+            nested.is_active = False
+        self._savepoints.clear()
 
     # --- execution -------------------------------------------------------------------
 
@@ -330,7 +371,7 @@ class Connection:
 
         `orm` is the Session (entities go through its identity map) or None."""
         lease = self._check_open()
-        self._autobegin(_is_read(sql, compiled), sql, params)
+        self._autobegin(_is_read(sql, compiled), sql, params, compiled is not None and compiled.locks_rows)
         sql, params = self._before_execute(sql, params, False)
         try:
             cursor = lease.execute(sql, params)
@@ -440,3 +481,20 @@ class Transaction:
             self.commit()
         else:
             self.rollback()
+
+
+class NestedTransaction(Transaction):
+    """A SAVEPOINT inside a Connection's transaction (begin_nested()): commit()
+    releases it, rollback() undoes only the work done since it began."""
+
+    def __init__(self, connection: Connection, name: str) -> None:
+        super().__init__(connection)
+        self.name = name
+
+    def commit(self) -> None:
+        if self.is_active:
+            self.connection._end_savepoint(self, ("release_savepoint", self.name))
+
+    def rollback(self) -> None:
+        if self.is_active:
+            self.connection._end_savepoint(self, ("rollback_to_savepoint", self.name))

@@ -36,6 +36,43 @@ from .unitofwork import flush_session
 _T = TypeVar("_T")
 
 
+class SessionNestedTransaction:
+    """A SAVEPOINT of the Session (begin_nested()). Rolling it back undoes the
+    database work since it began; objects added since are expunged and every
+    loaded object is expired, so it reloads what the database now holds."""
+
+    def __init__(self, session: Session, savepoint: Any) -> None:
+        self.session = session
+        self._savepoint = savepoint
+        self._inserted_before = set(session._inserted_in_transaction)
+        self._deletes_before = len(session._flushed_deletes)
+
+    @property
+    def is_active(self) -> bool:
+        return self._savepoint.is_active
+
+    def commit(self) -> None:
+        if self.is_active:
+            self.session.flush()
+            self._savepoint.commit()
+            self.session._end_nested(self)
+
+    def rollback(self) -> None:
+        if self.is_active:
+            self._savepoint.rollback()
+            self.session._end_nested(self)
+            self.session._undo_since(self._inserted_before, self._deletes_before)
+
+    def __enter__(self) -> SessionNestedTransaction:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.rollback()
+
+
 class SessionTransaction:
     """The Session's current transaction (begin() returns it)."""
 
@@ -87,6 +124,7 @@ class Session:
         self._flushed_deletes: list[Any] = []
         self._connection: Connection | None = None
         self._transaction: SessionTransaction | None = None
+        self._nested: list[SessionNestedTransaction] = []
         self._failed_flush: BaseException | None = None
         self._closed = False
         self._flushing = False
@@ -240,10 +278,22 @@ class Session:
             flush_session(self, conn)
         except BaseException as e:
             self._failed_flush = e
-            self._rollback_connection()
+            if not self._rollback_innermost_savepoint():
+                self._rollback_connection()
             raise
         finally:
             self._flushing = False
+
+    def _rollback_innermost_savepoint(self) -> bool:
+        """After a failed flush inside begin_nested(), only the savepoint's work
+        is undone and the Session stays usable, as in SQLAlchemy."""
+        if not self._nested:
+            return False
+        try:
+            self._nested[-1].rollback()
+        except Exception:
+            return False
+        return True
 
     def _autoflush(self) -> None:
         if self.autoflush and not self._no_autoflush and not self._flushing:
@@ -296,15 +346,7 @@ class Session:
                 self._identity_map[state.key] = obj
         self._flushed_deletes = []
         self._deleted.clear()
-        for obj in self._identity_map.values():
-            state = obj.__dict__[STATE_KEY]
-            if state.committed:
-                for key, value in state.committed.items():
-                    if value is not NO_VALUE:
-                        obj.__dict__[key] = value
-            state.committed = None
-        self._modified.clear()
-        self.expire_all()
+        self._discard_changes()
 
     def _rollback_connection(self) -> None:
         conn = self._connection
@@ -314,6 +356,7 @@ class Session:
     def _release_connection(self) -> None:
         conn, self._connection = self._connection, None
         self._transaction = None
+        self._nested.clear()
         if conn is not None and isinstance(self.bind, Engine):
             conn.close()
 
@@ -333,6 +376,52 @@ class Session:
         """Like close(), but the Session stays usable."""
         self.close()
         self._closed = False
+
+    def begin_nested(self) -> SessionNestedTransaction:
+        """Begins a SAVEPOINT (flushing pending changes first); as a context
+        manager it releases the savepoint, or rolls back to it on an exception."""
+        self.flush()
+        savepoint = self._connection_for_use().begin_nested()
+        nested = SessionNestedTransaction(self, savepoint)
+        self._nested.append(nested)
+        return nested
+
+    def _end_nested(self, nested: SessionNestedTransaction) -> None:
+        while self._nested:
+            if self._nested.pop() is nested:
+                break
+
+    def _undo_since(self, inserted_before: set[int], deletes_before: int) -> None:
+        """Session state after a rollback to a savepoint: objects inserted or
+        added since are expunged, deletes since are undone, all is expired."""
+        self._failed_flush = None
+        since = [o for k, o in self._inserted_in_transaction.items() if k not in inserted_before]
+        for obj in since + list(self._new.values()):
+            state = obj.__dict__[STATE_KEY]
+            self._detach(obj, state)
+            state.key = None
+            state.status = TRANSIENT
+            self._inserted_in_transaction.pop(id(obj), None)
+        for obj in self._flushed_deletes[deletes_before:]:
+            state = obj.__dict__[STATE_KEY]
+            state.status = PERSISTENT
+            state.session = self._ref
+            self._identity_map[state.key] = obj
+        del self._flushed_deletes[deletes_before:]
+        self._deleted.clear()
+        self._discard_changes()
+
+    def _discard_changes(self) -> None:
+        """Puts back the committed values of modified objects, then expires everything."""
+        for obj in self._identity_map.values():
+            state = obj.__dict__[STATE_KEY]
+            if state.committed:
+                for key, value in state.committed.items():
+                    if value is not NO_VALUE:
+                        obj.__dict__[key] = value
+            state.committed = None
+        self._modified.clear()
+        self.expire_all()
 
     def begin(self) -> SessionTransaction:
         """Begins the transaction explicitly; as a context manager it commits or rolls back."""

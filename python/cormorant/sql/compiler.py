@@ -27,7 +27,7 @@ class ResultShape:
 class Compiled:
     """SQL text, parameter order and result plans of one statement shape."""
 
-    __slots__ = ("sql", "param_keys", "entries", "dialect", "_shapes", "kind", "processors")
+    __slots__ = ("sql", "param_keys", "entries", "dialect", "_shapes", "kind", "processors", "locks_rows")
 
     def __init__(
         self,
@@ -44,6 +44,7 @@ class Compiled:
         self.dialect = dialect
         self.kind = kind
         self.processors = processors or {}  # bind key -> the column type's value converter
+        self.locks_rows = False
         self._shapes: dict[Any, ResultShape] = {}
 
     def bind_values(self, values: dict[str, Any], parameters: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -149,6 +150,8 @@ class StatementCache:
         if isinstance(statement, TextClause):
             kind = "text"
         compiled = Compiled(sql, keys, entries, self.dialect, kind, processors)
+        # A SELECT ... FOR UPDATE/SHARE: the select datum's last field.
+        compiled.locks_rows = kind == "select" and len(datum) > 10 and datum[10] is not None
         if len(self._entries) >= self._size:
             self._entries.pop(next(iter(self._entries)))
         self._entries[key] = compiled
