@@ -312,9 +312,10 @@ class Connection:
         if generated is not None:
             compiled, values = self.engine._cache.compile(statement.returning(generated))
         result = self._execute_compiled(compiled, compiled.bind_values(values, parameters))
-        if generated is not None:
-            new_key = result.scalar_one()
-            result = empty_result(1)
+        if generated is not None:  # no row when ON CONFLICT DO NOTHING skipped it
+            row = result.first()
+            new_key = row[0] if row is not None else None
+            result = empty_result(1 if row is not None else 0)
         else:
             new_key = result.lastrowid
         result._inserted_primary_key = _inserted_primary_key(statement, new_key)

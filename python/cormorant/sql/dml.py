@@ -99,7 +99,7 @@ class Insert(DMLStatement):
                 row = tuple(
                     self._value_datum(binds, c, values)
                     if c in values
-                    else binds.bind(c.key, c._resolve_type())
+                    else binds.bind(c.key, c._resolve_type(), c.key)
                     for c in columns + defaults
                 )
             else:
@@ -118,9 +118,9 @@ class Insert(DMLStatement):
     @staticmethod
     def _value_datum(binds: BindCollector, column: Column, row: dict[Column, Any]) -> tuple:
         if column in row:
-            return coerce(row[column], column.type)._datum(binds)
+            return coerce(row[column], column.type, column.key)._datum(binds)
         if column.default is not None:
-            return binds.add(column.default.value(), column.type)
+            return binds.add(column.default.value(), column.type, column.key)
         return ("null",)
 
     def _executemany_defaults(self, param_keys: Sequence[str]) -> list[Column]:
@@ -129,7 +129,8 @@ class Insert(DMLStatement):
         return self._default_columns(given)
 
     def _on_conflict_datum(self, binds: BindCollector) -> Any:
-        return None
+        """The ON CONFLICT clause, set by the dialect inserts of cormorant.dialects."""
+        return self._on_conflict._datum(binds) if self._on_conflict is not None else None
 
     def _datum(self, binds: BindCollector) -> tuple:
         return self._datum_with(binds)
@@ -169,7 +170,7 @@ class Update(DMLStatement):
         return items
 
     def _datum(self, binds: BindCollector) -> tuple:
-        sets = tuple((c.name, coerce(v, c.type)._datum(binds)) for c, v in self._set_items())
+        sets = tuple((c.name, coerce(v, c.type, c.key)._datum(binds)) for c, v in self._set_items())
         return ("update", self.table.name, sets, self._where_datum(binds), self._returning_datum(binds))
 
 

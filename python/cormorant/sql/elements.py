@@ -5,8 +5,9 @@ Bound values never enter the datum; they are collected on the side."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .sqltypes import Boolean, DateTime, Integer, NullType, String, TypeEngine, to_instance
@@ -15,6 +16,23 @@ if TYPE_CHECKING:
     from .selectable import FromClause, Select
 
 _T = TypeVar("_T")
+
+
+def convert_bind(processor: Callable[[Any], Any], value: Any, type_: Any, label: str | None) -> Any:
+    """`value` through its type's bind processor; a value the type cannot take
+    raises StatementError naming the column (or parameter) and the value's type."""
+    try:
+        return processor(value)
+    except (TypeError, ValueError, LookupError) as e:
+        from ..exc import StatementError
+
+        where = f"column '{label}'" if label else "a bound parameter"
+        raise StatementError(
+            f"({type(e).__module__}.{type(e).__name__}) {type(type_).__name__} value for {where}: {e}",
+            None,
+            None,
+            e,
+        ) from e
 
 
 class BindCollector:
@@ -29,24 +47,25 @@ class BindCollector:
         self.processors: dict[str, Any] = {}
         self._count = 0
 
-    def add(self, value: Any, type_: TypeEngine) -> tuple:
+    def add(self, value: Any, type_: TypeEngine, label: str | None = None) -> tuple:
+        """An anonymous bind of `value`; `label` names its column in errors."""
         key = f"%{self._count}"
         self._count += 1
         if value is not None:
             processor = type_._bind_processor(self.dialect)
             if processor is not None:
-                value = processor(value)
+                value = convert_bind(processor, value, type_, label)
         self.values[key] = value
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
             return ("bind", key, type_._ddl())
         return ("bind", key)
 
-    def bind(self, key: str, type_: TypeEngine) -> tuple:
+    def bind(self, key: str, type_: TypeEngine, label: str | None = None) -> tuple:
         """A bind's datum. On PostgreSQL a typed bind renders `$n::TYPE`, as
         SQLAlchemy's PostgreSQL dialects cast their parameters."""
         processor = type_._bind_processor(self.dialect)
         if processor is not None:
-            self.processors[key] = processor
+            self.processors[key] = functools.partial(convert_bind, processor, type_=type_, label=label or key)
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
             return ("bind", key, type_._ddl())
         return ("bind", key)
@@ -64,11 +83,17 @@ class ClauseElement:
         return []
 
 
-def coerce(value: Any, type_: TypeEngine | None = None) -> ColumnElement:
+def _label_of(element: Any) -> str | None:
+    """A column's name, to say which column a bad value was meant for."""
+    column = getattr(element, "column", element)  # an ORM attribute's column
+    return getattr(column, "key", None) if getattr(column, "table", None) is not None else None
+
+
+def coerce(value: Any, type_: TypeEngine | None = None, label: str | None = None) -> ColumnElement:
     """Turns a Python value (or anything with __clause_element__) into an element.
     An untyped bindparam() takes the type of what it is compared or assigned to."""
     if isinstance(value, BindParameter) and isinstance(value.type, NullType) and type_ is not None:
-        return BindParameter(value.key, value.value, type_)
+        return BindParameter(value.key, value.value, type_, label or value.label)
     if isinstance(value, ColumnElement):
         return value
     clause = getattr(value, "__clause_element__", None)
@@ -76,7 +101,7 @@ def coerce(value: Any, type_: TypeEngine | None = None) -> ColumnElement:
         return clause()
     if value is None:
         return Null()
-    return BindParameter(None, value, type_ if type_ is not None else _type_of_value(value))
+    return BindParameter(None, value, type_ if type_ is not None else _type_of_value(value), label)
 
 
 def _type_of_value(value: Any) -> TypeEngine:
@@ -93,7 +118,7 @@ class ColumnOperators:
 
     def _binary(self, op: str, other: Any, result_type: TypeEngine | None = None) -> BinaryExpression:
         this = coerce(self)
-        return BinaryExpression(this, op, coerce(other, this.type), result_type or Boolean())
+        return BinaryExpression(this, op, coerce(other, this.type, _label_of(this)), result_type or Boolean())
 
     def __eq__(self, other: Any) -> BinaryExpression:  # type: ignore[override]
         return self._binary("IS", other) if other is None else self._binary("=", other)
@@ -115,7 +140,7 @@ class ColumnOperators:
 
     def _arith(self, op: str, other: Any, reverse: bool = False) -> BinaryExpression:
         this = coerce(self)
-        other_el = coerce(other, this.type)
+        other_el = coerce(other, this.type, _label_of(this))
         left, right = (other_el, this) if reverse else (this, other_el)
         return BinaryExpression(left, op, right, this.type)
 
@@ -261,20 +286,26 @@ class ColumnElement(ColumnOperators, ClauseElement, Generic[_T]):
 class BindParameter(ColumnElement[_T]):
     """A value sent to the database as a parameter, never spliced into SQL."""
 
-    __slots__ = ("key", "value", "type")
+    __slots__ = ("key", "value", "type", "label")
 
-    def __init__(self, key: str | None, value: Any = None, type_: Any = None) -> None:
+    def __init__(
+        self, key: str | None, value: Any = None, type_: Any = None, label: str | None = None
+    ) -> None:
         self.key = key
         self.value = value
         self.type = to_instance(type_) if type_ is not None else _type_of_value(value)
+        self.label = label  # the column it is compared or assigned to, for error messages
 
     def _datum(self, binds: BindCollector) -> tuple:
         if self.key is None:
-            return binds.add(self.value, self.type)
+            return binds.add(self.value, self.type, self.label)
         if self.value is not None:  # bindparam("x", 5): a default the execution may override
             processor = self.type._bind_processor(binds.dialect)
-            binds.values[self.key] = processor(self.value) if processor is not None else self.value
-        return binds.bind(self.key, self.type)
+            value = self.value
+            binds.values[self.key] = (
+                convert_bind(processor, value, self.type, self.label) if processor else value
+            )
+        return binds.bind(self.key, self.type, self.label)
 
 
 def bindparam(key: str, value: Any = None, type_: Any = None) -> BindParameter:

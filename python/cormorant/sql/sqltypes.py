@@ -16,6 +16,26 @@ RAW, BOOLEAN, DATETIME, DATE, TIME, FLOAT = 0, 1, 2, 3, 4, 5
 Converter = int | Callable[[Any], Any]
 
 
+def _accepting(kinds: tuple[type, ...], expected: str) -> Callable[[Any], Any]:
+    """A bind processor that passes values of `kinds` and rejects the rest
+    with a TypeError naming what was expected and what came."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, kinds):
+            return value
+        raise TypeError(f"expected {expected}, got {type(value).__name__} {_short_repr(value)}")
+
+    return check
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_NUMBER = _accepting((int, float, decimal.Decimal), "a number (int, float or Decimal)")
+
+
 class TypeEngine:
     """Base of every column type."""
 
@@ -111,6 +131,9 @@ class Numeric(TypeEngine):
     def _ddl(self) -> tuple:
         return ("numeric", self.precision, self.scale)
 
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        return _NUMBER
+
     def _result_converter(self, dialect: str) -> Converter:
         return _to_decimal if self.asdecimal else FLOAT
 
@@ -123,6 +146,9 @@ class Date(TypeEngine):
     python_type = _dt.date
     _ddl_name = "date"
 
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        return _DATE
+
     def _result_converter(self, dialect: str) -> Converter:
         return DATE
 
@@ -133,6 +159,11 @@ class DateTime(TypeEngine):
 
     def __init__(self, timezone: bool = False) -> None:
         self.timezone = timezone
+
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        if dialect == "postgresql" and not self.timezone:
+            return _naive_datetime
+        return _DATETIME
 
     def _ddl(self) -> tuple:
         return ("datetime", self.timezone)
@@ -145,6 +176,9 @@ class Time(TypeEngine):
     python_type = _dt.time
     _ddl_name = "time"
 
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        return _TIME
+
     def _result_converter(self, dialect: str) -> Converter:
         return TIME
 
@@ -155,6 +189,9 @@ class LargeBinary(TypeEngine):
 
     def __init__(self, length: int | None = None) -> None:
         self.length = length
+
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        return _BYTES
 
 
 class JSON(TypeEngine):
@@ -170,6 +207,22 @@ class JSON(TypeEngine):
     def _result_converter(self, dialect: str) -> Converter:
         # The PostgreSQL driver decodes json/jsonb itself; a str is then a JSON string.
         return RAW if dialect == "postgresql" else _json_loads
+
+
+_DATE = _accepting((_dt.date,), "a datetime.date")
+_DATETIME = _accepting((_dt.datetime, _dt.date), "a datetime.datetime")
+_TIME = _accepting((_dt.time,), "a datetime.time")
+_BYTES = _accepting((bytes, bytearray, memoryview), "bytes")
+
+
+def _naive_datetime(value: Any) -> Any:
+    """PostgreSQL's TIMESTAMP WITHOUT TIME ZONE would silently drop an offset."""
+    value = _DATETIME(value)
+    if getattr(value, "tzinfo", None) is not None:
+        raise TypeError(
+            f"expected a naive datetime for a DateTime() column without timezone=True, got aware {value!r}"
+        )
+    return value
 
 
 def _json_loads(value: Any) -> Any:
@@ -191,7 +244,11 @@ class Uuid(TypeEngine):
 
 
 def _uuid_hex(value: Any) -> Any:
-    return value.hex if isinstance(value, uuid.UUID) else value
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"expected a uuid.UUID (or its str), got {type(value).__name__} {_short_repr(value)}")
 
 
 def _to_uuid(value: Any) -> uuid.UUID:
@@ -215,15 +272,19 @@ class Enum(String):
         return ("enum", tuple(self.values))
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
-        return _enum_name if self.enum_class else None
+        return self._check_member
+
+    def _check_member(self, value: Any) -> Any:
+        name = value.name if isinstance(value, enum.Enum) else value
+        if name not in self.values:
+            raise LookupError(
+                f"{type(value).__name__} {value!r} is not among the defined enum values {self.values}"
+            )
+        return name
 
     def _result_converter(self, dialect: str) -> Converter:
         cls = self.enum_class
         return (lambda v: cls[v]) if cls else RAW
-
-
-def _enum_name(value: Any) -> Any:
-    return value.name if isinstance(value, enum.Enum) else value
 
 
 _TYPE_MAP: dict[type, Callable[[], TypeEngine]] = {

@@ -1,0 +1,36 @@
+"""SQLite-specific constructs: `insert()` with ON CONFLICT upserts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .._on_conflict import Excluded, ExcludedColumn, OnConflictInsert
+
+__all__ = ["Excluded", "ExcludedColumn", "Insert", "insert"]
+
+
+class Insert(OnConflictInsert):
+    """SQLite's INSERT with `on_conflict_do_update()` / `on_conflict_do_nothing()`.
+    Without index_elements SQLite applies the clause to any uniqueness conflict."""
+
+    def on_conflict_do_update(
+        self,
+        index_elements: Iterable[Any] | None = None,
+        index_where: Any = None,
+        set_: Mapping[Any, Any] | None = None,
+        where: Any = None,
+    ) -> Insert:
+        """ON CONFLICT (index_elements) DO UPDATE SET set_ [WHERE where]."""
+        return self._do_update(self._index_target(index_elements, index_where), set_, where)
+
+    def on_conflict_do_nothing(
+        self, index_elements: Iterable[Any] | None = None, index_where: Any = None
+    ) -> Insert:
+        """ON CONFLICT [(index_elements)] DO NOTHING."""
+        return self._do_nothing(self._index_target(index_elements, index_where))
+
+
+def insert(table: Any) -> Insert:
+    """An INSERT into a Table or mapped class, with SQLite's ON CONFLICT clauses."""
+    return Insert(table)
