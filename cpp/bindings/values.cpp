@@ -225,9 +225,18 @@ bool ParamBuffer::append(PyObject* value) {
         int overflow = 0;
         long long v = PyLong_AsLongLongAndOverflow(value, &overflow);
         if (overflow) {
-            PyErr_SetString(PyExc_OverflowError,
-                            "Python int too large to bind as a 64-bit integer");
-            return false;
+            if (!keep_offsets_) {
+                PyErr_SetString(PyExc_OverflowError,
+                                "Python int too large to bind as a 64-bit integer");
+                return false;
+            }
+            // PostgreSQL judges the range itself (NUMERIC takes it; BIGINT
+            // reports "out of range" as a DataError), as with psycopg.
+            PyObject* text = PyObject_Str(value);
+            if (!text) return false;
+            keep_alive_.push_back(text);
+            params_.push_back(driver::Param::text(utf8_of(text)));
+            return true;
         }
         params_.push_back(driver::Param::from_integer(v));
     } else if (PyFloat_Check(value)) {

@@ -15,8 +15,9 @@ namespace cormorant::bindings {
 // objects that `keep_alive` holds, so they stay valid with the GIL released.
 class ParamBuffer {
   public:
-    // `keep_offsets`: aware datetimes keep their UTC offset (PostgreSQL);
-    // otherwise they bind as naive local text, as SQLAlchemy's SQLite does.
+    // `keep_offsets` (PostgreSQL): aware datetimes keep their UTC offset, and
+    // ints beyond 64 bits go as text for the server to judge. Otherwise
+    // datetimes bind as naive text, as SQLAlchemy's SQLite does.
     explicit ParamBuffer(bool keep_offsets = false) : keep_offsets_(keep_offsets) {}
     ~ParamBuffer();
     // Appends one value; on failure sets a Python TypeError naming the type and returns false.

@@ -145,18 +145,21 @@ def _map_class(cls: type) -> None:
     registry = cls.registry  # type: ignore[attr-defined]
     columns: dict[str, Column] = {}
     for klass in _mapping_sources(cls):
-        for key, raw in klass.__dict__.get("__annotations__", {}).items():
+        annotations = klass.__dict__.get("__annotations__", {})
+        # Declared order: annotated attributes as they appear, then columns
+        # assigned without an annotation.
+        for key in [*annotations, *(k for k in klass.__dict__ if k not in annotations)]:
+            raw = annotations.get(key)
             annotation = _resolve_annotation(klass, raw)
-            if annotation is None and isinstance(raw, str) and "Mapped" in raw:
-                raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
-            explicit = isinstance(klass.__dict__.get(key), (MappedColumn, Column))
-            if _is_mapped_annotation(annotation) and key not in columns and not explicit:
-                columns[key] = MappedColumn()._column_for(key, annotation)
-        for key, value in klass.__dict__.items():
+            value = klass.__dict__.get(key)
             if isinstance(value, (MappedColumn, Column)):
-                annotation = _resolve_annotation(klass, klass.__dict__.get("__annotations__", {}).get(key))
                 template = value if isinstance(value, MappedColumn) else _wrap_column(value)
                 columns[key] = template._column_for(key, annotation)
+            elif raw is not None:
+                if annotation is None and isinstance(raw, str) and "Mapped" in raw:
+                    raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
+                if _is_mapped_annotation(annotation) and key not in columns:
+                    columns[key] = MappedColumn()._column_for(key, annotation)
     table = cls.__dict__.get("__table__")
     if table is None:
         table = Table(cls.__tablename__, registry.metadata, *columns.values(), *_table_args(cls))  # type: ignore[attr-defined]

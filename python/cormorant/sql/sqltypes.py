@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import enum
+import functools
 import json
 import uuid
 from collections.abc import Callable
@@ -135,11 +136,23 @@ class Numeric(TypeEngine):
         return _NUMBER
 
     def _result_converter(self, dialect: str) -> Converter:
-        return _to_decimal if self.asdecimal else FLOAT
+        if not self.asdecimal:
+            return FLOAT
+        if dialect == "sqlite":  # SQLite keeps a float; give it the column's scale back
+            return functools.partial(_decimal_with_scale, scale=10 if self.scale is None else self.scale)
+        return _to_decimal
 
 
 def _to_decimal(value: Any) -> decimal.Decimal:
     return value if isinstance(value, decimal.Decimal) else decimal.Decimal(str(value))
+
+
+def _decimal_with_scale(value: Any, scale: int) -> Any:
+    if isinstance(value, float):
+        return decimal.Decimal(f"{value:.{scale}f}")
+    if isinstance(value, int):
+        return decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-scale))
+    return _to_decimal(value)
 
 
 class Date(TypeEngine):
