@@ -410,11 +410,6 @@ def test_executemany_update_converts_typed_values(typed_engine):
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="JSON: Python None is stored as SQL NULL; SQLAlchemy's JSON (none_as_null=False) stores the JSON "
-    "'null', and only an omitted value is SQL NULL",
-)
 def test_json_none_is_stored_as_json_null(typed_engine):
     with typed_engine.begin() as c:
         c.execute(insert(typed).values(id=1, doc=None))

@@ -450,7 +450,7 @@ def _fill_defaults(
             if column.key not in given:
                 given[column.key] = column.default.value()
         for key, processor in processors.items():
-            if given.get(key) is not None:
+            if key in given:
                 given[key] = processor(given[key])
         filled.append({**values, **given})
     return filled

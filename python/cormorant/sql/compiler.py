@@ -52,7 +52,7 @@ class Compiled:
         if parameters:
             processors = self.processors
             for key, value in parameters.items():
-                processor = processors.get(key) if value is not None else None
+                processor = processors.get(key)
                 values[key] = processor(value) if processor is not None else value
         return values
 

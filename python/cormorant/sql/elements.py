@@ -20,7 +20,10 @@ _T = TypeVar("_T")
 
 def convert_bind(processor: Callable[[Any], Any], value: Any, type_: Any, label: str | None) -> Any:
     """`value` through its type's bind processor; a value the type cannot take
-    raises StatementError naming the column (or parameter) and the value's type."""
+    raises StatementError naming the column (or parameter) and the value's type.
+    None stays SQL NULL unless the type binds it (JSON's null)."""
+    if value is None and not type_.binds_none:
+        return None
     try:
         return processor(value)
     except (TypeError, ValueError, LookupError) as e:
@@ -51,10 +54,9 @@ class BindCollector:
         """An anonymous bind of `value`; `label` names its column in errors."""
         key = f"%{self._count}"
         self._count += 1
-        if value is not None:
-            processor = type_._bind_processor(self.dialect)
-            if processor is not None:
-                value = convert_bind(processor, value, type_, label)
+        processor = type_._bind_processor(self.dialect)
+        if processor is not None:
+            value = convert_bind(processor, value, type_, label)
         self.values[key] = value
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
             return ("bind", key, type_._ddl())
@@ -100,7 +102,7 @@ def coerce(value: Any, type_: TypeEngine | None = None, label: str | None = None
     if clause is not None:
         return clause()
     if value is None:
-        return Null()
+        return BindParameter(None, None, type_, label) if type_ is not None and type_.binds_none else Null()
     return BindParameter(None, value, type_ if type_ is not None else _type_of_value(value), label)
 
 
@@ -118,7 +120,10 @@ class ColumnOperators:
 
     def _binary(self, op: str, other: Any, result_type: TypeEngine | None = None) -> BinaryExpression:
         this = coerce(self)
-        return BinaryExpression(this, op, coerce(other, this.type, _label_of(this)), result_type or Boolean())
+        other_el = (
+            Null() if other is None else coerce(other, this.type, _label_of(this))
+        )  # IS NULL, even for JSON
+        return BinaryExpression(this, op, other_el, result_type or Boolean())
 
     def __eq__(self, other: Any) -> BinaryExpression:  # type: ignore[override]
         return self._binary("IS", other) if other is None else self._binary("=", other)

@@ -42,6 +42,8 @@ class TypeEngine:
 
     python_type: ClassVar[type] = object
     _ddl_name: ClassVar[str] = "null"
+    # Whether Python None is a value of this type (JSON's null) rather than SQL NULL.
+    binds_none: bool = False
 
     def _ddl(self) -> tuple:
         return (self._ddl_name,)
@@ -213,6 +215,7 @@ class JSON(TypeEngine):
 
     def __init__(self, none_as_null: bool = False) -> None:
         self.none_as_null = none_as_null
+        self.binds_none = not none_as_null  # None is stored as JSON 'null', as in SQLAlchemy
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
         return json.dumps
