@@ -375,11 +375,6 @@ def typed_engine(engine):
     typed_metadata.drop_all(engine)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="insert().returning() executed with a list of parameter sets returns no rows (returns_rows is "
-    "False, .all() raises ResourceClosedError); SQLAlchemy 2.0 returns a row per parameter set",
-)
 def test_executemany_insert_returning_returns_every_row(conn):
     result = conn.execute(insert(teams).returning(teams.c.id, teams.c.name), [{"name": "x"}, {"name": "y"}])
     assert sorted(tuple(r) for r in result.all()) == [(4, "x"), (5, "y")]

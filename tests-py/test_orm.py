@@ -548,11 +548,6 @@ def test_changed_uuid_json_enum_attributes_flush(engine):
         assert (thing.uid, thing.doc, thing.mood) == (uuid.UUID(int=2), {"v": 2}, Mood.busy)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="session.execute(insert(Model).returning(Model.id), [dicts]) returns no rows; SQLAlchemy 2.0's ORM "
-    "bulk INSERT..RETURNING returns one per dict",
-)
 def test_orm_bulk_insert_returning(db):
     from cormorant import insert
 

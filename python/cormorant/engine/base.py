@@ -341,10 +341,17 @@ class Connection:
             raise ArgumentError(f"A value is required for bind parameter {e.args[0]!r}") from None
         return self._run(compiled.sql, positional, compiled, orm)
 
-    def _execute_many(self, statement: ClauseElement, parameters: Sequence[Mapping[str, Any]]) -> Result:
+    def _execute_many(
+        self, statement: ClauseElement, parameters: Sequence[Mapping[str, Any]], orm: Any = None
+    ) -> Result:
+        """executemany. With RETURNING, each parameter set runs on its own and
+        the result holds a row per set, in order, as SQLAlchemy 2.0 returns."""
         keys = list(parameters[0])
         compiled, values = self.engine._cache.compile(statement, keys, parameters[0])
         rows = _fill_defaults(statement, keys, parameters, values, compiled.processors)
+        if compiled.returns_rows:
+            results = [self._execute_compiled(compiled, row, orm) for row in rows]
+            return results[0].merged(results[1:])
         lease = self._check_open()
         self._autobegin(False, compiled.sql, rows[:10])
         sql = compiled.sql

@@ -144,6 +144,13 @@ class Result(_Consumable):
     def keys(self) -> list[str]:
         return list(self._rowkeys.fields) if self._rowkeys is not None else []
 
+    def merged(self, others: list[Result]) -> Result:
+        """One result holding this one's rows followed by `others`' (same shape)."""
+        for other in others:
+            self._items.extend(other._take())
+            self.rowcount += max(other.rowcount, 0)
+        return self
+
     @property
     def inserted_primary_key(self) -> Any:
         return self._inserted_primary_key

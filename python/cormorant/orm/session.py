@@ -522,7 +522,9 @@ class Session:
         if isinstance(statement, Insert) or isinstance(statement, (Update, Delete)):
             self._autoflush()
             conn = self._connection_for_use()
-            if statement._returning and not _is_many(params):
+            if statement._returning:
+                if _is_many(params):
+                    return conn._execute_many(statement, params, orm=self)
                 return self._execute_orm(statement, params)
             return conn.execute(statement, params)
         self._autoflush()
