@@ -1,5 +1,11 @@
-// Names of driver value types, used in error messages.
+// Names of driver value types (for error messages), and the parameter-row
+// arithmetic every driver's execute_many shares.
 #include "cormorant/driver/value.hpp"
+
+#include <string>
+
+#include "cormorant/driver/connection.hpp"
+#include "cormorant/error.hpp"
 
 namespace cormorant::driver {
 
@@ -33,6 +39,17 @@ std::string_view type_name(ValueType type) noexcept {
             return "json";
     }
     return "unknown";
+}
+
+std::size_t param_rows(std::span<const Param> params, std::size_t params_per_row,
+                       std::string_view sql) {
+    if (params_per_row == 0 ? params.empty() : params.size() % params_per_row == 0)
+        return params_per_row == 0 ? 0 : params.size() / params_per_row;
+    Error err(ErrorKind::Programming, std::to_string(params.size()) +
+                                          " parameters do not split into rows of " +
+                                          std::to_string(params_per_row));
+    err.set_statement(std::string(sql));
+    throw err;
 }
 
 }  // namespace cormorant::driver

@@ -463,7 +463,26 @@ def _fill_defaults(
     return filled
 
 
-class Transaction:
+class CommitOnExit:
+    """`with` support shared by transactions: commit on success, roll back on an exception."""
+
+    def commit(self) -> None:
+        raise NotImplementedError
+
+    def rollback(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.rollback()
+
+
+class Transaction(CommitOnExit):
     """A transaction on a Connection; a context manager that commits or rolls back."""
 
     def __init__(self, connection: Connection) -> None:
@@ -480,15 +499,6 @@ class Transaction:
 
     def close(self) -> None:
         self.rollback()
-
-    def __enter__(self) -> Transaction:
-        return self
-
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.rollback()
 
 
 class NestedTransaction(Transaction):

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from ..engine.base import Connection, Engine, _is_many
+from ..engine.base import CommitOnExit, Connection, Engine, _is_many
 from ..engine.result import Result, ScalarResult
 from ..exc import (
     ArgumentError,
@@ -36,7 +36,7 @@ from .unitofwork import flush_session
 _T = TypeVar("_T")
 
 
-class SessionNestedTransaction:
+class SessionNestedTransaction(CommitOnExit):
     """A SAVEPOINT of the Session (begin_nested()). Rolling it back undoes the
     database work since it began; objects added since are expunged and every
     loaded object is expired, so it reloads what the database now holds."""
@@ -62,15 +62,6 @@ class SessionNestedTransaction:
             self._savepoint.rollback()
             self.session._end_nested(self)
             self.session._undo_since(self._inserted_before, self._deletes_before)
-
-    def __enter__(self) -> SessionNestedTransaction:
-        return self
-
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.rollback()
 
 
 class SessionTransaction:

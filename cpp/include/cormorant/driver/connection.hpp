@@ -29,6 +29,11 @@ class Cursor {
     virtual std::int64_t last_insert_id() const = 0;
 };
 
+// How many rows `params` holds at `params_per_row` each; Error(Programming)
+// naming `sql` when they do not split evenly.
+std::size_t param_rows(std::span<const Param> params, std::size_t params_per_row,
+                       std::string_view sql);
+
 class Connection {
   public:
     virtual ~Connection() = default;

@@ -132,14 +132,7 @@ pqxx::result Session::run_prepared(std::string_view sql) {
 std::int64_t Session::run_many(std::string_view sql, std::span<const Param> params,
                                std::size_t params_per_row) {
     check_usable(sql);
-    if (params_per_row == 0 ? !params.empty() : params.size() % params_per_row != 0) {
-        Error err(ErrorKind::Programming, std::to_string(params.size()) +
-                                              " parameters do not split into rows of " +
-                                              std::to_string(params_per_row));
-        err.set_statement(std::string(sql));
-        throw err;
-    }
-    const std::size_t rows = params_per_row == 0 ? 0 : params.size() / params_per_row;
+    const std::size_t rows = param_rows(params, params_per_row, sql);
     std::int64_t total = 0;
     try {
         const std::string name = prepared_name(sql);

@@ -49,16 +49,9 @@ std::unique_ptr<Cursor> SqliteConnection::execute(std::string_view sql,
 std::int64_t SqliteConnection::execute_many(std::string_view sql, std::span<const Param> params,
                                             std::size_t params_per_row) {
     StatementLease lease = session_->acquire(sql);
-    if (params_per_row == 0 ? !params.empty() : params.size() % params_per_row != 0) {
-        Error err(ErrorKind::Programming, std::to_string(params.size()) +
-                                              " parameters do not split into rows of " +
-                                              std::to_string(params_per_row));
-        err.set_statement(std::string(sql));
-        throw err;
-    }
+    const std::size_t rows = param_rows(params, params_per_row, sql);
     sqlite3* db = session_->db;
     sqlite3_stmt* stmt = lease.stmt();
-    const std::size_t rows = params_per_row == 0 ? 0 : params.size() / params_per_row;
     std::int64_t total = 0;
     for (std::size_t row = 0; row < rows; ++row) {
         bind_params(lease, params.subspan(row * params_per_row, params_per_row), /*copy=*/false);
