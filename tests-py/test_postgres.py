@@ -354,11 +354,6 @@ def test_column_types_are_the_postgresql_ones(types_db):
     assert types["blob"] == "bytea" and types["uid"] == "uuid" and types["doc"] in ("json", "jsonb")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Enum(Color) is created as VARCHAR(5) (SQLAlchemy's native_enum=False form); SQLAlchemy 2.0 on "
-    "PostgreSQL creates a native ENUM type (CREATE TYPE color AS ENUM ('red', 'green', 'blue')) by default",
-)
 def test_enum_is_a_native_postgresql_enum(types_db):
     with types_db.connect() as conn:
         data_type, udt_name = conn.execute(

@@ -370,12 +370,6 @@ def test_aware_datetime(tables, via, backend, value):
 
 
 @pytest.mark.postgresql_only
-@pytest.mark.xfail(
-    strict=True,
-    reason="PostgreSQL: Enum(Color, name='core_color') is created as VARCHAR(9); SQLAlchemy "
-    "(native_enum=True by default) creates the named type (CREATE TYPE core_color AS ENUM "
-    "('red', 'green', 'dark_blue')) and a column of that type",
-)
 def test_enum_is_a_native_enum_type_on_postgresql(tables, backend):
     with tables.connect() as conn:
         udt_name = conn.execute(

@@ -426,3 +426,24 @@ TEST_CASE("text() binds with a type are cast on PostgreSQL only", "[sql][postgre
     const auto lite = cormorant::sql::compile(*cormorant::sql::decode(datum), Dialect::SQLite);
     CHECK(lite.sql == "SELECT ?, ?, ? WHERE x = ':a'");
 }
+
+TEST_CASE("native enum types on PostgreSQL", "[sql][postgres]") {
+    using cormorant::sql::tuple;
+    auto pg = [](const Datum& d) {
+        return cormorant::sql::compile(*cormorant::sql::decode(d), Dialect::PostgreSQL).sql;
+    };
+    CHECK(pg(tuple("create_enum", "mood", tuple("calm", "it's"), false)) ==
+          "CREATE TYPE mood AS ENUM ('calm', 'it''s')");
+    CHECK(pg(tuple("create_enum", "Mood", tuple("a"), true)) ==
+          "DO $$ BEGIN CREATE TYPE \"Mood\" AS ENUM ('a'); EXCEPTION WHEN duplicate_object THEN "
+          "NULL; END $$");
+    CHECK(pg(tuple("drop_enum", "mood", true)) == "DROP TYPE IF EXISTS mood");
+    const Datum where = tuple("select", tuple(tuple("col", "t", "m")), tuple(tuple("table", "t")),
+                              tuple("binop", "=", tuple("col", "t", "m"),
+                                    tuple("bind", "p", tuple("enum", tuple("a", "b"), "mood"))),
+                              tuple(), nullptr, tuple(), nullptr, nullptr, false, nullptr);
+    CHECK(pg(where) == "SELECT t.m FROM t WHERE t.m = $1::mood");
+    const Datum lite = tuple("create_enum", "mood", tuple("a"), false);
+    CHECK_THROWS_AS(cormorant::sql::compile(*cormorant::sql::decode(lite), Dialect::SQLite),
+                    cormorant::Error);
+}

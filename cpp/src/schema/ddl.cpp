@@ -164,4 +164,21 @@ sql::NodePtr drop_index(std::string name, bool if_exists) {
                           if_exists ? sql::flag::if_exists : 0);
 }
 
+std::string create_enum_sql(std::string_view name, const std::vector<std::string>& values,
+                            bool if_not_exists) {
+    std::string sql = "CREATE TYPE " + sql::quote_identifier(name) + " AS ENUM (";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0) sql += ", ";
+        sql += sql::quote_string(values[i]);
+    }
+    sql += ")";
+    if (!if_not_exists) return sql;
+    return "DO $$ BEGIN " + sql + "; EXCEPTION WHEN duplicate_object THEN NULL; END $$";
+}
+
+std::string drop_enum_sql(std::string_view name, bool if_exists) {
+    return std::string("DROP TYPE ") + (if_exists ? "IF EXISTS " : "") +
+           sql::quote_identifier(name);
+}
+
 }  // namespace cormorant::schema

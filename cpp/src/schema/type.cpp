@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "cormorant/sql/quote.hpp"
+
 namespace cormorant::schema {
 namespace {
 
@@ -62,6 +64,7 @@ std::string render_type(const Type& t, sql::Dialect dialect) {
         case TypeKind::Uuid:
             return pg ? "UUID" : "CHAR(32)";
         case TypeKind::Enum:
+            if (pg && !t.enum_name.empty()) return sql::quote_identifier(t.enum_name);
             return enum_varchar(t);
     }
     return "?";
@@ -71,6 +74,7 @@ std::string bind_cast_type(const Type& t) {
     Type bare;  // the same type without length, precision, scale or enum values
     bare.kind = t.kind;
     bare.timezone = t.timezone;
+    bare.enum_name = t.enum_name;
     return render_type(bare, sql::Dialect::PostgreSQL);
 }
 

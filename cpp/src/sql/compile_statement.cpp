@@ -282,6 +282,13 @@ void Compiler::ddl(const Node& n) {
             schema::Index index{n.name, n.qualifier, n.names, n.has(flag::unique)};
             return out(schema::create_index_sql(index, if_exists));
         }
+        case Kind::CreateEnum:
+        case Kind::DropEnum:
+            if (dialect_ != Dialect::PostgreSQL)
+                throw Error(ErrorKind::NotSupported, "native enum types exist only on PostgreSQL");
+            return out(n.kind == Kind::CreateEnum
+                           ? schema::create_enum_sql(n.name, n.names, if_exists)
+                           : schema::drop_enum_sql(n.name, if_exists));
         default:
             return out(schema::drop_index_sql(n.name, if_exists));
     }

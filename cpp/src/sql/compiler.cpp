@@ -41,6 +41,8 @@ void Compiler::root(const Node& node) {
         case Kind::DropTable:
         case Kind::CreateIndex:
         case Kind::DropIndex:
+        case Kind::CreateEnum:
+        case Kind::DropEnum:
             return ddl(node);
         case Kind::Savepoint:
         case Kind::ReleaseSavepoint:

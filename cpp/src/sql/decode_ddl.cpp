@@ -71,6 +71,21 @@ NodePtr d_create_index(const R& r) {
                         r.flag(4, "unique")};
     return schema::create_index(index, r.flag(5, "if_not_exists"));
 }
+// ("create_enum", name, values, if_not_exists) and ("drop_enum", name, if_exists).
+NodePtr d_create_enum(const R& r) {
+    r.arity(4);
+    auto n = std::make_shared<Node>();
+    n->kind = Kind::CreateEnum;
+    n->name = r.str(1, "enum type name");
+    n->names = r.strings(2, "enum values");
+    n->flags = r.flag(3, "if_not_exists") ? flag::if_exists : 0;
+    return n;
+}
+NodePtr d_drop_enum(const R& r) {
+    r.arity(3);
+    return make_node(Kind::DropEnum, r.str(1, "enum type name"), {},
+                     r.flag(2, "if_exists") ? flag::if_exists : 0);
+}
 NodePtr d_drop_index(const R& r) {
     r.arity(3);
     return schema::drop_index(r.str(1, "index name"), r.flag(2, "if_exists"));
@@ -80,10 +95,9 @@ NodePtr d_drop_index(const R& r) {
 
 HeadDecoder ddl_decoder(const std::string& head) {
     static const std::unordered_map<std::string, HeadDecoder> table = {
-        {"create_table", d_create_table},
-        {"drop_table", d_drop_table},
-        {"create_index", d_create_index},
-        {"drop_index", d_drop_index},
+        {"create_table", d_create_table}, {"drop_table", d_drop_table},
+        {"create_index", d_create_index}, {"drop_index", d_drop_index},
+        {"create_enum", d_create_enum},   {"drop_enum", d_drop_enum},
     };
     auto it = table.find(head);
     return it != table.end() ? it->second : nullptr;
@@ -127,9 +141,10 @@ schema::Type decode_type(const Datum& datum) {
         r.arity(2);
         return schema::types::datetime(r.flag(1, "timezone"));
     }
-    if (h == "enum") {
-        r.arity(2);
-        return schema::types::enum_(r.strings(1, "enum values"));
+    if (h == "enum") {  // ("enum", values) or ("enum", values, native type name or None)
+        r.arity(2, 3);
+        return schema::types::enum_(r.strings(1, "enum values"),
+                                    r.size() == 3 ? r.opt_str(2, "enum type name") : "");
     }
     r.fail("unknown type");
 }

@@ -19,7 +19,7 @@ NodePtr make_list(std::vector<NodePtr> items) {
 }
 
 std::string_view kind_name(Kind kind) noexcept {
-    static constexpr std::array<std::string_view, 49> names = {
+    static constexpr std::array<std::string_view, 51> names = {
         "col",
         "bind",
         "null",
@@ -66,6 +66,8 @@ std::string_view kind_name(Kind kind) noexcept {
         "drop_table",
         "create_index",
         "drop_index",
+        "create_enum",
+        "drop_enum",
         "savepoint",
         "release_savepoint",
         "rollback_to_savepoint",
@@ -87,6 +89,8 @@ bool is_statement(Kind kind) noexcept {
         case Kind::DropTable:
         case Kind::CreateIndex:
         case Kind::DropIndex:
+        case Kind::CreateEnum:
+        case Kind::DropEnum:
         case Kind::Savepoint:
         case Kind::ReleaseSavepoint:
         case Kind::RollbackToSavepoint:

@@ -437,16 +437,15 @@ class Table(FromClause):
         return ("create_table", self.name, columns, tuple(constraints), if_not_exists)
 
     def create(self, bind: Any, checkfirst: bool = False) -> None:
-        from .ddl import execute_ddl
+        from .ddl import create_with_enums
 
-        execute_ddl(
-            bind, [self._create_datum(checkfirst)] + [i._create_datum(checkfirst) for i in self.indexes]
-        )
+        datums = [self._create_datum(checkfirst)] + [i._create_datum(checkfirst) for i in self.indexes]
+        create_with_enums(bind, [self], datums, checkfirst)
 
     def drop(self, bind: Any, checkfirst: bool = False) -> None:
-        from .ddl import execute_ddl
+        from .ddl import drop_with_enums
 
-        execute_ddl(bind, [("drop_table", self.name, checkfirst)])
+        drop_with_enums(bind, [self], [("drop_table", self.name, checkfirst)], checkfirst)
 
     def insert(self) -> Any:
         from .dml import insert
@@ -495,27 +494,23 @@ class MetaData:
 
     def create_all(self, bind: Any, tables: Iterable[Table] | None = None, checkfirst: bool = True) -> None:
         """CREATE every table (and its indexes) that does not exist yet."""
-        from .ddl import execute_ddl
+        from .ddl import create_with_enums
 
         chosen = set(tables) if tables is not None else None
+        selected = [t for t in self.sorted_tables if chosen is None or t in chosen]
         datums: list[tuple] = []
-        for table in self.sorted_tables:
-            if chosen is None or table in chosen:
-                datums.append(table._create_datum(checkfirst))
-                datums.extend(i._create_datum(checkfirst) for i in table.indexes)
-        execute_ddl(bind, datums)
+        for table in selected:
+            datums.append(table._create_datum(checkfirst))
+            datums.extend(i._create_datum(checkfirst) for i in table.indexes)
+        create_with_enums(bind, selected, datums, checkfirst)
 
     def drop_all(self, bind: Any, tables: Iterable[Table] | None = None, checkfirst: bool = True) -> None:
         """DROP every table, dependents first."""
-        from .ddl import execute_ddl
+        from .ddl import drop_with_enums
 
         chosen = set(tables) if tables is not None else None
-        datums = [
-            ("drop_table", t.name, checkfirst)
-            for t in reversed(self.sorted_tables)
-            if chosen is None or t in chosen
-        ]
-        execute_ddl(bind, datums)
+        selected = [t for t in reversed(self.sorted_tables) if chosen is None or t in chosen]
+        drop_with_enums(bind, selected, [("drop_table", t.name, checkfirst) for t in selected], checkfirst)
 
     def clear(self) -> None:
         self.tables.clear()

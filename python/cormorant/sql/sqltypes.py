@@ -272,9 +272,18 @@ def _to_uuid(value: Any) -> uuid.UUID:
 
 
 class Enum(String):
-    """A string column restricted to an enum class's names (or the given strings)."""
+    """A string column restricted to an enum class's names (or the given strings).
+    On PostgreSQL it is a native type (CREATE TYPE ... AS ENUM), named `name` or
+    after the enum class, unless native_enum=False."""
 
-    def __init__(self, *enums: Any, name: str | None = None, length: int | None = None, **_: Any) -> None:
+    def __init__(
+        self,
+        *enums: Any,
+        name: str | None = None,
+        length: int | None = None,
+        native_enum: bool = True,
+        **_: Any,
+    ) -> None:
         if len(enums) == 1 and isinstance(enums[0], type) and issubclass(enums[0], enum.Enum):
             self.enum_class: type[enum.Enum] | None = enums[0]
             self.values = [m.name for m in enums[0]]
@@ -283,9 +292,17 @@ class Enum(String):
             self.values = list(enums)
         super().__init__(length or max((len(v) for v in self.values), default=0) or None)
         self.name = name
+        self.native_enum = native_enum
+
+    @property
+    def native_name(self) -> str | None:
+        """The PostgreSQL type's name, or None for a VARCHAR column."""
+        if not self.native_enum:
+            return None
+        return self.name or (self.enum_class.__name__.lower() if self.enum_class else None)
 
     def _ddl(self) -> tuple:
-        return ("enum", tuple(self.values))
+        return ("enum", tuple(self.values), self.native_name)
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
         return self._check_member

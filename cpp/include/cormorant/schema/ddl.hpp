@@ -14,6 +14,11 @@ namespace cormorant::schema {
 
 std::string create_table_sql(const Table& table, sql::Dialect dialect, bool if_not_exists = false);
 std::string drop_table_sql(std::string_view name, bool if_exists = false);
+// PostgreSQL: CREATE TYPE name AS ENUM (...); with if_not_exists, inside a DO
+// block that ignores duplicate_object (PostgreSQL has no IF NOT EXISTS here).
+std::string create_enum_sql(std::string_view name, const std::vector<std::string>& values,
+                            bool if_not_exists = false);
+std::string drop_enum_sql(std::string_view name, bool if_exists = false);
 std::string create_index_sql(const Index& index, bool if_not_exists = false);
 std::string drop_index_sql(std::string_view name, bool if_exists = false);
 

@@ -37,6 +37,7 @@ struct Type {
     std::optional<std::int64_t> scale;      // Numeric
     bool timezone = false;                  // DateTime
     std::vector<std::string> enum_values;   // Enum
+    std::string enum_name;                  // Enum: the native type's name on PostgreSQL
 
     bool is_integer() const noexcept {
         return kind == TypeKind::Integer || kind == TypeKind::BigInteger ||
@@ -84,9 +85,12 @@ inline Type binary(std::optional<std::int64_t> length = std::nullopt) {
 inline Type json() { return of(TypeKind::Json); }
 inline Type jsonb() { return of(TypeKind::Jsonb); }
 inline Type uuid() { return of(TypeKind::Uuid); }
-inline Type enum_(std::vector<std::string> values) {
+// With a name, PostgreSQL uses the native type of that name (CREATE TYPE ... AS
+// ENUM); without one, and on SQLite, a VARCHAR wide enough for the values.
+inline Type enum_(std::vector<std::string> values, std::string name = {}) {
     Type t = of(TypeKind::Enum);
     t.enum_values = std::move(values);
+    t.enum_name = std::move(name);
     return t;
 }
 }  // namespace types

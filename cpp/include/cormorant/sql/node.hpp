@@ -74,6 +74,8 @@ enum class Kind : std::uint8_t {
     DropTable,    // name; flag::if_exists
     CreateIndex,  // name, qualifier = table, names = columns; flag::unique, flag::if_exists
     DropIndex,    // name; flag::if_exists
+    CreateEnum,   // name, names = values; flag::if_exists (only if absent); PostgreSQL only
+    DropEnum,     // name; flag::if_exists
     // transaction control
     Savepoint,            // name
     ReleaseSavepoint,     // name
