@@ -6,6 +6,5 @@
 namespace cormorant::bindings {
 
 void register_driver(pybind11::module_& m);
-void register_hydrate(pybind11::module_& m);
 
 }  // namespace cormorant::bindings

@@ -22,11 +22,6 @@ PyObject* state_attribute_name() {
     return name;
 }
 
-PyObject* expired_attribute_name() {
-    static PyObject* name = PyUnicode_InternFromString("expired");
-    return name;
-}
-
 class GcPause {
   public:
     GcPause() : was_enabled_(PyGC_Disable() == 1) {}
@@ -56,8 +51,7 @@ class BatchHydrator {
         for (Py_ssize_t i = 0; i < n; ++i) {
             PyObject* value = output(plan_.outputs[static_cast<std::size_t>(i)]);
             if (!value) {
-                for (Py_ssize_t j = i; j < n; ++j) set_row_item(out, j, Py_NewRef(Py_None));
-                Py_DECREF(out);
+                Py_DECREF(out);  // unfilled slots are null, which row_dealloc skips
                 return nullptr;
             }
             set_row_item(out, i, value);
@@ -94,8 +88,7 @@ class BatchHydrator {
     bool fill(PyObject* dict, const EntityPlan& e, bool* atomic = nullptr,
               PyObject* identity = nullptr) {
         for (std::size_t i = 0; i < e.attributes.size(); ++i) {
-            const bool is_key =
-                identity && e.primary_key.size() == 1 && e.columns[i] == e.primary_key[0];
+            const bool is_key = identity && i == e.key_attribute;
             PyObject* v = is_key ? Py_NewRef(identity) : column(e.columns[i]);
             if (!v) return false;
             if (atomic && PyObject_IS_GC(v) &&
@@ -113,15 +106,10 @@ class BatchHydrator {
         PyObject* dict = PyObject_GenericGetDict(obj, nullptr);
         if (!dict) return nullptr;
         PyObject* state = PyDict_GetItemWithError(dict, state_attribute_name());
-        bool ok = true;
-        if (state) {
-            PyObject* expired = PyObject_GetAttr(state, expired_attribute_name());
-            ok = expired != nullptr;
-            if (expired == Py_True) {
-                ok = fill(dict, e) &&
-                     PyObject_SetAttr(state, expired_attribute_name(), Py_False) == 0;
-            }
-            Py_XDECREF(expired);
+        bool ok = state != nullptr || !PyErr_Occurred();
+        if (state && is_instance_state(state) && state_expired(state)) {
+            ok = fill(dict, e);
+            if (ok) clear_state_expired(state);
         }
         Py_DECREF(dict);
         return ok ? Py_NewRef(obj) : nullptr;
@@ -159,7 +147,9 @@ class BatchHydrator {
         if (objects_for(e, objects)) {
             PyObject* found = objects ? PyDict_GetItemWithError(objects, identity) : nullptr;
             if (found) {
+                Py_INCREF(found);  // converters may run Python that evicts it
                 obj = existing(found, e);
+                Py_DECREF(found);
             } else if (!PyErr_Occurred()) {
                 obj = create(e, objects, identity);
             }
@@ -210,6 +200,9 @@ EntityPlan::EntityPlan(py::object cls_, py::object identity_class_, py::list att
     }
     if (attributes.size() != columns.size()) throw py::value_error("one column per attribute");
     if (primary_key.empty()) throw py::value_error("a mapped class needs a primary key");
+    for (std::size_t i = 0; primary_key.size() == 1 && i < columns.size(); ++i) {
+        if (columns[i] == primary_key[0]) key_attribute = i;
+    }
 }
 
 ResultPlan::ResultPlan(py::list converters_, py::list outputs_, py::object keys_)

@@ -19,6 +19,9 @@ struct EntityPlan {
     std::vector<pybind11::object> attributes;  // interned attribute names
     std::vector<std::size_t> columns;          // column index per attribute
     std::vector<std::size_t> primary_key;      // column indexes of the primary key
+    // The attribute holding a single-column primary key (whose decoded
+    // identity is reused), or npos.
+    std::size_t key_attribute = static_cast<std::size_t>(-1);
 
     EntityPlan(pybind11::object cls, pybind11::object identity_class, pybind11::list attributes,
                std::vector<std::size_t> columns, std::vector<std::size_t> primary_key);

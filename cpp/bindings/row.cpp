@@ -320,17 +320,6 @@ void set_row_item(PyObject* row, Py_ssize_t index, PyObject* value) {
     as_row(row)->items[index] = value;
 }
 
-PyObject* make_row(PyObject* keys, PyObject** items, Py_ssize_t count) {
-    PyObject* row = new_row(keys, count);
-    if (!row) {
-        for (Py_ssize_t i = 0; i < count; ++i) Py_DECREF(items[i]);
-        return nullptr;
-    }
-    for (Py_ssize_t i = 0; i < count; ++i) as_row(row)->items[i] = items[i];
-    finish_row(row);
-    return row;
-}
-
 bool is_row_keys(PyObject* obj) { return Py_IS_TYPE(obj, &RowKeysType); }
 
 void register_row(pybind11::module_& m) {

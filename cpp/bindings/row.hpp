@@ -7,8 +7,6 @@
 
 namespace cormorant::bindings {
 
-// A new Row that steals `count` references from `items`; `keys` is a RowKeys.
-PyObject* make_row(PyObject* keys, PyObject** items, Py_ssize_t count);
 // A new, empty Row of `count` slots to fill with set_row_item (steals), then
 // to pass to finish_row.
 PyObject* new_row(PyObject* keys, Py_ssize_t count);

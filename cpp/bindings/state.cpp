@@ -142,6 +142,16 @@ PyObject* new_persistent_state(PyObject* session, PyObject* identity_class, PyOb
     return reinterpret_cast<PyObject*>(s);
 }
 
+bool is_instance_state(PyObject* obj) { return Py_IS_TYPE(obj, &StateType); }
+
+bool state_expired(PyObject* state) {
+    return reinterpret_cast<StateObject*>(state)->expired == Py_True;
+}
+
+void clear_state_expired(PyObject* state) {
+    Py_SETREF(reinterpret_cast<StateObject*>(state)->expired, Py_NewRef(Py_False));
+}
+
 void register_state(pybind11::module_& m) {
     StateType.tp_name = "cormorant._native.InstanceState";
     StateType.tp_basicsize = sizeof(StateObject);

@@ -14,6 +14,11 @@ enum class Status : int { Transient = 0, Pending = 1, Persistent = 2, Deleted = 
 // (identity_class, identity); all borrowed.
 PyObject* new_persistent_state(PyObject* session, PyObject* identity_class, PyObject* identity);
 
+// Whether a loaded object's values must be reloaded (`state` is an InstanceState).
+bool is_instance_state(PyObject* obj);
+bool state_expired(PyObject* state);
+void clear_state_expired(PyObject* state);
+
 void register_state(pybind11::module_& m);
 
 }  // namespace cormorant::bindings

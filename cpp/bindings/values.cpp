@@ -244,8 +244,10 @@ bool ParamBuffer::append(PyObject* value) {
     } else if (PyUnicode_Check(value)) {
         std::string_view s = utf8_of(value);
         if (!s.data()) return false;
+        keep_alive_.push_back(Py_NewRef(value));  // the bytes are read with the GIL released
         params_.push_back(driver::Param::text(s));
     } else if (PyBytes_Check(value)) {
+        keep_alive_.push_back(Py_NewRef(value));
         params_.push_back(driver::Param::blob(std::string_view(
             PyBytes_AS_STRING(value), static_cast<std::size_t>(PyBytes_GET_SIZE(value)))));
     } else if (PyByteArray_Check(value) || PyMemoryView_Check(value)) {
@@ -254,9 +256,8 @@ bool ParamBuffer::append(PyObject* value) {
         keep_alive_.push_back(bytes);
         params_.push_back(driver::Param::blob(std::string_view(
             PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)))));
-    } else if (is_temporal(value) || is_decimal(value)) {
-        PyObject* text =
-            is_temporal(value) ? format_temporal(value, keep_offsets_) : PyObject_Str(value);
+    } else if (bool temporal = is_temporal(value); temporal || is_decimal(value)) {
+        PyObject* text = temporal ? format_temporal(value, keep_offsets_) : PyObject_Str(value);
         if (!text) return false;
         keep_alive_.push_back(text);
         params_.push_back(driver::Param::text(utf8_of(text)));

@@ -12,7 +12,8 @@ from typing import Any
 from .. import _native
 from ..event import ENGINE_EVENTS, Dispatch
 from ..exc import ArgumentError, InvalidRequestError, PendingRollbackError, ResourceClosedError
-from ..sql.compiler import Compiled, StatementCache, text_shape
+from ..sql.compiler import Compiled, StatementCache, is_select_sql, text_shape
+from ..sql.dml import Insert
 from ..sql.elements import ClauseElement
 from .errors import translate
 from .result import Result, empty_result
@@ -209,9 +210,7 @@ class Connection:
     def begin_nested(self) -> NestedTransaction:
         """A SAVEPOINT, begun inside the current transaction (which begins if needed)."""
         self._check_open()
-        if self._transaction is None or not self._transaction.is_active:
-            self._transaction = Transaction(self)
-        self._begin_native()
+        self._autobegin()
         self._savepoint_count += 1
         nested = NestedTransaction(self, f"sa_savepoint_{self._savepoint_count}")
         self._execute_datum(("savepoint", nested.name))
@@ -298,19 +297,17 @@ class Connection:
             raise ArgumentError(f"Not an executable statement: {statement!r}")
         if _is_many(parameters):
             return self._execute_many(statement, parameters)  # type: ignore[arg-type]
+        if isinstance(statement, Insert) and not statement._returning:
+            return self._execute_insert(statement, parameters)
         compiled, values = self.engine._cache.compile(statement, parameters=parameters)
-        if compiled.kind == "insert" and not compiled.returns_rows:
-            return self._execute_insert(statement, compiled, values, parameters)
         return self._execute_compiled(compiled, compiled.bind_values(values, parameters))
 
-    def _execute_insert(
-        self, statement: Any, compiled: Compiled, values: dict[str, Any], parameters: Mapping[str, Any] | None
-    ) -> Result:
+    def _execute_insert(self, statement: Insert, parameters: Mapping[str, Any] | None) -> Result:
         """A single-row INSERT, with `inserted_primary_key`. PostgreSQL has no
         last-insert id, so a generated key is read back with RETURNING."""
         generated = _generated_key_column(statement) if self.engine.name == "postgresql" else None
-        if generated is not None:
-            compiled, values = self.engine._cache.compile(statement.returning(generated))
+        to_run = statement.returning(generated) if generated is not None else statement
+        compiled, values = self.engine._cache.compile(to_run)
         result = self._execute_compiled(compiled, compiled.bind_values(values, parameters))
         if generated is not None:  # no row when ON CONFLICT DO NOTHING skipped it
             row = result.first()
@@ -379,7 +376,10 @@ class Connection:
 
         `orm` is the Session (entities go through its identity map) or None."""
         lease = self._check_open()
-        self._autobegin(_is_read(sql, compiled), sql, params, compiled is not None and compiled.locks_rows)
+        if compiled is not None:
+            self._autobegin(compiled.reads_only, sql, params, compiled.locks_rows)
+        else:
+            self._autobegin(is_select_sql(sql), sql, params)
         sql, params = self._before_execute(sql, params, False)
         try:
             cursor = lease.execute(sql, params)
@@ -406,12 +406,6 @@ class Connection:
 
     def info(self) -> dict[str, Any]:
         return {}
-
-
-def _is_read(sql: str, compiled: Compiled | None) -> bool:
-    if compiled is not None and compiled.kind == "select":
-        return compiled.returns_rows
-    return sql.lstrip()[:6].upper() == "SELECT"
 
 
 def _generated_key_column(statement: Any) -> Any:

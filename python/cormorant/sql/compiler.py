@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .. import _native
-from .elements import BindCollector, ClauseElement, TextClause
+from .elements import BindCollector, ClauseElement, TextClause, bind_processors
 from .selectable import ResultEntry, Select
 from .sqltypes import RAW
 
@@ -27,7 +27,17 @@ class ResultShape:
 class Compiled:
     """SQL text, parameter order and result plans of one statement shape."""
 
-    __slots__ = ("sql", "param_keys", "entries", "dialect", "_shapes", "kind", "processors", "locks_rows")
+    __slots__ = (
+        "sql",
+        "param_keys",
+        "entries",
+        "dialect",
+        "_shapes",
+        "kind",
+        "processors",
+        "locks_rows",
+        "reads_only",
+    )
 
     def __init__(
         self,
@@ -45,6 +55,7 @@ class Compiled:
         self.kind = kind
         self.processors = processors or {}  # bind key -> the column type's value converter
         self.locks_rows = False
+        self.reads_only = False
         self._shapes: dict[Any, ResultShape] = {}
 
     def bind_values(self, values: dict[str, Any], parameters: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -87,6 +98,10 @@ class Compiled:
         return ResultShape(_native.ResultPlan(converters, outputs, None if single else keys), keys, single)
 
 
+def is_select_sql(sql: str) -> bool:
+    return sql.lstrip()[:6].upper() == "SELECT"
+
+
 def text_shape(column_names: Sequence[str]) -> ResultShape:
     keys = _native.RowKeys(list(column_names))
     plan = _native.ResultPlan([RAW] * len(column_names), list(range(len(column_names))), keys)
@@ -127,7 +142,7 @@ class StatementCache:
         compiled = self._entries.get(key)
         if compiled is None:
             self.misses += 1
-            compiled = self._compile(key, datum, statement, binds.processors)
+            compiled = self._compile(key, datum, statement, bind_processors(binds.named, self.dialect))
         else:
             self.hits += 1
         return compiled, binds.values
@@ -152,6 +167,7 @@ class StatementCache:
         compiled = Compiled(sql, keys, entries, self.dialect, kind, processors)
         # A SELECT ... FOR UPDATE/SHARE: the select datum's last field.
         compiled.locks_rows = kind == "select" and len(datum) > 10 and datum[10] is not None
+        compiled.reads_only = compiled.returns_rows if kind == "select" else is_select_sql(sql)
         if len(self._entries) >= self._size:
             self._entries.pop(next(iter(self._entries)))
         self._entries[key] = compiled

@@ -38,16 +38,26 @@ def convert_bind(processor: Callable[[Any], Any], value: Any, type_: Any, label:
         ) from e
 
 
+def bind_processors(named: dict[str, tuple[TypeEngine, str]], dialect: str) -> dict[str, Any]:
+    """Named bind key -> its type's converter (raising StatementError), for the binds that have one."""
+    processors = {}
+    for key, (type_, label) in named.items():
+        processor = type_._bind_processor(dialect)
+        if processor is not None:
+            processors[key] = functools.partial(convert_bind, processor, type_=type_, label=label)
+    return processors
+
+
 class BindCollector:
     """Collects bound values while a statement is turned into its datum."""
 
-    __slots__ = ("values", "dialect", "processors", "_count")
+    __slots__ = ("values", "dialect", "named", "_count")
 
     def __init__(self, dialect: str) -> None:
         self.values: dict[str, Any] = {}
         self.dialect = dialect
-        # Named binds whose values arrive at execution, and their type's converter.
-        self.processors: dict[str, Any] = {}
+        # Named binds, whose values arrive at execution: key -> (type, label).
+        self.named: dict[str, tuple[TypeEngine, str]] = {}
         self._count = 0
 
     def add(self, value: Any, type_: TypeEngine, label: str | None = None) -> tuple:
@@ -65,9 +75,7 @@ class BindCollector:
     def bind(self, key: str, type_: TypeEngine, label: str | None = None) -> tuple:
         """A bind's datum. On PostgreSQL a typed bind renders `$n::TYPE`, as
         SQLAlchemy's PostgreSQL dialects cast their parameters."""
-        processor = type_._bind_processor(self.dialect)
-        if processor is not None:
-            self.processors[key] = functools.partial(convert_bind, processor, type_=type_, label=label or key)
+        self.named[key] = (type_, label or key)
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
             return ("bind", key, type_._ddl())
         return ("bind", key)

@@ -65,7 +65,6 @@ class RowBatch {
     // A decoded value: `type` says whether it lands in the integer slot
     // (Boolean, Date, Time, DateTime, DateTimeTz) or in the arena.
     void append_typed(driver::ValueType type, std::int64_t v) { push(type).integer = v; }
-    void append_typed(driver::ValueType type, std::string_view v) { append_bytes(type, v); }
     // A byte-storing value that is not copied: the caller keeps `v` alive
     // until this batch is reset or destroyed.
     void append_borrowed(driver::ValueType type, std::string_view v) {

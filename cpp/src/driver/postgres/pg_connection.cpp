@@ -74,8 +74,9 @@ PgConnection::PgConnection(const Options& options) : session_(open_session(optio
 PgConnection::~PgConnection() { close(); }
 
 std::unique_ptr<Cursor> PgConnection::execute(std::string_view sql, std::span<const Param> params) {
-    pqxx::result result = session_->run(sql, params);
-    return std::make_unique<PgCursor>(std::move(result), classify(sql) == StatementKind::Query);
+    const StatementKind kind = classify(sql);
+    pqxx::result result = session_->run(sql, params, kind);
+    return std::make_unique<PgCursor>(std::move(result), kind == StatementKind::Query);
 }
 
 std::int64_t PgConnection::execute_many(std::string_view sql, std::span<const Param> params,

@@ -105,11 +105,11 @@ pqxx::result Session::exec_prepared(const std::string& name) {
     return tx->exec_prepared(name, dynamic(text_params));
 }
 
-pqxx::result Session::run(std::string_view sql, std::span<const Param> params) {
+pqxx::result Session::run(std::string_view sql, std::span<const Param> params, StatementKind kind) {
     check_usable(sql);
     try {
         text_params.assign(params);
-        if (classify(sql) != StatementKind::Other) return run_prepared(sql);
+        if (kind != StatementKind::Other) return run_prepared(sql);
         if (!params.empty()) return tx->exec_params(std::string(sql), dynamic(text_params));
         return tx->exec(std::string(sql));
     } catch (...) {

@@ -31,7 +31,7 @@ struct Session {
     // Runs one statement: prepared (and cached) for DML and queries, sent
     // with unnamed parameters or as a simple query otherwise. libpqxx
     // exceptions become cormorant::Error; a lost session marks this dead.
-    pqxx::result run(std::string_view sql, std::span<const Param> params);
+    pqxx::result run(std::string_view sql, std::span<const Param> params, StatementKind kind);
     // Runs `sql` once per row of `params_per_row` parameters; total rowcount.
     std::int64_t run_many(std::string_view sql, std::span<const Param> params,
                           std::size_t params_per_row);
