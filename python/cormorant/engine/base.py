@@ -345,7 +345,7 @@ class Connection:
         the result holds a row per set, in order, as SQLAlchemy 2.0 returns."""
         keys = list(parameters[0])
         compiled, values = self.engine._cache.compile(statement, keys, parameters[0])
-        rows = _fill_defaults(statement, keys, parameters, values, compiled.processors)
+        rows = _fill_defaults(statement, keys, parameters, values, compiled)
         if compiled.returns_rows:
             results = [self._execute_compiled(compiled, row, orm) for row in rows]
             return results[0].merged(results[1:])
@@ -437,12 +437,12 @@ def _fill_defaults(
     keys: list[str],
     parameters: Sequence[Mapping[str, Any]],
     values: dict[str, Any],
-    processors: dict[str, Any],
+    compiled: Compiled,
 ) -> Sequence[Mapping[str, Any]]:
     """Parameter sets completed with Python column defaults and statement-level
     values, each value converted by its bind's type."""
     defaults = statement._executemany_defaults(keys) if hasattr(statement, "_executemany_defaults") else []
-    if not defaults and not values and not processors:
+    if not defaults and not values and not compiled.processors:
         return parameters
     filled = []
     for params in parameters:
@@ -450,10 +450,7 @@ def _fill_defaults(
         for column in defaults:
             if column.key not in given:
                 given[column.key] = column.default.value()
-        for key, processor in processors.items():
-            if key in given:
-                given[key] = processor(given[key])
-        filled.append({**values, **given})
+        filled.append(compiled.bind_values(dict(values), given))
     return filled
 
 

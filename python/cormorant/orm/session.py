@@ -44,7 +44,7 @@ class SessionNestedTransaction(CommitOnExit):
     def __init__(self, session: Session, savepoint: Any) -> None:
         self.session = session
         self._savepoint = savepoint
-        self._inserted_before = set(session._inserted_in_transaction)
+        self._inserted_before = len(session._inserted_in_transaction)
         self._deletes_before = len(session._flushed_deletes)
 
     @property
@@ -322,22 +322,7 @@ class Session:
             return
         self._rollback_connection()
         self._release_connection()
-        self._failed_flush = None
-        for obj in list(self._inserted_in_transaction.values()) + list(self._new.values()):
-            state = obj.__dict__[STATE_KEY]
-            self._detach(obj, state)
-            state.key = None
-            state.status = TRANSIENT
-        self._inserted_in_transaction.clear()
-        for obj in self._flushed_deletes:
-            state = obj.__dict__[STATE_KEY]
-            if state.key is not None:
-                state.status = PERSISTENT
-                state.session = self._ref
-                self._identity_map[state.key] = obj
-        self._flushed_deletes = []
-        self._deleted.clear()
-        self._discard_changes()
+        self._undo_since(0, 0)
 
     def _rollback_connection(self) -> None:
         conn = self._connection
@@ -382,11 +367,13 @@ class Session:
             if self._nested.pop() is nested:
                 break
 
-    def _undo_since(self, inserted_before: set[int], deletes_before: int) -> None:
-        """Session state after a rollback to a savepoint: objects inserted or
-        added since are expunged, deletes since are undone, all is expired."""
+    def _undo_since(self, inserted_before: int, deletes_before: int) -> None:
+        """Session state after a rollback (to a savepoint, or of everything
+        with 0, 0): objects inserted or added since are expunged, deletes
+        since are undone, and all is expired. Both counts are positions in
+        the insertion-ordered records of this transaction's inserts and deletes."""
         self._failed_flush = None
-        since = [o for k, o in self._inserted_in_transaction.items() if k not in inserted_before]
+        since = list(self._inserted_in_transaction.values())[inserted_before:]
         for obj in since + list(self._new.values()):
             state = obj.__dict__[STATE_KEY]
             self._detach(obj, state)
@@ -395,9 +382,10 @@ class Session:
             self._inserted_in_transaction.pop(id(obj), None)
         for obj in self._flushed_deletes[deletes_before:]:
             state = obj.__dict__[STATE_KEY]
-            state.status = PERSISTENT
-            state.session = self._ref
-            self._identity_map[state.key] = obj
+            if state.key is not None:
+                state.status = PERSISTENT
+                state.session = self._ref
+                self._identity_map[state.key] = obj
         del self._flushed_deletes[deletes_before:]
         self._deleted.clear()
         self._discard_changes()

@@ -4,6 +4,7 @@ columns, DELETEs children-first, batched per table and column set."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..engine.base import Connection
@@ -114,6 +115,12 @@ def _pk_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
     return {f"pk_{c.key}": v for c, v in zip(mapper.primary_key, values)}
 
 
+def _runner(conn: Connection, stmt: Any) -> Callable[[dict[str, Any]], Any]:
+    """Compiles a group's statement once; the result runs it with one object's parameters."""
+    compiled, values = conn.engine._cache.compile(stmt)
+    return lambda params: conn._execute_compiled(compiled, compiled.bind_values(dict(values), params))
+
+
 # --- UPDATE -----------------------------------------------------------------------
 
 
@@ -160,17 +167,15 @@ def _update_objects(conn: Connection, modified: list[Any]) -> None:
                 }
             )
         )
-        rows = []
+        run = _runner(conn, stmt)
+        count = 0
         for obj, changes in members:
             params = {f"v_{k}": v for k, v in changes.items()}
             params.update(_pk_params(mapper, obj))
-            rows.append(params)
-        count = 0
-        for params in rows:
-            count += conn.execute(stmt, params).rowcount
-        if count != len(rows):
+            count += run(params).rowcount
+        if count != len(members):
             raise StaleDataError(
-                f"UPDATE statement on table '{mapper.table.name}' expected to update {len(rows)} row(s); "
+                f"UPDATE statement on table '{mapper.table.name}' expected to update {len(members)} row(s); "
                 f"{count} were matched"
             )
 
@@ -183,8 +188,9 @@ def _delete_objects(session: Session, conn: Connection, mapper: Mapper, objects:
 
     where = [c == BindParameter(f"pk_{c.key}", type_=c.type) for c in mapper.primary_key]
     stmt = delete(mapper.table).where(*where)
+    run = _runner(conn, stmt)
     for obj in objects:
-        conn.execute(stmt, _pk_params(mapper, obj))
+        run(_pk_params(mapper, obj))
         state = obj.__dict__[STATE_KEY]
         session._identity_map.pop(state.key, None)
         state.status = DELETED
