@@ -259,6 +259,19 @@ def test_insert_returning(conn):
     conn.rollback()
 
 
+def test_single_insert_takes_its_execution_parameters_as_column_values(conn):
+    result = conn.execute(insert(teams), {"name": "teal"})
+    assert (
+        conn.execute(select(teams.c.name).where(teams.c.id == result.inserted_primary_key.id)).scalar_one()
+        == "teal"
+    )
+    explicit = conn.execute(insert(teams), {"id": 90, "name": "navy"})
+    assert tuple(explicit.inserted_primary_key) == (90,)
+    returned = conn.execute(insert(teams).returning(teams.c.id, teams.c.name), {"name": "lime"}).one()
+    assert returned.name == "lime"
+    conn.rollback()
+
+
 def test_inserted_primary_key(conn):
     result = conn.execute(insert(teams).values(name="amber"))
     assert result.inserted_primary_key is not None

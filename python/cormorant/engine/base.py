@@ -299,23 +299,35 @@ class Connection:
             return self._execute_many(statement, parameters)  # type: ignore[arg-type]
         if isinstance(statement, Insert) and not statement._returning:
             return self._execute_insert(statement, parameters)
+        return self._execute_compiled(*self._compile_bound(statement, parameters))
+
+    def _compile_bound(self, statement: ClauseElement, parameters: Mapping[str, Any] | None) -> tuple:
+        """The compiled statement and every value it binds. An INSERT takes
+        execution parameters named like its columns as values of those
+        columns, as SQLAlchemy does (and fills the other columns' defaults)."""
+        if isinstance(statement, Insert) and parameters:
+            keys = [k for k in parameters if _is_column_key(statement, k)]
+            compiled, values = self.engine._cache.compile(statement, keys, parameters)
+            return compiled, {
+                **parameters,
+                **_fill_defaults(statement, keys, [parameters], values, compiled)[0],
+            }
         compiled, values = self.engine._cache.compile(statement, parameters=parameters)
-        return self._execute_compiled(compiled, compiled.bind_values(values, parameters))
+        return compiled, compiled.bind_values(values, parameters)
 
     def _execute_insert(self, statement: Insert, parameters: Mapping[str, Any] | None) -> Result:
         """A single-row INSERT, with `inserted_primary_key`. PostgreSQL has no
         last-insert id, so a generated key is read back with RETURNING."""
-        generated = _generated_key_column(statement) if self.engine.name == "postgresql" else None
+        generated = _generated_key_column(statement, parameters) if self.engine.name == "postgresql" else None
         to_run = statement.returning(generated) if generated is not None else statement
-        compiled, values = self.engine._cache.compile(to_run)
-        result = self._execute_compiled(compiled, compiled.bind_values(values, parameters))
+        result = self._execute_compiled(*self._compile_bound(to_run, parameters))
         if generated is not None:  # no row when ON CONFLICT DO NOTHING skipped it
             row = result.first()
             new_key = row[0] if row is not None else None
             result = empty_result(1 if row is not None else 0)
         else:
             new_key = result.lastrowid
-        result._inserted_primary_key = _inserted_primary_key(statement, new_key)
+        result._inserted_primary_key = _inserted_primary_key(statement, new_key, parameters)
         return result
 
     def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result:
@@ -408,23 +420,38 @@ class Connection:
         return {}
 
 
-def _generated_key_column(statement: Any) -> Any:
+def _is_column_key(statement: Insert, key: str) -> bool:
+    try:
+        statement._column(key)
+    except KeyError:
+        return False
+    return True
+
+
+def _given_keys(statement: Any, parameters: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Column key -> value an INSERT's .values() or execution parameters give."""
+    return {**{c.key: v for c, v in (statement._values or {}).items()}, **(parameters or {})}
+
+
+def _generated_key_column(statement: Any, parameters: Mapping[str, Any] | None = None) -> Any:
     """The autoincrement primary-key column a single-row INSERT leaves to the database."""
     if getattr(statement, "_multi_values", None) or not hasattr(statement, "table"):
         return None
-    given = {c.key for c in (statement._values or {})}
+    given = _given_keys(statement, parameters)
     for column in statement.table.primary_key:
         if column.is_autoincrement and column.key not in given:
             return column
     return None
 
 
-def _inserted_primary_key(statement: Any, lastrowid: int | None) -> Any:
+def _inserted_primary_key(
+    statement: Any, lastrowid: int | None, parameters: Mapping[str, Any] | None = None
+) -> Any:
     """The primary key of a single-row INSERT, as a Row named by the key's
     columns: given values, else the database's generated key."""
     if getattr(statement, "_multi_values", None):
         return None
-    given = {c.key: v for c, v in (statement._values or {}).items()}
+    given = _given_keys(statement, parameters)
     pk = statement.table.primary_key
     if not pk:
         return None

@@ -512,8 +512,8 @@ class Session:
     def _execute_orm(self, statement: Any, params: Mapping[str, Any] | None) -> Result:
         """Runs a row-returning statement with entities hydrated through this session."""
         conn = self._connection_for_use()
-        compiled, values = conn.engine._cache.compile(statement)
-        return conn._execute_compiled(compiled, compiled.bind_values(values, params), orm=self)
+        compiled, values = conn._compile_bound(statement, params)
+        return conn._execute_compiled(compiled, values, orm=self)
 
     def _execute_bulk_dml(self, statement: Update | Delete, params: Mapping[str, Any] | None) -> Result:
         """UPDATE/DELETE by criteria, keeping loaded objects in sync (synchronize_session)."""
