@@ -11,14 +11,16 @@ namespace cormorant::bindings {
 void register_hydrate(py::module_& m) {
     py::class_<EntityPlan>(m, "EntityPlan")
         .def(py::init<py::object, py::object, py::list, std::vector<std::size_t>,
-                      std::vector<std::size_t>>(),
+                      std::vector<std::size_t>, py::list>(),
              py::arg("cls"), py::arg("identity_class"), py::arg("attributes"), py::arg("columns"),
-             py::arg("primary_key"));
+             py::arg("primary_key"), py::arg("eager") = py::list());
     py::class_<ResultPlan>(m, "ResultPlan")
         .def(py::init<py::list, py::list, py::object>(), py::arg("converters"), py::arg("outputs"),
              py::arg("keys"));
     m.def("fetch_all", &fetch_all, py::arg("cursor"), py::arg("plan"), py::arg("identity_map"),
           py::arg("session"));
+    m.def("fill_collections", &fill_collections, py::arg("rows"), py::arg("key_width"),
+          py::arg("parents"), py::arg("attribute"), py::arg("make_collection"));
 }
 
 }  // namespace cormorant::bindings

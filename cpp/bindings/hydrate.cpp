@@ -7,6 +7,9 @@
 #include <cormorant/result/prefetcher.hpp>
 #include <cormorant/result/row_batch.hpp>
 
+#include <unordered_map>
+#include <unordered_set>
+
 #include "row.hpp"
 #include "state.hpp"
 
@@ -33,6 +36,21 @@ class GcPause {
 
   private:
     bool was_enabled_;
+};
+
+struct FillKey {
+    PyObject* owner;
+    const EagerPlan* eager;
+    bool operator==(const FillKey& o) const { return owner == o.owner && eager == o.eager; }
+};
+struct FillKeyHash {
+    std::size_t operator()(const FillKey& k) const {
+        return std::hash<const void*>()(k.owner) * 31 + std::hash<const void*>()(k.eager);
+    }
+};
+struct Filling {
+    PyObject* collection = nullptr;  // borrowed; null when nothing is filled
+    std::unordered_set<PyObject*> members;
 };
 
 class BatchHydrator {
@@ -69,16 +87,24 @@ class BatchHydrator {
         return spec.entity ? entity(*spec.entity) : column(spec.column);
     }
 
+    // The primary key value (a tuple for a composite key); None when every
+    // key column is NULL, as for an outer join that found no row.
     PyObject* identity_value(const EntityPlan& e) {
         if (e.primary_key.size() == 1) return column(e.primary_key[0]);
         PyObject* t = PyTuple_New(static_cast<Py_ssize_t>(e.primary_key.size()));
+        bool all_null = true;
         for (std::size_t i = 0; t && i < e.primary_key.size(); ++i) {
             PyObject* v = column(e.primary_key[i]);
             if (!v) {
                 Py_CLEAR(t);
                 break;
             }
+            all_null = all_null && v == Py_None;
             PyTuple_SET_ITEM(t, static_cast<Py_ssize_t>(i), v);
+        }
+        if (t && all_null) {
+            Py_DECREF(t);
+            return Py_NewRef(Py_None);
         }
         return t;
     }
@@ -155,7 +181,52 @@ class BatchHydrator {
             }
         }
         Py_DECREF(identity);
+        if (obj && !e.eager.empty() && !load_eager(obj, e)) Py_CLEAR(obj);
         return obj;
+    }
+
+    // The related objects of `obj` carried by this row (joined eager loads).
+    bool load_eager(PyObject* obj, const EntityPlan& e) {
+        for (const EagerPlan& eager : e.eager) {
+            PyObject* related = entity(*eager.child);
+            if (!related) return false;
+            bool ok = attach(obj, eager, related);
+            Py_DECREF(related);
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    // The first row naming `obj` decides: an attribute already loaded is left
+    // alone; otherwise it is set (a scalar) or a new collection is filled by
+    // this and later rows, each related object once.
+    bool attach(PyObject* obj, const EagerPlan& eager, PyObject* related) {
+        auto [slot, first] = filling_.try_emplace(FillKey{obj, &eager});
+        Filling& filling = slot->second;
+        if (first && !start_filling(obj, eager, related, filling)) return false;
+        if (!filling.collection || related == Py_None) return true;
+        if (!filling.members.insert(related).second) return true;
+        return PyList_Append(filling.collection, related) == 0;
+    }
+
+    bool start_filling(PyObject* obj, const EagerPlan& eager, PyObject* related,
+                       Filling& filling) {
+        PyObject* dict = PyObject_GenericGetDict(obj, nullptr);
+        if (!dict) return false;
+        int present = PyDict_Contains(dict, eager.attribute.ptr());
+        bool ok = present >= 0;
+        if (present == 0) {
+            if (eager.make_collection.is_none()) {
+                ok = PyDict_SetItem(dict, eager.attribute.ptr(), related) == 0;
+            } else {
+                PyObject* collection = PyObject_CallOneArg(eager.make_collection.ptr(), obj);
+                ok = collection && PyDict_SetItem(dict, eager.attribute.ptr(), collection) == 0;
+                filling.collection = collection;  // the instance dict keeps it alive
+                Py_XDECREF(collection);
+            }
+        }
+        Py_DECREF(dict);
+        return ok;
     }
 
     // The identity map's dict for e's class (nullptr without an identity
@@ -182,12 +253,16 @@ class BatchHydrator {
     const result::RowBatch* batch_ = nullptr;
     std::size_t row_ = 0;
     std::vector<std::pair<const EntityPlan*, py::object>> class_maps_;
+    // Owners and related objects stay referenced by the identity map and the
+    // result, so their addresses are stable keys for the whole fetch.
+    std::unordered_map<FillKey, Filling, FillKeyHash> filling_;
 };
 
 }  // namespace
 
 EntityPlan::EntityPlan(py::object cls_, py::object identity_class_, py::list attributes_,
-                       std::vector<std::size_t> columns_, std::vector<std::size_t> primary_key_)
+                       std::vector<std::size_t> columns_, std::vector<std::size_t> primary_key_,
+                       py::list eager_)
     : cls(std::move(cls_)),
       identity_class(std::move(identity_class_)),
       columns(std::move(columns_)),
@@ -202,6 +277,14 @@ EntityPlan::EntityPlan(py::object cls_, py::object identity_class_, py::list att
     if (primary_key.empty()) throw py::value_error("a mapped class needs a primary key");
     for (std::size_t i = 0; primary_key.size() == 1 && i < columns.size(); ++i) {
         if (columns[i] == primary_key[0]) key_attribute = i;
+    }
+    for (py::handle item : eager_) {
+        auto spec = item.cast<py::tuple>();
+        if (spec.size() != 3) throw py::value_error("an eager load is (attribute, plan, make_collection)");
+        PyObject* name = Py_NewRef(spec[0].ptr());
+        PyUnicode_InternInPlace(&name);
+        eager.push_back({py::reinterpret_steal<py::object>(name), spec[1],
+                         spec[1].cast<const EntityPlan*>(), spec[2]});
     }
 }
 
@@ -262,6 +345,44 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
         }
         if (batch == nullptr) return out;
         hydrate(*batch);
+    }
+}
+
+
+void fill_collections(py::list rows, std::size_t key_width, py::dict parents, py::object attribute,
+                      py::object make_collection) {
+    py::dict collections;  // parent key -> its new collection
+    auto collection_for = [&](PyObject* key) -> PyObject* {
+        PyObject* found = PyDict_GetItemWithError(collections.ptr(), key);
+        if (found || PyErr_Occurred()) return found;
+        PyObject* parent = PyDict_GetItemWithError(parents.ptr(), key);
+        if (!parent) return nullptr;
+        py::object made = py::reinterpret_steal<py::object>(
+            PyObject_CallOneArg(make_collection.ptr(), parent));
+        if (!made || PyDict_SetItem(collections.ptr(), key, made.ptr()) < 0) return nullptr;
+        return made.ptr();  // `collections` keeps it alive
+    };
+    for (py::handle row : rows) {
+        py::object key = py::reinterpret_steal<py::object>(
+            key_width == 1 ? PySequence_GetItem(row.ptr(), 0)
+                           : PySequence_GetSlice(row.ptr(), 0, static_cast<Py_ssize_t>(key_width)));
+        if (key && key_width > 1) key = py::reinterpret_steal<py::object>(PySequence_Tuple(key.ptr()));
+        if (!key) throw py::error_already_set();
+        PyObject* collection = collection_for(key.ptr());
+        if (!collection) {
+            if (PyErr_Occurred()) throw py::error_already_set();
+            continue;  // a row for a parent that is not being loaded
+        }
+        py::object child = py::reinterpret_steal<py::object>(
+            PySequence_GetItem(row.ptr(), static_cast<Py_ssize_t>(key_width)));
+        if (!child || PyList_Append(collection, child.ptr()) < 0) throw py::error_already_set();
+    }
+    for (auto [key, parent] : parents) {
+        PyObject* collection = collection_for(key.ptr());
+        if (!collection) throw py::error_already_set();
+        py::object dict = py::reinterpret_steal<py::object>(PyObject_GenericGetDict(parent.ptr(), nullptr));
+        if (!dict || PyDict_SetItem(dict.ptr(), attribute.ptr(), collection) < 0)
+            throw py::error_already_set();
     }
 }
 

@@ -12,6 +12,17 @@
 
 namespace cormorant::bindings {
 
+struct EntityPlan;
+
+// A relationship loaded by the same row (joined eager loading): the related
+// entity's columns follow in the row, and the object lands in `attribute`.
+struct EagerPlan {
+    pybind11::object attribute;        // interned attribute name
+    pybind11::object child_object;     // owns `child`
+    const EntityPlan* child;
+    pybind11::object make_collection;  // owner -> empty collection; None for a scalar
+};
+
 // How one mapped class is built from a slice of the columns.
 struct EntityPlan {
     pybind11::object cls;
@@ -22,9 +33,12 @@ struct EntityPlan {
     // The attribute holding a single-column primary key (whose decoded
     // identity is reused), or npos.
     std::size_t key_attribute = static_cast<std::size_t>(-1);
+    std::vector<EagerPlan> eager;
 
+    // `eager` holds (attribute, EntityPlan, make_collection or None) tuples.
     EntityPlan(pybind11::object cls, pybind11::object identity_class, pybind11::list attributes,
-               std::vector<std::size_t> columns, std::vector<std::size_t> primary_key);
+               std::vector<std::size_t> columns, std::vector<std::size_t> primary_key,
+               pybind11::list eager);
 };
 
 // The whole statement: column converters, then outputs (a column index or an
@@ -47,6 +61,13 @@ struct ResultPlan {
 // for entity outputs; pass None for both when the plan has no entities.
 pybind11::list fetch_all(CursorHandle& cursor, const ResultPlan& plan,
                          pybind11::handle identity_map, pybind11::handle session);
+
+// Selectin loading: each row is (key, child) or (key columns..., child);
+// children are appended, in row order, to a new collection of the parent
+// `parents` maps their key to. Every parent gets its collection, empty if
+// no row named it.
+void fill_collections(pybind11::list rows, std::size_t key_width, pybind11::dict parents,
+                      pybind11::object attribute, pybind11::object make_collection);
 
 void register_hydrate(pybind11::module_& m);
 

@@ -60,6 +60,10 @@ class StaleDataError(CormorantError):
     pass
 
 
+class CircularDependencyError(CormorantError):
+    """The unit of work found rows that each need the other inserted first."""
+
+
 class TimeoutError(CormorantError):  # noqa: A001 - SQLAlchemy's name
     """No pooled connection became free within pool_timeout."""
 

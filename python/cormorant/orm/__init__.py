@@ -3,10 +3,43 @@
 from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, UnmappedInstanceError
 from .attributes import InstanceState, InstrumentedAttribute, Mapped
 from .decl_base import DeclarativeBase, MappedColumn, declared_attr, mapped_column
+from .collections import InstrumentedList
 from .mapper import Mapper
+from .relationships import Relationship, relationship
 from .session import Session, SessionTransaction, object_session, sessionmaker
+from .strategy_options import (
+    Load,
+    contains_eager,
+    defaultload,
+    defer,
+    immediateload,
+    joinedload,
+    lazyload,
+    load_only,
+    noload,
+    raiseload,
+    selectinload,
+    subqueryload,
+    undefer,
+)
 
 __all__ = [
+    "InstrumentedList",
+    "Load",
+    "Relationship",
+    "contains_eager",
+    "defaultload",
+    "defer",
+    "immediateload",
+    "joinedload",
+    "lazyload",
+    "load_only",
+    "noload",
+    "raiseload",
+    "relationship",
+    "selectinload",
+    "subqueryload",
+    "undefer",
     "DeclarativeBase",
     "DetachedInstanceError",
     "InstanceState",

@@ -131,8 +131,12 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
                 f"Instance <{type(instance).__name__}> is not bound to a Session; attribute '{self.key}' "
                 "was expired and cannot be loaded (keep the session open, or use expire_on_commit=False)"
             )
-        session._load_expired(instance, state)
-        return instance.__dict__.get(self.key)
+        d = instance.__dict__
+        if state.expired:
+            session._load_expired(instance, state)
+        if self.key not in d:
+            session._load_deferred(instance, state, self.key)
+        return d.get(self.key)
 
     def __set__(self, instance: Any, value: Any) -> None:
         d = instance.__dict__

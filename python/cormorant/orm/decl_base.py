@@ -12,6 +12,7 @@ from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
 from ..sql.sqltypes import NullType, type_for_python
 from .attributes import Mapped
 from .mapper import Mapper
+from .relationships import Relationship
 
 
 class MappedColumn:
@@ -23,7 +24,7 @@ class MappedColumn:
         kw.pop("repr", None)
         kw.pop("compare", None)
         kw.pop("kw_only", None)
-        kw.pop("deferred", None)
+        self.deferred = bool(kw.pop("deferred", False))
         self.column = Column(*args, **kw)
 
     def _column_for(self, key: str, annotation: Any) -> Column:
@@ -144,6 +145,8 @@ def _mapping_sources(cls: type) -> list[type]:
 def _map_class(cls: type) -> None:
     registry = cls.registry  # type: ignore[attr-defined]
     columns: dict[str, Column] = {}
+    deferred: set[str] = set()
+    relationships: dict[str, tuple[Relationship, Any]] = {}
     for klass in _mapping_sources(cls):
         annotations = klass.__dict__.get("__annotations__", {})
         # Declared order: annotated attributes as they appear, then columns
@@ -152,9 +155,13 @@ def _map_class(cls: type) -> None:
             raw = annotations.get(key)
             annotation = _resolve_annotation(klass, raw)
             value = klass.__dict__.get(key)
-            if isinstance(value, (MappedColumn, Column)):
+            if isinstance(value, Relationship):
+                relationships[key] = (value, raw)
+            elif isinstance(value, (MappedColumn, Column)):
                 template = value if isinstance(value, MappedColumn) else _wrap_column(value)
                 columns[key] = template._column_for(key, annotation)
+                if template.deferred:
+                    deferred.add(key)
             elif raw is not None:
                 if annotation is None and isinstance(raw, str) and "Mapped" in raw:
                     raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
@@ -167,9 +174,14 @@ def _map_class(cls: type) -> None:
         attributes = columns
     else:
         attributes = {c.key or c.name: c for c in table.columns}
-    mapper = Mapper(cls, table, attributes)
+    mapper = Mapper(cls, table, attributes, frozenset(deferred))
     cls.__mapper__ = mapper  # type: ignore[attr-defined]
     mapper.instrument()
+    for key, (declared, annotation) in relationships.items():
+        rel = declared._copy() if declared.key else declared
+        rel._declare(key, mapper, annotation)
+        mapper.add_relationship(key, rel)
+        setattr(cls, key, rel)
     registry.mappers.append(mapper)
     registry._class_registry[cls.__name__] = cls
 
@@ -178,6 +190,7 @@ def _wrap_column(column: Column) -> MappedColumn:
     template = MappedColumn.__new__(MappedColumn)
     template.column = column
     template.nullable_given = column.nullable
+    template.deferred = False
     return template
 
 

@@ -12,7 +12,9 @@ from .attributes import InstrumentedAttribute
 class Mapper:
     """Maps a class's attributes onto the columns of one table."""
 
-    def __init__(self, class_: type, table: Table, attributes: dict[str, Column]) -> None:
+    def __init__(
+        self, class_: type, table: Table, attributes: dict[str, Column], deferred: frozenset[str] = frozenset()
+    ) -> None:
         self.class_ = class_
         self.table = table
         self.local_table = table
@@ -28,7 +30,33 @@ class Mapper:
         self.pk_keys = [self.column_keys[c] for c in self.primary_key]
         self.identity_class = class_
         self.attrs: dict[str, InstrumentedAttribute] = {}
+        self.relationships: dict[str, Any] = {}
+        self.column_order = [self.column_keys[c] for c in self.columns]
+        self.default_load_keys = [k for k in self.column_order if k not in deferred]
+        self.deferred = deferred
         self._entity_plans: dict[int, Any] = {}
+
+    @property
+    def eager_relationships(self) -> list[Any]:
+        """Relationships declared with lazy="joined" or "selectin"."""
+        return [r for r in self.relationships.values() if r.lazy in ("joined", "selectin")]
+
+    @property
+    def plain_loading(self) -> bool:
+        """True when a SELECT of this class loads every column and nothing else."""
+        plain = self.__dict__.get("_plain_loading")
+        if plain is None:
+            plain = self._plain_loading = not self.deferred and not self.eager_relationships
+        return plain
+
+    @property
+    def expire_keys(self) -> list[str]:
+        """Every attribute that expiry removes: columns and relationships."""
+        return [*self.attr_columns, *self.relationships]
+
+    def add_relationship(self, key: str, rel: Any) -> None:
+        self.relationships[key] = rel
+        self.__dict__.pop("_plain_loading", None)
 
     @property
     def selectable(self) -> Table:
@@ -56,7 +84,7 @@ class Mapper:
             plan = self._entity_plans[start] = _native.EntityPlan(
                 self.class_,
                 self.identity_class,
-                [self.column_keys[c] for c in self.columns],
+                self.column_order,
                 [positions[c] for c in self.columns],
                 [positions[c] for c in self.primary_key],
             )

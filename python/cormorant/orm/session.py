@@ -29,7 +29,9 @@ from .attributes import (
     owning_session,
     state_of,
 )
+from .collections import members
 from .identity import IdentityMap
+from .loading import prepare_select, run_post_loads
 from .mapper import Mapper, mapper_of
 from .unitofwork import flush_session
 
@@ -165,8 +167,27 @@ class Session:
     # --- adding and removing objects ----------------------------------------------------
 
     def add(self, instance: object, _warn: bool = True) -> None:
-        """Puts a new object in the session (INSERTed at the next flush) or re-attaches a detached one."""
+        """Puts a new object in the session (INSERTed at the next flush) or
+        re-attaches a detached one, with the objects its relationships cascade to."""
         self._check_usable()
+        self._add_one(instance)
+        self._cascade_save(instance)
+
+    def _cascade_save(self, instance: object) -> None:
+        """save-update cascade: related objects (loaded ones only) join the session too."""
+        if not mapper_of(instance).relationships:
+            return
+        queue = [instance]
+        for obj in queue:  # grows while walked: breadth first, in collection order
+            d = obj.__dict__
+            for rel in mapper_of(obj).relationships.values():
+                if rel.key in d and "save-update" in rel.cascade:
+                    for item in members(d[rel.key]):
+                        if item not in self:
+                            self._add_one(item)
+                            queue.append(item)
+
+    def _add_one(self, instance: object) -> None:
         mapper_of(instance)
         state = state_of(instance)
         owner = owning_session(state)
@@ -205,6 +226,21 @@ class Session:
         if state.status != PERSISTENT or state.session is not self._ref:
             raise InvalidRequestError(f"Instance {instance!r} is not persisted in this session")
         self._deleted[id(instance)] = instance
+        self._cascade_delete(instance)
+
+    def _cascade_delete(self, instance: object) -> None:
+        """delete cascade: related objects (loaded now if need be) are deleted too."""
+        for rel in mapper_of(instance).relationships.values():
+            if "delete" not in rel.cascade:
+                continue
+            with self.no_autoflush:
+                related = members(getattr(instance, rel.key))
+            for item in list(related):
+                item_state = state_of(item)
+                if item_state.status == PERSISTENT and id(item) not in self._deleted:
+                    self.delete(item)
+                elif item_state.status == PENDING and item_state.session is self._ref:
+                    self.expunge(item)
 
     def expunge(self, instance: object) -> None:
         """Removes one object from the session; it becomes detached (or transient if never flushed)."""
@@ -434,7 +470,7 @@ class Session:
     @staticmethod
     def _expire(obj: Any, state: Any) -> None:
         d = obj.__dict__
-        for key in mapper_of(obj).attr_columns:
+        for key in mapper_of(obj).expire_keys:
             d.pop(key, None)
         state.expired = True
         state.committed = None
@@ -449,6 +485,19 @@ class Session:
             raise InvalidRequestError(f"Instance {instance!r} is not persistent within this Session")
         self._expire(instance, state)
         self._load_expired(instance, state)
+
+    def _load_deferred(self, instance: object, state: Any, key: str) -> None:
+        """Loads one column left out of the SELECT that loaded `instance` (defer(), load_only())."""
+        mapper = mapper_of(instance)
+        values = state.key[1] if len(mapper.pk_keys) > 1 else (state.key[1],)
+        stmt = select(mapper.attr_columns[key]).where(*(c == v for c, v in zip(mapper.primary_key, values)))
+        self._autoflush()
+        rows = self._execute_orm(stmt, None).all()
+        if not rows:
+            from ..exc import ObjectDeletedError
+
+            raise ObjectDeletedError(f"Instance {instance!r} has been deleted, or its row is otherwise not present")
+        instance.__dict__[key] = rows[0][0]
 
     def _load_expired(self, instance: object, state: Any) -> None:
         mapper = mapper_of(instance)
@@ -509,11 +558,19 @@ class Session:
         self._autoflush()
         return self._connection_for_use().execute(statement, params)
 
-    def _execute_orm(self, statement: Any, params: Mapping[str, Any] | None) -> Result:
-        """Runs a row-returning statement with entities hydrated through this session."""
+    def _execute_orm(self, statement: Any, params: Mapping[str, Any] | None, prepared: bool = False) -> Result:
+        """Runs a row-returning statement with entities hydrated through this
+        session, loader options and relationship loading strategies applied.
+        `prepared`: the statement's entities already carry their loads."""
         conn = self._connection_for_use()
+        loads: list[Any] = []
+        if isinstance(statement, Select) and not prepared:
+            statement, loads = prepare_select(statement)
         compiled, values = conn._compile_bound(statement, params)
-        return conn._execute_compiled(compiled, values, orm=self)
+        result = conn._execute_compiled(compiled, values, orm=self)
+        if loads:
+            run_post_loads(self, result, loads)
+        return result
 
     def _execute_bulk_dml(self, statement: Update | Delete, params: Mapping[str, Any] | None) -> Result:
         """UPDATE/DELETE by criteria, keeping loaded objects in sync (synchronize_session)."""

@@ -8,45 +8,314 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..engine.base import Connection
-from ..exc import StaleDataError
-from ..sql.elements import BindParameter
-from .attributes import DELETED, NO_VALUE, PERSISTENT, STATE_KEY
+from ..exc import CircularDependencyError, StaleDataError
+from ..sql.elements import BindParameter, ClauseElement
+from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
+from .collections import members
 from .mapper import Mapper, mapper_of
+from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, Relationship
 
 if TYPE_CHECKING:
     from .session import Session
 
 
-def _table_order(mappers: set[Mapper]) -> list[Mapper]:
-    from .. import _native
-
-    by_table = {m.table.name: m for m in mappers}
-    deps = [(m.table.name, m.table.referenced_table_names()) for m in mappers]
-    return [by_table[name] for name in _native.sort_tables(deps)]
-
-
 def flush_session(session: Session, conn: Connection) -> None:
+    changes = collect_changes(session)
     new = list(session._new.values())
     deleted = list(session._deleted.values())
     modified = [o for o in session._modified.values() if id(o) not in session._deleted]
-    mappers = {mapper_of(o) for o in new + deleted + modified}
-    order = _table_order(mappers)
-    by_mapper: dict[Mapper, list[Any]] = defaultdict(list)
-    for obj in new:
-        by_mapper[mapper_of(obj)].append(obj)
+    order = _mapper_order({mapper_of(o) for o in new + deleted + modified})
+    for child, rel in changes.unlinks:
+        _sync(child, rel, None)
+    new_by_mapper = _group(new)
     for mapper in order:
-        if by_mapper.get(mapper):
-            _insert_objects(session, conn, mapper, by_mapper[mapper])
-    _update_objects(conn, modified)
-    deletes: dict[Mapper, list[Any]] = defaultdict(list)
-    for obj in deleted:
-        deletes[mapper_of(obj)].append(obj)
+        changes.apply_links(mapper)
+        _update_objects(conn, [o for o in session._modified.values() if mapper_of(o) is mapper])
+        for level in _insert_levels(changes, mapper, new_by_mapper.get(mapper, [])):
+            for obj in level:
+                changes.apply_links_of(obj)
+            _insert_objects(session, conn, mapper, level)
+    changes.apply_deferred_links()
+    _update_objects(conn, [o for o in session._modified.values() if id(o) not in session._deleted])
+    _write_association_rows(conn, changes)
+    _clear_references_to_deleted(conn, deleted)
+    deletes = _group(deleted)
     for mapper in reversed(order):
         if deletes.get(mapper):
-            _delete_objects(session, conn, mapper, deletes[mapper])
+            for level in _delete_levels(mapper, deletes[mapper]):
+                _delete_objects(session, conn, mapper, level)
     session._new.clear()
     session._modified.clear()
     session._deleted.clear()
+
+
+def _group(objects: list[Any]) -> dict[Mapper, list[Any]]:
+    groups: dict[Mapper, list[Any]] = defaultdict(list)
+    for obj in objects:
+        groups[mapper_of(obj)].append(obj)
+    return groups
+
+
+def _mapper_order(mappers: set[Mapper]) -> list[Mapper]:
+    """Mappers parents-first by foreign key. A cycle is broken at a foreign
+    key of a post_update relationship, else at a nullable one: those rows get
+    the key by an UPDATE after both are inserted."""
+    by_table = {m.table.name: m for m in mappers}
+    deps: dict[Mapper, dict[Mapper, bool]] = {}
+    for m in mappers:
+        deferrable = {many for r in m.relationships.values() if r._ensure().post_update for _, many in r.pairs}
+        edges: dict[Mapper, bool] = {}
+        for column in m.table.columns:
+            for fk in column.foreign_keys:
+                target = by_table.get(fk.target_table_name)
+                if target is not None and target is not m and column not in deferrable:
+                    edges[target] = edges.get(target, True) and column.nullable
+        deps[m] = edges
+    order: list[Mapper] = []
+    remaining = sorted(mappers, key=lambda m: m.table.name)
+    while remaining:
+        ready = [m for m in remaining if all(t not in remaining for t in deps[m])]
+        if not ready:
+            breakable = [m for m in remaining if all(t not in remaining or deps[m][t] for t in deps[m])]
+            ready = breakable[:1] or remaining[:1]
+        for m in ready:
+            order.append(m)
+            remaining.remove(m)
+    return order
+
+
+# --- relationships: what changed since load -------------------------------------------------------
+
+
+class Changes:
+    """What the relationship changes of one flush mean for rows: foreign keys
+    to set (links) or clear (unlinks), and association rows to add or remove."""
+
+    def __init__(self) -> None:
+        self.links: dict[int, list[tuple[Relationship, Any]]] = defaultdict(list)  # many-side id -> (rel, one)
+        self.linked: dict[int, Any] = {}
+        self.unlinks: list[tuple[Any, Relationship]] = []
+        self.association_adds: dict[tuple, tuple[Relationship, Any, Any]] = {}
+        self.association_removes: dict[tuple, tuple[Relationship, Any, Any]] = {}
+        self.orphan_candidates: list[tuple[Any, Relationship]] = []
+        self.deferred: list[tuple[Any, Relationship, Any]] = []
+
+    def link(self, rel: Relationship, one: Any, many: Any) -> None:
+        self.links[id(many)].append((rel, one))
+        self.linked[id(many)] = many
+
+    def associate(self, rel: Relationship, owner: Any, item: Any, add: bool) -> None:
+        key = _association_key(rel, owner, item)
+        (self.association_adds if add else self.association_removes)[key] = (rel, owner, item)
+
+    def apply_links_of(self, many: Any) -> None:
+        for rel, one in self.links.pop(id(many), ()):
+            if one.__dict__[STATE_KEY].key is None or rel.post_update:
+                self.deferred.append((many, rel, one))  # its row comes later: an UPDATE sets the key
+            else:
+                _sync(many, rel, one)
+
+    def apply_links(self, mapper: Mapper) -> None:
+        """Links of this mapper's objects to parents that have a key by now."""
+        for key in [k for k, obj in self.linked.items() if k in self.links and mapper_of(obj) is mapper]:
+            obj = self.linked[key]
+            if obj.__dict__[STATE_KEY].key is not None:
+                self.apply_links_of(obj)
+
+    def apply_deferred_links(self) -> None:
+        for many, rel, one in self.deferred:
+            _sync(many, rel, one)
+        self.deferred.clear()
+
+    def depends_on(self, many: Any) -> list[Any]:
+        return [one for rel, one in self.links.get(id(many), ()) if not rel.post_update]
+
+
+def _association_key(rel: Relationship, owner: Any, item: Any) -> tuple:
+    """The same association row whichever side recorded it."""
+    assert rel.secondary is not None
+    sides = sorted([(tuple(s.name for _, s in rel.local_pairs), id(owner)), (tuple(s.name for _, s in rel.remote_pairs), id(item))])
+    return (rel.secondary.name, *sides)
+
+
+def _sync(many: Any, rel: Relationship, one: Any) -> None:
+    """Copies the referenced key of `one` (None: clears it) into the foreign key of `many`."""
+    for one_key, many_key in rel.sync_keys:
+        value = None if one is None else getattr(one, one_key)
+        if many.__dict__.get(many_key, NO_VALUE) != value or many.__dict__[STATE_KEY].key is None:
+            setattr(many, many_key, value)
+
+
+def collect_changes(session: Session) -> Changes:
+    """Cascades, then reads every relationship change of new and modified objects."""
+    _cascade_pending(session)
+    changes = Changes()
+    for obj in list(session._new.values()) + list(session._modified.values()):
+        _read_changes(changes, obj)
+    _delete_orphans(session, changes)
+    for obj in list(session._deleted.values()):
+        _release_children(session, changes, obj)
+    return changes
+
+
+def _cascade_pending(session: Session) -> None:
+    """save-update cascade over objects linked since they were added."""
+    for obj in list(session._new.values()) + list(session._modified.values()):
+        session._cascade_save(obj)
+
+
+def _read_changes(changes: Changes, obj: Any) -> None:
+    mapper = mapper_of(obj)
+    if not mapper.relationships:
+        return
+    d = obj.__dict__
+    state = d[STATE_KEY]
+    committed = state.committed or {}
+    for rel in mapper.relationships.values():
+        if rel.viewonly or rel.key not in d:
+            continue
+        current = members(d[rel.key])
+        if state.key is None:
+            added, removed = current, []
+        elif rel.key in committed:
+            old = members(committed[rel.key])
+            old_ids, new_ids = {id(o) for o in old}, {id(o) for o in current}
+            added = [o for o in current if id(o) not in old_ids]
+            removed = [o for o in old if id(o) not in new_ids]
+        else:
+            continue
+        rel._ensure()
+        if rel.direction == MANYTOMANY:
+            for item in added:
+                changes.associate(rel, obj, item, True)
+            for item in removed:
+                changes.associate(rel, obj, item, False)
+        elif rel.direction == MANYTOONE:
+            if added:
+                changes.link(rel, added[0], obj)
+            elif removed:
+                changes.unlinks.append((obj, rel))
+                reverse = rel.reverse
+                if reverse is not None and "delete-orphan" in reverse.cascade:
+                    changes.orphan_candidates.append((obj, reverse))
+        else:
+            for item in added:
+                changes.link(rel, obj, item)
+            for item in removed:
+                if "delete-orphan" in rel.cascade:
+                    changes.orphan_candidates.append((item, rel))
+                else:
+                    changes.unlinks.append((item, rel))
+
+
+def _delete_orphans(session: Session, changes: Changes) -> None:
+    """delete-orphan: a child taken out of its parent's collection, and put in no other, is deleted."""
+    for child, rel in changes.orphan_candidates:
+        if any(r is rel or r is rel.reverse for r, _ in changes.links.get(id(child), ())):
+            continue
+        reverse = rel.reverse
+        if reverse is not None and child.__dict__.get(reverse.key) is not None:
+            continue
+        state = child.__dict__[STATE_KEY]
+        if state.status == PERSISTENT and id(child) not in session._deleted:
+            session.delete(child)
+        elif state.status == PENDING:
+            session.expunge(child)
+        changes.unlinks = [(c, r) for c, r in changes.unlinks if c is not child]
+
+
+def _release_children(session: Session, changes: Changes, obj: Any) -> None:
+    """Rows that point at a deleted object: children without delete cascade
+    get their foreign key cleared; its association rows go."""
+    for rel in mapper_of(obj).relationships.values():
+        rel._ensure()
+        if rel.viewonly or rel.passive_deletes:
+            continue
+        if rel.direction == MANYTOMANY:
+            for item in members(getattr(obj, rel.key)):
+                changes.associate(rel, obj, item, False)
+        elif rel.direction == ONETOMANY and "delete" not in rel.cascade:
+            for child in members(getattr(obj, rel.key)):
+                if id(child) not in session._deleted and child.__dict__[STATE_KEY].status == PERSISTENT:
+                    changes.unlinks.append((child, rel))
+
+
+def _insert_levels(changes: Changes, mapper: Mapper, objects: list[Any]) -> list[list[Any]]:
+    """Pending objects in insert order: a row before the rows of its table that refer to it."""
+    if not objects:
+        return []
+    pending = {id(o) for o in objects}
+    levels: dict[int, int] = {}
+
+    def level_of(obj: Any, seen: frozenset = frozenset()) -> int:
+        key = id(obj)
+        if key in levels:
+            return levels[key]
+        if key in seen:
+            raise CircularDependencyError(f"Circular dependency among pending {mapper.class_.__name__} objects")
+        parents = [p for p in changes.depends_on(obj) if id(p) in pending and p is not obj]
+        levels[key] = 1 + max((level_of(p, seen | {key}) for p in parents), default=-1)
+        return levels[key]
+
+    by_level: dict[int, list[Any]] = defaultdict(list)
+    for obj in objects:
+        by_level[level_of(obj)].append(obj)
+    return [by_level[i] for i in sorted(by_level)]
+
+
+def _delete_levels(mapper: Mapper, objects: list[Any]) -> list[list[Any]]:
+    """Deleted objects children-first where the table refers to itself."""
+    self_refs = [r for r in mapper.relationships.values() if r.mapper is mapper and r.direction == MANYTOONE]
+    if not self_refs or len(objects) == 1:
+        return [objects]
+    by_key = {o.__dict__[STATE_KEY].key[1]: o for o in objects}
+    depth: dict[int, int] = {}
+
+    def depth_of(obj: Any, hops: int = 0) -> int:
+        if id(obj) in depth or hops > len(objects):
+            return depth.get(id(obj), 0)
+        parent = None
+        for rel in self_refs:
+            fk = tuple(getattr(obj, many) for _, many in rel.sync_keys)
+            parent = by_key.get(fk[0] if len(fk) == 1 else fk)
+            if parent is not None:
+                break
+        depth[id(obj)] = 0 if parent is None else 1 + depth_of(parent, hops + 1)
+        return depth[id(obj)]
+
+    levels: dict[int, list[Any]] = defaultdict(list)
+    for obj in objects:
+        levels[depth_of(obj)].append(obj)
+    return [levels[i] for i in sorted(levels, reverse=True)]
+
+
+def _write_association_rows(conn: Connection, changes: Changes) -> None:
+    from ..sql.dml import delete, insert
+
+    removes = [v for k, v in changes.association_removes.items() if k not in changes.association_adds]
+    adds = [v for k, v in changes.association_adds.items() if k not in changes.association_removes]
+    for rows, is_add in ((removes, False), (adds, True)):
+        by_table: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        for rel, owner, item in rows:
+            row = {sec.key: getattr(owner, rel.parent.column_keys[col]) for col, sec in rel.local_pairs}
+            row.update({sec.key: getattr(item, rel.mapper.column_keys[col]) for col, sec in rel.remote_pairs})
+            by_table[rel.secondary].append(row)
+        for table, params in by_table.items():
+            if is_add:
+                conn.execute(insert(table), params)
+            else:
+                where = [c == BindParameter(c.key, type_=c.type) for c in table.columns if c.key in params[0]]
+                conn.execute(delete(table).where(*where), params)
+
+
+def _clear_references_to_deleted(conn: Connection, deleted: list[Any]) -> None:
+    """A deleted row's post_update foreign keys are cleared first, so the rows of a cycle can go."""
+    for obj in deleted:
+        for rel in mapper_of(obj).relationships.values():
+            if rel.post_update and rel.direction == MANYTOONE:
+                if any(obj.__dict__.get(many) is not None for _, many in rel.sync_keys):
+                    _sync(obj, rel, None)
+    _update_objects(conn, [o for o in deleted if o.__dict__[STATE_KEY].committed])
 
 
 # --- INSERT -----------------------------------------------------------------------
@@ -65,36 +334,60 @@ def _insert_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
 
 
 def _fetched_columns(mapper: Mapper, params: dict[str, Any]) -> list[Any]:
-    """Columns the database fills in (autoincrement keys, server defaults), read back with RETURNING."""
+    """Columns the database fills in (autoincrement keys, server defaults, SQL
+    expression values such as func.now()), read back with RETURNING."""
     return [
-        c for c in mapper.columns if c.key not in params and (c.primary_key or c.server_default is not None)
+        c
+        for c in mapper.columns
+        if (c.key not in params and (c.primary_key or c.server_default is not None))
+        or isinstance(params.get(c.key), ClauseElement)
     ]
 
 
 def _insert_objects(session: Session, conn: Connection, mapper: Mapper, objects: list[Any]) -> None:
+    """INSERTs batched per column set: executemany, or multi-row INSERT ... RETURNING
+    when the database fills in keys or server defaults."""
     from ..sql.dml import insert
 
     groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
     for obj in objects:
         params = _insert_params(mapper, obj)
         groups[tuple(params)].append((obj, params))
-    for members in groups.values():
-        fetched = _fetched_columns(mapper, members[0][1])
-        if fetched:
-            stmt = insert(mapper.table).returning(*fetched)
-            for obj, params in members:
-                row = conn.execute(stmt.values(**params) if params else stmt).one()
-                for column, value in zip(fetched, row):
-                    obj.__dict__[mapper.column_keys[column]] = value
-                _mark_persistent(session, mapper, obj)
+    for columns, group in groups.items():
+        fetched = _fetched_columns(mapper, group[0][1])
+        if not fetched:
+            conn.execute(insert(mapper.table), [params for _, params in group])
         else:
-            stmt = insert(mapper.table)
-            if len(members) == 1:
-                conn.execute(stmt.values(**members[0][1]))
-            else:
-                conn.execute(stmt, [params for _, params in members])
-            for obj, _ in members:
-                _mark_persistent(session, mapper, obj)
+            page = _INSERT_PAGE_PARAMS // max(1, len(columns)) if columns else 1
+            for start in range(0, len(group), page):
+                _insert_returning(conn, mapper, group[start : start + page], fetched)
+        for obj, _ in group:
+            _mark_persistent(session, mapper, obj)
+
+
+_INSERT_PAGE_PARAMS = 30000  # below SQLite's and PostgreSQL's bound-parameter limits
+
+
+def _insert_returning(conn: Connection, mapper: Mapper, page: list[tuple[Any, dict[str, Any]]], fetched: list[Any]) -> None:
+    from ..sql.dml import insert
+
+    stmt = insert(mapper.table)
+    if len(page) > 1:
+        stmt = stmt.values([params for _, params in page])
+    elif page[0][1]:
+        stmt = stmt.values(**page[0][1])
+    rows = conn.execute(stmt.returning(*fetched)).all()
+    if len(rows) != len(page):
+        raise StaleDataError(f"INSERT into '{mapper.table.name}' returned {len(rows)} rows for {len(page)} objects")
+    key = next((i for i, c in enumerate(fetched) if c.primary_key and c.is_autoincrement), None)
+    if key is not None and len(rows) > 1:
+        # Generated keys ascend in the order the rows were inserted.
+        rows = sorted(rows, key=lambda row: row[key])
+    keys = [mapper.column_keys[c] for c in fetched]
+    for (obj, _), row in zip(page, rows):
+        d = obj.__dict__
+        for attr, value in zip(keys, row):
+            d[attr] = value
 
 
 def _mark_persistent(session: Session, mapper: Mapper, obj: Any) -> None:
@@ -113,12 +406,6 @@ def _pk_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
     ident = obj.__dict__[STATE_KEY].key[1]
     values = ident if len(mapper.primary_key) > 1 else (ident,)
     return {f"pk_{c.key}": v for c, v in zip(mapper.primary_key, values)}
-
-
-def _runner(conn: Connection, stmt: Any) -> Callable[[dict[str, Any]], Any]:
-    """Compiles a group's statement once; the result runs it with one object's parameters."""
-    compiled, values = conn.engine._cache.compile(stmt)
-    return lambda params: conn._execute_compiled(compiled, compiled.bind_values(dict(values), params))
 
 
 # --- UPDATE -----------------------------------------------------------------------
@@ -154,25 +441,26 @@ def _update_objects(conn: Connection, modified: list[Any]) -> None:
         changes = _changes(mapper, obj)
         state.committed = None
         if changes:
-            groups[(mapper, tuple(changes))].append((obj, changes))
-    for (mapper, keys), members in groups.items():
+            shape = tuple((k, v if isinstance(v, ClauseElement) else None) for k, v in changes.items())
+            groups[(mapper, tuple(map(id, (v for _, v in shape))), shape)].append((obj, changes))
+    for (mapper, _, shape), members in groups.items():
         where = [c == BindParameter(f"pk_{c.key}", type_=c.type) for c in mapper.primary_key]
-        stmt = (
-            update(mapper.table)
-            .where(*where)
-            .values(
-                **{
-                    mapper.attr_columns[k].key: BindParameter(f"v_{k}", type_=mapper.attr_columns[k].type)
-                    for k in keys
-                }
-            )
-        )
-        run = _runner(conn, stmt)
-        count = 0
+        assignments = {
+            mapper.attr_columns[k].key: BindParameter(f"v_{k}", type_=mapper.attr_columns[k].type)
+            if expression is None
+            else expression
+            for k, expression in shape
+        }
+        stmt = update(mapper.table).where(*where).values(**assignments)
+        params = []
         for obj, changes in members:
-            params = {f"v_{k}": v for k, v in changes.items()}
-            params.update(_pk_params(mapper, obj))
-            count += run(params).rowcount
+            values = {f"v_{k}": v for k, v in changes.items() if not isinstance(v, ClauseElement)}
+            values.update(_pk_params(mapper, obj))
+            params.append(values)
+            for k, expression in shape:
+                if expression is not None:  # the database computed it: reload on access
+                    obj.__dict__.pop(k, None)
+        count = conn.execute(stmt, params).rowcount
         if count != len(members):
             raise StaleDataError(
                 f"UPDATE statement on table '{mapper.table.name}' expected to update {len(members)} row(s); "
@@ -188,9 +476,8 @@ def _delete_objects(session: Session, conn: Connection, mapper: Mapper, objects:
 
     where = [c == BindParameter(f"pk_{c.key}", type_=c.type) for c in mapper.primary_key]
     stmt = delete(mapper.table).where(*where)
-    run = _runner(conn, stmt)
+    conn.execute(stmt, [_pk_params(mapper, obj) for obj in objects])
     for obj in objects:
-        run(_pk_params(mapper, obj))
         state = obj.__dict__[STATE_KEY]
         session._identity_map.pop(state.key, None)
         state.status = DELETED

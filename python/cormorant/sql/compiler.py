@@ -88,7 +88,7 @@ class Compiled:
             elements = entry.elements
             converters.extend(el.type._result_converter(self.dialect) for el in elements)
             if orm and entry.mapper is not None:
-                outputs.append(entry.mapper._entity_plan(start))
+                outputs.append(entry.load.plan(start) if entry.load is not None else entry.mapper._entity_plan(start))
                 names.append(entry.mapper.class_.__name__)
             else:
                 outputs.extend(range(start, start + len(elements)))
@@ -138,7 +138,7 @@ class StatementCache:
         else:
             datum = statement._datum(binds)
         # select(User) and select(User.id, User.name) share SQL but not results.
-        key = (datum, tuple(e.mapper for e in _entries_of(statement)))
+        key = (datum, tuple(e.cache_token for e in _entries_of(statement)))
         compiled = self._entries.get(key)
         if compiled is None:
             self.misses += 1

@@ -120,7 +120,7 @@ class Insert(DMLStatement):
         if column in row:
             return coerce(row[column], column.type, column.key)._datum(binds)
         if column.default is not None:
-            return binds.add(column.default.value(), column.type, column.key)
+            return coerce(column.default.value(), column.type, column.key)._datum(binds)
         return ("null",)
 
     def _executemany_defaults(self, param_keys: Sequence[str]) -> list[Column]:

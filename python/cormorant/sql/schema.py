@@ -410,6 +410,12 @@ class Table(FromClause):
     def _datum_from(self, binds: BindCollector) -> tuple:
         return ("table", self.name)
 
+    def alias(self, name: str | None = None) -> Any:
+        """This table under another name (`FROM t AS name`)."""
+        from .selectable import TableAlias
+
+        return TableAlias(self, name or f"{self.name}_1")
+
     def _from_objects(self) -> list[FromClause]:
         return [self]
 

@@ -127,20 +127,87 @@ class _SubqueryColumn(ColumnElement[Any]):
         return self.name
 
 
+class TableAlias(FromClause):
+    """table AS name: the same table under another name, so it can appear
+    twice in one FROM (self-joins, eager loads beside the user's joins)."""
+
+    def __init__(self, table: Table, name: str) -> None:
+        from .schema import ColumnCollection
+
+        self.table, self.name = table, name
+        self.c = self.columns = ColumnCollection()
+        self._by_column: dict[Any, AliasColumn] = {}
+        for column in table.columns:
+            aliased = AliasColumn(self, column)
+            self.c._add(aliased)  # type: ignore[arg-type]
+            self._by_column[column] = aliased
+
+    def corresponding_column(self, column: Any) -> AliasColumn:
+        return self._by_column[column]
+
+    @property
+    def primary_key(self) -> list[AliasColumn]:
+        return [self._by_column[c] for c in self.table.primary_key]
+
+    def _datum_from(self, binds: BindCollector) -> tuple:
+        return ("table", self.table.name, self.name)
+
+    def __repr__(self) -> str:
+        return f"<alias {self.name} of {self.table.name}>"
+
+
+class AliasColumn(ColumnElement[Any]):
+    """A column of a TableAlias."""
+
+    __slots__ = ("parent", "column", "name", "key", "type")
+
+    def __init__(self, parent: TableAlias, column: Any) -> None:
+        self.parent, self.column = parent, column
+        self.name, self.key, self.type = column.name, column.key, column.type
+
+    @property
+    def table(self) -> TableAlias:
+        return self.parent
+
+    @property
+    def primary_key(self) -> bool:
+        return self.column.primary_key
+
+    def _datum(self, binds: BindCollector) -> tuple:
+        return ("col", self.parent.name, self.name)
+
+    def _from_objects(self) -> list[FromClause]:
+        return [self.parent]
+
+    @property
+    def _row_key(self) -> str:
+        return self.key
+
+
 class ResultEntry:
-    """One item of a select's column list: a mapped entity or a column expression."""
+    """One item of a select's column list: a mapped entity or a column
+    expression. An ORM execution gives entity entries a `load` (see
+    orm.loading.EntityLoad): which columns and eagerly joined relationships
+    the row carries."""
 
-    __slots__ = ("mapper", "column")
+    __slots__ = ("mapper", "column", "load")
 
-    def __init__(self, mapper: Any = None, column: ColumnElement | None = None) -> None:
-        self.mapper, self.column = mapper, column
+    def __init__(self, mapper: Any = None, column: ColumnElement | None = None, load: Any = None) -> None:
+        self.mapper, self.column, self.load = mapper, column, load
 
     @property
     def elements(self) -> list[ColumnElement]:
+        if self.load is not None:
+            return self.load.elements()
         if self.mapper is not None:
             return list(self.mapper.columns)
         assert self.column is not None
         return [self.column]
+
+    @property
+    def cache_token(self) -> Any:
+        """What besides the SQL tells results of this entry apart."""
+        return self.mapper if self.load is None else self.load.token
 
 
 def _entry(arg: Any) -> list[ResultEntry]:
@@ -335,21 +402,27 @@ class Select(ClauseElement, Generic[_T]):
     def _column_elements(self) -> list[ColumnElement]:
         return [el for e in self._entries for el in e.elements]
 
-    def _resolve_join_target(self, target: Any, onclause: Any) -> tuple[FromClause, Any]:
+    @staticmethod
+    def _resolve_join_target(target: Any, onclause: Any) -> list[tuple[FromClause, Any]]:
+        """The FROM items a join adds, each with its ON clause: one, or two
+        for a relationship through an association table."""
         resolver = getattr(target, "_join_target", None)
         if resolver is not None:  # a relationship attribute
             return resolver()
-        return as_from(target), onclause
+        resolver = getattr(onclause, "_join_target", None)
+        if resolver is not None:  # join(Target, Parent.relationship)
+            return resolver()
+        return [(as_from(target), onclause)]
 
     def _froms(self) -> list[FromClause]:
         froms: list[FromClause] = list(self._select_from)
         implicit = self._implicit_froms()
         for target, onclause, isouter, full in self._joins:
-            right, on = self._resolve_join_target(target, onclause)
-            if not froms:
-                froms.append(next((f for f in implicit if f is not right), right))
-            left_index = self._join_left_index(froms, on)
-            froms[left_index] = Join(froms[left_index], right, on, isouter, full)
+            for right, on in self._resolve_join_target(target, onclause):
+                if not froms:
+                    froms.append(next((f for f in implicit if f is not right), right))
+                left_index = self._join_left_index(froms, on)
+                froms[left_index] = Join(froms[left_index], right, on, isouter, full)
         covered = {id(t) for f in froms for t in f._tables()}
         for f in implicit:
             if id(f) not in covered:

@@ -1,0 +1,97 @@
+"""InstrumentedList: the list a collection relationship holds. Changes made
+through it update the other side of the relationship in memory, join new
+members to the owner's Session and are remembered for the next flush."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, SupportsIndex
+
+from .attributes import NO_VALUE
+
+
+class InstrumentedList(list):
+    """A list that tells its relationship about every member added or removed."""
+
+    __slots__ = ("_owner", "_rel")
+
+    _owner: Any
+    _rel: Any
+
+    def _before_change(self) -> None:
+        from .relationships import record_change
+
+        record_change(self._owner, self._rel.key, self, collection=True)
+
+    def _added(self, item: Any) -> None:
+        self._rel._appended(self._owner, item)
+
+    def _gone(self, item: Any) -> None:
+        self._rel._removed(self._owner, item)
+
+    def append(self, item: Any) -> None:
+        self._before_change()
+        list.append(self, item)
+        self._added(item)
+
+    def extend(self, items: Iterable[Any]) -> None:
+        for item in list(items):
+            self.append(item)
+
+    def __iadd__(self, items: Iterable[Any]) -> InstrumentedList:  # type: ignore[override]
+        self.extend(items)
+        return self
+
+    def insert(self, index: SupportsIndex, item: Any) -> None:
+        self._before_change()
+        list.insert(self, index, item)
+        self._added(item)
+
+    def remove(self, item: Any) -> None:
+        self._before_change()
+        list.remove(self, item)
+        self._gone(item)
+
+    def pop(self, index: SupportsIndex = -1) -> Any:
+        self._before_change()
+        item = list.pop(self, index)
+        self._gone(item)
+        return item
+
+    def clear(self) -> None:
+        self._before_change()
+        items = list(self)
+        list.clear(self)
+        for item in items:
+            self._gone(item)
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._before_change()
+        old = self[index]
+        list.__setitem__(self, index, value)
+        for item in old if isinstance(index, slice) else [old]:
+            self._gone(item)
+        for item in value if isinstance(index, slice) else [value]:
+            self._added(item)
+
+    def __delitem__(self, index: Any) -> None:
+        self._before_change()
+        old = self[index]
+        list.__delitem__(self, index)
+        for item in old if isinstance(index, slice) else [old]:
+            self._gone(item)
+
+    def __reduce__(self) -> Any:
+        return (list, (list(self),))
+
+    def __repr__(self) -> str:
+        return list.__repr__(self)
+
+
+def members(value: Any) -> list[Any]:
+    """The objects a relationship value holds: a collection's items, a scalar, or none."""
+    if value is None or value is NO_VALUE:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]

@@ -1,0 +1,409 @@
+"""How an ORM SELECT loads its entities: the columns each one reads, the
+relationships joined into the same rows (hydrated natively), and the loads
+that run after the rows are in: selectin queries and lazy-loader overrides.
+Lazy loads of single attributes live here too."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .. import _native
+from ..exc import ArgumentError, InvalidRequestError
+from ..sql.elements import and_, or_
+from ..sql.selectable import ResultEntry, Select, select
+from .attributes import DELETED, STATE_KEY
+from .relationships import LOADERS_KEY, MANYTOMANY, MANYTOONE, ONETOMANY, Relationship, _side, lazy_params
+from .strategy_options import Load, column_keys
+
+if TYPE_CHECKING:
+    from ..engine.result import Result
+    from .mapper import Mapper
+    from .session import Session
+
+SELECTIN_CHUNK = 500
+_EAGER = ("joined", "selectin", "contains_eager")
+
+
+class EntityLoad:
+    """The load of one entity: columns, joined relationships (each with its
+    own EntityLoad on a table alias), selectin relationships, and lazy
+    strategies to record on the loaded instances."""
+
+    __slots__ = ("mapper", "keys", "alias", "joined", "selectin", "lazy", "default_lazy", "path")
+
+    def __init__(self, mapper: Mapper, path: tuple = ()) -> None:
+        self.mapper = mapper
+        self.keys: list[str] = mapper.default_load_keys
+        self.alias: Any = None  # the TableAlias a joined load reads from
+        self.joined: dict[str, tuple[Relationship, EntityLoad, bool]] = {}
+        self.selectin: dict[str, tuple[Relationship, EntityLoad]] = {}
+        self.lazy: dict[str, str] = {}
+        self.default_lazy: str | None = None
+        self.path = path  # the relationships leading here, to stop default eager loads recursing
+
+    @classmethod
+    def default(cls, mapper: Mapper, path: tuple = ()) -> EntityLoad:
+        load = cls(mapper, path)
+        for rel in mapper.eager_relationships:
+            if all(r is not rel for r in path):
+                load.set_strategy(rel._ensure(), rel.lazy)
+        return load
+
+    # --- options ------------------------------------------------------------------
+
+    def child(self, rel: Relationship) -> EntityLoad | None:
+        if rel.key in self.joined:
+            return self.joined[rel.key][1]
+        if rel.key in self.selectin:
+            return self.selectin[rel.key][1]
+        return None
+
+    def set_strategy(self, rel: Relationship, strategy: str | None, innerjoin: bool = False) -> EntityLoad:
+        """Loads `rel` this way; returns the EntityLoad of its target for further steps."""
+        current = self.child(rel)
+        if strategy is None:  # defaultload(): keep the strategy, go one step further
+            if current is not None:
+                return current
+            return EntityLoad(rel.mapper, (*self.path, rel))
+        self.joined.pop(rel.key, None)
+        self.selectin.pop(rel.key, None)
+        self.lazy.pop(rel.key, None)
+        child = current if current is not None else EntityLoad.default(rel.mapper, (*self.path, rel))
+        if strategy in ("joined", "contains_eager"):
+            self.joined[rel.key] = (rel, child, strategy == "contains_eager" or innerjoin)
+            if strategy == "contains_eager":
+                child.alias = False  # columns come from the statement's own join
+        elif strategy == "selectin":
+            self.selectin[rel.key] = (rel, child)
+        elif strategy != rel.lazy:
+            self.lazy[rel.key] = strategy
+        return child
+
+    def apply(self, steps: tuple) -> None:
+        node: EntityLoad | None = self
+        for step in steps:
+            assert node is not None
+            if step[0] == "columns":
+                node.apply_columns(step[1], step[2])
+                continue
+            attr, strategy = step[1], step[2]
+            if isinstance(attr, str) and attr == "*":
+                node.default_lazy = strategy
+                continue
+            rel = _relationship_of(node.mapper, attr)
+            node = node.set_strategy(rel, strategy, step[3] if len(step) > 3 else False)
+
+    def apply_columns(self, how: str, attrs: tuple) -> None:
+        mapper = self.mapper
+        keys = column_keys(attrs, mapper)
+        if how == "load_only":
+            wanted = set(keys) | set(mapper.pk_keys)
+            self.keys = [k for k in mapper.column_order if k in wanted]
+        elif how == "defer":
+            self.keys = [k for k in self.keys if k not in keys or k in mapper.pk_keys]
+        else:
+            wanted = set(self.keys) | set(keys)
+            self.keys = [k for k in mapper.column_order if k in wanted]
+
+    # --- the statement --------------------------------------------------------------
+
+    def columns(self) -> list[Any]:
+        table_columns = [self.mapper.attr_columns[k] for k in self.keys]
+        if self.alias:
+            return [self.alias.corresponding_column(c) for c in table_columns]
+        return table_columns
+
+    def elements(self) -> list[Any]:
+        elements = self.columns()
+        for _, child, _ in self.joined.values():
+            elements.extend(child.elements())
+        return elements
+
+    def plan(self, start: int) -> Any:
+        """The native plan that builds this entity (and its joined relationships) from columns start.."""
+        mapper = self.mapper
+        positions = {k: start + i for i, k in enumerate(self.keys)}
+        eager = []
+        offset = start + len(self.keys)
+        for rel, child, _ in self.joined.values():
+            eager.append((rel.key, child.plan(offset), rel.new_collection if rel.uselist else None))
+            offset += len(child.elements())
+        return _native.EntityPlan(
+            mapper.class_,
+            mapper.identity_class,
+            list(self.keys),
+            [positions[k] for k in self.keys],
+            [positions[k] for k in mapper.pk_keys],
+            eager,
+        )
+
+    @property
+    def token(self) -> tuple:
+        """Tells apart loads that differ in what the rows carry."""
+        return (
+            self.mapper,
+            tuple(self.keys),
+            tuple((key, child.token) for key, (_, child, _) in self.joined.items()),
+        )
+
+    def add_joins(self, stmt: Select, counter: list[int]) -> None:
+        """Adds the LEFT OUTER JOINs (and ORDER BY) of joined loads to `stmt`, in place."""
+        for rel, child, inner in self.joined.values():
+            if child.alias is not False:
+                counter[0] += 1
+                child.alias = rel.mapper.table.alias(f"{rel.mapper.table.name}_{counter[0]}")
+                if rel.direction == MANYTOMANY:
+                    self._join_secondary(stmt, rel, child, counter)
+                else:
+                    onclause = rel.join_condition(parent=self.alias or None, target=child.alias)
+                    stmt._joins.append((child.alias, onclause, not inner, False))
+                stmt._order_by.extend(_on_alias(o, rel.mapper.table, child.alias) for o in rel.order_by)
+            child.add_joins(stmt, counter)
+
+    def _join_secondary(self, stmt: Select, rel: Relationship, child: EntityLoad, counter: list[int]) -> None:
+        assert rel.secondary is not None
+        counter[0] += 1
+        secondary = rel.secondary.alias(f"{rel.secondary.name}_{counter[0]}")
+        on_parent = and_(
+            *(_side(self.alias, col) == secondary.corresponding_column(sec) for col, sec in rel.local_pairs)
+        )
+        on_target = and_(
+            *(_side(child.alias, col) == secondary.corresponding_column(sec) for col, sec in rel.remote_pairs)
+        )
+        stmt._joins.append((secondary, on_parent, True, False))
+        stmt._joins.append((child.alias, on_target, True, False))
+
+    def needs_post_load(self) -> bool:
+        return bool(self.selectin or self.lazy or self.default_lazy) or any(
+            child.needs_post_load() for _, child, _ in self.joined.values()
+        )
+
+
+def _on_alias(clause: Any, table: Any, alias: Any) -> Any:
+    column = getattr(clause, "column", clause)
+    if getattr(column, "table", None) is table:
+        return alias.corresponding_column(column)
+    inner = getattr(clause, "element", None)  # desc()/asc() of a column
+    if inner is not None and getattr(getattr(inner, "column", inner), "table", None) is table:
+        modifier = getattr(clause, "modifier", None)
+        aliased = alias.corresponding_column(getattr(inner, "column", inner))
+        return aliased.desc() if modifier == "desc" else aliased.asc() if modifier == "asc" else aliased
+    return clause
+
+
+def _relationship_of(mapper: Mapper, attr: Any) -> Relationship:
+    rel = mapper.relationships.get(attr) if isinstance(attr, str) else attr
+    if not isinstance(rel, Relationship):
+        raise ArgumentError(f"{attr!r} is not a relationship attribute of {mapper.class_.__name__}")
+    rel._ensure()
+    if not issubclass(mapper.class_, rel.parent.class_):
+        raise ArgumentError(
+            f"Attribute '{rel}' does not link from element '{mapper.class_.__name__}'; "
+            "check the order of the loader option's path"
+        )
+    return rel
+
+
+# --- preparing a SELECT ----------------------------------------------------------------------
+
+
+def prepare_select(stmt: Select) -> tuple[Select, list[tuple[int, EntityLoad]]]:
+    """`stmt` with its entities' loads applied, and those loads by entry
+    position. Statements without options over plainly loaded classes pass through."""
+    entries = stmt._entries
+    if not stmt._options and all(e.mapper is None or e.mapper.plain_loading for e in entries):
+        return stmt, []
+    loads = [(i, EntityLoad.default(e.mapper)) for i, e in enumerate(entries) if e.mapper is not None]
+    for option in stmt._options:
+        if isinstance(option, Load):
+            for path in option._paths():
+                _root_for(path, loads).apply(path)
+    new = stmt._clone()
+    counter = [0]
+    for i, load in loads:
+        new._entries[i] = ResultEntry(mapper=load.mapper, load=load)
+        load.add_joins(new, counter)
+    return new, loads
+
+
+def _root_for(path: tuple, loads: list[tuple[int, EntityLoad]]) -> EntityLoad:
+    first = path[0][1] if path[0][0] == "rel" else (path[0][2][0] if path[0][2] else None)
+    owner = getattr(getattr(first, "parent", None), "class_", None) or getattr(first, "class_", None)
+    for _, load in loads:
+        if owner is None or issubclass(load.mapper.class_, owner):
+            return load
+    raise ArgumentError(
+        f"Mapped attribute '{first}' does not apply to any of the root entities in this query"
+    )
+
+
+# --- after the rows are in ----------------------------------------------------------------------
+
+
+def run_post_loads(session: Session, result: Result, loads: list[tuple[int, EntityLoad]]) -> None:
+    single = result._single
+    for index, load in loads:
+        if not load.needs_post_load():
+            continue
+        items = result._items
+        objects = items if single else [row[index] for row in items]
+        post_load(session, load, _unique_objects(objects))
+
+
+def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
+    if not objects:
+        return
+    if load.lazy or load.default_lazy:
+        _record_lazy(load, objects)
+    for rel, child in load.selectin.values():
+        related = selectin_load(session, rel, objects, child)
+        if child.needs_post_load():
+            post_load(session, child, related)
+    for rel, child, _ in load.joined.values():
+        if child.needs_post_load():
+            related = [o for obj in objects for o in _values(obj.__dict__.get(rel.key))]
+            post_load(session, child, _unique_objects(related))
+
+
+def _record_lazy(load: EntityLoad, objects: list[Any]) -> None:
+    strategies = dict(load.lazy)
+    if load.default_lazy:
+        for key in load.mapper.relationships:
+            if key not in load.joined and key not in load.selectin:
+                strategies.setdefault(key, load.default_lazy)
+    for obj in objects:
+        obj.__dict__[LOADERS_KEY] = strategies
+
+
+def _values(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _unique_objects(objects: list[Any]) -> list[Any]:
+    seen: set[int] = set()
+    unique = []
+    for obj in objects:
+        if obj is not None and id(obj) not in seen:
+            seen.add(id(obj))
+            unique.append(obj)
+    return unique
+
+
+def _entity_select(*columns: Any, load: EntityLoad) -> Select:
+    """select(columns..., entity) whose entity loads by `load`."""
+    stmt = select(*columns, load.mapper.class_).select_from(load.mapper.table)
+    stmt._entries[-1] = ResultEntry(mapper=load.mapper, load=load)
+    load.add_joins(stmt, [0])
+    return stmt
+
+
+def selectin_load(session: Session, rel: Relationship, objects: list[Any], load: EntityLoad) -> list[Any]:
+    """Loads `rel` for every object lacking it, SELECTIN_CHUNK keys per query; returns the related objects."""
+    pending = [o for o in objects if rel.key not in o.__dict__]
+    if not pending:
+        return []
+    if rel.direction == MANYTOONE:
+        return _selectin_many_to_one(session, rel, pending, load)
+    if rel.direction == ONETOMANY:
+        key_columns = [many for _, many in rel.pairs]
+        owner_keys = [rel.parent.column_keys[one] for one, _ in rel.pairs]
+    else:
+        key_columns = [sec for _, sec in rel.local_pairs]
+        owner_keys = [rel.parent.column_keys[col] for col, _ in rel.local_pairs]
+    parents = {_key_of(o, owner_keys): o for o in pending}
+    keys = list(parents)
+    related: list[Any] = []
+    for start in range(0, len(keys), SELECTIN_CHUNK):
+        chunk = keys[start : start + SELECTIN_CHUNK]
+        stmt = _entity_select(*key_columns, load=load)
+        if rel.direction == MANYTOMANY:
+            stmt = stmt.join(rel.secondary, and_(*(col == sec for col, sec in rel.remote_pairs)))
+        stmt = stmt.where(_in(key_columns, chunk))
+        if rel.order_by:
+            stmt = stmt.order_by(*rel.order_by)
+        rows = session._execute_orm(stmt, None, prepared=True)._items
+        chunk_parents = {k: parents[k] for k in chunk}
+        if rel.uselist:
+            _native.fill_collections(rows, len(key_columns), chunk_parents, rel.key, rel.new_collection)
+        else:
+            _fill_scalars(rows, len(key_columns), chunk_parents, rel.key)
+        related.extend(row[-1] for row in rows)
+    return related
+
+
+def _fill_scalars(rows: list[Any], width: int, parents: dict[Any, Any], key: str) -> None:
+    found = {}
+    for row in rows:
+        found.setdefault(row[0] if width == 1 else tuple(row[:width]), row[width])
+    for k, parent in parents.items():
+        parent.__dict__[key] = found.get(k)
+
+
+def _selectin_many_to_one(session: Session, rel: Relationship, objects: list[Any], load: EntityLoad) -> list[Any]:
+    target = rel.mapper
+    fk_keys = [rel.parent.column_keys[many] for _, many in rel.pairs]
+    by_pk = rel.references_primary_key
+    wanted = {}
+    for obj in objects:
+        key = _key_of(obj, fk_keys)
+        if key is not None:
+            wanted[key] = None
+    found: dict[Any, Any] = {}
+    missing = []
+    identity = session._identity_map.for_class(target.identity_class)
+    for key in wanted:
+        obj = identity.get(key) if by_pk else None
+        if obj is not None and rel.key not in load.selectin and not obj.__dict__[STATE_KEY].expired:
+            found[key] = obj
+        else:
+            missing.append(key)
+    one_columns = [one for one, _ in rel.pairs]
+    one_keys = [target.column_keys[c] for c in one_columns]
+    for start in range(0, len(missing), SELECTIN_CHUNK):
+        chunk = missing[start : start + SELECTIN_CHUNK]
+        stmt = _entity_select(load=load).where(_in(one_columns, chunk))
+        for obj in session._execute_orm(stmt, None, prepared=True)._items:
+            found[_key_of(obj, one_keys)] = obj
+    for obj in objects:
+        obj.__dict__[rel.key] = found.get(_key_of(obj, fk_keys))
+    return list(found.values())
+
+
+def _key_of(obj: Any, keys: list[str]) -> Any:
+    d = obj.__dict__
+    values = [d[k] if k in d else getattr(obj, k) for k in keys]
+    if any(v is None for v in values):
+        return None
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+def _in(columns: list[Any], keys: list[Any]) -> Any:
+    if len(columns) == 1:
+        return columns[0].in_(keys)
+    return or_(*(and_(*(c == v for c, v in zip(columns, key))) for key in keys))
+
+
+# --- lazy loads ------------------------------------------------------------------------------------
+
+
+def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: bool = False) -> Any:
+    """The value of `rel` for `instance`: from the identity map when the
+    foreign key names a loaded object, else one SELECT."""
+    params = lazy_params(rel, instance)
+    if params is None:
+        return rel.new_collection(instance) if rel.uselist else None
+    if rel.direction == MANYTOONE and rel.references_primary_key:
+        values = list(params.values())
+        key = rel.mapper.identity_key_from_values(tuple(values))
+        obj = session._identity_map.get(key)
+        if obj is not None and obj.__dict__[STATE_KEY].status != DELETED:
+            return obj
+    if raise_on_sql:
+        raise InvalidRequestError(f"'{rel}' is not available due to lazy='raise_on_sql'")
+    session._autoflush()
+    items = session._execute_orm(rel._lazy_statement, params).scalars().all()
+    if rel.uselist:
+        return rel.new_collection(instance, items)
+    return items[0] if items else None

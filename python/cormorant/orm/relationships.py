@@ -1,0 +1,647 @@
+"""relationship(): a link between two mapped classes. It is configured from
+the foreign keys on first use (direction, column pairs, the reverse side),
+and is the attribute that loads, sets and keeps both sides in step."""
+
+from __future__ import annotations
+
+import re
+import typing
+from typing import TYPE_CHECKING, Any
+
+from ..exc import ArgumentError, DetachedInstanceError, InvalidRequestError
+from ..sql.elements import BindParameter, and_
+from .attributes import DETACHED, NO_VALUE, PERSISTENT, STATE_KEY, Mapped, owning_session
+from .collections import InstrumentedList
+
+if TYPE_CHECKING:
+    from ..sql.schema import Column, Table
+    from .mapper import Mapper
+
+ONETOMANY, MANYTOONE, MANYTOMANY = "ONETOMANY", "MANYTOONE", "MANYTOMANY"
+LOADERS_KEY = "_cm_loaders"  # per-instance strategies set by raiseload()/noload() options
+
+_CASCADES = {"save-update", "merge", "refresh-expire", "expunge", "delete", "delete-orphan"}
+_ALL = {"save-update", "merge", "refresh-expire", "expunge", "delete"}
+_LAZY = {"select", "selectin", "joined", "subquery", "raise", "raise_on_sql", "noload", "immediate", "dynamic"}
+
+
+def parse_cascade(text: str) -> frozenset[str]:
+    names = {part.strip() for part in text.split(",") if part.strip()}
+    if "all" in names:
+        names = (names - {"all"}) | _ALL
+    unknown = names - _CASCADES
+    if unknown:
+        raise ArgumentError(f"Invalid cascade option(s): {', '.join(sorted(unknown))}")
+    return frozenset(names)
+
+
+def relationship(
+    argument: Any = None,
+    secondary: Any = None,
+    *,
+    back_populates: str | None = None,
+    backref: str | None = None,
+    cascade: str = "save-update, merge",
+    lazy: str = "select",
+    uselist: bool | None = None,
+    order_by: Any = False,
+    remote_side: Any = None,
+    foreign_keys: Any = None,
+    post_update: bool = False,
+    viewonly: bool = False,
+    passive_deletes: bool = False,
+    innerjoin: bool = False,
+    **_: Any,
+) -> Any:
+    """Declares a relationship to another mapped class, as in SQLAlchemy 2.0."""
+    if lazy not in _LAZY:
+        raise ArgumentError(f"Invalid lazy loading strategy {lazy!r}; expected one of {sorted(_LAZY)}")
+    return Relationship(
+        argument,
+        secondary,
+        back_populates=back_populates or backref,
+        cascade=parse_cascade(cascade),
+        lazy="selectin" if lazy in ("subquery", "immediate") else lazy,
+        uselist=uselist,
+        order_by=order_by,
+        remote_side=remote_side,
+        foreign_keys=foreign_keys,
+        post_update=post_update,
+        viewonly=viewonly,
+        passive_deletes=passive_deletes,
+        innerjoin=innerjoin,
+        creates_backref=backref is not None,
+    )
+
+
+class Relationship(Mapped[Any]):
+    """A configured relationship; on the class it is User.posts, on an instance the related object(s)."""
+
+    def __init__(self, argument: Any, secondary: Any, **options: Any) -> None:
+        self.argument = argument
+        self.secondary_argument = secondary
+        self.options = options
+        self.back_populates: str | None = options["back_populates"]
+        self.cascade: frozenset[str] = options["cascade"]
+        self.lazy: str = options["lazy"]
+        self.post_update: bool = options["post_update"]
+        self.viewonly: bool = options["viewonly"]
+        self.passive_deletes: bool = options["passive_deletes"]
+        self.innerjoin: bool = options["innerjoin"]
+        self.key = ""
+        self.parent: Mapper = None  # type: ignore[assignment]
+        self.uselist: bool | None = options["uselist"]
+        self._annotation: Any = None
+        self._configured = False
+
+    # --- declaration -----------------------------------------------------------------------
+
+    def _copy(self) -> Relationship:
+        return Relationship(self.argument, self.secondary_argument, **self.options)
+
+    def _declare(self, key: str, parent: Mapper, annotation: Any) -> None:
+        self.key = key
+        self.parent = parent
+        self.class_ = parent.class_
+        self._annotation = annotation
+
+    # --- configuration from foreign keys ----------------------------------------------------
+
+    def _ensure(self) -> Relationship:
+        if not self._configured:
+            self._configure()
+        return self
+
+    def _configure(self) -> None:
+        target, annotated_list = self._target_from_annotation()
+        self.mapper: Mapper = _resolve_class(self.parent, self.argument if self.argument is not None else target)
+        self.entity = self.mapper.class_
+        if self.uselist is None:
+            self.uselist = annotated_list if annotated_list is not None else None
+        self.secondary: Table | None = _resolve_secondary(self.parent, self.secondary_argument)
+        if self.secondary is not None:
+            self._configure_secondary()
+        else:
+            self._configure_direct()
+        if self.uselist is None:
+            self.uselist = self.direction != MANYTOONE
+        self.order_by = _resolve_order_by(self.parent, self.options["order_by"])
+        self._configured = True
+        self.reverse: Relationship | None = None
+        if self.back_populates:
+            reverse = self.mapper.relationships.get(self.back_populates)
+            if reverse is None:
+                if not self.options["creates_backref"]:
+                    raise ArgumentError(
+                        f"back_populates on relationship '{self}' names '{self.back_populates}', "
+                        f"which is not a relationship of {self.entity.__name__}"
+                    )
+                reverse = _make_backref(self)
+            self.reverse = reverse._ensure()
+        self._lazy_statement = _lazy_statement(self)
+
+    def _target_from_annotation(self) -> tuple[Any, bool | None]:
+        annotation = self._annotation
+        if annotation is None:
+            return None, None
+        if isinstance(annotation, str):
+            return _parse_annotation_text(annotation)
+        if typing.get_origin(annotation) is Mapped:
+            annotation = typing.get_args(annotation)[0]
+        is_list: bool | None = False
+        origin = typing.get_origin(annotation)
+        if origin in (list, set, tuple, typing.List, typing.Set) or (  # noqa: UP006
+            origin is not None and getattr(origin, "__name__", "") in ("Sequence", "MutableSequence", "List")
+        ):
+            is_list = True
+            annotation = typing.get_args(annotation)[0]
+        elif origin is typing.Union or type(annotation).__name__ == "UnionType":
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        if isinstance(annotation, typing.ForwardRef):
+            annotation = annotation.__forward_arg__
+        if isinstance(annotation, str):
+            target, nested_list = _parse_annotation_text(annotation)
+            return target, is_list or nested_list
+        return annotation, is_list
+
+    def _configure_direct(self) -> None:
+        parent_table, target_table = self.parent.table, self.mapper.table
+        given = _resolve_columns(self.parent, self.options["foreign_keys"])
+        child_side = [p for p in _fk_pairs(target_table, parent_table) if not given or p[1] in given]
+        parent_side = [p for p in _fk_pairs(parent_table, target_table) if not given or p[1] in given]
+        if parent_table is target_table:
+            remote = _resolve_columns(self.parent, self.options["remote_side"])
+            pairs = child_side
+            many_to_one = bool(remote) and all(any(one is r for one, _ in pairs) for r in remote)
+            self.direction = MANYTOONE if many_to_one else ONETOMANY
+        elif child_side and parent_side:
+            raise ArgumentError(
+                f"Could not determine join condition between parent/child tables on relationship {self} - "
+                "there are foreign key paths in both directions; specify the 'foreign_keys' argument"
+            )
+        elif child_side:
+            self.direction, pairs = ONETOMANY, child_side
+        elif parent_side:
+            self.direction, pairs = MANYTOONE, parent_side
+        else:
+            raise ArgumentError(
+                f"Could not determine join condition between parent/child tables on relationship {self} - "
+                f"there are no foreign keys linking '{parent_table.name}' and '{target_table.name}'"
+            )
+        if len({id(many.table) for _, many in pairs}) == 1 and len(pairs) > len(
+            {fk_target for fk_target, _ in pairs}
+        ):
+            raise ArgumentError(
+                f"Could not determine join condition on relationship {self} - there are multiple foreign key "
+                "paths linking the tables; specify the 'foreign_keys' argument"
+            )
+        # (column on the referenced "one" side, foreign key column on the "many" side)
+        self.pairs: list[tuple[Column, Column]] = pairs
+        self.one_mapper = self.parent if self.direction == ONETOMANY else self.mapper
+        self.many_mapper = self.mapper if self.direction == ONETOMANY else self.parent
+        one_keys, many_keys = self.one_mapper.column_keys, self.many_mapper.column_keys
+        # (attribute on the referenced object, foreign key attribute on the referencing one)
+        self.sync_keys = [(one_keys[one], many_keys[many]) for one, many in pairs]
+        one_columns = [one for one, _ in pairs]
+        self.references_primary_key = len(one_columns) == len(self.mapper.primary_key) and all(
+            a is b for a, b in zip(one_columns, self.mapper.primary_key)
+        )
+
+    def _configure_secondary(self) -> None:
+        assert self.secondary is not None
+        self.direction = MANYTOMANY
+        self.local_pairs = _fk_pairs(self.secondary, self.parent.table)
+        self.remote_pairs = _fk_pairs(self.secondary, self.mapper.table)
+        if not self.local_pairs or not self.remote_pairs:
+            raise ArgumentError(
+                f"Could not determine join condition on relationship {self}: table "
+                f"'{self.secondary.name}' needs foreign keys to both '{self.parent.table.name}' and "
+                f"'{self.mapper.table.name}'"
+            )
+        self.pairs = []
+        self.references_primary_key = False
+
+    # --- SQL -----------------------------------------------------------------------------
+
+    def _join_target(self) -> list[tuple[Any, Any]]:
+        """What select().join(User.posts) adds: the target, or the association table then the target."""
+        self._ensure()
+        if self.direction == MANYTOMANY:
+            return [
+                (self.secondary, and_(*(col == sec for sec, col in self.local_pairs))),
+                (self.mapper.table, and_(*(col == sec for sec, col in self.remote_pairs))),
+            ]
+        return [(self.mapper.table, self.join_condition())]
+
+    def join_condition(self, parent: Any = None, target: Any = None) -> Any:
+        """parent = target ON clause; `parent`/`target` are aliases to use instead of the tables."""
+        if self.direction == ONETOMANY:
+            return and_(*(_side(parent, one) == _side(target, many) for one, many in self.pairs))
+        return and_(*(_side(target, one) == _side(parent, many) for one, many in self.pairs))
+
+    @property
+    def is_collection(self) -> bool:
+        return bool(self._ensure().uselist)
+
+    def of_type(self, _entity: Any) -> Relationship:
+        return self
+
+    # --- instance access -------------------------------------------------------------------
+
+    def __get__(self, instance: Any, owner: Any) -> Any:
+        if instance is None:
+            return self
+        try:
+            return instance.__dict__[self.key]
+        except KeyError:
+            return self._load(instance)
+
+    def _load(self, instance: Any) -> Any:
+        from .loading import lazy_load
+
+        self._ensure()
+        d = instance.__dict__
+        state = d.get(STATE_KEY)
+        if state is None or state.key is None:  # transient or pending: nothing to load yet
+            if self.uselist:
+                collection = d[self.key] = self.new_collection(instance)
+                return collection
+            return None
+        strategy = self.lazy
+        overrides = d.get(LOADERS_KEY)
+        if overrides:
+            strategy = overrides.get(self.key, strategy)
+        if strategy == "noload":
+            value = d[self.key] = self.new_collection(instance) if self.uselist else None
+            return value
+        if strategy == "raise":
+            raise InvalidRequestError(f"'{self}' is not available due to lazy='raise'")
+        session = owning_session(state)
+        if session is None or state.status == DETACHED:
+            raise DetachedInstanceError(
+                f"Parent instance {type(instance).__name__} is not bound to a Session; lazy load operation "
+                f"of attribute '{self.key}' cannot proceed"
+            )
+        value = lazy_load(session, self, instance, raise_on_sql=strategy == "raise_on_sql")
+        d[self.key] = value
+        return value
+
+    def new_collection(self, owner: Any, items: Any = ()) -> InstrumentedList:
+        collection = InstrumentedList(items)
+        collection._owner = owner
+        collection._rel = self
+        return collection
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        self._ensure()
+        if self.uselist:
+            self._replace_collection(instance, value)
+        else:
+            self._set_scalar(instance, value)
+
+    def __delete__(self, instance: Any) -> None:
+        self.__set__(instance, [] if self._ensure().uselist else None)
+
+    def _set_scalar(self, instance: Any, value: Any) -> None:
+        d = instance.__dict__
+        old = d.get(self.key, NO_VALUE)
+        if old is value:
+            return
+        record_change(instance, self.key, old)
+        d[self.key] = value
+        reverse = self.reverse
+        if reverse is not None:
+            if old is not NO_VALUE and old is not None:
+                reverse._quiet_remove(old, instance)
+            if value is not None:
+                reverse._quiet_add(value, instance)
+        if value is not None:
+            cascade_add(instance, self, value)
+
+    def _replace_collection(self, instance: Any, value: Any) -> None:
+        d = instance.__dict__
+        state = d.get(STATE_KEY)
+        old = d.get(self.key)
+        if old is None and state is not None and state.key is not None:
+            old = self.__get__(instance, type(instance))  # the members being replaced
+        old_items = list(old) if old is not None else []
+        record_change(instance, self.key, old if old is not None else NO_VALUE, collection=True)
+        new = self.new_collection(instance, value)
+        d[self.key] = new
+        new_ids = {id(o) for o in new}
+        old_ids = {id(o) for o in old_items}
+        for item in old_items:
+            if id(item) not in new_ids:
+                self._removed(instance, item)
+        for item in new:
+            if id(item) not in old_ids:
+                self._appended(instance, item)
+
+    # --- collection events and the reverse side -----------------------------------------------
+
+    def _appended(self, owner: Any, item: Any) -> None:
+        """`item` joined owner's collection: the reverse side and the session follow."""
+        reverse = self.reverse
+        if reverse is not None:
+            if reverse.uselist:
+                reverse._quiet_add(item, owner)
+            else:
+                current = item.__dict__.get(reverse.key, NO_VALUE)
+                if current is not owner:
+                    record_change(item, reverse.key, current)
+                    item.__dict__[reverse.key] = owner
+                    if current is not NO_VALUE and current is not None:
+                        self._quiet_remove(current, item)
+        cascade_add(owner, self, item)
+
+    def _removed(self, owner: Any, item: Any) -> None:
+        reverse = self.reverse
+        if reverse is None:
+            return
+        if reverse.uselist:
+            reverse._quiet_remove(item, owner)
+        elif item.__dict__.get(reverse.key) is owner:
+            record_change(item, reverse.key, owner)
+            item.__dict__[reverse.key] = None
+
+    def _quiet_add(self, owner: Any, item: Any) -> None:
+        """Reflects the other side's change on `owner`, firing no further events.
+        An unloaded collection of a persistent owner is left to load later."""
+        d = owner.__dict__
+        if not self.uselist:
+            current = d.get(self.key, NO_VALUE)
+            if current is not item:
+                record_change(owner, self.key, current)
+                d[self.key] = item
+            return
+        collection = d.get(self.key)
+        if collection is None:
+            state = d.get(STATE_KEY)
+            if state is not None and state.key is not None:
+                return
+            collection = d[self.key] = self.new_collection(owner)
+        record_change(owner, self.key, collection, collection=True)
+        list.append(collection, item)
+
+    def _quiet_remove(self, owner: Any, item: Any) -> None:
+        d = owner.__dict__
+        if not self.uselist:
+            if d.get(self.key) is item:
+                record_change(owner, self.key, item)
+                d[self.key] = None
+            return
+        collection = d.get(self.key)
+        if collection is None:
+            return
+        for i, member in enumerate(collection):
+            if member is item:
+                record_change(owner, self.key, collection, collection=True)
+                list.__delitem__(collection, i)
+                return
+
+    # --- comparisons --------------------------------------------------------------------------
+
+    def any(self, criterion: Any = None, **kwargs: Any) -> Any:
+        """EXISTS (a related row [matching criterion]), for one-to-many and many-to-many."""
+        from ..sql.selectable import select
+
+        self._ensure()
+        related = select(1).select_from(self.mapper.table)
+        if self.direction == MANYTOMANY:
+            assert self.secondary is not None
+            related = select(1).select_from(self.secondary).join(
+                self.mapper.table, and_(*(c == s for s, c in self.remote_pairs))
+            )
+            related = related.where(*(c == s for s, c in self.local_pairs))
+        else:
+            related = related.where(self.join_condition())
+        if criterion is not None:
+            related = related.where(criterion)
+        related = related.where(*(getattr(self.entity, k) == v for k, v in kwargs.items()))
+        return related.exists()
+
+    has = any
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        self._ensure()
+        if self.direction != MANYTOONE:
+            raise InvalidRequestError(f"Can't compare a collection to an object; use {self}.contains() or any()")
+        if other is None:
+            return and_(*(many.is_(None) for _, many in self.pairs))
+        return and_(*(many == getattr(other, self.mapper.column_keys[one]) for one, many in self.pairs))
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        self._ensure()
+        if other is None:
+            return and_(*(many.is_not(None) for _, many in self.pairs))
+        return ~self.__eq__(other)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return f"{self.class_.__name__}.{self.key}" if self.key else "<relationship>"
+
+    @property
+    def property(self) -> Relationship:  # last: the name shadows the builtin in this class body
+        return self
+
+
+# --- change history and cascades ---------------------------------------------------------------
+
+
+def record_change(obj: Any, key: str, old: Any, collection: bool = False) -> None:
+    """Keeps the value a persistent object's relationship had when loaded,
+    the first time it changes; the unit of work compares against it."""
+    state = obj.__dict__.get(STATE_KEY)
+    if state is None or state.status != PERSISTENT:
+        return
+    committed = state.committed
+    if committed is None:
+        committed = state.committed = {}
+    if key not in committed:
+        committed[key] = list(old) if collection and old is not NO_VALUE else old
+    session = owning_session(state)
+    if session is not None:
+        session._modified[id(obj)] = obj
+
+
+def cascade_add(owner: Any, rel: Relationship, item: Any) -> None:
+    """save-update cascade: an object linked to one in a Session joins it."""
+    if "save-update" not in rel.cascade or item is None:
+        return
+    state = owner.__dict__.get(STATE_KEY)
+    session = owning_session(state) if state is not None else None
+    if session is not None and item not in session:
+        item_state = item.__dict__.get(STATE_KEY)
+        if item_state is None or item_state.status != DETACHED or item_state.key is not None:
+            session.add(item)
+
+
+# --- resolution helpers --------------------------------------------------------------------------
+
+
+def _side(alias: Any, col: Column) -> Any:
+    """`col`, or its counterpart in `alias` when one is given."""
+    return alias.corresponding_column(col) if alias is not None else col
+
+
+def _fk_pairs(table: Table, referenced: Table) -> list[tuple[Column, Column]]:
+    """(referenced column, referencing column) for each foreign key of `table` into `referenced`."""
+    from ..sql.schema import ForeignKeyConstraint
+
+    pairs = []
+    for column in table.columns:
+        for fk in column.foreign_keys:
+            if fk.target_table_name == referenced.name:
+                pairs.append((fk.column, column))
+    for constraint in table.constraints:
+        if isinstance(constraint, ForeignKeyConstraint) and constraint.referred_table_name == referenced.name:
+            for name, ref in zip(constraint.column_names, constraint.refcolumns):
+                pairs.append((referenced.c[ref.rsplit(".", 1)[1]], table.c[name]))
+    return pairs
+
+
+def _registry_class(parent: Mapper, name: str) -> type:
+    registry = parent.class_.registry  # type: ignore[attr-defined]
+    cls = registry._class_registry.get(name)
+    if cls is None:
+        raise InvalidRequestError(
+            f"When initializing mapper {parent}, expression {name!r} failed to locate a name; "
+            f"no mapped class named {name!r} is known"
+        )
+    return cls
+
+
+def _resolve_class(parent: Mapper, argument: Any) -> Mapper:
+    if argument is None:
+        raise ArgumentError(f"relationship on {parent.class_.__name__} needs a target class or annotation")
+    if isinstance(argument, str):
+        argument = _registry_class(parent, argument.strip())
+    elif callable(argument) and not isinstance(argument, type):
+        argument = argument()
+    mapper = getattr(argument, "__mapper__", None)
+    if mapper is None:
+        raise ArgumentError(f"relationship target {argument!r} is not a mapped class")
+    return mapper
+
+
+def _resolve_secondary(parent: Mapper, secondary: Any) -> Table | None:
+    if secondary is None:
+        return None
+    if callable(secondary) and not hasattr(secondary, "columns"):
+        secondary = secondary()
+    if isinstance(secondary, str):
+        table = parent.table.metadata.tables.get(secondary)
+        if table is None:
+            raise InvalidRequestError(f"secondary table {secondary!r} is not in the MetaData")
+        return table
+    return secondary
+
+
+def _evaluate(parent: Mapper, expression: str) -> Any:
+    """"Category.id" or "[Post.author_id]" in the class registry's namespace."""
+    registry = parent.class_.registry  # type: ignore[attr-defined]
+    namespace = dict(registry._class_registry)
+    namespace.update(parent.table.metadata.tables)
+    try:
+        return eval(expression, {"__builtins__": {}}, namespace)  # noqa: S307 - mapping arguments are code
+    except NameError as e:
+        raise InvalidRequestError(f"could not resolve {expression!r} for {parent.class_.__name__}: {e}") from None
+
+
+def _resolve_columns(parent: Mapper, value: Any) -> list[Column]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = _evaluate(parent, value)
+    elif callable(value) and not hasattr(value, "__clause_element__") and not hasattr(value, "table"):
+        value = value()
+    items = value if isinstance(value, (list, tuple, set)) else [value]
+    return [getattr(item, "column", item) for item in items]
+
+
+def _resolve_order_by(parent: Mapper, value: Any) -> list[Any]:
+    if value is False or value is None:
+        return []
+    if isinstance(value, str):
+        value = _evaluate(parent, value)
+    elif callable(value) and not hasattr(value, "__clause_element__") and not hasattr(value, "_datum"):
+        value = value()
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+_LIST_TEXT = re.compile(r"^(?:typing\.)?(?:list|List|set|Set|Sequence|MutableSequence)\[(.*)\]$")
+_OPTIONAL_TEXT = re.compile(r"^(?:typing\.)?Optional\[(.*)\]$")
+
+
+def _parse_annotation_text(text: str) -> tuple[str, bool]:
+    """'Mapped[list["Post"]]' -> ("Post", True); 'Optional["User"]' -> ("User", False)."""
+    text = text.strip()
+    if text.startswith("Mapped[") and text.endswith("]"):
+        text = text[len("Mapped[") : -1].strip()
+    is_list = False
+    match = _LIST_TEXT.match(text)
+    if match:
+        is_list, text = True, match.group(1).strip()
+    match = _OPTIONAL_TEXT.match(text)
+    if match:
+        text = match.group(1).strip()
+    text = text.split("|")[0].strip() if "None" in text else text
+    return text.strip("'\" "), is_list
+
+
+def _make_backref(rel: Relationship) -> Relationship:
+    """backref="name": the reverse relationship, created on the target class."""
+    assert rel.back_populates is not None
+    reverse = Relationship(
+        rel.parent.class_,
+        rel.secondary,
+        back_populates=rel.key,
+        cascade=parse_cascade("save-update, merge"),
+        lazy="select",
+        uselist=None,
+        order_by=False,
+        remote_side=[one for one, _ in rel.pairs] if rel.direction == ONETOMANY and rel.parent is rel.mapper else None,
+        foreign_keys=None,
+        post_update=False,
+        viewonly=False,
+        passive_deletes=False,
+        innerjoin=False,
+        creates_backref=False,
+    )
+    reverse._declare(rel.back_populates, rel.mapper, None)
+    rel.mapper.relationships[rel.back_populates] = reverse
+    setattr(rel.mapper.class_, rel.back_populates, reverse)
+    reverse._configure()
+    return reverse
+
+
+def _lazy_statement(rel: Relationship) -> Any:
+    """The SELECT a lazy load runs, with binds lz_0.. for the owner's key values."""
+    from ..sql.selectable import select
+
+    stmt = select(rel.entity)
+    if rel.direction == MANYTOONE:
+        where = [one == BindParameter(f"lz_{i}", type_=one.type) for i, (one, _) in enumerate(rel.pairs)]
+    elif rel.direction == ONETOMANY:
+        where = [many == BindParameter(f"lz_{i}", type_=many.type) for i, (_, many) in enumerate(rel.pairs)]
+    else:
+        stmt = stmt.join(rel.secondary, and_(*(col == sec for col, sec in rel.remote_pairs)))
+        where = [sec == BindParameter(f"lz_{i}", type_=sec.type) for i, (_, sec) in enumerate(rel.local_pairs)]
+    stmt = stmt.where(*where)
+    return stmt.order_by(*rel.order_by) if rel.order_by else stmt
+
+
+def lazy_params(rel: Relationship, instance: Any) -> dict[str, Any] | None:
+    """The lazy statement's parameters from `instance`, or None when a key value is None."""
+    if rel.direction == MANYTOONE:
+        columns = [many for _, many in rel.pairs]
+    elif rel.direction == ONETOMANY:
+        columns = [one for one, _ in rel.pairs]
+    else:
+        columns = [col for col, _ in rel.local_pairs]
+    keys = rel.parent.column_keys
+    values = [getattr(instance, keys[c]) for c in columns]
+    if any(v is None for v in values):
+        return None
+    return {f"lz_{i}": v for i, v in enumerate(values)}
