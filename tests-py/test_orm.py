@@ -471,11 +471,6 @@ def test_create_all_orders_by_foreign_keys_and_drop_all(engine, capture_sql, tab
 # --- checked against SQLAlchemy 2.0 (xfail where cormorant still differs) -----------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the unit of work runs the INSERT before the UPDATE of the same table, so renaming a row and adding "
-    "a new one with the old unique value in one flush is an IntegrityError; SQLAlchemy emits UPDATEs first",
-)
 def test_flush_updates_before_inserting_into_the_same_table(seeded):
     with Session(seeded) as s:
         by_name(s, "apple").name = "old apple"

@@ -60,6 +60,10 @@ class StaleDataError(CormorantError):
     pass
 
 
+class SAWarning(RuntimeWarning):
+    """Something in the ORM's use is likely a mistake (SQLAlchemy's name)."""
+
+
 class CircularDependencyError(CormorantError):
     """The unit of work found rows that each need the other inserted first."""
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from .. import _native
-from ..exc import MultipleResultsFound, NoResultFound, ResourceClosedError
+from ..exc import InvalidRequestError, MultipleResultsFound, NoResultFound, ResourceClosedError
 
 Row = _native.Row
 _T = TypeVar("_T")
@@ -50,8 +50,14 @@ class _Consumable:
     _items: list[Any]
     _pos: int
     _unique: bool
+    _require_unique = False  # joined eager loads of collections repeat their parent rows
 
     def _take(self, n: int | None = None) -> list[Any]:
+        if self._require_unique and not self._unique:
+            raise InvalidRequestError(
+                "The unique() method must be invoked on this Result, as it contains results that include "
+                "joined eager loads against collections"
+            )
         items = self._items
         if self._unique and not getattr(self, "_uniqued", False):
             items = self._items = _unique_filter(items[self._pos :])
@@ -164,11 +170,14 @@ class Result(_Consumable):
         return items if self._single else [row[0] for row in items]
 
     def scalars(self, index: int = 0) -> ScalarResult[Any]:
+        required, self._require_unique = self._require_unique, False
         if self._single and index == 0:
             items = self._take()
         else:
             items = [row[index] for row in self._take()]
-        return ScalarResult(items, self._unique)
+        scalars = ScalarResult(items, self._unique)
+        scalars._require_unique = required
+        return scalars
 
     def scalar(self) -> Any:
         row = self._take(1)

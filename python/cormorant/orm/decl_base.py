@@ -159,7 +159,7 @@ def _map_class(cls: type) -> None:
                 relationships[key] = (value, raw)
             elif isinstance(value, (MappedColumn, Column)):
                 template = value if isinstance(value, MappedColumn) else _wrap_column(value)
-                columns[key] = template._column_for(key, annotation)
+                columns[key] = template.resolved = template._column_for(key, annotation)
                 if template.deferred:
                     deferred.add(key)
             elif raw is not None:

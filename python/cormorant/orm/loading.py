@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _native
 from ..exc import ArgumentError, InvalidRequestError
-from ..sql.elements import and_, or_
+from ..sql.elements import UnaryExpression, and_, or_
 from ..sql.selectable import ResultEntry, Select, select
 from .attributes import DELETED, STATE_KEY
 from .relationships import LOADERS_KEY, MANYTOMANY, MANYTOONE, ONETOMANY, Relationship, _side, lazy_params
@@ -173,6 +173,13 @@ class EntityLoad:
         stmt._joins.append((secondary, on_parent, True, False))
         stmt._joins.append((child.alias, on_target, True, False))
 
+    def joins_collection(self) -> bool:
+        """True when rows repeat an object: a joinedload() of a collection."""
+        return any(
+            (rel.uselist and child.alias is not False) or child.joins_collection()
+            for rel, child, _ in self.joined.values()
+        )
+
     def needs_post_load(self) -> bool:
         return bool(self.selectin or self.lazy or self.default_lazy) or any(
             child.needs_post_load() for _, child, _ in self.joined.values()
@@ -180,14 +187,12 @@ class EntityLoad:
 
 
 def _on_alias(clause: Any, table: Any, alias: Any) -> Any:
+    """A relationship's ORDER BY item, reading from the eager load's alias."""
+    if isinstance(clause, UnaryExpression):  # desc(), nulls_last()
+        return UnaryExpression(clause.operator, _on_alias(clause.element, table, alias), clause.type)
     column = getattr(clause, "column", clause)
     if getattr(column, "table", None) is table:
         return alias.corresponding_column(column)
-    inner = getattr(clause, "element", None)  # desc()/asc() of a column
-    if inner is not None and getattr(getattr(inner, "column", inner), "table", None) is table:
-        modifier = getattr(clause, "modifier", None)
-        aliased = alias.corresponding_column(getattr(inner, "column", inner))
-        return aliased.desc() if modifier == "desc" else aliased.asc() if modifier == "asc" else aliased
     return clause
 
 

@@ -305,6 +305,8 @@ class Relationship(Mapped[Any]):
     def _set_scalar(self, instance: Any, value: Any) -> None:
         d = instance.__dict__
         old = d.get(self.key, NO_VALUE)
+        if old is NO_VALUE and self.reverse is not None:
+            old = self._current(instance)  # the old parent's collection must drop `instance`
         if old is value:
             return
         record_change(instance, self.key, old)
@@ -347,6 +349,8 @@ class Relationship(Mapped[Any]):
                 reverse._quiet_add(item, owner)
             else:
                 current = item.__dict__.get(reverse.key, NO_VALUE)
+                if current is NO_VALUE:
+                    current = reverse._current(item)
                 if current is not owner:
                     record_change(item, reverse.key, current)
                     item.__dict__[reverse.key] = owner
@@ -360,9 +364,22 @@ class Relationship(Mapped[Any]):
             return
         if reverse.uselist:
             reverse._quiet_remove(item, owner)
-        elif item.__dict__.get(reverse.key) is owner:
-            record_change(item, reverse.key, owner)
-            item.__dict__[reverse.key] = None
+        else:
+            current = item.__dict__.get(reverse.key, NO_VALUE)
+            if current is owner or current is NO_VALUE:
+                record_change(item, reverse.key, owner)
+                item.__dict__[reverse.key] = None
+
+    def _current(self, instance: Any) -> Any:
+        """The loaded value of a persistent object's attribute (None otherwise), without autoflush."""
+        state = instance.__dict__.get(STATE_KEY)
+        if state is None or state.key is None:
+            return NO_VALUE
+        session = owning_session(state)
+        if session is None:
+            return NO_VALUE
+        with session.no_autoflush:
+            return self.__get__(instance, type(instance))
 
     def _quiet_add(self, owner: Any, item: Any) -> None:
         """Reflects the other side's change on `owner`, firing no further events.
@@ -557,7 +574,8 @@ def _resolve_columns(parent: Mapper, value: Any) -> list[Column]:
     elif callable(value) and not hasattr(value, "__clause_element__") and not hasattr(value, "table"):
         value = value()
     items = value if isinstance(value, (list, tuple, set)) else [value]
-    return [getattr(item, "column", item) for item in items]
+    # a mapped_column() named in its own class body stands for the column it became
+    return [getattr(item, "resolved", None) or getattr(item, "column", item) for item in items]
 
 
 def _resolve_order_by(parent: Mapper, value: Any) -> list[Any]:

@@ -570,6 +570,7 @@ class Session:
         result = conn._execute_compiled(compiled, values, orm=self)
         if loads:
             run_post_loads(self, result, loads)
+            result._require_unique = any(load.joins_collection() for _, load in loads)
         return result
 
     def _execute_bulk_dml(self, statement: Update | Delete, params: Mapping[str, Any] | None) -> Result:

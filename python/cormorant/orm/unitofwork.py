@@ -3,12 +3,13 @@ columns, DELETEs children-first, batched per table and column set."""
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..engine.base import Connection
-from ..exc import CircularDependencyError, StaleDataError
+from ..exc import CircularDependencyError, SAWarning, StaleDataError
 from ..sql.elements import BindParameter, ClauseElement
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
 from .collections import members
@@ -95,8 +96,10 @@ class Changes:
         self.links: dict[int, list[tuple[Relationship, Any]]] = defaultdict(list)  # many-side id -> (rel, one)
         self.linked: dict[int, Any] = {}
         self.unlinks: list[tuple[Any, Relationship]] = []
-        self.association_adds: dict[tuple, tuple[Relationship, Any, Any]] = {}
-        self.association_removes: dict[tuple, tuple[Relationship, Any, Any]] = {}
+        # association row -> (rel, owner, item, {id(rel): times listed}); SQLAlchemy
+        # writes a row per list entry, so a pair listed twice fails on the key
+        self.association_adds: dict[tuple, tuple[Relationship, Any, Any, dict[int, int]]] = {}
+        self.association_removes: dict[tuple, tuple[Relationship, Any, Any, dict[int, int]]] = {}
         self.orphan_candidates: list[tuple[Any, Relationship]] = []
         self.deferred: list[tuple[Any, Relationship, Any]] = []
 
@@ -105,13 +108,20 @@ class Changes:
         self.linked[id(many)] = many
 
     def associate(self, rel: Relationship, owner: Any, item: Any, add: bool) -> None:
+        records = self.association_adds if add else self.association_removes
         key = _association_key(rel, owner, item)
-        (self.association_adds if add else self.association_removes)[key] = (rel, owner, item)
+        record = records.setdefault(key, (rel, owner, item, {}))
+        record[3][id(rel)] = record[3].get(id(rel), 0) + 1
 
     def apply_links_of(self, many: Any) -> None:
         for rel, one in self.links.pop(id(many), ()):
-            if one.__dict__[STATE_KEY].key is None or rel.post_update:
-                self.deferred.append((many, rel, one))  # its row comes later: an UPDATE sets the key
+            if rel.post_update:
+                self.deferred.append((many, rel, one))  # an UPDATE after both rows exist sets the key
+            elif one.__dict__[STATE_KEY].key is None:
+                raise CircularDependencyError(
+                    f"Circular dependency detected: {type(many).__name__} needs {type(one).__name__} inserted "
+                    f"first and the other way round; set post_update=True on one relationship ({rel})"
+                )
             else:
                 _sync(many, rel, one)
 
@@ -147,24 +157,32 @@ def _sync(many: Any, rel: Relationship, one: Any) -> None:
 
 
 def collect_changes(session: Session) -> Changes:
-    """Cascades, then reads every relationship change of new and modified objects."""
-    _cascade_pending(session)
+    """Reads every relationship change of new and modified objects."""
     changes = Changes()
     for obj in list(session._new.values()) + list(session._modified.values()):
-        _read_changes(changes, obj)
+        _read_changes(session, changes, obj)
     _delete_orphans(session, changes)
     for obj in list(session._deleted.values()):
         _release_children(session, changes, obj)
     return changes
 
 
-def _cascade_pending(session: Session) -> None:
-    """save-update cascade over objects linked since they were added."""
-    for obj in list(session._new.values()) + list(session._modified.values()):
-        session._cascade_save(obj)
+def _in_session(session: Session, rel: Relationship, related: list[Any]) -> list[Any]:
+    """Related objects the flush can write; one never added to the session is left out, with a warning."""
+    kept = [o for o in related if o in session or id(o) in session._deleted]
+    if len(kept) != len(related):
+        for obj in related:
+            if obj not in session:
+                warnings.warn(
+                    f"Object of type {type(obj).__name__} not in session, add operation along '{rel}' will "
+                    "not proceed",
+                    SAWarning,
+                    stacklevel=4,
+                )
+    return kept
 
 
-def _read_changes(changes: Changes, obj: Any) -> None:
+def _read_changes(session: Session, changes: Changes, obj: Any) -> None:
     mapper = mapper_of(obj)
     if not mapper.relationships:
         return
@@ -174,7 +192,7 @@ def _read_changes(changes: Changes, obj: Any) -> None:
     for rel in mapper.relationships.values():
         if rel.viewonly or rel.key not in d:
             continue
-        current = members(d[rel.key])
+        current = _in_session(session, rel, members(d[rel.key]))
         if state.key is None:
             added, removed = current, []
         elif rel.key in committed:
@@ -191,9 +209,9 @@ def _read_changes(changes: Changes, obj: Any) -> None:
             for item in removed:
                 changes.associate(rel, obj, item, False)
         elif rel.direction == MANYTOONE:
-            if added:
-                changes.link(rel, added[0], obj)
-            elif removed:
+            if current:
+                changes.link(rel, current[0], obj)
+            elif state.key is not None:
                 changes.unlinks.append((obj, rel))
                 reverse = rel.reverse
                 if reverse is not None and "delete-orphan" in reverse.cascade:
@@ -296,10 +314,10 @@ def _write_association_rows(conn: Connection, changes: Changes) -> None:
     adds = [v for k, v in changes.association_adds.items() if k not in changes.association_removes]
     for rows, is_add in ((removes, False), (adds, True)):
         by_table: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        for rel, owner, item in rows:
+        for rel, owner, item, listed in rows:
             row = {sec.key: getattr(owner, rel.parent.column_keys[col]) for col, sec in rel.local_pairs}
             row.update({sec.key: getattr(item, rel.mapper.column_keys[col]) for col, sec in rel.remote_pairs})
-            by_table[rel.secondary].append(row)
+            by_table[rel.secondary].extend([row] * (max(listed.values()) if is_add else 1))
         for table, params in by_table.items():
             if is_add:
                 conn.execute(insert(table), params)

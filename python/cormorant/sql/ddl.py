@@ -7,16 +7,73 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 
-def execute_ddl(bind: Any, datums: Sequence[tuple]) -> None:
+def execute_ddl(bind: Any, datums: Sequence[tuple | str]) -> None:
+    """Runs DDL datums (and ALTER TABLE statements given as SQL text) in order."""
     from ..engine.base import Connection
 
-    if isinstance(bind, Connection):
+    def run(conn: Connection) -> None:
         for datum in datums:
-            bind._execute_datum(datum)
+            if isinstance(datum, str):
+                conn.exec_driver_sql(datum)
+            else:
+                conn._execute_datum(datum)
+
+    if isinstance(bind, Connection):
+        run(bind)
         return
     with bind.begin() as conn:
-        for datum in datums:
-            conn._execute_datum(datum)
+        run(conn)
+
+
+def supports_alter(bind: Any) -> bool:
+    """ALTER TABLE ... ADD CONSTRAINT; SQLite lacks it but accepts foreign
+    keys to tables created later, so there they stay inline."""
+    return _is_postgresql(bind)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _deferred_foreign_keys(tables: Iterable[Any]) -> list[tuple[Any, Any, str]]:
+    found = []
+    for table in tables:
+        for column in table.columns:
+            for fk in column.foreign_keys:
+                if fk.use_alter:
+                    target = fk.target_table_name
+                    found.append((table, fk, fk.name or f"fk_{table.name}_{column.name}_{target}"))
+    return found
+
+
+def add_deferred_foreign_keys(tables: Iterable[Any]) -> list[str]:
+    """ALTER TABLE ... ADD CONSTRAINT for use_alter foreign keys, once every table exists."""
+    statements = []
+    for table, fk, name in _deferred_foreign_keys(tables):
+        target_table, target_column = fk.target_fullname.rsplit(".", 1)
+        alter = (
+            f"ALTER TABLE {_quote(table.name)} ADD CONSTRAINT {_quote(name)} FOREIGN KEY "
+            f"({_quote(fk.parent.name)}) REFERENCES {_quote(target_table)} ({_quote(target_column)})"
+        )
+        if fk.ondelete:
+            alter += f" ON DELETE {_checked_action(fk.ondelete)}"
+        if fk.onupdate:
+            alter += f" ON UPDATE {_checked_action(fk.onupdate)}"
+        statements.append(f"DO $$ BEGIN {alter}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    return statements
+
+
+def drop_deferred_foreign_keys(tables: Iterable[Any]) -> list[str]:
+    return [
+        f"ALTER TABLE IF EXISTS {_quote(table.name)} DROP CONSTRAINT IF EXISTS {_quote(name)}"
+        for table, _, name in _deferred_foreign_keys(tables)
+    ]
+
+
+def _checked_action(action: str) -> str:
+    if action.upper() not in ("CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"):
+        raise ValueError(f"invalid foreign key action {action!r}")
+    return action.upper()
 
 
 def _native_enums(tables: Iterable[Any]) -> dict[str, tuple[str, ...]]:

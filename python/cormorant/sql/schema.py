@@ -50,10 +50,12 @@ class ForeignKey:
         ondelete: str | None = None,
         onupdate: str | None = None,
         name: str | None = None,
+        use_alter: bool = False,
         **_: Any,
     ) -> None:
         self._target = column
         self.ondelete, self.onupdate, self.name = ondelete, onupdate, name
+        self.use_alter = use_alter  # added by ALTER TABLE after the tables exist (cycles)
         self.parent: Column | None = None
 
     @property
@@ -183,7 +185,9 @@ class Column(ColumnElement[Any]):
         c.foreign_keys = []
         for fk in self.foreign_keys:
             c._add_foreign_key(
-                ForeignKey(fk._target, ondelete=fk.ondelete, onupdate=fk.onupdate, name=fk.name)
+                ForeignKey(
+                    fk._target, ondelete=fk.ondelete, onupdate=fk.onupdate, name=fk.name, use_alter=fk.use_alter
+                )
             )
         return c
 
@@ -336,7 +340,7 @@ class Index:
         assert self.table is not None
         return [self.table.c[e].name if isinstance(e, str) else e.name for e in self.expressions]  # type: ignore[misc]
 
-    def _create_datum(self, if_not_exists: bool) -> tuple:
+    def _create_datum(self, if_not_exists: bool, inline_alter: bool = True) -> tuple:
         assert self.table is not None
         return (
             "create_index",
@@ -402,8 +406,10 @@ class Table(FromClause):
     def foreign_keys(self) -> list[ForeignKey]:
         return [fk for c in self.columns for fk in c.foreign_keys]
 
-    def referenced_table_names(self) -> list[str]:
-        names = [fk.target_table_name for fk in self.foreign_keys]
+    def referenced_table_names(self, with_use_alter: bool = True) -> list[str]:
+        """Tables this one's foreign keys refer to; `with_use_alter` False
+        leaves out keys added by ALTER after the tables exist."""
+        names = [fk.target_table_name for fk in self.foreign_keys if with_use_alter or not fk.use_alter]
         names += [c.referred_table_name for c in self.constraints if isinstance(c, ForeignKeyConstraint)]
         return [n for n in dict.fromkeys(names) if n != self.name]
 
@@ -422,7 +428,7 @@ class Table(FromClause):
     def _all_columns(self) -> list[Column]:
         return list(self.columns)
 
-    def _create_datum(self, if_not_exists: bool) -> tuple:
+    def _create_datum(self, if_not_exists: bool, inline_alter: bool = True) -> tuple:
         constraints: list[tuple] = []
         pk = [c.name for c in self.columns if c.primary_key]
         if pk:
@@ -435,6 +441,8 @@ class Table(FromClause):
                 constraints.append(c._datum())
         for c in self.columns:
             for fk in c.foreign_keys:
+                if fk.use_alter and not inline_alter:
+                    continue
                 ref = fk.target_fullname.rsplit(".", 1)
                 constraints.append(
                     ("foreign_key", fk.name, (c.name,), ref[0], (ref[1],), fk.ondelete, fk.onupdate)
@@ -495,7 +503,7 @@ class MetaData:
         """Tables ordered so that every table comes after the tables it references."""
         from .. import _native
 
-        order = _native.sort_tables([(t.name, t.referenced_table_names()) for t in self.tables.values()])
+        order = _native.sort_tables([(t.name, t.referenced_table_names(False)) for t in self.tables.values()])
         return [self.tables[name] for name in order]
 
     def create_all(self, bind: Any, tables: Iterable[Table] | None = None, checkfirst: bool = True) -> None:
@@ -503,11 +511,16 @@ class MetaData:
         from .ddl import create_with_enums
 
         chosen = set(tables) if tables is not None else None
+        from .ddl import add_deferred_foreign_keys, supports_alter
+
         selected = [t for t in self.sorted_tables if chosen is None or t in chosen]
-        datums: list[tuple] = []
+        inline = not supports_alter(bind)
+        datums: list[Any] = []
         for table in selected:
-            datums.append(table._create_datum(checkfirst))
+            datums.append(table._create_datum(checkfirst, inline))
             datums.extend(i._create_datum(checkfirst) for i in table.indexes)
+        if not inline:
+            datums.extend(add_deferred_foreign_keys(selected))
         create_with_enums(bind, selected, datums, checkfirst)
 
     def drop_all(self, bind: Any, tables: Iterable[Table] | None = None, checkfirst: bool = True) -> None:
@@ -515,8 +528,12 @@ class MetaData:
         from .ddl import drop_with_enums
 
         chosen = set(tables) if tables is not None else None
+        from .ddl import drop_deferred_foreign_keys, supports_alter
+
         selected = [t for t in reversed(self.sorted_tables) if chosen is None or t in chosen]
-        drop_with_enums(bind, selected, [("drop_table", t.name, checkfirst) for t in selected], checkfirst)
+        datums: list[Any] = drop_deferred_foreign_keys(selected) if supports_alter(bind) else []
+        datums += [("drop_table", t.name, checkfirst) for t in selected]
+        drop_with_enums(bind, selected, datums, checkfirst)
 
     def clear(self) -> None:
         self.tables.clear()
