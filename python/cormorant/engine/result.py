@@ -17,6 +17,9 @@ _T = TypeVar("_T")
 
 
 def _unique_filter(items: list[Any]) -> list[Any]:
+    """Items without repeats: rows compare by value, objects by identity."""
+    if items and not isinstance(items[0], (tuple, Row)):
+        return list({id(item): item for item in items}.values())
     seen: set[Any] = set()
     out = []
     for item in items:

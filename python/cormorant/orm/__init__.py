@@ -2,8 +2,8 @@
 
 from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, UnmappedInstanceError
 from .attributes import InstanceState, InstrumentedAttribute, Mapped
-from .decl_base import DeclarativeBase, MappedColumn, declared_attr, mapped_column
 from .collections import InstrumentedList
+from .decl_base import DeclarativeBase, MappedColumn, declared_attr, mapped_column
 from .mapper import Mapper
 from .relationships import Relationship, relationship
 from .session import Session, SessionTransaction, object_session, sessionmaker

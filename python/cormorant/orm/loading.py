@@ -346,7 +346,9 @@ def _fill_scalars(rows: list[Any], width: int, parents: dict[Any, Any], key: str
         parent.__dict__[key] = found.get(k)
 
 
-def _selectin_many_to_one(session: Session, rel: Relationship, objects: list[Any], load: EntityLoad) -> list[Any]:
+def _selectin_many_to_one(
+    session: Session, rel: Relationship, objects: list[Any], load: EntityLoad
+) -> list[Any]:
     target = rel.mapper
     fk_keys = [rel.parent.column_keys[many] for _, many in rel.pairs]
     by_pk = rel.references_primary_key

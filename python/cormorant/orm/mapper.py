@@ -13,7 +13,11 @@ class Mapper:
     """Maps a class's attributes onto the columns of one table."""
 
     def __init__(
-        self, class_: type, table: Table, attributes: dict[str, Column], deferred: frozenset[str] = frozenset()
+        self,
+        class_: type,
+        table: Table,
+        attributes: dict[str, Column],
+        deferred: frozenset[str] = frozenset(),
     ) -> None:
         self.class_ = class_
         self.table = table

@@ -22,7 +22,17 @@ LOADERS_KEY = "_cm_loaders"  # per-instance strategies set by raiseload()/noload
 
 _CASCADES = {"save-update", "merge", "refresh-expire", "expunge", "delete", "delete-orphan"}
 _ALL = {"save-update", "merge", "refresh-expire", "expunge", "delete"}
-_LAZY = {"select", "selectin", "joined", "subquery", "raise", "raise_on_sql", "noload", "immediate", "dynamic"}
+_LAZY = {
+    "select",
+    "selectin",
+    "joined",
+    "subquery",
+    "raise",
+    "raise_on_sql",
+    "noload",
+    "immediate",
+    "dynamic",
+}
 
 
 def parse_cascade(text: str) -> frozenset[str]:
@@ -114,7 +124,9 @@ class Relationship(Mapped[Any]):
 
     def _configure(self) -> None:
         target, annotated_list = self._target_from_annotation()
-        self.mapper: Mapper = _resolve_class(self.parent, self.argument if self.argument is not None else target)
+        self.mapper: Mapper = _resolve_class(
+            self.parent, self.argument if self.argument is not None else target
+        )
         self.entity = self.mapper.class_
         if self.uselist is None:
             self.uselist = annotated_list if annotated_list is not None else None
@@ -426,8 +438,10 @@ class Relationship(Mapped[Any]):
         related = select(1).select_from(self.mapper.table)
         if self.direction == MANYTOMANY:
             assert self.secondary is not None
-            related = select(1).select_from(self.secondary).join(
-                self.mapper.table, and_(*(c == s for s, c in self.remote_pairs))
+            related = (
+                select(1)
+                .select_from(self.secondary)
+                .join(self.mapper.table, and_(*(c == s for s, c in self.remote_pairs)))
             )
             related = related.where(*(c == s for s, c in self.local_pairs))
         else:
@@ -442,7 +456,9 @@ class Relationship(Mapped[Any]):
     def __eq__(self, other: Any) -> Any:  # type: ignore[override]
         self._ensure()
         if self.direction != MANYTOONE:
-            raise InvalidRequestError(f"Can't compare a collection to an object; use {self}.contains() or any()")
+            raise InvalidRequestError(
+                f"Can't compare a collection to an object; use {self}.contains() or any()"
+            )
         if other is None:
             return and_(*(many.is_(None) for _, many in self.pairs))
         return and_(*(many == getattr(other, self.mapper.column_keys[one]) for one, many in self.pairs))
@@ -556,14 +572,16 @@ def _resolve_secondary(parent: Mapper, secondary: Any) -> Table | None:
 
 
 def _evaluate(parent: Mapper, expression: str) -> Any:
-    """"Category.id" or "[Post.author_id]" in the class registry's namespace."""
+    """ "Category.id" or "[Post.author_id]" in the class registry's namespace."""
     registry = parent.class_.registry  # type: ignore[attr-defined]
     namespace = dict(registry._class_registry)
     namespace.update(parent.table.metadata.tables)
     try:
         return eval(expression, {"__builtins__": {}}, namespace)  # noqa: S307 - mapping arguments are code
     except NameError as e:
-        raise InvalidRequestError(f"could not resolve {expression!r} for {parent.class_.__name__}: {e}") from None
+        raise InvalidRequestError(
+            f"could not resolve {expression!r} for {parent.class_.__name__}: {e}"
+        ) from None
 
 
 def _resolve_columns(parent: Mapper, value: Any) -> list[Column]:
@@ -619,7 +637,9 @@ def _make_backref(rel: Relationship) -> Relationship:
         lazy="select",
         uselist=None,
         order_by=False,
-        remote_side=[one for one, _ in rel.pairs] if rel.direction == ONETOMANY and rel.parent is rel.mapper else None,
+        remote_side=[one for one, _ in rel.pairs]
+        if rel.direction == ONETOMANY and rel.parent is rel.mapper
+        else None,
         foreign_keys=None,
         post_update=False,
         viewonly=False,
@@ -645,7 +665,9 @@ def _lazy_statement(rel: Relationship) -> Any:
         where = [many == BindParameter(f"lz_{i}", type_=many.type) for i, (_, many) in enumerate(rel.pairs)]
     else:
         stmt = stmt.join(rel.secondary, and_(*(col == sec for col, sec in rel.remote_pairs)))
-        where = [sec == BindParameter(f"lz_{i}", type_=sec.type) for i, (_, sec) in enumerate(rel.local_pairs)]
+        where = [
+            sec == BindParameter(f"lz_{i}", type_=sec.type) for i, (_, sec) in enumerate(rel.local_pairs)
+        ]
     stmt = stmt.where(*where)
     return stmt.order_by(*rel.order_by) if rel.order_by else stmt
 

@@ -496,7 +496,9 @@ class Session:
         if not rows:
             from ..exc import ObjectDeletedError
 
-            raise ObjectDeletedError(f"Instance {instance!r} has been deleted, or its row is otherwise not present")
+            raise ObjectDeletedError(
+                f"Instance {instance!r} has been deleted, or its row is otherwise not present"
+            )
         instance.__dict__[key] = rows[0][0]
 
     def _load_expired(self, instance: object, state: Any) -> None:
@@ -558,7 +560,9 @@ class Session:
         self._autoflush()
         return self._connection_for_use().execute(statement, params)
 
-    def _execute_orm(self, statement: Any, params: Mapping[str, Any] | None, prepared: bool = False) -> Result:
+    def _execute_orm(
+        self, statement: Any, params: Mapping[str, Any] | None, prepared: bool = False
+    ) -> Result:
         """Runs a row-returning statement with entities hydrated through this
         session, loader options and relationship loading strategies applied.
         `prepared`: the statement's entities already carry their loads."""

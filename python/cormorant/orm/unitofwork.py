@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..engine.base import Connection
@@ -64,7 +63,9 @@ def _mapper_order(mappers: set[Mapper]) -> list[Mapper]:
     by_table = {m.table.name: m for m in mappers}
     deps: dict[Mapper, dict[Mapper, bool]] = {}
     for m in mappers:
-        deferrable = {many for r in m.relationships.values() if r._ensure().post_update for _, many in r.pairs}
+        deferrable = {
+            many for r in m.relationships.values() if r._ensure().post_update for _, many in r.pairs
+        }
         edges: dict[Mapper, bool] = {}
         for column in m.table.columns:
             for fk in column.foreign_keys:
@@ -93,7 +94,9 @@ class Changes:
     to set (links) or clear (unlinks), and association rows to add or remove."""
 
     def __init__(self) -> None:
-        self.links: dict[int, list[tuple[Relationship, Any]]] = defaultdict(list)  # many-side id -> (rel, one)
+        self.links: dict[int, list[tuple[Relationship, Any]]] = defaultdict(
+            list
+        )  # many-side id -> (rel, one)
         self.linked: dict[int, Any] = {}
         self.unlinks: list[tuple[Any, Relationship]] = []
         # association row -> (rel, owner, item, {id(rel): times listed}); SQLAlchemy
@@ -144,7 +147,12 @@ class Changes:
 def _association_key(rel: Relationship, owner: Any, item: Any) -> tuple:
     """The same association row whichever side recorded it."""
     assert rel.secondary is not None
-    sides = sorted([(tuple(s.name for _, s in rel.local_pairs), id(owner)), (tuple(s.name for _, s in rel.remote_pairs), id(item))])
+    sides = sorted(
+        [
+            (tuple(s.name for _, s in rel.local_pairs), id(owner)),
+            (tuple(s.name for _, s in rel.remote_pairs), id(item)),
+        ]
+    )
     return (rel.secondary.name, *sides)
 
 
@@ -270,7 +278,9 @@ def _insert_levels(changes: Changes, mapper: Mapper, objects: list[Any]) -> list
         if key in levels:
             return levels[key]
         if key in seen:
-            raise CircularDependencyError(f"Circular dependency among pending {mapper.class_.__name__} objects")
+            raise CircularDependencyError(
+                f"Circular dependency among pending {mapper.class_.__name__} objects"
+            )
         parents = [p for p in changes.depends_on(obj) if id(p) in pending and p is not obj]
         levels[key] = 1 + max((level_of(p, seen | {key}) for p in parents), default=-1)
         return levels[key]
@@ -386,7 +396,9 @@ def _insert_objects(session: Session, conn: Connection, mapper: Mapper, objects:
 _INSERT_PAGE_PARAMS = 30000  # below SQLite's and PostgreSQL's bound-parameter limits
 
 
-def _insert_returning(conn: Connection, mapper: Mapper, page: list[tuple[Any, dict[str, Any]]], fetched: list[Any]) -> None:
+def _insert_returning(
+    conn: Connection, mapper: Mapper, page: list[tuple[Any, dict[str, Any]]], fetched: list[Any]
+) -> None:
     from ..sql.dml import insert
 
     stmt = insert(mapper.table)
@@ -396,7 +408,9 @@ def _insert_returning(conn: Connection, mapper: Mapper, page: list[tuple[Any, di
         stmt = stmt.values(**page[0][1])
     rows = conn.execute(stmt.returning(*fetched)).all()
     if len(rows) != len(page):
-        raise StaleDataError(f"INSERT into '{mapper.table.name}' returned {len(rows)} rows for {len(page)} objects")
+        raise StaleDataError(
+            f"INSERT into '{mapper.table.name}' returned {len(rows)} rows for {len(page)} objects"
+        )
     key = next((i for i, c in enumerate(fetched) if c.primary_key and c.is_autoincrement), None)
     if key is not None and len(rows) > 1:
         # Generated keys ascend in the order the rows were inserted.
@@ -461,7 +475,7 @@ def _update_objects(conn: Connection, modified: list[Any]) -> None:
         if changes:
             shape = tuple((k, v if isinstance(v, ClauseElement) else None) for k, v in changes.items())
             groups[(mapper, tuple(map(id, (v for _, v in shape))), shape)].append((obj, changes))
-    for (mapper, _, shape), members in groups.items():
+    for (mapper, _, shape), group in groups.items():
         where = [c == BindParameter(f"pk_{c.key}", type_=c.type) for c in mapper.primary_key]
         assignments = {
             mapper.attr_columns[k].key: BindParameter(f"v_{k}", type_=mapper.attr_columns[k].type)
@@ -471,7 +485,7 @@ def _update_objects(conn: Connection, modified: list[Any]) -> None:
         }
         stmt = update(mapper.table).where(*where).values(**assignments)
         params = []
-        for obj, changes in members:
+        for obj, changes in group:
             values = {f"v_{k}": v for k, v in changes.items() if not isinstance(v, ClauseElement)}
             values.update(_pk_params(mapper, obj))
             params.append(values)
@@ -479,9 +493,9 @@ def _update_objects(conn: Connection, modified: list[Any]) -> None:
                 if expression is not None:  # the database computed it: reload on access
                     obj.__dict__.pop(k, None)
         count = conn.execute(stmt, params).rowcount
-        if count != len(members):
+        if count != len(group):
             raise StaleDataError(
-                f"UPDATE statement on table '{mapper.table.name}' expected to update {len(members)} row(s); "
+                f"UPDATE statement on table '{mapper.table.name}' expected to update {len(group)} row(s); "
                 f"{count} were matched"
             )
 

@@ -88,7 +88,9 @@ class Compiled:
             elements = entry.elements
             converters.extend(el.type._result_converter(self.dialect) for el in elements)
             if orm and entry.mapper is not None:
-                outputs.append(entry.load.plan(start) if entry.load is not None else entry.mapper._entity_plan(start))
+                outputs.append(
+                    entry.load.plan(start) if entry.load is not None else entry.mapper._entity_plan(start)
+                )
                 names.append(entry.mapper.class_.__name__)
             else:
                 outputs.extend(range(start, start + len(elements)))

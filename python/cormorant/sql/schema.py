@@ -186,7 +186,11 @@ class Column(ColumnElement[Any]):
         for fk in self.foreign_keys:
             c._add_foreign_key(
                 ForeignKey(
-                    fk._target, ondelete=fk.ondelete, onupdate=fk.onupdate, name=fk.name, use_alter=fk.use_alter
+                    fk._target,
+                    ondelete=fk.ondelete,
+                    onupdate=fk.onupdate,
+                    name=fk.name,
+                    use_alter=fk.use_alter,
                 )
             )
         return c
