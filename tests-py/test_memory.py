@@ -14,6 +14,7 @@ from cormorant import (
     JSON,
     Boolean,
     Column,
+    ForeignKey,
     Date,
     DateTime,
     Integer,
@@ -27,7 +28,15 @@ from cormorant import (
     select,
     text,
 )
-from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
+from cormorant.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    joinedload,
+    mapped_column,
+    relationship,
+    selectinload,
+)
 
 N_ROWS = 100_000
 LOOPS = 10
@@ -260,3 +269,44 @@ def test_loading_postgresql_typed_values_repeatedly_does_not_grow(engine, backen
     assert growth(samples) < GROWTH_LIMIT, [f"{b / 2**20:.1f}MB" for b in samples]
     # a missing Py_DECREF on the shared True/False adds N_ROWS / 2 references per load
     assert abs(refs_after[0] - refs_before[0]) < 1000 and abs(refs_after[1] - refs_before[1]) < 1000
+
+
+class Shelf(Base):
+    __tablename__ = "memory_shelves"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    items: Mapped[list["Item"]] = relationship(back_populates="shelf")
+
+
+class Item(Base):
+    __tablename__ = "memory_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shelf_id: Mapped[int] = mapped_column(ForeignKey("memory_shelves.id"))
+    label: Mapped[str] = mapped_column(String(30))
+    shelf: Mapped[Shelf] = relationship(back_populates="items")
+
+
+@pytest.mark.parametrize("option", [selectinload, joinedload])
+def test_eager_loading_repeatedly_does_not_grow(engine, option):
+    """Parents and children reference each other (a cycle through the
+    collection and the many-to-one): all of it must be freed per session."""
+    Base.metadata.create_all(engine, [Shelf.__table__, Item.__table__])
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(Shelf.__table__), [{"id": i} for i in range(1, 2001)])
+            conn.execute(
+                insert(Item.__table__),
+                [{"id": i, "shelf_id": i % 2000 + 1, "label": f"item-{i}"} for i in range(1, 20001)],
+            )
+        samples = []
+        for _ in range(LOOPS):
+            with Session(engine) as s:
+                shelves = s.execute(select(Shelf).options(option(Shelf.items))).unique().scalars().all()
+                assert sum(len(shelf.items) for shelf in shelves) == 20_000
+                assert all(item.shelf is shelf for shelf in shelves for item in shelf.items)
+                probe = weakref.ref(shelves[0].items[0])
+            del shelves
+            samples.append(rss())
+            assert probe() is None, "an eagerly loaded child outlived its closed session"
+        assert growth(samples) < GROWTH_LIMIT, [f"{b / 2**20:.1f}MB" for b in samples]
+    finally:
+        Base.metadata.drop_all(engine, [Shelf.__table__, Item.__table__])
