@@ -12,7 +12,7 @@ from typing import Optional
 
 import pytest
 from cormorant import Column, ForeignKey, String, Table, Text, event, exc, func, select, text
-from cormorant.exc import IntegrityError, InvalidRequestError
+from cormorant.exc import ArgumentError, IntegrityError, InvalidRequestError
 from cormorant.orm import (
     DeclarativeBase,
     Mapped,
@@ -1166,3 +1166,53 @@ def test_failed_flush_leaves_the_database_unchanged_and_the_session_usable(db):
     assert rows(db, "SELECT name FROM users") == [("ann",)]
     assert rows(db, "SELECT title FROM posts ORDER BY title") == [("good",), ("kept",)]
     assert rows(db, "SELECT body FROM comments") == [("ok",)]
+
+
+# --- relationship comparisons, backref= and unsupported arguments ---------------------------
+
+
+def test_relationship_comparisons_in_where(db):
+    seed_blog(db)
+    with Session(db) as s:
+        ann = s.execute(select(User).where(User.name == "ann")).scalar_one()
+        titles = s.execute(select(Post.title).where(Post.author == ann).order_by(Post.title)).scalars().all()
+        assert titles == ["ann-a", "ann-b", "ann-c"]
+        with_posts = s.execute(select(User.name).where(User.posts.any()).order_by(User.name)).scalars().all()
+        assert with_posts == ["ann", "bob", "cat"]
+        commented = (
+            s.execute(select(User.name).where(User.posts.any(Post.title == "cat-m")).order_by(User.name))
+            .scalars()
+            .all()
+        )
+        assert commented == ["cat"]
+
+
+def test_backref_creates_the_reverse_relationship(engine):
+    class LocalBase(DeclarativeBase):
+        pass
+
+    class Shelf(LocalBase):
+        __tablename__ = "shelves"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        books = relationship("Volume", backref="shelf")
+
+    class Volume(LocalBase):
+        __tablename__ = "volumes"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        shelf_id: Mapped[Optional[int]] = mapped_column(ForeignKey("shelves.id"))
+
+    LocalBase.metadata.create_all(engine)
+    try:
+        with Session(engine) as s:
+            shelf = Shelf(books=[Volume(), Volume()])
+            assert shelf.books[0].shelf is shelf
+            s.add(shelf)
+            s.commit()
+            assert {v.shelf_id for v in shelf.books} == {shelf.id}
+    finally:
+        LocalBase.metadata.drop_all(engine)
+
+
+def test_a_custom_join_condition_is_refused_by_name():
+    with pytest.raises(ArgumentError, match="primaryjoin"):
+        relationship("User", primaryjoin="User.id == Post.author_id")

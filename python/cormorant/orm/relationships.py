@@ -61,9 +61,17 @@ def relationship(
     viewonly: bool = False,
     passive_deletes: bool = False,
     innerjoin: bool = False,
-    **_: Any,
+    **kw: Any,
 ) -> Any:
     """Declares a relationship to another mapped class, as in SQLAlchemy 2.0."""
+    unsupported = sorted(set(kw) & {"primaryjoin", "secondaryjoin"})
+    if kw.get("collection_class", list) is not list:
+        unsupported.append("collection_class")
+    if unsupported:
+        raise ArgumentError(
+            f"relationship() does not support {', '.join(unsupported)} yet; the join condition comes from "
+            "foreign keys (narrow it with foreign_keys=) and collections are lists"
+        )
     if lazy not in _LAZY:
         raise ArgumentError(f"Invalid lazy loading strategy {lazy!r}; expected one of {sorted(_LAZY)}")
     return Relationship(
@@ -449,7 +457,7 @@ class Relationship(Mapped[Any]):
         if criterion is not None:
             related = related.where(criterion)
         related = related.where(*(getattr(self.entity, k) == v for k, v in kwargs.items()))
-        return related.exists()
+        return related.correlate(self.parent.table).exists()
 
     has = any
 
@@ -629,26 +637,15 @@ def _parse_annotation_text(text: str) -> tuple[str, bool]:
 def _make_backref(rel: Relationship) -> Relationship:
     """backref="name": the reverse relationship, created on the target class."""
     assert rel.back_populates is not None
-    reverse = Relationship(
+    self_referential = rel.direction == ONETOMANY and rel.parent is rel.mapper
+    reverse = relationship(
         rel.parent.class_,
         rel.secondary,
         back_populates=rel.key,
-        cascade=parse_cascade("save-update, merge"),
-        lazy="select",
-        uselist=None,
-        order_by=False,
-        remote_side=[one for one, _ in rel.pairs]
-        if rel.direction == ONETOMANY and rel.parent is rel.mapper
-        else None,
-        foreign_keys=None,
-        post_update=False,
-        viewonly=False,
-        passive_deletes=False,
-        innerjoin=False,
-        creates_backref=False,
+        remote_side=[one for one, _ in rel.pairs] if self_referential else None,
     )
     reverse._declare(rel.back_populates, rel.mapper, None)
-    rel.mapper.relationships[rel.back_populates] = reverse
+    rel.mapper.add_relationship(rel.back_populates, reverse)
     setattr(rel.mapper.class_, rel.back_populates, reverse)
     reverse._configure()
     return reverse

@@ -156,28 +156,18 @@ class TableAlias(FromClause):
         return f"<alias {self.name} of {self.table.name}>"
 
 
-class AliasColumn(ColumnElement[Any]):
-    """A column of a TableAlias."""
+class AliasColumn(_SubqueryColumn):
+    """A column of a TableAlias: the table's column under the alias's name."""
 
-    __slots__ = ("parent", "column", "name", "key", "type")
+    __slots__ = ("column",)
 
     def __init__(self, parent: TableAlias, column: Any) -> None:
-        self.parent, self.column = parent, column
-        self.name, self.key, self.type = column.name, column.key, column.type
+        super().__init__(parent, column.name, column.type)  # type: ignore[arg-type]
+        self.column, self.key = column, column.key
 
     @property
     def table(self) -> TableAlias:
-        return self.parent
-
-    @property
-    def primary_key(self) -> bool:
-        return self.column.primary_key
-
-    def _datum(self, binds: BindCollector) -> tuple:
-        return ("col", self.parent.name, self.name)
-
-    def _from_objects(self) -> list[FromClause]:
-        return [self.parent]
+        return self.parent  # type: ignore[return-value]
 
     @property
     def _row_key(self) -> str:
@@ -238,6 +228,7 @@ class Select(ClauseElement, Generic[_T]):
         "_for_update",
         "_options",
         "_execution_options",
+        "_correlate",
     )
 
     def __init__(self, *entities: Any) -> None:
@@ -254,6 +245,7 @@ class Select(ClauseElement, Generic[_T]):
         self._for_update: tuple | None = None
         self._options: list[Any] = []
         self._execution_options: dict[str, Any] = {}
+        self._correlate: list[FromClause] = []  # tables of the enclosing query, left out of FROM
 
     def _clone(self) -> Select:
         new = Select.__new__(Select)
@@ -374,7 +366,10 @@ class Select(ClauseElement, Generic[_T]):
         return new
 
     def correlate(self, *froms: Any) -> Select[_T]:
-        return self
+        """Leaves these tables out of this (sub)query's FROM: they come from the enclosing query."""
+        new = self._clone()
+        new._correlate.extend(as_from(f) for f in froms)
+        return new
 
     def subquery(self, name: str | None = None) -> Subquery:
         return Subquery(self, name or "anon_1")
@@ -423,7 +418,7 @@ class Select(ClauseElement, Generic[_T]):
                     froms.append(next((f for f in implicit if f is not right), right))
                 left_index = self._join_left_index(froms, on)
                 froms[left_index] = Join(froms[left_index], right, on, isouter, full)
-        covered = {id(t) for f in froms for t in f._tables()}
+        covered = {id(t) for f in froms for t in f._tables()} | {id(t) for t in self._correlate}
         for f in implicit:
             if id(f) not in covered:
                 froms.append(f)
