@@ -1,4 +1,5 @@
-"""inspect(): the mapper of a class, or the state of an instance."""
+"""inspect(): an Inspector for an Engine or Connection, the Mapper of a mapped
+class, or the state of a mapped instance."""
 
 from __future__ import annotations
 
@@ -8,13 +9,25 @@ from .exc import ArgumentError
 
 
 def inspect(subject: Any, raiseerr: bool = True) -> Any:
-    mapper = getattr(subject, "__mapper__", None)
-    if isinstance(subject, type) and mapper is not None:
-        return mapper
-    if mapper is not None:
-        from .orm.attributes import state_of
+    """An Engine or Connection gives an Inspector of its database; a mapped
+    class (or its Mapper) gives the Mapper; a mapped instance gives its
+    InstanceState. Anything else raises ArgumentError, or returns None when
+    raiseerr is False."""
+    from .engine.base import Connection, Engine
+    from .engine.reflection import Inspector
+    from .orm.mapper import Mapper
 
-        return state_of(subject)
+    if isinstance(subject, (Engine, Connection)):
+        return Inspector(subject)
+    if isinstance(subject, (Inspector, Mapper)):
+        return subject
+    mapper = getattr(subject, "__mapper__", None)
+    if isinstance(mapper, Mapper):
+        if isinstance(subject, type):
+            return mapper
+        from .orm.instance_state import InstanceState
+
+        return InstanceState(subject)
     if raiseerr:
         raise ArgumentError(f"No inspection system is available for object of type {type(subject)}")
     return None

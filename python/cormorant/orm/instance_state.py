@@ -86,9 +86,7 @@ class InstanceState:
     @property
     def session(self) -> Session | None:
         """The Session the object is pending, persistent or deleted in, else None."""
-        if self.status in (PENDING, PERSISTENT, DELETED):
-            return owning_session(self._native)
-        return None
+        return owning_session(self._native)
 
     @property
     def has_identity(self) -> bool:
