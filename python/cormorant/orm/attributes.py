@@ -62,6 +62,23 @@ def state_of(obj: Any) -> Any:
     return state
 
 
+def record_change(obj: Any, key: str, old: Any, collection: bool = False) -> None:
+    """Keeps the value a persistent object's attribute had when loaded (a
+    copy of a collection's members), the first time it changes, and marks
+    the object modified; the unit of work compares against it."""
+    state = obj.__dict__.get(STATE_KEY)
+    if state is None or state.status != PERSISTENT:
+        return
+    committed = state.committed
+    if committed is None:
+        committed = state.committed = {}
+    if key not in committed:
+        committed[key] = list(old) if collection and old is not NO_VALUE else old
+    session = owning_session(state)
+    if session is not None:
+        session._modified[id(obj)] = obj
+
+
 class Mapped(Generic[_T]):
     """Annotation marker for mapped attributes; also the base of InstrumentedAttribute."""
 
@@ -140,16 +157,7 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
 
     def __set__(self, instance: Any, value: Any) -> None:
         d = instance.__dict__
-        state = d.get(STATE_KEY)
-        if state is not None and state.status == PERSISTENT:
-            committed = state.committed
-            if committed is None:
-                committed = state.committed = {}
-            if self.key not in committed:
-                committed[self.key] = d.get(self.key, NO_VALUE)
-            ref = state.session
-            if ref is not None and ref.session is not None:
-                ref.session._modified[id(instance)] = instance
+        record_change(instance, self.key, d.get(self.key, NO_VALUE))
         d[self.key] = value
 
     def __delete__(self, instance: Any) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, SupportsIndex
 
-from .attributes import NO_VALUE
+from .attributes import NO_VALUE, record_change
 
 
 class InstrumentedList(list):
@@ -19,8 +19,6 @@ class InstrumentedList(list):
     _rel: Any
 
     def _before_change(self) -> None:
-        from .relationships import record_change
-
         record_change(self._owner, self._rel.key, self, collection=True)
 
     def _added(self, item: Any) -> None:

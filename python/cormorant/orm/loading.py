@@ -12,7 +12,8 @@ from ..exc import ArgumentError, InvalidRequestError
 from ..sql.elements import UnaryExpression, and_, or_
 from ..sql.selectable import ResultEntry, Select, select
 from .attributes import DELETED, STATE_KEY
-from .relationships import LOADERS_KEY, MANYTOMANY, MANYTOONE, ONETOMANY, Relationship, _side, lazy_params
+from .collections import members
+from .relationships import LOADERS_KEY, MANYTOMANY, MANYTOONE, Relationship, _side, lazy_params
 from .strategy_options import Load, column_keys
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ class EntityLoad:
         self.lazy.pop(rel.key, None)
         child = current if current is not None else EntityLoad.default(rel.mapper, (*self.path, rel))
         if strategy in ("joined", "contains_eager"):
-            self.joined[rel.key] = (rel, child, strategy == "contains_eager" or innerjoin)
+            self.joined[rel.key] = (rel, child, innerjoin)
             if strategy == "contains_eager":
                 child.alias = False  # columns come from the statement's own join
         elif strategy == "selectin":
@@ -266,7 +267,7 @@ def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
             post_load(session, child, related)
     for rel, child, _ in load.joined.values():
         if child.needs_post_load():
-            related = [o for obj in objects for o in _values(obj.__dict__.get(rel.key))]
+            related = [o for obj in objects for o in members(obj.__dict__.get(rel.key))]
             post_load(session, child, _unique_objects(related))
 
 
@@ -280,20 +281,8 @@ def _record_lazy(load: EntityLoad, objects: list[Any]) -> None:
         obj.__dict__[LOADERS_KEY] = strategies
 
 
-def _values(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _unique_objects(objects: list[Any]) -> list[Any]:
-    seen: set[int] = set()
-    unique = []
-    for obj in objects:
-        if obj is not None and id(obj) not in seen:
-            seen.add(id(obj))
-            unique.append(obj)
-    return unique
+    return [obj for obj in {id(obj): obj for obj in objects}.values() if obj is not None]
 
 
 def _entity_select(*columns: Any, load: EntityLoad) -> Select:
@@ -311,23 +300,18 @@ def selectin_load(session: Session, rel: Relationship, objects: list[Any], load:
         return []
     if rel.direction == MANYTOONE:
         return _selectin_many_to_one(session, rel, pending, load)
-    if rel.direction == ONETOMANY:
-        key_columns = [many for _, many in rel.pairs]
-        owner_keys = [rel.parent.column_keys[one] for one, _ in rel.pairs]
-    else:
-        key_columns = [sec for _, sec in rel.local_pairs]
-        owner_keys = [rel.parent.column_keys[col] for col, _ in rel.local_pairs]
-    parents = {_key_of(o, owner_keys): o for o in pending}
+    key_columns = rel.related_columns
+    parents = {_key_of(o, rel.owner_keys): o for o in pending}
     keys = list(parents)
     related: list[Any] = []
+    base = _entity_select(*key_columns, load=load)
+    if rel.direction == MANYTOMANY:
+        base = base.join(rel.secondary, and_(*(col == sec for col, sec in rel.remote_pairs)))
+    if rel.order_by:
+        base = base.order_by(*rel.order_by)
     for start in range(0, len(keys), SELECTIN_CHUNK):
         chunk = keys[start : start + SELECTIN_CHUNK]
-        stmt = _entity_select(*key_columns, load=load)
-        if rel.direction == MANYTOMANY:
-            stmt = stmt.join(rel.secondary, and_(*(col == sec for col, sec in rel.remote_pairs)))
-        stmt = stmt.where(_in(key_columns, chunk))
-        if rel.order_by:
-            stmt = stmt.order_by(*rel.order_by)
+        stmt = base.where(_in(key_columns, chunk))
         rows = session._execute_orm(stmt, None, prepared=True)._items
         chunk_parents = {k: parents[k] for k in chunk}
         if rel.uselist:
@@ -350,7 +334,7 @@ def _selectin_many_to_one(
     session: Session, rel: Relationship, objects: list[Any], load: EntityLoad
 ) -> list[Any]:
     target = rel.mapper
-    fk_keys = [rel.parent.column_keys[many] for _, many in rel.pairs]
+    fk_keys = rel.owner_keys
     by_pk = rel.references_primary_key
     wanted = {}
     for obj in objects:
@@ -362,15 +346,15 @@ def _selectin_many_to_one(
     identity = session._identity_map.for_class(target.identity_class)
     for key in wanted:
         obj = identity.get(key) if by_pk else None
-        if obj is not None and rel.key not in load.selectin and not obj.__dict__[STATE_KEY].expired:
+        if obj is not None and not obj.__dict__[STATE_KEY].expired:
             found[key] = obj
         else:
             missing.append(key)
-    one_columns = [one for one, _ in rel.pairs]
-    one_keys = [target.column_keys[c] for c in one_columns]
+    one_keys = [target.column_keys[c] for c in rel.related_columns]
+    base = _entity_select(load=load)
     for start in range(0, len(missing), SELECTIN_CHUNK):
         chunk = missing[start : start + SELECTIN_CHUNK]
-        stmt = _entity_select(load=load).where(_in(one_columns, chunk))
+        stmt = base.where(_in(rel.related_columns, chunk))
         for obj in session._execute_orm(stmt, None, prepared=True)._items:
             found[_key_of(obj, one_keys)] = obj
     for obj in objects:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exc import ArgumentError, DetachedInstanceError, InvalidRequestError
 from ..sql.elements import BindParameter, and_
-from .attributes import DETACHED, NO_VALUE, PERSISTENT, STATE_KEY, Mapped, owning_session
+from .attributes import DETACHED, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
 from .collections import InstrumentedList
 
 if TYPE_CHECKING:
@@ -146,6 +146,18 @@ class Relationship(Mapped[Any]):
         if self.uselist is None:
             self.uselist = self.direction != MANYTOONE
         self.order_by = _resolve_order_by(self.parent, self.options["order_by"])
+        # The owner's columns whose values select the related rows, and the
+        # columns (of the target, or of the association table) they match.
+        if self.direction == MANYTOONE:
+            self.owner_columns = [many for _, many in self.pairs]
+            self.related_columns = [one for one, _ in self.pairs]
+        elif self.direction == ONETOMANY:
+            self.owner_columns = [one for one, _ in self.pairs]
+            self.related_columns = [many for _, many in self.pairs]
+        else:
+            self.owner_columns = [col for col, _ in self.local_pairs]
+            self.related_columns = [sec for _, sec in self.local_pairs]
+        self.owner_keys = [self.parent.column_keys[c] for c in self.owner_columns]
         self._configured = True
         self.reverse: Relationship | None = None
         if self.back_populates:
@@ -490,22 +502,6 @@ class Relationship(Mapped[Any]):
 # --- change history and cascades ---------------------------------------------------------------
 
 
-def record_change(obj: Any, key: str, old: Any, collection: bool = False) -> None:
-    """Keeps the value a persistent object's relationship had when loaded,
-    the first time it changes; the unit of work compares against it."""
-    state = obj.__dict__.get(STATE_KEY)
-    if state is None or state.status != PERSISTENT:
-        return
-    committed = state.committed
-    if committed is None:
-        committed = state.committed = {}
-    if key not in committed:
-        committed[key] = list(old) if collection and old is not NO_VALUE else old
-    session = owning_session(state)
-    if session is not None:
-        session._modified[id(obj)] = obj
-
-
 def cascade_add(owner: Any, rel: Relationship, item: Any) -> None:
     """save-update cascade: an object linked to one in a Session joins it."""
     if "save-update" not in rel.cascade or item is None:
@@ -656,29 +652,17 @@ def _lazy_statement(rel: Relationship) -> Any:
     from ..sql.selectable import select
 
     stmt = select(rel.entity)
-    if rel.direction == MANYTOONE:
-        where = [one == BindParameter(f"lz_{i}", type_=one.type) for i, (one, _) in enumerate(rel.pairs)]
-    elif rel.direction == ONETOMANY:
-        where = [many == BindParameter(f"lz_{i}", type_=many.type) for i, (_, many) in enumerate(rel.pairs)]
-    else:
+    if rel.direction == MANYTOMANY:
         stmt = stmt.join(rel.secondary, and_(*(col == sec for col, sec in rel.remote_pairs)))
-        where = [
-            sec == BindParameter(f"lz_{i}", type_=sec.type) for i, (_, sec) in enumerate(rel.local_pairs)
-        ]
-    stmt = stmt.where(*where)
+    stmt = stmt.where(
+        *(col == BindParameter(f"lz_{i}", type_=col.type) for i, col in enumerate(rel.related_columns))
+    )
     return stmt.order_by(*rel.order_by) if rel.order_by else stmt
 
 
 def lazy_params(rel: Relationship, instance: Any) -> dict[str, Any] | None:
     """The lazy statement's parameters from `instance`, or None when a key value is None."""
-    if rel.direction == MANYTOONE:
-        columns = [many for _, many in rel.pairs]
-    elif rel.direction == ONETOMANY:
-        columns = [one for one, _ in rel.pairs]
-    else:
-        columns = [col for col, _ in rel.local_pairs]
-    keys = rel.parent.column_keys
-    values = [getattr(instance, keys[c]) for c in columns]
+    values = [getattr(instance, key) for key in rel.owner_keys]
     if any(v is None for v in values):
         return None
     return {f"lz_{i}": v for i, v in enumerate(values)}

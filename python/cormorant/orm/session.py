@@ -489,8 +489,7 @@ class Session:
     def _load_deferred(self, instance: object, state: Any, key: str) -> None:
         """Loads one column left out of the SELECT that loaded `instance` (defer(), load_only())."""
         mapper = mapper_of(instance)
-        values = state.key[1] if len(mapper.pk_keys) > 1 else (state.key[1],)
-        stmt = select(mapper.attr_columns[key]).where(*(c == v for c, v in zip(mapper.primary_key, values)))
+        stmt = select(mapper.attr_columns[key]).where(*_by_identity(mapper, state.key[1]))
         self._autoflush()
         rows = self._execute_orm(stmt, None).all()
         if not rows:
@@ -503,8 +502,7 @@ class Session:
 
     def _load_expired(self, instance: object, state: Any) -> None:
         mapper = mapper_of(instance)
-        values = state.key[1] if len(mapper.pk_keys) > 1 else (state.key[1],)
-        stmt = select(type(instance)).where(*(c == v for c, v in zip(mapper.primary_key, values)))
+        stmt = select(type(instance)).where(*_by_identity(mapper, state.key[1]))
         result = self._execute_orm(stmt, None)
         if not result._items:
             from ..exc import ObjectDeletedError
@@ -528,7 +526,7 @@ class Session:
             if not state.expired:
                 return obj
         self._check_usable()
-        stmt = select(entity).where(*(c == v for c, v in zip(mapper.primary_key, values)))
+        stmt = select(entity).where(*_by_identity(mapper, values))
         if with_for_update:
             stmt = stmt.with_for_update()
         return self._execute_orm(stmt, None).scalars().one_or_none()
@@ -647,6 +645,12 @@ class Session:
             if attr in instance.__dict__:
                 setattr(target, attr, instance.__dict__[attr])
         return target  # type: ignore[return-value]
+
+
+def _by_identity(mapper: Mapper, identity: Any) -> list[Any]:
+    """WHERE criteria for the row with this primary key (a tuple for a composite key)."""
+    values = identity if isinstance(identity, tuple) else (identity,)
+    return [column == value for column, value in zip(mapper.primary_key, values)]
 
 
 def _ident_values(mapper: Mapper, ident: Any) -> tuple:

@@ -30,7 +30,14 @@ def flush_session(session: Session, conn: Connection) -> None:
     new_by_mapper = _group(new)
     for mapper in order:
         changes.apply_links(mapper)
-        _update_objects(conn, [o for o in session._modified.values() if mapper_of(o) is mapper])
+        _update_objects(
+            conn,
+            [
+                o
+                for o in session._modified.values()
+                if mapper_of(o) is mapper and id(o) not in session._deleted
+            ],
+        )
         for level in _insert_levels(changes, mapper, new_by_mapper.get(mapper, [])):
             for obj in level:
                 changes.apply_links_of(obj)
@@ -270,6 +277,8 @@ def _insert_levels(changes: Changes, mapper: Mapper, objects: list[Any]) -> list
     """Pending objects in insert order: a row before the rows of its table that refer to it."""
     if not objects:
         return []
+    if all(rel.mapper is not mapper for rel in mapper.relationships.values()):
+        return [objects]  # rows of one table depend on each other only through a self-reference
     pending = {id(o) for o in objects}
     levels: dict[int, int] = {}
 
