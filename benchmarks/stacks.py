@@ -1,0 +1,174 @@
+"""The database a run targets, the three stacks that run every workload against it
+(cormorant, SQLAlchemy 2.0, the raw driver), and the models both ORMs declare
+from one piece of code, since their APIs are the same."""
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType, SimpleNamespace
+from typing import Any
+
+CUSTOMER = "bench_customer"
+PARENT = "bench_parent"
+CHILD = "bench_child"
+RAW = "raw driver"
+
+
+@dataclass(frozen=True)
+class Database:
+    """SQLite (a file in `path`) or PostgreSQL (`url`)."""
+
+    backend: str
+    url: str  # as cormorant spells it: sqlite:///file or postgresql://...
+    path: str = ""
+
+    @classmethod
+    def sqlite(cls, path: str) -> "Database":
+        return cls("sqlite", f"sqlite:///{path}", path)
+
+    @classmethod
+    def postgresql(cls, url: str) -> "Database":
+        return cls("postgresql", url)
+
+    @property
+    def driver_name(self) -> str:
+        return "sqlite3" if self.backend == "sqlite" else "psycopg 3"
+
+    @property
+    def mark(self) -> str:
+        """The raw driver's parameter placeholder."""
+        return "?" if self.backend == "sqlite" else "%s"
+
+    @property
+    def serial(self) -> str:
+        return "INTEGER PRIMARY KEY" if self.backend == "sqlite" else "SERIAL PRIMARY KEY"
+
+    def connect(self, memory: bool = False) -> Any:
+        """A raw DB-API connection, in its default (transactional) mode."""
+        if self.backend == "sqlite":
+            return sqlite3.connect(":memory:" if memory else self.path)
+        import psycopg
+
+        return psycopg.connect(self.url)
+
+    def in_memory(self) -> "Database":
+        """SQLite's in-memory database: every connection gets its own."""
+        return Database("sqlite", "sqlite://", ":memory:")
+
+    def server_version(self) -> str:
+        conn = self.connect(memory=self.backend == "sqlite")
+        try:
+            if self.backend == "sqlite":
+                return "SQLite " + conn.execute("SELECT sqlite_version()").fetchone()[0]
+            return conn.execute("SHOW server_version").fetchone()[0].join(("PostgreSQL ", ""))
+        finally:
+            conn.close()
+
+
+def customer_ddl(db: Database) -> list[str]:
+    return [
+        f"DROP TABLE IF EXISTS {CUSTOMER}",
+        f"CREATE TABLE {CUSTOMER} (id {db.serial}, name VARCHAR(255), description VARCHAR(255))",
+    ]
+
+
+def run_script(conn: Any, statements: list[str]) -> None:
+    for sql in statements:
+        conn.execute(sql)
+    conn.commit()
+
+
+def fill(db: Database, conn: Any, table: str, columns: tuple[str, ...], rows: Any) -> None:
+    """Bulk-loads rows with the raw driver (COPY on PostgreSQL), then commits."""
+    names = ", ".join(columns)
+    if db.backend == "sqlite":
+        marks = ", ".join("?" * len(columns))
+        conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    else:
+        with conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        conn.execute(f"ANALYZE {table}")
+    conn.commit()
+
+
+def customers(count: int, start: int = 1) -> Any:
+    return ((i, f"customer name {i}", f"customer description {i}") for i in range(start, start + count))
+
+
+def touch(obj: Any) -> None:
+    """Reads the three columns a workload touches, by attribute (objects and Rows)."""
+    _ = obj.id, obj.name, obj.description
+
+
+@dataclass
+class OrmStack:
+    """cormorant or SQLAlchemy: `sa` is the top-level package, `orm` its orm module."""
+
+    name: str
+    sa: ModuleType
+    orm: ModuleType
+    postgres_scheme: str
+    _models: SimpleNamespace | None = field(default=None, repr=False)
+
+    def url(self, db: Database) -> str:
+        return db.url.replace("postgresql://", self.postgres_scheme, 1)
+
+    def create_engine(self, db: Database) -> Any:
+        return self.sa.create_engine(self.url(db))
+
+    @property
+    def models(self) -> SimpleNamespace:
+        if self._models is None:
+            self._models = declare_models(self.sa, self.orm)
+        return self._models
+
+
+def orm_stacks(only: list[str] | None = None, say: Callable[[str], None] = print) -> list[OrmStack]:
+    """cormorant, then SQLAlchemy 2.0 when the bench extra installed it."""
+    import cormorant
+    import cormorant.orm
+
+    stacks = [OrmStack("cormorant", cormorant, cormorant.orm, "postgresql://")]
+    try:
+        import sqlalchemy
+        import sqlalchemy.orm
+    except ImportError:
+        say("SQLAlchemy is not installed (pip install '.[bench]'); its rows are left out")
+    else:
+        stacks.append(OrmStack("SQLAlchemy", sqlalchemy, sqlalchemy.orm, "postgresql+psycopg://"))
+    return [s for s in stacks if only is None or s.name in only]
+
+
+def declare_models(sa: ModuleType, orm: ModuleType) -> SimpleNamespace:
+    """SQLAlchemy's examples/performance Customer, and a parent/child pair, declared
+    with whichever of the two APIs `sa`/`orm` belong to."""
+
+    class Base(orm.DeclarativeBase):
+        pass
+
+    class Customer(Base):
+        __tablename__ = CUSTOMER
+        id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+        name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+        description: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+    class Child(Base):
+        __tablename__ = CHILD
+        id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+        parent_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey(f"{PARENT}.id"))
+        name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+        value: orm.Mapped[int] = orm.mapped_column()
+
+    class Parent(Base):
+        __tablename__ = PARENT
+        id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+        name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+        children: orm.Mapped[list[Child]] = orm.relationship()
+
+    return SimpleNamespace(Base=Base, Customer=Customer, Parent=Parent, Child=Child)
+
+
+def postgres_url_from_env() -> str | None:
+    return os.environ.get("CORMORANT_BENCH_PG_URL") or os.environ.get("CORMORANT_TEST_PG_URL")
