@@ -516,7 +516,7 @@ TEST_CASE("postgres: two cursors on one connection interleave", "[driver][postgr
     CHECK(b.as_integer(2, 0) == 13);
 }
 
-TEST_CASE("postgres: execute_many inserts 1000 rows with one prepared statement",
+TEST_CASE("postgres: execute_many pipelines 1000 rows through one unnamed statement",
           "[driver][postgres]") {
     const auto server = pg_server();
     if (!server) return;
@@ -532,7 +532,7 @@ TEST_CASE("postgres: execute_many inserts 1000 rows with one prepared statement"
     }
     const auto prepared = conn->statements_prepared();
     CHECK(conn->execute_many(t.sql("INSERT INTO {t} VALUES ($1, $2, $3)"), params, 3) == 1000);
-    CHECK(conn->statements_prepared() == prepared + 1);
+    CHECK(conn->statements_prepared() == prepared);  // the named-statement cache is left alone
 
     auto other = pg_connect(*server);  // committed: visible elsewhere
     auto stats = query(*other, t.sql("SELECT count(*), sum(id)::int8, sum(score) FROM {t}"));
@@ -552,6 +552,37 @@ TEST_CASE("postgres: execute_many inserts 1000 rows with one prepared statement"
                                        std::vector<Param>{Param::from_integer(1)}, 3),
                     Error);
     CHECK(query(*conn, t.sql("SELECT count(*) FROM {t}")).as_integer(0, 0) == 1000);
+}
+
+TEST_CASE("postgres: a failing row in a later pipeline batch fails the whole execute_many",
+          "[driver][postgres]") {
+    const auto server = pg_server();
+    if (!server) return;
+    PgTable t(*server, "pipefail", "id int8 PRIMARY KEY");
+    auto conn = pg_connect(*server);
+    const std::string insert = t.sql("INSERT INTO {t} VALUES ($1)");
+    CHECK(conn->execute_many(insert, std::vector<Param>{Param::from_integer(7)}, 1) == 1);
+
+    std::vector<Param> params;
+    for (int i = 100; i < 2600; ++i) params.push_back(Param::from_integer(i));
+    params[1500] = Param::from_integer(7);  // in the second batch of 1000
+    conn->begin();
+    try {
+        conn->execute_many(insert, params, 1);
+        FAIL("the duplicate key did not raise");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Integrity);
+        CHECK(e.sqlstate() == "23505");
+        CHECK(std::string(e.what()).find("duplicate key") != std::string::npos);
+    }
+    conn->rollback();
+    CHECK(query(*conn, t.sql("SELECT count(*) FROM {t}")).as_integer(0, 0) == 1);
+
+    params[1500] = Param::from_integer(1600 + 2000);  // the connection still pipelines
+    conn->begin();
+    CHECK(conn->execute_many(insert, params, 1) == 2500);
+    conn->commit();
+    CHECK(query(*conn, t.sql("SELECT count(*) FROM {t}")).as_integer(0, 0) == 2501);
 }
 
 TEST_CASE("postgres: rowcount of UPDATE and DELETE, and RETURNING rows", "[driver][postgres]") {
@@ -775,13 +806,12 @@ TEST_CASE("postgres: server errors carry kind, SQLSTATE and statement", "[driver
     CHECK(range.kind() == ErrorKind::Data);
     CHECK(range.sqlstate() == "22003");
 
-    // the connection is still usable; outside a transaction execute_many kept
-    // the row before the failing one, as the SQLite driver does
+    // the connection is still usable; outside a transaction a pipelined
+    // execute_many is atomic per batch, so the row before the failing one is gone
     CHECK(conn->ping());
     auto ids = query(*conn, t.sql("SELECT id FROM {t} ORDER BY id"));
-    REQUIRE(ids.rows() == 2);
+    REQUIRE(ids.rows() == 1);
     CHECK(ids.as_integer(0, 0) == 1);
-    CHECK(ids.as_integer(1, 0) == 5);
 }
 
 TEST_CASE("postgres: client-side value errors are Data and keep the connection",

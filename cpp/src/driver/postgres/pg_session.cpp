@@ -8,6 +8,7 @@
 #include "cormorant/driver/postgres/pg_connection.hpp"
 #include "cormorant/error.hpp"
 #include "pg_error.hpp"
+#include "pg_pipeline.hpp"
 
 namespace cormorant::driver::postgres {
 
@@ -50,7 +51,7 @@ StatementKind classify(std::string_view sql) {
 
 Session::Session(const Options& options, const std::string& conninfo)
     : prepared(options.statement_cache_size) {
-    conn = std::make_unique<pqxx::connection>(conninfo);
+    conn = std::make_unique<RawConnection>(conninfo);
     notices = std::make_unique<pqxx::quiet_errorhandler>(*conn);
     tx = std::make_unique<pqxx::nontransaction>(*conn, "cormorant");
 }
@@ -135,6 +136,7 @@ std::int64_t Session::run_many(std::string_view sql, std::span<const Param> para
     const std::size_t rows = param_rows(params, params_per_row, sql);
     std::int64_t total = 0;
     try {
+        if (rows > 1) return run_pipelined(conn->raw(), sql, params, params_per_row, text_params);
         const std::string name = prepared_name(sql);
         for (std::size_t row = 0; row < rows; ++row) {
             text_params.assign(params.subspan(row * params_per_row, params_per_row));

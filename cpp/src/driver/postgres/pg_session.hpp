@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <pqxx/connection>
 #include <pqxx/errorhandler>
 #include <pqxx/nontransaction>
 #include <span>
@@ -13,6 +12,7 @@
 
 #include "cormorant/driver/value.hpp"
 #include "pg_params.hpp"
+#include "pg_raw_connection.hpp"
 #include "pg_statement_cache.hpp"
 
 namespace cormorant::driver::postgres {
@@ -32,7 +32,8 @@ struct Session {
     // with unnamed parameters or as a simple query otherwise. libpqxx
     // exceptions become cormorant::Error; a lost session marks this dead.
     pqxx::result run(std::string_view sql, std::span<const Param> params, StatementKind kind);
-    // Runs `sql` once per row of `params_per_row` parameters; total rowcount.
+    // Runs `sql` once per row of `params_per_row` parameters, pipelined when
+    // there are several rows; total rowcount.
     std::int64_t run_many(std::string_view sql, std::span<const Param> params,
                           std::size_t params_per_row);
     // A statement with no parameters and no caching (BEGIN, COMMIT, ...).
@@ -41,7 +42,7 @@ struct Session {
     bool usable() const { return !closed && !dead; }
     void close() noexcept;
 
-    std::unique_ptr<pqxx::connection> conn;
+    std::unique_ptr<RawConnection> conn;
     std::unique_ptr<pqxx::quiet_errorhandler> notices;  // NOTICEs are not errors
     std::unique_ptr<pqxx::nontransaction> tx;
     PreparedStatements prepared;
