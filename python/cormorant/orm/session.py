@@ -29,6 +29,7 @@ from .attributes import (
     owning_session,
     state_of,
 )
+from .bulk_persistence import bulk_update_by_pk, is_bulk_update_by_pk
 from .collections import members
 from .identity import IdentityMap
 from .loading import prepare_select, run_post_loads
@@ -544,6 +545,8 @@ class Session:
         if isinstance(statement, Select):
             self._autoflush()
             return self._execute_orm(statement, params)
+        if isinstance(statement, Update) and is_bulk_update_by_pk(statement, params, execution_options):
+            return bulk_update_by_pk(self, statement, params, execution_options)  # type: ignore[arg-type]
         if isinstance(statement, (Update, Delete)) and not _is_many(params):
             self._autoflush()
             return self._execute_bulk_dml(statement, params)
