@@ -19,6 +19,8 @@ void register_hydrate(py::module_& m) {
              py::arg("keys"));
     m.def("fetch_all", &fetch_all, py::arg("cursor"), py::arg("plan"), py::arg("identity_map"),
           py::arg("session"));
+    m.def("fetch_many", &fetch_many, py::arg("cursor"), py::arg("plan"), py::arg("max_rows"),
+          py::arg("identity_map"), py::arg("session"));
     m.def("fill_collections", &fill_collections, py::arg("rows"), py::arg("key_width"),
           py::arg("parents"), py::arg("attribute"), py::arg("make_collection"));
 }

@@ -6,7 +6,6 @@
 #include <cormorant/error.hpp>
 #include <cormorant/result/prefetcher.hpp>
 #include <cormorant/result/row_batch.hpp>
-
 #include <unordered_map>
 #include <unordered_set>
 
@@ -209,8 +208,7 @@ class BatchHydrator {
         return PyList_Append(filling.collection, related) == 0;
     }
 
-    bool start_filling(PyObject* obj, const EagerPlan& eager, PyObject* related,
-                       Filling& filling) {
+    bool start_filling(PyObject* obj, const EagerPlan& eager, PyObject* related, Filling& filling) {
         PyObject* dict = PyObject_GenericGetDict(obj, nullptr);
         if (!dict) return false;
         int present = PyDict_Contains(dict, eager.attribute.ptr());
@@ -280,7 +278,8 @@ EntityPlan::EntityPlan(py::object cls_, py::object identity_class_, py::list att
     }
     for (py::handle item : eager_) {
         auto spec = item.cast<py::tuple>();
-        if (spec.size() != 3) throw py::value_error("an eager load is (attribute, plan, make_collection)");
+        if (spec.size() != 3)
+            throw py::value_error("an eager load is (attribute, plan, make_collection)");
         PyObject* name = Py_NewRef(spec[0].ptr());
         PyUnicode_InternInPlace(&name);
         eager.push_back({py::reinterpret_steal<py::object>(name), spec[1],
@@ -306,33 +305,44 @@ ResultPlan::ResultPlan(py::list converters_, py::list outputs_, py::object keys_
     if (!keys.is_none() && !is_row_keys(keys.ptr())) throw py::type_error("keys must be RowKeys");
 }
 
+namespace {
+
+// The cursor of `handle`, checked to carry every column `plan` reads.
+driver::Cursor& cursor_for(CursorHandle& handle, const ResultPlan& plan) {
+    driver::Cursor& cursor = handle.get();
+    if (cursor.column_names().size() < plan.converters.size())
+        throw Error(ErrorKind::Internal, "the result has fewer columns than its plan expects");
+    return cursor;
+}
+
+// Appends the output of every row of `batch` to `out`.
+void hydrate_batch(BatchHydrator& hydrator, const result::RowBatch& batch, py::list& out) {
+    for (std::size_t r = 0; r < batch.rows(); ++r) {
+        PyObject* value = hydrator.build(batch, r);
+        if (!value || PyList_Append(out.ptr(), value) < 0) {
+            Py_XDECREF(value);
+            throw py::error_already_set();
+        }
+        Py_DECREF(value);
+    }
+}
+
+}  // namespace
+
 py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle identity_map,
                    py::handle session) {
-    driver::Cursor& cursor = handle.get();
-    std::size_t columns = cursor.column_names().size();
-    if (columns < plan.converters.size())
-        throw Error(ErrorKind::Internal, "the result has fewer columns than its plan expects");
+    driver::Cursor& cursor = cursor_for(handle, plan);
     BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr());
     py::list out;
-    auto hydrate = [&](const result::RowBatch& batch) {
-        for (std::size_t r = 0; r < batch.rows(); ++r) {
-            PyObject* value = hydrator.build(batch, r);
-            if (!value || PyList_Append(out.ptr(), value) < 0) {
-                Py_XDECREF(value);
-                throw py::error_already_set();
-            }
-            Py_DECREF(value);
-        }
-    };
     // Collections would traverse the ever-growing result many times over; one
     // pass after the loop does the same job once.
     GcPause gc_paused;
-    result::RowBatch first(columns);
+    result::RowBatch first(cursor.column_names().size());
     {
         py::gil_scoped_release released;
         cursor.fetch(first, kBatchRows);
     }
-    hydrate(first);
+    hydrate_batch(hydrator, first, out);
     if (first.rows() < kBatchRows) return out;
     // A large result: the driver decodes the next batches on another thread
     // while this one builds Python objects.
@@ -344,10 +354,36 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
             batch = prefetcher.next();
         }
         if (batch == nullptr) return out;
-        hydrate(*batch);
+        hydrate_batch(hydrator, *batch, out);
     }
 }
 
+py::list fetch_many(CursorHandle& handle, const ResultPlan& plan, std::size_t max_rows,
+                    py::handle identity_map, py::handle session) {
+    if (max_rows == 0) throw py::value_error("fetch_many needs max_rows > 0");
+    driver::Cursor& cursor = cursor_for(handle, plan);
+    const std::size_t columns = cursor.column_names().size();
+    // A hydrator per chunk: a joined collection could not continue into the
+    // next chunk, which is why yield_per refuses joined eager collections.
+    BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr());
+    py::list out;
+    GcPause gc_paused;
+    // One batch, refilled: the caller consumes a chunk before asking for the
+    // next, so there is nothing for a prefetch thread to overlap with.
+    result::RowBatch batch(columns);
+    for (std::size_t left = max_rows; left > 0;) {
+        std::size_t fetched = 0;
+        batch.reset(columns);
+        {
+            py::gil_scoped_release released;
+            fetched = cursor.fetch(batch, left < kBatchRows ? left : kBatchRows);
+        }
+        if (fetched == 0) break;
+        hydrate_batch(hydrator, batch, out);
+        left -= fetched;
+    }
+    return out;
+}
 
 void fill_collections(py::list rows, std::size_t key_width, py::dict parents, py::object attribute,
                       py::object make_collection) {
@@ -357,8 +393,8 @@ void fill_collections(py::list rows, std::size_t key_width, py::dict parents, py
         if (found || PyErr_Occurred()) return found;
         PyObject* parent = PyDict_GetItemWithError(parents.ptr(), key);
         if (!parent) return nullptr;
-        py::object made = py::reinterpret_steal<py::object>(
-            PyObject_CallOneArg(make_collection.ptr(), parent));
+        py::object made =
+            py::reinterpret_steal<py::object>(PyObject_CallOneArg(make_collection.ptr(), parent));
         if (!made || PyDict_SetItem(collections.ptr(), key, made.ptr()) < 0) return nullptr;
         return made.ptr();  // `collections` keeps it alive
     };
@@ -366,7 +402,8 @@ void fill_collections(py::list rows, std::size_t key_width, py::dict parents, py
         py::object key = py::reinterpret_steal<py::object>(
             key_width == 1 ? PySequence_GetItem(row.ptr(), 0)
                            : PySequence_GetSlice(row.ptr(), 0, static_cast<Py_ssize_t>(key_width)));
-        if (key && key_width > 1) key = py::reinterpret_steal<py::object>(PySequence_Tuple(key.ptr()));
+        if (key && key_width > 1)
+            key = py::reinterpret_steal<py::object>(PySequence_Tuple(key.ptr()));
         if (!key) throw py::error_already_set();
         PyObject* collection = collection_for(key.ptr());
         if (!collection) {
@@ -380,7 +417,8 @@ void fill_collections(py::list rows, std::size_t key_width, py::dict parents, py
     for (auto [key, parent] : parents) {
         PyObject* collection = collection_for(key.ptr());
         if (!collection) throw py::error_already_set();
-        py::object dict = py::reinterpret_steal<py::object>(PyObject_GenericGetDict(parent.ptr(), nullptr));
+        py::object dict =
+            py::reinterpret_steal<py::object>(PyObject_GenericGetDict(parent.ptr(), nullptr));
         if (!dict || PyDict_SetItem(dict.ptr(), attribute.ptr(), collection) < 0)
             throw py::error_already_set();
     }

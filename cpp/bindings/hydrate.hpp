@@ -17,8 +17,8 @@ struct EntityPlan;
 // A relationship loaded by the same row (joined eager loading): the related
 // entity's columns follow in the row, and the object lands in `attribute`.
 struct EagerPlan {
-    pybind11::object attribute;        // interned attribute name
-    pybind11::object child_object;     // owns `child`
+    pybind11::object attribute;     // interned attribute name
+    pybind11::object child_object;  // owns `child`
     const EntityPlan* child;
     pybind11::object make_collection;  // owner -> empty collection; None for a scalar
 };
@@ -61,6 +61,12 @@ struct ResultPlan {
 // for entity outputs; pass None for both when the plan has no entities.
 pybind11::list fetch_all(CursorHandle& cursor, const ResultPlan& plan,
                          pybind11::handle identity_map, pybind11::handle session);
+
+// Fetches and hydrates at most `max_rows` (> 0) further rows: a streaming
+// (yield_per) result's next chunk; an empty list once the cursor is
+// exhausted. Same arguments as fetch_all otherwise.
+pybind11::list fetch_many(CursorHandle& cursor, const ResultPlan& plan, std::size_t max_rows,
+                          pybind11::handle identity_map, pybind11::handle session);
 
 // Selectin loading: each row is (key, child) or (key columns..., child);
 // children are appended, in row order, to a new collection of the parent

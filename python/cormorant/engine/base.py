@@ -6,6 +6,7 @@ implicitly on first use ("commit as you go"), as SQLAlchemy 2.0 does."""
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,10 +17,14 @@ from ..sql.compiler import Compiled, StatementCache, is_select_sql, text_shape
 from ..sql.dml import Insert
 from ..sql.elements import ClauseElement
 from .errors import translate
-from .result import Result, empty_result
+from .result import Result, _IdentityRelease, _Stream, empty_result
 from .url import URL
 
 logger = logging.getLogger("cormorant.engine.Engine")
+
+# Rows per chunk of a stream_results=True result that names no yield_per
+# (SQLAlchemy's default max_row_buffer).
+_STREAM_ROWS = 1000
 
 
 class Engine:
@@ -117,6 +122,8 @@ class Connection:
         self._transaction: Transaction | None = None
         self._savepoints: list[NestedTransaction] = []
         self._savepoint_count = 0
+        self._execution_options: dict[str, Any] = {}
+        self._streams: weakref.WeakSet[_Stream] | None = None  # open streaming results
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -143,6 +150,7 @@ class Connection:
         if self._closed:
             return
         self._closed = True
+        self._close_streams()
         lease, self._lease = self._lease, None
         self._end_transaction()
         try:
@@ -163,6 +171,36 @@ class Connection:
 
     def __exit__(self, *_: Any) -> None:
         self.close()
+
+    def execution_options(self, **options: Any) -> Connection:
+        """Sets options for every later execution on this Connection (yield_per,
+        stream_results, ...) and returns it, as SQLAlchemy 2.0 does."""
+        self._execution_options = {**self._execution_options, **options}
+        return self
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return dict(self._execution_options)
+
+    def _yield_per(self, statement: Any, execution_options: Mapping[str, Any] | None) -> int | None:
+        """Rows per chunk when this execution streams its result (yield_per=N,
+        or stream_results=True); None for a buffered one. Execution options
+        win over the statement's, which win over the Connection's."""
+        statement_options = getattr(statement, "_execution_options", None)
+        if not (execution_options or statement_options or self._execution_options):
+            return None
+        options = {**self._execution_options, **(statement_options or {}), **(execution_options or {})}
+        yield_per = options.get("yield_per")
+        if yield_per:
+            return int(yield_per)
+        if options.get("stream_results"):
+            return int(options.get("max_row_buffer") or _STREAM_ROWS)
+        return None
+
+    def _close_streams(self) -> None:
+        """Closes the cursors of streaming results still open on this Connection."""
+        streams, self._streams = self._streams, None
+        for stream in list(streams or ()):
+            stream.close()
 
     # --- transactions --------------------------------------------------------------
 
@@ -299,7 +337,8 @@ class Connection:
             return self._execute_many(statement, parameters)  # type: ignore[arg-type]
         if isinstance(statement, Insert) and not statement._returning:
             return self._execute_insert(statement, parameters)
-        return self._execute_compiled(*self._compile_bound(statement, parameters))
+        yield_per = self._yield_per(statement, execution_options)
+        return self._execute_compiled(*self._compile_bound(statement, parameters), yield_per=yield_per)
 
     def _compile_bound(self, statement: ClauseElement, parameters: Mapping[str, Any] | None) -> tuple:
         """The compiled statement and every value it binds. An INSERT takes
@@ -332,7 +371,7 @@ class Connection:
 
     def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result:
         params = list(parameters) if isinstance(parameters, (list, tuple)) else []
-        return self._run(statement, params, None, orm=None)
+        return self._run(statement, params, None, orm=None, yield_per=self._yield_per(None, None))
 
     def scalar(self, statement: Any, parameters: Mapping[str, Any] | None = None) -> Any:
         return self.execute(statement, parameters).scalar()
@@ -343,12 +382,15 @@ class Connection:
     def _execute_datum(self, datum: tuple) -> Result:
         return self._execute_compiled(self.engine._cache.compile_datum(datum), {})
 
-    def _execute_compiled(self, compiled: Compiled, values: Mapping[str, Any], orm: Any = None) -> Result:
+    def _execute_compiled(
+        self, compiled: Compiled, values: Mapping[str, Any], orm: Any = None, yield_per: int | None = None
+    ) -> Result:
+        """`yield_per`: stream the rows, hydrating that many at a time."""
         try:
             positional = [values[k] for k in compiled.param_keys]
         except KeyError as e:
             raise ArgumentError(f"A value is required for bind parameter {e.args[0]!r}") from None
-        return self._run(compiled.sql, positional, compiled, orm)
+        return self._run(compiled.sql, positional, compiled, orm, yield_per)
 
     def _execute_many(
         self, statement: ClauseElement, parameters: Sequence[Mapping[str, Any]], orm: Any = None
@@ -383,8 +425,11 @@ class Connection:
             )
         return sql, params
 
-    def _run(self, sql: str, params: list[Any], compiled: Compiled | None, orm: Any) -> Result:
-        """Executes on the native connection and hydrates any rows.
+    def _run(
+        self, sql: str, params: list[Any], compiled: Compiled | None, orm: Any, yield_per: int | None = None
+    ) -> Result:
+        """Executes on the native connection and hydrates any rows, all at
+        once or, with `yield_per`, that many at a time as they are read.
 
         `orm` is the Session (entities go through its identity map) or None."""
         lease = self._check_open()
@@ -398,17 +443,53 @@ class Connection:
             names = cursor.column_names
             if names:
                 shape = compiled.shape(orm is not None, names) if compiled is not None else text_shape(names)
-                identity = orm._identity_map if orm is not None else None
-                rows = _native.fetch_all(cursor, shape.plan, identity, orm._ref if orm is not None else None)
-                result = Result(rows, shape.keys, shape.single, cursor.rowcount)
+                if yield_per:
+                    result = self._streaming_result(cursor, shape, compiled, orm, yield_per, sql, params)
+                else:
+                    identity = orm._identity_map if orm is not None else None
+                    rows = _native.fetch_all(
+                        cursor, shape.plan, identity, orm._ref if orm is not None else None
+                    )
+                    result = Result(rows, shape.keys, shape.single, cursor.rowcount)
+                    cursor.close()
             else:
                 result = empty_result(cursor.rowcount, cursor.last_insert_id)
-            cursor.close()
+                cursor.close()
         except _native.Error as e:
             raise self._wrap_error(e, sql, params) from e
         if self.engine.dispatch.has("after_cursor_execute"):
             self.engine.dispatch.fire("after_cursor_execute", self, None, sql, params, None, False)
         return result
+
+    def _streaming_result(
+        self, cursor: Any, shape: Any, compiled: Compiled | None, orm: Any, size: int, sql: str, params: Any
+    ) -> Result:
+        """A Result reading `cursor` `size` rows at a time; the cursor stays
+        open until the rows run out, the Result is closed, or this Connection is."""
+        plan = shape.plan
+
+        def fetch(n: int) -> list[Any]:
+            try:
+                if orm is None:
+                    return _native.fetch_many(cursor, plan, n, None, None)
+                # read each time: expunge_all() gives the Session a new map
+                return _native.fetch_many(cursor, plan, n, orm._identity_map, orm._ref)
+            except _native.Error as e:
+                raise self._wrap_error(e, sql, params) from e
+
+        stream = _Stream(fetch, cursor.close, size)
+        if orm is not None:
+            stream.orm = True
+            # in an ORM row each entry is one output: an entity, or a column
+            positions = (
+                [i for i, e in enumerate(compiled.entries) if e.mapper is not None] if compiled else []
+            )
+            if positions:
+                stream._release = _IdentityRelease(orm, positions, shape.single)
+        if self._streams is None:
+            self._streams = weakref.WeakSet()
+        self._streams.add(stream)
+        return Result._streaming(stream, shape.keys, shape.single, cursor.rowcount)
 
     def _wrap_error(self, error: _native.Error, sql: str, params: Any) -> Exception:
         wrapped = translate(error, sql, params)

@@ -2,10 +2,16 @@
 
 Rows are hydrated natively and held in a list. A result made of exactly one
 column or entity keeps bare values and wraps them in Row objects only when the
-caller asks for rows, so `.scalars().all()` costs nothing extra."""
+caller asks for rows, so `.scalars().all()` costs nothing extra.
+
+A streaming result (yield_per / stream_results) is fed by a _Stream instead:
+the native cursor hydrated a chunk at a time, each chunk dropped once
+consumed. Results made from it (scalars(), mappings(), columns()) read the
+same stream through a _Mapped view."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -34,6 +40,21 @@ def _unique_filter(items: list[Any]) -> list[Any]:
     return out
 
 
+def _unique_more(items: list[Any], seen: set[Any]) -> list[Any]:
+    """The items not in `seen` (which they join), keyed as _unique_filter keys them."""
+    out = []
+    for item in items:
+        try:
+            key = (0, item) if isinstance(item, (tuple, Row)) else (1, id(item))
+            hash(key)
+        except TypeError:
+            key = (1, id(item))
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
 class RowMapping(dict):
     """Row._mapping: values by column name, or by the column object itself."""
 
@@ -47,15 +68,224 @@ class RowMapping(dict):
 _native.set_row_mapping_type(RowMapping)
 
 
+_CLOSED_MESSAGE = "This result object is closed."
+_ORM_UNIQUE_MESSAGE = "Can't use the ORM yield_per feature in conjunction with unique()"
+
+
+class _Stream:
+    """The rows of a streaming result: `fetch(n)` hydrates at most n more
+    rows from the native cursor (an empty list once it is exhausted). Only
+    the chunk being consumed is held; `size` rows are read at a time.
+
+    close() (Result.close()) makes every later read raise ResourceClosedError;
+    exhaustion, or first()/one()/scalar(), only closes the cursor, so later
+    reads find no rows."""
+
+    __slots__ = (
+        "size",
+        "orm",
+        "on_chunk",
+        "_fetch",
+        "_close_cursor",
+        "_items",
+        "_pos",
+        "_closed",
+        "_release",
+        "_pending",
+        "__weakref__",
+    )
+
+    def __init__(
+        self, fetch: Callable[[int], list[Any]] | None, close: Callable[[], None] | None, size: int
+    ) -> None:
+        self.size = size
+        self.orm = False  # ORM results refuse unique(), as SQLAlchemy's do with yield_per
+        self.on_chunk: Callable[[list[Any]], None] | None = None  # ORM post loads, before a chunk is read
+        self._fetch = fetch
+        self._close_cursor = close
+        self._items: list[Any] = []
+        self._pos = 0
+        self._closed = False
+        self._release: _IdentityRelease | None = None
+        self._pending: list[list[Any]] = []  # each fetched chunk's weak references, see _IdentityRelease
+
+    def _load(self) -> bool:
+        """Replaces the consumed chunk with the next; False once there is none."""
+        self._items = []  # dropped before the next chunk is hydrated
+        self._pos = 0
+        fetch = self._fetch
+        if fetch is None:
+            if self._closed:
+                raise ResourceClosedError(_CLOSED_MESSAGE)
+            return False
+        if len(self._pending) > 1:
+            self._release_pending(keep=1)
+        try:
+            chunk = fetch(self.size)
+            if chunk and self.on_chunk is not None:
+                self.on_chunk(chunk)
+        except BaseException:
+            self.close()
+            raise
+        if not chunk:
+            self.close(hard=False)
+            return False
+        if self._release is not None:
+            self._pending.append(self._release.track(chunk))
+        self._items = chunk
+        return True
+
+    def take(self, n: int | None) -> list[Any]:
+        """The next n items (all the rest for None), fewer at the end."""
+        out: list[Any] = []
+        while n is None or len(out) < n:
+            items, pos = self._items, self._pos
+            if pos >= len(items):
+                if not self._load():
+                    break
+                continue
+            end = len(items) if n is None else min(len(items), pos + n - len(out))
+            if pos == 0 and end == len(items) and not out:
+                out = items
+                self._items = []
+            else:
+                out += items[pos:end]
+            self._pos = end
+        return out
+
+    def chunk(self) -> list[Any]:
+        """The rest of the current chunk, or the next one; empty at the end."""
+        if self._pos >= len(self._items) and not self._load():
+            return []
+        items, pos = self._items, self._pos
+        self._items = []
+        self._pos = 0
+        return items[pos:] if pos else items
+
+    def close(self, hard: bool = True) -> None:
+        """Closes the cursor. `hard`: later reads raise ResourceClosedError."""
+        self._closed = self._closed or hard
+        self._items = []
+        self._pos = 0
+        self.on_chunk = None
+        close, self._close_cursor = self._close_cursor, None
+        self._fetch = None
+        if close is not None:
+            close()
+        self._release_pending(keep=0)
+
+    def _release_pending(self, keep: int) -> None:
+        """Lets go of the objects of chunks read before the last `keep`: the
+        consumer's variables may still hold the latest chunk's."""
+        pending = self._pending
+        release = self._release
+        while len(pending) > keep:
+            refs = pending.pop(0)
+            if release is not None:
+                release.release(refs)
+
+
+_CLOSED = _Stream(None, None, 1)
+_CLOSED._closed = True
+
+
+class _Mapped:
+    """A view of a stream with `fn` applied to each list of items it gives."""
+
+    __slots__ = ("_base", "_fn")
+
+    def __init__(self, base: Any, fn: Callable[[list[Any]], list[Any]]) -> None:
+        self._base = base
+        self._fn = fn
+
+    @property
+    def size(self) -> int:
+        return self._base.size
+
+    @size.setter
+    def size(self, value: int) -> None:
+        self._base.size = value
+
+    @property
+    def orm(self) -> bool:
+        return self._base.orm
+
+    def take(self, n: int | None) -> list[Any]:
+        return self._fn(self._base.take(n))
+
+    def chunk(self) -> list[Any]:
+        return self._fn(self._base.chunk())
+
+    def close(self, hard: bool = True) -> None:
+        self._base.close(hard)
+
+
+class _IdentityRelease:
+    """Keeps a streaming ORM result from filling the Session's identity map.
+
+    The map holds its objects strongly, where SQLAlchemy's holds them weakly
+    and loses an object as soon as nothing else refers to it. So once the
+    consumer has moved past a chunk, each of its entities leaves the map; if
+    something still refers to it (the caller, a relationship, the session's
+    record of a change) it goes straight back, otherwise it is freed, as it
+    would be in SQLAlchemy. Only the entities the rows name are released:
+    objects loaded alongside (eager loads) stay in the map."""
+
+    __slots__ = ("_session", "_positions", "_single")
+
+    def __init__(self, session: Any, positions: list[int], single: bool) -> None:
+        self._session = session
+        self._positions = positions  # where in a row the entities are
+        self._single = single
+
+    def track(self, chunk: list[Any]) -> list[Any]:
+        """Weak references to the entities of `chunk`."""
+        ref = weakref.ref
+        try:
+            if self._single:
+                return list(map(ref, chunk))
+            return [ref(row[p]) for row in chunk for p in self._positions if row[p] is not None]
+        except TypeError:  # a mapped class without weak reference support
+            return []
+
+    def release(self, refs: list[Any]) -> None:
+        identity_map = self._session._identity_map
+        maps: dict[Any, Any] = {}
+        for ref in refs:
+            obj = ref()
+            if obj is None:
+                continue
+            state = obj.__dict__.get("_cm_state")
+            key = state.key if state is not None else None
+            del obj, state
+            if key is None:
+                continue
+            objects = maps.get(key[0])
+            if objects is None:
+                objects = maps[key[0]] = identity_map.for_class(key[0])
+            if objects.get(key[1]) is not ref():
+                continue
+            del objects[key[1]]  # frees the object if nothing else holds it
+            obj = ref()
+            if obj is not None:
+                objects[key[1]] = obj
+                del obj
+
+
 class _Consumable:
-    """Shared cursor-like consumption of a list of items."""
+    """Shared cursor-like consumption of a list of items, or of a _Stream."""
 
     _items: list[Any]
     _pos: int
     _unique: bool
     _require_unique = False  # joined eager loads of collections repeat their parent rows
+    _stream: Any = None  # a _Stream or _Mapped view when streaming; _CLOSED once closed
+    _yield_per: int | None = None  # the default fetchmany() and partitions() size
+    _seen: set[Any] | None = None  # what unique() has let through, when streaming
 
     def _take(self, n: int | None = None) -> list[Any]:
+        if self._stream is not None:
+            return self._take_streamed(n)
         if self._require_unique and not self._unique:
             raise InvalidRequestError(
                 "The unique() method must be invoked on this Result, as it contains results that include "
@@ -73,6 +303,55 @@ class _Consumable:
             return items if n is None else items[:]
         return items[start:end]
 
+    def _take_streamed(self, n: int | None) -> list[Any]:
+        stream = self._stream
+        if not self._unique:
+            return stream.take(n)
+        seen = self._unique_seen(stream)
+        out: list[Any] = []
+        while n is None or len(out) < n:
+            part = stream.take(None if n is None else n - len(out))
+            if not part:
+                break
+            out += _unique_more(part, seen)
+        return out
+
+    def _unique_seen(self, stream: Any) -> set[Any]:
+        if stream.orm:
+            raise InvalidRequestError(_ORM_UNIQUE_MESSAGE)
+        if self._seen is None:
+            self._seen = set()
+        return self._seen
+
+    def _part(self) -> list[Any]:
+        """Streaming: the next items as the stream gives them, a chunk at most."""
+        stream = self._stream
+        if not self._unique:
+            return stream.chunk()
+        seen = self._unique_seen(stream)
+        while True:
+            part = stream.chunk()
+            if not part:
+                return part
+            part = _unique_more(part, seen)
+            if part:
+                return part
+
+    def _iter_streamed(self) -> Iterator[Any]:
+        while True:
+            part = self._part()
+            if not part:
+                return
+            yield from self._transform(part)
+            del part  # the stream frees a chunk's objects only once nothing here holds them
+
+    def _discard(self) -> None:
+        """After first(), one(), scalar(): the rest of the rows are not wanted."""
+        if self._stream is not None:
+            self._stream.close(hard=False)
+        else:
+            self._pos = len(self._items)
+
     def _transform(self, items: list[Any]) -> list[Any]:
         return items
 
@@ -83,42 +362,71 @@ class _Consumable:
         return self.all()
 
     def fetchmany(self, size: int | None = None) -> list[Any]:
-        return self._transform(self._take(size or 1))
+        return self._transform(self._take(size or self._yield_per or 1))
 
     def fetchone(self) -> Any:
         items = self._transform(self._take(1))
         return items[0] if items else None
 
     def __iter__(self) -> Iterator[Any]:
+        if self._stream is not None:
+            return self._iter_streamed()
         return iter(self._transform(self._take()))
 
     def partitions(self, size: int | None = None) -> Iterator[list[Any]]:
+        """Lists of `size` items; by default the yield_per size (else 100)."""
         while True:
-            part = self.fetchmany(size or 100)
+            part = self.fetchmany(size or self._yield_per or 100)
             if not part:
                 return
             yield part
+            del part
 
     def first(self) -> Any:
         items = self._transform(self._take(1))
-        self._pos = len(self._items)
+        self._discard()
         return items[0] if items else None
 
     def one_or_none(self) -> Any:
         items = self._transform(self._take(2))
-        self._pos = len(self._items)
+        self._discard()
         if len(items) > 1:
             raise MultipleResultsFound("Multiple rows were found when one or none was required")
         return items[0] if items else None
 
     def one(self) -> Any:
         items = self._transform(self._take(2))
-        self._pos = len(self._items)
+        self._discard()
         if not items:
             raise NoResultFound("No row was found when one was required")
         if len(items) > 1:
             raise MultipleResultsFound("Multiple rows were found when exactly one was required")
         return items[0]
+
+    def yield_per(self, num: int) -> Any:
+        """Sets the fetchmany()/partitions() default size and, on a streaming
+        result, how many rows each further chunk hydrates."""
+        self._yield_per = num
+        stream = self._stream
+        if stream is not None and stream is not _CLOSED:
+            stream.size = num
+        return self
+
+    def close(self) -> None:
+        """Releases the rows (and the cursor of a streaming result); reading
+        afterwards raises ResourceClosedError."""
+        stream = self._stream
+        if stream is not None:
+            stream.close()
+        self._items = []
+        self._pos = 0
+        self._stream = _CLOSED
+
+    def _derived(self, made: Any, fn: Callable[[list[Any]], list[Any]] | None) -> Any:
+        """`made` (a new result) reading this streaming result's stream through `fn`."""
+        made._stream = self._stream if fn is None else _Mapped(self._stream, fn)
+        made._yield_per = self._yield_per
+        return made
 
 
 class Result(_Consumable):
@@ -143,6 +451,14 @@ class Result(_Consumable):
         self.returns_rows = returns_rows
         self.lastrowid = lastrowid
         self._inserted_primary_key = inserted_primary_key
+
+    @classmethod
+    def _streaming(cls, stream: _Stream, keys: Any, single: bool, rowcount: int = -1) -> Result:
+        """A result read from `stream` a chunk at a time (yield_per)."""
+        result = cls([], keys, single, rowcount)
+        result._stream = stream
+        result._yield_per = stream.size
+        return result
 
     def _transform(self, items: list[Any]) -> list[Any]:
         if self._single:
@@ -173,6 +489,9 @@ class Result(_Consumable):
         return items if self._single else [row[0] for row in items]
 
     def scalars(self, index: int = 0) -> ScalarResult[Any]:
+        if self._stream is not None:
+            pick = None if self._single and index == 0 else _picker(index, self._single)
+            return self._derived(ScalarResult([], self._unique), pick)
         required, self._require_unique = self._require_unique, False
         if self._single and index == 0:
             items = self._take()
@@ -184,7 +503,7 @@ class Result(_Consumable):
 
     def scalar(self) -> Any:
         row = self._take(1)
-        self._pos = len(self._items)
+        self._discard()
         if not row:
             return None
         return row[0] if self._single else row[0][0]
@@ -197,6 +516,11 @@ class Result(_Consumable):
 
     def mappings(self) -> MappingResult:
         fields = self.keys()
+        if self._stream is not None:
+            transform = self._transform
+            return self._derived(
+                MappingResult([]), lambda rows: [dict(zip(fields, row)) for row in transform(rows)]
+            )
         return MappingResult([dict(zip(fields, row)) for row in self._transform(self._take())])
 
     def tuples(self) -> Result:
@@ -210,20 +534,22 @@ class Result(_Consumable):
         fields = self.keys()
         positions = [fields.index(i) if isinstance(i, str) else i for i in indexes]
         keys = _native.RowKeys([fields[p] for p in positions])
-        rows = [Row(keys, tuple(row[p] for p in positions)) for row in self._transform(self._take())]
-        return Result(rows, keys, single=False)
+        transform = self._transform
 
-    def yield_per(self, num: int) -> Result:
-        return self
+        def pick(rows: list[Any]) -> list[Any]:
+            return [Row(keys, tuple(row[p] for p in positions)) for row in transform(rows)]
 
-    def close(self) -> None:
-        self._pos = len(self._items)
+        if self._stream is not None:
+            return self._derived(Result([], keys, single=False), pick)
+        return Result(pick(self._take()), keys, single=False)
 
     def freeze(self) -> Callable[[], Result]:
         rows = self._take()
         return lambda: Result(list(rows), self._rowkeys, self._single, self.rowcount)
 
     def __repr__(self) -> str:
+        if self._stream is not None:
+            return f"<Result keys={self.keys()} streaming>"
         return f"<Result keys={self.keys()} rows={len(self._items) - self._pos}>"
 
 
@@ -254,6 +580,13 @@ class MappingResult(_Consumable):
     def unique(self) -> MappingResult:
         self._unique = True
         return self
+
+
+def _picker(index: int, single: bool) -> Callable[[list[Any]], list[Any]]:
+    """Column `index` of each row; a single-output result keeps bare values."""
+    if single:
+        return lambda values: [(v,)[index] for v in values]
+    return lambda rows: [row[index] for row in rows]
 
 
 def empty_result(rowcount: int, lastrowid: int | None = None, inserted_primary_key: Any = None) -> Result:

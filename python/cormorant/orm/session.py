@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from ..engine.base import CommitOnExit, Connection, Engine, _is_many
@@ -542,6 +543,8 @@ class Session:
     ) -> Result:
         """Runs a statement; entity selects come back as objects from this session's identity map."""
         self._check_usable()
+        if execution_options and hasattr(statement, "execution_options"):
+            statement = statement.execution_options(**execution_options)
         if isinstance(statement, Select):
             self._autoflush()
             return self._execute_orm(statement, params)
@@ -571,9 +574,30 @@ class Session:
         loads: list[Any] = []
         if isinstance(statement, Select) and not prepared:
             statement, loads = prepare_select(statement)
+        options = None if prepared else getattr(statement, "_execution_options", None)
+        yield_per = options.get("yield_per") if options else None
+        if yield_per:
+            # a joined collection's rows could straddle two chunks
+            joined = [child for _, load in loads for child in load.joined.values()]
+            for rel, child, _ in joined:
+                if rel.uselist:
+                    raise InvalidRequestError(
+                        "Can't use yield_per with eager loaders that require uniquing or row buffering, "
+                        "e.g. joinedload() against collections or subqueryload().  Consider the "
+                        "selectinload() strategy for better flexibility in loading objects."
+                    )
+                joined.extend(child.joined.values())
         compiled, values = conn._compile_bound(statement, params)
-        result = conn._execute_compiled(compiled, values, orm=self)
-        if loads:
+        result = conn._execute_compiled(compiled, values, orm=self, yield_per=yield_per or None)
+        if loads and yield_per:
+            if any(load.needs_post_load() for _, load in loads):
+                single = result._single
+
+                def post_loads(chunk: list[Any]) -> None:  # selectin loads and the like, per chunk
+                    run_post_loads(self, SimpleNamespace(_items=chunk, _single=single), loads)  # type: ignore[arg-type]
+
+                result._stream.on_chunk = post_loads
+        elif loads:
             run_post_loads(self, result, loads)
             result._require_unique = any(load.joins_collection() for _, load in loads)
         return result
