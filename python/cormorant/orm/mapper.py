@@ -109,10 +109,10 @@ class Mapper:
 
 
 def mapper_of(obj_or_class: Any) -> Mapper:
-    from ..exc import UnmappedInstanceError
-
     cls = obj_or_class if isinstance(obj_or_class, type) else type(obj_or_class)
     mapper = getattr(cls, "__mapper__", None)
-    if not isinstance(mapper, Mapper):
+    if type(mapper) is not Mapper:
+        from ..exc import UnmappedInstanceError
+
         raise UnmappedInstanceError(f"Class '{cls.__module__}.{cls.__name__}' is not mapped")
     return mapper

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.base import Connection
 from ..exc import CircularDependencyError, SAWarning, StaleDataError
+from ..sql.dml import delete, insert, update
 from ..sql.elements import BindParameter, ClauseElement
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
 from .collections import members
@@ -327,8 +328,6 @@ def _delete_levels(mapper: Mapper, objects: list[Any]) -> list[list[Any]]:
 
 
 def _write_association_rows(conn: Connection, changes: Changes) -> None:
-    from ..sql.dml import delete, insert
-
     removes = [v for k, v in changes.association_removes.items() if k not in changes.association_adds]
     adds = [v for k, v in changes.association_adds.items() if k not in changes.association_removes]
     for rows, is_add in ((removes, False), (adds, True)):
@@ -384,8 +383,6 @@ def _fetched_columns(mapper: Mapper, params: dict[str, Any]) -> list[Any]:
 def _insert_objects(session: Session, conn: Connection, mapper: Mapper, objects: list[Any]) -> None:
     """INSERTs batched per column set: executemany, or multi-row INSERT ... RETURNING
     when the database fills in keys or server defaults."""
-    from ..sql.dml import insert
-
     groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
     for obj in objects:
         params = _insert_params(mapper, obj)
@@ -408,8 +405,6 @@ _INSERT_PAGE_PARAMS = 30000  # below SQLite's and PostgreSQL's bound-parameter l
 def _insert_returning(
     conn: Connection, mapper: Mapper, page: list[tuple[Any, dict[str, Any]]], fetched: list[Any]
 ) -> None:
-    from ..sql.dml import insert
-
     stmt = insert(mapper.table)
     if len(page) > 1:
         stmt = stmt.values([params for _, params in page])
@@ -471,8 +466,6 @@ def _changes(mapper: Mapper, obj: Any) -> dict[str, Any]:
 
 
 def _update_objects(conn: Connection, modified: list[Any]) -> None:
-    from ..sql.dml import update
-
     groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
     for obj in modified:
         state = obj.__dict__[STATE_KEY]
@@ -513,8 +506,6 @@ def _update_objects(conn: Connection, modified: list[Any]) -> None:
 
 
 def _delete_objects(session: Session, conn: Connection, mapper: Mapper, objects: list[Any]) -> None:
-    from ..sql.dml import delete
-
     where = [c == BindParameter(f"pk_{c.key}", type_=c.type) for c in mapper.primary_key]
     stmt = delete(mapper.table).where(*where)
     conn.execute(stmt, [_pk_params(mapper, obj) for obj in objects])

@@ -11,6 +11,8 @@ from .selectable import _entry, _table_of
 if TYPE_CHECKING:
     from .schema import Column, Table
 
+_PLAIN_VALUES = frozenset({int, str, float, bytes, bool})
+
 
 def column_for_key(target: Any, table: Table, key: Any) -> Column:
     """The Column that a values() key names: an attribute, a column key or a Column."""
@@ -72,7 +74,11 @@ class Insert(DMLStatement):
     def values(self, *args: Any, **kwargs: Any) -> Insert:
         new = self._clone()
         if args and isinstance(args[0], (list, tuple)) and args[0] and isinstance(args[0][0], dict):
-            new._multi_values = [{new._column(k): v for k, v in row.items()} for row in args[0]]
+            columns: dict[Any, Column] = {}
+            new._multi_values = [
+                {(columns.get(k) or columns.setdefault(k, new._column(k))): v for k, v in row.items()}
+                for row in args[0]
+            ]
         else:
             given = dict(args[0]) if args else {}
             given.update(kwargs)
@@ -118,10 +124,14 @@ class Insert(DMLStatement):
     @staticmethod
     def _value_datum(binds: BindCollector, column: Column, row: dict[Column, Any]) -> tuple:
         if column in row:
-            return coerce(row[column], column.type, column.key)._datum(binds)
-        if column.default is not None:
-            return coerce(column.default.value(), column.type, column.key)._datum(binds)
-        return ("null",)
+            value = row[column]
+        elif column.default is not None:
+            value = column.default.value()
+        else:
+            return ("null",)
+        if type(value) in _PLAIN_VALUES:  # the common case, without building a BindParameter
+            return binds.add(value, column.type, column.key)
+        return coerce(value, column.type, column.key)._datum(binds)
 
     def _executemany_defaults(self, param_keys: Sequence[str]) -> list[Column]:
         """Columns whose Python default fills parameter sets that lack them."""
