@@ -17,6 +17,7 @@ from ..exc import (
     ResourceClosedError,
 )
 from ..sql.dml import Delete, Insert, Update
+from ..sql.elements import bindparam
 from ..sql.selectable import Select, select
 from .attributes import (
     DELETED,
@@ -528,10 +529,10 @@ class Session:
             if not state.expired:
                 return obj
         self._check_usable()
-        stmt = select(entity).where(*_by_identity(mapper, values))
+        stmt, params = _identity_select(mapper, values)
         if with_for_update:
             stmt = stmt.with_for_update()
-        return self._execute_orm(stmt, None).scalars().one_or_none()
+        return self._execute_orm(stmt, params).scalars().one_or_none()
 
     def execute(
         self,
@@ -678,6 +679,16 @@ def _by_identity(mapper: Mapper, identity: Any) -> list[Any]:
     """WHERE criteria for the row with this primary key (a tuple for a composite key)."""
     values = identity if isinstance(identity, tuple) else (identity,)
     return [column == value for column, value in zip(mapper.primary_key, values)]
+
+
+def _identity_select(mapper: Mapper, values: tuple) -> tuple[Select, dict[str, Any]]:
+    """select(entity) WHERE pk = :pk_n, built once per mapper (so it compiles once), and
+    the parameters naming the row with primary key `values`."""
+    stmt = mapper.__dict__.get("_identity_select")
+    if stmt is None:
+        criteria = [c == bindparam(f"pk_{i}") for i, c in enumerate(mapper.primary_key)]
+        stmt = mapper._identity_select = select(mapper.class_).where(*criteria)  # type: ignore[attr-defined]
+    return stmt, {f"pk_{i}": v for i, v in enumerate(values)}
 
 
 def _ident_values(mapper: Mapper, ident: Any) -> tuple:

@@ -249,9 +249,10 @@ class Select(ClauseElement, Generic[_T]):
 
     def _clone(self) -> Select:
         new = Select.__new__(Select)
-        for attr in self._generative_attrs:
-            value = getattr(self, attr)
-            setattr(new, attr, list(value) if isinstance(value, list) else value)
+        d = self.__dict__
+        new.__dict__.update(
+            {attr: (d[attr].copy() if type(d[attr]) is list else d[attr]) for attr in self._generative_attrs}
+        )
         return new
 
     # --- generative API ------------------------------------------------------
@@ -409,9 +410,11 @@ class Select(ClauseElement, Generic[_T]):
             return resolver()
         return [(as_from(target), onclause)]
 
-    def _froms(self) -> list[FromClause]:
+    def _froms(self, columns: list[ColumnElement] | None = None) -> list[FromClause]:
+        implicit = self._implicit_froms(self._column_elements() if columns is None else columns)
+        if not (self._select_from or self._joins or self._correlate):
+            return implicit
         froms: list[FromClause] = list(self._select_from)
-        implicit = self._implicit_froms()
         for target, onclause, isouter, full in self._joins:
             for right, on in self._resolve_join_target(target, onclause):
                 if not froms:
@@ -435,22 +438,21 @@ class Select(ClauseElement, Generic[_T]):
                 return i
         return 0
 
-    def _implicit_froms(self) -> list[FromClause]:
+    def _implicit_froms(self, columns: list[ColumnElement]) -> list[FromClause]:
         seen: dict[int, FromClause] = {}
-        for el in self._column_elements():
-            for f in el._from_objects():
-                seen.setdefault(id(f), f)
-        for el in self._where:
-            for f in el._from_objects():
-                seen.setdefault(id(f), f)
+        for elements in (columns, self._where):
+            for el in elements:
+                for f in el._from_objects():
+                    seen.setdefault(id(f), f)
         return list(seen.values())
 
     def _datum(self, binds: BindCollector) -> tuple:
-        labels = {id(el) for el in self._column_elements() if isinstance(el, Label)}
+        columns = self._column_elements()
+        labels = {id(el) for el in columns if isinstance(el, Label)} if self._order_by else ()
         return (
             "select",
-            tuple(el._datum(binds) for el in self._column_elements()),
-            tuple(f._datum_from(binds) for f in self._froms()),
+            tuple(el._datum(binds) for el in columns),
+            tuple(f._datum_from(binds) for f in self._froms(columns)),
             and_(*self._where)._datum(binds) if self._where else None,
             tuple(g._datum(binds) for g in self._group_by),
             and_(*self._having)._datum(binds) if self._having else None,
