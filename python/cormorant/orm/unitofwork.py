@@ -405,12 +405,11 @@ _INSERT_PAGE_PARAMS = 30000  # below SQLite's and PostgreSQL's bound-parameter l
 def _insert_returning(
     conn: Connection, mapper: Mapper, page: list[tuple[Any, dict[str, Any]]], fetched: list[Any]
 ) -> None:
-    stmt = insert(mapper.table)
     if len(page) > 1:
-        stmt = stmt.values([params for _, params in page])
-    elif page[0][1]:
-        stmt = stmt.values(**page[0][1])
-    rows = conn.execute(stmt.returning(*fetched)).all()
+        stmt = insert(mapper.table).values([params for _, params in page]).returning(*fetched)
+        rows = conn.execute(stmt).all()
+    else:
+        rows = _insert_one_returning(conn, mapper, page[0][1], fetched)
     if len(rows) != len(page):
         raise StaleDataError(
             f"INSERT into '{mapper.table.name}' returned {len(rows)} rows for {len(page)} objects"
@@ -424,6 +423,22 @@ def _insert_returning(
         d = obj.__dict__
         for attr, value in zip(keys, row):
             d[attr] = value
+
+
+def _insert_one_returning(
+    conn: Connection, mapper: Mapper, params: dict[str, Any], fetched: list[Any]
+) -> list:
+    """One row: a statement per mapper and RETURNING list, built (and compiled) once,
+    with the values as execution parameters. SQL expressions are rendered inline instead."""
+    if not params:
+        return conn.execute(insert(mapper.table).returning(*fetched)).all()
+    if any(isinstance(v, ClauseElement) for v in params.values()):
+        return conn.execute(insert(mapper.table).values(**params).returning(*fetched)).all()
+    statements = mapper.__dict__.setdefault("_insert_returning", {})
+    stmt = statements.get(tuple(fetched))
+    if stmt is None:
+        stmt = statements[tuple(fetched)] = insert(mapper.table).returning(*fetched)
+    return conn.execute(stmt, params).all()
 
 
 def _mark_persistent(session: Session, mapper: Mapper, obj: Any) -> None:

@@ -131,10 +131,12 @@ class StatementCache:
     ) -> tuple[Compiled, dict[str, Any]]:
         """The compiled form of `statement` and its bound values. `parameters`
         (the execution's values) give text() binds their types on PostgreSQL."""
-        memo = statement.__dict__.get("_compiled") if type(statement) is Select else None
-        if memo is not None and memo[0] is self:
-            self.hits += 1
-            return memo[1], dict(memo[2])
+        memo_key = statement._memo_key(param_keys)
+        if memo_key is not None:
+            memo = statement.__dict__.get("_compiled")
+            if memo is not None and memo[0] is self and memo[1] == memo_key:
+                self.hits += 1
+                return memo[2], dict(memo[3])
         binds = BindCollector(self.dialect)
         datum_with = getattr(statement, "_datum_with", None)
         if datum_with is not None:
@@ -151,10 +153,10 @@ class StatementCache:
             compiled = self._compile(key, datum, statement, bind_processors(binds.named, self.dialect))
         else:
             self.hits += 1
-        if type(statement) is Select:
-            # A Select never changes once built (every method returns a copy), so
-            # its datum and values are the same at each execution: remember them.
-            statement._compiled = (self, compiled, dict(binds.values))  # type: ignore[attr-defined]
+        if memo_key is not None:
+            # The statement never changes once built (every method returns a copy) and
+            # its datum holds nothing computed per execution: remember the result.
+            statement._compiled = (self, memo_key, compiled, dict(binds.values))  # type: ignore[attr-defined]
         return compiled, binds.values
 
     def compile_datum(self, datum: tuple) -> Compiled:

@@ -39,7 +39,9 @@ class DMLStatement(ClauseElement):
 
     def _clone(self) -> Any:
         new = type(self).__new__(type(self))
-        new.__dict__.update({k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()})
+        new.__dict__.update(
+            {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items() if k != "_compiled"}
+        )
         return new
 
     def returning(self, *cols: Any) -> Any:
@@ -84,6 +86,12 @@ class Insert(DMLStatement):
             given.update(kwargs)
             new._values = {**(self._values or {}), **{new._column(k): v for k, v in given.items()}}
         return new
+
+    def _memo_key(self, param_keys: Sequence[str]) -> Any:
+        # Values given per execution only: Python defaults are filled in then, not in the datum.
+        if param_keys and self._values is None and self._multi_values is None and self._on_conflict is None:
+            return tuple(param_keys)
+        return None
 
     def _default_columns(self, present: set[Column]) -> list[Column]:
         return [c for c in self.table.columns if c.default is not None and c not in present]

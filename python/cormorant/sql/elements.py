@@ -89,6 +89,11 @@ class ClauseElement:
     def _datum(self, binds: BindCollector) -> tuple:
         raise NotImplementedError(type(self).__name__)
 
+    def _memo_key(self, param_keys: Sequence[str]) -> Any:
+        """Statements whose compiled form and values may be remembered on the
+        object return what tells their compilations apart; others None."""
+        return None
+
     def _from_objects(self) -> list[FromClause]:
         return []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .elements import (
@@ -394,6 +395,9 @@ class Select(ClauseElement, Generic[_T]):
         return dict(self._execution_options)
 
     # --- compilation -----------------------------------------------------------
+
+    def _memo_key(self, param_keys: Sequence[str]) -> Any:
+        return ()
 
     def _column_elements(self) -> list[ColumnElement]:
         return [el for e in self._entries for el in e.elements]
