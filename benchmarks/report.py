@@ -129,19 +129,34 @@ def terminal_table(results: list[Measured], repeat: int) -> str:
 
 
 def markdown_table(results: list[Measured]) -> str:
-    lines = [
-        "| backend | workload | level | raw driver | cormorant × raw | SQLAlchemy × raw | SQLAlchemy ÷ cormorant |",
-        "|---|---|---|---:|---:|---:|---:|",
-    ]
+    """A row per workload level, a column group per backend: each ORM stack's
+    time as a multiple of the raw driver's, and SQLAlchemy ÷ cormorant."""
+    backends = list(dict.fromkeys(m.backend for m in results))
+    levels: dict[tuple, dict[str, Row]] = {}
     for row in rows(results):
-        ours, theirs = row.by_stack.get("cormorant"), row.by_stack.get("SQLAlchemy")
-        speedup = row.speedup()
-        lines.append(
-            f"| {row.backend} | {row.workload} | {row.level} | {_raw_time(row)} | "
-            f"{'' if ours is None else f'**{ours.ratio:.2f}**'} | "
-            f"{'' if theirs is None else f'{theirs.ratio:.2f}'} | "
-            f"{'' if speedup is None else f'**{speedup:.1f}×**'} |"
-        )
+        levels.setdefault((row.workload, row.level), {})[row.backend] = row
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+    head = " | ".join(
+        f"{names[b]}: cormorant × raw | SQLAlchemy × raw | SQLAlchemy ÷ cormorant" for b in backends
+    )
+    lines = [f"| workload | level | {head} |", "|---|---|" + "---:|---:|---:|" * len(backends)]
+    for (workload, level), by_backend in levels.items():
+        cells = []
+        for backend in backends:
+            row = by_backend.get(backend)
+            raw = row.by_stack.get(RAW) if row else None
+            if raw is not None:
+                cells += [f"raw = {raw.min * 1e3:,.1f} ms", "", ""]
+                continue
+            ours = row.by_stack.get("cormorant") if row else None
+            theirs = row.by_stack.get("SQLAlchemy") if row else None
+            speedup = row.speedup() if row else None
+            cells += [
+                "" if ours is None else f"**{ours.ratio:.2f}**",
+                "" if theirs is None else f"{theirs.ratio:.2f}",
+                "" if speedup is None else f"**{speedup:.1f}×**",
+            ]
+        lines.append(f"| {workload} | {level} | " + " | ".join(cells) + " |")
     memory = [m for m in results if m.peak_bytes is not None]
     if memory:
         lines += ["", "| backend | stack | level | peak memory |", "|---|---|---|---:|"]
@@ -219,7 +234,8 @@ def write_chart(path: str, results: list[Measured], subtitle: str) -> None:
             ax.set_title(f"{workload}\n{backend}", fontsize=9)
             if j == 0:
                 ax.set_ylabel("time ÷ raw driver (log)")
-    axes[0][0].legend(fontsize=7, loc="upper left")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="upper right", ncol=3)
     fig.suptitle(
         f"cormorant and SQLAlchemy 2.0, as multiples of the raw driver's time (lower is better)\n{subtitle}",
         fontsize=10,

@@ -73,6 +73,13 @@ def customer_ddl(db: Database) -> list[str]:
     ]
 
 
+def create_customers(db: Database, conn: Any, rows: int = 0) -> None:
+    """A fresh Customer table holding `rows` customers."""
+    run_script(conn, customer_ddl(db))
+    if rows:
+        fill(db, conn, CUSTOMER, ("id", "name", "description"), customers(rows))
+
+
 def run_script(conn: Any, statements: list[str]) -> None:
     for sql in statements:
         conn.execute(sql)

@@ -59,6 +59,11 @@ class Context:
             self._closers.pop()()
 
 
+def per_stack(ctx: Context, stack_cases: Callable[..., list[Case]], *args: Any) -> list[Case]:
+    """`stack_cases(ctx, stack, *args)` for each ORM stack, in order."""
+    return [case for stack in ctx.stacks for case in stack_cases(ctx, stack, *args)]
+
+
 def count_rows(conn: Any, table: str, where: str = "", params: tuple = ()) -> int:
     """SELECT count(*) through a raw connection, ending its transaction."""
     (n,) = conn.execute(f"SELECT count(*) FROM {table} {where}", params).fetchone()

@@ -2,8 +2,8 @@
 ORM bulk INSERT (session.execute(insert(Customer), dicts)), Core executemany,
 and the raw driver's executemany. The table is emptied before every run."""
 
-from ..stacks import CUSTOMER, RAW, Database, customer_ddl, run_script
-from ..workload import Case, Context, count_rows
+from ..stacks import CUSTOMER, RAW, Database, create_customers
+from ..workload import Case, Context, count_rows, per_stack
 
 NAME = "bulk_inserts"
 UNIT = "rows"
@@ -13,7 +13,7 @@ TABLES = [CUSTOMER]
 
 
 def setup(ctx: Context) -> None:
-    run_script(ctx.raw(), customer_ddl(ctx.db))
+    create_customers(ctx.db, ctx.raw())
 
 
 def empty_table(db: Database, conn) -> None:
@@ -37,9 +37,7 @@ def cases(ctx: Context) -> list[Case]:
     def count() -> int:
         return count_rows(admin, CUSTOMER)
 
-    out = [raw_case(ctx)]
-    for stack in ctx.stacks:
-        out += stack_cases(ctx, stack)
+    out = [raw_case(ctx), *per_stack(ctx, stack_cases)]
     for case in out:
         case.prepare, case.count = prepare, count
     return out

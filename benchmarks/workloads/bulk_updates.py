@@ -5,8 +5,8 @@ Each run writes names no earlier run wrote."""
 
 import itertools
 
-from ..stacks import CUSTOMER, RAW, customer_ddl, customers, fill, run_script
-from ..workload import Case, Context, count_rows
+from ..stacks import CUSTOMER, RAW, create_customers
+from ..workload import Case, Context, count_rows, per_stack
 
 NAME = "bulk_updates"
 UNIT = "rows"
@@ -16,9 +16,7 @@ TABLES = [CUSTOMER]
 
 
 def setup(ctx: Context) -> None:
-    conn = ctx.raw()
-    run_script(conn, customer_ddl(ctx.db))
-    fill(ctx.db, conn, CUSTOMER, ("id", "name", "description"), customers(ctx.size))
+    create_customers(ctx.db, ctx.raw(), ctx.size)
 
 
 def cases(ctx: Context) -> list[Case]:
@@ -35,9 +33,7 @@ def cases(ctx: Context) -> list[Case]:
     def new_name(id: int) -> str:
         return f"customer name {id}{current[0]}"
 
-    out = [raw_case(ctx, new_name)]
-    for stack in ctx.stacks:
-        out += stack_cases(ctx, stack, new_name)
+    out = [raw_case(ctx, new_name), *per_stack(ctx, stack_cases, new_name)]
     for case in out:
         case.prepare, case.count = prepare, count
     return out

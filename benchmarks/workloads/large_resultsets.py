@@ -2,8 +2,8 @@
 ORM objects (a list, and streamed with yield_per), ORM column rows, Core rows,
 and the raw driver's fetchall()."""
 
-from ..stacks import CUSTOMER, RAW, customer_ddl, customers, fill, run_script, touch
-from ..workload import Case, Context
+from ..stacks import CUSTOMER, RAW, create_customers, touch
+from ..workload import Case, Context, per_stack
 
 NAME = "large_resultsets"
 UNIT = "rows"
@@ -15,16 +15,11 @@ YIELD_PER = 1000
 
 
 def setup(ctx: Context) -> None:
-    conn = ctx.raw()
-    run_script(conn, customer_ddl(ctx.db))
-    fill(ctx.db, conn, CUSTOMER, ("id", "name", "description"), customers(ctx.size))
+    create_customers(ctx.db, ctx.raw(), ctx.size)
 
 
 def cases(ctx: Context) -> list[Case]:
-    out = [raw_case(ctx)]
-    for stack in ctx.stacks:
-        out += stack_cases(ctx, stack)
-    return out
+    return [raw_case(ctx), *per_stack(ctx, stack_cases)]
 
 
 def raw_case(ctx: Context) -> Case:

@@ -4,7 +4,7 @@ driver runs the same SQL (the parents, then their children WHERE parent_id IN
 (...), 500 keys at a time; or one LEFT OUTER JOIN) and groups plain objects."""
 
 from ..stacks import CHILD, PARENT, RAW, Database, fill, run_script
-from ..workload import Case, Context
+from ..workload import Case, Context, per_stack
 
 NAME = "relationships"
 UNIT = "parents"
@@ -62,10 +62,7 @@ class PlainChild:
 
 
 def cases(ctx: Context) -> list[Case]:
-    out = raw_cases(ctx)
-    for stack in ctx.stacks:
-        out += stack_cases(ctx, stack)
-    return out
+    return [*raw_cases(ctx), *per_stack(ctx, stack_cases)]
 
 
 def raw_cases(ctx: Context) -> list[Case]:

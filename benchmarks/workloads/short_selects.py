@@ -4,8 +4,8 @@ examples/performance); Core and the raw driver keep one connection."""
 
 import random
 
-from ..stacks import CUSTOMER, RAW, customer_ddl, customers, fill, run_script, touch
-from ..workload import Case, Context
+from ..stacks import CUSTOMER, RAW, create_customers, touch
+from ..workload import Case, Context, per_stack
 
 NAME = "short_selects"
 UNIT = "lookups"
@@ -15,9 +15,7 @@ TABLES = [CUSTOMER]
 
 
 def setup(ctx: Context) -> None:
-    conn = ctx.raw()
-    run_script(conn, customer_ddl(ctx.db))
-    fill(ctx.db, conn, CUSTOMER, ("id", "name", "description"), customers(ctx.size))
+    create_customers(ctx.db, ctx.raw(), ctx.size)
 
 
 def lookup_ids(ctx: Context) -> list[int]:
@@ -26,10 +24,7 @@ def lookup_ids(ctx: Context) -> list[int]:
 
 def cases(ctx: Context) -> list[Case]:
     ids = lookup_ids(ctx)
-    out = [raw_case(ctx, ids)]
-    for stack in ctx.stacks:
-        out += stack_cases(ctx, stack, ids)
-    return out
+    return [raw_case(ctx, ids), *per_stack(ctx, stack_cases, ids)]
 
 
 def raw_case(ctx: Context, ids: list[int]) -> Case:

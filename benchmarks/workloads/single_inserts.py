@@ -2,8 +2,8 @@
 in-memory database (a file would measure fsync, not the library); on
 PostgreSQL all share one table, emptied before every run."""
 
-from ..stacks import CUSTOMER, RAW, customer_ddl, run_script
-from ..workload import Case, Context, count_rows
+from ..stacks import CUSTOMER, RAW, create_customers
+from ..workload import Case, Context, count_rows, per_stack
 from .bulk_inserts import empty_table
 
 NAME = "single_inserts"
@@ -15,7 +15,7 @@ TABLES = [CUSTOMER]
 
 def setup(ctx: Context) -> None:
     if ctx.db.backend == "postgresql":
-        run_script(ctx.raw(), customer_ddl(ctx.db))
+        create_customers(ctx.db, ctx.raw())
 
 
 def target(ctx: Context):
@@ -23,17 +23,14 @@ def target(ctx: Context):
 
 
 def cases(ctx: Context) -> list[Case]:
-    out = [raw_case(ctx)]
-    for stack in ctx.stacks:
-        out += stack_cases(ctx, stack)
-    return out
+    return [raw_case(ctx), *per_stack(ctx, stack_cases)]
 
 
 def raw_case(ctx: Context) -> Case:
     db = target(ctx)
     conn = ctx.raw(db)
     if db.backend == "sqlite":
-        run_script(conn, customer_ddl(db))
+        create_customers(db, conn)
     sql = f"INSERT INTO {CUSTOMER} (name, description) VALUES ({db.mark}, {db.mark})"
 
     def transactions() -> None:

@@ -26,22 +26,11 @@ def _unique_filter(items: list[Any]) -> list[Any]:
     """Items without repeats: rows compare by value, objects by identity."""
     if items and not isinstance(items[0], (tuple, Row)):
         return list({id(item): item for item in items}.values())
-    seen: set[Any] = set()
-    out = []
-    for item in items:
-        try:
-            key = (0, item) if isinstance(item, (tuple, Row)) else (1, id(item))
-            hash(key)
-        except TypeError:
-            key = (1, id(item))
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
+    return _unique_more(items, set())
 
 
 def _unique_more(items: list[Any], seen: set[Any]) -> list[Any]:
-    """The items not in `seen` (which they join), keyed as _unique_filter keys them."""
+    """The items not in `seen` (which they join): rows by value, objects (and unhashable rows) by identity."""
     out = []
     for item in items:
         try:

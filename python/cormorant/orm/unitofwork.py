@@ -12,6 +12,7 @@ from ..exc import CircularDependencyError, SAWarning, StaleDataError
 from ..sql.dml import delete, insert, update
 from ..sql.elements import BindParameter, ClauseElement
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
+from .bulk_persistence import check_update_rowcount, pk_criteria
 from .collections import members
 from .mapper import Mapper, mapper_of
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, Relationship
@@ -456,7 +457,11 @@ def _pk_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
     """The WHERE parameters that identify `obj`'s row, from its identity key."""
     ident = obj.__dict__[STATE_KEY].key[1]
     values = ident if len(mapper.primary_key) > 1 else (ident,)
-    return {f"pk_{c.key}": v for c, v in zip(mapper.primary_key, values)}
+    return {_pk_bind_name(c): v for c, v in zip(mapper.primary_key, values)}
+
+
+def _pk_bind_name(column: Any) -> str:
+    return f"pk_{column.key}"
 
 
 # --- UPDATE -----------------------------------------------------------------------
@@ -493,7 +498,7 @@ def _update_objects(conn: Connection, modified: list[Any]) -> None:
             shape = tuple((k, v if isinstance(v, ClauseElement) else None) for k, v in changes.items())
             groups[(mapper, tuple(map(id, (v for _, v in shape))), shape)].append((obj, changes))
     for (mapper, _, shape), group in groups.items():
-        where = [c == BindParameter(f"pk_{c.key}", type_=c.type) for c in mapper.primary_key]
+        where = pk_criteria(mapper, _pk_bind_name)
         assignments = {
             mapper.attr_columns[k].key: BindParameter(f"v_{k}", type_=mapper.attr_columns[k].type)
             if expression is None
@@ -509,20 +514,14 @@ def _update_objects(conn: Connection, modified: list[Any]) -> None:
             for k, expression in shape:
                 if expression is not None:  # the database computed it: reload on access
                     obj.__dict__.pop(k, None)
-        count = conn.execute(stmt, params).rowcount
-        if count != len(group):
-            raise StaleDataError(
-                f"UPDATE statement on table '{mapper.table.name}' expected to update {len(group)} row(s); "
-                f"{count} were matched"
-            )
+        check_update_rowcount(mapper.table, len(group), conn.execute(stmt, params).rowcount)
 
 
 # --- DELETE -----------------------------------------------------------------------
 
 
 def _delete_objects(session: Session, conn: Connection, mapper: Mapper, objects: list[Any]) -> None:
-    where = [c == BindParameter(f"pk_{c.key}", type_=c.type) for c in mapper.primary_key]
-    stmt = delete(mapper.table).where(*where)
+    stmt = delete(mapper.table).where(*pk_criteria(mapper, _pk_bind_name))
     conn.execute(stmt, [_pk_params(mapper, obj) for obj in objects])
     for obj in objects:
         state = obj.__dict__[STATE_KEY]
