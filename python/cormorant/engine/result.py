@@ -11,7 +11,7 @@ same stream through a _Mapped view."""
 
 from __future__ import annotations
 
-import weakref
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -58,6 +58,7 @@ _native.set_row_mapping_type(RowMapping)
 
 
 _CLOSED_MESSAGE = "This result object is closed."
+_STATE_KEY = "_cm_state"  # where a mapped object keeps its InstanceState (orm.attributes.STATE_KEY)
 _ORM_UNIQUE_MESSAGE = "Can't use the ORM yield_per feature in conjunction with unique()"
 
 
@@ -96,7 +97,7 @@ class _Stream:
         self._pos = 0
         self._closed = False
         self._release: _IdentityRelease | None = None
-        self._pending: list[list[Any]] = []  # each fetched chunk's weak references, see _IdentityRelease
+        self._pending: list[list[Any]] = []  # each fetched chunk's identity keys, see _IdentityRelease
 
     def _load(self) -> bool:
         """Replaces the consumed chunk with the next; False once there is none."""
@@ -214,11 +215,11 @@ class _IdentityRelease:
 
     The map holds its objects strongly, where SQLAlchemy's holds them weakly
     and loses an object as soon as nothing else refers to it. So once the
-    consumer has moved past a chunk, each of its entities leaves the map; if
-    something still refers to it (the caller, a relationship, the session's
-    record of a change) it goes straight back, otherwise it is freed, as it
-    would be in SQLAlchemy. Only the entities the rows name are released:
-    objects loaded alongside (eager loads) stay in the map."""
+    consumer has moved past a chunk, each of its entities leaves the map
+    unless something else still refers to it (the caller, a relationship, the
+    session's record of a change), as it would in SQLAlchemy. Only the
+    entities the rows name are released: objects loaded alongside (eager
+    loads) stay in the map."""
 
     __slots__ = ("_session", "_positions", "_single")
 
@@ -228,37 +229,26 @@ class _IdentityRelease:
         self._single = single
 
     def track(self, chunk: list[Any]) -> list[Any]:
-        """Weak references to the entities of `chunk`."""
-        ref = weakref.ref
-        try:
-            if self._single:
-                return list(map(ref, chunk))
-            return [ref(row[p]) for row in chunk for p in self._positions if row[p] is not None]
-        except TypeError:  # a mapped class without weak reference support
-            return []
+        """The identity keys of the entities of `chunk` (held instead of the objects)."""
+        if self._single:
+            entities = chunk
+        else:
+            entities = [row[p] for row in chunk for p in self._positions if row[p] is not None]
+        return [obj.__dict__[_STATE_KEY].key for obj in entities]
 
-    def release(self, refs: list[Any]) -> None:
+    def release(self, keys: list[Any]) -> None:
         identity_map = self._session._identity_map
         maps: dict[Any, Any] = {}
-        for ref in refs:
-            obj = ref()
-            if obj is None:
-                continue
-            state = obj.__dict__.get("_cm_state")
-            key = state.key if state is not None else None
-            del obj, state
-            if key is None:
-                continue
+        for key in keys:
             objects = maps.get(key[0])
             if objects is None:
                 objects = maps[key[0]] = identity_map.for_class(key[0])
-            if objects.get(key[1]) is not ref():
-                continue
-            del objects[key[1]]  # frees the object if nothing else holds it
-            obj = ref()
-            if obj is not None:
+            obj = objects.pop(key[1], None)
+            # Two references: `obj` here and getrefcount's argument; any more
+            # and something else holds the object, so it stays mapped.
+            if obj is not None and sys.getrefcount(obj) > 2:
                 objects[key[1]] = obj
-                del obj
+            del obj
 
 
 class _Consumable:
