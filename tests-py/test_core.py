@@ -425,3 +425,19 @@ def test_json_none_is_stored_as_json_null(typed_engine):
     with typed_engine.connect() as c:
         assert c.execute(select(typed.c.id).where(typed.c.doc.is_(None))).scalars().all() == [2]
         assert c.execute(select(typed.c.doc).order_by(typed.c.id)).scalars().all() == [None, None]
+
+
+def test_server_defaults_string_values_and_sql_text(engine):
+    md = MetaData()
+    t = Table(
+        "server_defaults",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("label", String(30), server_default="it's 10:30"),
+        Column("qty", Integer, server_default=text("7")),
+        Column("total", Integer, server_default=text("(3 + 4) * 2")),
+    )
+    md.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(t).values(id=1))
+        assert tuple(conn.execute(select(t.c.label, t.c.qty, t.c.total)).one()) == ("it's 10:30", 7, 14)

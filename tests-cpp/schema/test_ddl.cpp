@@ -23,7 +23,7 @@ Datum users_table(bool if_not_exists) {
         tuple(coldef("id", tuple("integer"), false, nullptr, true),
               coldef("email", tuple("string", 120), false),
               coldef("created_at", tuple("datetime", false), false, tuple("func", "now", empty())),
-              coldef("status", tuple("string", 10), true, tuple("text", "new")),
+              coldef("status", tuple("string", 10), true, tuple("literal", "new")),
               coldef("order", tuple("integer"), true)),
         tuple(tuple("primary_key", tuple("id")), tuple("unique", nullptr, tuple("email"))),
         if_not_exists);
@@ -161,4 +161,15 @@ TEST_CASE("C++ schema structs", "[schema][ddl]") {
     CHECK(cache_key(*node) == cache_key(*schema::create_table(std::make_shared<schema::Table>(t))));
     CHECK_FALSE(cache_key(*node) ==
                 cache_key(*schema::create_table(std::make_shared<schema::Table>(t2))));
+}
+
+TEST_CASE("server defaults: strings are quoted, text() is SQL as written", "[schema][ddl]") {
+    auto t = tuple("create_table", "d",
+                   tuple(coldef("s", tuple("string", 20), true, tuple("literal", "it's")),
+                         coldef("n", tuple("integer"), true, tuple("text", "(3 + 4) * 2"))),
+                   empty(), false);
+    CHECK(lite_sql(t) ==
+          "CREATE TABLE d (s VARCHAR(20) DEFAULT 'it''s', n INTEGER DEFAULT ((3 + 4) * 2))");
+    CHECK(pg_sql(t) ==
+          "CREATE TABLE d (s VARCHAR(20) DEFAULT 'it''s', n INTEGER DEFAULT (3 + 4) * 2)");
 }

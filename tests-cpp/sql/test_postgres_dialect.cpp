@@ -380,7 +380,7 @@ TEST_CASE("PostgreSQL CREATE TABLE with every type", "[schema][postgresql][ddl]"
               coldef("doc", tuple("jsonb"), true),
               coldef("active", tuple("boolean"), false, tuple("false")),
               coldef("notes", tuple("text"), true), coldef("ratio", tuple("float"), true),
-              coldef("kind", tuple("enum", tuple("small", "large")), true, tuple("text", "small")),
+              coldef("kind", tuple("enum", tuple("small", "large")), true, tuple("literal", "small")),
               coldef("n", tuple("smallinteger"), true), coldef("m", tuple("integer"), true)),
         tuple(tuple("primary_key", tuple("id"))), false);
     CHECK(pg_sql(t) ==

@@ -46,10 +46,12 @@ bool is_plain_default(const sql::Node& n, Dialect d) {
     }
 }
 
-// DEFAULT 'text' for a text default; DEFAULT (expr) otherwise (SQLite needs the
-// parentheses around anything but a literal).
+// DEFAULT 'value' for a string, the SQL of a text() default, DEFAULT (expr)
+// otherwise (SQLite needs the parentheses around anything but a literal).
 std::string default_clause(const sql::Node& n, Dialect d) {
-    if (n.kind == Kind::Text) return " DEFAULT " + sql::quote_string(n.name);
+    // text(): SQL as the user wrote it; SQLite takes an expression only in parentheses.
+    if (n.kind == Kind::Text)
+        return d == Dialect::SQLite ? " DEFAULT (" + n.name + ")" : " DEFAULT " + n.name;
     std::string rendered = sql::compile_ddl_expression(n, d);
     return is_plain_default(n, d) ? " DEFAULT " + rendered : " DEFAULT (" + rendered + ")";
 }

@@ -20,6 +20,9 @@ from .errors import translate
 from .result import Result, _IdentityRelease, _Stream, empty_result
 from .url import URL
 
+# Parameters per multi-row INSERT: below SQLite's (32,766) and PostgreSQL's (65,535) limits.
+INSERT_PAGE_PARAMS = 30000
+
 logger = logging.getLogger("cormorant.engine.Engine")
 
 # Rows per chunk of a stream_results=True result that names no yield_per
@@ -401,6 +404,10 @@ class Connection:
         compiled, values = self.engine._cache.compile(statement, keys, parameters[0])
         rows = _fill_defaults(statement, keys, parameters, values, compiled)
         if compiled.returns_rows:
+            if isinstance(statement, Insert) and statement._on_conflict is None:
+                many = self._insert_many_values(compiled, rows, orm)
+                if many is not None:
+                    return many
             results = [self._execute_compiled(compiled, row, orm) for row in rows]
             return results[0].merged(results[1:])
         lease = self._check_open()
@@ -414,6 +421,25 @@ class Connection:
         except KeyError as e:
             raise ArgumentError(str(e.args[0])) from None
         return empty_result(rowcount)
+
+    def _insert_many_values(
+        self, compiled: Compiled, rows: Sequence[Mapping[str, Any]], orm: Any
+    ) -> Result | None:
+        """An INSERT ... RETURNING for many parameter sets as multi-row VALUES, a page at
+        a time, as SQLAlchemy's "insertmanyvalues" does; None when the statement cannot."""
+        keys = compiled.param_keys
+        per_page = max(1, INSERT_PAGE_PARAMS // len(keys)) if keys else 1
+        if compiled.many_values_sql(min(len(rows), per_page)) is None:
+            return None
+        results = []
+        for start in range(0, len(rows), per_page):
+            page = rows[start : start + per_page]
+            try:
+                values = [row[k] for row in page for k in keys]
+            except KeyError as e:
+                raise ArgumentError(f"A value is required for bind parameter {e.args[0]!r}") from None
+            results.append(self._run(compiled.many_values_sql(len(page)), values, compiled, orm))  # type: ignore[arg-type]
+        return results[0].merged(results[1:])
 
     def _before_execute(self, sql: str, params: Any, many: bool) -> tuple[str, Any]:
         if self.engine._echo:

@@ -7,6 +7,7 @@ import warnings
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from ..engine.base import INSERT_PAGE_PARAMS as _INSERT_PAGE_PARAMS
 from ..engine.base import Connection
 from ..exc import CircularDependencyError, SAWarning, StaleDataError
 from ..sql.dml import delete, insert, update
@@ -388,53 +389,53 @@ def _insert_objects(session: Session, conn: Connection, mapper: Mapper, objects:
     for obj in objects:
         params = _insert_params(mapper, obj)
         groups[tuple(params)].append((obj, params))
-    for columns, group in groups.items():
+    for group in groups.values():
         fetched = _fetched_columns(mapper, group[0][1])
         if not fetched:
             conn.execute(insert(mapper.table), [params for _, params in group])
         else:
-            page = _INSERT_PAGE_PARAMS // max(1, len(columns)) if columns else 1
-            for start in range(0, len(group), page):
-                _insert_returning(conn, mapper, group[start : start + page], fetched)
+            _insert_returning(conn, mapper, group, fetched)
         for obj, _ in group:
             _mark_persistent(session, mapper, obj)
 
 
-_INSERT_PAGE_PARAMS = 30000  # below SQLite's and PostgreSQL's bound-parameter limits
-
-
 def _insert_returning(
-    conn: Connection, mapper: Mapper, page: list[tuple[Any, dict[str, Any]]], fetched: list[Any]
+    conn: Connection, mapper: Mapper, group: list[tuple[Any, dict[str, Any]]], fetched: list[Any]
 ) -> None:
-    if len(page) > 1:
-        stmt = insert(mapper.table).values([params for _, params in page]).returning(*fetched)
-        rows = conn.execute(stmt).all()
-    else:
-        rows = _insert_one_returning(conn, mapper, page[0][1], fetched)
-    if len(rows) != len(page):
+    """INSERT ... RETURNING the columns the database fills in, copied onto the objects."""
+    rows = _returning_rows(conn, mapper, [params for _, params in group], fetched)
+    if len(rows) != len(group):
         raise StaleDataError(
-            f"INSERT into '{mapper.table.name}' returned {len(rows)} rows for {len(page)} objects"
+            f"INSERT into '{mapper.table.name}' returned {len(rows)} rows for {len(group)} objects"
         )
     key = next((i for i, c in enumerate(fetched) if c.primary_key and c.is_autoincrement), None)
     if key is not None and len(rows) > 1:
         # Generated keys ascend in the order the rows were inserted.
         rows = sorted(rows, key=lambda row: row[key])
     keys = [mapper.column_keys[c] for c in fetched]
-    for (obj, _), row in zip(page, rows):
+    for (obj, _), row in zip(group, rows):
         d = obj.__dict__
         for attr, value in zip(keys, row):
             d[attr] = value
 
 
-def _insert_one_returning(
-    conn: Connection, mapper: Mapper, params: dict[str, Any], fetched: list[Any]
+def _returning_rows(
+    conn: Connection, mapper: Mapper, params: list[dict[str, Any]], fetched: list[Any]
 ) -> list:
-    """One row: a statement per mapper and RETURNING list, built (and compiled) once,
-    with the values as execution parameters. SQL expressions are rendered inline instead."""
-    if not params:
-        return conn.execute(insert(mapper.table).returning(*fetched)).all()
-    if any(isinstance(v, ClauseElement) for v in params.values()):
-        return conn.execute(insert(mapper.table).values(**params).returning(*fetched)).all()
+    """Plain values go as parameters of one statement per mapper and RETURNING list
+    (compiled once; multi-row VALUES pages for many rows). SQL expressions are
+    rendered inline, and rows of defaults only are inserted one by one."""
+    if not params[0]:
+        return [row for _ in params for row in conn.execute(insert(mapper.table).returning(*fetched)).all()]
+    if any(isinstance(v, ClauseElement) for row in params for v in row.values()):
+        page = _INSERT_PAGE_PARAMS // len(params[0])
+        return [
+            row
+            for start in range(0, len(params), page)
+            for row in conn.execute(
+                insert(mapper.table).values(params[start : start + page]).returning(*fetched)
+            ).all()
+        ]
     statements = mapper.__dict__.setdefault("_insert_returning", {})
     stmt = statements.get(tuple(fetched))
     if stmt is None:

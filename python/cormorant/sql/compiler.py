@@ -4,6 +4,7 @@ result plan (converters, row keys, entity plans) is built once and kept."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -37,6 +38,7 @@ class Compiled:
         "processors",
         "locks_rows",
         "reads_only",
+        "_many_values",
     )
 
     def __init__(
@@ -57,6 +59,14 @@ class Compiled:
         self.locks_rows = False
         self.reads_only = False
         self._shapes: dict[Any, ResultShape] = {}
+        self._many_values: dict[int, str | None] = {}
+
+    def many_values_sql(self, rows: int) -> str | None:
+        """This one-row INSERT with its VALUES group repeated for `rows` rows (placeholders
+        renumbered on PostgreSQL); None when its binds are not all in that group."""
+        if rows not in self._many_values:
+            self._many_values[rows] = _repeat_values_group(self.sql, self.dialect, len(self.param_keys), rows)
+        return self._many_values[rows]
 
     def bind_values(self, values: dict[str, Any], parameters: Mapping[str, Any] | None) -> dict[str, Any]:
         """`values` with the execution's parameters, each converted by its bind's type."""
@@ -98,6 +108,35 @@ class Compiled:
         keys = _native.RowKeys(names)
         single = len(outputs) == 1
         return ResultShape(_native.ResultPlan(converters, outputs, None if single else keys), keys, single)
+
+
+_NUMBERED = re.compile(r"\$(\d+)")
+
+
+def _repeat_values_group(sql: str, dialect: str, binds: int, rows: int) -> str | None:
+    marker = sql.find(" VALUES (")
+    if marker < 0 or binds == 0:
+        return None
+    start = marker + len(" VALUES ")
+    depth, end = 0, start
+    for end in range(start, len(sql)):
+        depth += {"(": 1, ")": -1}.get(sql[end], 0)
+        if depth == 0:
+            break
+    group = sql[start : end + 1]
+    if dialect == "postgresql":
+        parts = _NUMBERED.split(group)  # text, number, text, number, ..., text
+        if len(parts) // 2 != binds:
+            return None
+        groups = [
+            "".join(p if i % 2 == 0 else f"${int(p) + row * binds}" for i, p in enumerate(parts))
+            for row in range(rows)
+        ]
+    else:
+        if group.count("?") != binds:
+            return None
+        groups = [group] * rows
+    return sql[:start] + ", ".join(groups) + sql[end + 1 :]
 
 
 def is_select_sql(sql: str) -> bool:

@@ -214,9 +214,9 @@ class Column(ColumnElement[Any]):
 
 
 def _server_default_datum(default: Any) -> tuple:
-    if isinstance(default, str):
-        return ("text", "'" + default.replace("'", "''").replace(":", "\\:") + "'")
-    if isinstance(default, TextClause):
+    if isinstance(default, str):  # a string value: DEFAULT 'value'
+        return ("literal", default)
+    if isinstance(default, TextClause):  # SQL as written: DEFAULT now()
         return ("text", default.text)
     return coerce(default)._datum(BindCollector("ddl"))
 

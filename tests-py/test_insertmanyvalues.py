@@ -1,0 +1,80 @@
+"""INSERT ... RETURNING with many parameter sets runs as multi-row VALUES pages
+(SQLAlchemy's "insertmanyvalues"), both from Core and from the unit of work."""
+
+import pytest
+from cormorant import Column, Integer, MetaData, Numeric, String, Table, func, insert, select
+from cormorant.exc import IntegrityError
+from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+metadata = MetaData()
+# Eleven bound columns: PostgreSQL placeholders run past $9 within one row.
+wide = Table(
+    "wide",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    *(Column(f"c{i}", Integer) for i in range(10)),
+    Column("label", String(30), server_default="none"),
+    Column("price", Numeric(10, 2)),
+)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+    stock: Mapped[int] = mapped_column(default=7)
+
+
+def wide_rows(n):
+    return [{**{f"c{i}": row * 10 + i for i in range(10)}, "price": row} for row in range(n)]
+
+
+def test_returning_rows_come_back_in_order_across_pages(engine, capture_sql):
+    metadata.create_all(engine)
+    rows = wide_rows(6000)  # 11 parameters a row: 2,727 rows a page, so three pages
+    with capture_sql(engine) as sql, engine.begin() as conn:
+        result = conn.execute(insert(wide).returning(wide.c.id, wide.c.c9, wide.c.label), rows).all()
+    assert [r.c9 for r in result] == [row["c9"] for row in rows]
+    assert [r.id for r in result] == list(range(1, 6001))
+    assert {r.label for r in result} == {"none"}
+    inserts = [s for s in sql if s.startswith("INSERT")]
+    assert len(inserts) == 3
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(wide)).scalar() == 6000
+        assert conn.execute(select(wide.c.c5, wide.c.price).where(wide.c.id == 4321)).one() == (43205, 4320)
+
+
+def test_statement_values_apply_to_every_row(engine):
+    metadata.create_all(engine)
+    stmt = insert(wide).values(label="fixed").returning(wide.c.c0, wide.c.label)
+    with engine.begin() as conn:
+        result = conn.execute(stmt, [{"c0": 1}, {"c0": 2}, {"c0": 3}]).all()
+    assert [tuple(r) for r in result] == [(1, "fixed"), (2, "fixed"), (3, "fixed")]
+
+
+def test_a_failing_row_writes_nothing_and_the_connection_recovers(engine):
+    Base.metadata.create_all(engine)
+    rows = [{"name": f"item {i}"} for i in range(50)] + [{"name": "item 3"}]
+    with engine.connect() as conn:
+        with pytest.raises(IntegrityError):
+            conn.execute(insert(Item).returning(Item.id), rows)
+        conn.rollback()
+        assert conn.execute(select(func.count()).select_from(Item)).scalar() == 0
+        assert len(conn.execute(insert(Item).returning(Item.id), rows[:50]).all()) == 50
+
+
+def test_unit_of_work_flush_gets_every_generated_key(engine, capture_sql):
+    Base.metadata.create_all(engine)
+    items = [Item(name=f"item {i}") for i in range(12000)]  # 2 parameters a row: one page of 12,000
+    with capture_sql(engine) as sql, Session(engine) as session:
+        session.add_all(items)
+        session.commit()
+        assert [item.id for item in items] == list(range(1, 12001))
+        assert {item.stock for item in items} == {7}
+    assert len([s for s in sql if s.startswith("INSERT")]) == 1
+    with Session(engine) as session:
+        assert session.get(Item, 9000).name == "item 8999"
