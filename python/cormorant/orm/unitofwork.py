@@ -31,16 +31,16 @@ def flush_session(session: Session, conn: Connection) -> None:
     for child, rel in changes.unlinks:
         _sync(child, rel, None)
     new_by_mapper = _group(new)
+    modified_by_mapper: dict[Mapper, list[Any]] = {}
+    grouped = -1
     for mapper in order:
         changes.apply_links(mapper)
-        _update_objects(
-            conn,
-            [
-                o
-                for o in session._modified.values()
-                if mapper_of(o) is mapper and id(o) not in session._deleted
-            ],
-        )
+        if len(session._modified) != grouped:  # links can change more objects
+            grouped = len(session._modified)
+            modified_by_mapper = _group(
+                [o for o in session._modified.values() if id(o) not in session._deleted]
+            )
+        _update_objects(conn, modified_by_mapper.get(mapper, []), mapper)
         for level in _insert_levels(changes, mapper, new_by_mapper.get(mapper, [])):
             for obj in level:
                 changes.apply_links_of(obj)
@@ -457,8 +457,10 @@ def _mark_persistent(session: Session, mapper: Mapper, obj: Any) -> None:
 def _pk_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
     """The WHERE parameters that identify `obj`'s row, from its identity key."""
     ident = obj.__dict__[STATE_KEY].key[1]
-    values = ident if len(mapper.primary_key) > 1 else (ident,)
-    return {_pk_bind_name(c): v for c, v in zip(mapper.primary_key, values)}
+    names = mapper.__dict__.get("_pk_bind_names")
+    if names is None:
+        names = mapper._pk_bind_names = [_pk_bind_name(c) for c in mapper.primary_key]  # type: ignore[attr-defined]
+    return dict(zip(names, ident)) if len(names) > 1 else {names[0]: ident}
 
 
 def _pk_bind_name(column: Any) -> str:
@@ -486,36 +488,45 @@ def _changes(mapper: Mapper, obj: Any) -> dict[str, Any]:
     return changes
 
 
-def _update_objects(conn: Connection, modified: list[Any]) -> None:
+def _update_objects(conn: Connection, modified: list[Any], mapper: Mapper | None = None) -> None:
+    """UPDATEs of the changed columns of `modified` (all of `mapper` when given),
+    one executemany per statement shape."""
     groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
     for obj in modified:
         state = obj.__dict__[STATE_KEY]
-        if state.status != PERSISTENT:
+        if state.status != PERSISTENT or not state.committed:
             continue
-        mapper = mapper_of(obj)
-        changes = _changes(mapper, obj)
+        obj_mapper = mapper or mapper_of(obj)
+        changes = _changes(obj_mapper, obj)
         state.committed = None
         if changes:
-            shape = tuple((k, v if isinstance(v, ClauseElement) else None) for k, v in changes.items())
-            groups[(mapper, tuple(map(id, (v for _, v in shape))), shape)].append((obj, changes))
-    for (mapper, _, shape), group in groups.items():
-        where = pk_criteria(mapper, _pk_bind_name)
-        assignments = {
-            mapper.attr_columns[k].key: BindParameter(f"v_{k}", type_=mapper.attr_columns[k].type)
-            if expression is None
-            else expression
-            for k, expression in shape
-        }
-        stmt = update(mapper.table).where(*where).values(**assignments)
-        params = []
-        for obj, changes in group:
-            values = {f"v_{k}": v for k, v in changes.items() if not isinstance(v, ClauseElement)}
-            values.update(_pk_params(mapper, obj))
-            params.append(values)
-            for k, expression in shape:
-                if expression is not None:  # the database computed it: reload on access
-                    obj.__dict__.pop(k, None)
-        check_update_rowcount(mapper.table, len(group), conn.execute(stmt, params).rowcount)
+            # SQL expressions are part of the statement: group by which ones (by identity).
+            expressions = tuple(id(v) for v in changes.values() if isinstance(v, ClauseElement))
+            groups[(obj_mapper, tuple(changes), expressions)].append((obj, changes))
+    for (obj_mapper, _, _), group in groups.items():
+        _update_group(conn, obj_mapper, group)
+
+
+def _update_group(conn: Connection, mapper: Mapper, group: list[tuple[Any, dict[str, Any]]]) -> None:
+    shape = {k: v if isinstance(v, ClauseElement) else None for k, v in group[0][1].items()}
+    names = {k: f"v_{k}" for k, expression in shape.items() if expression is None}
+    computed = [k for k, expression in shape.items() if expression is not None]
+    columns = mapper.attr_columns
+    assignments = {
+        columns[k].key: expression
+        if expression is not None
+        else BindParameter(names[k], type_=columns[k].type)
+        for k, expression in shape.items()
+    }
+    stmt = update(mapper.table).where(*pk_criteria(mapper, _pk_bind_name)).values(**assignments)
+    params = []
+    for obj, changes in group:
+        values = {name: changes[k] for k, name in names.items()}
+        values.update(_pk_params(mapper, obj))
+        params.append(values)
+        for k in computed:  # the database computed it: reload on access
+            obj.__dict__.pop(k, None)
+    check_update_rowcount(mapper.table, len(group), conn.execute(stmt, params).rowcount)
 
 
 # --- DELETE -----------------------------------------------------------------------
