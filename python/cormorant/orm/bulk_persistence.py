@@ -26,20 +26,21 @@ before anything is written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, KeysView, Mapping, Sequence
+from collections.abc import KeysView, Mapping, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .. import _native
 from ..engine.result import Result
-from ..exc import ArgumentError, InvalidRequestError, StaleDataError
+from ..exc import ArgumentError, InvalidRequestError
 from ..sql.dml import Update
-from ..sql.elements import BindCollector, BindParameter, ColumnElement, coerce
+from ..sql.elements import BindCollector, BindParameter, coerce
 from .attributes import STATE_KEY
 from .mapper import Mapper
+from .unitofwork import check_update_rowcount
 
 if TYPE_CHECKING:
-    from ..sql.schema import Column, Table
+    from ..sql.schema import Column
     from .session import Session
 
 _SYNC_STRATEGIES = ("auto", "evaluate", "fetch", False, None)
@@ -208,15 +209,6 @@ def _statement_bind_names(statement: Update) -> set[str]:
 # --- the statements ---------------------------------------------------------------
 
 
-def pk_criteria(mapper: Mapper, bind_name: Callable[[Column], str] | None = None) -> list[ColumnElement]:
-    """WHERE pk = :bind for each primary-key column; binds are named after
-    the attributes unless `bind_name(column)` says otherwise."""
-    return [
-        column == BindParameter(bind_name(column) if bind_name else attr, type_=column.type, label=column.key)
-        for column, attr in zip(mapper.primary_key, mapper.pk_keys)
-    ]
-
-
 def _run_statement(statement: Update, mapper: Mapper, attrs: list[str]) -> Update:
     """The user's statement (its values() and where() kept) with a bound SET
     value per attribute and the primary-key criteria."""
@@ -224,15 +216,7 @@ def _run_statement(statement: Update, mapper: Mapper, attrs: list[str]) -> Updat
     assignments = {
         attr: BindParameter(attr, type_=columns[attr].type, label=columns[attr].key) for attr in attrs
     }
-    return statement.values(**assignments).where(*pk_criteria(mapper))
-
-
-def check_update_rowcount(table: Table, expected: int, matched: int) -> None:
-    if matched != expected:
-        raise StaleDataError(
-            f"UPDATE statement on table '{table.name}' expected to update {expected} row(s); "
-            f"{matched} were matched."
-        )
+    return statement.values(**assignments).where(*mapper.pk_criteria())
 
 
 # --- after the UPDATEs --------------------------------------------------------------

@@ -17,7 +17,6 @@ from .relationships import LOADERS_KEY, MANYTOMANY, MANYTOONE, Relationship, _si
 from .strategy_options import Load, column_keys
 
 if TYPE_CHECKING:
-    from ..engine.result import Result
     from .mapper import Mapper
     from .session import Session
 
@@ -181,6 +180,11 @@ class EntityLoad:
             for rel, child, _ in self.joined.values()
         )
 
+    def fills_collection_by_join(self) -> bool:
+        """True when a joined or contains_eager load fills a collection, so an
+        owner's rows can straddle two chunks of a streamed result."""
+        return any(rel.uselist or child.fills_collection_by_join() for rel, child, _ in self.joined.values())
+
     def needs_post_load(self) -> bool:
         return bool(self.selectin or self.lazy or self.default_lazy) or any(
             child.needs_post_load() for _, child, _ in self.joined.values()
@@ -246,12 +250,14 @@ def _root_for(path: tuple, loads: list[tuple[int, EntityLoad]]) -> EntityLoad:
 # --- after the rows are in ----------------------------------------------------------------------
 
 
-def run_post_loads(session: Session, result: Result, loads: list[tuple[int, EntityLoad]]) -> None:
-    single = result._single
+def run_post_loads(
+    session: Session, items: list[Any], single: bool, loads: list[tuple[int, EntityLoad]]
+) -> None:
+    """Selectin and lazy-load bookkeeping for the loaded `items` (bare entities when
+    `single`, else rows holding them at each load's index)."""
     for index, load in loads:
         if not load.needs_post_load():
             continue
-        items = result._items
         objects = items if single else [row[index] for row in items]
         post_load(session, load, _unique_objects(objects))
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .. import _native
+from ..sql.elements import BindParameter, ColumnElement
 from ..sql.schema import Column, Table
 from .attributes import InstrumentedAttribute
 
@@ -52,6 +54,21 @@ class Mapper:
         if plain is None:
             plain = self._plain_loading = not self.deferred and not self.eager_relationships
         return plain
+
+    def pk_criteria(self, bind_name: Callable[[Column], str] | None = None) -> list[ColumnElement]:
+        """WHERE pk = :bind for each primary-key column; binds are named after
+        the attributes unless `bind_name(column)` says otherwise."""
+        return [
+            column
+            == BindParameter(bind_name(column) if bind_name else attr, type_=column.type, label=column.key)
+            for column, attr in zip(self.primary_key, self.pk_keys)
+        ]
+
+    def pk_params(self, identity: Any, names: list[str] | None = None) -> dict[str, Any]:
+        """The values of pk_criteria()'s binds (`names`, else the attributes) for
+        an identity (a tuple for a composite key)."""
+        names = names or self.pk_keys
+        return dict(zip(names, identity)) if len(names) > 1 else {names[0]: identity}
 
     @property
     def expire_keys(self) -> list[str]:

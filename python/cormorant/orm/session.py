@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from ..engine.base import CommitOnExit, Connection, Engine, _is_many
@@ -17,7 +16,6 @@ from ..exc import (
     ResourceClosedError,
 )
 from ..sql.dml import Delete, Insert, Update
-from ..sql.elements import bindparam
 from ..sql.selectable import Select, select
 from .attributes import (
     DELETED,
@@ -492,9 +490,9 @@ class Session:
     def _load_deferred(self, instance: object, state: Any, key: str) -> None:
         """Loads one column left out of the SELECT that loaded `instance` (defer(), load_only())."""
         mapper = mapper_of(instance)
-        stmt = select(mapper.attr_columns[key]).where(*_by_identity(mapper, state.key[1]))
+        stmt = select(mapper.attr_columns[key]).where(*mapper.pk_criteria())
         self._autoflush()
-        rows = self._execute_orm(stmt, None).all()
+        rows = self._execute_orm(stmt, mapper.pk_params(state.key[1])).all()
         if not rows:
             from ..exc import ObjectDeletedError
 
@@ -505,8 +503,7 @@ class Session:
 
     def _load_expired(self, instance: object, state: Any) -> None:
         mapper = mapper_of(instance)
-        stmt = select(type(instance)).where(*_by_identity(mapper, state.key[1]))
-        result = self._execute_orm(stmt, None)
+        result = self._execute_orm(*_identity_select(mapper, state.key[1]))
         if not result._items:
             from ..exc import ObjectDeletedError
 
@@ -529,7 +526,7 @@ class Session:
             if not state.expired:
                 return obj
         self._check_usable()
-        stmt, params = _identity_select(mapper, values)
+        stmt, params = _identity_select(mapper, key[1])
         if with_for_update:
             stmt = stmt.with_for_update()
         return self._execute_orm(stmt, params).scalars().one_or_none()
@@ -577,29 +574,21 @@ class Session:
             statement, loads = prepare_select(statement)
         options = None if prepared else getattr(statement, "_execution_options", None)
         yield_per = options.get("yield_per") if options else None
-        if yield_per:
-            # a joined collection's rows could straddle two chunks
-            joined = [child for _, load in loads for child in load.joined.values()]
-            for rel, child, _ in joined:
-                if rel.uselist:
-                    raise InvalidRequestError(
-                        "Can't use yield_per with eager loaders that require uniquing or row buffering, "
-                        "e.g. joinedload() against collections or subqueryload().  Consider the "
-                        "selectinload() strategy for better flexibility in loading objects."
-                    )
-                joined.extend(child.joined.values())
+        if yield_per and any(load.fills_collection_by_join() for _, load in loads):
+            raise InvalidRequestError(
+                "Can't use yield_per with eager loaders that require uniquing or row buffering, "
+                "e.g. joinedload() against collections or subqueryload().  Consider the "
+                "selectinload() strategy for better flexibility in loading objects."
+            )
         compiled, values = conn._compile_bound(statement, params)
         result = conn._execute_compiled(compiled, values, orm=self, yield_per=yield_per or None)
         if loads and yield_per:
             if any(load.needs_post_load() for _, load in loads):
                 single = result._single
-
-                def post_loads(chunk: list[Any]) -> None:  # selectin loads and the like, per chunk
-                    run_post_loads(self, SimpleNamespace(_items=chunk, _single=single), loads)  # type: ignore[arg-type]
-
-                result._stream.on_chunk = post_loads
+                # selectin loads and the like run on each chunk as it is read
+                result._stream.on_chunk = lambda chunk: run_post_loads(self, chunk, single, loads)
         elif loads:
-            run_post_loads(self, result, loads)
+            run_post_loads(self, result._items, result._single, loads)
             result._require_unique = any(load.joins_collection() for _, load in loads)
         return result
 
@@ -675,20 +664,13 @@ class Session:
         return target  # type: ignore[return-value]
 
 
-def _by_identity(mapper: Mapper, identity: Any) -> list[Any]:
-    """WHERE criteria for the row with this primary key (a tuple for a composite key)."""
-    values = identity if isinstance(identity, tuple) else (identity,)
-    return [column == value for column, value in zip(mapper.primary_key, values)]
-
-
-def _identity_select(mapper: Mapper, values: tuple) -> tuple[Select, dict[str, Any]]:
-    """select(entity) WHERE pk = :pk_n, built once per mapper (so it compiles once), and
-    the parameters naming the row with primary key `values`."""
+def _identity_select(mapper: Mapper, identity: Any) -> tuple[Select, dict[str, Any]]:
+    """select(entity) WHERE pk = :pk, built once per mapper (so it compiles once), and
+    the parameters naming the row with this identity (a tuple for a composite key)."""
     stmt = mapper.__dict__.get("_identity_select")
     if stmt is None:
-        criteria = [c == bindparam(f"pk_{i}") for i, c in enumerate(mapper.primary_key)]
-        stmt = mapper._identity_select = select(mapper.class_).where(*criteria)  # type: ignore[attr-defined]
-    return stmt, {f"pk_{i}": v for i, v in enumerate(values)}
+        stmt = mapper._identity_select = select(mapper.class_).where(*mapper.pk_criteria())  # type: ignore[attr-defined]
+    return stmt, mapper.pk_params(identity)
 
 
 def _ident_values(mapper: Mapper, ident: Any) -> tuple:

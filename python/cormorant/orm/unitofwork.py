@@ -13,7 +13,6 @@ from ..exc import CircularDependencyError, SAWarning, StaleDataError
 from ..sql.dml import delete, insert, update
 from ..sql.elements import BindParameter, ClauseElement
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
-from .bulk_persistence import check_update_rowcount, pk_criteria
 from .collections import members
 from .mapper import Mapper, mapper_of
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, Relationship
@@ -456,11 +455,10 @@ def _mark_persistent(session: Session, mapper: Mapper, obj: Any) -> None:
 
 def _pk_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
     """The WHERE parameters that identify `obj`'s row, from its identity key."""
-    ident = obj.__dict__[STATE_KEY].key[1]
     names = mapper.__dict__.get("_pk_bind_names")
     if names is None:
         names = mapper._pk_bind_names = [_pk_bind_name(c) for c in mapper.primary_key]  # type: ignore[attr-defined]
-    return dict(zip(names, ident)) if len(names) > 1 else {names[0]: ident}
+    return mapper.pk_params(obj.__dict__[STATE_KEY].key[1], names)
 
 
 def _pk_bind_name(column: Any) -> str:
@@ -518,7 +516,7 @@ def _update_group(conn: Connection, mapper: Mapper, group: list[tuple[Any, dict[
         else BindParameter(names[k], type_=columns[k].type)
         for k, expression in shape.items()
     }
-    stmt = update(mapper.table).where(*pk_criteria(mapper, _pk_bind_name)).values(**assignments)
+    stmt = update(mapper.table).where(*mapper.pk_criteria(_pk_bind_name)).values(**assignments)
     params = []
     for obj, changes in group:
         values = {name: changes[k] for k, name in names.items()}
@@ -529,11 +527,19 @@ def _update_group(conn: Connection, mapper: Mapper, group: list[tuple[Any, dict[
     check_update_rowcount(mapper.table, len(group), conn.execute(stmt, params).rowcount)
 
 
+def check_update_rowcount(table: Any, expected: int, matched: int) -> None:
+    if matched != expected:
+        raise StaleDataError(
+            f"UPDATE statement on table '{table.name}' expected to update {expected} row(s); "
+            f"{matched} were matched."
+        )
+
+
 # --- DELETE -----------------------------------------------------------------------
 
 
 def _delete_objects(session: Session, conn: Connection, mapper: Mapper, objects: list[Any]) -> None:
-    stmt = delete(mapper.table).where(*pk_criteria(mapper, _pk_bind_name))
+    stmt = delete(mapper.table).where(*mapper.pk_criteria(_pk_bind_name))
     conn.execute(stmt, [_pk_params(mapper, obj) for obj in objects])
     for obj in objects:
         state = obj.__dict__[STATE_KEY]

@@ -111,16 +111,19 @@ class Compiled:
 
 
 _NUMBERED = re.compile(r"\$(\d+)")
+_PAREN_DEPTH = {"(": 1, ")": -1}
 
 
 def _repeat_values_group(sql: str, dialect: str, binds: int, rows: int) -> str | None:
+    """`sql`'s parenthesised VALUES group written `rows` times; None unless the group
+    holds all `binds` placeholders."""
     marker = sql.find(" VALUES (")
     if marker < 0 or binds == 0:
         return None
     start = marker + len(" VALUES ")
     depth, end = 0, start
     for end in range(start, len(sql)):
-        depth += {"(": 1, ")": -1}.get(sql[end], 0)
+        depth += _PAREN_DEPTH.get(sql[end], 0)
         if depth == 0:
             break
     group = sql[start : end + 1]
