@@ -13,11 +13,12 @@ from typing import Any
 from .. import _native
 from ..event import ENGINE_EVENTS, Dispatch
 from ..exc import ArgumentError, InvalidRequestError, PendingRollbackError, ResourceClosedError
-from ..sql.compiler import Compiled, StatementCache, is_select_sql, text_shape
+from ..sql.compiler import Compiled, StatementCache, is_select_sql
 from ..sql.dml import Insert
 from ..sql.elements import ClauseElement
 from .errors import translate
-from .result import Result, _IdentityRelease, _Stream, empty_result
+from .hydration import CORE_HYDRATION, Hydration
+from .result import Result, _Stream, empty_result
 from .url import URL
 
 # Parameters per multi-row INSERT: below SQLite's (32,766) and PostgreSQL's (65,535) limits.
@@ -343,6 +344,22 @@ class Connection:
         yield_per = self._yield_per(statement, execution_options)
         return self._execute_compiled(*self._compile_bound(statement, parameters), yield_per=yield_per)
 
+    def execute_hydrated(
+        self,
+        statement: ClauseElement,
+        parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None,
+        hydration: Hydration,
+        *,
+        yield_per: int | None = None,
+    ) -> Result:
+        """Runs a row-returning statement whose rows `hydration` turns into
+        result items: the ORM's entry point. A list of parameter dicts runs it
+        once per dict; `yield_per` streams the rows that many at a time."""
+        if _is_many(parameters):
+            return self._execute_many(statement, parameters, hydration)  # type: ignore[arg-type]
+        compiled, values = self._compile_bound(statement, parameters)  # type: ignore[arg-type]
+        return self._execute_compiled(compiled, values, hydration, yield_per)
+
     def _compile_bound(self, statement: ClauseElement, parameters: Mapping[str, Any] | None) -> tuple:
         """The compiled statement and every value it binds. An INSERT takes
         execution parameters named like its columns as values of those
@@ -374,7 +391,7 @@ class Connection:
 
     def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result:
         params = list(parameters) if isinstance(parameters, (list, tuple)) else []
-        return self._run(statement, params, None, orm=None, yield_per=self._yield_per(None, None))
+        return self._run(statement, params, None, CORE_HYDRATION, self._yield_per(None, None))
 
     def scalar(self, statement: Any, parameters: Mapping[str, Any] | None = None) -> Any:
         return self.execute(statement, parameters).scalar()
@@ -386,17 +403,24 @@ class Connection:
         return self._execute_compiled(self.engine._cache.compile_datum(datum), {})
 
     def _execute_compiled(
-        self, compiled: Compiled, values: Mapping[str, Any], orm: Any = None, yield_per: int | None = None
+        self,
+        compiled: Compiled,
+        values: Mapping[str, Any],
+        hydration: Hydration = CORE_HYDRATION,
+        yield_per: int | None = None,
     ) -> Result:
         """`yield_per`: stream the rows, hydrating that many at a time."""
         try:
             positional = [values[k] for k in compiled.param_keys]
         except KeyError as e:
             raise ArgumentError(f"A value is required for bind parameter {e.args[0]!r}") from None
-        return self._run(compiled.sql, positional, compiled, orm, yield_per)
+        return self._run(compiled.sql, positional, compiled, hydration, yield_per)
 
     def _execute_many(
-        self, statement: ClauseElement, parameters: Sequence[Mapping[str, Any]], orm: Any = None
+        self,
+        statement: ClauseElement,
+        parameters: Sequence[Mapping[str, Any]],
+        hydration: Hydration = CORE_HYDRATION,
     ) -> Result:
         """executemany. With RETURNING, each parameter set runs on its own and
         the result holds a row per set, in order, as SQLAlchemy 2.0 returns."""
@@ -405,10 +429,10 @@ class Connection:
         rows = _fill_defaults(statement, keys, parameters, values, compiled)
         if compiled.returns_rows:
             if isinstance(statement, Insert) and statement._on_conflict is None:
-                many = self._insert_many_values(compiled, rows, orm)
+                many = self._insert_many_values(compiled, rows, hydration)
                 if many is not None:
                     return many
-            results = [self._execute_compiled(compiled, row, orm) for row in rows]
+            results = [self._execute_compiled(compiled, row, hydration) for row in rows]
             return results[0].merged(results[1:])
         lease = self._check_open()
         self._autobegin(False, compiled.sql, rows[:10])
@@ -423,7 +447,7 @@ class Connection:
         return empty_result(rowcount)
 
     def _insert_many_values(
-        self, compiled: Compiled, rows: Sequence[Mapping[str, Any]], orm: Any
+        self, compiled: Compiled, rows: Sequence[Mapping[str, Any]], hydration: Hydration
     ) -> Result | None:
         """An INSERT ... RETURNING for many parameter sets as multi-row VALUES, a page at
         a time, as SQLAlchemy's "insertmanyvalues" does; None when the statement cannot."""
@@ -438,7 +462,7 @@ class Connection:
                 values = [row[k] for row in page for k in keys]
             except KeyError as e:
                 raise ArgumentError(f"A value is required for bind parameter {e.args[0]!r}") from None
-            results.append(self._run(compiled.many_values_sql(len(page)), values, compiled, orm))  # type: ignore[arg-type]
+            results.append(self._run(compiled.many_values_sql(len(page)), values, compiled, hydration))  # type: ignore[arg-type]
         return results[0].merged(results[1:])
 
     def _before_execute(self, sql: str, params: Any, many: bool) -> tuple[str, Any]:
@@ -452,12 +476,15 @@ class Connection:
         return sql, params
 
     def _run(
-        self, sql: str, params: list[Any], compiled: Compiled | None, orm: Any, yield_per: int | None = None
+        self,
+        sql: str,
+        params: list[Any],
+        compiled: Compiled | None,
+        hydration: Hydration,
+        yield_per: int | None = None,
     ) -> Result:
-        """Executes on the native connection and hydrates any rows, all at
-        once or, with `yield_per`, that many at a time as they are read.
-
-        `orm` is the Session (entities go through its identity map) or None."""
+        """Executes on the native connection and has `hydration` turn any rows
+        into items, all at once or, with `yield_per`, that many at a time as they are read."""
         lease = self._check_open()
         if compiled is not None:
             self._autobegin(compiled.reads_only, sql, params, compiled.locks_rows)
@@ -468,15 +495,13 @@ class Connection:
             cursor = lease.execute(sql, params)
             names = cursor.column_names
             if names:
-                shape = compiled.shape(orm is not None, names) if compiled is not None else text_shape(names)
+                shape = hydration.shape(compiled, names)
                 if yield_per:
-                    result = self._streaming_result(cursor, shape, compiled, orm, yield_per, sql, params)
+                    result = self._streaming_result(cursor, shape, hydration, yield_per, sql, params)
                 else:
-                    identity = orm._identity_map if orm is not None else None
-                    rows = _native.fetch_all(
-                        cursor, shape.plan, identity, orm._ref if orm is not None else None
-                    )
+                    rows = hydration.fetch(cursor, shape.plan, None)
                     result = Result(rows, shape.keys, shape.single, cursor.rowcount)
+                    result._require_unique = hydration.unique_required
                     cursor.close()
             else:
                 result = empty_result(cursor.rowcount, cursor.last_insert_id)
@@ -485,10 +510,12 @@ class Connection:
             raise self._wrap_error(e, sql, params) from e
         if self.engine.dispatch.has("after_cursor_execute"):
             self.engine.dispatch.fire("after_cursor_execute", self, None, sql, params, None, False)
+        if names and not yield_per:
+            hydration.loaded(result._items, result._single)
         return result
 
     def _streaming_result(
-        self, cursor: Any, shape: Any, compiled: Compiled | None, orm: Any, size: int, sql: str, params: Any
+        self, cursor: Any, shape: Any, hydration: Hydration, size: int, sql: str, params: Any
     ) -> Result:
         """A Result reading `cursor` `size` rows at a time; the cursor stays
         open until the rows run out, the Result is closed, or this Connection is."""
@@ -496,22 +523,11 @@ class Connection:
 
         def fetch(n: int) -> list[Any]:
             try:
-                if orm is None:
-                    return _native.fetch_many(cursor, plan, n, None, None)
-                # read each time: expunge_all() gives the Session a new map
-                return _native.fetch_many(cursor, plan, n, orm._identity_map, orm._ref)
+                return hydration.fetch(cursor, plan, n)
             except _native.Error as e:
                 raise self._wrap_error(e, sql, params) from e
 
-        stream = _Stream(fetch, cursor.close, size)
-        if orm is not None:
-            stream.orm = True
-            # in an ORM row each entry is one output: an entity, or a column
-            positions = (
-                [i for i, e in enumerate(compiled.entries) if e.mapper is not None] if compiled else []
-            )
-            if positions:
-                stream._release = _IdentityRelease(orm, positions, shape.single)
+        stream = _Stream(fetch, cursor.close, size, hydration, shape.single)
         if self._streams is None:
             self._streams = weakref.WeakSet()
         self._streams.add(stream)

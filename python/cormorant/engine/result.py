@@ -11,7 +11,6 @@ same stream through a _Mapped view."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -58,7 +57,6 @@ _native.set_row_mapping_type(RowMapping)
 
 
 _CLOSED_MESSAGE = "This result object is closed."
-_STATE_KEY = "_cm_state"  # where a mapped object keeps its InstanceState (orm.attributes.STATE_KEY)
 _ORM_UNIQUE_MESSAGE = "Can't use the ORM yield_per feature in conjunction with unique()"
 
 
@@ -73,31 +71,37 @@ class _Stream:
 
     __slots__ = (
         "size",
-        "orm",
-        "on_chunk",
+        "entities",
         "_fetch",
         "_close_cursor",
+        "_hydration",
+        "_single",
         "_items",
         "_pos",
         "_closed",
-        "_release",
         "_pending",
         "__weakref__",
     )
 
     def __init__(
-        self, fetch: Callable[[int], list[Any]] | None, close: Callable[[], None] | None, size: int
+        self,
+        fetch: Callable[[int], list[Any]] | None,
+        close: Callable[[], None] | None,
+        size: int,
+        hydration: Any = None,
+        single: bool = False,
     ) -> None:
         self.size = size
-        self.orm = False  # ORM results refuse unique(), as SQLAlchemy's do with yield_per
-        self.on_chunk: Callable[[list[Any]], None] | None = None  # ORM post loads, before a chunk is read
+        # ORM results refuse unique(), as SQLAlchemy's do with yield_per
+        self.entities = bool(hydration is not None and hydration.entities)
         self._fetch = fetch
         self._close_cursor = close
+        self._hydration = hydration  # an engine.hydration.Hydration: loaded() / release() per chunk
+        self._single = single
         self._items: list[Any] = []
         self._pos = 0
         self._closed = False
-        self._release: _IdentityRelease | None = None
-        self._pending: list[list[Any]] = []  # each fetched chunk's identity keys, see _IdentityRelease
+        self._pending: list[Any] = []  # what loaded() returned for each chunk not yet released
 
     def _load(self) -> bool:
         """Replaces the consumed chunk with the next; False once there is none."""
@@ -110,18 +114,18 @@ class _Stream:
             return False
         if len(self._pending) > 1:
             self._release_pending(keep=1)
+        hydration = self._hydration
         try:
             chunk = fetch(self.size)
-            if chunk and self.on_chunk is not None:
-                self.on_chunk(chunk)
+            token = hydration.loaded(chunk, self._single) if chunk and hydration is not None else None
         except BaseException:
             self.close()
             raise
         if not chunk:
             self.close(hard=False)
             return False
-        if self._release is not None:
-            self._pending.append(self._release.track(chunk))
+        if token is not None:
+            self._pending.append(token)
         self._items = chunk
         return True
 
@@ -157,7 +161,6 @@ class _Stream:
         self._closed = self._closed or hard
         self._items = []
         self._pos = 0
-        self.on_chunk = None
         close, self._close_cursor = self._close_cursor, None
         self._fetch = None
         if close is not None:
@@ -168,11 +171,8 @@ class _Stream:
         """Lets go of the objects of chunks read before the last `keep`: the
         consumer's variables may still hold the latest chunk's."""
         pending = self._pending
-        release = self._release
         while len(pending) > keep:
-            refs = pending.pop(0)
-            if release is not None:
-                release.release(refs)
+            self._hydration.release(pending.pop(0))
 
 
 _CLOSED = _Stream(None, None, 1)
@@ -197,8 +197,8 @@ class _Mapped:
         self._base.size = value
 
     @property
-    def orm(self) -> bool:
-        return self._base.orm
+    def entities(self) -> bool:
+        return self._base.entities
 
     def take(self, n: int | None) -> list[Any]:
         return self._fn(self._base.take(n))
@@ -208,47 +208,6 @@ class _Mapped:
 
     def close(self, hard: bool = True) -> None:
         self._base.close(hard)
-
-
-class _IdentityRelease:
-    """Keeps a streaming ORM result from filling the Session's identity map.
-
-    The map holds its objects strongly, where SQLAlchemy's holds them weakly
-    and loses an object as soon as nothing else refers to it. So once the
-    consumer has moved past a chunk, each of its entities leaves the map
-    unless something else still refers to it (the caller, a relationship, the
-    session's record of a change), as it would in SQLAlchemy. Only the
-    entities the rows name are released: objects loaded alongside (eager
-    loads) stay in the map."""
-
-    __slots__ = ("_session", "_positions", "_single")
-
-    def __init__(self, session: Any, positions: list[int], single: bool) -> None:
-        self._session = session
-        self._positions = positions  # where in a row the entities are
-        self._single = single
-
-    def track(self, chunk: list[Any]) -> list[Any]:
-        """The identity keys of the entities of `chunk` (held instead of the objects)."""
-        if self._single:
-            entities = chunk
-        else:
-            entities = [row[p] for row in chunk for p in self._positions if row[p] is not None]
-        return [obj.__dict__[_STATE_KEY].key for obj in entities]
-
-    def release(self, keys: list[Any]) -> None:
-        identity_map = self._session._identity_map
-        maps: dict[Any, Any] = {}
-        for key in keys:
-            objects = maps.get(key[0])
-            if objects is None:
-                objects = maps[key[0]] = identity_map.for_class(key[0])
-            obj = objects.pop(key[1], None)
-            # Two references: `obj` here and getrefcount's argument; any more
-            # and something else holds the object, so it stays mapped.
-            if obj is not None and sys.getrefcount(obj) > 2:
-                objects[key[1]] = obj
-            del obj
 
 
 class _Consumable:
@@ -296,7 +255,7 @@ class _Consumable:
         return out
 
     def _unique_seen(self, stream: Any) -> set[Any]:
-        if stream.orm:
+        if stream.entities:
             raise InvalidRequestError(_ORM_UNIQUE_MESSAGE)
         if self._seen is None:
             self._seen = set()

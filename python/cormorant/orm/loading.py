@@ -5,10 +5,14 @@ Lazy loads of single attributes live here too."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import _native
+from ..engine.hydration import Hydration
 from ..exc import ArgumentError, InvalidRequestError
+from ..sql.compiler import Compiled, ResultShape
 from ..sql.elements import UnaryExpression, and_, or_
 from ..sql.selectable import ResultEntry, Select, select
 from .attributes import DELETED, STATE_KEY
@@ -40,6 +44,13 @@ class EntityLoad:
         self.lazy: dict[str, str] = {}
         self.default_lazy: str | None = None
         self.path = path  # the relationships leading here, to stop default eager loads recursing
+
+    @classmethod
+    def every_column(cls, mapper: Mapper) -> EntityLoad:
+        """The load of an entity entry no loader option shaped: all its columns."""
+        load = cls(mapper)
+        load.keys = list(mapper.column_order)
+        return load
 
     @classmethod
     def default(cls, mapper: Mapper, path: tuple = ()) -> EntityLoad:
@@ -245,6 +256,94 @@ def _root_for(path: tuple, loads: list[tuple[int, EntityLoad]]) -> EntityLoad:
     raise ArgumentError(
         f"Mapped attribute '{first}' does not apply to any of the root entities in this query"
     )
+
+
+# --- hydrating the rows ---------------------------------------------------------------------------
+
+_ORM_SHAPE = "orm"  # where a Compiled keeps the ORM plan beside the Core one
+
+
+def orm_shape(compiled: Compiled) -> ResultShape:
+    """The native plan of an ORM result: each entity entry built by its
+    EntityLoad's plan (the only entity planner), each column entry as in Core."""
+    converters: list[Any] = []
+    outputs: list[Any] = []
+    names: list[str] = []
+    for entry in compiled.entries:
+        start = len(converters)
+        elements = entry.elements
+        converters.extend(compiled.converters(elements))
+        if entry.mapper is not None:
+            load = entry.load if entry.load is not None else EntityLoad.every_column(entry.mapper)
+            outputs.append(load.plan(start))
+            names.append(entry.mapper.class_.__name__)
+        else:
+            outputs.extend(range(start, start + len(elements)))
+            names.extend(el._row_key for el in elements)
+    return ResultShape.of(converters, outputs, names)
+
+
+class SessionHydration(Hydration):
+    """Rows hydrated into entities through a Session's identity map, with the
+    statement's post loads (selectin, lazy-strategy records) run on each batch.
+
+    Streamed (yield_per), each consumed chunk's entities leave the identity
+    map unless something else still refers to them: the map holds objects
+    strongly, where SQLAlchemy's holds them weakly, so without this a long
+    stream would keep every object it ever loaded. Only the entities the rows
+    name are released; objects loaded alongside (eager loads) stay."""
+
+    __slots__ = ("session", "loads", "streaming", "_positions")
+
+    entities = True
+
+    def __init__(self, session: Session, loads: list[tuple[int, EntityLoad]], streaming: bool) -> None:
+        self.session = session
+        self.loads = loads
+        self.streaming = streaming
+        self._positions: list[int] = []  # where in a row the entities are, when streaming
+
+    @property
+    def unique_required(self) -> bool:  # type: ignore[override]
+        return any(load.joins_collection() for _, load in self.loads)
+
+    def shape(self, compiled: Compiled | None, column_names: Sequence[str]) -> ResultShape:
+        if compiled is None or not compiled.entries:
+            return super().shape(compiled, column_names)
+        if self.streaming:
+            self._positions = [i for i, e in enumerate(compiled.entries) if e.mapper is not None]
+        return compiled.shape_for(_ORM_SHAPE, orm_shape)
+
+    def fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
+        session = self.session  # read each time: expunge_all() gives the Session a new map
+        if size is None:
+            return _native.fetch_all(cursor, plan, session._identity_map, session._ref)
+        return _native.fetch_many(cursor, plan, size, session._identity_map, session._ref)
+
+    def loaded(self, items: list[Any], single: bool) -> Any:
+        if self.loads:
+            run_post_loads(self.session, items, single, self.loads)
+        if not (self.streaming and self._positions):
+            return None
+        if single:
+            entities = items
+        else:
+            entities = [row[p] for row in items for p in self._positions if row[p] is not None]
+        return [obj.__dict__[STATE_KEY].key for obj in entities]
+
+    def release(self, token: Any) -> None:
+        identity_map = self.session._identity_map
+        maps: dict[Any, Any] = {}
+        for key in token:
+            objects = maps.get(key[0])
+            if objects is None:
+                objects = maps[key[0]] = identity_map.for_class(key[0])
+            obj = objects.pop(key[1], None)
+            # Two references: `obj` here and getrefcount's argument; any more
+            # and something else holds the object, so it stays mapped.
+            if obj is not None and sys.getrefcount(obj) > 2:
+                objects[key[1]] = obj
+            del obj
 
 
 # --- after the rows are in ----------------------------------------------------------------------

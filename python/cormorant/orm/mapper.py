@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import _native
 from ..sql.elements import BindParameter, ColumnElement
 from ..sql.schema import Column, Table
 from .attributes import InstrumentedAttribute
@@ -40,7 +39,6 @@ class Mapper:
         self.column_order = [self.column_keys[c] for c in self.columns]
         self.default_load_keys = [k for k in self.column_order if k not in deferred]
         self.deferred = deferred
-        self._entity_plans: dict[int, Any] = {}
 
     @property
     def eager_relationships(self) -> list[Any]:
@@ -96,20 +94,6 @@ class Mapper:
             attr = InstrumentedAttribute(key, column, self)
             self.attrs[key] = attr
             setattr(self.class_, key, attr)
-
-    def _entity_plan(self, start: int) -> Any:
-        """The native plan that builds this class from columns start.. of a row."""
-        plan = self._entity_plans.get(start)
-        if plan is None:
-            positions = {c: start + i for i, c in enumerate(self.columns)}
-            plan = self._entity_plans[start] = _native.EntityPlan(
-                self.class_,
-                self.identity_class,
-                self.column_order,
-                [positions[c] for c in self.columns],
-                [positions[c] for c in self.primary_key],
-            )
-        return plan
 
     def identity_key_from_values(self, values: tuple) -> tuple:
         return (self.identity_class, values[0] if len(values) == 1 else tuple(values))

@@ -32,7 +32,7 @@ from .attributes import (
 from .bulk_persistence import bulk_update_by_pk, is_bulk_update_by_pk
 from .collections import members
 from .identity import IdentityMap
-from .loading import prepare_select, run_post_loads
+from .loading import SessionHydration, prepare_select
 from .mapper import Mapper, mapper_of
 from .unitofwork import flush_session
 
@@ -556,7 +556,9 @@ class Session:
             conn = self._connection_for_use()
             if statement._returning:
                 if _is_many(params):
-                    return conn._execute_many(statement, params, orm=self)
+                    return conn.execute_hydrated(
+                        statement, params, SessionHydration(self, [], streaming=False)
+                    )
                 return self._execute_orm(statement, params)
             return conn.execute(statement, params)
         self._autoflush()
@@ -580,17 +582,8 @@ class Session:
                 "e.g. joinedload() against collections or subqueryload().  Consider the "
                 "selectinload() strategy for better flexibility in loading objects."
             )
-        compiled, values = conn._compile_bound(statement, params)
-        result = conn._execute_compiled(compiled, values, orm=self, yield_per=yield_per or None)
-        if loads and yield_per:
-            if any(load.needs_post_load() for _, load in loads):
-                single = result._single
-                # selectin loads and the like run on each chunk as it is read
-                result._stream.on_chunk = lambda chunk: run_post_loads(self, chunk, single, loads)
-        elif loads:
-            run_post_loads(self, result._items, result._single, loads)
-            result._require_unique = any(load.joins_collection() for _, load in loads)
-        return result
+        hydration = SessionHydration(self, loads, streaming=bool(yield_per))
+        return conn.execute_hydrated(statement, params, hydration, yield_per=yield_per or None)
 
     def _execute_bulk_dml(self, statement: Update | Delete, params: Mapping[str, Any] | None) -> Result:
         """UPDATE/DELETE by criteria, keeping loaded objects in sync (synchronize_session)."""

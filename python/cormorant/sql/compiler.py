@@ -5,7 +5,7 @@ result plan (converters, row keys, entity plans) is built once and kept."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .. import _native
@@ -23,6 +23,14 @@ class ResultShape:
 
     def __init__(self, plan: Any, keys: Any, single: bool) -> None:
         self.plan, self.keys, self.single = plan, keys, single
+
+    @classmethod
+    def of(cls, converters: list[Any], outputs: list[Any], names: list[str]) -> ResultShape:
+        """A plan reading `converters`' columns into `outputs` (column positions or
+        entity plans) named `names`; one output gives bare values, not rows."""
+        keys = _native.RowKeys(names)
+        single = len(outputs) == 1
+        return cls(_native.ResultPlan(converters, outputs, None if single else keys), keys, single)
 
 
 class Compiled:
@@ -81,33 +89,30 @@ class Compiled:
     def returns_rows(self) -> bool:
         return bool(self.entries)
 
-    def shape(self, orm: bool, column_names: Sequence[str]) -> ResultShape:
-        """The result plan; text() statements learn their columns from the cursor."""
-        key = (orm, tuple(column_names)) if not self.entries else orm
+    def shape(self, column_names: Sequence[str]) -> ResultShape:
+        """The Core result plan; text() statements learn their columns from the cursor."""
+        key = tuple(column_names) if not self.entries else None
         shape = self._shapes.get(key)
         if shape is None:
-            shape = self._shapes[key] = self._entry_shape(orm) if self.entries else text_shape(column_names)
+            shape = self._shapes[key] = self._core_shape() if self.entries else text_shape(column_names)
         return shape
 
-    def _entry_shape(self, orm: bool) -> ResultShape:
-        converters: list[Any] = []
-        outputs: list[Any] = []
-        names: list[str] = []
-        for entry in self.entries:
-            start = len(converters)
-            elements = entry.elements
-            converters.extend(el.type._result_converter(self.dialect) for el in elements)
-            if orm and entry.mapper is not None:
-                outputs.append(
-                    entry.load.plan(start) if entry.load is not None else entry.mapper._entity_plan(start)
-                )
-                names.append(entry.mapper.class_.__name__)
-            else:
-                outputs.extend(range(start, start + len(elements)))
-                names.extend(el._row_key for el in elements)
-        keys = _native.RowKeys(names)
-        single = len(outputs) == 1
-        return ResultShape(_native.ResultPlan(converters, outputs, None if single else keys), keys, single)
+    def shape_for(self, key: Any, build: Callable[[Compiled], ResultShape]) -> ResultShape:
+        """Another hydration's plan of this statement, built once by `build` and kept under `key`."""
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes[key] = build(self)
+        return shape
+
+    def converters(self, elements: Sequence[Any]) -> list[Any]:
+        """The native value converter of each result column in `elements`."""
+        return [el.type._result_converter(self.dialect) for el in elements]
+
+    def _core_shape(self) -> ResultShape:
+        elements = [el for entry in self.entries for el in entry.elements]
+        return ResultShape.of(
+            self.converters(elements), list(range(len(elements))), [el._row_key for el in elements]
+        )
 
 
 _NUMBERED = re.compile(r"\$(\d+)")
