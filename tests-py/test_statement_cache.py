@@ -43,3 +43,20 @@ def test_same_shape_with_other_values_compiles_once(engine):
         names = [session.execute(select(Bird).where(Bird.id == i)).scalar_one().name for i in (1, 2)]
     assert names == ["cormorant", "gannet"]
     assert cache.misses == misses
+
+
+def test_the_native_compiler_says_what_a_statement_locks_and_whether_it_only_reads():
+    from cormorant import insert, text
+    from cormorant.sql.compiler import StatementCache
+
+    for dialect in ("sqlite", "postgresql"):
+        cache = StatementCache(dialect)
+        plain, _ = cache.compile(select(Bird).where(Bird.id == 1))
+        locking, _ = cache.compile(select(Bird).where(Bird.id == 1).with_for_update())
+        write, _ = cache.compile(insert(Bird.__table__).values(name="shag"))
+        read_text, _ = cache.compile(text("  select 1"))
+        write_text, _ = cache.compile(text("delete from birds"))
+        assert (plain.locks_rows, plain.reads_only) == (False, True)
+        assert (locking.locks_rows, locking.reads_only) == (True, True)
+        assert (write.locks_rows, write.reads_only) == (False, False)
+        assert read_text.reads_only and not write_text.reads_only

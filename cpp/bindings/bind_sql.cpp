@@ -52,18 +52,17 @@ sql::Dialect dialect_from(const std::string& name) {
     throw py::value_error("unknown dialect '" + name + "' (expected 'sqlite' or 'postgresql')");
 }
 
-std::pair<std::string, std::vector<std::string>> compile(py::handle datum,
-                                                         const std::string& dialect) {
+py::tuple compile(py::handle datum, const std::string& dialect) {
     sql::Dialect d = dialect_from(dialect);
     sql::Compiled c = sql::compile(*sql::decode(to_datum(datum)), d);
-    return {std::move(c.sql), std::move(c.param_keys)};
+    return py::make_tuple(std::move(c.sql), std::move(c.param_keys), c.locks_rows, c.reads_only);
 }
 
 }  // namespace
 
 void register_sql(py::module_& m) {
     m.def("compile", &compile, py::arg("datum"), py::arg("dialect"),
-          "Compile a statement in tuple form; returns (sql, param_keys).");
+          "Compile a statement in tuple form; returns (sql, param_keys, locks_rows, reads_only).");
     m.def("sort_tables", &schema::sort_tables, py::arg("tables"),
           "Order [(table, [referenced tables])] so referenced tables come first.");
 }

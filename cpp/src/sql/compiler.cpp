@@ -1,6 +1,8 @@
 // Entry points of the compiler, and the pieces shared by expressions and statements.
 #include "cormorant/sql/compiler.hpp"
 
+#include <cctype>
+
 #include "compiler_impl.hpp"
 #include "cormorant/error.hpp"
 #include "cormorant/schema/type.hpp"
@@ -8,10 +10,27 @@
 
 namespace cormorant::sql {
 
+namespace {
+
+bool starts_with_select(const std::string& sql) {
+    std::size_t i = sql.find_first_not_of(" \t\r\n");
+    if (i == std::string::npos || sql.size() - i < 6) return false;
+    static const char kSelect[] = "SELECT";
+    for (std::size_t k = 0; k < 6; ++k)
+        if (std::toupper(static_cast<unsigned char>(sql[i + k])) != kSelect[k]) return false;
+    return true;
+}
+
+}  // namespace
+
 Compiled compile(const Node& node, Dialect dialect) {
     detail::Compiler c(dialect, true);
     c.root(node);
-    return std::move(c).finish();
+    Compiled out = std::move(c).finish();
+    bool select = node.kind == Kind::Select;
+    out.locks_rows = select && node.children.size() > kForUpdate && node.children[kForUpdate];
+    out.reads_only = select || starts_with_select(out.sql);
+    return out;
 }
 
 std::string compile_ddl_expression(const Node& expr, Dialect dialect) {

@@ -218,15 +218,14 @@ class StatementCache:
         statement: ClauseElement | None,
         processors: dict[str, Any] | None = None,
     ) -> Compiled:
-        sql, keys = _native.compile(datum, self.dialect)
+        sql, keys, locks_rows, reads_only = _native.compile(datum, self.dialect)
         entries = _entries_of(statement) if statement is not None else []
         kind = datum[0]
         if isinstance(statement, TextClause):
             kind = "text"
         compiled = Compiled(sql, keys, entries, self.dialect, kind, processors)
-        # A SELECT ... FOR UPDATE/SHARE: the select datum's last field.
-        compiled.locks_rows = kind == "select" and len(datum) > 10 and datum[10] is not None
-        compiled.reads_only = compiled.returns_rows if kind == "select" else is_select_sql(sql)
+        compiled.locks_rows = locks_rows
+        compiled.reads_only = reads_only
         if len(self._entries) >= self._size:
             self._entries.pop(next(iter(self._entries)))
         self._entries[key] = compiled

@@ -15,6 +15,10 @@ struct Compiled {
     // SQLite: the key of each `?` in order (repeats allowed).
     // PostgreSQL: each distinct key once, the key of $n at index n-1.
     std::vector<std::string> param_keys;
+    // A SELECT ... FOR UPDATE/SHARE: the transaction must hold its locks.
+    bool locks_rows = false;
+    // Only reads (a SELECT, or text that begins with one): SQLite may defer BEGIN.
+    bool reads_only = false;
 };
 
 // Compiles a statement, a FROM item or an expression. Throws cormorant::Error
