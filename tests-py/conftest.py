@@ -8,8 +8,11 @@ Every test that asks for `url` / `db_url` / `engine` runs once per backend:
   dropped and recreated before each test.
 
 When CORMORANT_TEST_PG_URL is unset the postgresql parameters are not
-generated; test_postgres.py then reports that with a skip, so it never goes
-unnoticed.
+generated; dialects/test_postgres.py then reports that with a skip, so it
+never goes unnoticed. Every skip's reason is printed in the summary.
+
+The tests live in folders by area (sql, engine, orm, dialects, pool) with no
+__init__.py: each test file's basename must be unique across the folders.
 
 Markers:
 * @pytest.mark.sqlite_only - the test is about SQLite itself (in-memory
@@ -37,6 +40,9 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: runs only on the SQLite backend")
     config.addinivalue_line("markers", "postgresql_only: runs only on the PostgreSQL backend")
+    # every skip says why in the summary (as -rs would), so none goes unnoticed
+    if not set(config.option.reportchars) & set("sSaAN"):
+        config.option.reportchars += "s"
 
 
 def pytest_generate_tests(metafunc):
