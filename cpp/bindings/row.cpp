@@ -249,10 +249,14 @@ PySequenceMethods row_as_sequence = {
 
 PyMappingMethods row_as_mapping = {row_length, row_subscript, nullptr};
 
+PyObject* row_class_getitem(PyObject* cls, PyObject* item) { return Py_GenericAlias(cls, item); }
+
 PyMethodDef row_methods[] = {
     {"_asdict", row_asdict, METH_NOARGS, "the row as a dict of column name to value"},
     {"_tuple", row_tuple_method, METH_NOARGS, "the row as a plain tuple"},
+    {"tuple", row_tuple_method, METH_NOARGS, "the row as a plain tuple"},
     {"__reduce__", row_reduce, METH_NOARGS, nullptr},
+    {"__class_getitem__", row_class_getitem, METH_O | METH_CLASS, "Row[T] for type hints"},
     {nullptr, nullptr, 0, nullptr},
 };
 

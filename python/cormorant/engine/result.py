@@ -11,14 +11,48 @@ same stream through a _Mapped view."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from .. import _native
 from ..exc import InvalidRequestError, MultipleResultsFound, NoResultFound, ResourceClosedError
 
-Row = _native.Row
 _T = TypeVar("_T")
+_R = TypeVar("_R")  # what a result yields per item: a Row, a scalar, a mapping
+_TP = TypeVar("_TP", bound=tuple[Any, ...])
+
+if TYPE_CHECKING:
+    import builtins
+
+    from typing_extensions import Self, TypeVarTuple, Unpack
+
+    _Ts = TypeVarTuple("_Ts")
+
+    class Row(Generic[_TP]):
+        """What type checkers see of _native.Row (a C++ type): a tuple-like row
+        typed by the tuple of its values, Row[tuple[int, str]]. Column values are
+        also attributes by name."""
+
+        def __init__(self, keys: Any, values: Iterable[Any], /) -> None: ...
+        @property
+        def _fields(self) -> builtins.tuple[str, ...]: ...
+        @property
+        def _mapping(self) -> RowMapping: ...
+        @property
+        def _t(self) -> _TP: ...
+        @property
+        def t(self) -> _TP: ...
+        def _tuple(self) -> _TP: ...
+        def tuple(self) -> _TP: ...
+        def _asdict(self) -> dict[str, Any]: ...
+        def __len__(self) -> int: ...
+        def __getitem__(self, index: int | slice) -> Any: ...
+        def __iter__(self) -> Iterator[Any]: ...
+        def __contains__(self, value: object) -> bool: ...
+        def __getattr__(self, name: str) -> Any: ...
+
+else:
+    Row = _native.Row  # subscriptable at run time too: Row[tuple[int, str]]
 
 
 def _unique_filter(items: list[Any]) -> list[Any]:
@@ -210,8 +244,9 @@ class _Mapped:
         self._base.close(hard)
 
 
-class _Consumable:
-    """Shared cursor-like consumption of a list of items, or of a _Stream."""
+class _Consumable(Generic[_R]):
+    """Shared cursor-like consumption of a list of items, or of a _Stream;
+    typed by the item it yields (_R)."""
 
     _items: list[Any]
     _pos: int
@@ -293,25 +328,25 @@ class _Consumable:
     def _transform(self, items: list[Any]) -> list[Any]:
         return items
 
-    def all(self) -> list[Any]:
+    def all(self) -> Sequence[_R]:
         return self._transform(self._take())
 
-    def fetchall(self) -> list[Any]:
+    def fetchall(self) -> Sequence[_R]:
         return self.all()
 
-    def fetchmany(self, size: int | None = None) -> list[Any]:
+    def fetchmany(self, size: int | None = None) -> Sequence[_R]:
         return self._transform(self._take(size or self._yield_per or 1))
 
-    def fetchone(self) -> Any:
+    def fetchone(self) -> _R | None:
         items = self._transform(self._take(1))
         return items[0] if items else None
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[_R]:
         if self._stream is not None:
             return self._iter_streamed()
         return iter(self._transform(self._take()))
 
-    def partitions(self, size: int | None = None) -> Iterator[list[Any]]:
+    def partitions(self, size: int | None = None) -> Iterator[Sequence[_R]]:
         """Lists of `size` items; by default the yield_per size (else 100)."""
         while True:
             part = self.fetchmany(size or self._yield_per or 100)
@@ -320,19 +355,19 @@ class _Consumable:
             yield part
             del part
 
-    def first(self) -> Any:
+    def first(self) -> _R | None:
         items = self._transform(self._take(1))
         self._discard()
         return items[0] if items else None
 
-    def one_or_none(self) -> Any:
+    def one_or_none(self) -> _R | None:
         items = self._transform(self._take(2))
         self._discard()
         if len(items) > 1:
             raise MultipleResultsFound("Multiple rows were found when one or none was required")
         return items[0] if items else None
 
-    def one(self) -> Any:
+    def one(self) -> _R:
         items = self._transform(self._take(2))
         self._discard()
         if not items:
@@ -341,7 +376,7 @@ class _Consumable:
             raise MultipleResultsFound("Multiple rows were found when exactly one was required")
         return items[0]
 
-    def yield_per(self, num: int) -> Any:
+    def yield_per(self, num: int) -> Self:
         """Sets the fetchmany()/partitions() default size and, on a streaming
         result, how many rows each further chunk hydrates."""
         self._yield_per = num
@@ -367,8 +402,9 @@ class _Consumable:
         return made
 
 
-class Result(_Consumable):
-    """The rows of one statement execution."""
+class Result(_Consumable[Row[_TP]]):
+    """The rows of one statement execution; Result[tuple[int, str]] yields
+    Row[tuple[int, str]]."""
 
     def __init__(
         self,
@@ -391,7 +427,7 @@ class Result(_Consumable):
         self._inserted_primary_key = inserted_primary_key
 
     @classmethod
-    def _streaming(cls, stream: _Stream, keys: Any, single: bool, rowcount: int = -1) -> Result:
+    def _streaming(cls, stream: _Stream, keys: Any, single: bool, rowcount: int = -1) -> Result[Any]:
         """A result read from `stream` a chunk at a time (yield_per)."""
         result = cls([], keys, single, rowcount)
         result._stream = stream
@@ -407,7 +443,7 @@ class Result(_Consumable):
     def keys(self) -> list[str]:
         return list(self._rowkeys.fields) if self._rowkeys is not None else []
 
-    def merged(self, others: list[Result]) -> Result:
+    def merged(self, others: list[Result[Any]]) -> Self:
         """One result holding this one's rows followed by `others`' (same shape)."""
         for other in others:
             self._items.extend(other._take())
@@ -418,7 +454,7 @@ class Result(_Consumable):
     def inserted_primary_key(self) -> Any:
         return self._inserted_primary_key
 
-    def unique(self, strategy: Callable[[Any], Any] | None = None) -> Result:
+    def unique(self, strategy: Callable[[Any], Any] | None = None) -> Self:
         self._unique = True
         return self
 
@@ -426,7 +462,13 @@ class Result(_Consumable):
         items = self._take()
         return items if self._single else [row[0] for row in items]
 
+    @overload
+    def scalars(self: Result[tuple[_T, Unpack[_Ts]]], index: Literal[0] = ...) -> ScalarResult[_T]: ...
+    @overload
+    def scalars(self, index: int) -> ScalarResult[Any]: ...
     def scalars(self, index: int = 0) -> ScalarResult[Any]:
+        """The values of one column (the first by default): ScalarResult[int]
+        from a Result[tuple[int, str]]."""
         if self._stream is not None:
             pick = None if self._single and index == 0 else _picker(index, self._single)
             return self._derived(ScalarResult([], self._unique), pick)
@@ -439,17 +481,17 @@ class Result(_Consumable):
         scalars._require_unique = required
         return scalars
 
-    def scalar(self) -> Any:
+    def scalar(self: Result[tuple[_T, Unpack[_Ts]]]) -> _T | None:
         row = self._take(1)
         self._discard()
         if not row:
             return None
         return row[0] if self._single else row[0][0]
 
-    def scalar_one(self) -> Any:
+    def scalar_one(self: Result[tuple[_T, Unpack[_Ts]]]) -> _T:
         return self.scalars().one()
 
-    def scalar_one_or_none(self) -> Any:
+    def scalar_one_or_none(self: Result[tuple[_T, Unpack[_Ts]]]) -> _T | None:
         return self.scalars().one_or_none()
 
     def mappings(self) -> MappingResult:
@@ -461,14 +503,14 @@ class Result(_Consumable):
             )
         return MappingResult([dict(zip(fields, row)) for row in self._transform(self._take())])
 
-    def tuples(self) -> Result:
+    def tuples(self) -> Self:
         return self
 
     @property
-    def t(self) -> Result:
+    def t(self) -> Self:
         return self
 
-    def columns(self, *indexes: int | str) -> Result:
+    def columns(self, *indexes: int | str) -> Result[Any]:
         fields = self.keys()
         positions = [fields.index(i) if isinstance(i, str) else i for i in indexes]
         keys = _native.RowKeys([fields[p] for p in positions])
@@ -481,7 +523,7 @@ class Result(_Consumable):
             return self._derived(Result([], keys, single=False), pick)
         return Result(pick(self._take()), keys, single=False)
 
-    def freeze(self) -> Callable[[], Result]:
+    def freeze(self) -> Callable[[], Result[_TP]]:
         rows = self._take()
         return lambda: Result(list(rows), self._rowkeys, self._single, self.rowcount)
 
@@ -491,7 +533,7 @@ class Result(_Consumable):
         return f"<Result keys={self.keys()} rows={len(self._items) - self._pos}>"
 
 
-class ScalarResult(_Consumable, Generic[_T]):
+class ScalarResult(_Consumable[_T]):
     """The first column of each row."""
 
     def __init__(self, items: list[Any], unique: bool = False) -> None:
@@ -503,11 +545,11 @@ class ScalarResult(_Consumable, Generic[_T]):
         self._unique = True
         return self
 
-    def all(self) -> Sequence[_T]:  # type: ignore[override]
+    def all(self) -> Sequence[_T]:
         return self._take()
 
 
-class MappingResult(_Consumable):
+class MappingResult(_Consumable[dict[str, Any]]):
     """Rows as dicts of column name to value."""
 
     def __init__(self, items: list[dict[str, Any]]) -> None:
@@ -527,7 +569,9 @@ def _picker(index: int, single: bool) -> Callable[[list[Any]], list[Any]]:
     return lambda rows: [row[index] for row in rows]
 
 
-def empty_result(rowcount: int, lastrowid: int | None = None, inserted_primary_key: Any = None) -> Result:
+def empty_result(
+    rowcount: int, lastrowid: int | None = None, inserted_primary_key: Any = None
+) -> Result[Any]:
     if getattr(empty_result, "_keys", None) is None:
         empty_result._keys = _native.RowKeys(())  # type: ignore[attr-defined]
 

@@ -585,7 +585,7 @@ class Grouping(ColumnElement[Any]):
         return ("grouping", self.element._datum(binds))
 
 
-class Function(ColumnElement[Any]):
+class Function(ColumnElement[_T]):
     """A SQL function call such as count(users.id)."""
 
     __slots__ = ("name", "args", "type")
@@ -605,7 +605,7 @@ class Function(ColumnElement[Any]):
     def _row_key(self) -> str:
         return self.name
 
-    def over(self, *a: Any, **kw: Any) -> Function:
+    def over(self, *a: Any, **kw: Any) -> Function[_T]:
         raise NotImplementedError("window functions are not supported yet")
 
 
@@ -632,6 +632,10 @@ class _FunctionGenerator:
         if name.startswith("__"):
             raise AttributeError(name)
         return lambda *args, **kw: Function(name, *args, type_=kw.get("type_"))
+
+    def count(self, *args: Any, **kw: Any) -> Function[int]:
+        """count(...), typed as the int it yields."""
+        return Function("count", *args, type_=kw.get("type_"))
 
 
 func = _FunctionGenerator()

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import inspect as _inspect
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from .elements import BindCollector, ColumnElement, TextClause, coerce
 from .selectable import FromClause
 from .sqltypes import Integer, NullType, TypeEngine, to_instance
 
 NO_DEFAULT = object()
+
+_T = TypeVar("_T")
 
 
 class ColumnDefault:
@@ -88,8 +90,10 @@ class ForeignKey:
         return f"ForeignKey({self.target_fullname!r})"
 
 
-class Column(ColumnElement[Any]):
-    """A table column. Also the expression that refers to it."""
+class Column(ColumnElement[_T]):
+    """A table column. Also the expression that refers to it. Column[int]
+    names its Python value type for static typing; a Column() call makes a
+    Column[Any]."""
 
     __slots__ = (
         "name",
@@ -110,7 +114,7 @@ class Column(ColumnElement[Any]):
         "doc",
     )
 
-    def __init__(self, *args: Any, **kw: Any) -> None:
+    def __init__(self: Column[Any], *args: Any, **kw: Any) -> None:
         args_list = list(args)
         name = args_list.pop(0) if args_list and isinstance(args_list[0], str) else kw.pop("name", None)
         type_: Any = None
@@ -177,7 +181,7 @@ class Column(ColumnElement[Any]):
         pks = [c for c in self.table.columns if c.primary_key]
         return self.autoincrement == "auto" and len(pks) == 1 and isinstance(self._resolve_type(), Integer)
 
-    def _copy(self) -> Column:
+    def _copy(self) -> Column[_T]:
         c = Column.__new__(Column)
         for slot in Column.__slots__:
             setattr(c, slot, getattr(self, slot))

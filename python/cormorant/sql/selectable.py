@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 
 from .elements import (
     BindCollector,
@@ -19,9 +19,25 @@ from .elements import (
 from .sqltypes import Integer
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from ..orm.attributes import Mapped
     from .schema import Table
 
 _T = TypeVar("_T")
+_TP = TypeVar("_TP", bound=tuple[Any, ...])
+_T0 = TypeVar("_T0")
+_T1 = TypeVar("_T1")
+_T2 = TypeVar("_T2")
+_T3 = TypeVar("_T3")
+_T4 = TypeVar("_T4")
+_T5 = TypeVar("_T5")
+_T6 = TypeVar("_T6")
+
+if TYPE_CHECKING:
+    # What select() types by the value it yields: a mapped class, or a column
+    # expression typed by its Python value (InstrumentedAttribute[int], Column[str]).
+    _Typed: TypeAlias = ColumnElement[_T] | Mapped[_T] | type[_T]
 
 
 class FromClause(ClauseElement):
@@ -212,7 +228,7 @@ def _entry(arg: Any) -> list[ResultEntry]:
     return [ResultEntry(column=coerce(arg))]
 
 
-class Select(ClauseElement, Generic[_T]):
+class Select(ClauseElement, Generic[_TP]):
     """SELECT ... FROM ... WHERE ... built generatively, as in SQLAlchemy."""
 
     _generative_attrs = (
@@ -248,8 +264,8 @@ class Select(ClauseElement, Generic[_T]):
         self._execution_options: dict[str, Any] = {}
         self._correlate: list[FromClause] = []  # tables of the enclosing query, left out of FROM
 
-    def _clone(self) -> Select:
-        new = Select.__new__(Select)
+    def _clone(self) -> Self:
+        new = type(self).__new__(type(self))
         d = self.__dict__
         new.__dict__.update(
             {attr: (d[attr].copy() if type(d[attr]) is list else d[attr]) for attr in self._generative_attrs}
@@ -258,14 +274,14 @@ class Select(ClauseElement, Generic[_T]):
 
     # --- generative API ------------------------------------------------------
 
-    def where(self, *criteria: Any) -> Select[_T]:
+    def where(self, *criteria: Any) -> Self:
         new = self._clone()
         new._where.extend(coerce(c) for c in criteria)
         return new
 
     filter = where
 
-    def filter_by(self, **kwargs: Any) -> Select[_T]:
+    def filter_by(self, **kwargs: Any) -> Self:
         target = self._filter_by_target()
         return self.where(*(getattr(target, key) == value for key, value in kwargs.items()))
 
@@ -278,7 +294,7 @@ class Select(ClauseElement, Generic[_T]):
                 return e.mapper.class_
         raise ValueError("filter_by() needs a mapped entity in the select")
 
-    def order_by(self, *clauses: Any) -> Select[_T]:
+    def order_by(self, *clauses: Any) -> Self:
         new = self._clone()
         if len(clauses) == 1 and clauses[0] is None:
             new._order_by = []
@@ -286,50 +302,48 @@ class Select(ClauseElement, Generic[_T]):
             new._order_by.extend(coerce(c) for c in clauses)
         return new
 
-    def group_by(self, *clauses: Any) -> Select[_T]:
+    def group_by(self, *clauses: Any) -> Self:
         new = self._clone()
         new._group_by.extend(coerce(c) for c in clauses)
         return new
 
-    def having(self, *criteria: Any) -> Select[_T]:
+    def having(self, *criteria: Any) -> Self:
         new = self._clone()
         new._having.extend(coerce(c) for c in criteria)
         return new
 
-    def limit(self, limit: int | None) -> Select[_T]:
+    def limit(self, limit: int | None) -> Self:
         new = self._clone()
         new._limit = limit
         return new
 
-    def offset(self, offset: int | None) -> Select[_T]:
+    def offset(self, offset: int | None) -> Self:
         new = self._clone()
         new._offset = offset
         return new
 
-    def slice(self, start: int, stop: int) -> Select[_T]:
+    def slice(self, start: int, stop: int) -> Self:
         return self.offset(start).limit(stop - start)
 
-    def distinct(self, *expr: Any) -> Select[_T]:
+    def distinct(self, *expr: Any) -> Self:
         new = self._clone()
         new._distinct = True
         return new
 
-    def select_from(self, *froms: Any) -> Select[_T]:
+    def select_from(self, *froms: Any) -> Self:
         new = self._clone()
         new._select_from.extend(as_from(f) for f in froms)
         return new
 
-    def join(
-        self, target: Any, onclause: Any = None, *, isouter: bool = False, full: bool = False
-    ) -> Select[_T]:
+    def join(self, target: Any, onclause: Any = None, *, isouter: bool = False, full: bool = False) -> Self:
         new = self._clone()
         new._joins.append((target, onclause, isouter, full))
         return new
 
-    def outerjoin(self, target: Any, onclause: Any = None, *, full: bool = False) -> Select[_T]:
+    def outerjoin(self, target: Any, onclause: Any = None, *, full: bool = False) -> Self:
         return self.join(target, onclause, isouter=True, full=full)
 
-    def join_from(self, left: Any, target: Any, onclause: Any = None, *, isouter: bool = False) -> Select[_T]:
+    def join_from(self, left: Any, target: Any, onclause: Any = None, *, isouter: bool = False) -> Self:
         return self.select_from(left).join(target, onclause, isouter=isouter)
 
     def add_columns(self, *columns: Any) -> Select[Any]:
@@ -350,24 +364,24 @@ class Select(ClauseElement, Generic[_T]):
         of: Any = None,
         skip_locked: bool = False,
         key_share: bool = False,
-    ) -> Select[_T]:
+    ) -> Self:
         new = self._clone()
         targets = of if isinstance(of, (list, tuple)) else ([of] if of is not None else [])
         names = tuple(as_from(t).name if not hasattr(t, "table") else t.table.name for t in targets)  # type: ignore[attr-defined]
         new._for_update = ("for_update", nowait, skip_locked, read, names)
         return new
 
-    def options(self, *options: Any) -> Select[_T]:
+    def options(self, *options: Any) -> Self:
         new = self._clone()
         new._options.extend(options)
         return new
 
-    def execution_options(self, **options: Any) -> Select[_T]:
+    def execution_options(self, **options: Any) -> Self:
         new = self._clone()
         new._execution_options = {**self._execution_options, **options}
         return new
 
-    def correlate(self, *froms: Any) -> Select[_T]:
+    def correlate(self, *froms: Any) -> Self:
         """Leaves these tables out of this (sub)query's FROM: they come from the enclosing query."""
         new = self._clone()
         new._correlate.extend(as_from(f) for f in froms)
@@ -471,8 +485,40 @@ class Select(ClauseElement, Generic[_T]):
         )
 
 
+@overload
+def select(e0: _Typed[_T0], /) -> Select[tuple[_T0]]: ...
+@overload
+def select(e0: _Typed[_T0], e1: _Typed[_T1], /) -> Select[tuple[_T0, _T1]]: ...
+@overload
+def select(e0: _Typed[_T0], e1: _Typed[_T1], e2: _Typed[_T2], /) -> Select[tuple[_T0, _T1, _T2]]: ...
+@overload
+def select(
+    e0: _Typed[_T0], e1: _Typed[_T1], e2: _Typed[_T2], e3: _Typed[_T3], /
+) -> Select[tuple[_T0, _T1, _T2, _T3]]: ...
+@overload
+def select(
+    e0: _Typed[_T0], e1: _Typed[_T1], e2: _Typed[_T2], e3: _Typed[_T3], e4: _Typed[_T4], /
+) -> Select[tuple[_T0, _T1, _T2, _T3, _T4]]: ...
+@overload
+def select(
+    e0: _Typed[_T0], e1: _Typed[_T1], e2: _Typed[_T2], e3: _Typed[_T3], e4: _Typed[_T4], e5: _Typed[_T5], /
+) -> Select[tuple[_T0, _T1, _T2, _T3, _T4, _T5]]: ...
+@overload
+def select(
+    e0: _Typed[_T0],
+    e1: _Typed[_T1],
+    e2: _Typed[_T2],
+    e3: _Typed[_T3],
+    e4: _Typed[_T4],
+    e5: _Typed[_T5],
+    e6: _Typed[_T6],
+    /,
+) -> Select[tuple[_T0, _T1, _T2, _T3, _T4, _T5, _T6]]: ...
+@overload
+def select(*entities: Any) -> Select[Any]: ...
 def select(*entities: Any) -> Select[Any]:
-    """SELECT the given entities, columns or expressions."""
+    """SELECT the given entities, columns or expressions; typed by what they
+    yield (Select[tuple[User]], Select[tuple[int, str]]) for up to seven."""
     return Select(*entities)
 
 
