@@ -1,14 +1,15 @@
-// pybind11 declarations for hydration plans and the fetch loop.
+// pybind11 declarations for hydration plans and the fetch loops.
+#include "bind_result.hpp"
+
 #include <pybind11/stl.h>
 
-#include "bind_driver.hpp"
 #include "hydrate.hpp"
 
 namespace py = pybind11;
 
 namespace cormorant::bindings {
 
-void register_hydrate(py::module_& m) {
+void register_result(py::module_& m) {
     py::class_<EntityPlan>(m, "EntityPlan")
         .def(py::init<py::object, py::object, py::list, std::vector<std::size_t>,
                       std::vector<std::size_t>, py::list>(),

@@ -12,6 +12,7 @@
 #include "cormorant/sql/compiler.hpp"
 #include "cormorant/sql/datum.hpp"
 #include "cormorant/sql/decode.hpp"
+#include "cormorant/sql/values_template.hpp"
 
 namespace py = pybind11;
 
@@ -55,14 +56,25 @@ sql::Dialect dialect_from(const std::string& name) {
 py::tuple compile(py::handle datum, const std::string& dialect) {
     sql::Dialect d = dialect_from(dialect);
     sql::Compiled c = sql::compile(*sql::decode(to_datum(datum)), d);
-    return py::make_tuple(std::move(c.sql), std::move(c.param_keys), c.locks_rows, c.reads_only);
+    py::object many_values = py::none();
+    if (c.many_values) many_values = py::cast(std::move(*c.many_values));
+    return py::make_tuple(std::move(c.sql), std::move(c.param_keys), std::string(c.kind),
+                          c.locks_rows, c.reads_only, std::move(many_values));
 }
 
 }  // namespace
 
 void register_sql(py::module_& m) {
+    py::class_<sql::ValuesTemplate>(m, "ValuesTemplate",
+                                    "A one-row INSERT that can be written for many rows.")
+        .def("render", &sql::ValuesTemplate::render, py::arg("rows"),
+             "The INSERT with `rows` VALUES groups, placeholders numbered row after row.")
+        .def_property_readonly("binds", &sql::ValuesTemplate::binds);
     m.def("compile", &compile, py::arg("datum"), py::arg("dialect"),
-          "Compile a statement in tuple form; returns (sql, param_keys, locks_rows, reads_only).");
+          "Compile a statement in tuple form; returns (sql, param_keys, kind, locks_rows, "
+          "reads_only, many_values), many_values a ValuesTemplate or None.");
+    m.def("reads_only", &sql::starts_with_select, py::arg("sql"),
+          "Whether SQL text begins with SELECT (SQLite may then defer BEGIN).");
     m.def("sort_tables", &schema::sort_tables, py::arg("tables"),
           "Order [(table, [referenced tables])] so referenced tables come first.");
 }

@@ -75,6 +75,4 @@ pybind11::list fetch_many(CursorHandle& cursor, const ResultPlan& plan, std::siz
 void fill_collections(pybind11::list rows, std::size_t key_width, pybind11::dict parents,
                       pybind11::object attribute, pybind11::object make_collection);
 
-void register_hydrate(pybind11::module_& m);
-
 }  // namespace cormorant::bindings

@@ -2,9 +2,9 @@
 #include <pybind11/pybind11.h>
 
 #include "bind_driver.hpp"
+#include "bind_result.hpp"
 #include "bind_sql.hpp"
 #include "errors.hpp"
-#include "hydrate.hpp"
 #include "row.hpp"
 #include "state.hpp"
 
@@ -14,6 +14,6 @@ PYBIND11_MODULE(_native, m) {
     cormorant::bindings::register_row(m);
     cormorant::bindings::register_state(m);
     cormorant::bindings::register_driver(m);
-    cormorant::bindings::register_hydrate(m);
+    cormorant::bindings::register_result(m);
     register_sql(m);
 }

@@ -2,6 +2,8 @@
 // one allocation holding its values and a pointer to the shared key map.
 #include "row.hpp"
 
+#include "type_object.hpp"
+
 namespace cormorant::bindings {
 namespace {
 
@@ -15,8 +17,9 @@ struct RowObject {
     PyObject* items[1];
 };
 
-PyTypeObject RowKeysType = {PyVarObject_HEAD_INIT(nullptr, 0)};
-PyTypeObject RowType = {PyVarObject_HEAD_INIT(nullptr, 0)};
+// Their slots are filled by ready_types().
+PyTypeObject RowKeysType = empty_type_object();
+PyTypeObject RowType = empty_type_object();
 
 // --- RowKeys ---------------------------------------------------------------
 
@@ -242,12 +245,20 @@ PyObject* row_new(PyTypeObject*, PyObject* args, PyObject*) {
     return row;
 }
 
-PySequenceMethods row_as_sequence = {
-    row_length, nullptr, nullptr,      row_item, nullptr,
-    nullptr,    nullptr, row_contains, nullptr,  nullptr,
-};
+PySequenceMethods row_as_sequence = [] {
+    PySequenceMethods methods{};
+    methods.sq_length = row_length;
+    methods.sq_item = row_item;
+    methods.sq_contains = row_contains;
+    return methods;
+}();
 
-PyMappingMethods row_as_mapping = {row_length, row_subscript, nullptr};
+PyMappingMethods row_as_mapping = [] {
+    PyMappingMethods methods{};
+    methods.mp_length = row_length;
+    methods.mp_subscript = row_subscript;
+    return methods;
+}();
 
 PyObject* row_class_getitem(PyObject* cls, PyObject* item) { return Py_GenericAlias(cls, item); }
 

@@ -6,6 +6,8 @@
 
 #include <cstddef>
 
+#include "type_object.hpp"
+
 namespace cormorant::bindings {
 namespace {
 
@@ -19,7 +21,7 @@ struct StateObject {
     int status;
 };
 
-PyTypeObject StateType = {PyVarObject_HEAD_INIT(nullptr, 0)};
+PyTypeObject StateType = empty_type_object();  // slots filled by register_state()
 
 StateObject* alloc_state() {
     auto* s = PyObject_GC_New(StateObject, &StateType);

@@ -63,10 +63,10 @@ bool format_offset(PyObject* value, char* out, std::size_t size) {
 // ISO text as SQLAlchemy's SQLite dialect stores it; with `offsets`, an aware
 // datetime keeps its UTC offset (for PostgreSQL's timestamptz).
 PyObject* format_temporal(PyObject* value, bool offsets) {
-    char buf[80];
+    char buf[160];
     int n = 0;
     if (PyDateTime_Check(value)) {
-        char offset[16] = "";
+        char offset[64] = "";
         if (offsets && !format_offset(value, offset, sizeof offset)) return nullptr;
         n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06d%s",
                           PyDateTime_GET_YEAR(value), PyDateTime_GET_MONTH(value),

@@ -186,6 +186,13 @@ TEST_CASE("postgres: the test URL parses into Options", "[driver][postgres]") {
 
     CHECK_FALSE(test_support::parse_pg_url("mysql://x@y/z"));
     CHECK_FALSE(test_support::parse_pg_url("postgresql://x@y:port/z"));
+
+    // messages about the URL never show its password
+    CHECK(test_support::redacted_url("postgres://me:p%40ss@[::1]:6000/db") ==
+          "postgres://me:***@[::1]:6000/db");
+    CHECK(test_support::redacted_url("postgresql://postgres@127.0.0.1:1/postgres") ==
+          "postgresql://postgres@127.0.0.1:1/postgres");
+    CHECK(test_support::redacted_url("postgresql://h:5432/db") == "postgresql://h:5432/db");
 }
 
 TEST_CASE("postgres: connect and SELECT 1", "[driver][postgres]") {

@@ -1,6 +1,7 @@
 // Helpers for the PostgreSQL driver tests: the server from CORMORANT_TEST_PG_URL
-// parsed into Options (tests skip with a warning when it is unset), scratch
-// tables unique to this process, and shorthand for running SQL.
+// parsed into Options (tests skip with a warning when it is unset, and fail
+// when it is set but the server cannot be reached), scratch tables unique to
+// this process, and shorthand for running SQL.
 #pragma once
 
 #include <unistd.h>
@@ -122,8 +123,39 @@ inline std::optional<cormorant::driver::postgres::Options> parse_pg_url(std::str
     return o;
 }
 
+// `url` with the password, if any, masked, for messages.
+inline std::string redacted_url(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    if (scheme_end == std::string_view::npos) return std::string(url);
+    const auto start = scheme_end + 3;
+    const auto at = url.rfind('@', url.find('/', start));
+    if (at == std::string_view::npos || at < start) return std::string(url);
+    const auto colon = url.find(':', start);
+    if (colon == std::string_view::npos || colon > at) return std::string(url);
+    return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+}
+
+// Why the server at `options` cannot be reached, or "" when a connection
+// opens; probed once per process, so an unreachable server costs one timeout.
+inline const std::string& pg_unreachable_reason(
+    const cormorant::driver::postgres::Options& options) {
+    static const std::string reason = [&]() -> std::string {
+        try {
+            cormorant::driver::postgres::PgConnection probe(options);
+            probe.close();
+            return "";
+        } catch (const std::exception& e) {
+            return e.what()[0] != '\0' ? e.what() : "connection failed";
+        }
+    }();
+    return reason;
+}
+
 // The test server, or std::nullopt (with a visible warning) when
-// CORMORANT_TEST_PG_URL is unset: the calling test then returns early.
+// CORMORANT_TEST_PG_URL is unset: the calling test then returns early. When
+// the variable is set, a malformed URL or a server that cannot be reached
+// fails the calling test, naming the URL and the error: a configured server
+// that is down must not pass as skipped tests.
 inline std::optional<cormorant::driver::postgres::Options> pg_server() {
     const char* url = std::getenv(kPgUrlVariable);
     if (url == nullptr || *url == '\0') {
@@ -131,7 +163,11 @@ inline std::optional<cormorant::driver::postgres::Options> pg_server() {
         return std::nullopt;
     }
     auto options = parse_pg_url(url);
-    if (!options) FAIL("CORMORANT_TEST_PG_URL is not a postgresql:// URL: " << url);
+    if (!options) FAIL("CORMORANT_TEST_PG_URL is not a postgresql:// URL: " << redacted_url(url));
+    const std::string& reason = pg_unreachable_reason(*options);
+    if (!reason.empty())
+        FAIL("CORMORANT_TEST_PG_URL=" << redacted_url(url)
+                                      << " is set but its server cannot be reached: " << reason);
     return options;
 }
 

@@ -4,7 +4,6 @@
 #include "../sql/helpers.hpp"
 #include "cormorant/error.hpp"
 #include "cormorant/schema/ddl.hpp"
-#include "cormorant/sql/cache_key.hpp"
 
 using namespace test_sql;
 namespace schema = cormorant::schema;
@@ -155,12 +154,6 @@ TEST_CASE("C++ schema structs", "[schema][ddl]") {
     schema::Index ix{"ix_posts_title", "posts", {"title"}, false};
     CHECK(schema::create_index_sql(ix, true) ==
           "CREATE INDEX IF NOT EXISTS ix_posts_title ON posts (title)");
-    // DDL nodes have cache keys like any statement
-    auto t2 = t;
-    t2.columns[1].type = schema::types::string(100);
-    CHECK(cache_key(*node) == cache_key(*schema::create_table(std::make_shared<schema::Table>(t))));
-    CHECK_FALSE(cache_key(*node) ==
-                cache_key(*schema::create_table(std::make_shared<schema::Table>(t2))));
 }
 
 TEST_CASE("server defaults: strings are quoted, text() is SQL as written", "[schema][ddl]") {

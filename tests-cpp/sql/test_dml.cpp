@@ -20,6 +20,41 @@ TEST_CASE("insert", "[sql][dml]") {
           "INSERT INTO t DEFAULT VALUES RETURNING t.id");
 }
 
+TEST_CASE("a one-row INSERT renders for many rows", "[sql][dml][values]") {
+    auto one = tuple("insert", "t", tuple("a", "b"),
+                     tuple(tuple(bindd("a"), tuple("bind", "b", tuple("integer")))),
+                     tuple(col("t", "id")), nullptr);
+    auto p = pg(*decode(one));
+    REQUIRE(p.many_values);
+    CHECK(p.many_values->binds() == 2);
+    CHECK(p.many_values->render(1) == p.sql);
+    CHECK(p.many_values->render(3) ==
+          "INSERT INTO t (a, b) VALUES ($1, $2::INTEGER), ($3, $4::INTEGER), ($5, $6::INTEGER) "
+          "RETURNING t.id");
+    auto s = lite(*decode(one));
+    REQUIRE(s.many_values);
+    CHECK(s.many_values->render(2) == "INSERT INTO t (a, b) VALUES (?, ?), (?, ?) RETURNING t.id");
+}
+
+TEST_CASE("a repeated key keeps one number in every row", "[sql][dml][values]") {
+    auto twice = tuple("insert", "t", tuple("a", "b"), tuple(tuple(bindd("x"), bindd("x"))),
+                       empty(), nullptr);
+    auto p = pg(*decode(twice));
+    REQUIRE(p.many_values);
+    CHECK(p.many_values->binds() == 1);
+    CHECK(p.many_values->render(2) == "INSERT INTO t (a, b) VALUES ($1, $1), ($2, $2)");
+}
+
+TEST_CASE("no VALUES template when a bind sits outside the group", "[sql][dml][values]") {
+    auto upd = tuple("do_update", tuple("k"),
+                     tuple(tuple("n", op("+", col("kv", "n"), bindd("inc")))), nullptr);
+    auto ins = tuple("insert", "kv", tuple("k"), tuple(tuple(bindd("k"))), empty(), upd);
+    CHECK_FALSE(pg(*decode(ins)).many_values);
+    CHECK_FALSE(lite(*decode(ins)).many_values);
+    CHECK_FALSE(pg(*decode(tuple("insert", "t", empty(), empty(), empty(), nullptr))).many_values);
+    CHECK_FALSE(pg(*decode(select_d(tuple(bindd("p")), empty()))).many_values);
+}
+
 TEST_CASE("insert ON CONFLICT", "[sql][dml]") {
     auto ins = [](Datum oc) {
         return tuple("insert", "kv", tuple("k", "v"), tuple(tuple(bindd("k"), bindd("v"))),

@@ -177,3 +177,16 @@ TEST_CASE("C++ select builder", "[sql][select][builder]") {
     CHECK(compile(*exists(select({literal(std::int64_t{1})}).from(table("a"))), Dialect::SQLite)
               .sql == "EXISTS (SELECT 1 FROM a)");
 }
+
+TEST_CASE("the builder and the decoder give the same statement", "[sql][select][builder]") {
+    auto built = select({column("users", "id")})
+                     .from(table("users"))
+                     .where(eq(column("users", "id"), bind("id")));
+    auto decoded = decode(select_d(tuple(col("users", "id")), tuple(users()),
+                                   op("=", col("users", "id"), bindd("id"))));
+    CHECK(lite(built).sql == "SELECT users.id FROM users WHERE users.id = ?");
+    CHECK(lite(*decoded).sql == lite(built).sql);
+    CHECK(pg(*decoded).sql == "SELECT users.id FROM users WHERE users.id = $1");
+    CHECK(pg(*decoded).sql == pg(built).sql);
+    CHECK(lite(*decoded).param_keys == lite(built).param_keys);
+}

@@ -78,3 +78,39 @@ def test_unit_of_work_flush_gets_every_generated_key(engine, capture_sql):
     assert len([s for s in sql if s.startswith("INSERT")]) == 1
     with Session(engine) as session:
         assert session.get(Item, 9000).name == "item 8999"
+
+
+def _upsert_adding(engine, extra):
+    from cormorant.dialects import postgresql, sqlite
+
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(Item)
+    return stmt.on_conflict_do_update(
+        index_elements=[Item.name], set_={"stock": Item.stock + extra}
+    ).returning(Item.name, Item.stock)
+
+
+def test_a_bind_outside_values_runs_row_by_row(engine, capture_sql):
+    """ON CONFLICT ... SET stock = stock + :extra is shared by every row, so the
+    rows cannot be numbered on as one multi-row VALUES; each row runs alone."""
+    Base.metadata.create_all(engine)
+    stmt = _upsert_adding(engine, 5)
+    rows = [{"name": "a", "stock": 1}, {"name": "b", "stock": 2}, {"name": "a", "stock": 9}]
+    with capture_sql(engine) as sql, engine.begin() as conn:
+        result = conn.execute(stmt, rows).all()
+    assert [tuple(r) for r in result] == [("a", 1), ("b", 2), ("a", 6)]
+    assert len([s for s in sql if s.startswith("INSERT")]) == 3
+    compiled, _ = engine._cache.compile(stmt, ("name", "stock"))
+    assert compiled.many_values_sql(3) is None
+
+
+def test_many_values_sql_numbers_each_row_on(engine):
+    compiled, _ = engine._cache.compile(insert(Item).returning(Item.id), ("name", "stock"))
+    sql = compiled.many_values_sql(3)
+    if engine.dialect.name == "postgresql":
+        assert (
+            "VALUES ($1::VARCHAR, $2::INTEGER), ($3::VARCHAR, $4::INTEGER), ($5::VARCHAR, $6::INTEGER)" in sql
+        )
+    else:
+        assert "VALUES (?, ?), (?, ?), (?, ?)" in sql
+    assert compiled.many_values_sql(1) == compiled.sql

@@ -47,7 +47,7 @@ def test_same_shape_with_other_values_compiles_once(engine):
 
 def test_the_native_compiler_says_what_a_statement_locks_and_whether_it_only_reads():
     from cormorant import insert, text
-    from cormorant.sql.compiler import StatementCache
+    from cormorant.sql.cache import StatementCache
 
     for dialect in ("sqlite", "postgresql"):
         cache = StatementCache(dialect)

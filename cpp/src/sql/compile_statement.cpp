@@ -205,9 +205,12 @@ void Compiler::insert_values(const Node& n) {
                                                     std::to_string(n.names.size()) + " columns");
         if (!first) out(", ");
         first = false;
+        bool one_row = rows.children.size() == 1;
+        if (one_row) open_values_group();
         out("(");
         list(r);
         out(")");
+        if (one_row) close_values_group();
     }
 }
 

@@ -10,23 +10,20 @@
 
 namespace cormorant::sql {
 
-namespace {
-
-bool starts_with_select(const std::string& sql) {
+bool starts_with_select(std::string_view sql) {
     std::size_t i = sql.find_first_not_of(" \t\r\n");
-    if (i == std::string::npos || sql.size() - i < 6) return false;
+    if (i == std::string_view::npos || sql.size() - i < 6) return false;
     static const char kSelect[] = "SELECT";
     for (std::size_t k = 0; k < 6; ++k)
         if (std::toupper(static_cast<unsigned char>(sql[i + k])) != kSelect[k]) return false;
     return true;
 }
 
-}  // namespace
-
 Compiled compile(const Node& node, Dialect dialect) {
     detail::Compiler c(dialect, true);
     c.root(node);
     Compiled out = std::move(c).finish();
+    out.kind = kind_name(node.kind);
     bool select = node.kind == Kind::Select;
     out.locks_rows = select && node.children.size() > kForUpdate && node.children[kForUpdate];
     out.reads_only = select || starts_with_select(out.sql);
@@ -78,19 +75,63 @@ void Compiler::placeholder(const std::string& key, const schema::Type* cast) {
     if (!allow_binds_)
         throw Error(ErrorKind::Programming,
                     "bind parameter '" + key + "' is not allowed in DDL (defaults, CHECK)");
+    std::size_t start = sql_.size();
+    std::size_t number = keys_.size() + 1;
     if (dialect_ == Dialect::SQLite) {
         keys_.push_back(key);
         out("?");
-        return;
+    } else {
+        auto [it, inserted] = numbers_.try_emplace(key, number);
+        if (inserted) keys_.push_back(key);
+        number = it->second;
+        out("$");
+        out(std::to_string(number));
     }
-    auto [it, inserted] = numbers_.try_emplace(key, keys_.size() + 1);
-    if (inserted) keys_.push_back(key);
-    out("$");
-    out(std::to_string(it->second));
-    if (cast) {
+    if (values_.open) {
+        values_.spans.insert(values_.spans.end(), {start, sql_.size()});
+        values_.numbers.push_back(number);
+    } else {
+        ++binds_outside_values_;
+    }
+    if (cast && dialect_ == Dialect::PostgreSQL) {
         out("::");
         out(schema::bind_cast_type(*cast));
     }
+}
+
+void Compiler::open_values_group() {
+    values_ = ValuesGroup{};
+    values_.begin = sql_.size();
+    values_.open = true;
+}
+
+void Compiler::close_values_group() {
+    values_.end = sql_.size();
+    values_.open = false;
+    values_.written = true;
+}
+
+// Only when every placeholder sits in the group can later rows number theirs
+// on from it; a bind in ON CONFLICT ... WHERE, say, would be shared by all rows.
+std::optional<ValuesTemplate> Compiler::values_template() const {
+    if (!values_.written || binds_outside_values_ || values_.numbers.empty()) return std::nullopt;
+    std::vector<std::string> pieces;
+    std::size_t at = values_.begin;
+    for (std::size_t i = 0; i < values_.spans.size(); i += 2) {
+        pieces.emplace_back(sql_, at, values_.spans[i] - at);
+        at = values_.spans[i + 1];
+    }
+    pieces.emplace_back(sql_, at, values_.end - at);
+    return ValuesTemplate(dialect_, sql_.substr(0, values_.begin), std::move(pieces),
+                          values_.numbers, sql_.substr(values_.end), keys_.size());
+}
+
+Compiled Compiler::finish() && {
+    Compiled out;
+    out.many_values = values_template();
+    out.sql = std::move(sql_);
+    out.param_keys = std::move(keys_);
+    return out;
 }
 
 void Compiler::ident(std::string_view name) { append_identifier(sql_, name); }

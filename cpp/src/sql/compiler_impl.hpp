@@ -3,6 +3,7 @@
 // in compile_statement.cpp, the entry points and placeholders in compiler.cpp.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,7 +19,7 @@ class Compiler {
     Compiler(Dialect dialect, bool allow_binds) : dialect_(dialect), allow_binds_(allow_binds) {}
 
     void root(const Node& node);
-    Compiled finish() && { return {std::move(sql_), std::move(keys_)}; }
+    Compiled finish() &&;
     std::string take_sql() && { return std::move(sql_); }
 
     // --- expressions (compile_expression.cpp)
@@ -63,11 +64,24 @@ class Compiler {
     void ident(std::string_view name);
     const Node& need(const Node* n, std::string_view what) const;
 
+    // Where the one-row INSERT's VALUES group and its placeholders were written.
+    struct ValuesGroup {
+        std::size_t begin = 0, end = 0;
+        std::vector<std::size_t> spans;    // sql_ offsets: start, end of each placeholder
+        std::vector<std::size_t> numbers;  // the $n of each placeholder
+        bool open = false, written = false;
+    };
+    void open_values_group();
+    void close_values_group();
+    std::optional<ValuesTemplate> values_template() const;
+
     Dialect dialect_;
     bool allow_binds_;
     std::string sql_;
     std::vector<std::string> keys_;
     std::unordered_map<std::string, std::size_t> numbers_;  // PostgreSQL key -> $n
+    ValuesGroup values_;
+    std::size_t binds_outside_values_ = 0;
 };
 
 }  // namespace cormorant::sql::detail

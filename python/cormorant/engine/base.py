@@ -13,7 +13,8 @@ from typing import Any
 from .. import _native
 from ..event import ENGINE_EVENTS, Dispatch
 from ..exc import ArgumentError, InvalidRequestError, PendingRollbackError, ResourceClosedError
-from ..sql.compiler import Compiled, StatementCache, is_select_sql
+from ..sql.cache import StatementCache
+from ..sql.compiler import Compiled
 from ..sql.dml import Insert
 from ..sql.elements import ClauseElement
 from .errors import translate
@@ -462,7 +463,9 @@ class Connection:
                 values = [row[k] for row in page for k in keys]
             except KeyError as e:
                 raise ArgumentError(f"A value is required for bind parameter {e.args[0]!r}") from None
-            results.append(self._run(compiled.many_values_sql(len(page)), values, compiled, hydration))  # type: ignore[arg-type]
+            results.append(
+                self._run(compiled.many_values_sql(len(page)) or compiled.sql, values, compiled, hydration)
+            )
         return results[0].merged(results[1:])
 
     def _before_execute(self, sql: str, params: Any, many: bool) -> tuple[str, Any]:
@@ -489,7 +492,7 @@ class Connection:
         if compiled is not None:
             self._autobegin(compiled.reads_only, sql, params, compiled.locks_rows)
         else:
-            self._autobegin(is_select_sql(sql), sql, params)
+            self._autobegin(_native.reads_only(sql), sql, params)
         sql, params = self._before_execute(sql, params, False)
         try:
             cursor = lease.execute(sql, params)

@@ -11,7 +11,40 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _native
-from ..sql.compiler import Compiled, ResultShape, text_shape
+from ..sql.compiler import Compiled
+from ..sql.sqltypes import RAW
+
+
+class ResultShape:
+    """The native hydration plan of one compiled statement, with its row keys."""
+
+    __slots__ = ("plan", "keys", "single")
+
+    def __init__(self, plan: Any, keys: Any, single: bool) -> None:
+        self.plan, self.keys, self.single = plan, keys, single
+
+    @classmethod
+    def of(cls, converters: list[Any], outputs: list[Any], names: list[str]) -> ResultShape:
+        """A plan reading `converters`' columns into `outputs` (column positions or
+        entity plans) named `names`; one output gives bare values, not rows."""
+        keys = _native.RowKeys(names)
+        single = len(outputs) == 1
+        return cls(_native.ResultPlan(converters, outputs, None if single else keys), keys, single)
+
+
+def text_shape(column_names: Sequence[str]) -> ResultShape:
+    """Rows of a statement whose columns only the cursor knows: values as the driver gives them."""
+    keys = _native.RowKeys(list(column_names))
+    plan = _native.ResultPlan([RAW] * len(column_names), list(range(len(column_names))), keys)
+    return ResultShape(plan, keys, False)
+
+
+def core_shape(compiled: Compiled) -> ResultShape:
+    """Rows of the statement's result columns, each converted by its type."""
+    elements = [el for entry in compiled.entries for el in entry.elements]
+    return ResultShape.of(
+        compiled.converters(elements), list(range(len(elements))), [el._row_key for el in elements]
+    )
 
 
 class Hydration:
@@ -29,7 +62,11 @@ class Hydration:
         """The hydration plan of `compiled` (a text statement when None)."""
         if compiled is None:
             return text_shape(column_names)
-        return compiled.shape(column_names)
+        if compiled.entries:
+            return compiled.shape_for(None, core_shape)
+        # text(): the columns come from the cursor, and may differ per execution
+        names = tuple(column_names)
+        return compiled.shape_for(names, lambda _: text_shape(names))
 
     def fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
         """Hydrates every remaining row (size None), or at most `size` rows."""

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import _native
-from ..engine.hydration import Hydration
+from ..engine.hydration import Hydration, ResultShape
 from ..exc import ArgumentError, InvalidRequestError
-from ..sql.compiler import Compiled, ResultShape
+from ..sql.compiler import Compiled
 from ..sql.elements import UnaryExpression, and_, or_
 from ..sql.selectable import ResultEntry, Select, select
 from .attributes import DELETED, STATE_KEY

@@ -2,11 +2,14 @@
 // order, for one dialect.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cormorant/sql/dialect.hpp"
 #include "cormorant/sql/node.hpp"
+#include "cormorant/sql/values_template.hpp"
 
 namespace cormorant::sql {
 
@@ -19,11 +22,19 @@ struct Compiled {
     bool locks_rows = false;
     // Only reads (a SELECT, or text that begins with one): SQLite may defer BEGIN.
     bool reads_only = false;
+    // The root node's kind name: "select", "insert", "text", "create_table", ...
+    std::string_view kind;
+    // A one-row INSERT whose binds all sit in its VALUES group: the same
+    // statement for many rows. Empty for every other statement.
+    std::optional<ValuesTemplate> many_values;
 };
 
 // Compiles a statement, a FROM item or an expression. Throws cormorant::Error
 // (Programming) on a malformed tree.
 Compiled compile(const Node& node, Dialect dialect);
+
+// Whether SQL text (a driver-level statement) begins with SELECT, so it only reads.
+bool starts_with_select(std::string_view sql);
 
 // Renders an expression for DDL (defaults, CHECK); bind parameters are an error.
 std::string compile_ddl_expression(const Node& expr, Dialect dialect);

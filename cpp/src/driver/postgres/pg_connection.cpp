@@ -1,18 +1,18 @@
 // PgConnection: connecting (with a bounded timeout and a message naming the
-// server), execution through the session, and transaction control.
+// server), execution through its PgHandle, and transaction control.
 #include "cormorant/driver/postgres/pg_connection.hpp"
 
 #include <cmath>
 
 #include "cormorant/error.hpp"
 #include "pg_cursor.hpp"
-#include "pg_session.hpp"
+#include "pg_handle.hpp"
 
 namespace cormorant::driver::postgres {
 
 namespace {
 
-// Session settings the decoders rely on, merged into libpq's "options".
+// Server settings (per connection) the decoders rely on, merged into libpq's "options".
 constexpr char kRequiredOptions[] = "-c DateStyle=ISO,YMD -c IntervalStyle=postgres";
 
 void append_keyword(std::string& out, std::string_view key, std::string_view value) {
@@ -32,9 +32,9 @@ std::string describe(const Options& o) {
     return where;
 }
 
-std::unique_ptr<Session> open_session(const Options& options) {
+std::unique_ptr<PgHandle> open_handle(const Options& options) {
     try {
-        return std::make_unique<Session>(options, conninfo(options));
+        return std::make_unique<PgHandle>(options, conninfo(options));
     } catch (const std::exception& e) {
         std::string detail = e.what();
         while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' '))
@@ -69,59 +69,59 @@ std::string conninfo(const Options& o) {
     return out;
 }
 
-PgConnection::PgConnection(const Options& options) : session_(open_session(options)) {}
+PgConnection::PgConnection(const Options& options) : handle_(open_handle(options)) {}
 
 PgConnection::~PgConnection() { close(); }
 
 std::unique_ptr<Cursor> PgConnection::execute(std::string_view sql, std::span<const Param> params) {
     const StatementKind kind = classify(sql);
-    pqxx::result result = session_->run(sql, params, kind);
+    pqxx::result result = handle_->run(sql, params, kind);
     return std::make_unique<PgCursor>(std::move(result), kind == StatementKind::Query);
 }
 
 std::int64_t PgConnection::execute_many(std::string_view sql, std::span<const Param> params,
                                         std::size_t params_per_row) {
-    return session_->run_many(sql, params, params_per_row);
+    return handle_->run_many(sql, params, params_per_row);
 }
 
 void PgConnection::begin() {
-    session_->run_simple("BEGIN");
-    session_->in_transaction = true;
+    handle_->run_simple("BEGIN");
+    handle_->in_transaction = true;
 }
 
 void PgConnection::commit() {
-    session_->in_transaction = false;  // a failed COMMIT still ends the transaction
-    session_->run_simple("COMMIT");
+    handle_->in_transaction = false;  // a failed COMMIT still ends the transaction
+    handle_->run_simple("COMMIT");
 }
 
 void PgConnection::rollback() {
-    session_->in_transaction = false;
-    session_->run_simple("ROLLBACK");
+    handle_->in_transaction = false;
+    handle_->run_simple("ROLLBACK");
 }
 
-bool PgConnection::in_transaction() const { return session_->in_transaction; }
+bool PgConnection::in_transaction() const { return handle_->in_transaction; }
 
 bool PgConnection::ping() {
-    if (!session_->usable()) return false;
+    if (!handle_->usable()) return false;
     try {
-        session_->run_simple("SELECT 1");
+        handle_->run_simple("SELECT 1");
         return true;
     } catch (const Error&) {
-        return session_->usable();
+        return handle_->usable();
     }
 }
 
-void PgConnection::close() { session_->close(); }
+void PgConnection::close() { handle_->close(); }
 
-bool PgConnection::closed() const { return session_->closed; }
+bool PgConnection::closed() const { return handle_->closed; }
 
 int PgConnection::backend_pid() const {
-    return session_->closed ? 0 : session_->conn->backendpid();
+    return handle_->closed ? 0 : handle_->conn->backendpid();
 }
 
-std::uint64_t PgConnection::statements_prepared() const { return session_->statements_prepared; }
+std::uint64_t PgConnection::statements_prepared() const { return handle_->statements_prepared; }
 
-std::uint64_t PgConnection::cache_hits() const { return session_->cache_hits; }
+std::uint64_t PgConnection::cache_hits() const { return handle_->cache_hits; }
 
 std::unique_ptr<Connection> connect(const Options& options) {
     return std::make_unique<PgConnection>(options);

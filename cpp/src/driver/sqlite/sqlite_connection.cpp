@@ -10,7 +10,7 @@
 
 #include "sqlite_cursor.hpp"
 #include "sqlite_error.hpp"
-#include "sqlite_session.hpp"
+#include "sqlite_handle.hpp"
 
 namespace cormorant::driver::sqlite {
 
@@ -37,20 +37,20 @@ sqlite3* open_database(const Options& options) {
 }  // namespace
 
 SqliteConnection::SqliteConnection(const Options& options)
-    : session_(std::make_shared<Session>(open_database(options), options.statement_cache_size)) {}
+    : handle_(std::make_shared<SqliteHandle>(open_database(options), options.statement_cache_size)) {}
 
 SqliteConnection::~SqliteConnection() { close(); }
 
 std::unique_ptr<Cursor> SqliteConnection::execute(std::string_view sql,
                                                   std::span<const Param> params) {
-    return std::make_unique<SqliteCursor>(session_->acquire(sql), params);
+    return std::make_unique<SqliteCursor>(handle_->acquire(sql), params);
 }
 
 std::int64_t SqliteConnection::execute_many(std::string_view sql, std::span<const Param> params,
                                             std::size_t params_per_row) {
-    StatementLease lease = session_->acquire(sql);
+    StatementLease lease = handle_->acquire(sql);
     const std::size_t rows = param_rows(params, params_per_row, sql);
-    sqlite3* db = session_->db;
+    sqlite3* db = handle_->db;
     sqlite3_stmt* stmt = lease.stmt();
     std::int64_t total = 0;
     for (std::size_t row = 0; row < rows; ++row) {
@@ -65,7 +65,7 @@ std::int64_t SqliteConnection::execute_many(std::string_view sql, std::span<cons
 }
 
 void SqliteConnection::run_simple(const char* sql) {
-    StatementLease lease = session_->acquire(sql);
+    StatementLease lease = handle_->acquire(sql);
     while (step(lease)) {
     }
 }
@@ -81,11 +81,11 @@ void SqliteConnection::rollback() {
 }
 
 bool SqliteConnection::in_transaction() const {
-    return !session_->closed() && sqlite3_get_autocommit(session_->db) == 0;
+    return !handle_->closed() && sqlite3_get_autocommit(handle_->db) == 0;
 }
 
 bool SqliteConnection::ping() {
-    if (session_->closed()) return false;
+    if (handle_->closed()) return false;
     try {
         run_simple("SELECT 1");
         return true;
@@ -94,15 +94,15 @@ bool SqliteConnection::ping() {
     }
 }
 
-void SqliteConnection::close() { session_->close(); }
+void SqliteConnection::close() { handle_->close(); }
 
-bool SqliteConnection::closed() const { return session_->closed(); }
+bool SqliteConnection::closed() const { return handle_->closed(); }
 
-std::uint64_t SqliteConnection::statements_prepared() const { return session_->cache.prepared(); }
+std::uint64_t SqliteConnection::statements_prepared() const { return handle_->cache.prepared(); }
 
-std::uint64_t SqliteConnection::cache_hits() const { return session_->cache.hits(); }
+std::uint64_t SqliteConnection::cache_hits() const { return handle_->cache.hits(); }
 
-std::size_t SqliteConnection::cached_statements() const { return session_->cache.idle(); }
+std::size_t SqliteConnection::cached_statements() const { return handle_->cache.idle(); }
 
 std::unique_ptr<Connection> connect(const Options& options) {
     return std::make_unique<SqliteConnection>(options);

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cormorant/driver/connection.hpp"
-#include "sqlite_session.hpp"
+#include "sqlite_handle.hpp"
 
 namespace cormorant::driver::sqlite {
 

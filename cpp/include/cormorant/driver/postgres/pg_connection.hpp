@@ -28,7 +28,7 @@ struct Options {
 // The libpq connection string for `options`, values quoted as libpq requires.
 std::string conninfo(const Options& options);
 
-struct Session;  // the libpqxx objects and the statement cache (pg_session.hpp)
+struct PgHandle;  // the libpqxx objects and the statement cache (pg_handle.hpp)
 
 class PgConnection final : public Connection {
   public:
@@ -58,7 +58,7 @@ class PgConnection final : public Connection {
     std::uint64_t cache_hits() const;
 
   private:
-    std::unique_ptr<Session> session_;
+    std::unique_ptr<PgHandle> handle_;
 };
 
 // Opens a connection; Error(Operational) naming the server on failure.

@@ -17,7 +17,7 @@ struct Options {
     std::size_t statement_cache_size = 128;
 };
 
-struct Session;  // shared between a connection and its cursors (sqlite_session.hpp)
+struct SqliteHandle;  // shared between a connection and its cursors (sqlite_handle.hpp)
 
 class SqliteConnection final : public Connection {
   public:
@@ -46,7 +46,7 @@ class SqliteConnection final : public Connection {
 
   private:
     void run_simple(const char* sql);
-    std::shared_ptr<Session> session_;
+    std::shared_ptr<SqliteHandle> handle_;
 };
 
 // Opens a connection; Error(Operational) naming the path on failure.

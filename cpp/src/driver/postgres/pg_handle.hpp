@@ -1,6 +1,7 @@
-// The state behind a PgConnection: the libpqxx connection, the one
-// nontransaction every statement runs through (cormorant sends BEGIN/COMMIT
-// itself), the prepared-statement cache and the transaction/liveness flags.
+// PgHandle, the live server connection behind a PgConnection: the libpqxx
+// connection, the one nontransaction every statement runs through (cormorant
+// sends BEGIN/COMMIT itself), the prepared-statement cache and the
+// transaction/liveness flags.
 #pragma once
 
 #include <cstdint>
@@ -25,12 +26,12 @@ enum class StatementKind { Query, Dml, Other };
 // prepared and cached; anything else (DDL, SET, BEGIN...) is not.
 StatementKind classify(std::string_view sql);
 
-struct Session {
-    Session(const Options& options, const std::string& conninfo);
+struct PgHandle {
+    PgHandle(const Options& options, const std::string& conninfo);
 
     // Runs one statement: prepared (and cached) for DML and queries, sent
     // with unnamed parameters or as a simple query otherwise. libpqxx
-    // exceptions become cormorant::Error; a lost session marks this dead.
+    // exceptions become cormorant::Error; a lost server connection marks this dead.
     pqxx::result run(std::string_view sql, std::span<const Param> params, StatementKind kind);
     // Runs `sql` once per row of `params_per_row` parameters, pipelined when
     // there are several rows; total rowcount.

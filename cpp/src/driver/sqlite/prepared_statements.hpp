@@ -1,4 +1,4 @@
-// Per-connection LRU cache of prepared statements keyed by SQL text. A
+// Per-connection LRU cache of prepared sqlite3_stmt keyed by SQL text. A
 // statement is either idle (cached, reusable) or held by one user; holding
 // SQL whose statement is already held prepares a second, uncached one.
 #pragma once
@@ -15,7 +15,7 @@ struct sqlite3_stmt;
 
 namespace cormorant::driver::sqlite {
 
-class StatementCache {
+class PreparedStatementCache {
   public:
     struct Entry {
         std::string sql;
@@ -23,19 +23,19 @@ class StatementCache {
         bool indexed = false;  // the one statement the index maps this SQL to
         bool held = false;
     };
-    using Handle = std::list<Entry>::iterator;
+    using Slot = std::list<Entry>::iterator;  // one statement's place in the cache
 
-    explicit StatementCache(std::size_t capacity) : capacity_(capacity) {}
-    ~StatementCache();
-    StatementCache(const StatementCache&) = delete;
-    StatementCache& operator=(const StatementCache&) = delete;
+    explicit PreparedStatementCache(std::size_t capacity) : capacity_(capacity) {}
+    ~PreparedStatementCache();
+    PreparedStatementCache(const PreparedStatementCache&) = delete;
+    PreparedStatementCache& operator=(const PreparedStatementCache&) = delete;
 
     // Takes the idle statement for `sql`, or prepares one; throws Error.
-    Handle acquire(sqlite3* db, std::string_view sql);
+    Slot acquire(sqlite3* db, std::string_view sql);
     // Resets the statement and makes it idle again (or finalizes a duplicate).
-    void release(Handle handle);
+    void release(Slot slot);
     // Finalizes a held statement without caching it (connection closed).
-    void discard(Handle handle);
+    void discard(Slot slot);
     // Finalizes every idle statement.
     void clear();
 
@@ -46,12 +46,12 @@ class StatementCache {
   private:
     sqlite3_stmt* prepare(sqlite3* db, std::string_view sql);
     void evict_overflow();
-    void drop(std::list<Entry>& from, Handle handle);
+    void drop(std::list<Entry>& from, Slot slot);
 
     std::size_t capacity_;
     std::list<Entry> idle_;  // most recently used first
     std::list<Entry> held_;
-    std::unordered_map<std::string_view, Handle> index_;  // keys view Entry::sql
+    std::unordered_map<std::string_view, Slot> index_;  // keys view Entry::sql
     std::uint64_t prepared_ = 0;
     std::uint64_t hits_ = 0;
 };

@@ -1,5 +1,5 @@
-// Session lifetime, statement leases, parameter binding and stepping.
-#include "sqlite_session.hpp"
+// SqliteHandle lifetime, statement leases, parameter binding and stepping.
+#include "sqlite_handle.hpp"
 
 #include <sqlite3.h>
 
@@ -47,24 +47,24 @@ int bind_one(sqlite3_stmt* stmt, int index, const Param& p, sqlite3_destructor_t
 
 }  // namespace
 
-sqlite3* StatementLease::db() const noexcept { return session_->db; }
+sqlite3* StatementLease::db() const noexcept { return owner_->db; }
 
 void StatementLease::release() noexcept {
-    if (!session_) return;
-    if (session_->closed()) {
-        session_->cache.discard(handle_);
+    if (!owner_) return;
+    if (owner_->closed()) {
+        owner_->cache.discard(slot_);
     } else {
-        session_->cache.release(handle_);
+        owner_->cache.release(slot_);
     }
-    session_.reset();
+    owner_.reset();
 }
 
-StatementLease Session::acquire(std::string_view sql) {
+StatementLease SqliteHandle::acquire(std::string_view sql) {
     if (closed()) throw_closed(sql);
     return StatementLease(shared_from_this(), cache.acquire(db, sql));
 }
 
-void Session::close() noexcept {
+void SqliteHandle::close() noexcept {
     if (db == nullptr) return;
     cache.clear();
     sqlite3_close_v2(db);  // becomes a zombie until held statements are finalized

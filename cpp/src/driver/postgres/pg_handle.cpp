@@ -1,6 +1,6 @@
-// Statement execution on a PostgreSQL session: classification, the prepared
+// Statement execution on a PgHandle: classification, the prepared
 // statement cache, parameters, and translation of failures.
-#include "pg_session.hpp"
+#include "pg_handle.hpp"
 
 #include <cctype>
 #include <pqxx/prepared_statement>
@@ -49,14 +49,14 @@ StatementKind classify(std::string_view sql) {
     return StatementKind::Other;
 }
 
-Session::Session(const Options& options, const std::string& conninfo)
+PgHandle::PgHandle(const Options& options, const std::string& conninfo)
     : prepared(options.statement_cache_size) {
     conn = std::make_unique<RawConnection>(conninfo);
     notices = std::make_unique<pqxx::quiet_errorhandler>(*conn);
     tx = std::make_unique<pqxx::nontransaction>(*conn, "cormorant");
 }
 
-void Session::close() noexcept {
+void PgHandle::close() noexcept {
     if (closed) return;
     closed = true;
     tx.reset();
@@ -65,7 +65,7 @@ void Session::close() noexcept {
     conn.reset();
 }
 
-void Session::check_usable(std::string_view sql) const {
+void PgHandle::check_usable(std::string_view sql) const {
     if (!closed && !dead) return;
     Error err(ErrorKind::Interface,
               closed ? "the PostgreSQL connection is closed"
@@ -75,7 +75,7 @@ void Session::check_usable(std::string_view sql) const {
     throw err;
 }
 
-void Session::fail(std::string_view sql) {
+void PgHandle::fail(std::string_view sql) {
     const bool open = conn && conn->is_open();
     try {
         rethrow_as_error(sql, open);
@@ -85,7 +85,7 @@ void Session::fail(std::string_view sql) {
     }
 }
 
-const std::string& Session::prepared_name(std::string_view sql) {
+const std::string& PgHandle::prepared_name(std::string_view sql) {
     if (auto name = prepared.find(sql)) {
         ++cache_hits;
         last_name_ = std::move(*name);
@@ -102,11 +102,11 @@ const std::string& Session::prepared_name(std::string_view sql) {
     return last_name_;
 }
 
-pqxx::result Session::exec_prepared(const std::string& name) {
+pqxx::result PgHandle::exec_prepared(const std::string& name) {
     return tx->exec_prepared(name, dynamic(text_params));
 }
 
-pqxx::result Session::run(std::string_view sql, std::span<const Param> params, StatementKind kind) {
+pqxx::result PgHandle::run(std::string_view sql, std::span<const Param> params, StatementKind kind) {
     check_usable(sql);
     try {
         text_params.assign(params);
@@ -118,7 +118,7 @@ pqxx::result Session::run(std::string_view sql, std::span<const Param> params, S
     }
 }
 
-pqxx::result Session::run_prepared(std::string_view sql) {
+pqxx::result PgHandle::run_prepared(std::string_view sql) {
     const std::string name = prepared_name(sql);
     try {
         return exec_prepared(name);
@@ -130,7 +130,7 @@ pqxx::result Session::run_prepared(std::string_view sql) {
     }
 }
 
-std::int64_t Session::run_many(std::string_view sql, std::span<const Param> params,
+std::int64_t PgHandle::run_many(std::string_view sql, std::span<const Param> params,
                                std::size_t params_per_row) {
     check_usable(sql);
     const std::size_t rows = param_rows(params, params_per_row, sql);
@@ -148,7 +148,7 @@ std::int64_t Session::run_many(std::string_view sql, std::span<const Param> para
     return total;
 }
 
-pqxx::result Session::run_simple(std::string_view sql) {
+pqxx::result PgHandle::run_simple(std::string_view sql) {
     check_usable(sql);
     try {
         return tx->exec(std::string(sql));

@@ -1,6 +1,6 @@
 // Prepared-statement LRU cache: acquire/release splice list nodes between the
 // idle and held lists, so a cache hit allocates nothing.
-#include "statement_cache.hpp"
+#include "prepared_statements.hpp"
 
 #include <sqlite3.h>
 
@@ -37,12 +37,12 @@ bool has_more_sql(sqlite3* db, const char* tail, const char* end) {
 
 }  // namespace
 
-StatementCache::~StatementCache() {
+PreparedStatementCache::~PreparedStatementCache() {
     clear();
     for (Entry& e : held_) sqlite3_finalize(e.stmt);
 }
 
-sqlite3_stmt* StatementCache::prepare(sqlite3* db, std::string_view sql) {
+sqlite3_stmt* PreparedStatementCache::prepare(sqlite3* db, std::string_view sql) {
     if (sql.size() >= static_cast<std::size_t>(INT_MAX)) {
         programming_error("SQL text of " + std::to_string(sql.size()) + " bytes is too long", sql);
     }
@@ -63,10 +63,10 @@ sqlite3_stmt* StatementCache::prepare(sqlite3* db, std::string_view sql) {
     return stmt;
 }
 
-StatementCache::Handle StatementCache::acquire(sqlite3* db, std::string_view sql) {
+PreparedStatementCache::Slot PreparedStatementCache::acquire(sqlite3* db, std::string_view sql) {
     auto found = index_.find(sql);
     if (found != index_.end() && !found->second->held) {
-        Handle h = found->second;
+        Slot h = found->second;
         held_.splice(held_.end(), idle_, h);
         h->held = true;
         ++hits_;
@@ -74,12 +74,12 @@ StatementCache::Handle StatementCache::acquire(sqlite3* db, std::string_view sql
     }
     sqlite3_stmt* stmt = prepare(db, sql);
     const bool index_it = found == index_.end();
-    Handle h = held_.insert(held_.end(), Entry{std::string(sql), stmt, index_it, true});
+    Slot h = held_.insert(held_.end(), Entry{std::string(sql), stmt, index_it, true});
     if (index_it) index_.emplace(std::string_view(h->sql), h);
     return h;
 }
 
-void StatementCache::release(Handle h) {
+void PreparedStatementCache::release(Slot h) {
     h->held = false;
     if (!h->indexed) {
         if (capacity_ == 0 || index_.contains(h->sql)) {
@@ -100,12 +100,12 @@ void StatementCache::release(Handle h) {
     evict_overflow();
 }
 
-void StatementCache::discard(Handle h) {
+void PreparedStatementCache::discard(Slot h) {
     if (h->indexed) index_.erase(h->sql);
     drop(held_, h);
 }
 
-void StatementCache::clear() {
+void PreparedStatementCache::clear() {
     for (Entry& e : idle_) {
         index_.erase(e.sql);
         sqlite3_finalize(e.stmt);
@@ -113,15 +113,15 @@ void StatementCache::clear() {
     idle_.clear();
 }
 
-void StatementCache::evict_overflow() {
+void PreparedStatementCache::evict_overflow() {
     while (idle_.size() > capacity_) {
-        Handle last = std::prev(idle_.end());
+        Slot last = std::prev(idle_.end());
         index_.erase(last->sql);
         drop(idle_, last);
     }
 }
 
-void StatementCache::drop(std::list<Entry>& from, Handle h) {
+void PreparedStatementCache::drop(std::list<Entry>& from, Slot h) {
     sqlite3_finalize(h->stmt);
     from.erase(h);
 }

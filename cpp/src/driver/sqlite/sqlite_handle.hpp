@@ -1,6 +1,6 @@
-// The state a SQLite connection shares with its cursors: the sqlite3 handle
-// and the statement cache. Cursors keep it alive, so a cursor that outlives
-// close() finalizes its statement instead of caching it.
+// SqliteHandle: what a SQLite connection shares with its cursors, the sqlite3
+// handle and its prepared-statement cache. Cursors keep it alive, so a cursor
+// that outlives close() finalizes its statement instead of caching it.
 #pragma once
 
 #include <memory>
@@ -8,46 +8,47 @@
 #include <string_view>
 
 #include "cormorant/driver/value.hpp"
-#include "statement_cache.hpp"
+#include "prepared_statements.hpp"
 
 namespace cormorant::driver::sqlite {
 
-struct Session;
+struct SqliteHandle;
 
 // One statement held by one user; returned to the cache when destroyed.
 class StatementLease {
   public:
-    StatementLease(std::shared_ptr<Session> session, StatementCache::Handle handle)
-        : session_(std::move(session)), handle_(handle) {}
+    StatementLease(std::shared_ptr<SqliteHandle> owner, PreparedStatementCache::Slot slot)
+        : owner_(std::move(owner)), slot_(slot) {}
     ~StatementLease() { release(); }
     StatementLease(StatementLease&& other) noexcept
-        : session_(std::move(other.session_)), handle_(other.handle_) {}
+        : owner_(std::move(other.owner_)), slot_(other.slot_) {}
     StatementLease& operator=(StatementLease&&) = delete;
     StatementLease(const StatementLease&) = delete;
     StatementLease& operator=(const StatementLease&) = delete;
 
-    sqlite3_stmt* stmt() const noexcept { return handle_->stmt; }
-    std::string_view sql() const noexcept { return handle_->sql; }
+    sqlite3_stmt* stmt() const noexcept { return slot_->stmt; }
+    std::string_view sql() const noexcept { return slot_->sql; }
     sqlite3* db() const noexcept;
-    bool active() const noexcept { return session_ != nullptr; }
+    bool active() const noexcept { return owner_ != nullptr; }
     // Returns the statement to the cache early (idempotent).
     void release() noexcept;
 
   private:
-    std::shared_ptr<Session> session_;
-    StatementCache::Handle handle_;
+    std::shared_ptr<SqliteHandle> owner_;
+    PreparedStatementCache::Slot slot_;
 };
 
-struct Session : std::enable_shared_from_this<Session> {
-    Session(sqlite3* handle, std::size_t cache_capacity) : db(handle), cache(cache_capacity) {}
-    ~Session() { close(); }
+struct SqliteHandle : std::enable_shared_from_this<SqliteHandle> {
+    SqliteHandle(sqlite3* database, std::size_t cache_capacity)
+        : db(database), cache(cache_capacity) {}
+    ~SqliteHandle() { close(); }
 
     StatementLease acquire(std::string_view sql);  // throws when closed
     void close() noexcept;
     bool closed() const noexcept { return db == nullptr; }
 
     sqlite3* db;
-    StatementCache cache;
+    PreparedStatementCache cache;
 };
 
 // Binds params to the statement (count checked: Error(Programming)). With

@@ -1,0 +1,84 @@
+"""StatementCache: compiled statements by structural key. A statement's datum
+(its tuple form, binds replaced by their keys) is the key, so every statement
+of the same shape shares one compilation, whatever its values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .compiler import Compiled
+from .elements import BindCollector, ClauseElement, TextClause, bind_processors
+from .selectable import ResultEntry, Select
+
+_CACHE_SIZE = 1000
+
+
+def _entries_of(statement: ClauseElement) -> list[ResultEntry]:
+    if isinstance(statement, Select):
+        return statement._entries
+    return list(getattr(statement, "_returning", []))
+
+
+class StatementCache:
+    """Compiled statements by datum and result entities, with a size bound."""
+
+    def __init__(self, dialect: str, size: int = _CACHE_SIZE) -> None:
+        self.dialect = dialect
+        self._size = size
+        self._entries: dict[tuple[Any, ...], Compiled] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def compile(
+        self, statement: ClauseElement, param_keys: Sequence[str] = (), parameters: Any = None
+    ) -> tuple[Compiled, dict[str, Any]]:
+        """The compiled form of `statement` and its bound values. `parameters`
+        (the execution's values) give text() binds their types on PostgreSQL."""
+        memo_key = statement._memo_key(param_keys)
+        if memo_key is not None:
+            memo = statement.__dict__.get("_compiled")
+            if memo is not None and memo[0] is self and memo[1] == memo_key:
+                self.hits += 1
+                return memo[2], dict(memo[3])
+        binds = BindCollector(self.dialect)
+        datum_with = getattr(statement, "_datum_with", None)
+        if datum_with is not None:
+            datum = datum_with(binds, param_keys)
+        elif isinstance(statement, TextClause):
+            datum = statement._datum(binds, parameters)
+        else:
+            datum = statement._datum(binds)
+        entries = _entries_of(statement)
+        # select(User) and select(User.id, User.name) share SQL but not results.
+        key = (datum, tuple(e.cache_token for e in entries))
+        compiled = self._entries.get(key)
+        if compiled is None:
+            self.misses += 1
+            compiled = self._store(
+                key, Compiled(datum, self.dialect, entries, bind_processors(binds.named, self.dialect))
+            )
+        else:
+            self.hits += 1
+        if memo_key is not None:
+            # The statement never changes once built (every method returns a copy) and
+            # its datum holds nothing computed per execution: remember the result.
+            statement._compiled = (self, memo_key, compiled, dict(binds.values))  # type: ignore[attr-defined]
+        return compiled, binds.values
+
+    def compile_datum(self, datum: tuple[Any, ...]) -> Compiled:
+        """A statement given in its tuple form (DDL, savepoints): no binds, no results."""
+        key = (datum, ())
+        compiled = self._entries.get(key)
+        if compiled is None:
+            self.misses += 1
+            compiled = self._store(key, Compiled(datum, self.dialect, [], {}))
+        else:
+            self.hits += 1
+        return compiled
+
+    def _store(self, key: tuple[Any, ...], compiled: Compiled) -> Compiled:
+        if len(self._entries) >= self._size:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries[key] = compiled
+        return compiled
