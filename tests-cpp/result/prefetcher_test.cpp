@@ -1,7 +1,6 @@
 // Prefetcher: every row arrives once and in order, a cursor's error reaches
 // the consumer after the rows fetched before it, and stopping early is safe.
 #include <catch2/catch.hpp>
-
 #include <cormorant/error.hpp>
 #include <cormorant/result/prefetcher.hpp>
 #include <string>
@@ -47,7 +46,8 @@ TEST_CASE("prefetched batches hold every row once, in order", "[result][prefetch
     std::int64_t expected = 0;
     while (const RowBatch* batch = prefetcher.next()) {
         REQUIRE(batch->rows() <= 100);
-        for (std::size_t r = 0; r < batch->rows(); ++r) CHECK(batch->as_integer(r, 0) == expected++);
+        for (std::size_t r = 0; r < batch->rows(); ++r)
+            CHECK(batch->as_integer(r, 0) == expected++);
     }
     CHECK(expected == 10'007);
     CHECK(prefetcher.next() == nullptr);
@@ -64,7 +64,8 @@ TEST_CASE("a cursor error reaches the consumer after the earlier rows", "[result
     Prefetcher prefetcher(cursor, 100);
     std::int64_t seen = 0;
     try {
-        while (const RowBatch* batch = prefetcher.next()) seen += static_cast<std::int64_t>(batch->rows());
+        while (const RowBatch* batch = prefetcher.next())
+            seen += static_cast<std::int64_t>(batch->rows());
         FAIL("the cursor's error was swallowed");
     } catch (const Error& e) {
         CHECK(e.kind() == ErrorKind::Data);

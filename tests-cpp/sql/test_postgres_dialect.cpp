@@ -336,18 +336,19 @@ TEST_CASE("ILIKE is native on PostgreSQL", "[sql][postgresql][expr]") {
 TEST_CASE("PostgreSQL CREATE TABLE with every type", "[schema][postgresql][ddl]") {
     auto t = tuple(
         "create_table", "items",
-        tuple(coldef("id", tuple("biginteger"), false, nullptr, true),
-              coldef("name", tuple("string", 80), false),
-              coldef("price", tuple("numeric", 10, 2), true),
-              coldef("created", tuple("datetime", false), false, tuple("func", "now", empty())),
-              coldef("seen", tuple("datetime", true), true), coldef("day", tuple("date"), true),
-              coldef("at", tuple("time"), true), coldef("blob", tuple("binary", nullptr), true),
-              coldef("uid", tuple("uuid"), false), coldef("meta", tuple("json"), true),
-              coldef("doc", tuple("jsonb"), true),
-              coldef("active", tuple("boolean"), false, tuple("false")),
-              coldef("notes", tuple("text"), true), coldef("ratio", tuple("float"), true),
-              coldef("kind", tuple("enum", tuple("small", "large")), true, tuple("literal", "small")),
-              coldef("n", tuple("smallinteger"), true), coldef("m", tuple("integer"), true)),
+        tuple(
+            coldef("id", tuple("biginteger"), false, nullptr, true),
+            coldef("name", tuple("string", 80), false),
+            coldef("price", tuple("numeric", 10, 2), true),
+            coldef("created", tuple("datetime", false), false, tuple("func", "now", empty())),
+            coldef("seen", tuple("datetime", true), true), coldef("day", tuple("date"), true),
+            coldef("at", tuple("time"), true), coldef("blob", tuple("binary", nullptr), true),
+            coldef("uid", tuple("uuid"), false), coldef("meta", tuple("json"), true),
+            coldef("doc", tuple("jsonb"), true),
+            coldef("active", tuple("boolean"), false, tuple("false")),
+            coldef("notes", tuple("text"), true), coldef("ratio", tuple("float"), true),
+            coldef("kind", tuple("enum", tuple("small", "large")), true, tuple("literal", "small")),
+            coldef("n", tuple("smallinteger"), true), coldef("m", tuple("integer"), true)),
         tuple(tuple("primary_key", tuple("id"))), false);
     CHECK(pg_sql(t) ==
           "CREATE TABLE items (id BIGSERIAL NOT NULL, name VARCHAR(80) NOT NULL, price NUMERIC(10, "

@@ -115,9 +115,7 @@ void PgConnection::close() { handle_->close(); }
 
 bool PgConnection::closed() const { return handle_->closed; }
 
-int PgConnection::backend_pid() const {
-    return handle_->closed ? 0 : handle_->conn->backendpid();
-}
+int PgConnection::backend_pid() const { return handle_->closed ? 0 : handle_->conn->backendpid(); }
 
 std::uint64_t PgConnection::statements_prepared() const { return handle_->statements_prepared; }
 

@@ -106,7 +106,8 @@ pqxx::result PgHandle::exec_prepared(const std::string& name) {
     return tx->exec_prepared(name, dynamic(text_params));
 }
 
-pqxx::result PgHandle::run(std::string_view sql, std::span<const Param> params, StatementKind kind) {
+pqxx::result PgHandle::run(std::string_view sql, std::span<const Param> params,
+                           StatementKind kind) {
     check_usable(sql);
     try {
         text_params.assign(params);
@@ -131,7 +132,7 @@ pqxx::result PgHandle::run_prepared(std::string_view sql) {
 }
 
 std::int64_t PgHandle::run_many(std::string_view sql, std::span<const Param> params,
-                               std::size_t params_per_row) {
+                                std::size_t params_per_row) {
     check_usable(sql);
     const std::size_t rows = param_rows(params, params_per_row, sql);
     std::int64_t total = 0;

@@ -37,7 +37,8 @@ sqlite3* open_database(const Options& options) {
 }  // namespace
 
 SqliteConnection::SqliteConnection(const Options& options)
-    : handle_(std::make_shared<SqliteHandle>(open_database(options), options.statement_cache_size)) {}
+    : handle_(
+          std::make_shared<SqliteHandle>(open_database(options), options.statement_cache_size)) {}
 
 SqliteConnection::~SqliteConnection() { close(); }
 
