@@ -7,20 +7,29 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
 from .. import _native
 from ..event import ENGINE_EVENTS, Dispatch
 from ..exc import ArgumentError, InvalidRequestError, PendingRollbackError, ResourceClosedError
 from ..sql.cache import StatementCache
 from ..sql.compiler import Compiled
+from ..sql.ddl import DDLScript
 from ..sql.dml import Insert
 from ..sql.elements import ClauseElement
 from .errors import translate
 from .hydration import CORE_HYDRATION, Hydration
-from .result import Result, _Stream, empty_result
+from .result import Result, ScalarResult, _Stream, empty_result
 from .url import URL
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
+    from ..sql.selectable import Select
+
+_T = TypeVar("_T")
+_TP = TypeVar("_TP", bound=tuple[Any, ...])
 
 # Parameters per multi-row INSERT: below SQLite's (32,766) and PostgreSQL's (65,535) limits.
 INSERT_PAGE_PARAMS = 30000
@@ -66,6 +75,11 @@ class Engine:
         """`with engine.begin() as conn:` commits at the end, or rolls back on error."""
         return _EngineTransaction(self)
 
+    def _run_ddl(self, script: Callable[[str], DDLScript]) -> None:
+        """Runs the DDL script that `script(dialect name)` builds, in one transaction."""
+        with self.begin() as conn:
+            conn._run_ddl(script)
+
     def dispose(self, close: bool = True) -> None:
         """Closes the pooled connections; new ones are opened on demand."""
         self.pool.dispose()
@@ -110,7 +124,14 @@ class _EngineTransaction:
             self._conn.close()
 
 
-def _is_many(parameters: Any) -> bool:
+# What execute() takes as parameters: one mapping, or a list of them (executemany).
+_ExecuteParams: TypeAlias = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+def _is_many(parameters: _ExecuteParams | None) -> TypeIs[Sequence[Mapping[str, Any]]]:
+    """A non-empty list of parameter mappings: the statement runs once per
+    mapping. An empty list binds nothing, which every single-execution path
+    treats as it treats None."""
     return (
         isinstance(parameters, (list, tuple)) and len(parameters) > 0 and isinstance(parameters[0], Mapping)
     )
@@ -323,13 +344,29 @@ class Connection:
 
     # --- execution -------------------------------------------------------------------
 
+    @overload
     def execute(
         self,
-        statement: Any,
-        parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+        statement: Select[_TP],
+        parameters: _ExecuteParams | None = None,
         *,
         execution_options: Mapping[str, Any] | None = None,
-    ) -> Result:
+    ) -> Result[_TP]: ...
+    @overload
+    def execute(
+        self,
+        statement: ClauseElement,
+        parameters: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+    ) -> Result[Any]: ...
+    def execute(
+        self,
+        statement: ClauseElement,
+        parameters: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+    ) -> Result[Any]:
         """Runs a statement; a list of parameter dicts runs it once per dict (executemany)."""
         if isinstance(statement, str):
             raise ArgumentError(
@@ -394,11 +431,66 @@ class Connection:
         params = list(parameters) if isinstance(parameters, (list, tuple)) else []
         return self._run(statement, params, None, CORE_HYDRATION, self._yield_per(None, None))
 
-    def scalar(self, statement: Any, parameters: Mapping[str, Any] | None = None) -> Any:
-        return self.execute(statement, parameters).scalar()
+    @overload
+    def scalar(
+        self,
+        statement: Select[tuple[_T]],
+        parameters: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+    ) -> _T | None: ...
+    @overload
+    def scalar(
+        self,
+        statement: ClauseElement,
+        parameters: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+    ) -> Any: ...
+    def scalar(
+        self,
+        statement: ClauseElement,
+        parameters: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """The first column of the first row, or None when there is no row."""
+        return self.execute(statement, parameters, execution_options=execution_options).scalar()
 
-    def scalars(self, statement: Any, parameters: Mapping[str, Any] | None = None) -> Any:
-        return self.execute(statement, parameters).scalars()
+    @overload
+    def scalars(
+        self,
+        statement: Select[tuple[_T]],
+        parameters: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+    ) -> ScalarResult[_T]: ...
+    @overload
+    def scalars(
+        self,
+        statement: ClauseElement,
+        parameters: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+    ) -> ScalarResult[Any]: ...
+    def scalars(
+        self,
+        statement: ClauseElement,
+        parameters: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+    ) -> ScalarResult[Any]:
+        """The first column of each row."""
+        return self.execute(statement, parameters, execution_options=execution_options).scalars()
+
+    def _run_ddl(self, script: Callable[[str], DDLScript]) -> None:
+        """Runs the DDL script that `script(dialect name)` builds: the sql/
+        constructs (MetaData.create_all, Table.drop...) say what, the bind runs it."""
+        for step in script(self.engine.dialect.name):
+            if isinstance(step, str):
+                self.exec_driver_sql(step)
+            else:
+                self._execute_datum(step)
 
     def _execute_datum(self, datum: tuple) -> Result:
         return self._execute_compiled(self.engine._cache.compile_datum(datum), {})

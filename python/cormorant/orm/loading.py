@@ -157,21 +157,23 @@ class EntityLoad:
             tuple((key, child.token) for key, (_, child, _) in self.joined.items()),
         )
 
-    def add_joins(self, stmt: Select, counter: list[int]) -> None:
-        """Adds the LEFT OUTER JOINs (and ORDER BY) of joined loads to `stmt`, in place."""
+    def add_joins(self, joins: list[tuple[Any, Any, bool]], order_by: list[Any], counter: list[int]) -> None:
+        """Appends the JOINs (target, ON clause, outer) and ORDER BY of joined loads."""
         for rel, child, inner in self.joined.values():
             if child.alias is not False:
                 counter[0] += 1
                 child.alias = rel.mapper.table.alias(f"{rel.mapper.table.name}_{counter[0]}")
                 if rel.direction == MANYTOMANY:
-                    self._join_secondary(stmt, rel, child, counter)
+                    self._join_secondary(joins, rel, child, counter)
                 else:
                     onclause = rel.join_condition(parent=self.alias or None, target=child.alias)
-                    stmt._joins.append((child.alias, onclause, not inner, False))
-                stmt._order_by.extend(_on_alias(o, rel.mapper.table, child.alias) for o in rel.order_by)
-            child.add_joins(stmt, counter)
+                    joins.append((child.alias, onclause, not inner))
+                order_by.extend(_on_alias(o, rel.mapper.table, child.alias) for o in rel.order_by)
+            child.add_joins(joins, order_by, counter)
 
-    def _join_secondary(self, stmt: Select, rel: Relationship, child: EntityLoad, counter: list[int]) -> None:
+    def _join_secondary(
+        self, joins: list[tuple[Any, Any, bool]], rel: Relationship, child: EntityLoad, counter: list[int]
+    ) -> None:
         assert rel.secondary is not None
         counter[0] += 1
         secondary = rel.secondary.alias(f"{rel.secondary.name}_{counter[0]}")
@@ -181,8 +183,8 @@ class EntityLoad:
         on_target = and_(
             *(_side(child.alias, col) == secondary.corresponding_column(sec) for col, sec in rel.remote_pairs)
         )
-        stmt._joins.append((secondary, on_parent, True, False))
-        stmt._joins.append((child.alias, on_target, True, False))
+        joins.append((secondary, on_parent, True))
+        joins.append((child.alias, on_target, True))
 
     def joins_collection(self) -> bool:
         """True when rows repeat an object: a joinedload() of a collection."""
@@ -231,20 +233,22 @@ def _relationship_of(mapper: Mapper, attr: Any) -> Relationship:
 def prepare_select(stmt: Select) -> tuple[Select, list[tuple[int, EntityLoad]]]:
     """`stmt` with its entities' loads applied, and those loads by entry
     position. Statements without options over plainly loaded classes pass through."""
-    entries = stmt._entries
-    if not stmt._options and all(e.mapper is None or e.mapper.plain_loading for e in entries):
+    entries = list(stmt.result_entries)
+    options = stmt.loader_options
+    if not options and all(e.mapper is None or e.mapper.plain_loading for e in entries):
         return stmt, []
     loads = [(i, EntityLoad.default(e.mapper)) for i, e in enumerate(entries) if e.mapper is not None]
-    for option in stmt._options:
+    for option in options:
         if isinstance(option, Load):
-            for path in option._paths():
+            for path in option.paths():
                 _root_for(path, loads).apply(path)
-    new = stmt._clone()
+    joins: list[tuple[Any, Any, bool]] = []
+    order_by: list[Any] = []
     counter = [0]
     for i, load in loads:
-        new._entries[i] = ResultEntry(mapper=load.mapper, load=load)
-        load.add_joins(new, counter)
-    return new, loads
+        entries[i] = ResultEntry(mapper=load.mapper, load=load)
+        load.add_joins(joins, order_by, counter)
+    return stmt.with_eager_loads(entries, joins, order_by), loads
 
 
 def _root_for(path: tuple, loads: list[tuple[int, EntityLoad]]) -> EntityLoad:
@@ -393,9 +397,11 @@ def _unique_objects(objects: list[Any]) -> list[Any]:
 def _entity_select(*columns: Any, load: EntityLoad) -> Select:
     """select(columns..., entity) whose entity loads by `load`."""
     stmt = select(*columns, load.mapper.class_).select_from(load.mapper.table)
-    stmt._entries[-1] = ResultEntry(mapper=load.mapper, load=load)
-    load.add_joins(stmt, [0])
-    return stmt
+    entries = [*stmt.result_entries[:-1], ResultEntry(mapper=load.mapper, load=load)]
+    joins: list[tuple[Any, Any, bool]] = []
+    order_by: list[Any] = []
+    load.add_joins(joins, order_by, [0])
+    return stmt.with_eager_loads(entries, joins, order_by)
 
 
 def selectin_load(session: Session, rel: Relationship, objects: list[Any], load: EntityLoad) -> list[Any]:
@@ -417,7 +423,7 @@ def selectin_load(session: Session, rel: Relationship, objects: list[Any], load:
     for start in range(0, len(keys), SELECTIN_CHUNK):
         chunk = keys[start : start + SELECTIN_CHUNK]
         stmt = base.where(_in(key_columns, chunk))
-        rows = session._execute_orm(stmt, None, prepared=True)._items
+        rows = session._execute_orm(stmt, None, prepared=True).all()
         chunk_parents = {k: parents[k] for k in chunk}
         if rel.uselist:
             _native.fill_collections(rows, len(key_columns), chunk_parents, rel.key, rel.new_collection)
@@ -448,7 +454,7 @@ def _selectin_many_to_one(
             wanted[key] = None
     found: dict[Any, Any] = {}
     missing = []
-    identity = session._identity_map.for_class(target.identity_class)
+    identity = session.identity_map.for_class(target.identity_class)
     for key in wanted:
         obj = identity.get(key) if by_pk else None
         if obj is not None and not obj.__dict__[STATE_KEY].expired:
@@ -460,7 +466,7 @@ def _selectin_many_to_one(
     for start in range(0, len(missing), SELECTIN_CHUNK):
         chunk = missing[start : start + SELECTIN_CHUNK]
         stmt = base.where(_in(rel.related_columns, chunk))
-        for obj in session._execute_orm(stmt, None, prepared=True)._items:
+        for obj in session._execute_orm(stmt, None, prepared=True).scalars().all():
             found[_key_of(obj, one_keys)] = obj
     for obj in objects:
         obj.__dict__[rel.key] = found.get(_key_of(obj, fk_keys))
@@ -493,7 +499,7 @@ def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: 
     if rel.direction == MANYTOONE and rel.references_primary_key:
         values = list(params.values())
         key = rel.mapper.identity_key_from_values(tuple(values))
-        obj = session._identity_map.get(key)
+        obj = session.identity_map.get(key)
         if obj is not None and obj.__dict__[STATE_KEY].status != DELETED:
             return obj
     if raise_on_sql:

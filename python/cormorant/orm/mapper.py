@@ -39,6 +39,16 @@ class Mapper:
         self.column_order = [self.column_keys[c] for c in self.columns]
         self.default_load_keys = [k for k in self.column_order if k not in deferred]
         self.deferred = deferred
+        self._memo: dict[Any, Any] = {}
+
+    def memo(self, key: Any, build: Callable[[], Any]) -> Any:
+        """What `build()` returns, built once per mapper and kept under `key`:
+        the statements the Session and the unit of work reuse for this class."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
 
     @property
     def eager_relationships(self) -> list[Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
-from ..engine.base import CommitOnExit, Connection, Engine, _is_many
+from ..engine.base import CommitOnExit, Connection, Engine, _ExecuteParams, _is_many
 from ..engine.result import Result, ScalarResult
 from ..exc import (
     ArgumentError,
@@ -16,7 +16,9 @@ from ..exc import (
     ResourceClosedError,
 )
 from ..sql.dml import Delete, Insert, Update
+from ..sql.elements import ClauseElement
 from ..sql.selectable import Select, select
+from . import unitofwork
 from .attributes import (
     DELETED,
     DETACHED,
@@ -34,9 +36,10 @@ from .collections import members
 from .identity import IdentityMap
 from .loading import SessionHydration, prepare_select
 from .mapper import Mapper, mapper_of
-from .unitofwork import flush_session
+from .unitofwork import FlushTransaction
 
 _T = TypeVar("_T")
+_TP = TypeVar("_TP", bound=tuple[Any, ...])
 
 
 class SessionNestedTransaction(CommitOnExit):
@@ -303,7 +306,18 @@ class Session:
         conn = self._connection_for_use()
         self._flushing = True
         try:
-            flush_session(self, conn)
+            unitofwork.flush(
+                FlushTransaction(
+                    self,
+                    conn,
+                    new=self._new,
+                    modified=self._modified,
+                    deleted=self._deleted,
+                    identity_map=self._identity_map,
+                    inserted=self._inserted_in_transaction,
+                    flushed_deletes=self._flushed_deletes,
+                )
+            )
         except BaseException as e:
             self._failed_flush = e
             if not self._rollback_innermost_savepoint():
@@ -503,8 +517,7 @@ class Session:
 
     def _load_expired(self, instance: object, state: Any) -> None:
         mapper = mapper_of(instance)
-        result = self._execute_orm(*_identity_select(mapper, state.key[1]))
-        if not result._items:
+        if self._execute_orm(*_identity_select(mapper, state.key[1])).first() is None:
             from ..exc import ObjectDeletedError
 
             raise ObjectDeletedError(
@@ -531,14 +544,32 @@ class Session:
             stmt = stmt.with_for_update()
         return self._execute_orm(stmt, params).scalars().one_or_none()
 
+    @overload
     def execute(
         self,
-        statement: Any,
-        params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+        statement: Select[_TP],
+        params: _ExecuteParams | None = None,
         *,
         execution_options: Mapping[str, Any] | None = None,
         bind_arguments: Any = None,
-    ) -> Result:
+    ) -> Result[_TP]: ...
+    @overload
+    def execute(
+        self,
+        statement: ClauseElement,
+        params: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+        bind_arguments: Any = None,
+    ) -> Result[Any]: ...
+    def execute(
+        self,
+        statement: ClauseElement,
+        params: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+        bind_arguments: Any = None,
+    ) -> Result[Any]:
         """Runs a statement; entity selects come back as objects from this session's identity map."""
         self._check_usable()
         if execution_options and hasattr(statement, "execution_options"):
@@ -633,13 +664,75 @@ class Session:
             if expired:
                 d[STATE_KEY].expired = True
 
+    @overload
     def scalars(
-        self, statement: Any, params: Mapping[str, Any] | None = None, **kw: Any
+        self,
+        statement: Select[tuple[_T]],
+        params: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> ScalarResult[_T]: ...
+    @overload
+    def scalars(
+        self,
+        statement: ClauseElement,
+        params: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> ScalarResult[Any]: ...
+    def scalars(
+        self,
+        statement: ClauseElement,
+        params: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+        bind_arguments: Any = None,
+        **kw: Any,
     ) -> ScalarResult[Any]:
-        return self.execute(statement, params, **kw).scalars()
+        """The first column of each row: ScalarResult[User] for select(User)."""
+        result = self.execute(
+            statement, params, execution_options=execution_options, bind_arguments=bind_arguments
+        )
+        return result.scalars()
 
-    def scalar(self, statement: Any, params: Mapping[str, Any] | None = None, **kw: Any) -> Any:
-        return self.execute(statement, params, **kw).scalar()
+    @overload
+    def scalar(
+        self,
+        statement: Select[tuple[_T]],
+        params: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> _T | None: ...
+    @overload
+    def scalar(
+        self,
+        statement: ClauseElement,
+        params: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> Any: ...
+    def scalar(
+        self,
+        statement: ClauseElement,
+        params: _ExecuteParams | None = None,
+        *,
+        execution_options: Mapping[str, Any] | None = None,
+        bind_arguments: Any = None,
+        **kw: Any,
+    ) -> Any:
+        """The first column of the first row, or None when there is no row."""
+        result = self.execute(
+            statement, params, execution_options=execution_options, bind_arguments=bind_arguments
+        )
+        return result.scalar()
 
     def merge(self, instance: _T, load: bool = True) -> _T:
         """Copies the state of `instance` onto the persistent object with its key (loading or creating it)."""
@@ -660,9 +753,7 @@ class Session:
 def _identity_select(mapper: Mapper, identity: Any) -> tuple[Select, dict[str, Any]]:
     """select(entity) WHERE pk = :pk, built once per mapper (so it compiles once), and
     the parameters naming the row with this identity (a tuple for a composite key)."""
-    stmt = mapper.__dict__.get("_identity_select")
-    if stmt is None:
-        stmt = mapper._identity_select = select(mapper.class_).where(*mapper.pk_criteria())  # type: ignore[attr-defined]
+    stmt = mapper.memo("identity_select", lambda: select(mapper.class_).where(*mapper.pk_criteria()))
     return stmt, mapper.pk_params(identity)
 
 

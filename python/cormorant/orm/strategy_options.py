@@ -61,13 +61,13 @@ class Load:
     def options(self, *options: Load) -> Load:
         return Load(self.steps, (*self.branches, *options))
 
-    def _paths(self) -> list[tuple]:
+    def paths(self) -> list[tuple]:
         """Every full path this option stands for (one per branch)."""
         if not self.branches:
             return [self.steps]
         paths = [self.steps]
         for branch in self.branches:
-            paths.extend(self.steps + sub for sub in branch._paths())
+            paths.extend(self.steps + sub for sub in branch.paths())
         return paths
 
     def __repr__(self) -> str:

@@ -18,14 +18,66 @@ from .mapper import Mapper, mapper_of
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, Relationship
 
 if TYPE_CHECKING:
+    from .identity import IdentityMap
     from .session import Session
 
 
-def flush_session(session: Session, conn: Connection) -> None:
-    changes = collect_changes(session)
-    new = list(session._new.values())
-    deleted = list(session._deleted.values())
-    modified = [o for o in session._modified.values() if id(o) not in session._deleted]
+class FlushTransaction:
+    """One flush: the Session's pending objects, the connection the flush writes
+    through, and the record of what it wrote, which the Session's transaction
+    keeps so that a rollback can undo it. The Session builds it and hands it to
+    flush(); nothing here touches the Session's own fields."""
+
+    def __init__(
+        self,
+        session: Session,
+        connection: Connection,
+        *,
+        new: dict[int, Any],
+        modified: dict[int, Any],
+        deleted: dict[int, Any],
+        identity_map: IdentityMap,
+        inserted: dict[int, Any],
+        flushed_deletes: list[Any],
+    ) -> None:
+        self.session = session
+        self.connection = connection
+        self.new = new
+        self.modified = modified
+        self.deleted = deleted
+        self.identity_map = identity_map
+        self._inserted = inserted
+        self._flushed_deletes = flushed_deletes
+
+    def is_deleted(self, obj: Any) -> bool:
+        return id(obj) in self.deleted
+
+    def modified_survivors(self) -> list[Any]:
+        """Modified objects that are not also being deleted."""
+        deleted = self.deleted
+        return [o for o in self.modified.values() if id(o) not in deleted]
+
+    def record_insert(self, obj: Any, key: Any) -> None:
+        self.identity_map[key] = obj
+        self._inserted[id(obj)] = obj
+
+    def record_delete(self, obj: Any, key: Any) -> None:
+        self.identity_map.pop(key, None)
+        self._flushed_deletes.append(obj)
+
+    def finish(self) -> None:
+        self.new.clear()
+        self.modified.clear()
+        self.deleted.clear()
+
+
+def flush(uow: FlushTransaction) -> None:
+    """Writes every pending change through `uow.connection`, parents first."""
+    conn = uow.connection
+    changes = collect_changes(uow)
+    new = list(uow.new.values())
+    deleted = list(uow.deleted.values())
+    modified = uow.modified_survivors()
     order = _mapper_order({mapper_of(o) for o in new + deleted + modified})
     for child, rel in changes.unlinks:
         _sync(child, rel, None)
@@ -34,28 +86,24 @@ def flush_session(session: Session, conn: Connection) -> None:
     grouped = -1
     for mapper in order:
         changes.apply_links(mapper)
-        if len(session._modified) != grouped:  # links can change more objects
-            grouped = len(session._modified)
-            modified_by_mapper = _group(
-                [o for o in session._modified.values() if id(o) not in session._deleted]
-            )
+        if len(uow.modified) != grouped:  # links can change more objects
+            grouped = len(uow.modified)
+            modified_by_mapper = _group(uow.modified_survivors())
         _update_objects(conn, modified_by_mapper.get(mapper, []), mapper)
         for level in _insert_levels(changes, mapper, new_by_mapper.get(mapper, [])):
             for obj in level:
                 changes.apply_links_of(obj)
-            _insert_objects(session, conn, mapper, level)
+            _insert_objects(uow, mapper, level)
     changes.apply_deferred_links()
-    _update_objects(conn, [o for o in session._modified.values() if id(o) not in session._deleted])
+    _update_objects(conn, uow.modified_survivors())
     _write_association_rows(conn, changes)
     _clear_references_to_deleted(conn, deleted)
     deletes = _group(deleted)
     for mapper in reversed(order):
         if deletes.get(mapper):
             for level in _delete_levels(mapper, deletes[mapper]):
-                _delete_objects(session, conn, mapper, level)
-    session._new.clear()
-    session._modified.clear()
-    session._deleted.clear()
+                _delete_objects(uow, mapper, level)
+    uow.finish()
 
 
 def _group(objects: list[Any]) -> dict[Mapper, list[Any]]:
@@ -173,20 +221,21 @@ def _sync(many: Any, rel: Relationship, one: Any) -> None:
             setattr(many, many_key, value)
 
 
-def collect_changes(session: Session) -> Changes:
+def collect_changes(uow: FlushTransaction) -> Changes:
     """Reads every relationship change of new and modified objects."""
     changes = Changes()
-    for obj in list(session._new.values()) + list(session._modified.values()):
-        _read_changes(session, changes, obj)
-    _delete_orphans(session, changes)
-    for obj in list(session._deleted.values()):
-        _release_children(session, changes, obj)
+    for obj in list(uow.new.values()) + list(uow.modified.values()):
+        _read_changes(uow, changes, obj)
+    _delete_orphans(uow, changes)
+    for obj in list(uow.deleted.values()):
+        _release_children(uow, changes, obj)
     return changes
 
 
-def _in_session(session: Session, rel: Relationship, related: list[Any]) -> list[Any]:
+def _in_session(uow: FlushTransaction, rel: Relationship, related: list[Any]) -> list[Any]:
     """Related objects the flush can write; one never added to the session is left out, with a warning."""
-    kept = [o for o in related if o in session or id(o) in session._deleted]
+    session = uow.session
+    kept = [o for o in related if o in session or uow.is_deleted(o)]
     if len(kept) != len(related):
         for obj in related:
             if obj not in session:
@@ -199,7 +248,7 @@ def _in_session(session: Session, rel: Relationship, related: list[Any]) -> list
     return kept
 
 
-def _read_changes(session: Session, changes: Changes, obj: Any) -> None:
+def _read_changes(uow: FlushTransaction, changes: Changes, obj: Any) -> None:
     mapper = mapper_of(obj)
     if not mapper.relationships:
         return
@@ -209,7 +258,7 @@ def _read_changes(session: Session, changes: Changes, obj: Any) -> None:
     for rel in mapper.relationships.values():
         if rel.viewonly or rel.key not in d:
             continue
-        current = _in_session(session, rel, members(d[rel.key]))
+        current = _in_session(uow, rel, members(d[rel.key]))
         if state.key is None:
             added, removed = current, []
         elif rel.key in committed:
@@ -243,7 +292,7 @@ def _read_changes(session: Session, changes: Changes, obj: Any) -> None:
                     changes.unlinks.append((item, rel))
 
 
-def _delete_orphans(session: Session, changes: Changes) -> None:
+def _delete_orphans(uow: FlushTransaction, changes: Changes) -> None:
     """delete-orphan: a child taken out of its parent's collection, and put in no other, is deleted."""
     for child, rel in changes.orphan_candidates:
         if any(r is rel or r is rel.reverse for r, _ in changes.links.get(id(child), ())):
@@ -252,14 +301,14 @@ def _delete_orphans(session: Session, changes: Changes) -> None:
         if reverse is not None and child.__dict__.get(reverse.key) is not None:
             continue
         state = child.__dict__[STATE_KEY]
-        if state.status == PERSISTENT and id(child) not in session._deleted:
-            session.delete(child)
+        if state.status == PERSISTENT and not uow.is_deleted(child):
+            uow.session.delete(child)
         elif state.status == PENDING:
-            session.expunge(child)
+            uow.session.expunge(child)
         changes.unlinks = [(c, r) for c, r in changes.unlinks if c is not child]
 
 
-def _release_children(session: Session, changes: Changes, obj: Any) -> None:
+def _release_children(uow: FlushTransaction, changes: Changes, obj: Any) -> None:
     """Rows that point at a deleted object: children without delete cascade
     get their foreign key cleared; its association rows go."""
     for rel in mapper_of(obj).relationships.values():
@@ -271,7 +320,7 @@ def _release_children(session: Session, changes: Changes, obj: Any) -> None:
                 changes.associate(rel, obj, item, False)
         elif rel.direction == ONETOMANY and "delete" not in rel.cascade:
             for child in members(getattr(obj, rel.key)):
-                if id(child) not in session._deleted and child.__dict__[STATE_KEY].status == PERSISTENT:
+                if not uow.is_deleted(child) and child.__dict__[STATE_KEY].status == PERSISTENT:
                     changes.unlinks.append((child, rel))
 
 
@@ -381,7 +430,8 @@ def _fetched_columns(mapper: Mapper, params: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _insert_objects(session: Session, conn: Connection, mapper: Mapper, objects: list[Any]) -> None:
+def _insert_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
+    conn = uow.connection
     """INSERTs batched per column set: executemany, or multi-row INSERT ... RETURNING
     when the database fills in keys or server defaults."""
     groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
@@ -395,7 +445,7 @@ def _insert_objects(session: Session, conn: Connection, mapper: Mapper, objects:
         else:
             _insert_returning(conn, mapper, group, fetched)
         for obj, _ in group:
-            _mark_persistent(session, mapper, obj)
+            _mark_persistent(uow, mapper, obj)
 
 
 def _insert_returning(
@@ -435,29 +485,23 @@ def _returning_rows(
                 insert(mapper.table).values(params[start : start + page]).returning(*fetched)
             ).all()
         ]
-    statements = mapper.__dict__.setdefault("_insert_returning", {})
-    stmt = statements.get(tuple(fetched))
-    if stmt is None:
-        stmt = statements[tuple(fetched)] = insert(mapper.table).returning(*fetched)
+    stmt = mapper.memo(("insert_returning", *fetched), lambda: insert(mapper.table).returning(*fetched))
     return conn.execute(stmt, params).all()
 
 
-def _mark_persistent(session: Session, mapper: Mapper, obj: Any) -> None:
+def _mark_persistent(uow: FlushTransaction, mapper: Mapper, obj: Any) -> None:
     state = obj.__dict__[STATE_KEY]
     key = mapper.identity_of(obj)
     state.key = key
     state.status = PERSISTENT
     state.committed = None
     state.expired = False
-    session._identity_map[key] = obj
-    session._inserted_in_transaction[id(obj)] = obj
+    uow.record_insert(obj, key)
 
 
 def _pk_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
     """The WHERE parameters that identify `obj`'s row, from its identity key."""
-    names = mapper.__dict__.get("_pk_bind_names")
-    if names is None:
-        names = mapper._pk_bind_names = [_pk_bind_name(c) for c in mapper.primary_key]  # type: ignore[attr-defined]
+    names = mapper.memo("pk_bind_names", lambda: [_pk_bind_name(c) for c in mapper.primary_key])
     return mapper.pk_params(obj.__dict__[STATE_KEY].key[1], names)
 
 
@@ -538,11 +582,10 @@ def check_update_rowcount(table: Any, expected: int, matched: int) -> None:
 # --- DELETE -----------------------------------------------------------------------
 
 
-def _delete_objects(session: Session, conn: Connection, mapper: Mapper, objects: list[Any]) -> None:
+def _delete_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
     stmt = delete(mapper.table).where(*mapper.pk_criteria(_pk_bind_name))
-    conn.execute(stmt, [_pk_params(mapper, obj) for obj in objects])
+    uow.connection.execute(stmt, [_pk_params(mapper, obj) for obj in objects])
     for obj in objects:
         state = obj.__dict__[STATE_KEY]
-        session._identity_map.pop(state.key, None)
+        uow.record_delete(obj, state.key)
         state.status = DELETED
-        session._flushed_deletes.append(obj)

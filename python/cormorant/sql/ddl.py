@@ -1,34 +1,49 @@
-"""Running DDL datums on an Engine or Connection, in one transaction, and the
-native enum types PostgreSQL needs around CREATE/DROP TABLE."""
+"""DDL scripts: the datums that CREATE or DROP a set of tables, in order, with
+their indexes, their use_alter foreign keys and the native enum types
+PostgreSQL needs. The bind runs a script (Engine/Connection._run_ddl): the
+engine calls into sql/, and nothing here executes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-
-def execute_ddl(bind: Any, datums: Sequence[tuple | str]) -> None:
-    """Runs DDL datums (and ALTER TABLE statements given as SQL text) in order."""
-    from ..engine.base import Connection
-
-    def run(conn: Connection) -> None:
-        for datum in datums:
-            if isinstance(datum, str):
-                conn.exec_driver_sql(datum)
-            else:
-                conn._execute_datum(datum)
-
-    if isinstance(bind, Connection):
-        run(bind)
-        return
-    with bind.begin() as conn:
-        run(conn)
+DDLScript = list[Any]  # DDL datums, and ALTER TABLE statements as SQL text
 
 
-def supports_alter(bind: Any) -> bool:
+def supports_alter(dialect: str) -> bool:
     """ALTER TABLE ... ADD CONSTRAINT; SQLite lacks it but accepts foreign
     keys to tables created later, so there they stay inline."""
-    return _is_postgresql(bind)
+    return dialect == "postgresql"
+
+
+def create_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defer_alter: bool) -> DDLScript:
+    """CREATE TABLE (and CREATE INDEX) for `tables` in the order given, after
+    their enum types on PostgreSQL. With `defer_alter` (create_all), use_alter
+    foreign keys are added by ALTER TABLE once every table exists."""
+    deferred = defer_alter and supports_alter(dialect)
+    script: DDLScript = []
+    if dialect == "postgresql":
+        script += [("create_enum", n, v, checkfirst) for n, v in _native_enums(tables).items()]
+    for table in tables:
+        script.append(table._create_datum(checkfirst, not deferred))
+        script.extend(index._create_datum(checkfirst) for index in table.indexes)
+    if deferred:
+        script += add_deferred_foreign_keys(tables)
+    return script
+
+
+def drop_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defer_alter: bool) -> DDLScript:
+    """DROP TABLE for `tables` in the order given (dependents first), then
+    their enum types on PostgreSQL; with `defer_alter` (drop_all), use_alter
+    foreign keys are dropped first."""
+    script: DDLScript = []
+    if defer_alter and supports_alter(dialect):
+        script += drop_deferred_foreign_keys(tables)
+    script += [("drop_table", t.name, checkfirst) for t in tables]
+    if dialect == "postgresql":
+        script += [("drop_enum", n, checkfirst) for n in _native_enums(tables)]
+    return script
 
 
 def _quote(name: str) -> str:
@@ -86,22 +101,3 @@ def _native_enums(tables: Iterable[Any]) -> dict[str, tuple[str, ...]]:
             if isinstance(type_, Enum) and type_.native_name:
                 found.setdefault(type_.native_name, tuple(type_.values))
     return found
-
-
-def _is_postgresql(bind: Any) -> bool:
-    return getattr(bind, "engine", bind).name == "postgresql"
-
-
-def create_with_enums(bind: Any, tables: Sequence[Any], datums: list[tuple], checkfirst: bool) -> None:
-    """Runs CREATE datums for `tables`, preceded on PostgreSQL by their enum types."""
-    if _is_postgresql(bind):
-        types = [("create_enum", n, v, checkfirst) for n, v in _native_enums(tables).items()]
-        datums = types + datums
-    execute_ddl(bind, datums)
-
-
-def drop_with_enums(bind: Any, tables: Sequence[Any], datums: list[tuple], checkfirst: bool) -> None:
-    """Runs DROP datums for `tables`, followed on PostgreSQL by their enum types."""
-    if _is_postgresql(bind):
-        datums = datums + [("drop_enum", n, checkfirst) for n in _native_enums(tables)]
-    execute_ddl(bind, datums)

@@ -7,6 +7,7 @@ import inspect as _inspect
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from .ddl import create_script, drop_script
 from .elements import BindCollector, ColumnElement, TextClause, coerce
 from .selectable import FromClause
 from .sqltypes import Integer, NullType, TypeEngine, to_instance
@@ -360,9 +361,7 @@ class Index:
         )
 
     def create(self, bind: Any, checkfirst: bool = False) -> None:
-        from .ddl import execute_ddl
-
-        execute_ddl(bind, [self._create_datum(checkfirst)])
+        bind._run_ddl(lambda dialect: [self._create_datum(checkfirst)])
 
     def __repr__(self) -> str:
         return f"Index({self.name!r})"
@@ -459,15 +458,10 @@ class Table(FromClause):
         return ("create_table", self.name, columns, tuple(constraints), if_not_exists)
 
     def create(self, bind: Any, checkfirst: bool = False) -> None:
-        from .ddl import create_with_enums
-
-        datums = [self._create_datum(checkfirst)] + [i._create_datum(checkfirst) for i in self.indexes]
-        create_with_enums(bind, [self], datums, checkfirst)
+        bind._run_ddl(lambda dialect: create_script([self], dialect, checkfirst, defer_alter=False))
 
     def drop(self, bind: Any, checkfirst: bool = False) -> None:
-        from .ddl import drop_with_enums
-
-        drop_with_enums(bind, [self], [("drop_table", self.name, checkfirst)], checkfirst)
+        bind._run_ddl(lambda dialect: drop_script([self], dialect, checkfirst, defer_alter=False))
 
     def insert(self) -> Any:
         from .dml import insert
@@ -516,32 +510,15 @@ class MetaData:
 
     def create_all(self, bind: Any, tables: Iterable[Table] | None = None, checkfirst: bool = True) -> None:
         """CREATE every table (and its indexes) that does not exist yet."""
-        from .ddl import create_with_enums
-
         chosen = set(tables) if tables is not None else None
-        from .ddl import add_deferred_foreign_keys, supports_alter
-
         selected = [t for t in self.sorted_tables if chosen is None or t in chosen]
-        inline = not supports_alter(bind)
-        datums: list[Any] = []
-        for table in selected:
-            datums.append(table._create_datum(checkfirst, inline))
-            datums.extend(i._create_datum(checkfirst) for i in table.indexes)
-        if not inline:
-            datums.extend(add_deferred_foreign_keys(selected))
-        create_with_enums(bind, selected, datums, checkfirst)
+        bind._run_ddl(lambda dialect: create_script(selected, dialect, checkfirst, defer_alter=True))
 
     def drop_all(self, bind: Any, tables: Iterable[Table] | None = None, checkfirst: bool = True) -> None:
         """DROP every table, dependents first."""
-        from .ddl import drop_with_enums
-
         chosen = set(tables) if tables is not None else None
-        from .ddl import drop_deferred_foreign_keys, supports_alter
-
         selected = [t for t in reversed(self.sorted_tables) if chosen is None or t in chosen]
-        datums: list[Any] = drop_deferred_foreign_keys(selected) if supports_alter(bind) else []
-        datums += [("drop_table", t.name, checkfirst) for t in selected]
-        drop_with_enums(bind, selected, datums, checkfirst)
+        bind._run_ddl(lambda dialect: drop_script(selected, dialect, checkfirst, defer_alter=True))
 
     def clear(self) -> None:
         self.tables.clear()

@@ -408,6 +408,36 @@ class Select(ClauseElement, Generic[_TP]):
     def get_execution_options(self) -> dict[str, Any]:
         return dict(self._execution_options)
 
+    # --- what the ORM reads and widens -----------------------------------------
+
+    @property
+    def result_entries(self) -> Sequence[ResultEntry]:
+        """What each row holds, entry by entry: an entity or a column expression."""
+        return self._entries
+
+    @property
+    def loader_options(self) -> Sequence[Any]:
+        """The options() given, in order."""
+        return self._options
+
+    def with_eager_loads(
+        self,
+        entries: Sequence[ResultEntry],
+        joins: Sequence[tuple[FromClause, Any, bool]],
+        order_by: Sequence[Any],
+    ) -> Self:
+        """A copy whose rows hold `entries` (one per existing entry), with the
+        eager loads' JOINs (target, ON clause, outer) after the statement's
+        own and their ORDER BY after its own: how joinedload() widens a query
+        without changing what the user wrote."""
+        if len(entries) != len(self._entries):
+            raise ValueError("with_eager_loads() needs one entry per result entry")
+        new = self._clone()
+        new._entries = list(entries)
+        new._joins.extend((target, onclause, outer, False) for target, onclause, outer in joins)
+        new._order_by.extend(order_by)
+        return new
+
     # --- compilation -----------------------------------------------------------
 
     def _memo_key(self, param_keys: Sequence[str]) -> Any:
