@@ -87,7 +87,7 @@ class Engine:
     def raw_connection(self) -> Any:
         from ..pool import DBAPIConnection
 
-        return DBAPIConnection(self.pool._checkout())
+        return DBAPIConnection(self.pool.lease())
 
     def execution_options(self, **options: Any) -> Engine:
         return self
@@ -142,7 +142,7 @@ class Connection:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._lease = engine.pool._checkout()
+        self._lease = engine.pool.lease()
         self._closed = False
         self._invalidated = False
         self._transaction: Transaction | None = None
@@ -185,7 +185,7 @@ class Connection:
         except _native.Error:
             lease.invalidate()
         finally:
-            self.engine.pool._checkin(lease)
+            self.engine.pool.release(lease)
 
     def invalidate(self, exception: BaseException | None = None) -> None:
         if self._lease is not None:
@@ -329,8 +329,8 @@ class Connection:
         self._end_transaction()
 
     def _recover_invalidated(self) -> None:
-        self.engine.pool._checkin(self._lease)
-        self._lease = self.engine.pool._checkout()
+        self.engine.pool.release(self._lease)
+        self._lease = self.engine.pool.lease()
         self._invalidated = False
         self._end_transaction()
 

@@ -114,7 +114,9 @@ class Pool:
             record = self._records[lease.id] = ConnectionRecord(lease.id)
         return record
 
-    def _checkout(self) -> Any:
+    def lease(self) -> Any:
+        """A native connection lease for an engine Connection (firing connect
+        and checkout); hand it back with release()."""
         try:
             lease = self._native.checkout()
         except _native.Error as e:
@@ -125,7 +127,8 @@ class Pool:
             self.dispatch.fire("checkout", DBAPIConnection(lease), self._record(lease), lease)
         return lease
 
-    def _checkin(self, lease: Any) -> None:
+    def release(self, lease: Any) -> None:
+        """Returns a lease from lease() to the pool (firing checkin)."""
         if self.dispatch.has("checkin"):
             self.dispatch.fire("checkin", DBAPIConnection(lease), self._record(lease))
         if lease.invalidated:
@@ -136,7 +139,7 @@ class Pool:
             raise translate(e) from e
 
     def connect(self) -> Any:
-        return self._checkout()
+        return self.lease()
 
     def dispose(self) -> None:
         self._native.dispose()
