@@ -376,7 +376,7 @@ class Connection:
         if not isinstance(statement, ClauseElement):
             raise ArgumentError(f"Not an executable statement: {statement!r}")
         if _is_many(parameters):
-            return self._execute_many(statement, parameters)  # type: ignore[arg-type]
+            return self._execute_many(statement, parameters)
         if isinstance(statement, Insert) and not statement._returning:
             return self._execute_insert(statement, parameters)
         yield_per = self._yield_per(statement, execution_options)
@@ -385,7 +385,7 @@ class Connection:
     def execute_hydrated(
         self,
         statement: ClauseElement,
-        parameters: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None,
+        parameters: _ExecuteParams | None,
         hydration: Hydration,
         *,
         yield_per: int | None = None,
@@ -394,11 +394,13 @@ class Connection:
         result items: the ORM's entry point. A list of parameter dicts runs it
         once per dict; `yield_per` streams the rows that many at a time."""
         if _is_many(parameters):
-            return self._execute_many(statement, parameters, hydration)  # type: ignore[arg-type]
-        compiled, values = self._compile_bound(statement, parameters)  # type: ignore[arg-type]
+            return self._execute_many(statement, parameters, hydration)
+        compiled, values = self._compile_bound(statement, parameters)
         return self._execute_compiled(compiled, values, hydration, yield_per)
 
-    def _compile_bound(self, statement: ClauseElement, parameters: Mapping[str, Any] | None) -> tuple:
+    def _compile_bound(
+        self, statement: ClauseElement, parameters: Mapping[str, Any] | None
+    ) -> tuple[Compiled, dict[str, Any]]:
         """The compiled statement and every value it binds. An INSERT takes
         execution parameters named like its columns as values of those
         columns, as SQLAlchemy does (and fills the other columns' defaults)."""
@@ -418,14 +420,12 @@ class Connection:
         generated = _generated_key_column(statement, parameters) if self.engine.name == "postgresql" else None
         to_run = statement.returning(generated) if generated is not None else statement
         result = self._execute_compiled(*self._compile_bound(to_run, parameters))
-        if generated is not None:  # no row when ON CONFLICT DO NOTHING skipped it
+        if generated is None:
+            new_key, rowcount, lastrowid = result.lastrowid, result.rowcount, result.lastrowid
+        else:  # no row when ON CONFLICT DO NOTHING skipped it
             row = result.first()
-            new_key = row[0] if row is not None else None
-            result = empty_result(1 if row is not None else 0)
-        else:
-            new_key = result.lastrowid
-        result._inserted_primary_key = _inserted_primary_key(statement, new_key, parameters)
-        return result
+            new_key, rowcount, lastrowid = (row[0], 1, None) if row is not None else (None, 0, None)
+        return empty_result(rowcount, lastrowid, _inserted_primary_key(statement, new_key, parameters))
 
     def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result:
         params = list(parameters) if isinstance(parameters, (list, tuple)) else []
@@ -595,8 +595,13 @@ class Connection:
                     result = self._streaming_result(cursor, shape, hydration, yield_per, sql, params)
                 else:
                     rows = hydration.fetch(cursor, shape.plan, None)
-                    result = Result(rows, shape.keys, shape.single, cursor.rowcount)
-                    result._require_unique = hydration.unique_required
+                    result = Result(
+                        rows,
+                        shape.keys,
+                        shape.single,
+                        cursor.rowcount,
+                        require_unique=hydration.unique_required,
+                    )
                     cursor.close()
             else:
                 result = empty_result(cursor.rowcount, cursor.last_insert_id)

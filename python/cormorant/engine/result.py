@@ -415,6 +415,8 @@ class Result(_Consumable[Row[_TP]]):
         returns_rows: bool = True,
         lastrowid: int | None = None,
         inserted_primary_key: Any = None,
+        *,
+        require_unique: bool = False,
     ) -> None:
         self._items = rows
         self._rowkeys = keys  # a _native.RowKeys
@@ -425,6 +427,8 @@ class Result(_Consumable[Row[_TP]]):
         self.returns_rows = returns_rows
         self.lastrowid = lastrowid
         self._inserted_primary_key = inserted_primary_key
+        if require_unique:
+            self._require_unique = True
 
     @classmethod
     def _streaming(cls, stream: _Stream, keys: Any, single: bool, rowcount: int = -1) -> Result[Any]:
@@ -477,7 +481,7 @@ class Result(_Consumable[Row[_TP]]):
             items = self._take()
         else:
             items = [row[index] for row in self._take()]
-        scalars = ScalarResult(items, self._unique)
+        scalars: ScalarResult[Any] = ScalarResult(items, self._unique)
         scalars._require_unique = required
         return scalars
 
@@ -569,17 +573,17 @@ def _picker(index: int, single: bool) -> Callable[[list[Any]], list[Any]]:
     return lambda rows: [row[index] for row in rows]
 
 
+_NO_KEYS = _native.RowKeys(())
+
+
 def empty_result(
     rowcount: int, lastrowid: int | None = None, inserted_primary_key: Any = None
 ) -> Result[Any]:
-    if getattr(empty_result, "_keys", None) is None:
-        empty_result._keys = _native.RowKeys(())  # type: ignore[attr-defined]
-
     def _closed(*_: Any) -> Any:
         raise ResourceClosedError(
             "This result object does not return rows. It has been closed automatically."
         )
 
-    result = Result([], empty_result._keys, False, rowcount, False, lastrowid, inserted_primary_key)  # type: ignore[attr-defined]
+    result: Result[Any] = Result([], _NO_KEYS, False, rowcount, False, lastrowid, inserted_primary_key)
     result.all = result.fetchall = result.first = result.scalar = _closed  # type: ignore[method-assign]
     return result

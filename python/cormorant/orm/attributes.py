@@ -36,7 +36,7 @@ class SessionRef:
     __slots__ = ("_session",)
 
     def __init__(self, session: Any) -> None:
-        self._session = weakref.ref(session)
+        self._session: weakref.ref[Any] | None = weakref.ref(session)
 
     @property
     def session(self) -> Any:
@@ -76,7 +76,7 @@ def record_change(obj: Any, key: str, old: Any, collection: bool = False) -> Non
         committed[key] = list(old) if collection and old is not NO_VALUE else old
     session = owning_session(state)
     if session is not None:
-        session._modified[id(obj)] = obj
+        session.note_modified(obj)
 
 
 class Mapped(Generic[_T]):

@@ -10,13 +10,18 @@ from typing import Any, SupportsIndex
 from .attributes import NO_VALUE, record_change
 
 
-class InstrumentedList(list):
+class InstrumentedList(list[Any]):
     """A list that tells its relationship about every member added or removed."""
 
     __slots__ = ("_owner", "_rel")
 
     _owner: Any
     _rel: Any
+
+    def __init__(self, items: Any = (), *, owner: Any, relationship: Any) -> None:
+        super().__init__(items)
+        self._owner = owner
+        self._rel = relationship
 
     def _before_change(self) -> None:
         record_change(self._owner, self._rel.key, self, collection=True)
@@ -36,7 +41,8 @@ class InstrumentedList(list):
         for item in list(items):
             self.append(item)
 
-    def __iadd__(self, items: Iterable[Any]) -> InstrumentedList:  # type: ignore[override]
+    # misc: list's own __iadd__ takes any iterable while __add__ takes a list (typeshed ignores it too)
+    def __iadd__(self, items: Iterable[Any]) -> InstrumentedList:  # type: ignore[misc]
         self.extend(items)
         return self
 

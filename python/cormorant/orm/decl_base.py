@@ -18,6 +18,9 @@ from .relationships import Relationship
 class MappedColumn:
     """What mapped_column() returns: a Column template resolved at class creation."""
 
+    #: The Column this template became in its mapped class (set at class creation).
+    resolved: Column | None = None
+
     def __init__(self, *args: Any, **kw: Any) -> None:
         self.nullable_given = kw.get("nullable", NO_DEFAULT)
         kw.pop("init", None)
@@ -112,7 +115,7 @@ class _Registry:
     def __init__(self, metadata: MetaData) -> None:
         self.metadata = metadata
         self.mappers: list[Mapper] = []
-        self._class_registry: dict[str, type] = {}
+        self.classes_by_name: dict[str, type] = {}  # for relationship("Name") and "Name.attr" strings
 
     def dispose(self) -> None:
         self.mappers.clear()
@@ -183,7 +186,7 @@ def _map_class(cls: type) -> None:
         mapper.add_relationship(key, rel)
         setattr(cls, key, rel)
     registry.mappers.append(mapper)
-    registry._class_registry[cls.__name__] = cls
+    registry.classes_by_name[cls.__name__] = cls
 
 
 def _wrap_column(column: Column) -> MappedColumn:

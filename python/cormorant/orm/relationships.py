@@ -319,10 +319,7 @@ class Relationship(Mapped[Any]):
         return value
 
     def new_collection(self, owner: Any, items: Any = ()) -> InstrumentedList:
-        collection = InstrumentedList(items)
-        collection._owner = owner
-        collection._rel = self
-        return collection
+        return InstrumentedList(items, owner=owner, relationship=self)
 
     def __set__(self, instance: Any, value: Any) -> None:
         self._ensure()
@@ -540,7 +537,7 @@ def _fk_pairs(table: Table, referenced: Table) -> list[tuple[Column, Column]]:
 
 def _registry_class(parent: Mapper, name: str) -> type:
     registry = parent.class_.registry  # type: ignore[attr-defined]
-    cls = registry._class_registry.get(name)
+    cls = registry.classes_by_name.get(name)
     if cls is None:
         raise InvalidRequestError(
             f"When initializing mapper {parent}, expression {name!r} failed to locate a name; "
@@ -578,7 +575,7 @@ def _resolve_secondary(parent: Mapper, secondary: Any) -> Table | None:
 def _evaluate(parent: Mapper, expression: str) -> Any:
     """ "Category.id" or "[Post.author_id]" in the class registry's namespace."""
     registry = parent.class_.registry  # type: ignore[attr-defined]
-    namespace = dict(registry._class_registry)
+    namespace = dict(registry.classes_by_name)
     namespace.update(parent.table.metadata.tables)
     try:
         return eval(expression, {"__builtins__": {}}, namespace)  # noqa: S307 - mapping arguments are code
@@ -596,8 +593,14 @@ def _resolve_columns(parent: Mapper, value: Any) -> list[Column]:
     elif callable(value) and not hasattr(value, "__clause_element__") and not hasattr(value, "table"):
         value = value()
     items = value if isinstance(value, (list, tuple, set)) else [value]
-    # a mapped_column() named in its own class body stands for the column it became
-    return [getattr(item, "resolved", None) or getattr(item, "column", item) for item in items]
+    return [_column_of(item) for item in items]
+
+
+def _column_of(item: Any) -> Column:
+    """A Column, an attribute's column, or the column a mapped_column() named
+    in its own class body became."""
+    resolved = getattr(item, "resolved", None)
+    return resolved if resolved is not None else getattr(item, "column", item)
 
 
 def _resolve_order_by(parent: Mapper, value: Any) -> list[Any]:
@@ -649,9 +652,9 @@ def _make_backref(rel: Relationship) -> Relationship:
 
 def _lazy_statement(rel: Relationship) -> Any:
     """The SELECT a lazy load runs, with binds lz_0.. for the owner's key values."""
-    from ..sql.selectable import select
+    from ..sql.selectable import Select, select
 
-    stmt = select(rel.entity)
+    stmt: Select[Any] = select(rel.entity)
     if rel.direction == MANYTOMANY:
         stmt = stmt.join(rel.secondary, and_(*(col == sec for col, sec in rel.remote_pairs)))
     stmt = stmt.where(

@@ -296,6 +296,11 @@ class Session:
     def identity_map(self) -> IdentityMap:
         return self._identity_map
 
+    def note_modified(self, instance: object) -> None:
+        """Called by attribute instrumentation when a persistent object changes:
+        the next flush writes it."""
+        self._modified[id(instance)] = instance
+
     # --- flush, commit, rollback ------------------------------------------------------------
 
     def flush(self, objects: Sequence[Any] | None = None) -> None:
@@ -596,8 +601,8 @@ class Session:
         return self._connection_for_use().execute(statement, params)
 
     def _execute_orm(
-        self, statement: Any, params: Mapping[str, Any] | None, prepared: bool = False
-    ) -> Result:
+        self, statement: Any, params: _ExecuteParams | None, prepared: bool = False
+    ) -> Result[Any]:
         """Runs a row-returning statement with entities hydrated through this
         session, loader options and relationship loading strategies applied.
         `prepared`: the statement's entities already carry their loads."""
