@@ -5,12 +5,15 @@ and the Insert subclass that builds them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exc import ArgumentError, InvalidRequestError
 from ..sql.dml import Insert
 from ..sql.elements import BindCollector, ClauseElement, ColumnElement, and_, coerce
-from ..sql.schema import Column, Table
+from ..sql.schema import Column, Constraint, Index, Table
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 
 class ExcludedColumn(ColumnElement[Any]):
@@ -18,11 +21,11 @@ class ExcludedColumn(ColumnElement[Any]):
 
     __slots__ = ("column", "type")
 
-    def __init__(self, column: Column) -> None:
+    def __init__(self, column: Column[Any]) -> None:
         self.column = column
         self.type = column.type
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("excluded", self.column.name)
 
     @property
@@ -85,7 +88,7 @@ class OnConflictDoNothing(ClauseElement):
     def __init__(self, target: tuple[str, ...]) -> None:
         self.target = target
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("do_nothing", self.target)
 
 
@@ -97,12 +100,12 @@ class OnConflictDoUpdate(ClauseElement):
     def __init__(
         self,
         target: tuple[str, ...],
-        assignments: list[tuple[Column, ColumnElement]],
-        where: ColumnElement | None,
+        assignments: list[tuple[Column[Any], ColumnElement[Any]]],
+        where: ColumnElement[Any] | None,
     ) -> None:
         self.target, self.assignments, self.where = target, assignments, where
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         sets = tuple((column.name, value._datum(binds)) for column, value in self.assignments)
         return ("do_update", self.target, sets, self.where._datum(binds) if self.where is not None else None)
 
@@ -118,24 +121,24 @@ class OnConflictInsert(Insert):
         """The row proposed for insertion, for use in `set_` and `where`."""
         return Excluded(self)
 
-    def _with_on_conflict(self, clause: ClauseElement) -> Any:
+    def _with_on_conflict(self, clause: ClauseElement) -> Self:
         if self._on_conflict is not None:
             raise InvalidRequestError("this insert already has an ON CONFLICT clause; build a new one")
         new = self._clone()
         new._on_conflict = clause
         return new
 
-    def _do_nothing(self, target: tuple[str, ...]) -> Any:
+    def _do_nothing(self, target: tuple[str, ...]) -> Self:
         return self._with_on_conflict(OnConflictDoNothing(target))
 
-    def _do_update(self, target: tuple[str, ...], set_: Any, where: Any) -> Any:
+    def _do_update(self, target: tuple[str, ...], set_: Any, where: Any) -> Self:
         if not target and self._update_needs_target:
             raise ValueError(
                 "PostgreSQL needs a conflict target for DO UPDATE: give index_elements or constraint"
             )
         return self._with_on_conflict(OnConflictDoUpdate(target, self._assignments(set_), _where(where)))
 
-    def _target_column(self, key: Any) -> Column:
+    def _target_column(self, key: Any) -> Column[Any]:
         """The column `key` names: an attribute, a Column, a column key or a column name."""
         try:
             return self._column(key)
@@ -152,7 +155,7 @@ class OnConflictInsert(Insert):
             )
         return tuple(self._target_column(e).name for e in index_elements or ())
 
-    def _assignments(self, set_: Any) -> list[tuple[Column, ColumnElement]]:
+    def _assignments(self, set_: Any) -> list[tuple[Column[Any], ColumnElement[Any]]]:
         """`set_` as (column, expression) pairs; plain values become bound
         parameters of the column's type."""
         items = set_.items() if isinstance(set_, Mapping) else list(set_ or ())
@@ -165,7 +168,7 @@ class OnConflictInsert(Insert):
         return pairs
 
 
-def _where(where: Any) -> ColumnElement | None:
+def _where(where: Any) -> ColumnElement[Any] | None:
     if where is None:
         return None
     if isinstance(where, (list, tuple)):
@@ -179,7 +182,8 @@ def constraint_columns(table: Table, constraint: Any) -> tuple[str, ...]:
     if isinstance(constraint, str):
         constraint = _named_constraint(table, constraint)
     if isinstance(constraint, (list, tuple)):  # e.g. table.primary_key
-        names = [c if isinstance(c, str) else c.name for c in constraint]
+        items: Iterable[str | Column[Any]] = constraint
+        names = [c if isinstance(c, str) else c.name for c in items]
     else:
         names = list(getattr(constraint, "column_names", None) or ())
     if not names:
@@ -188,7 +192,8 @@ def constraint_columns(table: Table, constraint: Any) -> tuple[str, ...]:
 
 
 def _named_constraint(table: Table, name: str) -> Any:
-    for item in [*table.constraints, *table.indexes]:
+    candidates: list[Constraint | Index] = [*table.constraints, *table.indexes]
+    for item in candidates:
         if item.name == name:
             return item
     # the names PostgreSQL gives unnamed primary keys and unique columns

@@ -281,7 +281,7 @@ class Connection:
         self._savepoints.append(nested)
         return nested
 
-    def _end_savepoint(self, nested: NestedTransaction, datum: tuple) -> None:
+    def _end_savepoint(self, nested: NestedTransaction, datum: tuple[Any, ...]) -> None:
         """Releases or rolls back to `nested`; savepoints begun inside it end with it."""
         if nested not in self._savepoints:
             nested.is_active = False
@@ -389,7 +389,7 @@ class Connection:
         hydration: Hydration,
         *,
         yield_per: int | None = None,
-    ) -> Result:
+    ) -> Result[Any]:
         """Runs a row-returning statement whose rows `hydration` turns into
         result items: the ORM's entry point. A list of parameter dicts runs it
         once per dict; `yield_per` streams the rows that many at a time."""
@@ -414,7 +414,7 @@ class Connection:
         compiled, values = self.engine._cache.compile(statement, parameters=parameters)
         return compiled, compiled.bind_values(values, parameters)
 
-    def _execute_insert(self, statement: Insert, parameters: Mapping[str, Any] | None) -> Result:
+    def _execute_insert(self, statement: Insert, parameters: Mapping[str, Any] | None) -> Result[Any]:
         """A single-row INSERT, with `inserted_primary_key`. PostgreSQL has no
         last-insert id, so a generated key is read back with RETURNING."""
         generated = _generated_key_column(statement, parameters) if self.engine.name == "postgresql" else None
@@ -427,7 +427,7 @@ class Connection:
             new_key, rowcount, lastrowid = (row[0], 1, None) if row is not None else (None, 0, None)
         return empty_result(rowcount, lastrowid, _inserted_primary_key(statement, new_key, parameters))
 
-    def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result:
+    def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result[Any]:
         params = list(parameters) if isinstance(parameters, (list, tuple)) else []
         return self._run(statement, params, None, CORE_HYDRATION, self._yield_per(None, None))
 
@@ -492,7 +492,7 @@ class Connection:
             else:
                 self._execute_datum(step)
 
-    def _execute_datum(self, datum: tuple) -> Result:
+    def _execute_datum(self, datum: tuple[Any, ...]) -> Result[Any]:
         return self._execute_compiled(self.engine._cache.compile_datum(datum), {})
 
     def _execute_compiled(
@@ -501,7 +501,7 @@ class Connection:
         values: Mapping[str, Any],
         hydration: Hydration = CORE_HYDRATION,
         yield_per: int | None = None,
-    ) -> Result:
+    ) -> Result[Any]:
         """`yield_per`: stream the rows, hydrating that many at a time."""
         try:
             positional = [values[k] for k in compiled.param_keys]
@@ -514,7 +514,7 @@ class Connection:
         statement: ClauseElement,
         parameters: Sequence[Mapping[str, Any]],
         hydration: Hydration = CORE_HYDRATION,
-    ) -> Result:
+    ) -> Result[Any]:
         """executemany. With RETURNING, each parameter set runs on its own and
         the result holds a row per set, in order, as SQLAlchemy 2.0 returns."""
         keys = list(parameters[0])
@@ -541,7 +541,7 @@ class Connection:
 
     def _insert_many_values(
         self, compiled: Compiled, rows: Sequence[Mapping[str, Any]], hydration: Hydration
-    ) -> Result | None:
+    ) -> Result[Any] | None:
         """An INSERT ... RETURNING for many parameter sets as multi-row VALUES, a page at
         a time, as SQLAlchemy's "insertmanyvalues" does; None when the statement cannot."""
         keys = compiled.param_keys
@@ -577,7 +577,7 @@ class Connection:
         compiled: Compiled | None,
         hydration: Hydration,
         yield_per: int | None = None,
-    ) -> Result:
+    ) -> Result[Any]:
         """Executes on the native connection and has `hydration` turn any rows
         into items, all at once or, with `yield_per`, that many at a time as they are read."""
         lease = self._check_open()
@@ -616,7 +616,7 @@ class Connection:
 
     def _streaming_result(
         self, cursor: Any, shape: Any, hydration: Hydration, size: int, sql: str, params: Any
-    ) -> Result:
+    ) -> Result[Any]:
         """A Result reading `cursor` `size` rows at a time; the cursor stays
         open until the rows run out, the Result is closed, or this Connection is."""
         plan = shape.plan

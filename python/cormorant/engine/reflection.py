@@ -158,7 +158,7 @@ def _string(args: list[int]) -> sqltypes.TypeEngine:
 
 
 def _numeric(args: list[int]) -> sqltypes.TypeEngine:
-    return sqltypes.Numeric(*args[:2])
+    return sqltypes.Numeric(args[0] if args else None, args[1] if len(args) > 1 else None)
 
 
 def _plain(type_: type[sqltypes.TypeEngine], **kw: Any) -> Callable[[list[int]], sqltypes.TypeEngine]:

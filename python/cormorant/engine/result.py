@@ -77,7 +77,7 @@ def _unique_more(items: list[Any], seen: set[Any]) -> list[Any]:
     return out
 
 
-class RowMapping(dict):
+class RowMapping(dict[Any, Any]):
     """Row._mapping: values by column name, or by the column object itself."""
 
     def __missing__(self, key: Any) -> Any:

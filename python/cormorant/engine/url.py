@@ -105,7 +105,7 @@ def is_memory_sqlite(url: URL) -> bool:
 
 
 def sqlite_path(url: URL) -> str:
-    return ":memory:" if url.database in (None, "") else url.database  # type: ignore[return-value]
+    return url.database or ":memory:"
 
 
 def connect_timeout(connect_args: dict[str, Any], default: float = 5.0) -> float:

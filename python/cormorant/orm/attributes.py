@@ -102,14 +102,14 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
 
     __slots__ = ("key", "column", "mapper", "type", "class_")
 
-    def __init__(self, key: str, column: Column, mapper: Mapper) -> None:
+    def __init__(self, key: str, column: Column[Any], mapper: Mapper) -> None:
         self.key = key
         self.column = column
         self.mapper = mapper
         self.type = column.type
         self.class_ = mapper.class_
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return self.column._datum(binds)
 
     def _from_objects(self) -> list[FromClause]:
@@ -119,11 +119,11 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
     def _row_key(self) -> str:
         return self.key
 
-    def __clause_element__(self) -> Column:
+    def __clause_element__(self) -> Column[Any]:
         return self.column
 
     @property
-    def expression(self) -> Column:
+    def expression(self) -> Column[Any]:
         return self.column
 
     @property

@@ -67,7 +67,7 @@ def bulk_update_by_pk(
     statement: Update,
     params: list[Mapping[str, Any]],
     execution_options: Mapping[str, Any] | None = None,
-) -> Result:
+) -> Result[Any]:
     """Runs `statement` once per parameter set, each matching its row by primary key."""
     mapper: Mapper = statement.entity.__mapper__
     if statement._returning:
@@ -185,7 +185,7 @@ def _check_primary_key(
             raise InvalidRequestError(_missing_pk_message(mapper, column, attr, index))
 
 
-def _missing_pk_message(mapper: Mapper, column: Column, attr: str, index: int) -> str:
+def _missing_pk_message(mapper: Mapper, column: Column[Any], attr: str, index: int) -> str:
     # SQLAlchemy's message, then which attribute, class and parameter set
     return (
         f"No primary key value supplied for column(s) {mapper.table.name}.{column.name}; "
@@ -213,7 +213,7 @@ def _run_statement(statement: Update, mapper: Mapper, attrs: list[str]) -> Updat
     """The user's statement (its values() and where() kept) with a bound SET
     value per attribute and the primary-key criteria."""
     columns = mapper.attr_columns
-    assignments = {
+    assignments: dict[str, BindParameter[Any]] = {
         attr: BindParameter(attr, type_=columns[attr].type, label=columns[attr].key) for attr in attrs
     }
     return statement.values(**assignments).where(*mapper.pk_criteria())
@@ -253,9 +253,9 @@ def _apply(d: dict[str, Any], attrs: list[str], row: Mapping[str, Any]) -> None:
 _NO_KEYS = _native.RowKeys(())
 
 
-def null_result() -> Result:
+def null_result() -> Result[Any]:
     """An empty Result like SQLAlchemy's null_result(): `.all()` is [] and,
     as there, it has no `rowcount` attribute."""
-    result = Result([], _NO_KEYS, False)
+    result: Result[Any] = Result([], _NO_KEYS, False)
     del result.rowcount
     return result

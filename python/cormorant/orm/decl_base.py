@@ -19,7 +19,7 @@ class MappedColumn:
     """What mapped_column() returns: a Column template resolved at class creation."""
 
     #: The Column this template became in its mapped class (set at class creation).
-    resolved: Column | None = None
+    resolved: Column[Any] | None = None
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         self.nullable_given = kw.get("nullable", NO_DEFAULT)
@@ -30,7 +30,7 @@ class MappedColumn:
         self.deferred = bool(kw.pop("deferred", False))
         self.column = Column(*args, **kw)
 
-    def _column_for(self, key: str, annotation: Any) -> Column:
+    def _column_for(self, key: str, annotation: Any) -> Column[Any]:
         column = self.column._copy()
         column.name = column.name or key
         column.key = key
@@ -147,7 +147,7 @@ def _mapping_sources(cls: type) -> list[type]:
 
 def _map_class(cls: type) -> None:
     registry = cls.registry  # type: ignore[attr-defined]
-    columns: dict[str, Column] = {}
+    columns: dict[str, Column[Any]] = {}
     deferred: set[str] = set()
     relationships: dict[str, tuple[Relationship, Any]] = {}
     for klass in _mapping_sources(cls):
@@ -189,7 +189,7 @@ def _map_class(cls: type) -> None:
     registry.classes_by_name[cls.__name__] = cls
 
 
-def _wrap_column(column: Column) -> MappedColumn:
+def _wrap_column(column: Column[Any]) -> MappedColumn:
     template = MappedColumn.__new__(MappedColumn)
     template.column = column
     template.nullable_given = column.nullable

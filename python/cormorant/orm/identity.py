@@ -8,7 +8,7 @@ from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 
-class IdentityMap(MutableMapping):
+class IdentityMap(MutableMapping[Any, Any]):
     """A mapping of (class, identity) → object, stored as class → {identity: object}."""
 
     __slots__ = ("_by_class",)
@@ -23,17 +23,17 @@ class IdentityMap(MutableMapping):
             objects = self._by_class[cls] = {}
         return objects
 
-    def __getitem__(self, key: tuple) -> Any:
+    def __getitem__(self, key: tuple[Any, ...]) -> Any:
         return self._by_class[key[0]][key[1]]
 
-    def get(self, key: tuple, default: Any = None) -> Any:
+    def get(self, key: tuple[Any, ...], default: Any = None) -> Any:
         objects = self._by_class.get(key[0])
         return default if objects is None else objects.get(key[1], default)
 
-    def __setitem__(self, key: tuple, obj: Any) -> None:
+    def __setitem__(self, key: tuple[Any, ...], obj: Any) -> None:
         self.for_class(key[0])[key[1]] = obj
 
-    def __delitem__(self, key: tuple) -> None:
+    def __delitem__(self, key: tuple[Any, ...]) -> None:
         del self._by_class[key[0]][key[1]]
 
     def __contains__(self, key: object) -> bool:
@@ -42,7 +42,7 @@ class IdentityMap(MutableMapping):
         objects = self._by_class.get(key[0])
         return objects is not None and key[1] in objects
 
-    def __iter__(self) -> Iterator[tuple]:
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
         return iter([(cls, ident) for cls, objects in self._by_class.items() for ident in objects])
 
     def __len__(self) -> int:

@@ -4,6 +4,7 @@ Session, in the vocabulary of SQLAlchemy's InstanceState."""
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Any
 
 from .attributes import DELETED, DETACHED, PENDING, PERSISTENT, TRANSIENT, owning_session, state_of
@@ -30,7 +31,7 @@ class InstanceState:
     def object(self) -> object:
         return self._obj
 
-    def obj(self) -> object:
+    def obj(self) -> builtins.object:  # `object` is the property above, in this class
         return self._obj
 
     @property
@@ -125,7 +126,7 @@ class InstanceState:
         d = self._obj.__dict__
         return {key for key in self.mapper.attr_columns if key not in d}
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: builtins.object) -> bool:
         if not isinstance(other, InstanceState):
             return NotImplemented
         return other._obj is self._obj

@@ -6,7 +6,7 @@ Lazy loads of single attributes live here too."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import _native
@@ -35,7 +35,7 @@ class EntityLoad:
 
     __slots__ = ("mapper", "keys", "alias", "joined", "selectin", "lazy", "default_lazy", "path")
 
-    def __init__(self, mapper: Mapper, path: tuple = ()) -> None:
+    def __init__(self, mapper: Mapper, path: tuple[Any, ...] = ()) -> None:
         self.mapper = mapper
         self.keys: list[str] = mapper.default_load_keys
         self.alias: Any = None  # the TableAlias a joined load reads from
@@ -53,7 +53,7 @@ class EntityLoad:
         return load
 
     @classmethod
-    def default(cls, mapper: Mapper, path: tuple = ()) -> EntityLoad:
+    def default(cls, mapper: Mapper, path: tuple[Any, ...] = ()) -> EntityLoad:
         load = cls(mapper, path)
         for rel in mapper.eager_relationships:
             if all(r is not rel for r in path):
@@ -90,7 +90,7 @@ class EntityLoad:
             self.lazy[rel.key] = strategy
         return child
 
-    def apply(self, steps: tuple) -> None:
+    def apply(self, steps: tuple[Any, ...]) -> None:
         node: EntityLoad | None = self
         for step in steps:
             assert node is not None
@@ -104,7 +104,7 @@ class EntityLoad:
             rel = _relationship_of(node.mapper, attr)
             node = node.set_strategy(rel, strategy, step[3] if len(step) > 3 else False)
 
-    def apply_columns(self, how: str, attrs: tuple) -> None:
+    def apply_columns(self, how: str, attrs: tuple[Any, ...]) -> None:
         mapper = self.mapper
         keys = column_keys(attrs, mapper)
         if how == "load_only":
@@ -130,11 +130,11 @@ class EntityLoad:
             elements.extend(child.elements())
         return elements
 
-    def plan(self, start: int) -> Any:
+    def plan(self, start: int) -> _native.EntityPlan:
         """The native plan that builds this entity (and its joined relationships) from columns start.."""
         mapper = self.mapper
         positions = {k: start + i for i, k in enumerate(self.keys)}
-        eager = []
+        eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]] = []
         offset = start + len(self.keys)
         for rel, child, _ in self.joined.values():
             eager.append((rel.key, child.plan(offset), rel.new_collection if rel.uselist else None))
@@ -149,7 +149,7 @@ class EntityLoad:
         )
 
     @property
-    def token(self) -> tuple:
+    def token(self) -> tuple[Any, ...]:
         """Tells apart loads that differ in what the rows carry."""
         return (
             self.mapper,
@@ -230,7 +230,7 @@ def _relationship_of(mapper: Mapper, attr: Any) -> Relationship:
 # --- preparing a SELECT ----------------------------------------------------------------------
 
 
-def prepare_select(stmt: Select) -> tuple[Select, list[tuple[int, EntityLoad]]]:
+def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, EntityLoad]]]:
     """`stmt` with its entities' loads applied, and those loads by entry
     position. Statements without options over plainly loaded classes pass through."""
     entries = list(stmt.result_entries)
@@ -251,7 +251,7 @@ def prepare_select(stmt: Select) -> tuple[Select, list[tuple[int, EntityLoad]]]:
     return stmt.with_eager_loads(entries, joins, order_by), loads
 
 
-def _root_for(path: tuple, loads: list[tuple[int, EntityLoad]]) -> EntityLoad:
+def _root_for(path: tuple[Any, ...], loads: list[tuple[int, EntityLoad]]) -> EntityLoad:
     first = path[0][1] if path[0][0] == "rel" else (path[0][2][0] if path[0][2] else None)
     owner = getattr(getattr(first, "parent", None), "class_", None) or getattr(first, "class_", None)
     for _, load in loads:
@@ -394,7 +394,7 @@ def _unique_objects(objects: list[Any]) -> list[Any]:
     return [obj for obj in {id(obj): obj for obj in objects}.values() if obj is not None]
 
 
-def _entity_select(*columns: Any, load: EntityLoad) -> Select:
+def _entity_select(*columns: Any, load: EntityLoad) -> Select[Any]:
     """select(columns..., entity) whose entity loads by `load`."""
     stmt = select(*columns, load.mapper.class_).select_from(load.mapper.table)
     entries = [*stmt.result_entries[:-1], ResultEntry(mapper=load.mapper, load=load)]
@@ -426,15 +426,16 @@ def selectin_load(session: Session, rel: Relationship, objects: list[Any], load:
         rows = session._execute_orm(stmt, None, prepared=True).all()
         chunk_parents = {k: parents[k] for k in chunk}
         if rel.uselist:
-            _native.fill_collections(rows, len(key_columns), chunk_parents, rel.key, rel.new_collection)
+            # the native loop takes a list (all() is typed as a Sequence)
+            _native.fill_collections(list(rows), len(key_columns), chunk_parents, rel.key, rel.new_collection)
         else:
             _fill_scalars(rows, len(key_columns), chunk_parents, rel.key)
         related.extend(row[-1] for row in rows)
     return related
 
 
-def _fill_scalars(rows: list[Any], width: int, parents: dict[Any, Any], key: str) -> None:
-    found = {}
+def _fill_scalars(rows: Sequence[Any], width: int, parents: dict[Any, Any], key: str) -> None:
+    found: dict[Any, Any] = {}
     for row in rows:
         found.setdefault(row[0] if width == 1 else tuple(row[:width]), row[width])
     for k, parent in parents.items():
@@ -447,7 +448,7 @@ def _selectin_many_to_one(
     target = rel.mapper
     fk_keys = rel.owner_keys
     by_pk = rel.references_primary_key
-    wanted = {}
+    wanted: dict[Any, None] = {}  # the keys, in order
     for obj in objects:
         key = _key_of(obj, fk_keys)
         if key is not None:

@@ -17,24 +17,24 @@ class Mapper:
         self,
         class_: type,
         table: Table,
-        attributes: dict[str, Column],
+        attributes: dict[str, Column[Any]],
         deferred: frozenset[str] = frozenset(),
     ) -> None:
         self.class_ = class_
         self.table = table
         self.local_table = table
         self.persist_selectable = table
-        self.attr_columns: dict[str, Column] = attributes
-        self.column_keys: dict[Column, str] = {c: k for k, c in attributes.items()}
-        self.columns: list[Column] = [c for c in table.columns if c in self.column_keys]
-        self.primary_key: list[Column] = [c for c in self.columns if c.primary_key]
+        self.attr_columns: dict[str, Column[Any]] = attributes
+        self.column_keys: dict[Column[Any], str] = {c: k for k, c in attributes.items()}
+        self.columns: list[Column[Any]] = [c for c in table.columns if c in self.column_keys]
+        self.primary_key: list[Column[Any]] = [c for c in self.columns if c.primary_key]
         if not self.primary_key:
             raise ValueError(
                 f"Mapper for class {class_.__name__} could not assemble any primary key columns for table '{table.name}'"
             )
         self.pk_keys = [self.column_keys[c] for c in self.primary_key]
         self.identity_class = class_
-        self.attrs: dict[str, InstrumentedAttribute] = {}
+        self.attrs: dict[str, InstrumentedAttribute[Any]] = {}
         self.relationships: dict[str, Any] = {}
         self.column_order = [self.column_keys[c] for c in self.columns]
         self.default_load_keys = [k for k in self.column_order if k not in deferred]
@@ -63,7 +63,7 @@ class Mapper:
             plain = self._plain_loading = not self.deferred and not self.eager_relationships
         return plain
 
-    def pk_criteria(self, bind_name: Callable[[Column], str] | None = None) -> list[ColumnElement]:
+    def pk_criteria(self, bind_name: Callable[[Column[Any]], str] | None = None) -> list[ColumnElement[Any]]:
         """WHERE pk = :bind for each primary-key column; binds are named after
         the attributes unless `bind_name(column)` says otherwise."""
         return [
@@ -96,19 +96,19 @@ class Mapper:
         return self.class_
 
     @property
-    def column_attrs(self) -> list[InstrumentedAttribute]:
+    def column_attrs(self) -> list[InstrumentedAttribute[Any]]:
         return [self.attrs[self.column_keys[c]] for c in self.columns]
 
     def instrument(self) -> None:
         for key, column in self.attr_columns.items():
-            attr = InstrumentedAttribute(key, column, self)
+            attr: InstrumentedAttribute[Any] = InstrumentedAttribute(key, column, self)
             self.attrs[key] = attr
             setattr(self.class_, key, attr)
 
-    def identity_key_from_values(self, values: tuple) -> tuple:
+    def identity_key_from_values(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
         return (self.identity_class, values[0] if len(values) == 1 else tuple(values))
 
-    def identity_of(self, obj: Any) -> tuple | None:
+    def identity_of(self, obj: Any) -> tuple[Any, ...] | None:
         d = obj.__dict__
         values = tuple(d.get(k) for k in self.pk_keys)
         if any(v is None for v in values):

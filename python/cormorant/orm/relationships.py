@@ -228,7 +228,7 @@ class Relationship(Mapped[Any]):
                 "paths linking the tables; specify the 'foreign_keys' argument"
             )
         # (column on the referenced "one" side, foreign key column on the "many" side)
-        self.pairs: list[tuple[Column, Column]] = pairs
+        self.pairs: list[tuple[Column[Any], Column[Any]]] = pairs
         self.one_mapper = self.parent if self.direction == ONETOMANY else self.mapper
         self.many_mapper = self.mapper if self.direction == ONETOMANY else self.parent
         one_keys, many_keys = self.one_mapper.column_keys, self.many_mapper.column_keys
@@ -470,7 +470,7 @@ class Relationship(Mapped[Any]):
 
     has = any
 
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Any:
         self._ensure()
         if self.direction != MANYTOONE:
             raise InvalidRequestError(
@@ -480,7 +480,7 @@ class Relationship(Mapped[Any]):
             return and_(*(many.is_(None) for _, many in self.pairs))
         return and_(*(many == getattr(other, self.mapper.column_keys[one]) for one, many in self.pairs))
 
-    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+    def __ne__(self, other: Any) -> Any:
         self._ensure()
         if other is None:
             return and_(*(many.is_not(None) for _, many in self.pairs))
@@ -514,12 +514,12 @@ def cascade_add(owner: Any, rel: Relationship, item: Any) -> None:
 # --- resolution helpers --------------------------------------------------------------------------
 
 
-def _side(alias: Any, col: Column) -> Any:
+def _side(alias: Any, col: Column[Any]) -> Any:
     """`col`, or its counterpart in `alias` when one is given."""
     return alias.corresponding_column(col) if alias is not None else col
 
 
-def _fk_pairs(table: Table, referenced: Table) -> list[tuple[Column, Column]]:
+def _fk_pairs(table: Table, referenced: Table) -> list[tuple[Column[Any], Column[Any]]]:
     """(referenced column, referencing column) for each foreign key of `table` into `referenced`."""
     from ..sql.schema import ForeignKeyConstraint
 
@@ -585,7 +585,7 @@ def _evaluate(parent: Mapper, expression: str) -> Any:
         ) from None
 
 
-def _resolve_columns(parent: Mapper, value: Any) -> list[Column]:
+def _resolve_columns(parent: Mapper, value: Any) -> list[Column[Any]]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -596,7 +596,7 @@ def _resolve_columns(parent: Mapper, value: Any) -> list[Column]:
     return [_column_of(item) for item in items]
 
 
-def _column_of(item: Any) -> Column:
+def _column_of(item: Any) -> Column[Any]:
     """A Column, an attribute's column, or the column a mapped_column() named
     in its own class body became."""
     resolved = getattr(item, "resolved", None)

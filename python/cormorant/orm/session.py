@@ -621,7 +621,7 @@ class Session:
         hydration = SessionHydration(self, loads, streaming=bool(yield_per))
         return conn.execute_hydrated(statement, params, hydration, yield_per=yield_per or None)
 
-    def _execute_bulk_dml(self, statement: Update | Delete, params: Mapping[str, Any] | None) -> Result:
+    def _execute_bulk_dml(self, statement: Update | Delete, params: Mapping[str, Any] | None) -> Result[Any]:
         """UPDATE/DELETE by criteria, keeping loaded objects in sync (synchronize_session)."""
         conn = self._connection_for_use()
         mapper = getattr(statement.entity, "__mapper__", None)
@@ -643,7 +643,7 @@ class Session:
 
         return empty_result(len(keys))
 
-    def _synchronize_update(self, statement: Update, mapper: Mapper, keys: list[tuple]) -> None:
+    def _synchronize_update(self, statement: Update, mapper: Mapper, keys: list[tuple[Any, ...]]) -> None:
         from ..sql.elements import ClauseElement
 
         plain = {}
@@ -752,17 +752,17 @@ class Session:
         for attr in mapper.attr_columns:
             if attr in instance.__dict__:
                 setattr(target, attr, instance.__dict__[attr])
-        return target  # type: ignore[return-value]
+        return target
 
 
-def _identity_select(mapper: Mapper, identity: Any) -> tuple[Select, dict[str, Any]]:
+def _identity_select(mapper: Mapper, identity: Any) -> tuple[Select[Any], dict[str, Any]]:
     """select(entity) WHERE pk = :pk, built once per mapper (so it compiles once), and
     the parameters naming the row with this identity (a tuple for a composite key)."""
     stmt = mapper.memo("identity_select", lambda: select(mapper.class_).where(*mapper.pk_criteria()))
     return stmt, mapper.pk_params(identity)
 
 
-def _ident_values(mapper: Mapper, ident: Any) -> tuple:
+def _ident_values(mapper: Mapper, ident: Any) -> tuple[Any, ...]:
     if isinstance(ident, dict):
         return tuple(ident[k] for k in mapper.pk_keys)
     values = tuple(ident) if isinstance(ident, (tuple, list)) else (ident,)

@@ -16,7 +16,7 @@ class Load:
 
     __slots__ = ("steps", "branches")
 
-    def __init__(self, steps: tuple = (), branches: tuple = ()) -> None:
+    def __init__(self, steps: tuple[Any, ...] = (), branches: tuple[Any, ...] = ()) -> None:
         self.steps = steps
         self.branches = branches  # options given to .options(), relative to this path
 
@@ -61,7 +61,7 @@ class Load:
     def options(self, *options: Load) -> Load:
         return Load(self.steps, (*self.branches, *options))
 
-    def paths(self) -> list[tuple]:
+    def paths(self) -> list[tuple[Any, ...]]:
         """Every full path this option stands for (one per branch)."""
         if not self.branches:
             return [self.steps]
@@ -124,21 +124,21 @@ def undefer(attr: Any, *more: Any) -> Load:
     return Load((("columns", "undefer", (attr, *more)),))
 
 
-def _chain(strategy: Any, attrs: tuple, *extra: Any) -> Load:
+def _chain(strategy: Any, attrs: tuple[Any, ...], *extra: Any) -> Load:
     if not attrs:
         raise ArgumentError("a loader option needs a relationship attribute")
     steps = tuple(("rel", attr, None) for attr in attrs[:-1]) + (("rel", attrs[-1], strategy, *extra),)
     return Load(steps)
 
 
-def column_keys(attrs: tuple, mapper: Any) -> list[str]:
+def column_keys(attrs: tuple[Any, ...], mapper: Any) -> list[str]:
     """The mapped column attribute names an option's attributes stand for."""
-    keys = []
+    keys: list[str] = []
     for attr in attrs:
         key = attr if isinstance(attr, str) else getattr(attr, "key", None)
         if isinstance(attr, InstrumentedAttribute) and attr.mapper is not mapper:
             raise ArgumentError(f"Attribute '{attr}' does not apply to entity {mapper.class_.__name__}")
-        if key not in mapper.attr_columns:
+        if not isinstance(key, str) or key not in mapper.attr_columns:
             raise ArgumentError(f"{key!r} is not a column attribute of {mapper.class_.__name__}")
         keys.append(key)
     return keys

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..engine.base import INSERT_PAGE_PARAMS as _INSERT_PAGE_PARAMS
@@ -158,8 +159,8 @@ class Changes:
         self.unlinks: list[tuple[Any, Relationship]] = []
         # association row -> (rel, owner, item, {id(rel): times listed}); SQLAlchemy
         # writes a row per list entry, so a pair listed twice fails on the key
-        self.association_adds: dict[tuple, tuple[Relationship, Any, Any, dict[int, int]]] = {}
-        self.association_removes: dict[tuple, tuple[Relationship, Any, Any, dict[int, int]]] = {}
+        self.association_adds: dict[tuple[Any, ...], tuple[Relationship, Any, Any, dict[int, int]]] = {}
+        self.association_removes: dict[tuple[Any, ...], tuple[Relationship, Any, Any, dict[int, int]]] = {}
         self.orphan_candidates: list[tuple[Any, Relationship]] = []
         self.deferred: list[tuple[Any, Relationship, Any]] = []
 
@@ -201,7 +202,7 @@ class Changes:
         return [one for rel, one in self.links.get(id(many), ()) if not rel.post_update]
 
 
-def _association_key(rel: Relationship, owner: Any, item: Any) -> tuple:
+def _association_key(rel: Relationship, owner: Any, item: Any) -> tuple[Any, ...]:
     """The same association row whichever side recorded it."""
     assert rel.secondary is not None
     sides = sorted(
@@ -333,7 +334,7 @@ def _insert_levels(changes: Changes, mapper: Mapper, objects: list[Any]) -> list
     pending = {id(o) for o in objects}
     levels: dict[int, int] = {}
 
-    def level_of(obj: Any, seen: frozenset = frozenset()) -> int:
+    def level_of(obj: Any, seen: frozenset[Any] = frozenset()) -> int:
         key = id(obj)
         if key in levels:
             return levels[key]
@@ -434,7 +435,7 @@ def _insert_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -
     conn = uow.connection
     """INSERTs batched per column set: executemany, or multi-row INSERT ... RETURNING
     when the database fills in keys or server defaults."""
-    groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
     for obj in objects:
         params = _insert_params(mapper, obj)
         groups[tuple(params)].append((obj, params))
@@ -470,7 +471,7 @@ def _insert_returning(
 
 def _returning_rows(
     conn: Connection, mapper: Mapper, params: list[dict[str, Any]], fetched: list[Any]
-) -> list:
+) -> Sequence[Any]:
     """Plain values go as parameters of one statement per mapper and RETURNING list
     (compiled once; multi-row VALUES pages for many rows). SQL expressions are
     rendered inline, and rows of defaults only are inserted one by one."""
@@ -533,7 +534,7 @@ def _changes(mapper: Mapper, obj: Any) -> dict[str, Any]:
 def _update_objects(conn: Connection, modified: list[Any], mapper: Mapper | None = None) -> None:
     """UPDATEs of the changed columns of `modified` (all of `mapper` when given),
     one executemany per statement shape."""
-    groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
     for obj in modified:
         state = obj.__dict__[STATE_KEY]
         if state.status != PERSISTENT or not state.committed:

@@ -50,9 +50,9 @@ class DBAPIConnection:
 class DBAPICursor:
     def __init__(self, lease: Any) -> None:
         self._lease = lease
-        self._rows: list[tuple] = []
+        self._rows: list[tuple[Any, ...]] = []
         self.rowcount = -1
-        self.description: list[tuple] | None = None
+        self.description: list[tuple[Any, ...]] | None = None
 
     def execute(self, sql: str, params: Any = ()) -> DBAPICursor:
         try:
@@ -69,10 +69,10 @@ class DBAPICursor:
             raise translate(e, sql, params) from e
         return self
 
-    def fetchone(self) -> tuple | None:
+    def fetchone(self) -> tuple[Any, ...] | None:
         return self._rows.pop(0) if self._rows else None
 
-    def fetchall(self) -> list[tuple]:
+    def fetchall(self) -> list[tuple[Any, ...]]:
         rows, self._rows = self._rows, []
         return rows
 

@@ -9,12 +9,14 @@ from .elements import BindCollector, ClauseElement, ColumnElement, and_, coerce
 from .selectable import _entry, _table_of
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from .schema import Column, Table
 
 _PLAIN_VALUES = frozenset({int, str, float, bytes, bool})
 
 
-def column_for_key(target: Any, table: Table, key: Any) -> Column:
+def column_for_key(target: Any, table: Table, key: Any) -> Column[Any]:
     """The Column that a values() key names: an attribute, a column key or a Column."""
     if not isinstance(key, str):
         key = getattr(key, "key", None) or getattr(key, "name", None)
@@ -34,33 +36,33 @@ class DMLStatement(ClauseElement):
         self.entity = target
         self.table = _table_of(target)
         self._returning: list[Any] = []
-        self._where: list[ColumnElement] = []
+        self._where: list[ColumnElement[Any]] = []
         self._execution_options: dict[str, Any] = {}
 
-    def _clone(self) -> Any:
+    def _clone(self) -> Self:
         new = type(self).__new__(type(self))
         new.__dict__.update(
             {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items() if k != "_compiled"}
         )
         return new
 
-    def returning(self, *cols: Any) -> Any:
+    def returning(self, *cols: Any) -> Self:
         new = self._clone()
         new._returning.extend(e for c in cols for e in _entry(c))
         return new
 
-    def execution_options(self, **options: Any) -> Any:
+    def execution_options(self, **options: Any) -> Self:
         new = self._clone()
         new._execution_options = {**self._execution_options, **options}
         return new
 
-    def _returning_datum(self, binds: BindCollector) -> tuple:
+    def _returning_datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return tuple(el._datum(binds) for e in self._returning for el in e.elements)
 
-    def _where_datum(self, binds: BindCollector) -> tuple | None:
+    def _where_datum(self, binds: BindCollector) -> tuple[Any, ...] | None:
         return and_(*self._where)._datum(binds) if self._where else None
 
-    def _column(self, key: Any) -> Column:
+    def _column(self, key: Any) -> Column[Any]:
         return column_for_key(self.entity, self.table, key)
 
 
@@ -69,14 +71,14 @@ class Insert(DMLStatement):
 
     def __init__(self, target: Any) -> None:
         super().__init__(target)
-        self._values: dict[Column, Any] | None = None
-        self._multi_values: list[dict[Column, Any]] | None = None
+        self._values: dict[Column[Any], Any] | None = None
+        self._multi_values: list[dict[Column[Any], Any]] | None = None
         self._on_conflict: Any = None
 
-    def values(self, *args: Any, **kwargs: Any) -> Insert:
+    def values(self, *args: Any, **kwargs: Any) -> Self:
         new = self._clone()
         if args and isinstance(args[0], (list, tuple)) and args[0] and isinstance(args[0][0], dict):
-            columns: dict[Any, Column] = {}
+            columns: dict[Any, Column[Any]] = {}
             new._multi_values = [
                 {(columns.get(k) or columns.setdefault(k, new._column(k))): v for k, v in row.items()}
                 for row in args[0]
@@ -93,10 +95,10 @@ class Insert(DMLStatement):
             return tuple(param_keys)
         return None
 
-    def _default_columns(self, present: set[Column]) -> list[Column]:
+    def _default_columns(self, present: set[Column[Any]]) -> list[Column[Any]]:
         return [c for c in self.table.columns if c.default is not None and c not in present]
 
-    def _datum_with(self, binds: BindCollector, param_keys: Sequence[str] = ()) -> tuple:
+    def _datum_with(self, binds: BindCollector, param_keys: Sequence[str] = ()) -> tuple[Any, ...]:
         """The datum; `param_keys` names columns whose values come per execution."""
         if self._multi_values is not None:
             columns = list(dict.fromkeys(c for row in self._multi_values for c in row))
@@ -130,7 +132,9 @@ class Insert(DMLStatement):
         )
 
     @staticmethod
-    def _value_datum(binds: BindCollector, column: Column, row: dict[Column, Any]) -> tuple:
+    def _value_datum(
+        binds: BindCollector, column: Column[Any], row: dict[Column[Any], Any]
+    ) -> tuple[Any, ...]:
         if column in row:
             value = row[column]
         elif column.default is not None:
@@ -141,7 +145,7 @@ class Insert(DMLStatement):
             return binds.add(value, column.type, column.key)
         return coerce(value, column.type, column.key)._datum(binds)
 
-    def _executemany_defaults(self, param_keys: Sequence[str]) -> list[Column]:
+    def _executemany_defaults(self, param_keys: Sequence[str]) -> list[Column[Any]]:
         """Columns whose Python default fills parameter sets that lack them."""
         given = {self._column(k) for k in param_keys} | set(self._values or {})
         return self._default_columns(given)
@@ -150,7 +154,7 @@ class Insert(DMLStatement):
         """The ON CONFLICT clause, set by the dialect inserts of cormorant.dialects."""
         return self._on_conflict._datum(binds) if self._on_conflict is not None else None
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return self._datum_with(binds)
 
 
@@ -159,26 +163,26 @@ class Update(DMLStatement):
 
     def __init__(self, target: Any) -> None:
         super().__init__(target)
-        self._values: dict[Column, Any] = {}
+        self._values: dict[Column[Any], Any] = {}
 
-    def values(self, *args: Any, **kwargs: Any) -> Update:
+    def values(self, *args: Any, **kwargs: Any) -> Self:
         new = self._clone()
         given = dict(args[0]) if args else {}
         given.update(kwargs)
         new._values = {**self._values, **{new._column(k): v for k, v in given.items()}}
         return new
 
-    def where(self, *criteria: Any) -> Update:
+    def where(self, *criteria: Any) -> Self:
         new = self._clone()
         new._where.extend(coerce(c) for c in criteria)
         return new
 
     filter = where
 
-    def filter_by(self, **kwargs: Any) -> Update:
+    def filter_by(self, **kwargs: Any) -> Self:
         return self.where(*(self._column(k) == v for k, v in kwargs.items()))
 
-    def _set_items(self) -> list[tuple[Column, Any]]:
+    def _set_items(self) -> list[tuple[Column[Any], Any]]:
         items = list(self._values.items())
         items += [
             (c, c.onupdate.value())
@@ -187,7 +191,7 @@ class Update(DMLStatement):
         ]
         return items
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         sets = tuple((c.name, coerce(v, c.type, c.key)._datum(binds)) for c, v in self._set_items())
         return ("update", self.table.name, sets, self._where_datum(binds), self._returning_datum(binds))
 
@@ -195,17 +199,17 @@ class Update(DMLStatement):
 class Delete(DMLStatement):
     """DELETE FROM table WHERE ..."""
 
-    def where(self, *criteria: Any) -> Delete:
+    def where(self, *criteria: Any) -> Self:
         new = self._clone()
         new._where.extend(coerce(c) for c in criteria)
         return new
 
     filter = where
 
-    def filter_by(self, **kwargs: Any) -> Delete:
+    def filter_by(self, **kwargs: Any) -> Self:
         return self.where(*(self._column(k) == v for k, v in kwargs.items()))
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("delete", self.table.name, self._where_datum(binds), self._returning_datum(binds))
 
 

@@ -5,12 +5,14 @@ Bound values never enter the datum; they are collected on the side."""
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 
-from .sqltypes import Boolean, DateTime, Integer, NullType, String, TypeEngine, to_instance
+from .sqltypes import Boolean, Date, DateTime, Integer, NullType, String, Time, TypeEngine, to_instance
 
 if TYPE_CHECKING:
     from .selectable import FromClause, Select
@@ -60,7 +62,7 @@ class BindCollector:
         self.named: dict[str, tuple[TypeEngine, str]] = {}
         self._count = 0
 
-    def add(self, value: Any, type_: TypeEngine, label: str | None = None) -> tuple:
+    def add(self, value: Any, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """An anonymous bind of `value`; `label` names its column in errors."""
         key = f"%{self._count}"
         self._count += 1
@@ -72,7 +74,7 @@ class BindCollector:
             return ("bind", key, type_._ddl())
         return ("bind", key)
 
-    def bind(self, key: str, type_: TypeEngine, label: str | None = None) -> tuple:
+    def bind(self, key: str, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """A bind's datum. On PostgreSQL a typed bind renders `$n::TYPE`, as
         SQLAlchemy's PostgreSQL dialects cast their parameters."""
         self.named[key] = (type_, label or key)
@@ -86,7 +88,7 @@ class ClauseElement:
 
     __slots__ = ()
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         raise NotImplementedError(type(self).__name__)
 
     def _memo_key(self, param_keys: Sequence[str]) -> Any:
@@ -104,11 +106,11 @@ def _label_of(element: Any) -> str | None:
     return getattr(column, "key", None) if getattr(column, "table", None) is not None else None
 
 
-def coerce(value: Any, type_: TypeEngine | None = None, label: str | None = None) -> ColumnElement:
+def coerce(value: Any, type_: TypeEngine | None = None, label: str | None = None) -> ColumnElement[Any]:
     """Turns a Python value (or anything with __clause_element__) into an element.
     An untyped bindparam() takes the type of what it is compared or assigned to."""
     if isinstance(value, BindParameter) and isinstance(value.type, NullType) and type_ is not None:
-        return BindParameter(value.key, value.value, type_, label or value.label)
+        return BindParameter(value.key, value.value, type_, label or value.column_label)
     if isinstance(value, ColumnElement):
         return value
     clause = getattr(value, "__clause_element__", None)
@@ -225,7 +227,7 @@ class ColumnOperators:
     notilike = not_ilike
 
     def _like_with(self, prefix: bool, suffix: bool, other: Any) -> BinaryExpression:
-        pattern: ColumnElement = coerce(other, String())
+        pattern: ColumnElement[Any] = coerce(other, String())
         if prefix:
             pattern = BinaryExpression(coerce("%", String()), "||", pattern, String())
         if suffix:
@@ -297,14 +299,14 @@ class ColumnElement(ColumnOperators, ClauseElement, Generic[_T]):
         """The name this element gets as a result column."""
         return "anon"
 
-    def self_group(self) -> ColumnElement:
+    def self_group(self) -> ColumnElement[Any]:
         return self
 
 
 class BindParameter(ColumnElement[_T]):
     """A value sent to the database as a parameter, never spliced into SQL."""
 
-    __slots__ = ("key", "value", "type", "label")
+    __slots__ = ("key", "value", "type", "column_label")
 
     def __init__(
         self, key: str | None, value: Any = None, type_: Any = None, label: str | None = None
@@ -312,21 +314,23 @@ class BindParameter(ColumnElement[_T]):
         self.key = key
         self.value = value
         self.type = to_instance(type_) if type_ is not None else _type_of_value(value)
-        self.label = label  # the column it is compared or assigned to, for error messages
+        # The column it is compared or assigned to, for error messages (not
+        # `label`, which is the label() method every column expression has).
+        self.column_label = label
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         if self.key is None:
-            return binds.add(self.value, self.type, self.label)
+            return binds.add(self.value, self.type, self.column_label)
         if self.value is not None:  # bindparam("x", 5): a default the execution may override
             processor = self.type._bind_processor(binds.dialect)
             value = self.value
             binds.values[self.key] = (
-                convert_bind(processor, value, self.type, self.label) if processor else value
+                convert_bind(processor, value, self.type, self.column_label) if processor else value
             )
-        return binds.bind(self.key, self.type, self.label)
+        return binds.bind(self.key, self.type, self.column_label)
 
 
-def bindparam(key: str, value: Any = None, type_: Any = None) -> BindParameter:
+def bindparam(key: str, value: Any = None, type_: Any = None) -> BindParameter[Any]:
     """A named parameter whose value is given at execution time."""
     return BindParameter(key, value, type_)
 
@@ -334,7 +338,7 @@ def bindparam(key: str, value: Any = None, type_: Any = None) -> BindParameter:
 class Null(ColumnElement[None]):
     __slots__ = ()
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("null",)
 
 
@@ -346,7 +350,7 @@ class True_(ColumnElement[bool]):
     __slots__ = ()
     type = Boolean()
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("true",)
 
 
@@ -354,7 +358,7 @@ class False_(ColumnElement[bool]):
     __slots__ = ()
     type = Boolean()
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("false",)
 
 
@@ -366,7 +370,7 @@ def false() -> False_:
     return False_()
 
 
-def literal(value: Any, type_: Any = None) -> BindParameter:
+def literal(value: Any, type_: Any = None) -> BindParameter[Any]:
     """A Python value as a bound parameter that can be used as an expression."""
     return BindParameter(None, value, type_)
 
@@ -374,10 +378,12 @@ def literal(value: Any, type_: Any = None) -> BindParameter:
 class BinaryExpression(ColumnElement[Any]):
     __slots__ = ("left", "operator", "right", "type")
 
-    def __init__(self, left: ColumnElement, operator: str, right: ColumnElement, type_: TypeEngine) -> None:
+    def __init__(
+        self, left: ColumnElement[Any], operator: str, right: ColumnElement[Any], type_: TypeEngine
+    ) -> None:
         self.left, self.operator, self.right, self.type = left, operator, right, type_
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("binop", self.operator, self.left._datum(binds), self.right._datum(binds))
 
     def _from_objects(self) -> list[FromClause]:
@@ -394,10 +400,10 @@ class BinaryExpression(ColumnElement[Any]):
 class UnaryExpression(ColumnElement[Any]):
     __slots__ = ("operator", "element", "type")
 
-    def __init__(self, operator: str, element: ColumnElement, type_: TypeEngine) -> None:
+    def __init__(self, operator: str, element: ColumnElement[Any], type_: TypeEngine) -> None:
         self.operator, self.element, self.type = operator, element, type_
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return (self.operator, self.element._datum(binds))
 
     def _from_objects(self) -> list[FromClause]:
@@ -412,10 +418,10 @@ class BooleanClauseList(ColumnElement[bool]):
     __slots__ = ("operator", "clauses")
     type = Boolean()
 
-    def __init__(self, operator: str, clauses: Sequence[ColumnElement]) -> None:
+    def __init__(self, operator: str, clauses: Sequence[ColumnElement[Any]]) -> None:
         self.operator, self.clauses = operator, list(clauses)
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return (self.operator, *(c._datum(binds) for c in self.clauses))
 
     def _from_objects(self) -> list[FromClause]:
@@ -424,7 +430,7 @@ class BooleanClauseList(ColumnElement[bool]):
 
 def _boolean_list(operator: str, clauses: Sequence[Any]) -> BooleanClauseList:
     elements = [coerce(c) for c in clauses if c is not None]
-    flat: list[ColumnElement] = []
+    flat: list[ColumnElement[Any]] = []
     for el in elements:
         if isinstance(el, BooleanClauseList) and el.operator == operator:
             flat.extend(el.clauses)
@@ -474,10 +480,10 @@ class InList(ColumnElement[bool]):
     __slots__ = ("element", "values", "negate")
     type = Boolean()
 
-    def __init__(self, element: ColumnElement, values: list[ColumnElement], negate: bool) -> None:
+    def __init__(self, element: ColumnElement[Any], values: list[ColumnElement[Any]], negate: bool) -> None:
         self.element, self.values, self.negate = element, values, negate
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("in", self.element._datum(binds), tuple(v._datum(binds) for v in self.values), self.negate)
 
     def _from_objects(self) -> list[FromClause]:
@@ -489,11 +495,11 @@ class Between(ColumnElement[bool]):
     type = Boolean()
 
     def __init__(
-        self, element: ColumnElement, lower: ColumnElement, upper: ColumnElement, negate: bool
+        self, element: ColumnElement[Any], lower: ColumnElement[Any], upper: ColumnElement[Any], negate: bool
     ) -> None:
         self.element, self.lower, self.upper, self.negate = element, lower, upper, negate
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return (
             "between",
             self.element._datum(binds),
@@ -513,10 +519,10 @@ def between(expr: Any, lower: Any, upper: Any) -> Between:
 class Label(ColumnElement[Any]):
     __slots__ = ("name", "element", "type")
 
-    def __init__(self, name: str, element: ColumnElement) -> None:
+    def __init__(self, name: str, element: ColumnElement[Any]) -> None:
         self.name, self.element, self.type = name, element, element.type
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("label", self.element._datum(binds), self.name)
 
     def _from_objects(self) -> list[FromClause]:
@@ -530,10 +536,10 @@ class Label(ColumnElement[Any]):
 class Cast(ColumnElement[Any]):
     __slots__ = ("element", "type")
 
-    def __init__(self, element: ColumnElement, type_: Any) -> None:
+    def __init__(self, element: ColumnElement[Any], type_: Any) -> None:
         self.element, self.type = element, to_instance(type_)
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("cast", self.element._datum(binds), self.type._ddl())
 
     def _from_objects(self) -> list[FromClause]:
@@ -562,7 +568,7 @@ class Case(ColumnElement[Any]):
         results = [r for _, r in self.whens] + ([self.else_] if self.else_ is not None else [])
         self.type = next((r.type for r in results if not isinstance(r.type, NullType)), NullType())
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         whens = tuple((c._datum(binds), r._datum(binds)) for c, r in self.whens)
         return ("case", whens, self.else_._datum(binds) if self.else_ is not None else None)
 
@@ -578,10 +584,10 @@ def case(*whens: Any, value: Any = None, else_: Any = None) -> Case:
 class Grouping(ColumnElement[Any]):
     __slots__ = ("element", "type")
 
-    def __init__(self, element: ColumnElement) -> None:
+    def __init__(self, element: ColumnElement[Any]) -> None:
         self.element, self.type = element, element.type
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("grouping", self.element._datum(binds))
 
 
@@ -595,7 +601,7 @@ class Function(ColumnElement[_T]):
         self.args = [coerce(a) for a in args]
         self.type = to_instance(type_) if type_ is not None else _function_type(name, self.args)
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("func", self.name, tuple(a._datum(binds) for a in self.args))
 
     def _from_objects(self) -> list[FromClause]:
@@ -611,31 +617,124 @@ class Function(ColumnElement[_T]):
 
 _INTEGER_FUNCTIONS = {"count", "length", "char_length", "row_number", "rank", "dense_rank"}
 _DATETIME_FUNCTIONS = {"now", "current_timestamp", "localtimestamp"}
+_DATE_FUNCTIONS = {"current_date"}
+_TIME_FUNCTIONS = {"current_time", "localtime"}
 _SAME_TYPE_FUNCTIONS = {"max", "min", "sum", "coalesce", "abs", "lower", "upper", "trim", "round"}
 
 
-def _function_type(name: str, args: list[ColumnElement]) -> TypeEngine:
+def _function_type(name: str, args: list[ColumnElement[Any]]) -> TypeEngine:
     lname = name.lower()
     if lname in _INTEGER_FUNCTIONS:
         return Integer()
     if lname in _DATETIME_FUNCTIONS:
         return DateTime()
+    if lname in _DATE_FUNCTIONS:
+        return Date()
+    if lname in _TIME_FUNCTIONS:
+        return Time()
     if lname in _SAME_TYPE_FUNCTIONS and args:
         return args[0].type
     return NullType()
 
 
-class _FunctionGenerator:
-    """`func.<name>(...)` builds a Function for any SQL function name."""
+if TYPE_CHECKING:
+    # A column expression typed by its Python value: Column[int], User.id.
+    _Expression: TypeAlias = ColumnElement[_T]
 
-    def __getattr__(self, name: str) -> Any:
+
+class _FunctionGenerator:
+    """`func.<name>(...)` builds a Function for any SQL function name. The
+    functions SQLAlchemy knows by name are typed by what they yield:
+    func.count() is a Function[int], func.max(User.id) a Function[int] (the
+    argument's type), func.now() a Function[datetime]; any other name gives
+    a Function[Any]."""
+
+    def __getattr__(self, name: str) -> Callable[..., Function[Any]]:
         if name.startswith("__"):
             raise AttributeError(name)
-        return lambda *args, **kw: Function(name, *args, type_=kw.get("type_"))
+        return functools.partial(_call_function, name)
+
+    # Functions of a fixed result type.
 
     def count(self, *args: Any, **kw: Any) -> Function[int]:
-        """count(...), typed as the int it yields."""
-        return Function("count", *args, type_=kw.get("type_"))
+        return _call_function("count", *args, **kw)
+
+    def char_length(self, *args: Any, **kw: Any) -> Function[int]:
+        return _call_function("char_length", *args, **kw)
+
+    def row_number(self, *args: Any, **kw: Any) -> Function[int]:
+        return _call_function("row_number", *args, **kw)
+
+    def rank(self, *args: Any, **kw: Any) -> Function[int]:
+        return _call_function("rank", *args, **kw)
+
+    def dense_rank(self, *args: Any, **kw: Any) -> Function[int]:
+        return _call_function("dense_rank", *args, **kw)
+
+    def percent_rank(self, *args: Any, **kw: Any) -> Function[decimal.Decimal]:
+        return _call_function("percent_rank", *args, **kw)
+
+    def cume_dist(self, *args: Any, **kw: Any) -> Function[decimal.Decimal]:
+        return _call_function("cume_dist", *args, **kw)
+
+    def random(self, *args: Any, **kw: Any) -> Function[float]:
+        return _call_function("random", *args, **kw)
+
+    def concat(self, *args: Any, **kw: Any) -> Function[str]:
+        return _call_function("concat", *args, **kw)
+
+    def now(self, *args: Any, **kw: Any) -> Function[datetime.datetime]:
+        return _call_function("now", *args, **kw)
+
+    def current_timestamp(self, *args: Any, **kw: Any) -> Function[datetime.datetime]:
+        return _call_function("current_timestamp", *args, **kw)
+
+    def localtimestamp(self, *args: Any, **kw: Any) -> Function[datetime.datetime]:
+        return _call_function("localtimestamp", *args, **kw)
+
+    def current_date(self, *args: Any, **kw: Any) -> Function[datetime.date]:
+        return _call_function("current_date", *args, **kw)
+
+    def current_time(self, *args: Any, **kw: Any) -> Function[datetime.time]:
+        return _call_function("current_time", *args, **kw)
+
+    def localtime(self, *args: Any, **kw: Any) -> Function[datetime.time]:
+        return _call_function("localtime", *args, **kw)
+
+    # Functions whose result has the type of their first argument.
+
+    @overload
+    def max(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
+    @overload
+    def max(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
+    def max(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
+        return _call_function("max", col, *args, **kw)
+
+    @overload
+    def min(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
+    @overload
+    def min(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
+    def min(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
+        return _call_function("min", col, *args, **kw)
+
+    @overload
+    def sum(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
+    @overload
+    def sum(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
+    def sum(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
+        return _call_function("sum", col, *args, **kw)
+
+    @overload
+    def coalesce(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
+    @overload
+    def coalesce(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
+    def coalesce(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
+        return _call_function("coalesce", col, *args, **kw)
+
+
+def _call_function(name: str, *args: Any, **kw: Any) -> Function[Any]:
+    """func.<name>(*args): a Function; `type_=` overrides its SQL type."""
+    return Function(name, *args, type_=kw.get("type_"))
 
 
 func = _FunctionGenerator()
@@ -655,7 +754,7 @@ class TextClause(ColumnElement[Any]):
         self._columns: list[Any] = []
         self._names: tuple[str, ...] | None = None
 
-    def _datum(self, binds: BindCollector, parameters: Any = None) -> tuple:
+    def _datum(self, binds: BindCollector, parameters: Any = None) -> tuple[Any, ...]:
         """On PostgreSQL, parameters get a type from bindparam(type_=...) or
         from their Python value, as psycopg sends typed values, so that
         `SELECT :n` returns an int for an int."""
@@ -679,7 +778,7 @@ class TextClause(ColumnElement[Any]):
             self._names = tuple(dict.fromkeys(_TEXT_PARAM.findall(self.text)))
         return self._names
 
-    def bindparams(self, *params: BindParameter, **values: Any) -> TextClause:
+    def bindparams(self, *params: BindParameter[Any], **values: Any) -> TextClause:
         clone = TextClause(self.text)
         clone._bound = {**self._bound, **{p.key: p.value for p in params}, **values}  # type: ignore[misc]
         clone._types = {**self._types, **{p.key: p.type for p in params if not isinstance(p.type, NullType)}}  # type: ignore[misc]
@@ -732,12 +831,12 @@ def text(sql: str) -> TextClause:
 class ScalarSelect(ColumnElement[Any]):
     __slots__ = ("select", "type")
 
-    def __init__(self, select: Select) -> None:
+    def __init__(self, select: Select[Any]) -> None:
         self.select = select
         cols = select._column_elements()
         self.type = cols[0].type if len(cols) == 1 else NullType()
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("scalar_subquery", self.select._datum(binds))
 
 
@@ -745,14 +844,14 @@ class Exists(ColumnElement[bool]):
     __slots__ = ("select",)
     type = Boolean()
 
-    def __init__(self, select: Select) -> None:
+    def __init__(self, select: Select[Any]) -> None:
         self.select = select
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("exists", self.select._datum(binds))
 
 
-def exists(stmt: Select | None = None) -> Exists:
+def exists(stmt: Select[Any] | None = None) -> Exists:
     from .selectable import select as _select
 
     return Exists(stmt if stmt is not None else _select(literal_column("1")))
@@ -766,7 +865,7 @@ class LiteralColumn(ColumnElement[Any]):
     def __init__(self, text: str, type_: Any = None) -> None:
         self.text, self.type = text, to_instance(type_)
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("text", self.text.replace(":", "\\:"))
 
     @property

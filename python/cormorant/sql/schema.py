@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect as _inspect
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from .ddl import create_script, drop_script
 from .elements import BindCollector, ColumnElement, TextClause, coerce
@@ -44,12 +44,19 @@ def _zero_arg(fn: Callable[..., Any]) -> Callable[[], Any]:
     return fn
 
 
+def _qualified_name(column: Column[Any]) -> str:
+    """ "table.column" of a column given to ForeignKey() or ForeignKeyConstraint()."""
+    if column.table is None:
+        raise ValueError(f"column '{column.name}' is not in a table yet, so it cannot be referenced")
+    return f"{column.table.name}.{column.name}"
+
+
 class ForeignKey:
     """A reference from a column to "table.column"."""
 
     def __init__(
         self,
-        column: str | Column,
+        column: str | Column[Any],
         ondelete: str | None = None,
         onupdate: str | None = None,
         name: str | None = None,
@@ -59,12 +66,12 @@ class ForeignKey:
         self._target = column
         self.ondelete, self.onupdate, self.name = ondelete, onupdate, name
         self.use_alter = use_alter  # added by ALTER TABLE after the tables exist (cycles)
-        self.parent: Column | None = None
+        self.parent: Column[Any] | None = None
 
     @property
     def target_fullname(self) -> str:
         if isinstance(self._target, Column):
-            return f"{self._target.table.name}.{self._target.name}"
+            return _qualified_name(self._target)
         return self._target
 
     @property
@@ -72,7 +79,7 @@ class ForeignKey:
         return self.target_fullname.rsplit(".", 1)[0]
 
     @property
-    def column(self) -> Column:
+    def column(self) -> Column[Any]:
         """The referenced Column, resolved through the parent table's MetaData."""
         if isinstance(self._target, Column):
             return self._target
@@ -127,8 +134,12 @@ class Column(ColumnElement[_T]):
                 type_ = a
             else:
                 raise TypeError(f"unexpected positional argument to Column: {a!r}")
-        self.name: str | None = name
-        self.key: str | None = kw.pop("key", name)
+        # A declarative attribute's Column is made without a name and gets it
+        # (and its key) from the attribute when the class is mapped; until
+        # then both are None. Like SQLAlchemy, they are typed by what they
+        # are once the column is in a table.
+        self.name: str = name
+        self.key: str = kw.pop("key", name)
         self.type = to_instance(kw.pop("type_", type_))
         self.table: Table | None = None
         self.primary_key: bool = kw.pop("primary_key", False)
@@ -162,7 +173,7 @@ class Column(ColumnElement[_T]):
             self.type = self.foreign_keys[0].column._resolve_type()
         return self.type
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("col", self.table.name if self.table is not None else None, self.name)
 
     def _from_objects(self) -> list[FromClause]:
@@ -200,7 +211,7 @@ class Column(ColumnElement[_T]):
             )
         return c
 
-    def _ddl(self) -> tuple:
+    def _ddl(self) -> tuple[Any, ...]:
         default = self.server_default
         if default is not None:
             default = _server_default_datum(default)
@@ -218,7 +229,7 @@ class Column(ColumnElement[_T]):
         return f"Column({table}{self.name})"
 
 
-def _server_default_datum(default: Any) -> tuple:
+def _server_default_datum(default: Any) -> tuple[Any, ...]:
     if isinstance(default, str):  # a string value: DEFAULT 'value'
         return ("literal", default)
     if isinstance(default, TextClause):  # SQL as written: DEFAULT now()
@@ -226,22 +237,35 @@ def _server_default_datum(default: Any) -> tuple:
     return coerce(default)._datum(BindCollector("ddl"))
 
 
-class ColumnCollection:
-    """Table.c: columns by key, in order."""
+class _KeyedColumn(Protocol):
+    """What a ColumnCollection holds: a column expression with a key and a name."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+_C = TypeVar("_C", bound=_KeyedColumn)
+
+
+class ColumnCollection(Generic[_C]):
+    """Table.c (of Columns), a subquery's or alias's .c: columns by key, in order."""
 
     def __init__(self) -> None:
-        self._by_key: dict[str, Column] = {}
+        self._by_key: dict[str, _C] = {}
 
-    def _add(self, column: Column) -> None:
+    def _add(self, column: _C) -> None:
         self._by_key[column.key or column.name or ""] = column
 
-    def __getattr__(self, key: str) -> Column:
+    def __getattr__(self, key: str) -> _C:
         try:
-            return self.__dict__["_by_key"][key]
+            by_key: dict[str, _C] = self.__dict__["_by_key"]  # not self._by_key: no recursion before __init__
+            return by_key[key]
         except KeyError:
             raise AttributeError(f"no column named '{key}'") from None
 
-    def __getitem__(self, key: str) -> Column:
+    def __getitem__(self, key: str) -> _C:
         try:
             return self._by_key[key]
         except KeyError:
@@ -250,7 +274,7 @@ class ColumnCollection:
     def __contains__(self, key: object) -> bool:
         return key in self._by_key
 
-    def __iter__(self) -> Iterator[Column]:
+    def __iter__(self) -> Iterator[_C]:
         return iter(self._by_key.values())
 
     def __len__(self) -> int:
@@ -272,7 +296,7 @@ class Constraint:
 
 
 class PrimaryKeyConstraint(Constraint):
-    def __init__(self, *columns: str | Column, name: str | None = None) -> None:
+    def __init__(self, *columns: str | Column[Any], name: str | None = None) -> None:
         self.column_names = [c if isinstance(c, str) else c.name for c in columns]
         self.name = name
 
@@ -284,11 +308,11 @@ class PrimaryKeyConstraint(Constraint):
 
 
 class UniqueConstraint(Constraint):
-    def __init__(self, *columns: str | Column, name: str | None = None) -> None:
+    def __init__(self, *columns: str | Column[Any], name: str | None = None) -> None:
         self.column_names = [c if isinstance(c, str) else c.name for c in columns]
         self.name = name
 
-    def _datum(self) -> tuple:
+    def _datum(self) -> tuple[Any, ...]:
         return ("unique", self.name, tuple(self.column_names))
 
 
@@ -297,29 +321,29 @@ class CheckConstraint(Constraint):
         self.sqltext = TextClause(sqltext) if isinstance(sqltext, str) else coerce(sqltext)
         self.name = name
 
-    def _datum(self) -> tuple:
+    def _datum(self) -> tuple[Any, ...]:
         return ("check", self.name, self.sqltext._datum(BindCollector("ddl")))
 
 
 class ForeignKeyConstraint(Constraint):
     def __init__(
         self,
-        columns: Iterable[str | Column],
-        refcolumns: Iterable[str | Column],
+        columns: Iterable[str | Column[Any]],
+        refcolumns: Iterable[str | Column[Any]],
         name: str | None = None,
         ondelete: str | None = None,
         onupdate: str | None = None,
         **_: Any,
     ) -> None:
         self.column_names = [c if isinstance(c, str) else c.name for c in columns]
-        self.refcolumns = [c if isinstance(c, str) else f"{c.table.name}.{c.name}" for c in refcolumns]
+        self.refcolumns = [c if isinstance(c, str) else _qualified_name(c) for c in refcolumns]
         self.name, self.ondelete, self.onupdate = name, ondelete, onupdate
 
     @property
     def referred_table_name(self) -> str:
         return self.refcolumns[0].rsplit(".", 1)[0]
 
-    def _datum(self) -> tuple:
+    def _datum(self) -> tuple[Any, ...]:
         refcols = tuple(r.rsplit(".", 1)[1] for r in self.refcolumns)
         return (
             "foreign_key",
@@ -335,7 +359,7 @@ class ForeignKeyConstraint(Constraint):
 class Index:
     """CREATE INDEX name ON table (columns)."""
 
-    def __init__(self, name: str, *expressions: str | Column, unique: bool = False, **_: Any) -> None:
+    def __init__(self, name: str, *expressions: str | Column[Any], unique: bool = False, **_: Any) -> None:
         self.name = name
         self.expressions = list(expressions)
         self.unique = unique
@@ -347,9 +371,9 @@ class Index:
     @property
     def column_names(self) -> list[str]:
         assert self.table is not None
-        return [self.table.c[e].name if isinstance(e, str) else e.name for e in self.expressions]  # type: ignore[misc]
+        return [self.table.c[e].name if isinstance(e, str) else e.name for e in self.expressions]
 
-    def _create_datum(self, if_not_exists: bool, inline_alter: bool = True) -> tuple:
+    def _create_datum(self, if_not_exists: bool, inline_alter: bool = True) -> tuple[Any, ...]:
         assert self.table is not None
         return (
             "create_index",
@@ -373,7 +397,7 @@ class Table(FromClause):
     def __init__(self, name: str, metadata: MetaData, *args: Any, **kw: Any) -> None:
         self.name = name
         self.metadata = metadata
-        self.columns = ColumnCollection()
+        self.columns: ColumnCollection[Column[Any]] = ColumnCollection()
         self.c = self.columns
         self.constraints: list[Constraint] = []
         self.indexes: list[Index] = []
@@ -396,7 +420,7 @@ class Table(FromClause):
         else:
             raise TypeError(f"cannot add {item!r} to table '{self.name}'")
 
-    def append_column(self, column: Column) -> None:
+    def append_column(self, column: Column[Any]) -> None:
         if column.table is not None and column.table is not self:
             raise ValueError(f"column '{column.name}' already belongs to table '{column.table.name}'")
         column.table = self
@@ -406,7 +430,7 @@ class Table(FromClause):
             self.indexes[-1]._attach(self)
 
     @property
-    def primary_key(self) -> list[Column]:
+    def primary_key(self) -> list[Column[Any]]:
         return [c for c in self.columns if c.primary_key]
 
     @property
@@ -420,7 +444,7 @@ class Table(FromClause):
         names += [c.referred_table_name for c in self.constraints if isinstance(c, ForeignKeyConstraint)]
         return [n for n in dict.fromkeys(names) if n != self.name]
 
-    def _datum_from(self, binds: BindCollector) -> tuple:
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("table", self.name)
 
     def alias(self, name: str | None = None) -> Any:
@@ -432,20 +456,20 @@ class Table(FromClause):
     def _from_objects(self) -> list[FromClause]:
         return [self]
 
-    def _all_columns(self) -> list[Column]:
+    def _all_columns(self) -> list[Column[Any]]:
         return list(self.columns)
 
-    def _create_datum(self, if_not_exists: bool, inline_alter: bool = True) -> tuple:
-        constraints: list[tuple] = []
+    def _create_datum(self, if_not_exists: bool, inline_alter: bool = True) -> tuple[Any, ...]:
+        constraints: list[tuple[Any, ...]] = []
         pk = [c.name for c in self.columns if c.primary_key]
         if pk:
             constraints.append(("primary_key", tuple(pk)))
         for c in self.columns:
             if c.unique and not c.index:
                 constraints.append(("unique", None, (c.name,)))
-        for c in self.constraints:
-            if isinstance(c, (UniqueConstraint, CheckConstraint, ForeignKeyConstraint)):
-                constraints.append(c._datum())
+        for constraint in self.constraints:
+            if isinstance(constraint, (UniqueConstraint, CheckConstraint, ForeignKeyConstraint)):
+                constraints.append(constraint._datum())
         for c in self.columns:
             for fk in c.foreign_keys:
                 if fk.use_alter and not inline_alter:
@@ -490,7 +514,7 @@ class Table(FromClause):
 class MetaData:
     """A collection of Tables, created and dropped together."""
 
-    def __init__(self, schema: str | None = None, naming_convention: dict | None = None) -> None:
+    def __init__(self, schema: str | None = None, naming_convention: dict[Any, Any] | None = None) -> None:
         self.tables: dict[str, Table] = {}
         self.schema = schema
         self.naming_convention = naming_convention or {}

@@ -21,7 +21,6 @@ from .sqltypes import Integer
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from ..orm.attributes import Mapped
     from .schema import Table
 
 _T = TypeVar("_T")
@@ -37,13 +36,13 @@ _T6 = TypeVar("_T6")
 if TYPE_CHECKING:
     # What select() types by the value it yields: a mapped class, or a column
     # expression typed by its Python value (InstrumentedAttribute[int], Column[str]).
-    _Typed: TypeAlias = ColumnElement[_T] | Mapped[_T] | type[_T]
+    _Typed: TypeAlias = ColumnElement[_T] | type[_T]
 
 
 class FromClause(ClauseElement):
     """Something a SELECT can read from."""
 
-    def _datum_from(self, binds: BindCollector) -> tuple:
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
         raise NotImplementedError
 
     def _tables(self) -> list[FromClause]:
@@ -72,11 +71,11 @@ class TextFrom(FromClause):
     def __init__(self, clause: TextClause) -> None:
         self.clause = clause
 
-    def _datum_from(self, binds: BindCollector) -> tuple:
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
         return self.clause._datum(binds)
 
 
-def _infer_onclause(left: FromClause, right: FromClause) -> ColumnElement:
+def _infer_onclause(left: FromClause, right: FromClause) -> ColumnElement[Any]:
     from .schema import Table
 
     for a, b in ((left, right), (right, left)):
@@ -98,7 +97,7 @@ class Join(FromClause):
         self.onclause = coerce(onclause) if onclause is not None else _infer_onclause(left, right)
         self.isouter, self.full = isouter, full
 
-    def _datum_from(self, binds: BindCollector) -> tuple:
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
         return (
             "join",
             self.left._datum_from(binds),
@@ -115,15 +114,16 @@ class Join(FromClause):
 class Subquery(FromClause):
     """(SELECT ...) AS name, whose columns are reachable through .c."""
 
-    def __init__(self, select: Select, name: str) -> None:
+    def __init__(self, select: Select[Any], name: str) -> None:
         from .schema import ColumnCollection
 
         self.select, self.name = select, name
-        self.c = self.columns = ColumnCollection()
+        self.c: ColumnCollection[_SubqueryColumn] = ColumnCollection()
+        self.columns = self.c
         for el in select._column_elements():
             self.c._add(_SubqueryColumn(self, el._row_key, el.type))
 
-    def _datum_from(self, binds: BindCollector) -> tuple:
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("subquery", self.select._datum(binds), self.name)
 
 
@@ -133,7 +133,7 @@ class _SubqueryColumn(ColumnElement[Any]):
     def __init__(self, parent: Subquery, name: str, type_: Any) -> None:
         self.parent, self.name, self.key, self.type = parent, name, name, type_
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("col", self.parent.name, self.name)
 
     def _from_objects(self) -> list[FromClause]:
@@ -152,11 +152,12 @@ class TableAlias(FromClause):
         from .schema import ColumnCollection
 
         self.table, self.name = table, name
-        self.c = self.columns = ColumnCollection()
+        self.c: ColumnCollection[AliasColumn] = ColumnCollection()
+        self.columns = self.c
         self._by_column: dict[Any, AliasColumn] = {}
         for column in table.columns:
             aliased = AliasColumn(self, column)
-            self.c._add(aliased)  # type: ignore[arg-type]
+            self.c._add(aliased)
             self._by_column[column] = aliased
 
     def corresponding_column(self, column: Any) -> AliasColumn:
@@ -166,7 +167,7 @@ class TableAlias(FromClause):
     def primary_key(self) -> list[AliasColumn]:
         return [self._by_column[c] for c in self.table.primary_key]
 
-    def _datum_from(self, binds: BindCollector) -> tuple:
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("table", self.table.name, self.name)
 
     def __repr__(self) -> str:
@@ -199,11 +200,13 @@ class ResultEntry:
 
     __slots__ = ("mapper", "column", "load")
 
-    def __init__(self, mapper: Any = None, column: ColumnElement | None = None, load: Any = None) -> None:
+    def __init__(
+        self, mapper: Any = None, column: ColumnElement[Any] | None = None, load: Any = None
+    ) -> None:
         self.mapper, self.column, self.load = mapper, column, load
 
     @property
-    def elements(self) -> list[ColumnElement]:
+    def elements(self) -> list[ColumnElement[Any]]:
         if self.load is not None:
             return self.load.elements()
         if self.mapper is not None:
@@ -250,16 +253,16 @@ class Select(ClauseElement, Generic[_TP]):
 
     def __init__(self, *entities: Any) -> None:
         self._entries: list[ResultEntry] = [e for arg in entities for e in _entry(arg)]
-        self._where: list[ColumnElement] = []
-        self._order_by: list[ColumnElement] = []
-        self._group_by: list[ColumnElement] = []
-        self._having: list[ColumnElement] = []
+        self._where: list[ColumnElement[Any]] = []
+        self._order_by: list[ColumnElement[Any]] = []
+        self._group_by: list[ColumnElement[Any]] = []
+        self._having: list[ColumnElement[Any]] = []
         self._limit: int | None = None
         self._offset: int | None = None
         self._distinct = False
         self._select_from: list[FromClause] = []
         self._joins: list[tuple[FromClause, Any, bool, bool]] = []
-        self._for_update: tuple | None = None
+        self._for_update: tuple[Any, ...] | None = None
         self._options: list[Any] = []
         self._execution_options: dict[str, Any] = {}
         self._correlate: list[FromClause] = []  # tables of the enclosing query, left out of FROM
@@ -402,7 +405,7 @@ class Select(ClauseElement, Generic[_TP]):
         return Label(name, ScalarSelect(self))
 
     @property
-    def selected_columns(self) -> list[ColumnElement]:
+    def selected_columns(self) -> list[ColumnElement[Any]]:
         return self._column_elements()
 
     def get_execution_options(self) -> dict[str, Any]:
@@ -443,7 +446,7 @@ class Select(ClauseElement, Generic[_TP]):
     def _memo_key(self, param_keys: Sequence[str]) -> Any:
         return ()
 
-    def _column_elements(self) -> list[ColumnElement]:
+    def _column_elements(self) -> list[ColumnElement[Any]]:
         return [el for e in self._entries for el in e.elements]
 
     @staticmethod
@@ -458,7 +461,7 @@ class Select(ClauseElement, Generic[_TP]):
             return resolver()
         return [(as_from(target), onclause)]
 
-    def _froms(self, columns: list[ColumnElement] | None = None) -> list[FromClause]:
+    def _froms(self, columns: list[ColumnElement[Any]] | None = None) -> list[FromClause]:
         implicit = self._implicit_froms(self._column_elements() if columns is None else columns)
         if not (self._select_from or self._joins or self._correlate):
             return implicit
@@ -486,7 +489,7 @@ class Select(ClauseElement, Generic[_TP]):
                 return i
         return 0
 
-    def _implicit_froms(self, columns: list[ColumnElement]) -> list[FromClause]:
+    def _implicit_froms(self, columns: list[ColumnElement[Any]]) -> list[FromClause]:
         seen: dict[int, FromClause] = {}
         for elements in (columns, self._where):
             for el in elements:
@@ -494,7 +497,7 @@ class Select(ClauseElement, Generic[_TP]):
                     seen.setdefault(id(f), f)
         return list(seen.values())
 
-    def _datum(self, binds: BindCollector) -> tuple:
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         columns = self._column_elements()
         labels = {id(el) for el in columns if isinstance(el, Label)} if self._order_by else ()
         return (

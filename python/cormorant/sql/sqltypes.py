@@ -45,7 +45,7 @@ class TypeEngine:
     # Whether Python None is a value of this type (JSON's null) rather than SQL NULL.
     binds_none: bool = False
 
-    def _ddl(self) -> tuple:
+    def _ddl(self) -> tuple[Any, ...]:
         return (self._ddl_name,)
 
     def _result_converter(self, dialect: str) -> Converter:
@@ -82,7 +82,7 @@ class String(TypeEngine):
     def __init__(self, length: int | None = None) -> None:
         self.length = length
 
-    def _ddl(self) -> tuple:
+    def _ddl(self) -> tuple[Any, ...]:
         return ("string", self.length)
 
     def __repr__(self) -> str:
@@ -92,7 +92,7 @@ class String(TypeEngine):
 class Text(String):
     _ddl_name = "text"
 
-    def _ddl(self) -> tuple:
+    def _ddl(self) -> tuple[Any, ...]:
         return ("text",)
 
 
@@ -131,7 +131,7 @@ class Numeric(TypeEngine):
     ) -> None:
         self.precision, self.scale, self.asdecimal = precision, scale, asdecimal
 
-    def _ddl(self) -> tuple:
+    def _ddl(self) -> tuple[Any, ...]:
         return ("numeric", self.precision, self.scale)
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
@@ -180,7 +180,7 @@ class DateTime(TypeEngine):
             return _naive_datetime
         return _DATETIME
 
-    def _ddl(self) -> tuple:
+    def _ddl(self) -> tuple[Any, ...]:
         return ("datetime", self.timezone)
 
     def _result_converter(self, dialect: str) -> Converter:
@@ -301,7 +301,7 @@ class Enum(String):
             return None
         return self.name or (self.enum_class.__name__.lower() if self.enum_class else None)
 
-    def _ddl(self) -> tuple:
+    def _ddl(self) -> tuple[Any, ...]:
         return ("enum", tuple(self.values), self.native_name)
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
@@ -340,7 +340,10 @@ def type_for_python(py_type: Any) -> TypeEngine | None:
     """The column type SQLAlchemy's default type map gives a Python type."""
     if isinstance(py_type, type) and issubclass(py_type, enum.Enum):
         return Enum(py_type)
-    factory = _TYPE_MAP.get(py_type) or _TYPE_MAP.get(getattr(py_type, "__origin__", None))
+    factory = _TYPE_MAP.get(py_type)
+    origin = getattr(py_type, "__origin__", None)  # dict[str, int] -> dict
+    if factory is None and origin is not None:
+        factory = _TYPE_MAP.get(origin)
     return factory() if factory else None
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._on_conflict import Excluded, ExcludedColumn, OnConflictInsert, constraint_columns
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["Excluded", "ExcludedColumn", "Insert", "insert"]
 
@@ -23,13 +26,13 @@ class Insert(OnConflictInsert):
         index_where: Any = None,
         set_: Mapping[Any, Any] | None = None,
         where: Any = None,
-    ) -> Insert:
+    ) -> Self:
         """ON CONFLICT (target) DO UPDATE SET set_ [WHERE where]."""
         return self._do_update(self._conflict_target(constraint, index_elements, index_where), set_, where)
 
     def on_conflict_do_nothing(
         self, constraint: Any = None, index_elements: Iterable[Any] | None = None, index_where: Any = None
-    ) -> Insert:
+    ) -> Self:
         """ON CONFLICT [(target)] DO NOTHING."""
         return self._do_nothing(self._conflict_target(constraint, index_elements, index_where))
 

@@ -15,7 +15,7 @@ from ...engine.reflection import (
     named_type,
     split_declared,
 )
-from ...exc import NoSuchTableError
+from ...exc import InvalidRequestError, NoSuchTableError
 from ...sql import sqltypes
 
 if TYPE_CHECKING:
@@ -120,7 +120,10 @@ class PostgreSQLReflection:
         return oid
 
     def default_schema_name(self, conn: Connection) -> str:
-        return conn.exec_driver_sql("SELECT current_schema()").scalar()
+        name = conn.exec_driver_sql("SELECT current_schema()").scalar()
+        if not isinstance(name, str):  # NULL when no schema of the search_path exists
+            raise InvalidRequestError("the connection's search_path names no existing schema")
+        return name
 
     def schema_names(self, conn: Connection) -> list[str]:
         sql = "SELECT nspname::text FROM pg_catalog.pg_namespace WHERE nspname NOT LIKE 'pg\\_%' ORDER BY 1"

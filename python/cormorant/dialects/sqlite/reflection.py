@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -25,6 +26,7 @@ from ...sql import sqltypes
 
 if TYPE_CHECKING:
     from ...engine.base import Connection
+    from ...engine.result import Row
 
 
 def sqlite_type(declared: str | None) -> sqltypes.TypeEngine:
@@ -42,7 +44,7 @@ def sqlite_type(declared: str | None) -> sqltypes.TypeEngine:
         return sqltypes.NullType()
     if "REAL" in name or "FLOA" in name or "DOUB" in name:
         return sqltypes.Float()
-    return sqltypes.Numeric(*args[:2])
+    return sqltypes.Numeric(args[0] if args else None, args[1] if len(args) > 1 else None)
 
 
 # --- the CREATE TABLE statement's text ---------------------------------------------
@@ -259,7 +261,7 @@ def _folded(names: list[str]) -> list[str]:
     return [n.lower() for n in names]
 
 
-def _key_columns(table_info: list[Any]) -> list[str]:
+def _key_columns(table_info: Sequence[Row[Any]]) -> list[str]:
     """The primary key's columns, in key order, from PRAGMA table_info rows."""
     return [row[1] for row in sorted((r for r in table_info if r[5]), key=lambda r: r[5])]
 
@@ -267,14 +269,14 @@ def _key_columns(table_info: list[Any]) -> list[str]:
 class SQLiteReflection:
     """The Inspector's questions, answered from PRAGMAs and sqlite_master."""
 
-    def _pragma(self, conn: Connection, pragma: str, name: str, schema: str | None) -> list[Any]:
+    def _pragma(self, conn: Connection, pragma: str, name: str, schema: str | None) -> Sequence[Row[Any]]:
         prefix = f"{_quote(schema)}." if schema is not None else ""
         return conn.exec_driver_sql(f"PRAGMA {prefix}{pragma}({_quote(name)})").all()
 
     def _master(self, schema: str | None) -> str:
         return f"{_quote(schema or 'main')}.sqlite_master"
 
-    def _table_info(self, conn: Connection, table: str, schema: str | None) -> list[Any]:
+    def _table_info(self, conn: Connection, table: str, schema: str | None) -> Sequence[Row[Any]]:
         """PRAGMA table_xinfo rows (cid, name, type, notnull, dflt_value, pk,
         hidden); NoSuchTableError if there is no such table or view."""
         rows = self._pragma(conn, "table_xinfo", table, schema)
