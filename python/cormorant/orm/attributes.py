@@ -11,8 +11,8 @@ from ..exc import DetachedInstanceError
 from ..sql.elements import BindCollector, ColumnElement
 
 if TYPE_CHECKING:
+    from ..sql.base import FromClause
     from ..sql.schema import Column
-    from ..sql.selectable import FromClause
     from .mapper import Mapper
 
 _T = TypeVar("_T")

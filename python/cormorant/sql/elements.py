@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 from .sqltypes import Boolean, Date, DateTime, Integer, NullType, String, Time, TypeEngine, to_instance
 
 if TYPE_CHECKING:
-    from .selectable import FromClause, Select
+    from .base import FromClause
+    from .selectable import Select
 
 _T = TypeVar("_T")
 

@@ -4,12 +4,13 @@ and the DDL datums that create and drop them."""
 from __future__ import annotations
 
 import inspect as _inspect
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
+from .. import _native
+from .base import ColumnCollection, FromClause
 from .ddl import create_script, drop_script
 from .elements import BindCollector, ColumnElement, TextClause, coerce
-from .selectable import FromClause
 from .sqltypes import Integer, NullType, TypeEngine, to_instance
 
 NO_DEFAULT = object()
@@ -235,56 +236,6 @@ def _server_default_datum(default: Any) -> tuple[Any, ...]:
     if isinstance(default, TextClause):  # SQL as written: DEFAULT now()
         return ("text", default.text)
     return coerce(default)._datum(BindCollector("ddl"))
-
-
-class _KeyedColumn(Protocol):
-    """What a ColumnCollection holds: a column expression with a key and a name."""
-
-    @property
-    def key(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-
-
-_C = TypeVar("_C", bound=_KeyedColumn)
-
-
-class ColumnCollection(Generic[_C]):
-    """Table.c (of Columns), a subquery's or alias's .c: columns by key, in order."""
-
-    def __init__(self) -> None:
-        self._by_key: dict[str, _C] = {}
-
-    def _add(self, column: _C) -> None:
-        self._by_key[column.key or column.name or ""] = column
-
-    def __getattr__(self, key: str) -> _C:
-        try:
-            by_key: dict[str, _C] = self.__dict__["_by_key"]  # not self._by_key: no recursion before __init__
-            return by_key[key]
-        except KeyError:
-            raise AttributeError(f"no column named '{key}'") from None
-
-    def __getitem__(self, key: str) -> _C:
-        try:
-            return self._by_key[key]
-        except KeyError:
-            raise KeyError(f"no column named '{key}'") from None
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._by_key
-
-    def __iter__(self) -> Iterator[_C]:
-        return iter(self._by_key.values())
-
-    def __len__(self) -> int:
-        return len(self._by_key)
-
-    def keys(self) -> list[str]:
-        return list(self._by_key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._by_key.get(key, default)
 
 
 class Constraint:
@@ -527,8 +478,6 @@ class MetaData:
     @property
     def sorted_tables(self) -> list[Table]:
         """Tables ordered so that every table comes after the tables it references."""
-        from .. import _native
-
         order = _native.sort_tables([(t.name, t.referenced_table_names(False)) for t in self.tables.values()])
         return [self.tables[name] for name in order]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 
+from .base import ColumnCollection, FromClause, Join, as_from
 from .elements import (
     BindCollector,
     ClauseElement,
@@ -12,16 +13,14 @@ from .elements import (
     Exists,
     Label,
     ScalarSelect,
-    TextClause,
     and_,
     coerce,
 )
+from .schema import Table
 from .sqltypes import Integer
 
 if TYPE_CHECKING:
     from typing_extensions import Self
-
-    from .schema import Table
 
 _T = TypeVar("_T")
 _TP = TypeVar("_TP", bound=tuple[Any, ...])
@@ -39,84 +38,10 @@ if TYPE_CHECKING:
     _Typed: TypeAlias = ColumnElement[_T] | type[_T]
 
 
-class FromClause(ClauseElement):
-    """Something a SELECT can read from."""
-
-    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
-        raise NotImplementedError
-
-    def _tables(self) -> list[FromClause]:
-        return [self]
-
-    def join(self, target: Any, onclause: Any = None, isouter: bool = False, full: bool = False) -> Join:
-        return Join(self, as_from(target), onclause, isouter, full)
-
-    def outerjoin(self, target: Any, onclause: Any = None, full: bool = False) -> Join:
-        return self.join(target, onclause, isouter=True, full=full)
-
-
-def as_from(obj: Any) -> FromClause:
-    """A FromClause for a Table, a mapped class, text() or a subquery."""
-    if isinstance(obj, FromClause):
-        return obj
-    mapper = getattr(obj, "__mapper__", None)
-    if mapper is not None:
-        return mapper.selectable
-    if isinstance(obj, TextClause):
-        return TextFrom(obj)
-    raise TypeError(f"{obj!r} cannot be used as a FROM clause")
-
-
-class TextFrom(FromClause):
-    def __init__(self, clause: TextClause) -> None:
-        self.clause = clause
-
-    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
-        return self.clause._datum(binds)
-
-
-def _infer_onclause(left: FromClause, right: FromClause) -> ColumnElement[Any]:
-    from .schema import Table
-
-    for a, b in ((left, right), (right, left)):
-        for table in a._tables():
-            if not isinstance(table, Table):
-                continue
-            for fk in table.foreign_keys:
-                for target in b._tables():
-                    if getattr(target, "name", None) == fk.target_table_name:
-                        return fk.parent == fk.column  # type: ignore[return-value]
-    raise ValueError(
-        f"cannot find a foreign key between {left!r} and {right!r} to join on; give an ON clause"
-    )
-
-
-class Join(FromClause):
-    def __init__(self, left: FromClause, right: FromClause, onclause: Any, isouter: bool, full: bool) -> None:
-        self.left, self.right = left, right
-        self.onclause = coerce(onclause) if onclause is not None else _infer_onclause(left, right)
-        self.isouter, self.full = isouter, full
-
-    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
-        return (
-            "join",
-            self.left._datum_from(binds),
-            self.right._datum_from(binds),
-            self.onclause._datum(binds),
-            self.isouter,
-            self.full,
-        )
-
-    def _tables(self) -> list[FromClause]:
-        return self.left._tables() + self.right._tables()
-
-
 class Subquery(FromClause):
     """(SELECT ...) AS name, whose columns are reachable through .c."""
 
     def __init__(self, select: Select[Any], name: str) -> None:
-        from .schema import ColumnCollection
-
         self.select, self.name = select, name
         self.c: ColumnCollection[_SubqueryColumn] = ColumnCollection()
         self.columns = self.c
@@ -149,8 +74,6 @@ class TableAlias(FromClause):
     twice in one FROM (self-joins, eager loads beside the user's joins)."""
 
     def __init__(self, table: Table, name: str) -> None:
-        from .schema import ColumnCollection
-
         self.table, self.name = table, name
         self.c: ColumnCollection[AliasColumn] = ColumnCollection()
         self.columns = self.c
@@ -221,8 +144,6 @@ class ResultEntry:
 
 
 def _entry(arg: Any) -> list[ResultEntry]:
-    from .schema import Table
-
     mapper = getattr(arg, "__mapper__", None)
     if mapper is not None and isinstance(arg, type):
         return [ResultEntry(mapper=mapper)]
@@ -556,8 +477,6 @@ def select(*entities: Any) -> Select[Any]:
 
 
 def _table_of(target: Any) -> Table:
-    from .schema import Table
-
     mapper = getattr(target, "__mapper__", None)
     if mapper is not None:
         return mapper.table
