@@ -59,7 +59,8 @@ def _dialect_reflection(dialect_name: str) -> DialectReflection:
         module_name, class_name = _DIALECT_REFLECTION[dialect_name]
     except KeyError:
         raise NotImplementedError(f"no reflection for the {dialect_name!r} dialect") from None
-    return getattr(importlib.import_module(module_name), class_name)()
+    reflection: type[DialectReflection] = getattr(importlib.import_module(module_name), class_name)
+    return reflection()
 
 
 class Inspector:

@@ -20,6 +20,7 @@ from ..exc import InvalidRequestError, MultipleResultsFound, NoResultFound, Reso
 _T = TypeVar("_T")
 _R = TypeVar("_R")  # what a result yields per item: a Row, a scalar, a mapping
 _TP = TypeVar("_TP", bound=tuple[Any, ...])
+_D = TypeVar("_D", bound="_Consumable[Any]")  # a result derived from a streaming one
 
 if TYPE_CHECKING:
     import builtins
@@ -218,7 +219,7 @@ class _Mapped:
 
     __slots__ = ("_base", "_fn")
 
-    def __init__(self, base: Any, fn: Callable[[list[Any]], list[Any]]) -> None:
+    def __init__(self, base: _Stream | _Mapped, fn: Callable[[list[Any]], list[Any]]) -> None:
         self._base = base
         self._fn = fn
 
@@ -252,13 +253,13 @@ class _Consumable(Generic[_R]):
     _pos: int
     _unique: bool
     _require_unique = False  # joined eager loads of collections repeat their parent rows
-    _stream: Any = None  # a _Stream or _Mapped view when streaming; _CLOSED once closed
+    _stream: _Stream | _Mapped | None = None  # set when streaming; _CLOSED once closed
     _yield_per: int | None = None  # the default fetchmany() and partitions() size
     _seen: set[Any] | None = None  # what unique() has let through, when streaming
 
     def _take(self, n: int | None = None) -> list[Any]:
         if self._stream is not None:
-            return self._take_streamed(n)
+            return self._take_streamed(self._stream, n)
         if self._require_unique and not self._unique:
             raise InvalidRequestError(
                 "The unique() method must be invoked on this Result, as it contains results that include "
@@ -276,8 +277,7 @@ class _Consumable(Generic[_R]):
             return items if n is None else items[:]
         return items[start:end]
 
-    def _take_streamed(self, n: int | None) -> list[Any]:
-        stream = self._stream
+    def _take_streamed(self, stream: _Stream | _Mapped, n: int | None) -> list[Any]:
         if not self._unique:
             return stream.take(n)
         seen = self._unique_seen(stream)
@@ -289,16 +289,15 @@ class _Consumable(Generic[_R]):
             out += _unique_more(part, seen)
         return out
 
-    def _unique_seen(self, stream: Any) -> set[Any]:
+    def _unique_seen(self, stream: _Stream | _Mapped) -> set[Any]:
         if stream.entities:
             raise InvalidRequestError(_ORM_UNIQUE_MESSAGE)
         if self._seen is None:
             self._seen = set()
         return self._seen
 
-    def _part(self) -> list[Any]:
+    def _part(self, stream: _Stream | _Mapped) -> list[Any]:
         """Streaming: the next items as the stream gives them, a chunk at most."""
-        stream = self._stream
         if not self._unique:
             return stream.chunk()
         seen = self._unique_seen(stream)
@@ -310,9 +309,9 @@ class _Consumable(Generic[_R]):
             if part:
                 return part
 
-    def _iter_streamed(self) -> Iterator[Any]:
+    def _iter_streamed(self, stream: _Stream | _Mapped) -> Iterator[Any]:
         while True:
-            part = self._part()
+            part = self._part(stream)
             if not part:
                 return
             yield from self._transform(part)
@@ -325,7 +324,7 @@ class _Consumable(Generic[_R]):
         else:
             self._pos = len(self._items)
 
-    def _transform(self, items: list[Any]) -> list[Any]:
+    def _transform(self, items: list[Any]) -> list[_R]:
         return items
 
     def all(self) -> Sequence[_R]:
@@ -343,7 +342,7 @@ class _Consumable(Generic[_R]):
 
     def __iter__(self) -> Iterator[_R]:
         if self._stream is not None:
-            return self._iter_streamed()
+            return self._iter_streamed(self._stream)
         return iter(self._transform(self._take()))
 
     def partitions(self, size: int | None = None) -> Iterator[Sequence[_R]]:
@@ -395,9 +394,11 @@ class _Consumable(Generic[_R]):
         self._pos = 0
         self._stream = _CLOSED
 
-    def _derived(self, made: Any, fn: Callable[[list[Any]], list[Any]] | None) -> Any:
+    def _derived(self, made: _D, fn: Callable[[list[Any]], list[Any]] | None) -> _D:
         """`made` (a new result) reading this streaming result's stream through `fn`."""
-        made._stream = self._stream if fn is None else _Mapped(self._stream, fn)
+        stream = self._stream
+        assert stream is not None, "only a streaming result derives streaming results"
+        made._stream = stream if fn is None else _Mapped(stream, fn)
         made._yield_per = self._yield_per
         return made
 
@@ -490,7 +491,8 @@ class Result(_Consumable[Row[_TP]]):
         self._discard()
         if not row:
             return None
-        return row[0] if self._single else row[0][0]
+        value: _T = row[0] if self._single else row[0][0]  # values are as hydrated: untyped
+        return value
 
     def scalar_one(self: Result[tuple[_T, Unpack[_Ts]]]) -> _T:
         return self.scalars().one()

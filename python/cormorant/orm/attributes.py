@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..sql.base import FromClause
     from ..sql.schema import Column
     from .mapper import Mapper
+    from .session import Session
 
 _T = TypeVar("_T")
 
@@ -39,7 +40,7 @@ class SessionRef:
         self._session: weakref.ref[Any] | None = weakref.ref(session)
 
     @property
-    def session(self) -> Any:
+    def session(self) -> Session | None:
         ref = self._session
         return ref() if ref is not None else None
 
@@ -48,15 +49,16 @@ class SessionRef:
         self._session = weakref.ref(value) if value is not None else None
 
 
-def owning_session(state: Any) -> Any:
+def owning_session(state: InstanceState) -> Session | None:
+    """The Session `state`'s object is attached to, if it still exists."""
     ref = state.session
     return ref.session if ref is not None else None
 
 
-def state_of(obj: Any) -> Any:
+def state_of(obj: Any) -> InstanceState:
     """The InstanceState of `obj`, created (transient) on first use."""
     d = obj.__dict__
-    state = d.get(STATE_KEY)
+    state: InstanceState | None = d.get(STATE_KEY)
     if state is None:
         state = d[STATE_KEY] = InstanceState()
     return state

@@ -8,6 +8,7 @@ import builtins
 from typing import TYPE_CHECKING, Any
 
 from .attributes import DELETED, DETACHED, PENDING, PERSISTENT, TRANSIENT, owning_session, state_of
+from .mapper import mapper_of
 
 if TYPE_CHECKING:
     from .mapper import Mapper
@@ -40,7 +41,7 @@ class InstanceState:
 
     @property
     def mapper(self) -> Mapper:
-        return self.class_.__mapper__  # type: ignore[attr-defined]
+        return mapper_of(self.class_)
 
     @property
     def dict(self) -> dict[str, Any]:
@@ -104,10 +105,10 @@ class InstanceState:
     @property
     def identity_key(self) -> tuple[type, tuple[Any, ...], None] | None:
         """(class, identity, identity token) as SQLAlchemy spells it, or None."""
-        identity = self.identity
-        if identity is None:
+        key, identity = self._native.key, self.identity
+        if key is None or identity is None:
             return None
-        return (self._native.key[0], identity, None)
+        return (key[0], identity, None)
 
     @property
     def key(self) -> tuple[type, tuple[Any, ...], None] | None:

@@ -537,7 +537,7 @@ def _fk_pairs(table: Table, referenced: Table) -> list[tuple[Column[Any], Column
 
 def _registry_class(parent: Mapper, name: str) -> type:
     registry = parent.class_.registry  # type: ignore[attr-defined]
-    cls = registry.classes_by_name.get(name)
+    cls: type | None = registry.classes_by_name.get(name)
     if cls is None:
         raise InvalidRequestError(
             f"When initializing mapper {parent}, expression {name!r} failed to locate a name; "
@@ -553,7 +553,7 @@ def _resolve_class(parent: Mapper, argument: Any) -> Mapper:
         argument = _registry_class(parent, argument.strip())
     elif callable(argument) and not isinstance(argument, type):
         argument = argument()
-    mapper = getattr(argument, "__mapper__", None)
+    mapper: Mapper | None = getattr(argument, "__mapper__", None)
     if mapper is None:
         raise ArgumentError(f"relationship target {argument!r} is not a mapped class")
     return mapper
@@ -569,7 +569,8 @@ def _resolve_secondary(parent: Mapper, secondary: Any) -> Table | None:
         if table is None:
             raise InvalidRequestError(f"secondary table {secondary!r} is not in the MetaData")
         return table
-    return secondary
+    given: Table = secondary  # a Table, or a callable that returned one
+    return given
 
 
 def _evaluate(parent: Mapper, expression: str) -> Any:
@@ -600,7 +601,8 @@ def _column_of(item: Any) -> Column[Any]:
     """A Column, an attribute's column, or the column a mapped_column() named
     in its own class body became."""
     resolved = getattr(item, "resolved", None)
-    return resolved if resolved is not None else getattr(item, "column", item)
+    column: Column[Any] = resolved if resolved is not None else getattr(item, "column", item)
+    return column
 
 
 def _resolve_order_by(parent: Mapper, value: Any) -> list[Any]:
@@ -637,7 +639,7 @@ def _make_backref(rel: Relationship) -> Relationship:
     """backref="name": the reverse relationship, created on the target class."""
     assert rel.back_populates is not None
     self_referential = rel.direction == ONETOMANY and rel.parent is rel.mapper
-    reverse = relationship(
+    reverse: Relationship = relationship(
         rel.parent.class_,
         rel.secondary,
         back_populates=rel.key,

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar, overload
 
-from ..engine.base import CommitOnExit, Connection, Engine, _ExecuteParams, _is_many
+from ..engine.base import CommitOnExit, Connection, Engine, NestedTransaction, _ExecuteParams, _is_many
 from ..engine.result import Result, ScalarResult
 from ..exc import (
     ArgumentError,
@@ -47,7 +47,7 @@ class SessionNestedTransaction(CommitOnExit):
     database work since it began; objects added since are expunged and every
     loaded object is expired, so it reloads what the database now holds."""
 
-    def __init__(self, session: Session, savepoint: Any) -> None:
+    def __init__(self, session: Session, savepoint: NestedTransaction) -> None:
         self.session = session
         self._savepoint = savepoint
         self._inserted_before = len(session._inserted_in_transaction)
@@ -536,7 +536,7 @@ class Session:
         mapper = mapper_of(entity)
         values = _ident_values(mapper, ident)
         key = mapper.identity_key_from_values(values)
-        obj = self._identity_map.get(key)
+        obj: _T | None = self._identity_map.get(key)  # an instance of `entity`, by its key
         if obj is not None:
             state = obj.__dict__[STATE_KEY]
             if id(obj) in self._deleted or state.status == DELETED:

@@ -56,7 +56,7 @@ class ColumnCollection(Generic[_C]):
     def keys(self) -> list[str]:
         return list(self._by_key)
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str, default: _C | None = None) -> _C | None:
         return self._by_key.get(key, default)
 
 
@@ -86,8 +86,9 @@ def as_from(obj: Any) -> FromClause:
     if isinstance(obj, FromClause):
         return obj
     mapper = getattr(obj, "__mapper__", None)
-    if mapper is not None:
-        return mapper.selectable
+    if mapper is not None:  # a mapped class: its Mapper's table (or join)
+        selectable: FromClause = mapper.selectable
+        return selectable
     if isinstance(obj, TextClause):
         return TextFrom(obj)
     raise TypeError(f"{obj!r} cannot be used as a FROM clause")
@@ -107,7 +108,8 @@ def _infer_onclause(left: FromClause, right: FromClause) -> ColumnElement[Any]:
             for fk in table.foreign_keys:
                 for target in b._tables():
                     if getattr(target, "name", None) == fk.target_table_name:
-                        return fk.parent == fk.column
+                        onclause: ColumnElement[Any] = fk.parent == fk.column
+                        return onclause
     raise ValueError(
         f"cannot find a foreign key between {left!r} and {right!r} to join on; give an ON clause"
     )

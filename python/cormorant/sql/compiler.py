@@ -6,10 +6,12 @@ result plans hydrations build for it once (see engine/hydration.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import _native
 from .selectable import ResultEntry
+
+_S = TypeVar("_S")  # a hydration's plan of a statement
 
 
 class Compiled:
@@ -68,9 +70,9 @@ class Compiled:
     def returns_rows(self) -> bool:
         return bool(self.entries)
 
-    def shape_for(self, key: Any, build: Callable[[Compiled], Any]) -> Any:
+    def shape_for(self, key: Any, build: Callable[[Compiled], _S]) -> _S:
         """A hydration's plan of this statement, built once by `build` and kept under `key`."""
-        shape = self._shapes.get(key)
+        shape: _S | None = self._shapes.get(key)  # what `build` made for this key
         if shape is None:
             shape = self._shapes[key] = build(self)
         return shape

@@ -22,7 +22,8 @@ def column_for_key(target: Any, table: Table, key: Any) -> Column[Any]:
         key = getattr(key, "key", None) or getattr(key, "name", None)
     mapper = getattr(target, "__mapper__", None)
     if mapper is not None and key in mapper.attr_columns:
-        return mapper.attr_columns[key]
+        mapped: Column[Any] = mapper.attr_columns[key]
+        return mapped
     column = table.c.get(key)
     if column is None:
         raise KeyError(f"Unconsumed column names: {key} (table '{table.name}' has no such column)")

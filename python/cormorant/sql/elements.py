@@ -115,8 +115,9 @@ def coerce(value: Any, type_: TypeEngine | None = None, label: str | None = None
     if isinstance(value, ColumnElement):
         return value
     clause = getattr(value, "__clause_element__", None)
-    if clause is not None:
-        return clause()
+    if clause is not None:  # an ORM attribute, or anything standing for a column expression
+        element: ColumnElement[Any] = clause()
+        return element
     if value is None:
         return BindParameter(None, None, type_, label) if type_ is not None and type_.binds_none else Null()
     return BindParameter(None, value, type_ if type_ is not None else _type_of_value(value), label)
@@ -781,8 +782,10 @@ class TextClause(ColumnElement[Any]):
 
     def bindparams(self, *params: BindParameter[Any], **values: Any) -> TextClause:
         clone = TextClause(self.text)
-        clone._bound = {**self._bound, **{p.key: p.value for p in params}, **values}  # type: ignore[misc]
-        clone._types = {**self._types, **{p.key: p.type for p in params if not isinstance(p.type, NullType)}}  # type: ignore[misc]
+        bound = {p.key: p.value for p in params if p.key is not None}  # bindparam() names its key
+        types = {p.key: p.type for p in params if p.key is not None and not isinstance(p.type, NullType)}
+        clone._bound = {**self._bound, **bound, **values}
+        clone._types = {**self._types, **types}
         clone._columns = self._columns
         return clone
 

@@ -55,7 +55,7 @@ class Subquery(FromClause):
 class _SubqueryColumn(ColumnElement[Any]):
     __slots__ = ("parent", "name", "key", "type")
 
-    def __init__(self, parent: Subquery, name: str, type_: Any) -> None:
+    def __init__(self, parent: Subquery | TableAlias, name: str, type_: Any) -> None:
         self.parent, self.name, self.key, self.type = parent, name, name, type_
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
@@ -101,14 +101,15 @@ class AliasColumn(_SubqueryColumn):
     """A column of a TableAlias: the table's column under the alias's name."""
 
     __slots__ = ("column",)
+    parent: TableAlias
 
     def __init__(self, parent: TableAlias, column: Any) -> None:
-        super().__init__(parent, column.name, column.type)  # type: ignore[arg-type]
+        super().__init__(parent, column.name, column.type)
         self.column, self.key = column, column.key
 
     @property
     def table(self) -> TableAlias:
-        return self.parent  # type: ignore[return-value]
+        return self.parent
 
     @property
     def _row_key(self) -> str:
@@ -131,7 +132,8 @@ class ResultEntry:
     @property
     def elements(self) -> list[ColumnElement[Any]]:
         if self.load is not None:
-            return self.load.elements()
+            loaded: list[ColumnElement[Any]] = self.load.elements()
+            return loaded
         if self.mapper is not None:
             return list(self.mapper.columns)
         assert self.column is not None
@@ -375,11 +377,11 @@ class Select(ClauseElement, Generic[_TP]):
         """The FROM items a join adds, each with its ON clause: one, or two
         for a relationship through an association table."""
         resolver = getattr(target, "_join_target", None)
+        if resolver is None:  # join(Target, Parent.relationship)
+            resolver = getattr(onclause, "_join_target", None)
         if resolver is not None:  # a relationship attribute
-            return resolver()
-        resolver = getattr(onclause, "_join_target", None)
-        if resolver is not None:  # join(Target, Parent.relationship)
-            return resolver()
+            targets: list[tuple[FromClause, Any]] = resolver()
+            return targets
         return [(as_from(target), onclause)]
 
     def _froms(self, columns: list[ColumnElement[Any]] | None = None) -> list[FromClause]:
@@ -429,7 +431,7 @@ class Select(ClauseElement, Generic[_TP]):
             tuple(g._datum(binds) for g in self._group_by),
             and_(*self._having)._datum(binds) if self._having else None,
             tuple(
-                ("labelref", o.name) if id(o) in labels else o._datum(binds)  # type: ignore[attr-defined]
+                ("labelref", o.name) if isinstance(o, Label) and id(o) in labels else o._datum(binds)
                 for o in self._order_by
             ),
             binds.add(self._limit, Integer()) if self._limit is not None else None,
@@ -479,7 +481,8 @@ def select(*entities: Any) -> Select[Any]:
 def _table_of(target: Any) -> Table:
     mapper = getattr(target, "__mapper__", None)
     if mapper is not None:
-        return mapper.table
+        table: Table = mapper.table
+        return table
     if isinstance(target, Table):
         return target
     raise TypeError(f"{target!r} is not a Table or a mapped class")

@@ -112,9 +112,10 @@ class PostgreSQLReflection:
 
     def _oid(self, conn: Connection, table: str, schema: str | None) -> int:
         if schema is None:
-            oid = conn.exec_driver_sql(_RELATION + _VISIBLE, [table]).scalar()
+            query, params = _RELATION + _VISIBLE, [table]
         else:
-            oid = conn.exec_driver_sql(_RELATION + _IN_SCHEMA, [table, schema]).scalar()
+            query, params = _RELATION + _IN_SCHEMA, [table, schema]
+        oid: int | None = conn.exec_driver_sql(query, params).scalar()
         if oid is None:
             raise NoSuchTableError(f"{schema}.{table}" if schema is not None else table)
         return oid

@@ -289,7 +289,7 @@ class SQLiteReflection:
             [self._master(schema)] if schema is not None else ["temp.sqlite_master", "main.sqlite_master"]
         )
         for master in masters:
-            sql = conn.exec_driver_sql(
+            sql: str | None = conn.exec_driver_sql(
                 f"SELECT sql FROM {master} WHERE type = 'table' AND name = ? COLLATE NOCASE", [table]
             ).scalar()
             if sql is not None:
