@@ -11,6 +11,7 @@
 #include "cormorant/schema/sort_tables.hpp"
 #include "cormorant/sql/compiler.hpp"
 #include "cormorant/sql/datum.hpp"
+#include "cormorant/sql/datum_form.hpp"
 #include "cormorant/sql/decode.hpp"
 #include "cormorant/sql/values_template.hpp"
 
@@ -62,6 +63,18 @@ py::tuple compile(py::handle datum, const std::string& dialect) {
                           c.locks_rows, c.reads_only, std::move(many_values));
 }
 
+py::list forms() {
+    py::list out;
+    for (const auto& f : sql::datum_forms()) {
+        py::list slots;
+        for (auto slot : f.slots) slots.append(py::str(slot.data(), slot.size()));
+        out.append(py::make_tuple(py::str(f.role.data(), f.role.size()),
+                                  py::str(f.tag.data(), f.tag.size()), py::tuple(slots), f.optional,
+                                  f.repeats));
+    }
+    return out;
+}
+
 }  // namespace
 
 void register_sql(py::module_& m) {
@@ -75,6 +88,9 @@ void register_sql(py::module_& m) {
           "reads_only, many_values), many_values a ValuesTemplate or None.");
     m.def("reads_only", &sql::starts_with_select, py::arg("sql"),
           "Whether SQL text begins with SELECT (SQLite may then defer BEGIN).");
+    m.def("datum_forms", &forms,
+          "Every statement tuple form the engine reads: (role, tag, slot names, optional "
+          "trailing slots, last slot repeats).");
     m.def("sort_tables", &schema::sort_tables, py::arg("tables"),
           "Order [(table, [referenced tables])] so referenced tables come first.");
 }

@@ -218,6 +218,10 @@ class ValuesTemplate:
 def compile(datum: _Datum, dialect: str) -> tuple[str, list[str], str, bool, bool, ValuesTemplate | None]:
     """(sql, param_keys, kind, locks_rows, reads_only, many_values) of a statement in tuple form."""
 
+def datum_forms() -> list[tuple[str, str, tuple[str, ...], int, bool]]:
+    """(role, tag, slot names, optional trailing slots, last slot repeats) of
+    every tuple form the engine decodes; role is "node", "type" or "element"."""
+
 def reads_only(sql: str) -> bool:
     """Whether SQL text begins with SELECT (SQLite may then defer BEGIN)."""
 

@@ -123,7 +123,7 @@ TEST_CASE("DDL errors", "[schema][ddl]") {
                       Contains("column"));
     CHECK_THROWS_WITH(
         decode(tuple("create_table", "t", empty(), tuple(tuple("exclude", 1)), false)),
-        Contains("unknown constraint"));
+        Contains("'exclude': unknown element"));
     auto bad_fk = tuple(
         "create_table", "t", tuple(coldef("a", tuple("integer"), true)),
         tuple(tuple("foreign_key", nullptr, tuple("a"), "u", tuple("id"), "EXPLODE", nullptr)),

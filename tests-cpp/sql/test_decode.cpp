@@ -1,8 +1,12 @@
 // Decoding errors name the bad head and the problem; quoting rules.
 #include <algorithm>
 #include <iterator>
+#include <set>
+#include <string_view>
+#include <utility>
 
 #include "cormorant/error.hpp"
+#include "cormorant/sql/datum_form.hpp"
 #include "cormorant/sql/quote.hpp"
 #include "helpers.hpp"
 
@@ -13,14 +17,16 @@ TEST_CASE("decode rejects malformed input", "[sql][decode]") {
     CHECK_THROWS_WITH(decode(tuple("frobnicate", 1)),
                       Contains("'frobnicate'") && Contains("unknown head"));
     CHECK_THROWS_WITH(decode(tuple("binop", "=", col("a"))),
-                      Contains("'binop'") && Contains("expected 4"));
+                      Contains("expected ('binop', operator, left, right), got 2 slot(s)"));
     CHECK_THROWS_WITH(decode(tuple("col", "t")), Contains("'col'"));
     CHECK_THROWS_WITH(decode(tuple("bind", 5)), Contains("'bind'") && Contains("string"));
     CHECK_THROWS_WITH(decode(Datum(5)), Contains("head string"));
     CHECK_THROWS_WITH(decode(empty()), Contains("head string"));
-    CHECK_THROWS_WITH(decode(tuple("and")), Contains("'and'") && Contains("at least"));
+    CHECK_THROWS_WITH(decode(tuple("and")),
+                      Contains("expected ('and', operand...), got 0 slot(s)"));
     CHECK_THROWS_WITH(decode(tuple("binop", "<>", col("a"), col("b"))), Contains("'<>'"));
-    CHECK_THROWS_WITH(decode(tuple("select", empty())), Contains("'select'") && Contains("11"));
+    CHECK_THROWS_WITH(decode(tuple("select", empty())),
+                      Contains("'select'") && Contains("distinct, for_update), got 1 slot(s)"));
     CHECK_THROWS_WITH(decode(tuple("cast", col("a"), tuple("varchar2"))), Contains("'varchar2'"));
     CHECK_THROWS_WITH(decode(tuple("compound", "MINUS", empty(), empty(), nullptr, nullptr)),
                       Contains("MINUS"));
@@ -63,4 +69,28 @@ TEST_CASE("identifier quoting", "[sql][quote]") {
     CHECK(quote_identifier("a\"b") == "\"a\"\"b\"");
     CHECK(quote_identifier("") == "\"\"");
     CHECK(quote_string("it's") == "'it''s'");
+}
+
+TEST_CASE("every form is declared once and every node form decodes", "[sql][decode][forms]") {
+    std::set<std::pair<std::string_view, std::string_view>> seen;
+    for (const auto& form : datum_forms()) {
+        INFO(form.describe());
+        CHECK(seen.insert({form.role, form.tag}).second);
+        CHECK(form.optional <= form.slots.size());
+        CHECK((form.role == "node" || form.role == "type" || form.role == "element"));
+    }
+    CHECK(seen.count({"node", "select"}) == 1);
+    CHECK(seen.count({"type", "numeric"}) == 1);
+    CHECK(seen.count({"element", "foreign_key"}) == 1);
+}
+
+TEST_CASE("a tuple of the wrong length names its tag and its slots", "[sql][decode][forms]") {
+    CHECK_THROWS_WITH(decode(tuple("label", col("a"))),
+                      Contains("'label': expected ('label', expr, name), got 1 slot(s)"));
+    CHECK_THROWS_WITH(decode(tuple("table", "t", "a", "extra")),
+                      Contains("expected ('table', name, [alias]), got 3 slot(s)"));
+    CHECK_THROWS_WITH(decode_type(tuple("numeric", 10)),
+                      Contains("'numeric': expected ('numeric', precision, scale)"));
+    CHECK_THROWS_WITH(decode_type(tuple("money")), Contains("'money': unknown type"));
+    CHECK(lite_sql(tuple("or", op("=", col("a"), bindd("p")))) == "a = ?");
 }

@@ -185,7 +185,7 @@ TEST_CASE("malformed typed binds are rejected", "[sql][postgresql][bind][decode]
     CHECK_THROWS_WITH(decode(typed("p", tuple("varchar2"))), Contains("'varchar2'"));
     CHECK_THROWS_WITH(decode(typed("p", Datum(5))), Contains("head string"));
     CHECK_THROWS_WITH(decode(tuple("bind", "p", tuple("integer"), 1)),
-                      Contains("'bind'") && Contains("2-3"));
+                      Contains("expected ('bind', key, [type]), got 3 slot(s)"));
     CHECK_THROWS_WITH(decode(typed("p", tuple("string"))), Contains("'string'"));
     CHECK_THROWS_WITH(decode(typed("p", tuple("binary", 1, 2))), Contains("'binary'"));
     CHECK_THROWS_WITH(decode(typed("p", tuple("null", 1))), Contains("'null'"));
@@ -231,7 +231,8 @@ TEST_CASE("savepoint builders", "[sql][postgresql][savepoint][builder]") {
 
 TEST_CASE("savepoint datums are checked and decode like the builder's",
           "[sql][postgresql][savepoint][decode]") {
-    CHECK_THROWS_WITH(decode(tuple("savepoint")), Contains("'savepoint'") && Contains("2"));
+    CHECK_THROWS_WITH(decode(tuple("savepoint")),
+                      Contains("expected ('savepoint', name), got 0 slot(s)"));
     CHECK_THROWS_WITH(decode(tuple("release_savepoint", 1)),
                       Contains("'release_savepoint'") && Contains("string"));
     CHECK_THROWS_WITH(decode(tuple("rollback_to_savepoint", "a", "b")),

@@ -36,10 +36,7 @@ std::vector<NodePtr> assignments(const R& r, std::size_t i) {
 }
 
 // --- expressions -------------------------------------------------------------------------
-NodePtr d_col(const R& r) {
-    r.arity(3);
-    return column(r.opt_str(1, "table"), r.str(2, "column name"));
-}
+NodePtr d_col(const R& r) { return column(r.opt_str(1, "table"), r.str(2, "column name")); }
 bool is_null_type(const Datum& d) {
     if (d.is_null()) return true;
     if (!d.is_list() || d.as_list().size() != 1) return false;
@@ -47,13 +44,11 @@ bool is_null_type(const Datum& d) {
     return head.is_string() && head.as_string() == "null";
 }
 NodePtr d_bind(const R& r) {
-    r.arity(2, 3);
     std::string key = r.str(1, "bind key");
     if (r.size() == 2 || is_null_type(r.at(2))) return bind(std::move(key));
     return bind(std::move(key), decode_type(r.at(2)));
 }
 NodePtr d_leaf(const R& r) {
-    r.arity(1);
     if (r.head() == "null") return null();
     if (r.head() == "true") return true_();
     if (r.head() == "false") return false_();
@@ -61,12 +56,10 @@ NodePtr d_leaf(const R& r) {
 }
 // ("text", sql) or ("text", sql, (("bind", key, type), ...)) giving some keys a type.
 NodePtr d_text(const R& r) {
-    r.arity(2, 3);
     if (r.size() == 2) return text(r.str(1, "sql"));
     return make_node(Kind::Text, r.str(1, "sql"), r.nodes(2, "text() bind types"));
 }
 NodePtr d_literal(const R& r) {
-    r.arity(2);
     const Datum& v = r.at(1);
     if (v.is_null()) return null();
     if (v.is_bool()) return v.as_bool() ? true_() : false_();
@@ -75,12 +68,8 @@ NodePtr d_literal(const R& r) {
     if (v.is_string()) return literal_string(v.as_string());
     r.fail("value must be None, bool, int, float or str, got " + v.describe());
 }
-NodePtr d_binop(const R& r) {
-    r.arity(4);
-    return binop(r.str(1, "operator"), r.node(2), r.node(3));
-}
+NodePtr d_binop(const R& r) { return binop(r.str(1, "operator"), r.node(2), r.node(3)); }
 NodePtr d_conjunction(const R& r) {
-    r.min_arity(2);
     std::vector<NodePtr> operands;
     for (std::size_t i = 1; i < r.size(); ++i) operands.push_back(r.node(i));
     return r.head() == "and" ? and_(std::move(operands)) : or_(std::move(operands));
@@ -98,35 +87,19 @@ NodePtr d_unary(const R& r) {
         {"scalar_subquery", Kind::ScalarSubquery},
         {"exists", Kind::Exists},
     };
-    r.arity(2);
     return make_node(kinds.at(r.head()), {}, {r.node(1)});
 }
-NodePtr d_in(const R& r) {
-    r.arity(4);
-    return in(r.node(1), r.nodes(2, "IN items"), r.flag(3, "negate"));
-}
+NodePtr d_in(const R& r) { return in(r.node(1), r.nodes(2, "IN items"), r.flag(3, "negate")); }
 NodePtr d_between(const R& r) {
-    r.arity(5);
     return between(r.node(1), r.node(2), r.node(3), r.flag(4, "negate"));
 }
 NodePtr d_func(const R& r) {
-    r.arity(3);
     return func(r.str(1, "function name"), r.nodes(2, "function arguments"));
 }
-NodePtr d_label(const R& r) {
-    r.arity(3);
-    return label(r.node(1), r.str(2, "label name"));
-}
-NodePtr d_labelref(const R& r) {
-    r.arity(2);
-    return labelref(r.str(1, "label name"));
-}
-NodePtr d_cast(const R& r) {
-    r.arity(3);
-    return cast(r.node(1), decode_type(r.at(2)));
-}
+NodePtr d_label(const R& r) { return label(r.node(1), r.str(2, "label name")); }
+NodePtr d_labelref(const R& r) { return labelref(r.str(1, "label name")); }
+NodePtr d_cast(const R& r) { return cast(r.node(1), decode_type(r.at(2))); }
 NodePtr d_case(const R& r) {
-    r.arity(3);
     std::vector<std::pair<NodePtr, NodePtr>> whens;
     for (const auto& w : r.tuple(1, "CASE whens")) {
         if (!w.is_list() || w.as_list().size() != 2)
@@ -136,31 +109,22 @@ NodePtr d_case(const R& r) {
     if (whens.empty()) r.fail("needs at least one (condition, result) pair");
     return case_(std::move(whens), r.opt_node(2));
 }
-NodePtr d_excluded(const R& r) {
-    r.arity(2);
-    return excluded(r.str(1, "column name"));
-}
+NodePtr d_excluded(const R& r) { return excluded(r.str(1, "column name")); }
 
 // --- FROM items ----------------------------------------------------------------------------
 NodePtr d_table(const R& r) {
-    r.arity(2, 3);
     return table(r.str(1, "table name"), r.size() == 3 ? r.opt_str(2, "alias") : std::string());
 }
 NodePtr d_join(const R& r) {
-    r.arity(6);
     JoinKind kind = r.flag(5, "full")      ? JoinKind::FullOuter
                     : r.flag(4, "isouter") ? JoinKind::LeftOuter
                                            : JoinKind::Inner;
     return join(r.node(1), r.node(2), r.node(3), kind);
 }
-NodePtr d_subquery(const R& r) {
-    r.arity(3);
-    return subquery(r.node(1), r.str(2, "alias"));
-}
+NodePtr d_subquery(const R& r) { return subquery(r.node(1), r.str(2, "alias")); }
 
 // --- statements -----------------------------------------------------------------------------
 NodePtr d_for_update(const R& r) {
-    r.arity(5);
     auto n = std::make_shared<Node>();
     n->kind = Kind::ForUpdate;
     n->flags = (r.flag(1, "nowait") ? flag::nowait : 0) |
@@ -170,7 +134,6 @@ NodePtr d_for_update(const R& r) {
     return n;
 }
 NodePtr d_select(const R& r) {
-    r.arity(11);
     std::vector<NodePtr> slots(kSelectSlots);
     slots[kColumns] = make_list(r.nodes(1, "columns"));
     slots[kFroms] = make_list(r.nodes(2, "froms"));
@@ -188,7 +151,6 @@ NodePtr d_select(const R& r) {
 }
 NodePtr d_on_conflict(const R& r) {
     bool update = r.head() == "do_update";
-    r.arity(update ? 4 : 2);
     std::vector<NodePtr> children{make_list(update ? assignments(r, 2) : std::vector<NodePtr>{}),
                                   update ? r.opt_node(3) : nullptr};
     return with_names(
@@ -196,7 +158,6 @@ NodePtr d_on_conflict(const R& r) {
         r.strings(1, "conflict index columns"));
 }
 NodePtr d_insert(const R& r) {
-    r.arity(6);
     std::vector<NodePtr> rows;
     for (const auto& row : r.tuple(3, "rows")) {
         if (!row.is_list()) r.fail("each row must be a tuple, got " + row.describe());
@@ -212,18 +173,15 @@ NodePtr d_insert(const R& r) {
     return with_names(n, r.strings(2, "column names"));
 }
 NodePtr d_update(const R& r) {
-    r.arity(5);
     return make_node(
         Kind::Update, r.str(1, "table name"),
         {make_list(assignments(r, 2)), r.opt_node(3), make_list(r.nodes(4, "returning"))});
 }
 NodePtr d_delete(const R& r) {
-    r.arity(4);
     return make_node(Kind::Delete, r.str(1, "table name"),
                      {r.opt_node(2), make_list(r.nodes(3, "returning"))});
 }
 NodePtr d_compound(const R& r) {
-    r.arity(6);
     std::string op = r.str(1, "operator");
     if (op != "UNION" && op != "UNION ALL" && op != "INTERSECT" && op != "EXCEPT")
         r.fail("unknown compound operator '" + op + "'");
@@ -234,7 +192,6 @@ NodePtr d_compound(const R& r) {
 
 // --- savepoints ------------------------------------------------------------------------------
 NodePtr d_savepoint(const R& r) {
-    r.arity(2);
     std::string name = r.str(1, "savepoint name");
     if (name.empty()) r.fail("savepoint name must not be empty");
     if (r.head() == "savepoint") return savepoint(std::move(name));
@@ -242,54 +199,80 @@ NodePtr d_savepoint(const R& r) {
     return rollback_to_savepoint(std::move(name));
 }
 
-HeadDecoder decoder_for(const std::string& head) {
-    static const std::unordered_map<std::string, HeadDecoder> table = {
-        {"col", d_col},
-        {"bind", d_bind},
-        {"null", d_leaf},
-        {"true", d_leaf},
-        {"false", d_leaf},
-        {"star", d_leaf},
-        {"text", d_text},
-        {"literal", d_literal},
-        {"binop", d_binop},
-        {"and", d_conjunction},
-        {"or", d_conjunction},
-        {"not", d_unary},
-        {"neg", d_unary},
-        {"asc", d_unary},
-        {"desc", d_unary},
-        {"nulls_first", d_unary},
-        {"nulls_last", d_unary},
-        {"distinct", d_unary},
-        {"grouping", d_unary},
-        {"scalar_subquery", d_unary},
-        {"exists", d_unary},
-        {"in", d_in},
-        {"between", d_between},
-        {"func", d_func},
-        {"label", d_label},
-        {"labelref", d_labelref},
-        {"cast", d_cast},
-        {"case", d_case},
-        {"excluded", d_excluded},
-        {"table", d_table},
-        {"join", d_join},
-        {"subquery", d_subquery},
-        {"select", d_select},
-        {"for_update", d_for_update},
-        {"insert", d_insert},
-        {"do_nothing", d_on_conflict},
-        {"do_update", d_on_conflict},
-        {"update", d_update},
-        {"delete", d_delete},
-        {"compound", d_compound},
-        {"savepoint", d_savepoint},
-        {"release_savepoint", d_savepoint},
-        {"rollback_to_savepoint", d_savepoint},
-    };
-    auto it = table.find(head);
-    return it != table.end() ? it->second : ddl_decoder(head);
+}  // namespace
+
+// Every node form: its slots after the tag, then its decoder. Trailing slots
+// counted by `optional` may be left out; `repeats` makes the last one variadic.
+const std::vector<HeadEntry>& node_entries() {
+    static const std::vector<HeadEntry> entries = [] {
+        auto f = [](std::string_view tag, std::vector<std::string_view> slots, HeadDecoder fn,
+                    std::size_t optional = 0, bool repeats = false) {
+            return HeadEntry{DatumForm{"node", tag, std::move(slots), optional, repeats}, fn};
+        };
+        std::vector<HeadEntry> e = {
+            f("col", {"table", "name"}, d_col),
+            f("bind", {"key", "type"}, d_bind, 1),
+            f("null", {}, d_leaf),
+            f("true", {}, d_leaf),
+            f("false", {}, d_leaf),
+            f("star", {}, d_leaf),
+            f("text", {"sql", "bind_types"}, d_text, 1),
+            f("literal", {"value"}, d_literal),
+            f("binop", {"operator", "left", "right"}, d_binop),
+            f("and", {"operand"}, d_conjunction, 0, true),
+            f("or", {"operand"}, d_conjunction, 0, true),
+            f("not", {"operand"}, d_unary),
+            f("neg", {"operand"}, d_unary),
+            f("asc", {"operand"}, d_unary),
+            f("desc", {"operand"}, d_unary),
+            f("nulls_first", {"operand"}, d_unary),
+            f("nulls_last", {"operand"}, d_unary),
+            f("distinct", {"operand"}, d_unary),
+            f("grouping", {"operand"}, d_unary),
+            f("scalar_subquery", {"select"}, d_unary),
+            f("exists", {"select"}, d_unary),
+            f("in", {"expr", "items", "negate"}, d_in),
+            f("between", {"expr", "lower", "upper", "negate"}, d_between),
+            f("func", {"name", "arguments"}, d_func),
+            f("label", {"expr", "name"}, d_label),
+            f("labelref", {"name"}, d_labelref),
+            f("cast", {"expr", "type"}, d_cast),
+            f("case", {"whens", "else"}, d_case),
+            f("excluded", {"column"}, d_excluded),
+            f("table", {"name", "alias"}, d_table, 1),
+            f("join", {"left", "right", "onclause", "isouter", "full"}, d_join),
+            f("subquery", {"select", "alias"}, d_subquery),
+            f("select",
+              {"columns", "froms", "where", "group_by", "having", "order_by", "limit", "offset",
+               "distinct", "for_update"},
+              d_select),
+            f("for_update", {"nowait", "skip_locked", "read", "of"}, d_for_update),
+            f("insert", {"table", "columns", "rows", "returning", "on_conflict"}, d_insert),
+            f("do_nothing", {"index_elements"}, d_on_conflict),
+            f("do_update", {"index_elements", "set", "where"}, d_on_conflict),
+            f("update", {"table", "assignments", "where", "returning"}, d_update),
+            f("delete", {"table", "where", "returning"}, d_delete),
+            f("compound", {"operator", "selects", "order_by", "limit", "offset"}, d_compound),
+            f("savepoint", {"name"}, d_savepoint),
+            f("release_savepoint", {"name"}, d_savepoint),
+            f("rollback_to_savepoint", {"name"}, d_savepoint),
+        };
+        for (const auto& ddl : ddl_entries()) e.push_back(ddl);
+        return e;
+    }();
+    return entries;
+}
+
+namespace {
+
+const HeadEntry* entry_for(std::string_view tag) {
+    static const std::unordered_map<std::string_view, const HeadEntry*> by_tag = [] {
+        std::unordered_map<std::string_view, const HeadEntry*> m;
+        for (const auto& entry : node_entries()) m.emplace(entry.form.tag, &entry);
+        return m;
+    }();
+    auto it = by_tag.find(tag);
+    return it != by_tag.end() ? it->second : nullptr;
 }
 
 }  // namespace
@@ -297,9 +280,10 @@ HeadDecoder decoder_for(const std::string& head) {
 
 NodePtr decode(const Datum& datum) {
     detail::DatumReader r(datum);
-    auto* fn = detail::decoder_for(r.head());
-    if (!fn) r.fail("unknown head");
-    return fn(r);
+    const detail::HeadEntry* entry = detail::entry_for(r.head());
+    if (!entry) r.fail("unknown head");
+    r.conform(entry->form);
+    return entry->decode(r);
 }
 
 }  // namespace cormorant::sql

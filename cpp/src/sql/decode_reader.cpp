@@ -24,19 +24,16 @@ void DatumReader::fail(const std::string& problem) const {
     bad_datum("'" + head_ + "': " + problem);
 }
 
-void DatumReader::arity(std::size_t n) const { arity(n, n); }
-
-void DatumReader::arity(std::size_t lo, std::size_t hi) const {
-    if (size() >= lo && size() <= hi) return;
-    std::string expected = std::to_string(lo);
-    if (hi != lo) expected.append("-").append(std::to_string(hi));
-    fail("expected " + expected + " elements (head included), got " + std::to_string(size()));
+void DatumReader::conform(const DatumForm& form) const {
+    bool fits = size() >= form.min_size() && (form.repeats || size() <= 1 + form.slots.size());
+    if (!fits)
+        fail("expected " + form.describe() + ", got " + std::to_string(size() - 1) + " slot(s)");
 }
 
-void DatumReader::min_arity(std::size_t n) const {
-    if (size() < n)
-        fail("expected at least " + std::to_string(n) + " elements (head included), got " +
-             std::to_string(size()));
+const DatumForm& form_of(const DatumReader& r, const std::vector<DatumForm>& forms) {
+    for (const auto& form : forms)
+        if (form.tag == r.head()) return form;
+    r.fail("unknown " + std::string(forms.empty() ? "form" : forms.front().role));
 }
 
 std::string DatumReader::str(std::size_t i, const char* what) const {

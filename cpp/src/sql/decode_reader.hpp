@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cormorant/sql/datum.hpp"
+#include "cormorant/sql/datum_form.hpp"
 #include "cormorant/sql/node.hpp"
 
 namespace cormorant::sql::detail {
@@ -16,9 +17,7 @@ class DatumReader {
 
     const std::string& head() const noexcept { return head_; }
     std::size_t size() const noexcept { return items_->size(); }
-    void arity(std::size_t n) const;  // exactly n elements, head included
-    void arity(std::size_t lo, std::size_t hi) const;
-    void min_arity(std::size_t n) const;
+    void conform(const DatumForm& form) const;  // the element count `form` allows
 
     const Datum& at(std::size_t i) const { return (*items_)[i]; }
     std::string str(std::size_t i, const char* what) const;
@@ -38,8 +37,20 @@ class DatumReader {
     std::string head_;
 };
 
-// Decoders for the DDL heads (decode_ddl.cpp); nullptr when `head` is not DDL.
+// A node form and the function that decodes it, checked against the form first.
 using HeadDecoder = NodePtr (*)(const DatumReader&);
-HeadDecoder ddl_decoder(const std::string& head);
+struct HeadEntry {
+    DatumForm form;
+    HeadDecoder decode;
+};
+
+const std::vector<HeadEntry>& node_entries();  // decode.cpp: expressions, FROM, DML, DDL
+// decode_ddl.cpp: the DDL heads, and the type and element (column, constraint) forms.
+const std::vector<HeadEntry>& ddl_entries();
+const std::vector<DatumForm>& type_forms();
+const std::vector<DatumForm>& element_forms();
+
+// The form of r's tag among `forms`; fails naming the role when there is none.
+const DatumForm& form_of(const DatumReader& r, const std::vector<DatumForm>& forms);
 
 }  // namespace cormorant::sql::detail

@@ -583,16 +583,6 @@ def case(*whens: Any, value: Any = None, else_: Any = None) -> Case:
     return Case(*whens, value=value, else_=else_)
 
 
-class Grouping(ColumnElement[Any]):
-    __slots__ = ("element", "type")
-
-    def __init__(self, element: ColumnElement[Any]) -> None:
-        self.element, self.type = element, element.type
-
-    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        return ("grouping", self.element._datum(binds))
-
-
 class Function(ColumnElement[_T]):
     """A SQL function call such as count(users.id)."""
 

@@ -338,6 +338,12 @@ class Index:
     def create(self, bind: Any, checkfirst: bool = False) -> None:
         bind._run_ddl(lambda dialect: [self._create_datum(checkfirst)])
 
+    def drop(self, bind: Any, checkfirst: bool = False) -> None:
+        bind._run_ddl(lambda dialect: [self._drop_datum(checkfirst)])
+
+    def _drop_datum(self, if_exists: bool) -> tuple[Any, ...]:
+        return ("drop_index", self.name, if_exists)
+
     def __repr__(self) -> str:
         return f"Index({self.name!r})"
 

@@ -1,16 +1,23 @@
-"""PostgreSQL-specific constructs: `insert()` with ON CONFLICT upserts."""
+"""PostgreSQL-specific constructs: the JSONB type, and `insert()` with ON CONFLICT upserts."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...sql.sqltypes import JSON
 from .._on_conflict import Excluded, ExcludedColumn, OnConflictInsert, constraint_columns
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["Excluded", "ExcludedColumn", "Insert", "insert"]
+__all__ = ["JSONB", "Excluded", "ExcludedColumn", "Insert", "insert"]
+
+
+class JSONB(JSON):
+    """PostgreSQL's binary JSON column type (JSONB); values are dicts, lists and scalars."""
+
+    _ddl_name = "jsonb"
 
 
 class Insert(OnConflictInsert):
