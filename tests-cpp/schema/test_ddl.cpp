@@ -166,3 +166,23 @@ TEST_CASE("server defaults: strings are quoted, text() is SQL as written", "[sch
     CHECK(pg_sql(t) ==
           "CREATE TABLE d (s VARCHAR(20) DEFAULT 'it''s', n INTEGER DEFAULT (3 + 4) * 2)");
 }
+
+TEST_CASE("ALTER TABLE adds and drops a constraint", "[schema][ddl][alter]") {
+    auto fk = tuple("foreign_key", "fk_a_b", tuple("b_id"), "b", tuple("id"), "cascade", nullptr);
+    CHECK(pg_sql(tuple("add_constraint", "a", fk, false)) ==
+          "ALTER TABLE a ADD CONSTRAINT fk_a_b FOREIGN KEY(b_id) REFERENCES b (id) ON DELETE "
+          "CASCADE");
+    CHECK(pg_sql(tuple("add_constraint", "user", fk, true)) ==
+          "DO $$ BEGIN ALTER TABLE \"user\" ADD CONSTRAINT fk_a_b FOREIGN KEY(b_id) REFERENCES b "
+          "(id) ON DELETE CASCADE; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+    CHECK(pg_sql(tuple("drop_constraint", "a", "fk_a_b", true)) ==
+          "ALTER TABLE IF EXISTS a DROP CONSTRAINT IF EXISTS fk_a_b");
+    CHECK(pg_sql(tuple("drop_constraint", "a", "fk_a_b", false)) ==
+          "ALTER TABLE a DROP CONSTRAINT fk_a_b");
+    CHECK_THROWS_WITH(lite_sql(tuple("add_constraint", "a", fk, false)),
+                      Contains("SQLite has no ALTER TABLE ... ADD CONSTRAINT"));
+    auto bad = tuple("foreign_key", "f", tuple("b_id"), "b", tuple("id"), "explode", nullptr);
+    CHECK_THROWS_WITH(pg_sql(tuple("add_constraint", "a", bad, false)),
+                      Contains("invalid ON DELETE action 'explode'"));
+    CHECK(pg(*decode(tuple("drop_constraint", "a", "f", true))).kind == "drop_constraint");
+}

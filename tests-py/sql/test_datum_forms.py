@@ -95,6 +95,9 @@ class Walk:
             if value != ("null",):
                 self.form(value, "type")
             return
+        if tag == "add_constraint" and name == "constraint":
+            self.form(value, "element")
+            return
         if tag == "create_table" and name in ("columns", "constraints"):
             for element in value:
                 self.form(element, "element")
@@ -123,6 +126,7 @@ child = Table(
     md,
     Column("id", BigInteger, primary_key=True),
     Column("parent_id", ForeignKey("parent.id", ondelete="CASCADE"), nullable=False),
+    Column("twin_id", ForeignKey("child.id", use_alter=True, name="fk_twin")),
     Column("small", SmallInteger, server_default=text("0")),
     Column("body", Text, server_default="none"),
     Column("ok", Boolean),
@@ -224,12 +228,10 @@ def walk():
         for statement in _statements():
             walk.any(_datum(statement, dialect))
         tables = md.sorted_tables
-        for step in create_script(tables, dialect, True, defer_alter=True):
-            if not isinstance(step, str):
-                walk.form(step)
-        for step in drop_script(list(reversed(tables)), dialect, True, defer_alter=True):
-            if not isinstance(step, str):
-                walk.form(step)
+        for datum in create_script(tables, dialect, True, defer_alter=True):
+            walk.form(datum)
+        for datum in drop_script(list(reversed(tables)), dialect, True, defer_alter=True):
+            walk.form(datum)
         walk.form(Index("ix_drop", parent.c.label)._drop_datum(True))
     return walk
 

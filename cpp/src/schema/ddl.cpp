@@ -178,6 +178,41 @@ std::string create_enum_sql(std::string_view name, const std::vector<std::string
     return "DO $$ BEGIN " + sql + "; EXCEPTION WHEN duplicate_object THEN NULL; END $$";
 }
 
+std::string add_constraint_sql(std::string_view table, const Constraint& constraint,
+                               Dialect dialect, bool if_not_exists) {
+    std::string sql = "ALTER TABLE " + sql::quote_identifier(table) + " ADD " +
+                      std::visit(ConstraintRenderer{dialect}, constraint);
+    if (!if_not_exists) return sql;
+    return "DO $$ BEGIN " + sql + "; EXCEPTION WHEN duplicate_object THEN NULL; END $$";
+}
+
+std::string drop_constraint_sql(std::string_view table, std::string_view name, bool if_exists) {
+    const char* guard = if_exists ? "IF EXISTS " : "";
+    return std::string("ALTER TABLE ") + guard + sql::quote_identifier(table) +
+           " DROP CONSTRAINT " + guard + sql::quote_identifier(name);
+}
+
+sql::NodePtr add_constraint(std::string table, Constraint constraint, bool if_not_exists) {
+    auto def = std::make_shared<Table>();
+    def->name = std::move(table);
+    def->constraints.push_back(std::move(constraint));
+    auto n = std::make_shared<sql::Node>();
+    n->kind = Kind::AddConstraint;
+    n->name = def->name;
+    n->table_def = std::move(def);
+    n->flags = if_not_exists ? sql::flag::if_exists : 0;
+    return n;
+}
+
+sql::NodePtr drop_constraint(std::string table, std::string name, bool if_exists) {
+    auto n = std::make_shared<sql::Node>();
+    n->kind = Kind::DropConstraint;
+    n->name = std::move(name);
+    n->qualifier = std::move(table);
+    n->flags = if_exists ? sql::flag::if_exists : 0;
+    return n;
+}
+
 std::string drop_enum_sql(std::string_view name, bool if_exists) {
     return std::string("DROP TYPE ") + (if_exists ? "IF EXISTS " : "") +
            sql::quote_identifier(name);

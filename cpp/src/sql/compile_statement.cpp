@@ -292,6 +292,17 @@ void Compiler::ddl(const Node& n) {
             return out(n.kind == Kind::CreateEnum
                            ? schema::create_enum_sql(n.name, n.names, if_exists)
                            : schema::drop_enum_sql(n.name, if_exists));
+        case Kind::AddConstraint:
+            if (dialect_ != Dialect::PostgreSQL)
+                throw Error(ErrorKind::NotSupported,
+                            "SQLite has no ALTER TABLE ... ADD CONSTRAINT; its foreign keys stay "
+                            "inline in CREATE TABLE");
+            if (!n.table_def || n.table_def->constraints.size() != 1)
+                throw Error(ErrorKind::Programming, "add_constraint needs one constraint");
+            return out(schema::add_constraint_sql(
+                n.table_def->name, n.table_def->constraints.front(), dialect_, if_exists));
+        case Kind::DropConstraint:
+            return out(schema::drop_constraint_sql(n.qualifier, n.name, if_exists));
         default:
             return out(schema::drop_index_sql(n.name, if_exists));
     }

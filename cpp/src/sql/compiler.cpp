@@ -59,6 +59,8 @@ void Compiler::root(const Node& node) {
         case Kind::DropIndex:
         case Kind::CreateEnum:
         case Kind::DropEnum:
+        case Kind::AddConstraint:
+        case Kind::DropConstraint:
             return ddl(node);
         case Kind::Savepoint:
         case Kind::ReleaseSavepoint:

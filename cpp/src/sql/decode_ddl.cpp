@@ -78,6 +78,14 @@ NodePtr d_drop_enum(const R& r) {
     return make_node(Kind::DropEnum, r.str(1, "enum type name"), {},
                      r.flag(2, "if_exists") ? flag::if_exists : 0);
 }
+NodePtr d_add_constraint(const R& r) {
+    return schema::add_constraint(r.str(1, "table name"), decode_constraint(r.at(2)),
+                                  r.flag(3, "if_not_exists"));
+}
+NodePtr d_drop_constraint(const R& r) {
+    return schema::drop_constraint(r.str(1, "table name"), r.str(2, "constraint name"),
+                                   r.flag(3, "if_exists"));
+}
 NodePtr d_drop_index(const R& r) {
     return schema::drop_index(r.str(1, "index name"), r.flag(2, "if_exists"));
 }
@@ -94,6 +102,8 @@ const std::vector<HeadEntry>& ddl_entries() {
         {{"node", "drop_index", {"name", "if_exists"}}, d_drop_index},
         {{"node", "create_enum", {"name", "values", "if_not_exists"}}, d_create_enum},
         {{"node", "drop_enum", {"name", "if_exists"}}, d_drop_enum},
+        {{"node", "add_constraint", {"table", "constraint", "if_not_exists"}}, d_add_constraint},
+        {{"node", "drop_constraint", {"table", "name", "if_exists"}}, d_drop_constraint},
     };
     return entries;
 }

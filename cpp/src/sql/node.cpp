@@ -19,7 +19,7 @@ NodePtr make_list(std::vector<NodePtr> items) {
 }
 
 std::string_view kind_name(Kind kind) noexcept {
-    static constexpr std::array<std::string_view, 51> names = {
+    static constexpr std::array<std::string_view, 53> names = {
         "col",
         "bind",
         "null",
@@ -68,6 +68,8 @@ std::string_view kind_name(Kind kind) noexcept {
         "drop_index",
         "create_enum",
         "drop_enum",
+        "add_constraint",
+        "drop_constraint",
         "savepoint",
         "release_savepoint",
         "rollback_to_savepoint",
@@ -91,6 +93,8 @@ bool is_statement(Kind kind) noexcept {
         case Kind::DropIndex:
         case Kind::CreateEnum:
         case Kind::DropEnum:
+        case Kind::AddConstraint:
+        case Kind::DropConstraint:
         case Kind::Savepoint:
         case Kind::ReleaseSavepoint:
         case Kind::RollbackToSavepoint:

@@ -486,11 +486,8 @@ class Connection:
     def _run_ddl(self, script: Callable[[str], DDLScript]) -> None:
         """Runs the DDL script that `script(dialect name)` builds: the sql/
         constructs (MetaData.create_all, Table.drop...) say what, the bind runs it."""
-        for step in script(self.engine.dialect.name):
-            if isinstance(step, str):
-                self.exec_driver_sql(step)
-            else:
-                self._execute_datum(step)
+        for datum in script(self.engine.dialect.name):
+            self._execute_datum(datum)
 
     def _execute_datum(self, datum: tuple[Any, ...]) -> Result[Any]:
         return self._execute_compiled(self.engine._cache.compile_datum(datum), {})

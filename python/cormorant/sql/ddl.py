@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-DDLScript = list[Any]  # DDL datums, and ALTER TABLE statements as SQL text
+DDLScript = list[Any]  # DDL datums, compiled by the engine like any statement
 
 
 def supports_alter(dialect: str) -> bool:
@@ -29,7 +29,7 @@ def create_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defe
         script.append(table._create_datum(checkfirst, not deferred))
         script.extend(index._create_datum(checkfirst) for index in table.indexes)
     if deferred:
-        script += add_deferred_foreign_keys(tables)
+        script += add_deferred_foreign_keys(tables, checkfirst)
     return script
 
 
@@ -39,15 +39,11 @@ def drop_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defer_
     foreign keys are dropped first."""
     script: DDLScript = []
     if defer_alter and supports_alter(dialect):
-        script += drop_deferred_foreign_keys(tables)
+        script += drop_deferred_foreign_keys(tables, checkfirst)
     script += [("drop_table", t.name, checkfirst) for t in tables]
     if dialect == "postgresql":
         script += [("drop_enum", n, checkfirst) for n in _native_enums(tables)]
     return script
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _deferred_foreign_keys(tables: Iterable[Any]) -> list[tuple[Any, Any, str]]:
@@ -61,34 +57,28 @@ def _deferred_foreign_keys(tables: Iterable[Any]) -> list[tuple[Any, Any, str]]:
     return found
 
 
-def add_deferred_foreign_keys(tables: Iterable[Any]) -> list[str]:
+def add_deferred_foreign_keys(tables: Iterable[Any], checkfirst: bool) -> DDLScript:
     """ALTER TABLE ... ADD CONSTRAINT for use_alter foreign keys, once every table exists."""
-    statements = []
+    script: DDLScript = []
     for table, fk, name in _deferred_foreign_keys(tables):
         target_table, target_column = fk.target_fullname.rsplit(".", 1)
-        alter = (
-            f"ALTER TABLE {_quote(table.name)} ADD CONSTRAINT {_quote(name)} FOREIGN KEY "
-            f"({_quote(fk.parent.name)}) REFERENCES {_quote(target_table)} ({_quote(target_column)})"
+        constraint = (
+            "foreign_key",
+            name,
+            (fk.parent.name,),
+            target_table,
+            (target_column,),
+            fk.ondelete,
+            fk.onupdate,
         )
-        if fk.ondelete:
-            alter += f" ON DELETE {_checked_action(fk.ondelete)}"
-        if fk.onupdate:
-            alter += f" ON UPDATE {_checked_action(fk.onupdate)}"
-        statements.append(f"DO $$ BEGIN {alter}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-    return statements
+        script.append(("add_constraint", table.name, constraint, checkfirst))
+    return script
 
 
-def drop_deferred_foreign_keys(tables: Iterable[Any]) -> list[str]:
+def drop_deferred_foreign_keys(tables: Iterable[Any], checkfirst: bool) -> DDLScript:
     return [
-        f"ALTER TABLE IF EXISTS {_quote(table.name)} DROP CONSTRAINT IF EXISTS {_quote(name)}"
-        for table, _, name in _deferred_foreign_keys(tables)
+        ("drop_constraint", table.name, name, checkfirst) for table, _, name in _deferred_foreign_keys(tables)
     ]
-
-
-def _checked_action(action: str) -> str:
-    if action.upper() not in ("CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION"):
-        raise ValueError(f"invalid foreign key action {action!r}")
-    return action.upper()
 
 
 def _native_enums(tables: Iterable[Any]) -> dict[str, tuple[str, ...]]:

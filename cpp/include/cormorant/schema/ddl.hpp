@@ -21,11 +21,20 @@ std::string create_enum_sql(std::string_view name, const std::vector<std::string
 std::string drop_enum_sql(std::string_view name, bool if_exists = false);
 std::string create_index_sql(const Index& index, bool if_not_exists = false);
 std::string drop_index_sql(std::string_view name, bool if_exists = false);
+// ALTER TABLE ... ADD CONSTRAINT (PostgreSQL); with if_not_exists, inside a DO
+// block that ignores duplicate_object, as for enums.
+std::string add_constraint_sql(std::string_view table, const Constraint& constraint,
+                               sql::Dialect dialect, bool if_not_exists = false);
+// ALTER TABLE [IF EXISTS] t DROP CONSTRAINT [IF EXISTS] name.
+std::string drop_constraint_sql(std::string_view table, std::string_view name,
+                                bool if_exists = false);
 
 // Nodes for sql::compile (and the statement cache).
 sql::NodePtr create_table(std::shared_ptr<const Table> table, bool if_not_exists = false);
 sql::NodePtr drop_table(std::string name, bool if_exists = false);
 sql::NodePtr create_index(const Index& index, bool if_not_exists = false);
 sql::NodePtr drop_index(std::string name, bool if_exists = false);
+sql::NodePtr add_constraint(std::string table, Constraint constraint, bool if_not_exists = false);
+sql::NodePtr drop_constraint(std::string table, std::string name, bool if_exists = false);
 
 }  // namespace cormorant::schema

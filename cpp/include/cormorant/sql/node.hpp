@@ -70,12 +70,15 @@ enum class Kind : std::uint8_t {
     OnConflict,  // names = index columns, children = {List of Assign, where or null};
                  // flag::do_update
     // DDL
-    CreateTable,  // table_def; flag::if_exists (IF NOT EXISTS)
-    DropTable,    // name; flag::if_exists
-    CreateIndex,  // name, qualifier = table, names = columns; flag::unique, flag::if_exists
-    DropIndex,    // name; flag::if_exists
-    CreateEnum,   // name, names = values; flag::if_exists (only if absent); PostgreSQL only
-    DropEnum,     // name; flag::if_exists
+    CreateTable,     // table_def; flag::if_exists (IF NOT EXISTS)
+    DropTable,       // name; flag::if_exists
+    CreateIndex,     // name, qualifier = table, names = columns; flag::unique, flag::if_exists
+    DropIndex,       // name; flag::if_exists
+    CreateEnum,      // name, names = values; flag::if_exists (only if absent); PostgreSQL only
+    DropEnum,        // name; flag::if_exists
+    AddConstraint,   // table_def = the table's name and the one constraint to add;
+                     // flag::if_exists (only if absent); PostgreSQL only
+    DropConstraint,  // name, qualifier = table; flag::if_exists (table and constraint)
     // transaction control
     Savepoint,            // name
     ReleaseSavepoint,     // name
