@@ -6,7 +6,6 @@
 namespace py = pybind11;
 
 namespace cormorant::bindings {
-namespace {
 
 const char* kind_name(ErrorKind kind) {
     switch (kind) {
@@ -29,6 +28,8 @@ const char* kind_name(ErrorKind kind) {
     }
     return "internal";
 }
+
+namespace {
 
 PyObject* error_class = nullptr;
 

@@ -20,7 +20,7 @@ namespace {
 constexpr std::size_t kBatchRows = 1024;
 
 PyObject* state_attribute_name() {
-    static PyObject* name = PyUnicode_InternFromString("_cm_state");
+    static PyObject* name = PyUnicode_InternFromString(kStateAttribute);
     return name;
 }
 

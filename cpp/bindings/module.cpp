@@ -1,6 +1,7 @@
 // The _native module entry point: it only calls each area's register function.
 #include <pybind11/pybind11.h>
 
+#include "bind_constants.hpp"
 #include "bind_driver.hpp"
 #include "bind_result.hpp"
 #include "bind_sql.hpp"
@@ -10,6 +11,7 @@
 
 PYBIND11_MODULE(_native, m) {
     m.doc() = "cormorant's private native layer; the public API lives in the cormorant package.";
+    cormorant::bindings::register_constants(m);
     cormorant::bindings::register_errors(m);
     cormorant::bindings::register_row(m);
     cormorant::bindings::register_state(m);

@@ -10,6 +10,9 @@ namespace cormorant::bindings {
 
 enum class Status : int { Transient = 0, Pending = 1, Persistent = 2, Deleted = 3, Detached = 4 };
 
+// The attribute of a mapped object that holds its InstanceState.
+inline constexpr const char* kStateAttribute = "_cm_state";
+
 // A new persistent state owned by `session` whose identity key is
 // (identity_class, identity); all borrowed.
 PyObject* new_persistent_state(PyObject* session, PyObject* identity_class, PyObject* identity);

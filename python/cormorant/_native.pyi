@@ -19,6 +19,22 @@ _Datum = tuple[Any, ...]
 # DATETIME... in sql/sqltypes.py) or a function applied to the driver's value.
 _Converter = int | Callable[[Any], Any]
 
+# --- constants (bind_constants.cpp) ----------------------------------------------
+
+STATE_ATTRIBUTE: str  # the attribute of a mapped object holding its InstanceState
+TRANSIENT: int
+PENDING: int
+PERSISTENT: int
+DELETED: int
+DETACHED: int
+CONVERT_RAW: int  # result converter codes decoded natively
+CONVERT_BOOLEAN: int
+CONVERT_DATETIME: int
+CONVERT_DATE: int
+CONVERT_TIME: int
+CONVERT_FLOAT: int
+ERROR_KINDS: tuple[str, ...]  # every Error.kind the engine raises
+
 # --- errors (errors.cpp) --------------------------------------------------------
 
 class Error(Exception):

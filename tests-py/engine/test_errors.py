@@ -151,3 +151,18 @@ def test_missing_bind_parameter_is_a_clear_error(engine):
         with pytest.raises(CormorantError) as info:
             conn.execute(text("SELECT :a + :b"), {"a": 1})
         assert "'b'" in str(info.value)
+
+
+def test_every_engine_error_kind_has_one_translation():
+    """The kinds come from the engine (_native.ERROR_KINDS); engine/errors.py
+    maps each to one cormorant.exc class, pool_timeout to TimeoutError."""
+    from cormorant import _native, exc
+    from cormorant.engine import errors
+
+    assert set(errors._BY_KIND) | {"pool_timeout"} == set(_native.ERROR_KINDS)
+    for kind in _native.ERROR_KINDS:
+        error = _native.Error(f"a {kind} failure")
+        error.kind, error.sqlstate, error.statement, error.connection_dead = kind, None, None, False
+        translated = errors.translate(error)
+        expected = exc.TimeoutError if kind == "pool_timeout" else errors._BY_KIND[kind]
+        assert type(translated) is expected

@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-STATE_KEY = "_cm_state"
+STATE_KEY = _native.STATE_ATTRIBUTE
 NO_VALUE = object()
 
-TRANSIENT, PENDING, PERSISTENT, DELETED, DETACHED = range(5)
+TRANSIENT = _native.TRANSIENT
+PENDING = _native.PENDING
+PERSISTENT = _native.PERSISTENT
+DELETED = _native.DELETED
+DETACHED = _native.DETACHED
 
 InstanceState = _native.InstanceState
 

@@ -60,7 +60,7 @@ class DBAPICursor:
             names = cursor.column_names
             if names:
                 keys = _native.RowKeys(names)
-                plan = _native.ResultPlan([0] * len(names), list(range(len(names))), keys)
+                plan = _native.ResultPlan([_native.CONVERT_RAW] * len(names), list(range(len(names))), keys)
                 self._rows = [tuple(r) for r in _native.fetch_all(cursor, plan, None, None)]
                 self.description = [(n, None, None, None, None, None, None) for n in names]
             self.rowcount = cursor.rowcount

@@ -11,8 +11,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from .. import _native
+
 # Converter codes understood by the native hydration loop (values.hpp).
-RAW, BOOLEAN, DATETIME, DATE, TIME, FLOAT = 0, 1, 2, 3, 4, 5
+RAW = _native.CONVERT_RAW
+BOOLEAN = _native.CONVERT_BOOLEAN
+DATETIME = _native.CONVERT_DATETIME
+DATE = _native.CONVERT_DATE
+TIME = _native.CONVERT_TIME
+FLOAT = _native.CONVERT_FLOAT
 
 Converter = int | Callable[[Any], Any]
 
