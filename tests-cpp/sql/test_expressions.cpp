@@ -147,3 +147,15 @@ TEST_CASE("C++ builder expressions", "[sql][expr][builder]") {
     CHECK(lite(*neg(literal(std::int64_t{-5}))).sql == "-(-5)");
     CHECK_THROWS_WITH(binop("<>", column("a"), column("b")), Catch::Contains("'<>'"));
 }
+
+TEST_CASE("LIKE with an ESCAPE character", "[sql][expr][like]") {
+    auto like = tuple("like", "LIKE", col("t", "s"), bindd("p"), "\\");
+    CHECK(lite_sql(like) == "t.s LIKE ? ESCAPE '\\'");
+    CHECK(pg_sql(like) == "t.s LIKE $1 ESCAPE '\\'");
+    CHECK(lite_sql(tuple("like", "NOT ILIKE", col("t", "s"), bindd("p"), "'")) ==
+          "lower(t.s) NOT LIKE lower(?) ESCAPE ''''");
+    CHECK_THROWS_WITH(lite_sql(tuple("like", "=", col("s"), bindd("p"), "!")),
+                      Catch::Contains("ESCAPE applies to LIKE"));
+    CHECK_THROWS_WITH(lite_sql(tuple("like", "LIKE", col("s"), bindd("p"), "ab")),
+                      Catch::Contains("one character"));
+}

@@ -196,13 +196,21 @@ void Compiler::binop(const Node& n) {
         expr(l);
         out(n.name == "ILIKE" ? ") LIKE lower(" : ") NOT LIKE lower(");
         expr(r);
-        return out(")");
+        out(")");
+        return escape_clause(n);
     }
     operand(l, n);
     out(" ");
     out(n.name);
     out(" ");
     operand(r, n, true);
+    escape_clause(n);
+}
+
+void Compiler::escape_clause(const Node& n) {
+    if (n.qualifier.empty()) return;
+    out(" ESCAPE ");
+    out(quote_string(n.qualifier));
 }
 
 void Compiler::conjunction(const Node& n, std::string_view sep) {

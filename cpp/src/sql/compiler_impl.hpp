@@ -31,6 +31,7 @@ class Compiler {
     void placeholder(const std::string& key, const schema::Type* cast = nullptr);
     void text(const Node& n);
     void binop(const Node& n);
+    void escape_clause(const Node& n);  // LIKE ... ESCAPE 'c'
     void conjunction(const Node& n, std::string_view sep);
     void in(const Node& n);
     void between(const Node& n);

@@ -5,6 +5,7 @@
 // (see decode_type); None or ("null",) (SQLAlchemy's NullType) means untyped.
 #include "cormorant/sql/decode.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "cormorant/error.hpp"
@@ -69,6 +70,20 @@ NodePtr d_literal(const R& r) {
     r.fail("value must be None, bool, int, float or str, got " + v.describe());
 }
 NodePtr d_binop(const R& r) { return binop(r.str(1, "operator"), r.node(2), r.node(3)); }
+// ("like", operator, expr, pattern, escape): the LIKE family with an ESCAPE character.
+NodePtr d_like(const R& r) {
+    std::string op = r.str(1, "operator");
+    if (op != "LIKE" && op != "NOT LIKE" && op != "ILIKE" && op != "NOT ILIKE")
+        r.fail("ESCAPE applies to LIKE, NOT LIKE, ILIKE and NOT ILIKE, not '" + op + "'");
+    std::string escape = r.str(4, "escape character");
+    auto starts = std::count_if(escape.begin(), escape.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    });
+    if (starts != 1) r.fail("the escape must be one character, got '" + escape + "'");
+    auto n = std::make_shared<Node>(*binop(std::move(op), r.node(2), r.node(3)));
+    n->qualifier = std::move(escape);
+    return n;
+}
 NodePtr d_conjunction(const R& r) {
     std::vector<NodePtr> operands;
     for (std::size_t i = 1; i < r.size(); ++i) operands.push_back(r.node(i));
@@ -219,6 +234,7 @@ const std::vector<HeadEntry>& node_entries() {
             f("text", {"sql", "bind_types"}, d_text, 1),
             f("literal", {"value"}, d_literal),
             f("binop", {"operator", "left", "right"}, d_binop),
+            f("like", {"operator", "expr", "pattern", "escape"}, d_like),
             f("and", {"operand"}, d_conjunction, 0, true),
             f("or", {"operand"}, d_conjunction, 0, true),
             f("not", {"operand"}, d_unary),

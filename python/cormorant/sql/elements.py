@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 
+from ..exc import ArgumentError
 from .sqltypes import Boolean, Date, DateTime, Integer, NullType, String, Time, TypeEngine, to_instance
 
 if TYPE_CHECKING:
@@ -212,38 +213,56 @@ class ColumnOperators:
     def concat(self, other: Any) -> BinaryExpression:
         return self._arith("||", other)
 
+    def _like(self, op: str, pattern: Any, escape: str | None) -> BinaryExpression:
+        if escape is None:
+            return self._binary(op, pattern)
+        this = coerce(self)
+        return LikeExpression(this, op, coerce(pattern, this.type, _label_of(this)), escape)
+
     def like(self, pattern: Any, escape: str | None = None) -> BinaryExpression:
-        return self._binary("LIKE", pattern)
+        return self._like("LIKE", pattern, escape)
 
     def not_like(self, pattern: Any, escape: str | None = None) -> BinaryExpression:
-        return self._binary("NOT LIKE", pattern)
+        return self._like("NOT LIKE", pattern, escape)
 
     notlike = not_like
 
     def ilike(self, pattern: Any, escape: str | None = None) -> BinaryExpression:
-        return self._binary("ILIKE", pattern)
+        return self._like("ILIKE", pattern, escape)
 
     def not_ilike(self, pattern: Any, escape: str | None = None) -> BinaryExpression:
-        return self._binary("NOT ILIKE", pattern)
+        return self._like("NOT ILIKE", pattern, escape)
 
     notilike = not_ilike
 
-    def _like_with(self, prefix: bool, suffix: bool, other: Any) -> BinaryExpression:
+    def _like_with(
+        self, prefix: bool, suffix: bool, other: Any, escape: str | None, autoescape: bool
+    ) -> BinaryExpression:
+        """contains() / startswith() / endswith(): `other` wrapped in '%'. With
+        autoescape, % and _ in the (string) value match themselves, escaped by
+        '/' unless `escape` names another character, as in SQLAlchemy."""
+        if autoescape:
+            if not isinstance(other, str):
+                raise ArgumentError(f"autoescape=True needs a Python string to escape, got {other!r}")
+            escape = escape or "/"
+            other = other.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
         pattern: ColumnElement[Any] = coerce(other, String())
         if prefix:
             pattern = BinaryExpression(coerce("%", String()), "||", pattern, String())
         if suffix:
             pattern = BinaryExpression(pattern, "||", coerce("%", String()), String())
+        if escape is not None:
+            return LikeExpression(coerce(self), "LIKE", pattern, escape)
         return BinaryExpression(coerce(self), "LIKE", pattern, Boolean())
 
-    def contains(self, other: Any) -> BinaryExpression:
-        return self._like_with(True, True, other)
+    def contains(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
+        return self._like_with(True, True, other, escape, autoescape)
 
-    def startswith(self, other: Any) -> BinaryExpression:
-        return self._like_with(False, True, other)
+    def startswith(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
+        return self._like_with(False, True, other, escape, autoescape)
 
-    def endswith(self, other: Any) -> BinaryExpression:
-        return self._like_with(True, False, other)
+    def endswith(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
+        return self._like_with(True, False, other, escape, autoescape)
 
     def in_(self, values: Iterable[Any]) -> InList:
         this = coerce(self)
@@ -397,6 +416,23 @@ class BinaryExpression(ColumnElement[Any]):
         if self.operator == "!=":
             return hash(self.left) != hash(self.right)
         raise TypeError("Boolean value of this clause is not defined")
+
+
+class LikeExpression(BinaryExpression):
+    """[NOT] [I]LIKE with an ESCAPE character."""
+
+    __slots__ = ("escape",)
+
+    def __init__(
+        self, left: ColumnElement[Any], operator: str, pattern: ColumnElement[Any], escape: str
+    ) -> None:
+        if not isinstance(escape, str) or len(escape) != 1:
+            raise ArgumentError(f"the LIKE escape must be a single character, got {escape!r}")
+        super().__init__(left, operator, pattern, Boolean())
+        self.escape = escape
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("like", self.operator, self.left._datum(binds), self.right._datum(binds), self.escape)
 
 
 class UnaryExpression(ColumnElement[Any]):

@@ -29,7 +29,8 @@ enum class Kind : std::uint8_t {
     Star,
     Text,            // name = SQL with :name placeholders, children = typed Binds (optional)
     Literal,         // name = value; flags & flag::string_literal quotes it
-    BinOp,           // name = operator, children = {left, right}
+    BinOp,           // name = operator, children = {left, right}; for the LIKE family,
+                     // qualifier = the ESCAPE character when there is one
     And,             // children = operands
     Or,              // children = operands
     Not,             // children = {operand}
