@@ -761,16 +761,18 @@ TEST_CASE("postgres: server errors carry kind, SQLSTATE and statement", "[driver
     exec(*conn, t.sql("INSERT INTO {t} VALUES (1, 'a')"));
     const std::string insert = t.sql("INSERT INTO {t} (id, name) VALUES ($1, $2)");
 
-    auto dup =
-        catch_error([&] { exec(*conn, insert, {Param::from_integer(1), Param::text("b")}); });
+    auto dup = catch_error([&] {
+        exec(*conn, insert, {Param::from_integer(1), Param::text("b")});
+    });
     CHECK(dup.kind() == ErrorKind::Integrity);
     CHECK(dup.sqlstate() == "23505");
     CHECK(dup.statement() == insert);
     CHECK(contains(dup.what(), "duplicate key"));
     CHECK_FALSE(dup.connection_dead());
 
-    auto notnull =
-        catch_error([&] { exec(*conn, insert, {Param::from_integer(2), Param::null()}); });
+    auto notnull = catch_error([&] {
+        exec(*conn, insert, {Param::from_integer(2), Param::null()});
+    });
     CHECK(notnull.kind() == ErrorKind::Integrity);
     CHECK(notnull.sqlstate() == "23502");
 
