@@ -26,7 +26,8 @@ void register_constants(py::module_& m) {
         py::make_tuple(kind_name(ErrorKind::Interface), kind_name(ErrorKind::Operational),
                        kind_name(ErrorKind::Integrity), kind_name(ErrorKind::Programming),
                        kind_name(ErrorKind::Data), kind_name(ErrorKind::NotSupported),
-                       kind_name(ErrorKind::Internal), kind_name(ErrorKind::PoolTimeout));
+                       kind_name(ErrorKind::Internal), kind_name(ErrorKind::PoolTimeout),
+                       kind_name(ErrorKind::InvalidRequest));
 }
 
 }  // namespace cormorant::bindings

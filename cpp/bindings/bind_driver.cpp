@@ -100,15 +100,11 @@ void register_driver(py::module_& m) {
         .def_property_readonly("id", &PooledConnection::id)
         .def_property_readonly("invalidated", &PooledConnection::invalidated)
         .def("invalidate", &PooledConnection::invalidate)
-        .def(
-            "begin", [](PooledConnection& l) { conn(l).begin(); }, release_gil())
-        .def(
-            "commit", [](PooledConnection& l) { conn(l).commit(); }, release_gil())
-        .def(
-            "rollback", [](PooledConnection& l) { conn(l).rollback(); }, release_gil())
+        .def("begin", &begin)
+        .def("commit", &commit)
+        .def("rollback", &rollback)
         .def("in_transaction", [](PooledConnection& l) { return conn(l).in_transaction(); })
-        .def(
-            "ping", [](PooledConnection& l) { return conn(l).ping(); }, release_gil())
+        .def("ping", &ping)
         .def_property_readonly("dialect",
                                [](PooledConnection& l) { return std::string(conn(l).dialect()); })
         .def("execute", &execute, py::arg("sql"), py::arg("params"))

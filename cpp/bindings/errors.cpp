@@ -3,6 +3,8 @@
 
 #include <cormorant/error.hpp>
 
+#include "interrupt.hpp"
+
 namespace py = pybind11;
 
 namespace cormorant::bindings {
@@ -25,6 +27,8 @@ const char* kind_name(ErrorKind kind) {
             return "internal";
         case ErrorKind::PoolTimeout:
             return "pool_timeout";
+        case ErrorKind::InvalidRequest:
+            return "invalid_request";
     }
     return "internal";
 }
@@ -56,11 +60,13 @@ void register_errors(py::module_& m) {
                                             "An error raised by the cormorant engine.",
                                             PyExc_Exception, nullptr);
     m.attr("Error") = py::handle(error_class);
+    register_interrupts();
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) std::rethrow_exception(p);
         } catch (const Error& e) {
-            raise_engine_error(e);
+            // A statement cancelled by Ctrl-C ends with the KeyboardInterrupt.
+            if (!restore_interrupt()) raise_engine_error(e);
         }
     });
 }

@@ -2,7 +2,9 @@
 #include "execute.hpp"
 
 #include <cormorant/error.hpp>
+#include <type_traits>
 
+#include "interrupt.hpp"
 #include "values.hpp"
 
 namespace py = pybind11;
@@ -31,6 +33,32 @@ PyObject* required_value(PyObject* row, PyObject* key, Py_ssize_t row_number) {
 
 bool keeps_offsets(const Lease& lease) { return lease->connection().dialect() == "postgresql"; }
 
+// Runs `call(connection)` with the GIL released on the lease's connection,
+// claimed for this thread. A call that a signal handler's exception
+// interrupted raises that exception even when the call itself succeeded.
+template <class Call>
+auto on_connection(const Lease& lease, Call call) {
+    const pool::ConnectionClaim claim = lease->claim();
+    driver::Connection& connection = lease->connection();
+    auto finish = [] {
+        if (restore_interrupt()) throw py::error_already_set();
+    };
+    if constexpr (std::is_void_v<decltype(call(connection))>) {
+        {
+            py::gil_scoped_release released;
+            call(connection);
+        }
+        finish();
+    } else {
+        auto result = [&] {
+            py::gil_scoped_release released;
+            return call(connection);
+        }();
+        finish();
+        return result;
+    }
+}
+
 }  // namespace
 
 driver::Cursor& CursorHandle::get() {
@@ -51,8 +79,8 @@ std::shared_ptr<CursorHandle> execute(const Lease& lease, const std::string& sql
 
     auto handle = std::make_shared<CursorHandle>();
     handle->lease = lease;
-    py::gil_scoped_release released;
-    handle->cursor = lease->connection().execute(sql, buffer.params());
+    handle->cursor = on_connection(
+        lease, [&](driver::Connection& c) { return c.execute(sql, buffer.params()); });
     return handle;
 }
 
@@ -74,8 +102,25 @@ std::int64_t execute_many(const Lease& lease, const std::string& sql, py::handle
             append_or_throw(buffer,
                             required_value(row, PySequence_Fast_GET_ITEM(key_seq.ptr(), k), r));
     }
-    py::gil_scoped_release released;
-    return lease->connection().execute_many(sql, buffer.params(), static_cast<std::size_t>(nkeys));
+    return on_connection(lease, [&](driver::Connection& c) {
+        return c.execute_many(sql, buffer.params(), static_cast<std::size_t>(nkeys));
+    });
+}
+
+void begin(const Lease& lease) {
+    on_connection(lease, [](driver::Connection& c) { c.begin(); });
+}
+
+void commit(const Lease& lease) {
+    on_connection(lease, [](driver::Connection& c) { c.commit(); });
+}
+
+void rollback(const Lease& lease) {
+    on_connection(lease, [](driver::Connection& c) { c.rollback(); });
+}
+
+bool ping(const Lease& lease) {
+    return on_connection(lease, [](driver::Connection& c) { return c.ping(); });
 }
 
 }  // namespace cormorant::bindings

@@ -1,6 +1,7 @@
 // Running a statement on a checked-out connection: Python parameters are
 // converted in one pass with the GIL held, then the engine call runs with the
-// GIL released.
+// GIL released, on the connection claimed for this thread (another thread's
+// concurrent call raises InvalidRequestError instead of sharing the wire).
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -29,5 +30,11 @@ std::shared_ptr<CursorHandle> execute(const Lease& lease, const std::string& sql
 // `rows` is a sequence of dicts, each read in `keys` order; returns the total rowcount.
 std::int64_t execute_many(const Lease& lease, const std::string& sql, pybind11::handle keys,
                           pybind11::handle rows);
+
+// Transaction control and liveness on a lease, each a claimed engine call.
+void begin(const Lease& lease);
+void commit(const Lease& lease);
+void rollback(const Lease& lease);
+bool ping(const Lease& lease);
 
 }  // namespace cormorant::bindings

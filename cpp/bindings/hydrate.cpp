@@ -331,6 +331,7 @@ void hydrate_batch(BatchHydrator& hydrator, const result::RowBatch& batch, py::l
 
 py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle identity_map,
                    py::handle session) {
+    const pool::ConnectionClaim claim = handle.lease->claim();
     driver::Cursor& cursor = cursor_for(handle, plan);
     BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr());
     py::list out;
@@ -361,6 +362,7 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
 py::list fetch_many(CursorHandle& handle, const ResultPlan& plan, std::size_t max_rows,
                     py::handle identity_map, py::handle session) {
     if (max_rows == 0) throw py::value_error("fetch_many needs max_rows > 0");
+    const pool::ConnectionClaim claim = handle.lease->claim();
     driver::Cursor& cursor = cursor_for(handle, plan);
     const std::size_t columns = cursor.column_names().size();
     // A hydrator per chunk: a joined collection could not continue into the

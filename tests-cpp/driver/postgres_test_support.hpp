@@ -47,6 +47,8 @@ struct StringMaker<cormorant::ErrorKind> {
                 return "Internal";
             case ErrorKind::PoolTimeout:
                 return "PoolTimeout";
+            case ErrorKind::InvalidRequest:
+                return "InvalidRequest";
         }
         return "ErrorKind?";
     }

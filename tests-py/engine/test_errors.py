@@ -155,14 +155,16 @@ def test_missing_bind_parameter_is_a_clear_error(engine):
 
 def test_every_engine_error_kind_has_one_translation():
     """The kinds come from the engine (_native.ERROR_KINDS); engine/errors.py
-    maps each to one cormorant.exc class, pool_timeout to TimeoutError."""
-    from cormorant import _native, exc
+    maps each to one cormorant.exc class: the database ones to DBAPIError
+    subclasses, pool_timeout to TimeoutError, invalid_request to InvalidRequestError."""
+    from cormorant import _native
     from cormorant.engine import errors
 
-    assert set(errors._BY_KIND) | {"pool_timeout"} == set(_native.ERROR_KINDS)
+    assert set(errors._BY_KIND) | set(errors._NOT_DBAPI) == set(_native.ERROR_KINDS)
+    assert not set(errors._BY_KIND) & set(errors._NOT_DBAPI)
     for kind in _native.ERROR_KINDS:
         error = _native.Error(f"a {kind} failure")
         error.kind, error.sqlstate, error.statement, error.connection_dead = kind, None, None, False
         translated = errors.translate(error)
-        expected = exc.TimeoutError if kind == "pool_timeout" else errors._BY_KIND[kind]
+        expected = {**errors._BY_KIND, **errors._NOT_DBAPI}[kind]
         assert type(translated) is expected

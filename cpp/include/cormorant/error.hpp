@@ -16,7 +16,8 @@ enum class ErrorKind {
     Data,         // value out of range, bad encoding
     NotSupported,
     Internal,
-    PoolTimeout,  // no connection became free within pool_timeout
+    PoolTimeout,     // no connection became free within pool_timeout
+    InvalidRequest,  // a valid call at the wrong time (a connection used by two threads at once)
 };
 
 class Error : public std::runtime_error {

@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "cormorant/pool/pool.hpp"
 
@@ -24,7 +25,8 @@ struct ConnectionRecord {
     std::uint64_t generation = 0;  // the pool's generation when opened (dispose bumps it)
     Clock::time_point created;
     std::atomic<bool> invalidated{false};
-    std::size_t leases = 0;  // StaticPool sharing; guarded by PoolState::mutex
+    std::atomic<std::thread::id> user{};  // the thread whose call holds the connection
+    std::size_t leases = 0;               // StaticPool sharing; guarded by PoolState::mutex
 };
 
 struct PoolState : std::enable_shared_from_this<PoolState> {

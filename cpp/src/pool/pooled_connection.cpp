@@ -1,4 +1,5 @@
-// PooledConnection: one checkout; returns itself to the pool when dropped.
+// PooledConnection: one checkout; returns itself to the pool when dropped, and
+// is claimed by one thread at a time.
 #include "cormorant/error.hpp"
 #include "pool_state.hpp"
 
@@ -22,6 +23,25 @@ driver::Connection& PooledConnection::connection() {
 }
 
 std::uint64_t PooledConnection::id() const noexcept { return id_; }
+
+ConnectionClaim PooledConnection::claim() const {
+    if (!record_) return {};
+    const std::thread::id me = std::this_thread::get_id();
+    std::thread::id nobody{};
+    if (record_->user.compare_exchange_strong(nobody, me)) return ConnectionClaim(record_);
+    if (nobody == me) return {};
+    throw Error(ErrorKind::InvalidRequest,
+                "connection " + std::to_string(id_) +
+                    " is in use by another thread; a Connection or Session must not be used by "
+                    "two threads at once (give each thread its own Session, or use a lock)");
+}
+
+ConnectionClaim::ConnectionClaim(std::shared_ptr<ConnectionRecord> record) noexcept
+    : record_(std::move(record)) {}
+
+ConnectionClaim::~ConnectionClaim() {
+    if (record_) record_->user.store(std::thread::id{});
+}
 
 void PooledConnection::invalidate() {
     if (!record_) return;

@@ -631,9 +631,13 @@ class Connection:
         return Result._streaming(stream, shape.keys, shape.single, cursor.rowcount)
 
     def _wrap_error(self, error: _native.Error, sql: str, params: Any) -> Exception:
+        """The cormorant.exc error for `error`. A lost connection invalidates
+        this Connection and, as in SQLAlchemy, every pooled connection opened
+        before it: a server restart costs one error, not one per connection."""
         wrapped = translate(error, sql, params)
         if getattr(wrapped, "connection_invalidated", False):
             self.invalidate(wrapped)
+            self.engine.pool.invalidate_older()
         return wrapped
 
     def info(self) -> dict[str, Any]:

@@ -16,11 +16,17 @@ _BY_KIND: dict[str, type[exc.DBAPIError]] = {
     "internal": exc.InternalError,
 }
 
+# Engine errors that are about the library's use rather than the database.
+_NOT_DBAPI: dict[str, type[exc.CormorantError]] = {
+    "pool_timeout": exc.TimeoutError,
+    "invalid_request": exc.InvalidRequestError,
+}
+
 
 def translate(error: _native.Error, statement: str | None = None, params: Any = None) -> exc.CormorantError:
     """The cormorant.exc exception for a native engine error."""
-    if error.kind == "pool_timeout":
-        return exc.TimeoutError(str(error))
+    if error.kind in _NOT_DBAPI:
+        return _NOT_DBAPI[error.kind](str(error))
     cls = _BY_KIND.get(error.kind, exc.DatabaseError)
     statement = statement or error.statement
     message = f"({cls.__name__}) {error}"

@@ -145,6 +145,12 @@ class Pool:
         self._native.dispose()
         self._records.clear()
 
+    def invalidate_older(self) -> None:
+        """Invalidates every connection opened until now, after one was found
+        dead: idle ones close at once, checked-out ones when they come back
+        (SQLAlchemy's pool-wide invalidation on a disconnect)."""
+        self._native.dispose()
+
     def recreate(self) -> Pool:
         return type(self)(
             self._connector, self._size, self._max_overflow, self._timeout, self._recycle, self._pre_ping

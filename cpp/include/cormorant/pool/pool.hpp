@@ -28,6 +28,22 @@ struct Options {
 struct PoolState;  // shared by a pool and its leases (pool_state.hpp)
 struct ConnectionRecord;
 
+// A connection claimed by one thread for one call (PooledConnection::claim());
+// released when it goes out of scope.
+class ConnectionClaim {
+  public:
+    ConnectionClaim() = default;  // claims nothing
+    explicit ConnectionClaim(std::shared_ptr<ConnectionRecord> record) noexcept;
+    ~ConnectionClaim();
+    ConnectionClaim(ConnectionClaim&& other) noexcept = default;
+    ConnectionClaim& operator=(ConnectionClaim&&) = delete;
+    ConnectionClaim(const ConnectionClaim&) = delete;
+    ConnectionClaim& operator=(const ConnectionClaim&) = delete;
+
+  private:
+    std::shared_ptr<ConnectionRecord> record_;
+};
+
 // One checkout (a lease). Dropping the last reference without checkin()
 // returns it to the pool all the same.
 class PooledConnection {
@@ -40,6 +56,12 @@ class PooledConnection {
 
     // Throws Error(Interface) once the lease has been checked in.
     driver::Connection& connection();
+    // Claims the connection for a call from this thread, so that two threads
+    // never drive one connection at once (a shared Session, or StaticPool's
+    // one connection): Error(InvalidRequest) while another thread's call holds
+    // it. A nested claim from the same thread, or one on a returned lease,
+    // claims nothing.
+    [[nodiscard]] ConnectionClaim claim() const;
     // This checkout opened a new driver connection (the "connect" event).
     bool fresh() const noexcept { return fresh_; }
     // Stable id of the underlying connection record (for events).
@@ -71,6 +93,8 @@ class Pool {
     // fails) and returns it to idle; NullPool closes it. Idempotent.
     void checkin(std::shared_ptr<PooledConnection> lease);
     // Closes idle connections; checked-out ones are discarded at checkin.
+    // After a lost connection this is SQLAlchemy's pool-wide invalidation:
+    // every connection opened before the outage goes, so it costs one error.
     void dispose();
 
     std::size_t checked_out() const;

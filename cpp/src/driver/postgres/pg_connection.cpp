@@ -75,7 +75,7 @@ PgConnection::~PgConnection() { close(); }
 
 std::unique_ptr<Cursor> PgConnection::execute(std::string_view sql, std::span<const Param> params) {
     const StatementKind kind = classify(sql);
-    pqxx::result result = handle_->run(sql, params, kind);
+    ResultPtr result = handle_->run(sql, params, kind);
     return std::make_unique<PgCursor>(std::move(result), kind == StatementKind::Query);
 }
 
@@ -115,7 +115,9 @@ void PgConnection::close() { handle_->close(); }
 
 bool PgConnection::closed() const { return handle_->closed; }
 
-int PgConnection::backend_pid() const { return handle_->closed ? 0 : handle_->conn->backendpid(); }
+int PgConnection::backend_pid() const {
+    return handle_->closed ? 0 : PQbackendPID(handle_->conn->raw());
+}
 
 std::uint64_t PgConnection::statements_prepared() const { return handle_->statements_prepared; }
 

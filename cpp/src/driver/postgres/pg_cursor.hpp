@@ -5,12 +5,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <pqxx/result>
 #include <string>
 #include <vector>
 
 #include "cormorant/driver/connection.hpp"
 #include "pg_decode.hpp"
+#include "pg_exchange.hpp"
 
 namespace cormorant::driver::postgres {
 
@@ -18,7 +18,7 @@ class PgCursor final : public Cursor {
   public:
     // `is_query`: a SELECT-like statement, whose rowcount is -1 as on SQLite
     // (DML with RETURNING reports the rows it changed).
-    PgCursor(pqxx::result result, bool is_query);
+    PgCursor(ResultPtr result, bool is_query);
 
     const std::vector<std::string>& column_names() const override { return names_; }
     std::size_t fetch(result::RowBatch& out, std::size_t max_rows) override;
@@ -27,9 +27,10 @@ class PgCursor final : public Cursor {
     std::int64_t last_insert_id() const override { return 0; }
 
   private:
-    void append_row(result::RowBatch& out, const pqxx::row& row) const;
+    void append_row(result::RowBatch& out, int row) const;
 
-    pqxx::result result_;
+    ResultPtr result_;
+    std::size_t rows_ = 0;
     std::vector<std::string> names_;
     std::vector<Decoder> decoders_;
     std::size_t next_row_ = 0;

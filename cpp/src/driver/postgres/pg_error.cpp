@@ -1,8 +1,6 @@
-// PostgreSQL error classification and translation of libpqxx exceptions.
+// PostgreSQL error classification, and the Error for a failed libpq command.
 #include "pg_error.hpp"
 
-#include <exception>
-#include <pqxx/except>
 #include <string>
 
 namespace cormorant::driver::postgres {
@@ -24,13 +22,6 @@ std::string clean_message(std::string_view text) {
     }
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
     return std::string(text);
-}
-
-[[noreturn]] void raise(ErrorKind kind, std::string_view what, std::string sqlstate, bool dead,
-                        std::string_view sql) {
-    Error err(kind, clean_message(what), std::move(sqlstate), 0, dead);
-    if (!sql.empty()) err.set_statement(std::string(sql));
-    throw err;
 }
 
 }  // namespace
@@ -58,37 +49,20 @@ bool ends_connection(std::string_view sqlstate) noexcept {
            sqlstate == "57P03";
 }
 
-void rethrow_as_error(std::string_view sql, bool connection_open) {
-    try {
-        throw;
-    } catch (const Error& e) {
-        if (!e.statement().empty() || sql.empty()) throw;
-        Error with_statement = e;
-        with_statement.set_statement(std::string(sql));
-        throw with_statement;
-    } catch (const pqxx::broken_connection& e) {
-        // libpqxx often reports only a symptom ("Could not obtain client
-        // encoding: not connected"); say what it means.
-        raise(ErrorKind::Operational,
-              std::string("the server closed the connection (the backend was terminated or the "
-                          "server restarted): ") +
-                  e.what(),
-              "08006", true, sql);
-    } catch (const pqxx::sql_error& e) {
-        const std::string state = e.sqlstate();
-        const bool dead = !connection_open || ends_connection(state);
-        raise(dead ? ErrorKind::Operational : error_kind_for(state), e.what(), state, dead, sql);
-    } catch (const pqxx::in_doubt_error& e) {
-        raise(ErrorKind::Operational, e.what(), {}, !connection_open, sql);
-    } catch (const pqxx::usage_error& e) {
-        raise(ErrorKind::Interface, e.what(), {}, !connection_open, sql);
-    } catch (const pqxx::conversion_error& e) {
-        raise(ErrorKind::Data, e.what(), {}, !connection_open, sql);
-    } catch (const pqxx::failure& e) {
-        raise(ErrorKind::Operational, e.what(), {}, !connection_open, sql);
-    } catch (const std::exception& e) {
-        raise(ErrorKind::Internal, e.what(), {}, !connection_open, sql);
-    }
+Error command_error(PGconn* conn, const PGresult* result, std::string_view sql) {
+    const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    std::string sqlstate = state ? state : "";
+    const bool lost = PQstatus(conn) == CONNECTION_BAD;
+    const bool dead = lost || ends_connection(sqlstate);
+    const char* message = result ? PQresultErrorMessage(result) : "";
+    if (*message == '\0') message = PQerrorMessage(conn);
+    std::string text = clean_message(message);
+    if (text.empty()) text = "the PostgreSQL server closed the connection";
+    if (lost && sqlstate.empty()) sqlstate = "08006";
+    ErrorKind kind = dead ? ErrorKind::Operational : error_kind_for(sqlstate);
+    Error err(kind, std::move(text), std::move(sqlstate), 0, dead);
+    if (!sql.empty()) err.set_statement(std::string(sql));
+    return err;
 }
 
 }  // namespace cormorant::driver::postgres

@@ -1,6 +1,8 @@
-// SQLSTATE → ErrorKind, in one place, and the translation of libpqxx
-// exceptions into cormorant::Error (with the statement and connection state).
+// SQLSTATE → ErrorKind, in one place, and the cormorant::Error for a failed
+// libpq command or a lost connection, carrying the server's own message.
 #pragma once
+
+#include <libpq-fe.h>
 
 #include <string_view>
 
@@ -15,8 +17,9 @@ ErrorKind error_kind_for(std::string_view sqlstate) noexcept;
 // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now).
 bool ends_connection(std::string_view sqlstate) noexcept;
 
-// Rethrows the exception being handled as cormorant::Error. Call only from a
-// catch block. `connection_open` is whether libpq still has a live session.
-[[noreturn]] void rethrow_as_error(std::string_view sql, bool connection_open);
+// The error a failed command's `result` reports (its SQLSTATE and message),
+// or, when there is no result, libpq's message for `conn`. The error says the
+// connection is dead when libpq has lost it or the SQLSTATE ends the session.
+Error command_error(PGconn* conn, const PGresult* result, std::string_view sql);
 
 }  // namespace cormorant::driver::postgres

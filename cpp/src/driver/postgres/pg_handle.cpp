@@ -1,13 +1,13 @@
 // Statement execution on a PgHandle: classification, the prepared
-// statement cache, parameters, and translation of failures.
+// statement cache, and parameters, each command sent with libpq and awaited
+// through an Exchange.
 #include "pg_handle.hpp"
 
 #include <cctype>
-#include <pqxx/prepared_statement>
+#include <cstdlib>
 
 #include "cormorant/driver/postgres/pg_connection.hpp"
 #include "cormorant/error.hpp"
-#include "pg_error.hpp"
 #include "pg_pipeline.hpp"
 
 namespace cormorant::driver::postgres {
@@ -28,16 +28,14 @@ std::string first_keyword(std::string_view sql) {
 
 // The server discards a prepared SELECT whose result columns changed (an
 // ALTER TABLE under "SELECT *"); the statement must be prepared again.
-bool is_stale_plan(const pqxx::sql_error& e) {
+bool is_stale_plan(const Error& e) {
     return e.sqlstate() == "0A000" &&
            std::string_view(e.what()).find("cached plan must not change result type") !=
                std::string_view::npos;
 }
 
-pqxx::internal::dynamic_params<std::vector<const char*>::const_iterator> dynamic(
-    const TextParams& params) {
-    return pqxx::prepare::make_dynamic_params(params.values());
-}
+// NOTICEs and WARNINGs are not errors; libpq would print them to stderr.
+void ignore_notice(void*, const char*) {}
 
 }  // namespace
 
@@ -52,15 +50,12 @@ StatementKind classify(std::string_view sql) {
 PgHandle::PgHandle(const Options& options, const std::string& conninfo)
     : prepared(options.statement_cache_size) {
     conn = std::make_unique<RawConnection>(conninfo);
-    notices = std::make_unique<pqxx::quiet_errorhandler>(*conn);
-    tx = std::make_unique<pqxx::nontransaction>(*conn, "cormorant");
+    PQsetNoticeProcessor(pg(), ignore_notice, nullptr);
 }
 
 void PgHandle::close() noexcept {
     if (closed) return;
     closed = true;
-    tx.reset();
-    notices.reset();
     if (conn) conn->disconnect();
     conn.reset();
 }
@@ -75,10 +70,10 @@ void PgHandle::check_usable(std::string_view sql) const {
     throw err;
 }
 
-void PgHandle::fail(std::string_view sql) {
-    const bool open = conn && conn->is_open();
+ResultPtr PgHandle::finish(bool sent, std::string_view sql) {
     try {
-        rethrow_as_error(sql, open);
+        if (!sent) throw_send_failure(pg(), sql);
+        return Exchange(pg()).finish(sql);
     } catch (const Error& e) {
         if (e.connection_dead()) dead = true;
         throw;
@@ -92,42 +87,54 @@ const std::string& PgHandle::prepared_name(std::string_view sql) {
         return last_name_;
     }
     if (auto victim = prepared.victim()) {
-        conn->unprepare(*victim);
+        run_simple("DEALLOCATE " + *victim);
         prepared.remove(*victim);
     }
     last_name_ = prepared.next_name();
-    conn->prepare(last_name_, std::string(sql));
+    const std::string text(sql);
+    finish(PQsendPrepare(pg(), last_name_.c_str(), text.c_str(), 0, nullptr) == 1, sql);
     prepared.add(sql, last_name_);
     ++statements_prepared;
     return last_name_;
 }
 
-pqxx::result PgHandle::exec_prepared(const std::string& name) {
-    return tx->exec_prepared(name, dynamic(text_params));
+ResultPtr PgHandle::exec_prepared(const std::string& name, std::string_view sql) {
+    const auto& values = text_params.values();
+    return finish(PQsendQueryPrepared(pg(), name.c_str(), static_cast<int>(values.size()),
+                                      values.data(), nullptr, nullptr, 0) == 1,
+                  sql);
 }
 
-pqxx::result PgHandle::run(std::string_view sql, std::span<const Param> params,
-                           StatementKind kind) {
-    check_usable(sql);
+void PgHandle::assign_params(std::span<const Param> params, std::string_view sql) {
     try {
         text_params.assign(params);
-        if (kind != StatementKind::Other) return run_prepared(sql);
-        if (!params.empty()) return tx->exec_params(std::string(sql), dynamic(text_params));
-        return tx->exec(std::string(sql));
-    } catch (...) {
-        fail(sql);
+    } catch (Error& e) {
+        e.set_statement(std::string(sql));
+        throw;
     }
 }
 
-pqxx::result PgHandle::run_prepared(std::string_view sql) {
+ResultPtr PgHandle::run(std::string_view sql, std::span<const Param> params, StatementKind kind) {
+    check_usable(sql);
+    assign_params(params, sql);
+    if (kind != StatementKind::Other) return run_prepared(sql);
+    if (params.empty()) return run_simple(sql);
+    const std::string text(sql);
+    const auto& values = text_params.values();
+    return finish(PQsendQueryParams(pg(), text.c_str(), static_cast<int>(values.size()), nullptr,
+                                    values.data(), nullptr, nullptr, 0) == 1,
+                  sql);
+}
+
+ResultPtr PgHandle::run_prepared(std::string_view sql) {
     const std::string name = prepared_name(sql);
     try {
-        return exec_prepared(name);
-    } catch (const pqxx::sql_error& e) {
+        return exec_prepared(name, sql);
+    } catch (const Error& e) {
         if (!is_stale_plan(e)) throw;
         prepared.remove(name);  // left on the server: DEALLOCATE fails in an aborted transaction
         if (in_transaction) throw;
-        return exec_prepared(prepared_name(sql));
+        return exec_prepared(prepared_name(sql), sql);
     }
 }
 
@@ -135,27 +142,30 @@ std::int64_t PgHandle::run_many(std::string_view sql, std::span<const Param> par
                                 std::size_t params_per_row) {
     check_usable(sql);
     const std::size_t rows = param_rows(params, params_per_row, sql);
-    std::int64_t total = 0;
-    try {
-        if (rows > 1) return run_pipelined(conn->raw(), sql, params, params_per_row, text_params);
-        const std::string name = prepared_name(sql);
-        for (std::size_t row = 0; row < rows; ++row) {
-            text_params.assign(params.subspan(row * params_per_row, params_per_row));
-            total += exec_prepared(name).affected_rows();
+    if (rows > 1) {
+        try {
+            return run_pipelined(pg(), sql, params, params_per_row, text_params);
+        } catch (Error& e) {
+            if (e.connection_dead()) dead = true;
+            if (e.statement().empty()) e.set_statement(std::string(sql));
+            throw;
         }
-    } catch (...) {
-        fail(sql);
+    }
+    std::int64_t total = 0;
+    const std::string name = prepared_name(sql);
+    for (std::size_t row = 0; row < rows; ++row) {
+        assign_params(params.subspan(row * params_per_row, params_per_row), sql);
+        ResultPtr result = exec_prepared(name, sql);
+        const char* count = PQcmdTuples(result.get());
+        total += *count ? std::atoll(count) : 0;
     }
     return total;
 }
 
-pqxx::result PgHandle::run_simple(std::string_view sql) {
+ResultPtr PgHandle::run_simple(std::string_view sql) {
     check_usable(sql);
-    try {
-        return tx->exec(std::string(sql));
-    } catch (...) {
-        fail(sql);
-    }
+    const std::string text(sql);
+    return finish(PQsendQuery(pg(), text.c_str()) == 1, sql);
 }
 
 }  // namespace cormorant::driver::postgres

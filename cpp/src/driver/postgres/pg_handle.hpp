@@ -1,17 +1,16 @@
 // PgHandle, the live server connection behind a PgConnection: the libpqxx
-// connection, the one nontransaction every statement runs through (cormorant
-// sends BEGIN/COMMIT itself), the prepared-statement cache and the
-// transaction/liveness flags.
+// connection that opened it, libpq calls for every statement (sent, then
+// awaited through an Exchange, so a long one can be interrupted), the
+// prepared-statement cache and the transaction/liveness flags.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <pqxx/errorhandler>
-#include <pqxx/nontransaction>
 #include <span>
 #include <string_view>
 
 #include "cormorant/driver/value.hpp"
+#include "pg_exchange.hpp"
 #include "pg_params.hpp"
 #include "pg_raw_connection.hpp"
 #include "pg_statement_cache.hpp"
@@ -30,22 +29,20 @@ struct PgHandle {
     PgHandle(const Options& options, const std::string& conninfo);
 
     // Runs one statement: prepared (and cached) for DML and queries, sent
-    // with unnamed parameters or as a simple query otherwise. libpqxx
-    // exceptions become cormorant::Error; a lost server connection marks this dead.
-    pqxx::result run(std::string_view sql, std::span<const Param> params, StatementKind kind);
+    // with unnamed parameters or as a simple query otherwise. Failures throw
+    // cormorant::Error; a lost server connection marks this dead.
+    ResultPtr run(std::string_view sql, std::span<const Param> params, StatementKind kind);
     // Runs `sql` once per row of `params_per_row` parameters, pipelined when
     // there are several rows; total rowcount.
     std::int64_t run_many(std::string_view sql, std::span<const Param> params,
                           std::size_t params_per_row);
     // A statement with no parameters and no caching (BEGIN, COMMIT, ...).
-    pqxx::result run_simple(std::string_view sql);
+    ResultPtr run_simple(std::string_view sql);
 
     bool usable() const { return !closed && !dead; }
     void close() noexcept;
 
     std::unique_ptr<RawConnection> conn;
-    std::unique_ptr<pqxx::quiet_errorhandler> notices;  // NOTICEs are not errors
-    std::unique_ptr<pqxx::nontransaction> tx;
     PreparedStatements prepared;
     TextParams text_params;
     bool in_transaction = false;
@@ -55,10 +52,14 @@ struct PgHandle {
     std::uint64_t cache_hits = 0;
 
   private:
+    PGconn* pg() const noexcept { return conn->raw(); }
     const std::string& prepared_name(std::string_view sql);
-    pqxx::result run_prepared(std::string_view sql);
-    pqxx::result exec_prepared(const std::string& name);
-    [[noreturn]] void fail(std::string_view sql);
+    // Renders one row of parameters; a value PostgreSQL cannot take throws Error naming `sql`.
+    void assign_params(std::span<const Param> params, std::string_view sql);
+    ResultPtr run_prepared(std::string_view sql);
+    ResultPtr exec_prepared(const std::string& name, std::string_view sql);
+    // Awaits the answer to the command just sent (`sent`: whether libpq took it).
+    ResultPtr finish(bool sent, std::string_view sql);
     void check_usable(std::string_view sql) const;
     std::string last_name_;
 };

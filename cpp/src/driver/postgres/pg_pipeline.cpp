@@ -2,9 +2,10 @@
 #include "pg_pipeline.hpp"
 
 #include <cstdlib>
-#include <optional>
-#include <pqxx/except>
 #include <string>
+
+#include "pg_error.hpp"
+#include "pg_exchange.hpp"
 
 namespace cormorant::driver::postgres {
 namespace {
@@ -13,15 +14,7 @@ namespace {
 // fit in the socket buffers while the next is being written.
 constexpr std::size_t kBatchRows = 1000;
 
-struct StatementError {
-    std::string message;
-    std::string sqlstate;
-};
-
-[[noreturn]] void throw_connection_error(PGconn* conn) {
-    if (PQstatus(conn) == CONNECTION_BAD) throw pqxx::broken_connection(PQerrorMessage(conn));
-    throw pqxx::failure(PQerrorMessage(conn));
-}
+[[noreturn]] void throw_connection_error(PGconn* conn) { throw_send_failure(conn, {}); }
 
 // Pipeline mode for one executemany. finish() leaves it once every answer is
 // read; if an exception comes first, the destructor syncs, drains what is
@@ -60,11 +53,12 @@ class PipelineMode {
 
 // Reads answers up to the next sync point: adds each statement's rowcount to
 // `total` and keeps the first error.
-void read_to_sync(PGconn* conn, std::int64_t& total, std::optional<StatementError>& error) {
+void read_to_sync(PGconn* conn, std::int64_t& total, ResultPtr& error) {
+    Exchange exchange(conn);
     bool previous_was_end = false;
     for (;;) {
-        PGresult* r = PQgetResult(conn);
-        if (r == nullptr) {
+        ResultPtr r = exchange.next();
+        if (!r) {
             // One statement's answers end with a null; two in a row mean
             // nothing more is coming, which before the sync means a lost connection.
             if (previous_was_end) throw_connection_error(conn);
@@ -72,14 +66,12 @@ void read_to_sync(PGconn* conn, std::int64_t& total, std::optional<StatementErro
             continue;
         }
         previous_was_end = false;
-        const ExecStatusType status = PQresultStatus(r);
+        const ExecStatusType status = PQresultStatus(r.get());
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-            total += std::atoll(PQcmdTuples(r));
+            total += std::atoll(PQcmdTuples(r.get()));
         } else if (status == PGRES_FATAL_ERROR && !error) {
-            const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-            error = StatementError{PQresultErrorMessage(r), state ? state : ""};
+            error = std::move(r);
         }
-        PQclear(r);
         if (status == PGRES_PIPELINE_SYNC) return;
     }
 }
@@ -98,7 +90,7 @@ std::int64_t run_pipelined(PGconn* conn, std::string_view sql, std::span<const P
                            std::size_t params_per_row, TextParams& text) {
     const std::size_t rows = params_per_row == 0 ? 0 : params.size() / params_per_row;
     std::int64_t total = 0;
-    std::optional<StatementError> error;
+    ResultPtr error;
     {
         PipelineMode pipeline(conn);
         if (PQsendPrepare(conn, "", std::string(sql).c_str(), 0, nullptr) != 1)
@@ -112,7 +104,7 @@ std::int64_t run_pipelined(PGconn* conn, std::string_view sql, std::span<const P
         }
         pipeline.finish();
     }
-    if (error) throw pqxx::sql_error(error->message, std::string(sql), error->sqlstate.c_str());
+    if (error) throw command_error(conn, error.get(), sql);
     return total;
 }
 

@@ -15,10 +15,9 @@
 namespace cormorant::driver::postgres {
 
 // Runs `sql` once per row of `params_per_row` parameters, as one unnamed
-// prepared statement; returns the total rowcount. A statement error becomes
-// pqxx::sql_error (with its SQLSTATE) after the rows sent before it were
-// answered; a lost connection becomes pqxx::broken_connection. Either way
-// the connection has left pipeline mode.
+// prepared statement; returns the total rowcount. A statement error throws
+// Error (with its SQLSTATE) after the rows sent before it were answered, as
+// does a lost connection. Either way the connection has left pipeline mode.
 std::int64_t run_pipelined(PGconn* conn, std::string_view sql, std::span<const Param> params,
                            std::size_t params_per_row, TextParams& text);
 

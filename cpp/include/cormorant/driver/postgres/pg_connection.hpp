@@ -1,6 +1,6 @@
-// The PostgreSQL driver: a Connection over libpqxx with a per-connection LRU
-// cache of prepared statements keyed by SQL text, and result values decoded
-// from PostgreSQL's text format straight into typed cells.
+// The PostgreSQL driver: a Connection opened by libpqxx and driven through libpq,
+// with a per-connection LRU cache of prepared statements keyed by SQL text, and result
+// values decoded from PostgreSQL's text format straight into typed cells.
 #pragma once
 
 #include <cstddef>

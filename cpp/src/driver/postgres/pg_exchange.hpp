@@ -1,0 +1,43 @@
+// One command's round trip over libpq. The answer is awaited by polling
+// libpq's socket rather than inside a blocking libpq call, so a wait can be
+// interrupted (driver/interrupt.hpp): the statement is then cancelled on the
+// server, as psycopg 3 does on Ctrl-C, and the wait ends with its error.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <string_view>
+
+namespace cormorant::driver::postgres {
+
+struct ResultDeleter {
+    void operator()(PGresult* result) const noexcept { PQclear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+class Exchange {
+  public:
+    explicit Exchange(PGconn* conn) noexcept : conn_(conn) {}
+
+    // The next result of the commands sent, once it has arrived; nullptr at
+    // the end of one command's results (or when the connection failed).
+    ResultPtr next();
+    // Reads every result of the command just sent and returns its last one;
+    // throws Error (naming `sql`) for the first failed one, for a lost
+    // connection, or for an interrupted command.
+    ResultPtr finish(std::string_view sql);
+
+  private:
+    // Blocks until PQgetResult would not; false when the connection failed.
+    bool await_input();
+    void cancel_once() noexcept;
+
+    PGconn* conn_;
+    bool cancelled_ = false;
+};
+
+// Throws the Error for a command that libpq could not send.
+[[noreturn]] void throw_send_failure(PGconn* conn, std::string_view sql);
+
+}  // namespace cormorant::driver::postgres
