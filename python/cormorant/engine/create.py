@@ -61,7 +61,9 @@ def _sqlite_connector(url: URL, connect_args: dict[str, Any]) -> tuple[Any, type
     unknown = set(connect_args) - _SQLITE_CONNECT_ARGS
     if unknown:
         raise ArgumentError(f"Unsupported SQLite connect_args: {', '.join(sorted(unknown))}")
-    connector = _native.sqlite_connector(sqlite_path(url), connect_timeout(connect_args))
+    connector = _native.sqlite_connector(
+        sqlite_path(url, connect_args), connect_timeout(connect_args, url=url)
+    )
     return connector, StaticPool if is_memory_sqlite(url) else QueuePool
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from ..exc import ArgumentError
 
@@ -98,15 +98,75 @@ def _sqlite_url(scheme: str, rest: str) -> URL:
     return URL(drivername=scheme, database=path or None, query=dict(parse_qsl(query)))
 
 
+# sqlite3.connect()'s own arguments: in the URL query or in connect_args, never
+# passed on to SQLite as URI parameters (SQLAlchemy's pysqlite dialect splits them so)
+_PYSQLITE_ARGS = (
+    "timeout",
+    "isolation_level",
+    "detect_types",
+    "check_same_thread",
+    "cached_statements",
+    "uri",
+)
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def sqlite_uri_params(url: URL) -> dict[str, str]:
+    """The URL query parameters meant for SQLite itself (mode=ro, immutable=1, cache=shared...)."""
+    return {k: v for k, v in url.query.items() if k not in _PYSQLITE_ARGS}
+
+
 def is_memory_sqlite(url: URL) -> bool:
+    database = url.database or ""
     return url.backend == "sqlite" and (
-        url.database in (None, "", ":memory:") or "mode=memory" in (url.database or "")
+        database in ("", ":memory:", "file::memory:")
+        or database.startswith("file::memory:?")
+        or "mode=memory" in database
+        or sqlite_uri_params(url).get("mode") == "memory"
     )
 
 
-def sqlite_path(url: URL) -> str:
-    return url.database or ":memory:"
+def sqlite_path(url: URL, connect_args: dict[str, Any] | None = None) -> str:
+    """The filename handed to sqlite3_open_v2 (which runs with SQLITE_OPEN_URI).
+
+    As with SQLAlchemy and pysqlite, `?uri=true` in the URL (or connect_args
+    uri=True) makes the database a SQLite URI and the other query parameters
+    (mode=ro, immutable=1, cache=shared, vfs=...) its parameters:
+    `sqlite:///file:data.db?mode=ro&uri=true` opens data.db read-only. A plain
+    path is made a `file:` URI. Without uri, such parameters raise ArgumentError
+    rather than being dropped: a silently writable "mode=ro" database is worse
+    than an error."""
+    database = url.database or ":memory:"
+    params = sqlite_uri_params(url)
+    uri = _truthy(url.query.get("uri", False)) or _truthy((connect_args or {}).get("uri", False))
+    if not uri:
+        if params:
+            raise ArgumentError(
+                f"SQLite URL parameter(s) {', '.join(sorted(params))} are SQLite URI parameters: add "
+                f"uri=true to the URL (sqlite:///file:path?{urlencode(params)}&uri=true) to use them"
+            )
+        return database
+    if not database.startswith("file:"):
+        database = "file:" + quote(database, safe="/:")
+    if params:
+        database += ("&" if "?" in database else "?") + urlencode(sorted(params.items()))
+    return database
 
 
-def connect_timeout(connect_args: dict[str, Any], default: float = 5.0) -> float:
-    return float(connect_args.get("timeout", default))
+def connect_timeout(connect_args: dict[str, Any], default: float = 5.0, url: URL | None = None) -> float:
+    """SQLite's busy timeout in seconds: connect_args["timeout"], else the URL's ?timeout=, else default."""
+    if "timeout" in connect_args:
+        return float(connect_args["timeout"])
+    if url is not None and "timeout" in url.query:
+        try:
+            return float(url.query["timeout"])
+        except ValueError:
+            raise ArgumentError(
+                f"SQLite URL parameter timeout must be a number, not {url.query['timeout']!r}"
+            ) from None
+    return default
