@@ -177,14 +177,6 @@ def test_server_stopped_while_a_thread_waits_in_the_pool(server, holder_uses_con
         engine.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/base.py: Connection.rollback() of an invalidated Connection calls _recover_invalidated(), "
-    "which checks a new connection out of the pool at once, so while the server is down rollback() raises "
-    "OperationalError 'could not connect' (and the Connection stays invalidated). SQLAlchemy's rollback() "
-    "only ends the dead transaction and reconnects at the next use, so `except: conn.rollback()` does "
-    "not raise a second error during an outage.",
-)
 def test_rollback_of_invalidated_connection_while_server_is_down_does_not_raise(server):
     engine = create_engine(server.url, pool_size=1, max_overflow=0, pool_timeout=2)
     try:

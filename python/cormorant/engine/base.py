@@ -161,6 +161,8 @@ class Connection:
                 "Can't reconnect until invalid transaction is rolled back: this Connection's database "
                 "connection was lost; call rollback(), or close() it and use a new one"
             )
+        if self._lease is None:  # reconnecting after a lost connection was rolled back
+            self._lease = self.engine.pool.lease()
         return self._lease
 
     @property
@@ -179,6 +181,8 @@ class Connection:
         self._close_streams()
         lease, self._lease = self._lease, None
         self._end_transaction()
+        if lease is None:
+            return
         try:
             if not lease.invalidated and lease.in_transaction():
                 lease.rollback()
@@ -315,11 +319,11 @@ class Connection:
         if self._invalidated:
             self._recover_invalidated()
             return
-        self._end_native("rollback", self._lease.rollback)
+        self._end_native("rollback", self._lease.rollback if self._lease is not None else None)
 
     def _end_native(self, name: str, finish: Any) -> None:
         """Ends the database transaction (if one is open) and fires its event."""
-        if self._lease.in_transaction():
+        if self._lease is not None and self._lease.in_transaction():
             try:
                 finish()
             except _native.Error as e:
@@ -329,8 +333,11 @@ class Connection:
         self._end_transaction()
 
     def _recover_invalidated(self) -> None:
-        self.engine.pool.release(self._lease)
-        self._lease = self.engine.pool.lease()
+        """Ends the lost connection's transaction; as in SQLAlchemy, the next
+        use checks out a new connection (none is needed to roll back)."""
+        lease, self._lease = self._lease, None
+        if lease is not None:
+            self.engine.pool.release(lease)
         self._invalidated = False
         self._end_transaction()
 

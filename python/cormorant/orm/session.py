@@ -4,6 +4,7 @@ and the ORM side of statement execution."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+import threading
 from contextlib import contextmanager
 from typing import Any, TypeVar, overload
 
@@ -120,6 +121,7 @@ class Session:
         self._inserted_in_transaction: dict[int, Any] = {}
         self._flushed_deletes: list[Any] = []
         self._connection: Connection | None = None
+        self._provisioning = threading.Lock()
         self._transaction: SessionTransaction | None = None
         self._nested: list[SessionNestedTransaction] = []
         self._failed_flush: BaseException | None = None
@@ -148,11 +150,28 @@ class Session:
                 )
             if not self.autobegin and self._transaction is None:
                 raise InvalidRequestError("Autobegin is disabled on this Session; call session.begin()")
+            self._provision_connection()
+        assert self._connection is not None
+        return self._connection
+
+    def _provision_connection(self) -> None:
+        """Checks out the transaction's Connection. Another thread doing the
+        same at that moment gets SQLAlchemy's InvalidRequestError rather than a
+        second connection that nothing would ever return to the pool."""
+        if not self._provisioning.acquire(blocking=False):
+            raise InvalidRequestError(
+                "This session is provisioning a new connection; concurrent operations are not permitted "
+                "(a Session must not be used by two threads at once)"
+            )
+        try:
+            if self._connection is not None:
+                return
             self._connection = self.bind.connect() if isinstance(self.bind, Engine) else self.bind
             if self._transaction is None:
                 self._transaction = SessionTransaction(self)
             self._connection._autobegin(reads_only=True)
-        return self._connection
+        finally:
+            self._provisioning.release()
 
     def connection(self) -> Connection:
         """The Connection of the current transaction."""
