@@ -7,6 +7,7 @@
 #include <cormorant/result/temporal.hpp>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace cormorant::bindings {
 namespace {
@@ -93,63 +94,32 @@ bool is_decimal(PyObject* value) {
     return PyObject_TypeCheck(value, reinterpret_cast<PyTypeObject*>(decimal_type));
 }
 
-// Parses up to `width` digits at text[pos]; returns -1 when they are not digits.
-int digits(std::string_view text, std::size_t pos, std::size_t width) {
-    if (pos + width > text.size()) return -1;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + width; ++i) {
-        char c = text[i];
-        if (c < '0' || c > '9') return -1;
-        v = v * 10 + (c - '0');
-    }
-    return v;
-}
-
-struct Clock {
-    int hour = 0, minute = 0, second = 0, micro = 0;
-};
-
-// "HH:MM[:SS[.ffffff]]" at text[pos]; false when malformed.
-bool parse_clock(std::string_view text, std::size_t pos, Clock& c) {
-    c.hour = digits(text, pos, 2);
-    c.minute = digits(text, pos + 3, 2);
-    if (c.hour < 0 || c.minute < 0 || text[pos + 2] != ':') return false;
-    pos += 5;
-    if (pos < text.size() && text[pos] == ':') {
-        c.second = digits(text, pos + 1, 2);
-        if (c.second < 0) return false;
-        pos += 3;
-    }
-    if (pos < text.size() && text[pos] == '.') {
-        int scale = 100000;
-        for (++pos; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
-            c.micro += (text[pos] - '0') * scale;
-            scale /= 10;
-        }
-    }
-    return true;
-}
-
+// (Not PyErr_Format: its "%.*s" is Python 3.12+, before that it is printed as is.)
 PyObject* parse_failure(const char* what, std::string_view text) {
-    PyErr_Format(PyExc_ValueError, "cannot parse %s from stored value '%.*s'", what,
-                 static_cast<int>(text.size()), text.data());
+    const std::string message =
+        "cannot parse " + std::string(what) + " from stored value '" + std::string(text) + "'";
+    PyErr_SetString(PyExc_ValueError, message.c_str());
     return nullptr;
 }
 
+// SQLite's stored text (result::parse_iso_*); malformed text or a day or
+// time that does not exist is a ValueError naming the stored value.
 PyObject* parse_date(std::string_view text, bool with_time) {
-    int year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
-    if (year < 0 || month < 0 || day < 0)
-        return parse_failure(with_time ? "datetime" : "date", text);
-    if (!with_time) return PyDate_FromDate(year, month, day);
-    Clock c;
-    if (text.size() > 10 && !parse_clock(text, 11, c)) return parse_failure("datetime", text);
-    return PyDateTime_FromDateAndTime(year, month, day, c.hour, c.minute, c.second, c.micro);
+    if (!with_time) {
+        result::CivilDate d;
+        if (!result::parse_iso_date(text, d)) return parse_failure("date", text);
+        return PyDate_FromDate(d.year, d.month, d.day);
+    }
+    result::CivilDateTime dt;
+    if (!result::parse_iso_datetime(text, dt)) return parse_failure("datetime", text);
+    return PyDateTime_FromDateAndTime(dt.date.year, dt.date.month, dt.date.day, dt.time.hour,
+                                      dt.time.minute, dt.time.second, dt.time.microsecond);
 }
 
 PyObject* parse_time(std::string_view text) {
-    Clock c;
-    if (!parse_clock(text, 0, c)) return parse_failure("time", text);
-    return PyTime_FromTime(c.hour, c.minute, c.second, c.micro);
+    result::CivilTime t;
+    if (!result::parse_iso_time(text, t)) return parse_failure("time", text);
+    return PyTime_FromTime(t.hour, t.minute, t.second, t.microsecond);
 }
 
 PyObject* decode_datetime(std::int64_t micros, PyObject* tz) {

@@ -274,6 +274,21 @@ def test_sqlite_undeclared_and_unknown_types_follow_type_affinity(engine):
     assert isinstance(t["g"], Numeric) and t["g"].precision is None
 
 
+@pytest.mark.sqlite_only
+def test_sqlite_type_arguments_too_long_for_a_length_are_left_out(engine):
+    # Found by tests-cpp/fuzz/fuzz_sqlite_reflection.py: int() refused the
+    # 5000-digit argument with a ValueError (Python's 4300-digit limit).
+    huge = "1" * 5000
+    run(
+        engine,
+        f"CREATE TABLE long_args (a VARCHAR({huge}), b NUMERIC(10, {huge}), c VARCHAR(0000000000000000000042))",
+    )
+    t = {c["name"]: c["type"] for c in inspect(engine).get_columns("long_args")}
+    assert isinstance(t["a"], String) and t["a"].length is None
+    assert isinstance(t["b"], Numeric) and t["b"].precision is None and t["b"].scale is None
+    assert isinstance(t["c"], String) and t["c"].length == 42
+
+
 @pytest.mark.postgresql_only
 def test_postgresql_types_without_a_cormorant_class_are_nulltype(engine):
     run(engine, "CREATE TABLE exotic (id INTEGER PRIMARY KEY, p POINT, tags INTEGER[], c CHAR(3))")

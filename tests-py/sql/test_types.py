@@ -437,6 +437,34 @@ def test_sqlite_stores_what_sqlalchemy_stores(tables, backend, column, value, st
     assert type(typed) is type(expected) and typed == expected
 
 
+SQLITE_MALFORMED_CASES = [
+    # (column, stored text, what it cannot be parsed as)
+    ("day", "2024x02y29", "date"),  # the separators were not checked: read as 2024-02-29
+    ("day", "2023-02-29", "date"),
+    ("moment", "2024-02-29 24:00", "datetime"),
+    ("moment", "2024-02-29_08:15", "datetime"),
+    ("clock", "12:60", "time"),
+    ("clock", "7:15", "time"),
+]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("column", "stored", "what"), SQLITE_MALFORMED_CASES, ids=[c[1] for c in SQLITE_MALFORMED_CASES]
+)
+def test_sqlite_stored_text_that_is_no_date_or_time_is_an_error_naming_it(
+    tables, backend, column, stored, what
+):
+    """The ISO parser behind SQLite's Date/DateTime/Time columns (result/temporal, fuzzed
+    by tests-cpp/fuzz/fuzz_sqlite_values) refuses text that names no real day or time,
+    and the message quotes the stored text (it printed a literal '%.*s' before 3.12)."""
+    with tables.begin() as conn:
+        conn.execute(text(f"INSERT INTO core_edges (id, {column}) VALUES (1, :v)"), {"v": stored})
+    with tables.connect() as conn:
+        with pytest.raises(ValueError, match=f"cannot parse {what} from stored value '{stored}'"):
+            conn.execute(select(core_edges.c[column])).scalar_one()
+
+
 # --- None in every nullable column ---------------------------------------------------------
 
 

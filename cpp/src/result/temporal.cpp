@@ -1,8 +1,10 @@
 // Civil-calendar conversions (after Howard Hinnant's published days/civil
-// algorithms) and ISO 8601 formatting for temporal cells.
+// algorithms), ISO 8601 formatting for temporal cells, and the parser of
+// SQLite's stored date/time text.
 #include "cormorant/result/temporal.hpp"
 
 #include <cstdio>
+#include <string_view>
 
 namespace cormorant::result {
 
@@ -14,7 +16,74 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+// `width` decimal digits at text[pos], or -1.
+int digits(std::string_view text, std::size_t pos, std::size_t width) noexcept {
+    if (pos > text.size() || width > text.size() - pos) return -1;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + width; ++i) {
+        const char c = text[i];
+        if (c < '0' || c > '9') return -1;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
+bool is_leap(int year) noexcept { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
+
+// "HH:MM[:SS[.ffffff]]" at text[pos], fields unchecked.
+bool parse_clock(std::string_view text, std::size_t pos, CivilTime& t) noexcept {
+    t = CivilTime{};
+    t.hour = digits(text, pos, 2);
+    t.minute = digits(text, pos + 3, 2);
+    if (t.hour < 0 || t.minute < 0 || text[pos + 2] != ':') return false;
+    pos += 5;
+    if (pos < text.size() && text[pos] == ':') {
+        t.second = digits(text, pos + 1, 2);
+        if (t.second < 0) return false;
+        pos += 3;
+    }
+    if (pos < text.size() && text[pos] == '.') {
+        int scale = 100000;
+        for (++pos; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
+            t.microsecond += (text[pos] - '0') * scale;
+            scale /= 10;
+        }
+    }
+    return true;
+}
+
 }  // namespace
+
+bool valid_date(const CivilDate& d) noexcept {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d.year < 1 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1) return false;
+    return d.day <= kDays[d.month - 1] + (d.month == 2 && is_leap(d.year) ? 1 : 0);
+}
+
+bool valid_time(const CivilTime& t) noexcept {
+    return t.hour >= 0 && t.hour < 24 && t.minute >= 0 && t.minute < 60 && t.second >= 0 &&
+           t.second < 60 && t.microsecond >= 0 && t.microsecond < kMicrosPerSecond;
+}
+
+bool parse_iso_date(std::string_view text, CivilDate& out) noexcept {
+    out.year = digits(text, 0, 4);
+    out.month = digits(text, 5, 2);
+    out.day = digits(text, 8, 2);
+    return out.year >= 0 && out.month >= 0 && out.day >= 0 && text[4] == '-' && text[7] == '-' &&
+           valid_date(out);
+}
+
+bool parse_iso_datetime(std::string_view text, CivilDateTime& out) noexcept {
+    if (!parse_iso_date(text, out.date)) return false;
+    out.time = CivilTime{};
+    if (text.size() == 10) return true;
+    return (text[10] == ' ' || text[10] == 'T') && parse_clock(text, 11, out.time) &&
+           valid_time(out.time);
+}
+
+bool parse_iso_time(std::string_view text, CivilTime& out) noexcept {
+    return parse_clock(text, 0, out) && valid_time(out);
+}
 
 std::int64_t days_from_civil(const CivilDate& date) noexcept {
     const std::int64_t y = date.year - (date.month <= 2 ? 1 : 0);

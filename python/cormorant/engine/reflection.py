@@ -151,7 +151,13 @@ class Inspector:
 
 
 def _type_args(args: str | None) -> list[int]:
-    return [int(a) for a in re.findall(r"\d+", args or "")]
+    """The numbers in a type's parentheses. SQLite keeps any declared text, so
+    a number too long to be a length or precision (more than 18 digits; int()
+    refuses beyond 4300) leaves the type without arguments."""
+    numbers = re.findall(r"[0-9]+", args or "")
+    if any(len(n.lstrip("0")) > 18 for n in numbers):
+        return []
+    return [int(n) for n in numbers]
 
 
 def _string(args: list[int]) -> sqltypes.TypeEngine:

@@ -52,7 +52,7 @@ T parse_number(std::string_view text, std::string_view what) {
 
 // `width` decimal digits at text[pos], or -1.
 int digits(std::string_view text, std::size_t pos, std::size_t width) {
-    if (pos + width > text.size()) return -1;
+    if (pos > text.size() || width > text.size() - pos) return -1;
     int v = 0;
     for (std::size_t i = pos; i < pos + width; ++i) {
         const char c = text[i];
@@ -62,13 +62,14 @@ int digits(std::string_view text, std::size_t pos, std::size_t width) {
     return v;
 }
 
-// "YYYY-MM-DD" at the start of `text`; four-digit years only (Python's range).
+// "YYYY-MM-DD" at the start of `text`; four-digit years only (Python's
+// range), and a day that exists (days_from_civil would roll 02-30 over).
 bool parse_civil_date(std::string_view text, CivilDate& d) {
     d.year = digits(text, 0, 4);
     d.month = digits(text, 5, 2);
     d.day = digits(text, 8, 2);
     return d.year > 0 && d.month > 0 && d.day > 0 && text[4] == '-' && text[7] == '-' &&
-           (text.size() == 10 || text[10] == ' ');
+           (text.size() == 10 || text[10] == ' ') && result::valid_date(d);
 }
 
 // "HH:MM:SS[.ffffff]" at text[pos]; on success `pos` is just past it.
@@ -87,7 +88,8 @@ bool parse_clock(std::string_view text, std::size_t& pos, CivilTime& t) {
             scale /= 10;
         }
     }
-    return t.hour <= 24;
+    // PostgreSQL's time type has 24:00:00, which Python's time cannot hold.
+    return result::valid_time(t);
 }
 
 // A UTC offset "+HH[:MM[:SS]]" at text[pos], in microseconds east of UTC.
@@ -96,6 +98,7 @@ bool parse_offset(std::string_view text, std::size_t pos, std::int64_t& micros) 
     const int sign = text[pos] == '-' ? -1 : 1;
     int fields[3] = {0, 0, 0};
     std::size_t at = pos + 1;
+    if (at == text.size()) return false;  // a sign needs its hours
     for (int i = 0; i < 3 && at < text.size(); ++i) {
         if (i > 0) {
             if (text[at] != ':') return false;
@@ -134,8 +137,13 @@ std::int64_t parse_timestamp(std::string_view text, bool with_zone) {
     std::int64_t offset = 0;
     if (with_zone ? !parse_offset(text, pos, offset) : pos != text.size())
         unrepresentable(what, text);
-    return result::days_from_civil(d) * result::kMicrosPerDay + result::micros_from_clock(t) -
-           offset;
+    const std::int64_t micros =
+        result::days_from_civil(d) * result::kMicrosPerDay + result::micros_from_clock(t) - offset;
+    // In UTC a value near either end of the calendar may leave Python's range.
+    if (micros < result::kMinDays * result::kMicrosPerDay ||
+        micros >= (result::kMaxDays + 1) * result::kMicrosPerDay)
+        unrepresentable(what, text);
+    return micros;
 }
 
 int hex_value(char c) {
@@ -149,6 +157,7 @@ int hex_value(char c) {
 std::string parse_bytea(std::string_view text) {
     std::string out;
     if (text.substr(0, 2) == "\\x") {
+        if (text.size() % 2 != 0) unrepresentable("bytea", text);  // half a byte
         out.reserve((text.size() - 2) / 2);
         for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
             const int hi = hex_value(text[i]), lo = hex_value(text[i + 1]);
@@ -164,9 +173,10 @@ std::string parse_bytea(std::string_view text) {
             out.push_back('\\');
             ++i;
         } else {
+            // \ooo, three octal digits up to \377.
             const int a = digits(text, i + 1, 1), b = digits(text, i + 2, 1),
                       c = digits(text, i + 3, 1);
-            if (a < 0 || b < 0 || c < 0) unrepresentable("bytea", text);
+            if (a < 0 || b < 0 || c < 0 || a > 3 || b > 7 || c > 7) unrepresentable("bytea", text);
             out.push_back(static_cast<char>(a * 64 + b * 8 + c));
             i += 3;
         }
@@ -220,6 +230,7 @@ void decode_into(result::RowBatch& out, Decoder decoder, std::string_view text) 
             out.append_real(parse_number<double>(text, "float"));
             return;
         case Decoder::Boolean:
+            if (text != "t" && text != "f") unrepresentable("boolean", text);
             out.append_typed(ValueType::Boolean, text == "t" ? 1 : 0);
             return;
         case Decoder::Decimal:
