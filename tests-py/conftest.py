@@ -30,11 +30,33 @@ import os
 import pytest
 from cormorant import create_engine, event, text
 from cormorant.pool import NullPool
+from hypothesis import HealthCheck, settings
 
 PG_URL = os.environ.get("CORMORANT_TEST_PG_URL")
 PG_NOT_SET = "CORMORANT_TEST_PG_URL is not set; PostgreSQL tests did not run"
 
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+# Hypothesis profiles (the differential suite, tests-py/differential, uses them).
+# "ci", the default: a few hundred examples per test and backend, derandomized
+# (the same examples on every run, so a CI failure reproduces as is).
+# "deep": `pytest --hypothesis-profile=deep tests-py/differential`, 20,000
+# random examples per test and backend; a failure prints its seed and blob.
+# Registered here rather than in differential/conftest.py, so that the option
+# also works when pytest is run on all of tests-py. The engines a test keeps
+# for all its examples are function-scoped fixtures on purpose.
+_HYPOTHESIS_COMMON = dict(
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
+settings.register_profile("ci", max_examples=300, derandomize=True, database=None, **_HYPOTHESIS_COMMON)
+settings.register_profile("deep", max_examples=20_000, print_blob=True, **_HYPOTHESIS_COMMON)
+settings.load_profile("ci")  # --hypothesis-profile=NAME, read after this file, overrides it
 
 
 def pytest_configure(config):

@@ -76,6 +76,9 @@ TEST_CASE("parentheses follow precedence", "[sql][expr]") {
           "(a = 1 OR b = 2) AND c = ?");
     CHECK(lite_sql(tuple("grouping", op("+", col("a"), col("b")))) == "(a + b)");
     CHECK(lite_sql(tuple("desc", op("+", col("a"), col("b")))) == "a + b DESC");
+    CHECK(lite_sql(tuple("nulls_first", tuple("asc", col("a")))) == "a ASC NULLS FIRST");
+    CHECK(pg_sql(tuple("nulls_last", tuple("desc", op("+", col("a"), col("b"))))) ==
+          "a + b DESC NULLS LAST");
 }
 
 TEST_CASE("IN and BETWEEN", "[sql][expr]") {

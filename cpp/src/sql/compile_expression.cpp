@@ -68,6 +68,10 @@ bool needs_parens(const Node& child_node, const Node& parent, bool right) {
     if (child.kind == Kind::Text) return is_logical(parent.kind);
     if (child.kind == parent.kind && (child.kind == Kind::And || child.kind == Kind::Or))
         return false;
+    // x ASC NULLS FIRST: NULLS FIRST / LAST follow the direction, never "(x ASC) NULLS FIRST"
+    if ((parent.kind == Kind::NullsFirst || parent.kind == Kind::NullsLast) &&
+        (child.kind == Kind::Asc || child.kind == Kind::Desc))
+        return false;
     int cp = precedence(child), pp = precedence(parent);
     if (child.kind == Kind::BinOp && parent.kind == Kind::BinOp) {
         if (child.name == parent.name && is_associative(child.name)) return false;

@@ -13,7 +13,19 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 
 from ..exc import ArgumentError
-from .sqltypes import Boolean, Date, DateTime, Integer, NullType, String, Time, TypeEngine, to_instance
+from .sqltypes import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    NullType,
+    Numeric,
+    String,
+    Time,
+    TypeEngine,
+    to_instance,
+)
 
 if TYPE_CHECKING:
     from .base import FromClause
@@ -55,7 +67,7 @@ def bind_processors(named: dict[str, tuple[TypeEngine, str]], dialect: str) -> d
 class BindCollector:
     """Collects bound values while a statement is turned into its datum."""
 
-    __slots__ = ("values", "dialect", "named", "_count")
+    __slots__ = ("values", "dialect", "named", "_count", "correlate")
 
     def __init__(self, dialect: str) -> None:
         self.values: dict[str, Any] = {}
@@ -63,6 +75,9 @@ class BindCollector:
         # Named binds, whose values arrive at execution: key -> (type, label).
         self.named: dict[str, tuple[TypeEngine, str]] = {}
         self._count = 0
+        # ids of the FROM items of the SELECT enclosing the one being turned into
+        # its datum: what a subquery in its WHERE or columns auto-correlates to.
+        self.correlate: frozenset[int] = frozenset()
 
     def add(self, value: Any, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """An anonymous bind of `value`; `label` names its column in errors."""
@@ -130,6 +145,16 @@ def _type_of_value(value: Any) -> TypeEngine:
     return type_for_python(type(value)) or NullType()
 
 
+def _compared_type(type_: TypeEngine, value: Any) -> TypeEngine:
+    """The type a Python value compared with (or combined with) an expression
+    of `type_` is bound as: `type_`, except a float next to an integer
+    expression, which stays a Float (as SQLAlchemy's coerce_compared_value
+    does), so that `int_col < 1.5` does not compare with 1.5 cast to 2."""
+    if isinstance(type_, Integer) and isinstance(value, float):
+        return Float()
+    return type_
+
+
 class ColumnOperators:
     """The Python operators that build SQL expressions."""
 
@@ -139,7 +164,7 @@ class ColumnOperators:
     def _binary(self, op: str, other: Any, result_type: TypeEngine | None = None) -> BinaryExpression:
         this = coerce(self)
         other_el = (
-            Null() if other is None else coerce(other, this.type, _label_of(this))
+            Null() if other is None else coerce(other, _compared_type(this.type, other), _label_of(this))
         )  # IS NULL, even for JSON
         return BinaryExpression(this, op, other_el, result_type or Boolean())
 
@@ -163,9 +188,9 @@ class ColumnOperators:
 
     def _arith(self, op: str, other: Any, reverse: bool = False) -> BinaryExpression:
         this = coerce(self)
-        other_el = coerce(other, this.type, _label_of(this))
+        other_el = coerce(other, _compared_type(this.type, other), _label_of(this))
         left, right = (other_el, this) if reverse else (this, other_el)
-        return BinaryExpression(left, op, right, this.type)
+        return BinaryExpression(left, op, right, _arith_type(this.type, other_el.type))
 
     def __add__(self, other: Any) -> BinaryExpression:
         if isinstance(coerce(self).type, String):
@@ -189,14 +214,45 @@ class ColumnOperators:
     def __rmul__(self, other: Any) -> BinaryExpression:
         return self._arith("*", other, reverse=True)
 
+    def _truediv(self, other: Any, reverse: bool) -> BinaryExpression:
+        """True division, as in SQLAlchemy 2.0: the divisor made non-integer
+        (TrueDivisor) so that 7 / 2 is 3.5; integer / integer is a Numeric."""
+        expr = self._arith("/", other, reverse)
+        left, right = expr.left, expr.right
+        numbers = (Integer, Float, Numeric)
+        if not (isinstance(left.type, numbers) and isinstance(right.type, numbers)):
+            return expr
+        if isinstance(left.type, Float) or isinstance(right.type, Float):
+            type_: TypeEngine = Float()
+        else:
+            type_ = left.type if isinstance(left.type, Numeric) else Numeric()
+        return BinaryExpression(left, "/", TrueDivisor(right), type_)
+
     def __truediv__(self, other: Any) -> BinaryExpression:
-        return self._arith("/", other)
+        return self._truediv(other, reverse=False)
 
     def __rtruediv__(self, other: Any) -> BinaryExpression:
-        return self._arith("/", other, reverse=True)
+        return self._truediv(other, reverse=True)
+
+    def _floordiv(self, other: Any, reverse: bool) -> ColumnElement[Any]:
+        """Floor division, as in SQLAlchemy 2.0: integer / integer is SQL's
+        integer division; otherwise FLOOR(a / b)."""
+        expr = self._arith("/", other, reverse)
+        if isinstance(expr.left.type, Integer) and isinstance(expr.right.type, Integer):
+            return BinaryExpression(expr.left, "/", expr.right, Integer())
+        return Function("FLOOR", expr, type_=Float())
+
+    def __floordiv__(self, other: Any) -> ColumnElement[Any]:
+        return self._floordiv(other, reverse=False)
+
+    def __rfloordiv__(self, other: Any) -> ColumnElement[Any]:
+        return self._floordiv(other, reverse=True)
 
     def __mod__(self, other: Any) -> BinaryExpression:
         return self._arith("%", other)
+
+    def __rmod__(self, other: Any) -> BinaryExpression:
+        return self._arith("%", other, reverse=True)
 
     def __neg__(self) -> UnaryExpression:
         return UnaryExpression("neg", coerce(self), coerce(self).type)
@@ -264,13 +320,20 @@ class ColumnOperators:
     def endswith(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
         return self._like_with(True, False, other, escape, autoescape)
 
-    def in_(self, values: Iterable[Any]) -> InList:
+    def _in(self, values: Any, negate: bool) -> InList:
+        """IN (values...), or IN (SELECT ...) for a select()."""
         this = coerce(self)
-        return InList(this, [coerce(v, this.type) for v in values], negate=False)
+        if hasattr(values, "scalar_subquery"):  # a Select: IN (SELECT ...)
+            return InList(this, [values.scalar_subquery()], negate=negate)
+        if isinstance(values, ScalarSelect):
+            return InList(this, [values], negate=negate)
+        return InList(this, [coerce(v, _compared_type(this.type, v)) for v in values], negate=negate)
+
+    def in_(self, values: Iterable[Any]) -> InList:
+        return self._in(values, negate=False)
 
     def not_in(self, values: Iterable[Any]) -> InList:
-        this = coerce(self)
-        return InList(this, [coerce(v, this.type) for v in values], negate=True)
+        return self._in(values, negate=True)
 
     notin_ = not_in
 
@@ -284,7 +347,12 @@ class ColumnOperators:
 
     def between(self, lower: Any, upper: Any, symmetric: bool = False) -> Between:
         this = coerce(self)
-        return Between(this, coerce(lower, this.type), coerce(upper, this.type), negate=False)
+        return Between(
+            this,
+            coerce(lower, _compared_type(this.type, lower)),
+            coerce(upper, _compared_type(this.type, upper)),
+            negate=False,
+        )
 
     def asc(self) -> UnaryExpression:
         return UnaryExpression("asc", coerce(self), coerce(self).type)
@@ -416,6 +484,35 @@ class BinaryExpression(ColumnElement[Any]):
         if self.operator == "!=":
             return hash(self.left) != hash(self.right)
         raise TypeError("Boolean value of this clause is not defined")
+
+
+def _arith_type(left: TypeEngine, right: TypeEngine) -> TypeEngine:
+    """The type of `left <op> right`: the left operand's, except that an
+    integer combined with a float is a Float (SQLAlchemy's Integer + Float)."""
+    if isinstance(left, Integer) and isinstance(right, Float):
+        return Float()
+    return left
+
+
+class TrueDivisor(ColumnElement[Any]):
+    """The divisor of a true division, as SQLAlchemy 2.0 renders it: on SQLite
+    (x + 0.0), elsewhere CAST(x AS NUMERIC) for an integer (else its own
+    type), so that the division is not an integer division."""
+
+    __slots__ = ("element", "type")
+
+    def __init__(self, element: ColumnElement[Any]) -> None:
+        self.element, self.type = element, element.type
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        inner = self.element._datum(binds)
+        if binds.dialect == "sqlite":
+            return ("binop", "+", inner, ("text", "0.0"))
+        target = Numeric() if isinstance(self.type, Integer) else self.type
+        return ("cast", inner, target._ddl())
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.element._from_objects()
 
 
 class LikeExpression(BinaryExpression):

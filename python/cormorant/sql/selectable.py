@@ -49,7 +49,11 @@ class Subquery(FromClause):
             self.c._add(_SubqueryColumn(self, el._row_key, el.type))
 
     def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
-        return ("subquery", self.select._datum(binds), self.name)
+        outer, binds.correlate = binds.correlate, frozenset()  # a derived table correlates to nothing
+        try:
+            return ("subquery", self.select._datum(binds), self.name)
+        finally:
+            binds.correlate = outer
 
 
 class _SubqueryColumn(ColumnElement[Any]):
@@ -141,8 +145,14 @@ class ResultEntry:
 
     @property
     def cache_token(self) -> Any:
-        """What besides the SQL tells results of this entry apart."""
-        return self.mapper if self.load is None else self.load.token
+        """What besides the SQL tells results of this entry apart: for a column
+        expression its type, whose converter the cached result plan keeps
+        (SELECT ? is the SQL of both select(literal(0)) and select(literal(True)))."""
+        if self.load is not None:
+            return self.load.token
+        if self.mapper is None and self.column is not None:
+            return self.column.type._result_key()
+        return self.mapper
 
 
 def _entry(arg: Any) -> list[ResultEntry]:
@@ -423,22 +433,34 @@ class Select(ClauseElement, Generic[_TP]):
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         columns = self._column_elements()
         labels = {id(el) for el in columns if isinstance(el, Label)} if self._order_by else ()
-        return (
-            "select",
-            tuple(el._datum(binds) for el in columns),
-            tuple(f._datum_from(binds) for f in self._froms(columns)),
-            and_(*self._where)._datum(binds) if self._where else None,
-            tuple(g._datum(binds) for g in self._group_by),
-            and_(*self._having)._datum(binds) if self._having else None,
-            tuple(
-                ("labelref", o.name) if isinstance(o, Label) and id(o) in labels else o._datum(binds)
-                for o in self._order_by
-            ),
-            binds.add(self._limit, Integer()) if self._limit is not None else None,
-            binds.add(self._offset, Integer()) if self._offset is not None else None,
-            self._distinct,
-            self._for_update,
-        )
+        froms = self._froms(columns)
+        enclosing = binds.correlate
+        if enclosing and len(froms) > 1 and not self._correlate:
+            # Auto-correlation, as in SQLAlchemy: a subquery in an enclosing
+            # SELECT's WHERE or columns leaves out of its own FROM the items
+            # that SELECT reads from (unless nothing would be left).
+            kept = [f for f in froms if not any(id(t) in enclosing for t in (f, *f._tables()))]
+            froms = kept or froms
+        binds.correlate = frozenset(id(t) for f in froms for t in (f, *f._tables()))
+        try:
+            return (
+                "select",
+                tuple(el._datum(binds) for el in columns),
+                tuple(f._datum_from(binds) for f in froms),
+                and_(*self._where)._datum(binds) if self._where else None,
+                tuple(g._datum(binds) for g in self._group_by),
+                and_(*self._having)._datum(binds) if self._having else None,
+                tuple(
+                    ("labelref", o.name) if isinstance(o, Label) and id(o) in labels else o._datum(binds)
+                    for o in self._order_by
+                ),
+                binds.add(self._limit, Integer()) if self._limit is not None else None,
+                binds.add(self._offset, Integer()) if self._offset is not None else None,
+                self._distinct,
+                self._for_update,
+            )
+        finally:
+            binds.correlate = enclosing
 
 
 @overload

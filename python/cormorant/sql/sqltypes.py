@@ -58,6 +58,18 @@ class TypeEngine:
     def _result_converter(self, dialect: str) -> Converter:
         return RAW
 
+    def _result_key(self) -> Any:
+        """What tells apart the result converters of types: part of a cached
+        statement's key. Types whose converter depends on more than their
+        DDL (Numeric's asdecimal, Uuid's as_uuid, Enum's class) add it."""
+        return (
+            type(self),
+            self._ddl(),
+            getattr(self, "asdecimal", None),
+            getattr(self, "as_uuid", None),
+            getattr(self, "enum_class", None),
+        )
+
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
         return None
 

@@ -1,0 +1,105 @@
+"""Regressions for what the differential fuzzing against SQLAlchemy
+(tests-py/differential) found in sql/, each as SQLAlchemy 2.0 behaves."""
+
+import decimal
+
+import pytest
+from cormorant import (
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    desc,
+    func,
+    insert,
+    literal,
+    select,
+)
+
+metadata = MetaData()
+parents = Table(
+    "parents", metadata, Column("id", Integer, primary_key=True), Column("a", Integer), Column("f", Float)
+)
+children = Table(
+    "children",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", Integer, ForeignKey("parents.id")),
+    Column("s", String(10)),
+)
+
+
+@pytest.fixture
+def conn(engine):
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(parents),
+            [{"id": 1, "a": 7, "f": 2.0}, {"id": 2, "a": 1, "f": None}, {"id": 3, "a": None, "f": 0.5}],
+        )
+        conn.execute(insert(children), [{"id": 10, "ref": 1, "s": "x"}, {"id": 11, "ref": 1, "s": "y"}])
+        yield conn
+
+
+def test_nulls_first_after_a_direction(conn):
+    # was "(parents.a DESC) NULLS FIRST", a syntax error
+    rows = conn.execute(select(parents.c.id).order_by(desc(parents.c.a).nulls_first())).scalars().all()
+    assert rows == [3, 1, 2]
+    rows = conn.execute(select(parents.c.id).order_by(parents.c.a.asc().nulls_last())).scalars().all()
+    assert rows == [2, 1, 3]
+
+
+def test_same_sql_with_other_result_types_is_not_confused(conn):
+    # SELECT ? for a bool, then for an int, shared one cached result plan
+    assert conn.execute(select(literal(True).label("x"))).scalar() is True
+    assert conn.execute(select(literal(0).label("x"))).scalar() == 0
+    assert type(conn.execute(select(literal(0).label("x"))).scalar()) is int
+
+
+def test_true_division(conn):
+    # 7 / 2 is 3.5 (a Numeric), not SQL's integer division
+    value = conn.execute(select(parents.c.a / 2).where(parents.c.id == 1)).scalar()
+    assert value == decimal.Decimal("3.5") and isinstance(value, decimal.Decimal)
+    value = conn.execute(select(parents.c.a / parents.c.f).where(parents.c.id == 1)).scalar()
+    assert value == 3.5 and isinstance(value, float)
+    assert conn.execute(select(7 / parents.c.a).where(parents.c.id == 1)).scalar() == 1
+
+
+def test_floor_division_and_reflected_modulo(conn):
+    assert conn.execute(select(parents.c.a // 2).where(parents.c.id == 1)).scalar() == 3
+    assert conn.execute(select(15 % parents.c.a).where(parents.c.id == 1)).scalar() == 1
+
+
+def test_a_float_against_an_integer_column_stays_a_float(conn):
+    # 1.5 was bound as an INTEGER: rounded to 2 on PostgreSQL
+    ids = conn.execute(select(parents.c.id).where(parents.c.a < 1.5).order_by(parents.c.id)).scalars()
+    assert ids.all() == [2]
+    assert conn.execute(select(parents.c.id).where(parents.c.a == 1.5)).all() == []
+    assert conn.execute(select(parents.c.a + 0.5).where(parents.c.id == 2)).scalar() == 1.5
+    ids = conn.execute(select(parents.c.id).where(parents.c.a.between(0.5, 1.5))).scalars().all()
+    assert ids == [2]
+
+
+def test_in_a_select(conn):
+    in_children = parents.c.id.in_(select(children.c.ref))
+    assert conn.execute(select(parents.c.id).where(in_children)).scalars().all() == [1]
+    not_in = parents.c.id.not_in(select(children.c.ref))
+    assert conn.execute(select(parents.c.id).where(not_in).order_by(parents.c.id)).scalars().all() == [2, 3]
+
+
+def test_subqueries_correlate_to_the_enclosing_select(conn):
+    count = select(func.count(children.c.id)).where(children.c.ref == parents.c.id).scalar_subquery()
+    rows = conn.execute(select(parents.c.id, count.label("n")).order_by(parents.c.id)).all()
+    assert rows == [(1, 2), (2, 0), (3, 0)]
+    has = select(children.c.id).where(children.c.ref == parents.c.id).exists()
+    assert conn.execute(select(parents.c.id).where(has)).scalars().all() == [1]
+    assert conn.execute(select(parents.c.id).where(~has).order_by(parents.c.id)).scalars().all() == [2, 3]
+
+
+def test_a_derived_table_is_not_correlated(conn):
+    sub = select(children.c.ref.label("ref"), func.count().label("n")).group_by(children.c.ref).subquery("s")
+    rows = conn.execute(select(parents.c.id, sub.c.n).join_from(parents, sub, sub.c.ref == parents.c.id))
+    assert rows.all() == [(1, 2)]
