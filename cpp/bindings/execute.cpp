@@ -33,28 +33,25 @@ PyObject* required_value(PyObject* row, PyObject* key, Py_ssize_t row_number) {
 
 bool keeps_offsets(const Lease& lease) { return lease->connection().dialect() == "postgresql"; }
 
-// Runs `call(connection)` with the GIL released on the lease's connection,
-// claimed for this thread. A call that a signal handler's exception
-// interrupted raises that exception even when the call itself succeeded.
+// Runs `call(connection)` on the lease's connection, claimed for this
+// thread, with the GIL released while it waits for its turn and runs. A call
+// that a signal handler's exception interrupted raises that exception even
+// when the call itself succeeded.
 template <class Call>
 auto on_connection(const Lease& lease, Call call) {
     const pool::ConnectionClaim claim = lease->claim();
     driver::Connection& connection = lease->connection();
-    auto finish = [] {
-        if (restore_interrupt()) throw py::error_already_set();
+    auto run = [&] {
+        py::gil_scoped_release released;
+        const pool::ConnectionTurn turn = lease->take_turn();
+        return call(connection);
     };
     if constexpr (std::is_void_v<decltype(call(connection))>) {
-        {
-            py::gil_scoped_release released;
-            call(connection);
-        }
-        finish();
+        run();
+        if (restore_interrupt()) throw py::error_already_set();
     } else {
-        auto result = [&] {
-            py::gil_scoped_release released;
-            return call(connection);
-        }();
-        finish();
+        auto result = run();
+        if (restore_interrupt()) throw py::error_already_set();
         return result;
     }
 }

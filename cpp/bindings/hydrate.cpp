@@ -315,6 +315,13 @@ driver::Cursor& cursor_for(CursorHandle& handle, const ResultPlan& plan) {
     return cursor;
 }
 
+// The lease's turn on its connection, waited for without the GIL (the call
+// holding it may need the GIL to finish) and held while the rows are read.
+pool::ConnectionTurn take_turn(const pool::PooledConnection& lease) {
+    py::gil_scoped_release released;
+    return lease.take_turn();
+}
+
 // Appends the output of every row of `batch` to `out`.
 void hydrate_batch(BatchHydrator& hydrator, const result::RowBatch& batch, py::list& out) {
     for (std::size_t r = 0; r < batch.rows(); ++r) {
@@ -332,6 +339,7 @@ void hydrate_batch(BatchHydrator& hydrator, const result::RowBatch& batch, py::l
 py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle identity_map,
                    py::handle session) {
     const pool::ConnectionClaim claim = handle.lease->claim();
+    const pool::ConnectionTurn turn = take_turn(*handle.lease);
     driver::Cursor& cursor = cursor_for(handle, plan);
     BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr());
     py::list out;
@@ -363,6 +371,7 @@ py::list fetch_many(CursorHandle& handle, const ResultPlan& plan, std::size_t ma
                     py::handle identity_map, py::handle session) {
     if (max_rows == 0) throw py::value_error("fetch_many needs max_rows > 0");
     const pool::ConnectionClaim claim = handle.lease->claim();
+    const pool::ConnectionTurn turn = take_turn(*handle.lease);
     driver::Cursor& cursor = cursor_for(handle, plan);
     const std::size_t columns = cursor.column_names().size();
     // A hydrator per chunk: a joined collection could not continue into the

@@ -85,8 +85,8 @@ TEST_CASE("IN and BETWEEN", "[sql][expr]") {
     auto items = tuple(bindd("p1"), bindd("p2"));
     CHECK(lite_sql(tuple("in", col("t", "a"), items, false)) == "t.a IN (?, ?)");
     CHECK(pg_sql(tuple("in", col("t", "a"), items, true)) == "t.a NOT IN ($1, $2)");
-    CHECK(lite_sql(tuple("in", col("a"), empty(), false)) == "1 != 1");
-    CHECK(lite_sql(tuple("in", col("a"), empty(), true)) == "1 = 1");
+    CHECK(lite_sql(tuple("in", col("a"), empty(), false)) == "(a IS NULL AND 1 != 1)");
+    CHECK(lite_sql(tuple("in", col("a"), empty(), true)) == "(a IS NULL OR 1 = 1)");
     auto sub = select_d(tuple(col("u", "id")), tuple(tuple("table", "u")));
     CHECK(lite_sql(tuple("in", col("a"), tuple(tuple("scalar_subquery", sub)), false)) ==
           "a IN (SELECT u.id FROM u)");

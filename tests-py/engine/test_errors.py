@@ -168,3 +168,13 @@ def test_every_engine_error_kind_has_one_translation():
         translated = errors.translate(error)
         expected = {**errors._BY_KIND, **errors._NOT_DBAPI}[kind]
         assert type(translated) is expected
+
+
+@pytest.mark.postgresql_only
+def test_cardinality_violation_is_a_programming_error(engine):
+    """SQLSTATE 21000 (a scalar subquery returning two rows) is a
+    ProgrammingError, as psycopg classifies it (found by the differential fuzz)."""
+    with engine.connect() as conn:
+        with pytest.raises(ProgrammingError) as info:
+            conn.execute(text("SELECT (SELECT 1 UNION ALL SELECT 2)"))
+        assert info.value.orig.sqlstate == "21000"

@@ -10,7 +10,6 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "cormorant/pool/pool.hpp"
 
@@ -25,7 +24,7 @@ struct ConnectionRecord {
     std::uint64_t generation = 0;  // the pool's generation when opened (dispose bumps it)
     Clock::time_point created;
     std::atomic<bool> invalidated{false};
-    std::atomic<std::thread::id> user{};  // the thread whose call holds the connection
+    std::recursive_mutex turn;  // held by the lease whose call runs on the connection
     std::size_t leases = 0;               // StaticPool sharing; guarded by PoolState::mutex
 };
 

@@ -24,11 +24,11 @@ driver::Connection& PooledConnection::connection() {
 
 std::uint64_t PooledConnection::id() const noexcept { return id_; }
 
-ConnectionClaim PooledConnection::claim() const {
+ConnectionClaim PooledConnection::claim() {
     if (!record_) return {};
     const std::thread::id me = std::this_thread::get_id();
     std::thread::id nobody{};
-    if (record_->user.compare_exchange_strong(nobody, me)) return ConnectionClaim(record_);
+    if (user_.compare_exchange_strong(nobody, me)) return ConnectionClaim(&user_);
     if (nobody == me) return {};
     throw Error(ErrorKind::InvalidRequest,
                 "connection " + std::to_string(id_) +
@@ -36,11 +36,13 @@ ConnectionClaim PooledConnection::claim() const {
                     "two threads at once (give each thread its own Session, or use a lock)");
 }
 
-ConnectionClaim::ConnectionClaim(std::shared_ptr<ConnectionRecord> record) noexcept
-    : record_(std::move(record)) {}
+ConnectionTurn PooledConnection::take_turn() const {
+    if (!record_) return {};
+    return ConnectionTurn(record_->turn);
+}
 
 ConnectionClaim::~ConnectionClaim() {
-    if (record_) record_->user.store(std::thread::id{});
+    if (user_) user_->store(std::thread::id{});
 }
 
 void PooledConnection::invalidate() {

@@ -231,7 +231,13 @@ void Compiler::conjunction(const Node& n, std::string_view sep) {
 void Compiler::in(const Node& n) {
     const Node& items = need(n.child(1), "IN list");
     bool negate = n.has(flag::negate);
-    if (items.children.empty()) return out(negate ? "1 = 1" : "1 != 1");
+    if (items.children.empty()) {
+        // IN () is false and NOT IN () true whatever the operand; the operand
+        // is still compiled, so a bad one fails here as it does in SQLAlchemy.
+        out("(");
+        operand(need(n.child(0), "IN operand"), n);
+        return out(negate ? " IS NULL OR 1 = 1)" : " IS NULL AND 1 != 1)");
+    }
     operand(need(n.child(0), "IN operand"), n);
     out(negate ? " NOT IN " : " IN ");
     const Node* only = items.children.size() == 1 ? items.child(0) : nullptr;

@@ -148,10 +148,14 @@ def _type_of_value(value: Any) -> TypeEngine:
 def _compared_type(type_: TypeEngine, value: Any) -> TypeEngine:
     """The type a Python value compared with (or combined with) an expression
     of `type_` is bound as: `type_`, except a float next to an integer
-    expression, which stays a Float (as SQLAlchemy's coerce_compared_value
-    does), so that `int_col < 1.5` does not compare with 1.5 cast to 2."""
+    expression, which stays a Float, and any value next to an untyped one
+    (func.length(...) + 0.25), which takes its own type, as SQLAlchemy's
+    coerce_compared_value does: `int_col < 1.5` does not compare with 1.5 cast
+    to 2, nor does PostgreSQL read 0.25 as an integer."""
     if isinstance(type_, Integer) and isinstance(value, float):
         return Float()
+    if isinstance(type_, NullType):
+        return _type_of_value(value)
     return type_
 
 
@@ -740,11 +744,13 @@ class Function(ColumnElement[_T]):
         raise NotImplementedError("window functions are not supported yet")
 
 
-_INTEGER_FUNCTIONS = {"count", "length", "char_length", "row_number", "rank", "dense_rank"}
+# Result types as SQLAlchemy 2.0's GenericFunctions give them; any other
+# function (abs, lower, length, row_number...) is untyped (NullType), as there.
+_INTEGER_FUNCTIONS = {"count", "char_length", "rank", "dense_rank"}
 _DATETIME_FUNCTIONS = {"now", "current_timestamp", "localtimestamp"}
 _DATE_FUNCTIONS = {"current_date"}
 _TIME_FUNCTIONS = {"current_time", "localtime"}
-_SAME_TYPE_FUNCTIONS = {"max", "min", "sum", "coalesce", "abs", "lower", "upper", "trim", "round"}
+_SAME_TYPE_FUNCTIONS = {"max", "min", "sum", "coalesce"}
 
 
 def _function_type(name: str, args: list[ColumnElement[Any]]) -> TypeEngine:

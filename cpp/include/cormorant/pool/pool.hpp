@@ -3,10 +3,14 @@
 // recycle and pre-ping at checkout. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
 
 #include "cormorant/driver/connection.hpp"
 
@@ -28,21 +32,26 @@ struct Options {
 struct PoolState;  // shared by a pool and its leases (pool_state.hpp)
 struct ConnectionRecord;
 
-// A connection claimed by one thread for one call (PooledConnection::claim());
+// A lease claimed by one thread for one call (PooledConnection::claim());
 // released when it goes out of scope.
 class ConnectionClaim {
   public:
     ConnectionClaim() = default;  // claims nothing
-    explicit ConnectionClaim(std::shared_ptr<ConnectionRecord> record) noexcept;
+    explicit ConnectionClaim(std::atomic<std::thread::id>* user) noexcept : user_(user) {}
     ~ConnectionClaim();
-    ConnectionClaim(ConnectionClaim&& other) noexcept = default;
+    ConnectionClaim(ConnectionClaim&& other) noexcept
+        : user_(std::exchange(other.user_, nullptr)) {}
     ConnectionClaim& operator=(ConnectionClaim&&) = delete;
     ConnectionClaim(const ConnectionClaim&) = delete;
     ConnectionClaim& operator=(const ConnectionClaim&) = delete;
 
   private:
-    std::shared_ptr<ConnectionRecord> record_;
+    std::atomic<std::thread::id>* user_ = nullptr;
 };
+
+// Exclusive use of a driver connection for one call; StaticPool's leases
+// share one connection, and take turns through it.
+using ConnectionTurn = std::unique_lock<std::recursive_mutex>;
 
 // One checkout (a lease). Dropping the last reference without checkin()
 // returns it to the pool all the same.
@@ -56,12 +65,15 @@ class PooledConnection {
 
     // Throws Error(Interface) once the lease has been checked in.
     driver::Connection& connection();
-    // Claims the connection for a call from this thread, so that two threads
-    // never drive one connection at once (a shared Session, or StaticPool's
-    // one connection): Error(InvalidRequest) while another thread's call holds
-    // it. A nested claim from the same thread, or one on a returned lease,
-    // claims nothing.
-    [[nodiscard]] ConnectionClaim claim() const;
+    // Claims this lease for a call from this thread: Error(InvalidRequest)
+    // while another thread's call holds it (one Session or Connection used by
+    // two threads at once). A nested claim from the same thread, or one on a
+    // returned lease, claims nothing.
+    [[nodiscard]] ConnectionClaim claim();
+    // Waits until no other lease's call runs on the driver connection (only
+    // StaticPool shares one), and holds it for this call. A caller holding a
+    // lock that the current holder may need (the GIL) must release it first.
+    [[nodiscard]] ConnectionTurn take_turn() const;
     // This checkout opened a new driver connection (the "connect" event).
     bool fresh() const noexcept { return fresh_; }
     // Stable id of the underlying connection record (for events).
@@ -78,6 +90,7 @@ class PooledConnection {
     std::uint64_t id_;
     bool fresh_;
     bool invalidated_ = false;
+    std::atomic<std::thread::id> user_{};  // the thread whose call holds this lease
 };
 
 class Pool {
