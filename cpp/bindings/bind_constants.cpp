@@ -27,7 +27,7 @@ void register_constants(py::module_& m) {
                        kind_name(ErrorKind::Integrity), kind_name(ErrorKind::Programming),
                        kind_name(ErrorKind::Data), kind_name(ErrorKind::NotSupported),
                        kind_name(ErrorKind::Internal), kind_name(ErrorKind::PoolTimeout),
-                       kind_name(ErrorKind::InvalidRequest));
+                       kind_name(ErrorKind::InvalidRequest), kind_name(ErrorKind::Database));
 }
 
 }  // namespace cormorant::bindings

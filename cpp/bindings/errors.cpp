@@ -29,6 +29,8 @@ const char* kind_name(ErrorKind kind) {
             return "pool_timeout";
         case ErrorKind::InvalidRequest:
             return "invalid_request";
+        case ErrorKind::Database:
+            return "database";
     }
     return "internal";
 }

@@ -41,7 +41,7 @@ class Error(Exception):
     """An error raised by the cormorant engine; engine/errors.py translates it
     to the DBAPIError subclass its kind names."""
 
-    kind: str  # interface, operational, integrity, programming, data, not_supported, internal, pool_timeout, invalid_request
+    kind: str  # interface, operational, integrity, programming, data, not_supported, internal, pool_timeout, invalid_request, database
     sqlstate: str | None
     code: int  # the driver's own error code, 0 when it has none
     statement: str | None

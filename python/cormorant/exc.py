@@ -90,8 +90,49 @@ class StatementError(CormorantError):
         if self.statement:
             text += f"\n[SQL: {self.statement}]"
             if self.params:
-                text += f"\n[parameters: {self.params!r}]"
+                text += f"\n[parameters: {_repr_params(self.params)}]"
         return text
+
+
+# As SQLAlchemy shortens them: at most this many parameter sets of an
+# executemany, values of one set, and characters of one value.
+_SHOWN_PARAMETER_SETS = 10
+_SHOWN_VALUES = 100
+_SHOWN_VALUE_CHARS = 300
+
+
+def _repr_value(value: Any) -> str:
+    text = repr(value)
+    if len(text) <= _SHOWN_VALUE_CHARS:
+        return text
+    half = _SHOWN_VALUE_CHARS // 2
+    return f"{text[:half]} ... ({len(text) - 2 * half} characters truncated) ... {text[-half:]}"
+
+
+def _repr_one(params: Any) -> str:
+    if isinstance(params, dict):
+        return "{" + ", ".join(f"{k!r}: {_repr_value(v)}" for k, v in params.items()) + "}"
+    if isinstance(params, (list, tuple)):
+        if len(params) <= _SHOWN_VALUES:
+            return "(" + ", ".join(_repr_value(v) for v in params) + ")"
+        head = ", ".join(_repr_value(v) for v in params[: _SHOWN_VALUES - 2])
+        tail = ", ".join(_repr_value(v) for v in params[-2:])
+        return f"({head}  ... {len(params) - _SHOWN_VALUES} parameters truncated ...  {tail})"
+    return _repr_value(params)
+
+
+def _repr_params(params: Any) -> str:
+    """The parameters of a failed statement for its message: an executemany's
+    first and last sets only, long values cut in the middle."""
+    many = isinstance(params, (list, tuple)) and bool(params) and isinstance(params[0], (dict, list, tuple))
+    if not many:
+        return _repr_one(params)
+    if len(params) <= _SHOWN_PARAMETER_SETS:
+        return "[" + ", ".join(_repr_one(p) for p in params) + "]"
+    head = ", ".join(_repr_one(p) for p in params[: _SHOWN_PARAMETER_SETS - 2])
+    tail = ", ".join(_repr_one(p) for p in params[-2:])
+    shown = f"displaying {_SHOWN_PARAMETER_SETS} of {len(params)} total bound parameter sets"
+    return f"[{head}  ... {shown} ...  {tail}]"
 
 
 class DBAPIError(StatementError):

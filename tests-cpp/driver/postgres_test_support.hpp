@@ -49,6 +49,8 @@ struct StringMaker<cormorant::ErrorKind> {
                 return "PoolTimeout";
             case ErrorKind::InvalidRequest:
                 return "InvalidRequest";
+            case ErrorKind::Database:
+                return "Database";
         }
         return "ErrorKind?";
     }

@@ -8,9 +8,17 @@ import cormorant.exc
 import sqlalchemy
 import sqlalchemy.exc
 import sqlfuzz
-from hypothesis import given, note
+from hypothesis import given, note, reject
 
 TABLES = ("t2", "t1", "t0")
+
+
+def raised_by_sqlalchemy_itself(error):
+    """SQLAlchemy's SQLite dialect registers its own Python floor() on each
+    connection (for SQLite builds without math functions); floor(NULL) makes
+    it raise where SQLite's would return NULL. Such an example compares
+    SQLAlchemy with itself, not with the database."""
+    return "user-defined function raised exception" in str(error)
 
 
 def load(sa_engine, scenario):
@@ -67,6 +75,8 @@ def test_select_matches_sqlalchemy(engines, scenario):
     got = run(c_engine, c_stmt, cormorant.exc.DBAPIError)
     if expected[0] == "error":
         note(f"SQLAlchemy raised {expected[2]!r}")
+        if raised_by_sqlalchemy_itself(expected[2]):
+            reject()
         assert got[0] == "error", f"SQLAlchemy raised {expected[1]}, cormorant returned {got[2]!r}"
         assert got[1] == expected[1], f"SQLAlchemy raised {expected[1]}, cormorant {got[2]!r}"
         assert isinstance(got[2], getattr(cormorant.exc, expected[1]))

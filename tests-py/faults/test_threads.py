@@ -50,7 +50,7 @@ def assert_only_concurrency_errors(raised):
     assert raised, "no thread ever overlapped another; the test proves nothing"
     for error in raised:
         assert isinstance(error, exc.InvalidRequestError), repr(error)
-        assert "in use by another thread" in str(error)
+        assert "two threads at once" in str(error)
 
 
 def test_a_shared_session_raises_instead_of_hanging(engine, table):

@@ -18,6 +18,7 @@ enum class ErrorKind {
     Internal,
     PoolTimeout,     // no connection became free within pool_timeout
     InvalidRequest,  // a valid call at the wrong time (a connection used by two threads at once)
+    Database,        // a database error of no more specific kind (a corrupt SQLite file)
 };
 
 class Error : public std::runtime_error {

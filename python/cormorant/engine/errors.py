@@ -14,6 +14,7 @@ _BY_KIND: dict[str, type[exc.DBAPIError]] = {
     "data": exc.DataError,
     "not_supported": exc.NotSupportedError,
     "internal": exc.InternalError,
+    "database": exc.DatabaseError,
 }
 
 # Engine errors that are about the library's use rather than the database.

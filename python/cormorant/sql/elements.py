@@ -140,8 +140,12 @@ def coerce(value: Any, type_: TypeEngine | None = None, label: str | None = None
 
 
 def _type_of_value(value: Any) -> TypeEngine:
-    from .sqltypes import type_for_python
+    """The type a Python value is bound as on its own; an int beyond 32 bits
+    is a BigInteger, as SQLAlchemy's Integer resolves such a literal."""
+    from .sqltypes import BigInteger, type_for_python
 
+    if type(value) is int and value.bit_length() >= 32:
+        return BigInteger()
     return type_for_python(type(value)) or NullType()
 
 

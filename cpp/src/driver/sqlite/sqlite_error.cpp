@@ -21,6 +21,9 @@ ErrorKind error_kind_for(int result_code) noexcept {
         case SQLITE_INTERNAL:
         case SQLITE_NOTFOUND:
             return ErrorKind::Internal;
+        case SQLITE_CORRUPT:  // DatabaseError, as pysqlite reports them
+        case SQLITE_NOTADB:
+            return ErrorKind::Database;
         default:
             return ErrorKind::Operational;  // ERROR, BUSY, LOCKED, IOERR, CANTOPEN, ...
     }
