@@ -166,10 +166,11 @@ class Session:
         try:
             if self._connection is not None:
                 return
-            self._connection = self.bind.connect() if isinstance(self.bind, Engine) else self.bind
+            connection = self.bind.connect() if isinstance(self.bind, Engine) else self.bind
+            self._connection = connection
             if self._transaction is None:
                 self._transaction = SessionTransaction(self)
-            self._connection._autobegin(reads_only=True)
+            connection._autobegin(reads_only=True)
         finally:
             self._provisioning.release()
 
