@@ -150,11 +150,11 @@ class Session:
                 )
             if not self.autobegin and self._transaction is None:
                 raise InvalidRequestError("Autobegin is disabled on this Session; call session.begin()")
-            self._provision_connection()
+            self._provision_connection(self.bind)
         assert self._connection is not None
         return self._connection
 
-    def _provision_connection(self) -> None:
+    def _provision_connection(self, bind: Engine | Connection) -> None:
         """Checks out the transaction's Connection. Another thread doing the
         same at that moment gets SQLAlchemy's InvalidRequestError rather than a
         second connection that nothing would ever return to the pool."""
@@ -166,7 +166,7 @@ class Session:
         try:
             if self._connection is not None:
                 return
-            connection = self.bind.connect() if isinstance(self.bind, Engine) else self.bind
+            connection = bind.connect() if isinstance(bind, Engine) else bind
             self._connection = connection
             if self._transaction is None:
                 self._transaction = SessionTransaction(self)
