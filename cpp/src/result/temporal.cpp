@@ -16,29 +16,17 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-// `width` decimal digits at text[pos], or -1.
-int digits(std::string_view text, std::size_t pos, std::size_t width) noexcept {
-    if (pos > text.size() || width > text.size() - pos) return -1;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + width; ++i) {
-        const char c = text[i];
-        if (c < '0' || c > '9') return -1;
-        v = v * 10 + (c - '0');
-    }
-    return v;
-}
-
 bool is_leap(int year) noexcept { return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0); }
 
 // "HH:MM[:SS[.ffffff]]" at text[pos], fields unchecked.
 bool parse_clock(std::string_view text, std::size_t pos, CivilTime& t) noexcept {
     t = CivilTime{};
-    t.hour = digits(text, pos, 2);
-    t.minute = digits(text, pos + 3, 2);
+    t.hour = read_digits(text, pos, 2);
+    t.minute = read_digits(text, pos + 3, 2);
     if (t.hour < 0 || t.minute < 0 || text[pos + 2] != ':') return false;
     pos += 5;
     if (pos < text.size() && text[pos] == ':') {
-        t.second = digits(text, pos + 1, 2);
+        t.second = read_digits(text, pos + 1, 2);
         if (t.second < 0) return false;
         pos += 3;
     }
@@ -54,6 +42,17 @@ bool parse_clock(std::string_view text, std::size_t pos, CivilTime& t) noexcept 
 
 }  // namespace
 
+int read_digits(std::string_view text, std::size_t pos, std::size_t width) noexcept {
+    if (pos > text.size() || width > text.size() - pos) return -1;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + width; ++i) {
+        const char c = text[i];
+        if (c < '0' || c > '9') return -1;
+        v = v * 10 + (c - '0');
+    }
+    return v;
+}
+
 bool valid_date(const CivilDate& d) noexcept {
     static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (d.year < 1 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1) return false;
@@ -66,9 +65,9 @@ bool valid_time(const CivilTime& t) noexcept {
 }
 
 bool parse_iso_date(std::string_view text, CivilDate& out) noexcept {
-    out.year = digits(text, 0, 4);
-    out.month = digits(text, 5, 2);
-    out.day = digits(text, 8, 2);
+    out.year = read_digits(text, 0, 4);
+    out.month = read_digits(text, 5, 2);
+    out.day = read_digits(text, 8, 2);
     return out.year >= 0 && out.month >= 0 && out.day >= 0 && text[4] == '-' && text[7] == '-' &&
            valid_date(out);
 }

@@ -75,9 +75,9 @@ class BindCollector:
         # Named binds, whose values arrive at execution: key -> (type, label).
         self.named: dict[str, tuple[TypeEngine, str]] = {}
         self._count = 0
-        # ids of the FROM items of the SELECT enclosing the one being turned into
-        # its datum: what a subquery in its WHERE or columns auto-correlates to.
-        self.correlate: frozenset[int] = frozenset()
+        # The FROM items of the SELECT enclosing the one being turned into its
+        # datum: what a subquery in its WHERE or columns auto-correlates to.
+        self.correlate: Sequence[Any] = ()
 
     def add(self, value: Any, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """An anonymous bind of `value`; `label` names its column in errors."""

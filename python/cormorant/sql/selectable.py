@@ -49,7 +49,7 @@ class Subquery(FromClause):
             self.c._add(_SubqueryColumn(self, el._row_key, el.type))
 
     def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
-        outer, binds.correlate = binds.correlate, frozenset()  # a derived table correlates to nothing
+        outer, binds.correlate = binds.correlate, ()  # a derived table correlates to nothing
         try:
             return ("subquery", self.select._datum(binds), self.name)
         finally:
@@ -439,9 +439,10 @@ class Select(ClauseElement, Generic[_TP]):
             # Auto-correlation, as in SQLAlchemy: a subquery in an enclosing
             # SELECT's WHERE or columns leaves out of its own FROM the items
             # that SELECT reads from (unless nothing would be left).
-            kept = [f for f in froms if not any(id(t) in enclosing for t in (f, *f._tables()))]
+            outer = {id(t) for f in enclosing for t in (f, *f._tables())}
+            kept = [f for f in froms if not any(id(t) in outer for t in (f, *f._tables()))]
             froms = kept or froms
-        binds.correlate = frozenset(id(t) for f in froms for t in (f, *f._tables()))
+        binds.correlate = froms
         try:
             return (
                 "select",

@@ -61,14 +61,18 @@ class TypeEngine:
     def _result_key(self) -> Any:
         """What tells apart the result converters of types: part of a cached
         statement's key. Types whose converter depends on more than their
-        DDL (Numeric's asdecimal, Uuid's as_uuid, Enum's class) add it."""
-        return (
-            type(self),
-            self._ddl(),
-            getattr(self, "asdecimal", None),
-            getattr(self, "as_uuid", None),
-            getattr(self, "enum_class", None),
-        )
+        DDL (Numeric's asdecimal, Uuid's as_uuid, Enum's class) add it.
+        Worked out once per type object, which does not change once built."""
+        key = self.__dict__.get("_result_key_memo")
+        if key is None:
+            key = self.__dict__["_result_key_memo"] = (
+                type(self),
+                self._ddl(),
+                getattr(self, "asdecimal", None),
+                getattr(self, "as_uuid", None),
+                getattr(self, "enum_class", None),
+            )
+        return key
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
         return None

@@ -47,6 +47,10 @@ constexpr std::int64_t kMaxDays = 2'932'896;  // 9999-12-31
 bool valid_date(const CivilDate& date) noexcept;
 bool valid_time(const CivilTime& time) noexcept;
 
+// The `width` decimal digits at text[pos] as a number; -1 when any is missing
+// or not a digit.
+int read_digits(std::string_view text, std::size_t pos, std::size_t width) noexcept;
+
 // SQLite's stored text, as SQLAlchemy's SQLite dialect writes it (and reads
 // it, leniently): "YYYY-MM-DD", "YYYY-MM-DD[ T]HH:MM[:SS[.ffffff]]" (the time
 // may be absent) and "HH:MM[:SS[.ffffff]]". As SQLAlchemy's regexes match,

@@ -15,6 +15,7 @@ namespace {
 
 using result::CivilDate;
 using result::CivilTime;
+using result::read_digits;
 
 // Type OIDs from PostgreSQL's pg_type catalogue (stable across versions).
 enum Oid : std::uint32_t {
@@ -50,33 +51,21 @@ T parse_number(std::string_view text, std::string_view what) {
     return value;
 }
 
-// `width` decimal digits at text[pos], or -1.
-int digits(std::string_view text, std::size_t pos, std::size_t width) {
-    if (pos > text.size() || width > text.size() - pos) return -1;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + width; ++i) {
-        const char c = text[i];
-        if (c < '0' || c > '9') return -1;
-        v = v * 10 + (c - '0');
-    }
-    return v;
-}
-
 // "YYYY-MM-DD" at the start of `text`; four-digit years only (Python's
 // range), and a day that exists (days_from_civil would roll 02-30 over).
 bool parse_civil_date(std::string_view text, CivilDate& d) {
-    d.year = digits(text, 0, 4);
-    d.month = digits(text, 5, 2);
-    d.day = digits(text, 8, 2);
+    d.year = read_digits(text, 0, 4);
+    d.month = read_digits(text, 5, 2);
+    d.day = read_digits(text, 8, 2);
     return d.year > 0 && d.month > 0 && d.day > 0 && text[4] == '-' && text[7] == '-' &&
            (text.size() == 10 || text[10] == ' ') && result::valid_date(d);
 }
 
 // "HH:MM:SS[.ffffff]" at text[pos]; on success `pos` is just past it.
 bool parse_clock(std::string_view text, std::size_t& pos, CivilTime& t) {
-    t.hour = digits(text, pos, 2);
-    t.minute = digits(text, pos + 3, 2);
-    t.second = digits(text, pos + 6, 2);
+    t.hour = read_digits(text, pos, 2);
+    t.minute = read_digits(text, pos + 3, 2);
+    t.second = read_digits(text, pos + 6, 2);
     if (t.hour < 0 || t.minute < 0 || t.second < 0 || text[pos + 2] != ':' || text[pos + 5] != ':')
         return false;
     pos += 8;
@@ -104,7 +93,7 @@ bool parse_offset(std::string_view text, std::size_t pos, std::int64_t& micros) 
             if (text[at] != ':') return false;
             ++at;
         }
-        fields[i] = digits(text, at, 2);
+        fields[i] = read_digits(text, at, 2);
         if (fields[i] < 0) return false;
         at += 2;
     }
@@ -174,8 +163,8 @@ std::string parse_bytea(std::string_view text) {
             ++i;
         } else {
             // \ooo, three octal digits up to \377.
-            const int a = digits(text, i + 1, 1), b = digits(text, i + 2, 1),
-                      c = digits(text, i + 3, 1);
+            const int a = read_digits(text, i + 1, 1), b = read_digits(text, i + 2, 1),
+                      c = read_digits(text, i + 3, 1);
             if (a < 0 || b < 0 || c < 0 || a > 3 || b > 7 || c > 7) unrepresentable("bytea", text);
             out.push_back(static_cast<char>(a * 64 + b * 8 + c));
             i += 3;
