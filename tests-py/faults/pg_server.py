@@ -56,6 +56,12 @@ def pg_bindir() -> str | None:
     return None
 
 
+def server_environment() -> dict[str, str]:
+    """This process's environment without the sanitizer runtime that
+    .ci/sanitize preloads into Python: the PostgreSQL tools must run as built."""
+    return {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS")}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -110,7 +116,12 @@ class PgServer:
         self, tool: str, *args: str, timeout: float = 60, check: bool = True
     ) -> subprocess.CompletedProcess:
         proc = subprocess.run(
-            self._cmd(tool, *args), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+            self._cmd(tool, *args),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            env=server_environment(),
         )
         if check and proc.returncode != 0:
             raise RuntimeError(

@@ -103,3 +103,26 @@ def test_a_derived_table_is_not_correlated(conn):
     sub = select(children.c.ref.label("ref"), func.count().label("n")).group_by(children.c.ref).subquery("s")
     rows = conn.execute(select(parents.c.id, sub.c.n).join_from(parents, sub, sub.c.ref == parents.c.id))
     assert rows.all() == [(1, 2)]
+
+
+def test_true_division_by_an_untyped_expression_is_not_integer_division(engine):
+    """SQLAlchemy makes every divisor non-integer, typed or not: 7 / length('ab') is 3.5."""
+    from cormorant import func, literal, select
+
+    with engine.connect() as conn:
+        value = conn.execute(select(literal(7) / func.length(literal("ab")))).scalar()
+    assert float(value) == 3.5
+
+
+def test_floor_division_and_floor_give_integers(engine):
+    """func.floor() and // give integers on SQLite too, as SQLAlchemy's SQLite
+    dialect defines floor(); NULL stays NULL."""
+    from cormorant import func, literal, null, select
+
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(func.floor(literal(7.5)), literal(7) // func.length(literal("ab")), func.floor(null()))
+        ).one()
+    assert row == (7, 3, None)
+    if engine.dialect.name == "sqlite":  # PostgreSQL's floor() of an integer is a double, there too
+        assert type(row[0]) is int and type(row[1]) is int

@@ -25,7 +25,7 @@ struct ConnectionRecord {
     Clock::time_point created;
     std::atomic<bool> invalidated{false};
     std::recursive_mutex turn;  // held by the lease whose call runs on the connection
-    std::size_t leases = 0;               // StaticPool sharing; guarded by PoolState::mutex
+    std::size_t leases = 0;     // StaticPool sharing; guarded by PoolState::mutex
 };
 
 struct PoolState : std::enable_shared_from_this<PoolState> {

@@ -223,17 +223,16 @@ class ColumnOperators:
         return self._arith("*", other, reverse=True)
 
     def _truediv(self, other: Any, reverse: bool) -> BinaryExpression:
-        """True division, as in SQLAlchemy 2.0: the divisor made non-integer
-        (TrueDivisor) so that 7 / 2 is 3.5; integer / integer is a Numeric."""
+        """True division, as in SQLAlchemy 2.0: the divisor is always made
+        non-integer (TrueDivisor) so that 7 / 2 is 3.5; integer / integer is a
+        Numeric, and an integer over an untyped divisor stays an Integer."""
         expr = self._arith("/", other, reverse)
         left, right = expr.left, expr.right
-        numbers = (Integer, Float, Numeric)
-        if not (isinstance(left.type, numbers) and isinstance(right.type, numbers)):
-            return expr
+        type_: TypeEngine = left.type
         if isinstance(left.type, Float) or isinstance(right.type, Float):
-            type_: TypeEngine = Float()
-        else:
-            type_ = left.type if isinstance(left.type, Numeric) else Numeric()
+            type_ = Float()
+        elif isinstance(left.type, Integer) and isinstance(right.type, (Integer, Numeric)):
+            type_ = right.type if isinstance(right.type, Numeric) else Numeric()
         return BinaryExpression(left, "/", TrueDivisor(right), type_)
 
     def __truediv__(self, other: Any) -> BinaryExpression:
@@ -247,8 +246,8 @@ class ColumnOperators:
         integer division; otherwise FLOOR(a / b)."""
         expr = self._arith("/", other, reverse)
         if isinstance(expr.left.type, Integer) and isinstance(expr.right.type, Integer):
-            return BinaryExpression(expr.left, "/", expr.right, Integer())
-        return Function("FLOOR", expr, type_=Float())
+            return BinaryExpression(expr.left, "/", expr.right, expr.type)
+        return Function("FLOOR", expr, type_=expr.type)
 
     def __floordiv__(self, other: Any) -> ColumnElement[Any]:
         return self._floordiv(other, reverse=False)
@@ -504,8 +503,8 @@ def _arith_type(left: TypeEngine, right: TypeEngine) -> TypeEngine:
 
 class TrueDivisor(ColumnElement[Any]):
     """The divisor of a true division, as SQLAlchemy 2.0 renders it: on SQLite
-    (x + 0.0), elsewhere CAST(x AS NUMERIC) for an integer (else its own
-    type), so that the division is not an integer division."""
+    (x + 0.0), elsewhere CAST(x AS NUMERIC) unless it is already a Numeric
+    or Float, so that the division is not an integer division."""
 
     __slots__ = ("element", "type")
 
@@ -516,7 +515,7 @@ class TrueDivisor(ColumnElement[Any]):
         inner = self.element._datum(binds)
         if binds.dialect == "sqlite":
             return ("binop", "+", inner, ("text", "0.0"))
-        target = Numeric() if isinstance(self.type, Integer) else self.type
+        target = self.type if isinstance(self.type, (Numeric, Float)) else Numeric()
         return ("cast", inner, target._ddl())
 
     def _from_objects(self) -> list[FromClause]:

@@ -31,8 +31,8 @@ ErrorKind error_kind_for(std::string_view sqlstate) noexcept {
     const std::string_view cls = sqlstate.substr(0, 2);
     if (cls == "23") return ErrorKind::Integrity;
     if (cls == "22" || cls == "02") return ErrorKind::Data;
-    if (cls == "42" || cls == "21" || cls == "44" || cls == "26" || cls == "2F" || cls == "34" || cls == "3D" ||
-        cls == "3F")
+    if (cls == "42" || cls == "21" || cls == "44" || cls == "26" || cls == "2F" || cls == "34" ||
+        cls == "3D" || cls == "3F")
         return ErrorKind::Programming;
     if (cls == "0A") return ErrorKind::NotSupported;
     if (cls == "25" || cls == "2B" || cls == "2D" || cls == "XX" || cls == "P0" || cls == "F0" ||

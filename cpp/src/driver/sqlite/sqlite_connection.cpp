@@ -1,5 +1,6 @@
-// SqliteConnection: opening, execute/execute_many through the statement
-// cache, and transaction control.
+// SqliteConnection: opening (with the SQL functions SQLAlchemy's SQLite
+// dialect adds), execute/execute_many through the statement cache, and
+// transaction control.
 #include "cormorant/driver/sqlite/sqlite_connection.hpp"
 
 #include <sqlite3.h>
@@ -19,6 +20,26 @@ namespace {
 constexpr int kOpenFlags =
     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
 
+// floor(x) as SQLAlchemy's pysqlite dialect defines it on every connection
+// (Python's math.floor): an integer, where SQLite's own floor() returns a
+// real. NULL stays NULL (math.floor would raise), and a value beyond 64 bits
+// stays a real.
+void integer_floor(sqlite3_context* context, int, sqlite3_value** args) {
+    sqlite3_value* x = args[0];
+    switch (sqlite3_value_numeric_type(x)) {
+        case SQLITE_NULL:
+            return sqlite3_result_null(context);
+        case SQLITE_INTEGER:
+            return sqlite3_result_int64(context, sqlite3_value_int64(x));
+        default: {
+            const double floored = std::floor(sqlite3_value_double(x));
+            if (floored >= -9.2e18 && floored <= 9.2e18)
+                return sqlite3_result_int64(context, static_cast<sqlite3_int64>(floored));
+            return sqlite3_result_double(context, floored);
+        }
+    }
+}
+
 sqlite3* open_database(const Options& options) {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(options.path.c_str(), &db, kOpenFlags, nullptr);
@@ -31,6 +52,8 @@ sqlite3* open_database(const Options& options) {
     sqlite3_extended_result_codes(db, 1);
     const double ms = std::round(options.busy_timeout_seconds * 1000.0);
     sqlite3_busy_timeout(db, ms <= 0 ? 0 : ms >= INT_MAX ? INT_MAX : static_cast<int>(ms));
+    sqlite3_create_function_v2(db, "floor", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                               integer_floor, nullptr, nullptr, nullptr);
     return db;
 }
 
