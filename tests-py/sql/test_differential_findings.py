@@ -126,3 +126,15 @@ def test_floor_division_and_floor_give_integers(engine):
     assert row == (7, 3, None)
     if engine.dialect.name == "sqlite":  # PostgreSQL's floor() of an integer is a double, there too
         assert type(row[0]) is int and type(row[1]) is int
+
+
+def test_an_untyped_left_operand_takes_the_right_operands_type():
+    """length(x) + 5 is an Integer, as SQLAlchemy's NullType adapts to the
+    other operand of + and *; length(x) - 5 stays untyped."""
+    from cormorant import Float, Integer, func
+    from cormorant.sql.sqltypes import NullType
+
+    assert isinstance((func.length("a") + 5).type, Integer)
+    assert isinstance((5 + func.length("a")).type, Integer)
+    assert isinstance((func.length("a") * 2.5).type, Float)
+    assert isinstance((func.length("a") - 5).type, NullType)

@@ -198,7 +198,7 @@ class ColumnOperators:
         this = coerce(self)
         other_el = coerce(other, _compared_type(this.type, other), _label_of(this))
         left, right = (other_el, this) if reverse else (this, other_el)
-        return BinaryExpression(left, op, right, _arith_type(this.type, other_el.type))
+        return BinaryExpression(left, op, right, _arith_type(op, this.type, other_el.type))
 
     def __add__(self, other: Any) -> BinaryExpression:
         if isinstance(coerce(self).type, String):
@@ -493,11 +493,15 @@ class BinaryExpression(ColumnElement[Any]):
         raise TypeError("Boolean value of this clause is not defined")
 
 
-def _arith_type(left: TypeEngine, right: TypeEngine) -> TypeEngine:
+def _arith_type(op: str, left: TypeEngine, right: TypeEngine) -> TypeEngine:
     """The type of `left <op> right`: the left operand's, except that an
-    integer combined with a float is a Float (SQLAlchemy's Integer + Float)."""
+    integer combined with a float is a Float (SQLAlchemy's Integer + Float),
+    and an untyped left operand of a commutative operator takes the right
+    one's type (length(x) + 5 is an Integer), as SQLAlchemy's NullType does."""
     if isinstance(left, Integer) and isinstance(right, Float):
         return Float()
+    if isinstance(left, NullType) and op in ("+", "*"):
+        return right
     return left
 
 
