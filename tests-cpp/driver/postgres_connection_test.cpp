@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <chrono>
@@ -18,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "cormorant/driver/interrupt.hpp"
 #include "cormorant/error.hpp"
 #include "cormorant/pool/pool.hpp"
 #include "postgres_test_support.hpp"
@@ -1034,4 +1036,46 @@ TEST_CASE("postgres: a pool with pre_ping replaces a terminated PostgreSQL conne
     pool.checkin(c);
     CHECK(pool.checked_out() == 0);
     CHECK(pool.idle() == 1);
+}
+
+namespace {
+
+std::atomic<int> interrupt_polls{0};
+
+// Asks for the statement to be cancelled on the third poll of its wait.
+bool interrupt_on_third_poll() noexcept { return ++interrupt_polls >= 3; }
+
+}  // namespace
+
+TEST_CASE("postgres: an interrupted wait cancels the statement on the server",
+          "[driver][postgres]") {
+    const auto server = pg_server();
+    if (!server) return;
+    auto conn = cormorant::driver::postgres::connect(*server);
+    interrupt_polls = 0;
+    cormorant::driver::set_interrupt_check(&interrupt_on_third_poll);
+    const auto started = std::chrono::steady_clock::now();
+    auto cancelled = catch_error([&] { conn->execute("SELECT pg_sleep(10)", {}); });
+    cormorant::driver::set_interrupt_check(nullptr);
+    const auto waited = std::chrono::steady_clock::now() - started;
+    CHECK(cancelled.sqlstate() == "57014");  // query_canceled, from the server
+    CHECK(cancelled.kind() == ErrorKind::Operational);
+    CHECK_FALSE(cancelled.connection_dead());
+    CHECK(waited < std::chrono::seconds(3));
+    CHECK(interrupt_polls >= 3);
+    auto after = test_support::fetch_all(*conn->execute("SELECT 7", {}));
+    check_int_cell(after, 0, ValueType::Integer, 7);
+}
+
+TEST_CASE("postgres: a lost connection reports the server's message", "[driver][postgres]") {
+    const auto server = pg_server();
+    if (!server) return;
+    auto victim = pg_connect(*server);
+    auto killer = cormorant::driver::postgres::connect(*server);
+    exec(*killer, "SELECT pg_terminate_backend(" + std::to_string(victim->backend_pid()) + ")");
+    auto lost = catch_error([&] { victim->execute("SELECT 1", {}); });
+    CHECK(lost.connection_dead());
+    CHECK(lost.kind() == ErrorKind::Operational);
+    CHECK(lost.sqlstate() == "57P01");  // admin_shutdown: what the server said
+    CHECK(contains(lost.what(), "terminating connection due to administrator command"));
 }

@@ -1,6 +1,7 @@
-// A libpqxx connection that also hands out libpq's PGconn, for what libpqxx
-// 6.4 does not wrap (pipeline mode). It is libpqxx's own connection class
-// rebuilt on a connection policy that remembers the handle it manages.
+// A libpqxx connection that also hands out libpq's PGconn: libpqxx opens and
+// closes the connection, and cormorant sends every statement through libpq
+// itself (interruptible waits, pipeline mode). It is libpqxx's own connection
+// class rebuilt on a connection policy that remembers the handle it manages.
 #pragma once
 
 #include <libpq-fe.h>
