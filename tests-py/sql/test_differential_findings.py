@@ -138,3 +138,18 @@ def test_an_untyped_left_operand_takes_the_right_operands_type():
     assert isinstance((5 + func.length("a")).type, Integer)
     assert isinstance((func.length("a") * 2.5).type, Float)
     assert isinstance((func.length("a") - 5).type, NullType)
+
+
+def test_a_numeric_combined_with_a_float_is_a_float(engine):
+    """(id / id) + float_col is a Float, as SQLAlchemy's Numeric + Float is:
+    1.0, not Decimal('1.0')."""
+    from cormorant import Column, Float, Integer, MetaData, Table, select
+
+    md = MetaData()
+    t = Table("numeric_float", md, Column("id", Integer, primary_key=True), Column("f", Float))
+    md.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(t.insert(), [{"id": 1, "f": 0.0}])
+        value = conn.execute(select(t.c.id / t.c.id + t.c.f)).scalar()
+    assert isinstance((t.c.id / t.c.id + t.c.f).type, Float)
+    assert type(value) is float and value == 1.0

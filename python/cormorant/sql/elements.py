@@ -495,10 +495,11 @@ class BinaryExpression(ColumnElement[Any]):
 
 def _arith_type(op: str, left: TypeEngine, right: TypeEngine) -> TypeEngine:
     """The type of `left <op> right`: the left operand's, except that an
-    integer combined with a float is a Float (SQLAlchemy's Integer + Float),
-    and an untyped left operand of a commutative operator takes the right
-    one's type (length(x) + 5 is an Integer), as SQLAlchemy's NullType does."""
-    if isinstance(left, Integer) and isinstance(right, Float):
+    integer or a Numeric combined with a float is a Float (SQLAlchemy's
+    Integer + Float, Numeric * Float), and an untyped left operand of a
+    commutative operator takes the right one's type (length(x) + 5 is an
+    Integer), as SQLAlchemy's NullType does."""
+    if isinstance(left, (Integer, Numeric)) and isinstance(right, Float):
         return Float()
     if isinstance(left, NullType) and op in ("+", "*"):
         return right
