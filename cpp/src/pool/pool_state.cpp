@@ -155,16 +155,21 @@ void PoolState::checkin(PooledConnection& lease) noexcept {
     const bool keep = options.kind == PoolKind::Queue && reusable(*record);
     std::unique_lock lock(mutex_);
     --checked_out_;
-    if (record->invalidated) {
-        // its slot was freed by invalidate()
-    } else if (keep && record->generation == generation_ && idle_.size() < options.pool_size) {
+    const bool slot_freed = record->invalidated;  // by invalidate(), which also closed it
+    if (!slot_freed && keep && record->generation == generation_ &&
+        idle_.size() < options.pool_size) {
         idle_.push_back(std::move(record));
-    } else {
-        --open_;
     }
-    available_.notify_one();
+    if (slot_freed || !record) {
+        available_.notify_one();
+        return;
+    }
+    // Close before freeing the slot, so the pool never holds more than its limit.
     lock.unlock();
-    if (record) close_quietly(*record);
+    close_quietly(*record);
+    lock.lock();
+    --open_;
+    available_.notify_one();
 }
 
 void PoolState::checkin_static(std::shared_ptr<ConnectionRecord> record) noexcept {
@@ -207,15 +212,16 @@ void PoolState::dispose() noexcept {
         std::lock_guard lock(mutex_);
         ++generation_;
         closing.swap(idle_);
-        open_ -= closing.size();
         if (shared_ && shared_->leases == 0) {
             shared = std::move(shared_);
             open_ = 0;
         }
-        available_.notify_all();
     }
     for (auto& record : closing) close_quietly(*record);
     if (shared) close_quietly(*shared);
+    std::lock_guard lock(mutex_);
+    if (options.kind != PoolKind::Static) open_ -= closing.size();
+    available_.notify_all();
 }
 
 std::size_t PoolState::idle_count() const {
