@@ -273,6 +273,9 @@ class Connection:
                     lease.begin()
             except _native.Error as e:
                 raise self._wrap_error(e, statement, params) from e
+            except BaseException as e:
+                self._abandon_if_interrupted(e)
+                raise
             if self.engine.dispatch.has("begin"):
                 self.engine.dispatch.fire("begin", self)
 
@@ -343,6 +346,9 @@ class Connection:
                 finish()
             except _native.Error as e:
                 raise self._wrap_error(e, name.upper(), None) from e
+            except BaseException as e:
+                self._abandon_if_interrupted(e)
+                raise
             if self.engine.dispatch.has(name):
                 self.engine.dispatch.fire(name, self)
         self._end_transaction()
@@ -554,6 +560,9 @@ class Connection:
             rowcount = lease.execute_many(sql, list(compiled.param_keys), rows)
         except _native.Error as e:
             raise self._wrap_error(e, sql, rows[:10]) from e
+        except BaseException as e:
+            self._abandon_if_interrupted(e)
+            raise
         except KeyError as e:
             raise ArgumentError(str(e.args[0])) from None
         return empty_result(rowcount)
@@ -627,6 +636,9 @@ class Connection:
                 cursor.close()
         except _native.Error as e:
             raise self._wrap_error(e, sql, params) from e
+        except BaseException as e:
+            self._abandon_if_interrupted(e)
+            raise
         if self.engine.dispatch.has("after_cursor_execute"):
             self.engine.dispatch.fire("after_cursor_execute", self, None, sql, params, None, False)
         if names and not yield_per:
@@ -645,12 +657,23 @@ class Connection:
                 return hydration.fetch(cursor, plan, n)
             except _native.Error as e:
                 raise self._wrap_error(e, sql, params) from e
+            except BaseException as e:
+                self._abandon_if_interrupted(e)
+                raise
 
         stream = _Stream(fetch, cursor.close, size, hydration, shape.single)
         if self._streams is None:
             self._streams = weakref.WeakSet()
         self._streams.add(stream)
         return Result._streaming(stream, shape.keys, shape.single, cursor.rowcount)
+
+    def _abandon_if_interrupted(self, error: BaseException) -> None:
+        """A call of an async engine's connection ended by a cancelled task
+        (or another non-Exception) left its protocol state unknown: the
+        connection is invalidated, so it is never pooled mid-transaction and
+        rollback() just lets it go."""
+        if self._cooperative and not isinstance(error, Exception):
+            self.invalidate(error)
 
     def _wrap_error(self, error: _native.Error, sql: str, params: Any) -> Exception:
         """The cormorant.exc error for `error`. A lost connection invalidates
