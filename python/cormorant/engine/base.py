@@ -607,7 +607,9 @@ class Connection:
         yield_per: int | None = None,
     ) -> Result[Any]:
         """Executes on the native connection and has `hydration` turn any rows
-        into items, all at once or, with `yield_per`, that many at a time as they are read."""
+        into items, all at once or, with `yield_per`, that many at a time as they
+        are read: then the rows are read off the wire as they arrive (streaming),
+        rather than received whole before the first is hydrated."""
         lease = self._check_open()
         if compiled is not None:
             self._autobegin(compiled.reads_only, sql, params, compiled.locks_rows)
@@ -615,7 +617,7 @@ class Connection:
             self._autobegin(_native.reads_only(sql), sql, params)
         sql, params = self._before_execute(sql, params, False)
         try:
-            cursor = lease.execute(sql, params)
+            cursor = lease.execute_streaming(sql, params) if yield_per else lease.execute(sql, params)
             names = cursor.column_names
             if names:
                 shape = hydration.shape(compiled, names)

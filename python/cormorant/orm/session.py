@@ -704,7 +704,8 @@ class Session:
                 return self._execute_orm(statement, params)
             return conn.execute(statement, params)
         self._autoflush()
-        return self._connection_for_use().execute(statement, params)
+        # a statement without execution_options() (text()) still takes them (yield_per)
+        return self._connection_for_use().execute(statement, params, execution_options=execution_options)
 
     def _execute_orm(
         self, statement: Any, params: _ExecuteParams | None, prepared: bool = False
