@@ -5,12 +5,14 @@ PostgreSQL. On PostgreSQL the rows are read off the wire as they arrive
 
 CORMORANT_STREAM_ROWS sets the row count (default 500,000)."""
 
+import asyncio
 import gc
 import os
 
 import psutil
 import pytest
 from cormorant import String, select, text
+from cormorant.ext.asyncio import AsyncSession, create_async_engine
 from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 # RSS under AddressSanitizer measures its quarantine and shadow memory, not
@@ -84,7 +86,60 @@ def orm_read(engine, rows):
     return peak
 
 
-@pytest.mark.parametrize("read", [core_read, orm_read], ids=["core", "orm"])
+def async_url_of(engine):
+    return (
+        str(engine.url.render_as_string(hide_password=False))
+        .replace("sqlite:", "sqlite+aiosqlite:", 1)
+        .replace("postgresql:", "postgresql+asyncpg:", 1)
+    )
+
+
+def async_core_read(engine, rows):
+    """AsyncConnection.stream() of `rows` rows; the peak RSS seen after each chunk."""
+
+    async def main():
+        peak = count = 0
+        async_engine = create_async_engine(async_url_of(engine))
+        try:
+            async with async_engine.connect() as conn:
+                statement = select(Sample.id, Sample.name, Sample.value).where(Sample.id <= rows)
+                result = await conn.stream(statement.execution_options(yield_per=CHUNK))
+                async for part in result.partitions():
+                    count += len(part)
+                    peak = max(peak, PROCESS.memory_info().rss)
+        finally:
+            await async_engine.dispose()
+        assert count == rows
+        return peak
+
+    return asyncio.run(main())
+
+
+def async_orm_read(engine, rows):
+    """AsyncSession.stream_scalars() of `rows` objects; the peak RSS seen after each chunk."""
+
+    async def main():
+        peak = count = 0
+        async_engine = create_async_engine(async_url_of(engine))
+        try:
+            async with AsyncSession(async_engine) as session:
+                statement = select(Sample).where(Sample.id <= rows).execution_options(yield_per=CHUNK)
+                async for part in (await session.stream_scalars(statement)).partitions():
+                    count += len(part)
+                    peak = max(peak, PROCESS.memory_info().rss)
+        finally:
+            await async_engine.dispose()
+        assert count == rows
+        return peak
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize(
+    "read",
+    [core_read, orm_read, async_core_read, async_orm_read],
+    ids=["core", "orm", "async-core", "async-orm"],
+)
 def test_a_streamed_read_of_500000_rows_keeps_rss_flat(samples, backend, read, record_property):
     read(samples, 20 * CHUNK)  # warm up: caches, allocator arenas, the prepared statement
     before = rss()
