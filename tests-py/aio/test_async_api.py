@@ -185,3 +185,17 @@ def test_the_sync_engine_refuses_io_outside_an_awaited_call(async_url):
     engine = create_async_engine(async_url)
     with pytest.raises(exc.MissingGreenlet, match="greenlet_spawn"):
         engine.sync_engine.connect()
+
+
+def test_invalidate_drops_the_connection_and_the_session_goes_on(async_url):
+    async def body(engine, sessions):
+        async with sessions() as session:
+            await session.execute(select(1))
+            assert session.in_transaction() and not session.in_nested_transaction()
+            await session.invalidate()
+            opened_before = engine.sync_engine.pool.checkedout()
+            count = await session.scalar(select(func.count(Book.id)))
+            raw = await (await session.connection()).get_raw_connection()
+            return opened_before, count, raw.cursor().execute("SELECT 5").fetchone()
+
+    assert with_library(async_url, body) == (0, 6, (5,))

@@ -181,6 +181,13 @@ class Connection:
         return self.engine.dialect
 
     @property
+    def connection(self) -> Any:
+        """The pooled DB-API-style connection under this Connection."""
+        from ..pool import DBAPIConnection
+
+        return DBAPIConnection(self._check_open())
+
+    @property
     def closed(self) -> bool:
         return self._closed
 

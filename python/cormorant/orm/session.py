@@ -204,6 +204,17 @@ class Session:
     def in_transaction(self) -> bool:
         return self._transaction is not None
 
+    def in_nested_transaction(self) -> bool:
+        """True inside begin_nested() (a SAVEPOINT)."""
+        return bool(self._nested)
+
+    def invalidate(self) -> None:
+        """Drops the session's connection without returning it to the pool
+        (after a failure that left it unusable), then closes the session."""
+        if self._connection is not None:
+            self._connection.invalidate()
+        self.close()
+
     # --- adding and removing objects ----------------------------------------------------
 
     def add(self, instance: object, _warn: bool = True) -> None:
