@@ -196,6 +196,8 @@ def test_invalidate_drops_the_connection_and_the_session_goes_on(async_url):
             opened_before = engine.sync_engine.pool.checkedout()
             count = await session.scalar(select(func.count(Book.id)))
             raw = await (await session.connection()).get_raw_connection()
-            return opened_before, count, raw.cursor().execute("SELECT 5").fetchone()
+            # like SQLAlchemy's adapted driver connection, it does I/O only inside an awaited call
+            five = await session.run_sync(lambda _: raw.cursor().execute("SELECT 5").fetchone())
+            return opened_before, count, five
 
     assert with_library(async_url, body) == (0, 6, (5,))
