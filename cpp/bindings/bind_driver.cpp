@@ -8,6 +8,7 @@
 #include <cormorant/driver/sqlite/sqlite_connection.hpp>
 
 #include "execute.hpp"
+#include "scheduler.hpp"
 #include "values.hpp"
 
 namespace py = pybind11;
@@ -23,14 +24,18 @@ struct Connector {
     pool::ConnectionFactory factory;
 };
 
-Connector sqlite_connector(std::string path, double busy_timeout) {
+Connector sqlite_connector(std::string path, double busy_timeout,
+                           std::shared_ptr<LoopScheduler> scheduler) {
     driver::sqlite::Options options;
     options.path = std::move(path);
     options.busy_timeout_seconds = busy_timeout;
+    options.scheduler = std::move(scheduler);
     return Connector{[options] { return driver::sqlite::connect(options); }};
 }
 
-Connector postgres_connector(driver::postgres::Options options) {
+Connector postgres_connector(driver::postgres::Options options,
+                             std::shared_ptr<LoopScheduler> scheduler) {
+    options.scheduler = std::move(scheduler);
     return Connector{[options] { return driver::postgres::connect(options); }};
 }
 
@@ -76,14 +81,18 @@ driver::Connection& conn(PooledConnection& lease) { return lease.connection(); }
 void register_driver(py::module_& m) {
     init_values();
 
+    py::class_<LoopScheduler, std::shared_ptr<LoopScheduler>>(m, "LoopScheduler")
+        .def(py::init<py::object, py::object>(), py::arg("wait_socket"), py::arg("pause"));
     py::class_<Connector>(m, "Connector");
-    m.def("sqlite_connector", &sqlite_connector, py::arg("path"), py::arg("busy_timeout"));
+    m.def("sqlite_connector", &sqlite_connector, py::arg("path"), py::arg("busy_timeout"),
+          py::arg("scheduler") = nullptr);
     py::class_<driver::postgres::Options>(m, "PostgresOptions")
         .def(py::init(&postgres_options), py::arg("host"), py::arg("port"), py::arg("user"),
              py::arg("password"), py::arg("dbname"), py::arg("connect_timeout"),
              py::arg("parameters"))
         .def_property_readonly("conninfo", &driver::postgres::conninfo);
-    m.def("postgres_connector", &postgres_connector, py::arg("options"));
+    m.def("postgres_connector", &postgres_connector, py::arg("options"),
+          py::arg("scheduler") = nullptr);
 
     py::class_<Pool, std::shared_ptr<Pool>>(m, "Pool")
         .def(py::init(&make_pool), py::arg("connector"), py::arg("kind"), py::arg("pool_size"),

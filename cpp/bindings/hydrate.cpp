@@ -322,8 +322,10 @@ pool::ConnectionTurn take_turn(const pool::PooledConnection& lease) {
     return lease.take_turn();
 }
 
-// Appends the output of every row of `batch` to `out`.
-void hydrate_batch(BatchHydrator& hydrator, const result::RowBatch& batch, py::list& out) {
+// Appends the output of every row of `batch` to `out`; then, under an event
+// loop, lets other tasks run if this result has held the thread long enough.
+void hydrate_batch(BatchHydrator& hydrator, const result::RowBatch& batch, py::list& out,
+                   driver::Scheduler* scheduler) {
     for (std::size_t r = 0; r < batch.rows(); ++r) {
         PyObject* value = hydrator.build(batch, r);
         if (!value || PyList_Append(out.ptr(), value) < 0) {
@@ -332,6 +334,7 @@ void hydrate_batch(BatchHydrator& hydrator, const result::RowBatch& batch, py::l
         }
         Py_DECREF(value);
     }
+    if (scheduler != nullptr) scheduler->share_time();
 }
 
 }  // namespace
@@ -341,6 +344,7 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
     const pool::ConnectionClaim claim = handle.lease->claim();
     const pool::ConnectionTurn turn = take_turn(*handle.lease);
     driver::Cursor& cursor = cursor_for(handle, plan);
+    driver::Scheduler* scheduler = handle.lease->connection().scheduler();
     BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr());
     py::list out;
     // Collections would traverse the ever-growing result many times over; one
@@ -351,7 +355,7 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
         py::gil_scoped_release released;
         cursor.fetch(first, kBatchRows);
     }
-    hydrate_batch(hydrator, first, out);
+    hydrate_batch(hydrator, first, out, scheduler);
     if (first.rows() < kBatchRows) return out;
     // A large result: the driver decodes the next batches on another thread
     // while this one builds Python objects.
@@ -363,7 +367,7 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
             batch = prefetcher.next();
         }
         if (batch == nullptr) return out;
-        hydrate_batch(hydrator, *batch, out);
+        hydrate_batch(hydrator, *batch, out, scheduler);
     }
 }
 
@@ -390,7 +394,7 @@ py::list fetch_many(CursorHandle& handle, const ResultPlan& plan, std::size_t ma
             fetched = cursor.fetch(batch, left < kBatchRows ? left : kBatchRows);
         }
         if (fetched == 0) break;
-        hydrate_batch(hydrator, batch, out);
+        hydrate_batch(hydrator, batch, out, handle.lease->connection().scheduler());
         left -= fetched;
     }
     return out;

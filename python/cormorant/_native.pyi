@@ -103,7 +103,10 @@ class InstanceState:
 class Connector:
     """Opens driver connections for a Pool; made by sqlite_connector() or postgres_connector()."""
 
-def sqlite_connector(path: str, busy_timeout: float) -> Connector: ...
+class LoopScheduler:
+    def __init__(self, wait_socket: Callable[[int, bool], None], pause: Callable[[float], None]) -> None: ...
+
+def sqlite_connector(path: str, busy_timeout: float, scheduler: LoopScheduler | None = None) -> Connector: ...
 
 @final
 class PostgresOptions:
@@ -120,7 +123,7 @@ class PostgresOptions:
     @property
     def conninfo(self) -> str: ...
 
-def postgres_connector(options: PostgresOptions) -> Connector: ...
+def postgres_connector(options: PostgresOptions, scheduler: LoopScheduler | None = None) -> Connector: ...
 
 @final
 class Pool:

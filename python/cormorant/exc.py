@@ -56,6 +56,15 @@ class ObjectDeletedError(InvalidRequestError):
     pass
 
 
+class AwaitRequired(InvalidRequestError):
+    """An async call was made without `await`."""
+
+
+class MissingGreenlet(InvalidRequestError):
+    """Database I/O of an async engine was attempted outside an awaited call
+    (a lazy load or an expired attribute read in async code, for example)."""
+
+
 class StaleDataError(CormorantError):
     pass
 

@@ -12,12 +12,19 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
 from .. import _native
 from ..event import ENGINE_EVENTS, Dispatch
-from ..exc import ArgumentError, InvalidRequestError, PendingRollbackError, ResourceClosedError
+from ..exc import (
+    ArgumentError,
+    InvalidRequestError,
+    MissingGreenlet,
+    PendingRollbackError,
+    ResourceClosedError,
+)
 from ..sql.cache import StatementCache
 from ..sql.compiler import Compiled
 from ..sql.ddl import DDLScript
 from ..sql.dml import Insert
 from ..sql.elements import ClauseElement
+from ..util.concurrency import NOT_AWAITED, in_greenlet
 from .errors import translate
 from .hydration import CORE_HYDRATION, Hydration
 from .result import Result, ScalarResult, _Stream, empty_result
@@ -47,7 +54,7 @@ class Engine:
     def __init__(self, url: URL, pool: Any, dialect: str, echo: bool | str = False) -> None:
         self.url = url
         self.pool = pool
-        self.dialect = _Dialect(dialect)
+        self.dialect = _Dialect(dialect, is_async=pool.cooperative)
         self.name = dialect
         self.dispatch = Dispatch(ENGINE_EVENTS)
         self._cache = StatementCache(dialect)
@@ -97,9 +104,10 @@ class Engine:
 
 
 class _Dialect:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, is_async: bool = False) -> None:
         self.name = name
         self.driver = "cormorant"
+        self.is_async = is_async  # the engine waits through the event loop (create_async_engine)
 
     def __repr__(self) -> str:
         return f"<Dialect {self.name}>"
@@ -142,6 +150,7 @@ class Connection:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._cooperative = engine.pool.cooperative  # an async engine's: I/O only inside greenlet_spawn
         self._lease = engine.pool.lease()
         self._closed = False
         self._invalidated = False
@@ -156,6 +165,8 @@ class Connection:
     def _check_open(self) -> Any:
         if self._closed:
             raise ResourceClosedError("This Connection is closed")
+        if self._cooperative and not in_greenlet():
+            raise MissingGreenlet(NOT_AWAITED)
         if self._invalidated:
             raise PendingRollbackError(
                 "Can't reconnect until invalid transaction is rolled back: this Connection's database "
@@ -164,6 +175,10 @@ class Connection:
         if self._lease is None:  # reconnecting after a lost connection was rolled back
             self._lease = self.engine.pool.lease()
         return self._lease
+
+    @property
+    def dialect(self) -> _Dialect:
+        return self.engine.dialect
 
     @property
     def closed(self) -> bool:

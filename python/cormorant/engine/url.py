@@ -10,11 +10,11 @@ from ..exc import ArgumentError
 
 SUPPORTED = (
     "sqlite://, sqlite:///path, sqlite:///:memory:, sqlite+pysqlite://, sqlite+aiosqlite://, "
-    "postgresql://, postgresql+psycopg://, postgresql+psycopg2://, postgresql+asyncpg://"
+    "postgresql://, postgresql+psycopg://, postgresql+psycopg2://, postgresql+asyncpg://, postgresql+psycopg_async://"
 )
 _DRIVERS = {
     "sqlite": {None, "pysqlite", "aiosqlite"},
-    "postgresql": {None, "psycopg", "psycopg2", "asyncpg", "pg8000"},
+    "postgresql": {None, "psycopg", "psycopg2", "asyncpg", "psycopg_async", "pg8000"},
 }
 
 
@@ -33,6 +33,11 @@ class URL:
     @property
     def backend(self) -> str:
         return self.drivername.split("+", 1)[0]
+
+    @property
+    def driver(self) -> str | None:
+        """The driver named after the '+' ("asyncpg"), None when there is none."""
+        return self.drivername.partition("+")[2] or None
 
     def get_backend_name(self) -> str:
         return self.backend

@@ -155,6 +155,9 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
                 "was expired and cannot be loaded (keep the session open, or use expire_on_commit=False)"
             )
         d = instance.__dict__
+        session._refuse_unawaited_load(
+            instance, self.key, "Expired attribute" if state.expired else "Deferred column"
+        )
         if state.expired:
             session._load_expired(instance, state)
         if self.key not in d:

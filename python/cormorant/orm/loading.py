@@ -505,6 +505,7 @@ def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: 
             return obj
     if raise_on_sql:
         raise InvalidRequestError(f"'{rel}' is not available due to lazy='raise_on_sql'")
+    session._refuse_unawaited_load(instance, rel.key, "Lazy load of relationship")
     session._autoflush()
     items = session._execute_orm(rel._lazy_statement, params).scalars().all()
     if rel.uselist:

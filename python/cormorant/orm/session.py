@@ -13,12 +13,14 @@ from ..engine.result import Result, ScalarResult
 from ..exc import (
     ArgumentError,
     InvalidRequestError,
+    MissingGreenlet,
     PendingRollbackError,
     ResourceClosedError,
 )
 from ..sql.dml import Delete, Insert, Update
 from ..sql.elements import ClauseElement
 from ..sql.selectable import Select, select
+from ..util.concurrency import in_greenlet
 from . import unitofwork
 from .attributes import (
     DELETED,
@@ -173,6 +175,20 @@ class Session:
             connection._autobegin(reads_only=True)
         finally:
             self._provisioning.release()
+
+    def _refuse_unawaited_load(self, instance: object, key: str, what: str) -> None:
+        """MissingGreenlet naming the attribute, when loading it would need I/O
+        that an async engine can only do inside an awaited call."""
+        bind = self.bind
+        if bind is None or not bind.dialect.is_async or in_greenlet():
+            return
+        name = f"{type(instance).__name__}.{key}"
+        raise MissingGreenlet(
+            f"{what} {name} needs database I/O, and this Session belongs to an AsyncSession: it can only "
+            f"load inside an awaited call. Load it in the query with selectinload({name}) (or "
+            f"joinedload), or read it with `await obj.awaitable_attrs.{key}`"
+            + (", or keep it loaded with expire_on_commit=False" if what == "Expired attribute" else "")
+        )
 
     def connection(self) -> Connection:
         """The Connection of the current transaction."""
@@ -518,13 +534,49 @@ class Session:
     def refresh(
         self, instance: object, attribute_names: Iterable[str] | None = None, with_for_update: Any = None
     ) -> None:
-        """Reloads every column of a persistent object from the database."""
+        """Reloads a persistent object's columns from the database; with
+        `attribute_names`, only those (relationships among them are loaded
+        again too). `with_for_update` locks the row (SELECT ... FOR UPDATE)."""
         self._check_usable()
         state = state_of(instance)
         if state.session is not self._ref or state.status != PERSISTENT:
             raise InvalidRequestError(f"Instance {instance!r} is not persistent within this Session")
-        self._expire(instance, state)
-        self._load_expired(instance, state)
+        if attribute_names is None:
+            self._expire(instance, state)
+            self._load_expired(instance, state, with_for_update)
+            return
+        self._refresh_attributes(instance, state, list(attribute_names), with_for_update)
+
+    def _refresh_attributes(
+        self, instance: object, state: Any, names: list[str], with_for_update: Any
+    ) -> None:
+        mapper = mapper_of(instance)
+        columns = [name for name in names if name in mapper.attr_columns]
+        others = [name for name in names if name not in mapper.attr_columns]
+        unknown = [name for name in others if name not in mapper.relationships]
+        if unknown:
+            raise InvalidRequestError(
+                f"refresh(): {type(instance).__name__} has no mapped attribute named {', '.join(map(repr, unknown))}"
+            )
+        d = instance.__dict__
+        if columns:
+            stmt = select(*(mapper.attr_columns[name] for name in columns)).where(*mapper.pk_criteria())
+            if with_for_update:
+                stmt = stmt.with_for_update()
+            row = self._execute_orm(stmt, mapper.pk_params(state.key[1])).first()
+            if row is None:
+                from ..exc import ObjectDeletedError
+
+                raise ObjectDeletedError(
+                    f"Instance {instance!r} has been deleted, or its row is otherwise not present"
+                )
+            for name, value in zip(columns, row):
+                d[name] = value
+                if state.committed:
+                    state.committed.pop(name, None)  # the change made since loading is discarded
+        for name in others:
+            d.pop(name, None)
+            getattr(instance, name)
 
     def _load_deferred(self, instance: object, state: Any, key: str) -> None:
         """Loads one column left out of the SELECT that loaded `instance` (defer(), load_only())."""
@@ -540,9 +592,12 @@ class Session:
             )
         instance.__dict__[key] = rows[0][0]
 
-    def _load_expired(self, instance: object, state: Any) -> None:
+    def _load_expired(self, instance: object, state: Any, with_for_update: Any = None) -> None:
         mapper = mapper_of(instance)
-        if self._execute_orm(*_identity_select(mapper, state.key[1])).first() is None:
+        stmt, params = _identity_select(mapper, state.key[1])
+        if with_for_update:
+            stmt = stmt.with_for_update()
+        if self._execute_orm(stmt, params).first() is None:
             from ..exc import ObjectDeletedError
 
             raise ObjectDeletedError(
@@ -551,8 +606,24 @@ class Session:
 
     # --- queries ----------------------------------------------------------------------------
 
-    def get(self, entity: type[_T], ident: Any, *, with_for_update: Any = None, **_: Any) -> _T | None:
-        """The object with this primary key: from the identity map, else one SELECT."""
+    def get(
+        self,
+        entity: type[_T],
+        ident: Any,
+        *,
+        options: Sequence[Any] | None = None,
+        populate_existing: bool = False,
+        with_for_update: Any = None,
+        identity_token: Any = None,
+        execution_options: Mapping[str, Any] | None = None,
+        bind_arguments: Any = None,
+    ) -> _T | None:
+        """The object with this primary key: from the identity map, else one
+        SELECT (always one with `populate_existing` or `with_for_update`, the
+        first refreshing the object's loaded state)."""
+        if identity_token is not None or bind_arguments:
+            name = "identity_token" if identity_token is not None else "bind_arguments"
+            raise NotImplementedError(f"Session.get({name}=...): cormorant sessions have a single bind")
         mapper = mapper_of(entity)
         values = _ident_values(mapper, ident)
         key = mapper.identity_key_from_values(values)
@@ -561,13 +632,28 @@ class Session:
             state = obj.__dict__[STATE_KEY]
             if id(obj) in self._deleted or state.status == DELETED:
                 return None
-            if not state.expired:
+            if populate_existing:
+                self._expire(obj, state)
+            elif not state.expired and not with_for_update:
                 return obj
         self._check_usable()
         stmt, params = _identity_select(mapper, key[1])
+        if options:
+            stmt = stmt.options(*options)
         if with_for_update:
-            stmt = stmt.with_for_update()
+            stmt = stmt.with_for_update(**(with_for_update if isinstance(with_for_update, dict) else {}))
+        if execution_options:
+            stmt = stmt.execution_options(**execution_options)
         return self._execute_orm(stmt, params).scalars().one_or_none()
+
+    def get_one(self, entity: type[_T], ident: Any, **kw: Any) -> _T:
+        """get(), raising NoResultFound when there is no such row."""
+        obj = self.get(entity, ident, **kw)
+        if obj is None:
+            from ..exc import NoResultFound
+
+            raise NoResultFound("No row was found when one was required")
+        return obj
 
     @overload
     def execute(

@@ -1,13 +1,19 @@
 """Connection pools. The waiting, counting, recycling and pre-ping happen in
-the native pool; this layer adds the Python event hooks."""
+the native pool; this layer adds the Python event hooks, and for an async
+engine waits for a free connection on the event loop rather than the thread."""
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import time
 from typing import Any
 
 from .. import _native
 from ..engine.errors import translate
 from ..event import POOL_EVENTS, Dispatch
+from ..exc import MissingGreenlet, TimeoutError
+from ..util.concurrency import await_only, in_greenlet
 
 
 class ConnectionRecord:
@@ -94,6 +100,7 @@ class Pool:
         recycle: float = -1,
         pre_ping: bool = False,
         echo: bool = False,
+        cooperative: bool = False,
         **_: Any,
     ) -> None:
         self._connector = connector
@@ -102,11 +109,16 @@ class Pool:
         self._timeout = timeout
         self._recycle = recycle
         self._pre_ping = pre_ping
+        # An async engine's pool: checkouts wait on the event loop (the native
+        # pool is asked without waiting, then again after each checkin).
+        self.cooperative = cooperative
+        native_timeout = 0.0 if cooperative else timeout
         self._native = _native.Pool(
-            connector, self._kind, pool_size, max_overflow, timeout, recycle, pre_ping
+            connector, self._kind, pool_size, max_overflow, native_timeout, recycle, pre_ping
         )
         self.dispatch = Dispatch(POOL_EVENTS)
         self._records: dict[int, ConnectionRecord] = {}
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
 
     def _record(self, lease: Any) -> ConnectionRecord:
         record = self._records.get(lease.id)
@@ -117,15 +129,61 @@ class Pool:
     def lease(self) -> Any:
         """A native connection lease for an engine Connection (firing connect
         and checkout); hand it back with release()."""
-        try:
-            lease = self._native.checkout()
-        except _native.Error as e:
-            raise translate(e) from e
+        if self.cooperative:
+            lease = self._checkout_on_loop()
+        else:
+            try:
+                lease = self._native.checkout()
+            except _native.Error as e:
+                raise translate(e) from e
         if lease.fresh and self.dispatch.has("connect"):
             self.dispatch.fire("connect", DBAPIConnection(lease), self._record(lease))
         if self.dispatch.has("checkout"):
             self.dispatch.fire("checkout", DBAPIConnection(lease), self._record(lease), lease)
         return lease
+
+    def _checkout_on_loop(self) -> Any:
+        """A lease, waiting up to the pool timeout for a checkin on the event loop."""
+        if not in_greenlet():
+            raise MissingGreenlet(
+                "an async engine's pool was used outside an awaited call; use the AsyncEngine, "
+                "AsyncConnection or AsyncSession methods (or run_sync) to reach the database"
+            )
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                return self._native.checkout()
+            except _native.Error as e:
+                if e.kind != "pool_timeout":
+                    raise translate(e) from e
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(
+                    f"QueuePool limit of size {self._size} overflow {self._max_overflow} reached, "
+                    f"connection timed out, timeout {self._timeout:.2f}"
+                )
+            # A checkin wakes one waiter; the timer covers connections returned
+            # by other means (garbage collection, another thread).
+            await_only(self._next_checkin(min(remaining, 0.05)))
+
+    async def _next_checkin(self, timeout: float) -> None:
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        self._waiters.append(waiter)
+        timer = loop.call_later(timeout, _wake, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            if not waiter.done():
+                waiter.cancel()
+
+    def _wake_one_waiter(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.get_loop().call_soon_threadsafe(_wake, waiter)
+                return
 
     def release(self, lease: Any) -> None:
         """Returns a lease from lease() to the pool (firing checkin)."""
@@ -137,6 +195,9 @@ class Pool:
             self._native.checkin(lease)
         except _native.Error as e:
             raise translate(e) from e
+        finally:
+            if self._waiters:
+                self._wake_one_waiter()
 
     def connect(self) -> Any:
         return self.lease()
@@ -153,7 +214,13 @@ class Pool:
 
     def recreate(self) -> Pool:
         return type(self)(
-            self._connector, self._size, self._max_overflow, self._timeout, self._recycle, self._pre_ping
+            self._connector,
+            self._size,
+            self._max_overflow,
+            self._timeout,
+            self._recycle,
+            self._pre_ping,
+            cooperative=self.cooperative,
         )
 
     def checkedout(self) -> int:
@@ -176,6 +243,11 @@ class Pool:
             f"Pool size: {self.size()}  Connections in pool: {self.checkedin()} "
             f"Current Overflow: {self.overflow()} Current Checked out connections: {self.checkedout()}"
         )
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class QueuePool(Pool):

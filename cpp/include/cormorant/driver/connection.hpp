@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cormorant/driver/scheduler.hpp"
 #include "cormorant/driver/value.hpp"
 #include "cormorant/result/row_batch.hpp"
 
@@ -54,6 +55,9 @@ class Connection {
     virtual void close() = 0;
     virtual bool closed() const = 0;
     virtual std::string_view dialect() const = 0;
+    // The event loop's scheduler this connection waits through; nullptr when
+    // it blocks its thread (driver/scheduler.hpp).
+    virtual Scheduler* scheduler() const { return nullptr; }
 };
 
 }  // namespace cormorant::driver

@@ -113,7 +113,9 @@ bool PgConnection::ping() {
 
 void PgConnection::close() { handle_->close(); }
 
-bool PgConnection::closed() const { return handle_->closed; }
+bool PgConnection::closed() const { return !handle_->usable(); }
+
+Scheduler* PgConnection::scheduler() const { return handle_->scheduler.get(); }
 
 int PgConnection::backend_pid() const {
     return handle_->closed ? 0 : PQbackendPID(handle_->conn->raw());

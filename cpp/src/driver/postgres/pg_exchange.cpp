@@ -2,6 +2,7 @@
 #include "pg_exchange.hpp"
 
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 
@@ -22,6 +23,7 @@ bool failed(const PGresult* result) {
 }  // namespace
 
 bool Exchange::await_input() {
+    if (scheduler_ != nullptr) return await_input_scheduled();
     while (PQisBusy(conn_) != 0) {
         pollfd readable{PQsocket(conn_), POLLIN, 0};
         if (readable.fd < 0) return false;
@@ -29,6 +31,22 @@ bool Exchange::await_input() {
         if (ready < 0 && errno != EINTR) return false;
         if (ready <= 0 && interrupt_requested()) cancel_once();
         if (ready > 0 && PQconsumeInput(conn_) == 0) return false;
+    }
+    return true;
+}
+
+bool Exchange::await_input_scheduled() {
+    while (PQisBusy(conn_) != 0) {
+        const int fd = PQsocket(conn_);
+        if (fd < 0) return false;
+        try {
+            scheduler_->wait_socket(fd, false);
+        } catch (...) {
+            cancel_once();
+            ::shutdown(fd, SHUT_RDWR);  // libpq now reports CONNECTION_BAD; the pool drops it
+            throw;
+        }
+        if (PQconsumeInput(conn_) == 0) return false;
     }
     return true;
 }

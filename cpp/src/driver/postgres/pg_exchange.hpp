@@ -2,12 +2,15 @@
 // libpq's socket rather than inside a blocking libpq call, so a wait can be
 // interrupted (driver/interrupt.hpp): the statement is then cancelled on the
 // server, as psycopg 3 does on Ctrl-C, and the wait ends with its error.
+// Under an event loop the socket is awaited through its Scheduler instead.
 #pragma once
 
 #include <libpq-fe.h>
 
 #include <memory>
 #include <string_view>
+
+#include "cormorant/driver/scheduler.hpp"
 
 namespace cormorant::driver::postgres {
 
@@ -18,7 +21,8 @@ using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
 class Exchange {
   public:
-    explicit Exchange(PGconn* conn) noexcept : conn_(conn) {}
+    explicit Exchange(PGconn* conn, Scheduler* scheduler = nullptr) noexcept
+        : conn_(conn), scheduler_(scheduler) {}
 
     // The next result of the commands sent, once it has arrived; nullptr at
     // the end of one command's results (or when the connection failed).
@@ -31,9 +35,13 @@ class Exchange {
   private:
     // Blocks until PQgetResult would not; false when the connection failed.
     bool await_input();
+    // The same through the event loop's scheduler; a wait it abandons closes
+    // the connection's socket, so the server drops the statement with it.
+    bool await_input_scheduled();
     void cancel_once() noexcept;
 
     PGconn* conn_;
+    Scheduler* scheduler_;
     bool cancelled_ = false;
 };
 

@@ -48,7 +48,7 @@ StatementKind classify(std::string_view sql) {
 }
 
 PgHandle::PgHandle(const Options& options, const std::string& conninfo)
-    : prepared(options.statement_cache_size) {
+    : prepared(options.statement_cache_size), scheduler(options.scheduler) {
     conn = std::make_unique<RawConnection>(conninfo);
     PQsetNoticeProcessor(pg(), ignore_notice, nullptr);
 }
@@ -73,9 +73,12 @@ void PgHandle::check_usable(std::string_view sql) const {
 ResultPtr PgHandle::finish(bool sent, std::string_view sql) {
     try {
         if (!sent) throw_send_failure(pg(), sql);
-        return Exchange(pg()).finish(sql);
+        return Exchange(pg(), scheduler.get()).finish(sql);
     } catch (const Error& e) {
         if (e.connection_dead()) dead = true;
+        throw;
+    } catch (...) {  // the event loop abandoned the wait, which dropped the socket
+        dead = true;
         throw;
     }
 }
@@ -144,10 +147,13 @@ std::int64_t PgHandle::run_many(std::string_view sql, std::span<const Param> par
     const std::size_t rows = param_rows(params, params_per_row, sql);
     if (rows > 1) {
         try {
-            return run_pipelined(pg(), sql, params, params_per_row, text_params);
+            return run_pipelined(pg(), scheduler.get(), sql, params, params_per_row, text_params);
         } catch (Error& e) {
             if (e.connection_dead()) dead = true;
             if (e.statement().empty()) e.set_statement(std::string(sql));
+            throw;
+        } catch (...) {
+            dead = true;
             throw;
         }
     }

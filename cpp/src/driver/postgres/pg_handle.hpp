@@ -44,6 +44,7 @@ struct PgHandle {
 
     std::unique_ptr<RawConnection> conn;
     PreparedStatements prepared;
+    std::shared_ptr<Scheduler> scheduler;  // null: waits block the thread
     TextParams text_params;
     bool in_transaction = false;
     bool dead = false;

@@ -53,8 +53,8 @@ class PipelineMode {
 
 // Reads answers up to the next sync point: adds each statement's rowcount to
 // `total` and keeps the first error.
-void read_to_sync(PGconn* conn, std::int64_t& total, ResultPtr& error) {
-    Exchange exchange(conn);
+void read_to_sync(PGconn* conn, Scheduler* scheduler, std::int64_t& total, ResultPtr& error) {
+    Exchange exchange(conn, scheduler);
     bool previous_was_end = false;
     for (;;) {
         ResultPtr r = exchange.next();
@@ -86,7 +86,7 @@ void send_row(PGconn* conn, std::span<const Param> row, TextParams& text) {
 
 }  // namespace
 
-std::int64_t run_pipelined(PGconn* conn, std::string_view sql, std::span<const Param> params,
+std::int64_t run_pipelined(PGconn* conn, Scheduler* scheduler, std::string_view sql, std::span<const Param> params,
                            std::size_t params_per_row, TextParams& text) {
     const std::size_t rows = params_per_row == 0 ? 0 : params.size() / params_per_row;
     std::int64_t total = 0;
@@ -100,7 +100,7 @@ std::int64_t run_pipelined(PGconn* conn, std::string_view sql, std::span<const P
             for (std::size_t row = first; row < last; ++row)
                 send_row(conn, params.subspan(row * params_per_row, params_per_row), text);
             if (PQpipelineSync(conn) != 1) throw_connection_error(conn);
-            read_to_sync(conn, total, error);
+            read_to_sync(conn, scheduler, total, error);
         }
         pipeline.finish();
     }

@@ -9,6 +9,7 @@
 #include <span>
 #include <string_view>
 
+#include "cormorant/driver/scheduler.hpp"
 #include "cormorant/driver/value.hpp"
 #include "pg_params.hpp"
 
@@ -18,7 +19,8 @@ namespace cormorant::driver::postgres {
 // prepared statement; returns the total rowcount. A statement error throws
 // Error (with its SQLSTATE) after the rows sent before it were answered, as
 // does a lost connection. Either way the connection has left pipeline mode.
-std::int64_t run_pipelined(PGconn* conn, std::string_view sql, std::span<const Param> params,
-                           std::size_t params_per_row, TextParams& text);
+std::int64_t run_pipelined(PGconn* conn, Scheduler* scheduler, std::string_view sql,
+                           std::span<const Param> params, std::size_t params_per_row,
+                           TextParams& text);
 
 }  // namespace cormorant::driver::postgres

@@ -61,18 +61,28 @@ sqlite3* open_database(const Options& options) {
 
 SqliteConnection::SqliteConnection(const Options& options)
     : handle_(
-          std::make_shared<SqliteHandle>(open_database(options), options.statement_cache_size)) {}
+          std::make_shared<SqliteHandle>(open_database(options), options.statement_cache_size)) {
+    if (!options.scheduler) return;
+    handle_->cooperation =
+        std::make_unique<Cooperation>(options.scheduler, options.busy_timeout_seconds);
+    handle_->cooperation->install(handle_->db);
+}
+
+StatementLease SqliteConnection::acquire(std::string_view sql) {
+    if (handle_->cooperation) handle_->cooperation->enter();
+    return handle_->acquire(sql);
+}
 
 SqliteConnection::~SqliteConnection() { close(); }
 
 std::unique_ptr<Cursor> SqliteConnection::execute(std::string_view sql,
                                                   std::span<const Param> params) {
-    return std::make_unique<SqliteCursor>(handle_->acquire(sql), params);
+    return std::make_unique<SqliteCursor>(acquire(sql), params);
 }
 
 std::int64_t SqliteConnection::execute_many(std::string_view sql, std::span<const Param> params,
                                             std::size_t params_per_row) {
-    StatementLease lease = handle_->acquire(sql);
+    StatementLease lease = acquire(sql);
     const std::size_t rows = param_rows(params, params_per_row, sql);
     sqlite3* db = handle_->db;
     sqlite3_stmt* stmt = lease.stmt();
@@ -89,7 +99,7 @@ std::int64_t SqliteConnection::execute_many(std::string_view sql, std::span<cons
 }
 
 void SqliteConnection::run_simple(const char* sql) {
-    StatementLease lease = handle_->acquire(sql);
+    StatementLease lease = acquire(sql);
     while (step(lease)) {
     }
 }
@@ -121,6 +131,10 @@ bool SqliteConnection::ping() {
 void SqliteConnection::close() { handle_->close(); }
 
 bool SqliteConnection::closed() const { return handle_->closed(); }
+
+Scheduler* SqliteConnection::scheduler() const {
+    return handle_->cooperation ? handle_->cooperation->scheduler() : nullptr;
+}
 
 std::uint64_t SqliteConnection::statements_prepared() const { return handle_->cache.prepared(); }
 

@@ -85,6 +85,7 @@ bool step(const StatementLease& lease) {
     const int rc = sqlite3_step(lease.stmt());
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
+    if (Cooperation* c = lease.owner().cooperation.get()) c->rethrow_abandoned();
     throw_error(lease.db(), rc, lease.sql());
 }
 

@@ -9,6 +9,7 @@
 
 #include "cormorant/driver/value.hpp"
 #include "prepared_statements.hpp"
+#include "sqlite_cooperation.hpp"
 
 namespace cormorant::driver::sqlite {
 
@@ -29,6 +30,7 @@ class StatementLease {
     sqlite3_stmt* stmt() const noexcept { return slot_->stmt; }
     std::string_view sql() const noexcept { return slot_->sql; }
     sqlite3* db() const noexcept;
+    SqliteHandle& owner() const noexcept { return *owner_; }
     bool active() const noexcept { return owner_ != nullptr; }
     // Returns the statement to the cache early (idempotent).
     void release() noexcept;
@@ -49,6 +51,7 @@ struct SqliteHandle : std::enable_shared_from_this<SqliteHandle> {
 
     sqlite3* db;
     PreparedStatementCache cache;
+    std::unique_ptr<Cooperation> cooperation;  // set when an event loop drives the connection
 };
 
 // Binds params to the statement (count checked: Error(Programming)). With

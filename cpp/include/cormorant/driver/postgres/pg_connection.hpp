@@ -23,6 +23,8 @@ struct Options {
     // Further libpq keywords (sslmode, application_name, options, ...).
     std::map<std::string, std::string> parameters;
     std::size_t statement_cache_size = 256;
+    // Set when an event loop drives the connection: answers are awaited through it.
+    std::shared_ptr<Scheduler> scheduler = nullptr;
 };
 
 // The libpq connection string for `options`, values quoted as libpq requires.
@@ -49,6 +51,7 @@ class PgConnection final : public Connection {
     void close() override;
     bool closed() const override;
     std::string_view dialect() const override { return "postgresql"; }
+    Scheduler* scheduler() const override;
 
     // The server process serving this connection (pg_backend_pid()).
     int backend_pid() const;

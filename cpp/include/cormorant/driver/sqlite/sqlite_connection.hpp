@@ -11,10 +11,15 @@
 
 namespace cormorant::driver::sqlite {
 
+class StatementLease;  // one cached statement in use (sqlite_handle.hpp)
+
 struct Options {
     std::string path;  // file path, ":memory:", or a "file:" URI
     double busy_timeout_seconds = 5.0;
     std::size_t statement_cache_size = 128;
+    // Set when an event loop drives the connection: long statements and lock
+    // waits give it turns (driver/scheduler.hpp).
+    std::shared_ptr<Scheduler> scheduler = nullptr;
 };
 
 struct SqliteHandle;  // shared between a connection and its cursors (sqlite_handle.hpp)
@@ -37,6 +42,7 @@ class SqliteConnection final : public Connection {
     void close() override;
     bool closed() const override;
     std::string_view dialect() const override { return "sqlite"; }
+    Scheduler* scheduler() const override;
 
     // Test hooks: statements compiled with sqlite3_prepare, executions served
     // from the statement cache, and statements currently idle in the cache.
@@ -46,6 +52,7 @@ class SqliteConnection final : public Connection {
 
   private:
     void run_simple(const char* sql);
+    StatementLease acquire(std::string_view sql);
     std::shared_ptr<SqliteHandle> handle_;
 };
 

@@ -1,0 +1,1 @@
+"""Extensions, as SQLAlchemy's sqlalchemy.ext: asyncio."""

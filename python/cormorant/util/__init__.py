@@ -1,0 +1,1 @@
+"""Internal helpers shared by the engine and the ORM."""
