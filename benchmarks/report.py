@@ -1,5 +1,8 @@
 """Turning timings into results (ratios to the raw driver, SQLAlchemy ÷ cormorant)
-and writing them out: a terminal table, a Markdown table, JSON, and a PNG chart."""
+and writing them out: a terminal table, a Markdown table, JSON, and a PNG chart.
+The async workload's stacks (cormorant async, SQLAlchemy async) stand in their
+library's column there; a table of its own adds cormorant async ÷ SQLAlchemy
+async and, on SQLite, cormorant async ÷ cormorant sync."""
 
 import json
 import os
@@ -9,10 +12,22 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from .stacks import RAW
+from .stacks import ASYNC_DRIVERS, CORMORANT_ASYNC, CORMORANT_SYNC, RAW, SQLALCHEMY_ASYNC
 from .workload import Case
 
 ORMS = ("cormorant", "SQLAlchemy")
+# The stack that fills an ORM's column when its sync stack did not run the level.
+ASYNC_STACKS = {"cormorant": CORMORANT_ASYNC, "SQLAlchemy": SQLALCHEMY_ASYNC}
+ASYNC_SYNC_GOAL = 1.3  # cormorant async within 1.3× of cormorant sync
+# The async workload's own table: every stack against the raw async driver, and
+# cormorant async against SQLAlchemy async and against cormorant's sync API.
+ASYNC_COLUMNS = (
+    "cormorant async × raw",
+    "SQLAlchemy async × raw",
+    "cormorant sync × raw",
+    "cormorant async ÷ SQLAlchemy async",
+    f"cormorant async ÷ sync (goal ≤ {ASYNC_SYNC_GOAL})",
+)
 
 
 @dataclass
@@ -74,9 +89,21 @@ class Row:
     level: str
     by_stack: dict[str, Measured] = field(default_factory=dict)
 
+    def orm(self, name: str) -> Measured | None:
+        """The "cormorant" or "SQLAlchemy" column: the sync stack, else the async one."""
+        found = self.by_stack.get(name)
+        return found if found is not None else self.by_stack.get(ASYNC_STACKS[name])
+
+    def ratio(self, top: str, bottom: str, median: bool = False) -> float | None:
+        """Stack `top`'s time ÷ stack `bottom`'s, when both ran this level."""
+        a, b = self.by_stack.get(top), self.by_stack.get(bottom)
+        if a is None or b is None:
+            return None
+        return a.median / b.median if median else a.min / b.min
+
     def speedup(self, median: bool = False) -> float | None:
         """SQLAlchemy's time ÷ cormorant's, when both ran this level."""
-        ours, theirs = self.by_stack.get("cormorant"), self.by_stack.get("SQLAlchemy")
+        ours, theirs = self.orm("cormorant"), self.orm("SQLAlchemy")
         if ours is None or theirs is None:
             return None
         return theirs.median / ours.median if median else theirs.min / ours.min
@@ -117,15 +144,51 @@ def terminal_table(results: list[Measured], repeat: int) -> str:
             title = (row.backend, row.workload)
             lines += ["", f"{row.backend} · {row.workload} · {m.size:,} {m.unit}", header]
         lines.append(
-            f"  {row.level:44} {_raw_time(row):>12} {_cell(row.by_stack.get('cormorant')):>18} "
-            f"{_cell(row.by_stack.get('SQLAlchemy')):>18} {_speedup(row):>23}"
+            f"  {row.level:44} {_raw_time(row):>12} {_cell(row.orm('cormorant')):>18} "
+            f"{_cell(row.orm('SQLAlchemy')):>18} {_speedup(row):>23}"
         )
     memory = [m for m in results if m.peak_bytes is not None]
     if memory:
         lines += ["", "Peak memory (growth of the resident set while loading, MB):"]
         for m in memory:
             lines.append(f"  {m.backend:10} {m.stack:10} · {m.level:40} {m.peak_bytes / 2**20:9.1f}")
+    comparisons = async_rows(results)
+    if comparisons:
+        lines += [
+            "",
+            "async: each stack × the raw async driver; cormorant async ÷ SQLAlchemy async, "
+            f"÷ cormorant sync (goal ≤ {ASYNC_SYNC_GOAL})",
+        ]
+        short = ("cormorant async", "SQLAlchemy async", "cormorant sync", "÷ SQLAlchemy", "÷ sync")
+        lines.append(f"  {'backend':10} {'level':40} {'raw driver':>21}" + "".join(f"{n:>18}" for n in short))
+        for backend, level, raw, cells in comparisons:
+            lines.append(f"  {backend:10} {level:40} {raw:>21}" + "".join(f"{c:>18}" for c in cells))
     return "\n".join(lines)
+
+
+def async_rows(results: list[Measured]) -> list[tuple[str, str, str, list[str]]]:
+    """The async workload's ORM levels: (backend, level, the raw driver's time,
+    a cell per ASYNC_COLUMNS), each figure "min (median)"."""
+    out = []
+    for row in rows(results):
+        if RAW in row.by_stack or not {CORMORANT_ASYNC, SQLALCHEMY_ASYNC} & set(row.by_stack):
+            continue
+        any_stack = next(iter(row.by_stack.values()))
+        raw = f"{ASYNC_DRIVERS[row.backend]} {any_stack.floor_min * 1e3:,.1f} ms"
+
+        def ratio(top: str, bottom: str, row: Row = row) -> str:
+            best, median = row.ratio(top, bottom), row.ratio(top, bottom, median=True)
+            return "" if best is None else f"{best:.2f} ({median:.2f})"
+
+        cells = [
+            _cell(row.by_stack.get(CORMORANT_ASYNC)),
+            _cell(row.by_stack.get(SQLALCHEMY_ASYNC)),
+            _cell(row.by_stack.get(CORMORANT_SYNC)),
+            ratio(CORMORANT_ASYNC, SQLALCHEMY_ASYNC),
+            ratio(CORMORANT_ASYNC, CORMORANT_SYNC),
+        ]
+        out.append((row.backend, row.level, raw, cells))
+    return out
 
 
 def markdown_table(results: list[Measured]) -> str:
@@ -148,8 +211,8 @@ def markdown_table(results: list[Measured]) -> str:
             if raw is not None:
                 cells += [f"raw = {raw.min * 1e3:,.1f} ms", "", ""]
                 continue
-            ours = row.by_stack.get("cormorant") if row else None
-            theirs = row.by_stack.get("SQLAlchemy") if row else None
+            ours = row.orm("cormorant") if row else None
+            theirs = row.orm("SQLAlchemy") if row else None
             speedup = row.speedup() if row else None
             cells += [
                 "" if ours is None else f"**{ours.ratio:.2f}**",
@@ -161,6 +224,19 @@ def markdown_table(results: list[Measured]) -> str:
     if memory:
         lines += ["", "| backend | stack | level | peak memory |", "|---|---|---|---:|"]
         lines += [f"| {m.backend} | {m.stack} | {m.level} | {m.peak_bytes / 2**20:.1f} MB |" for m in memory]
+    comparisons = async_rows(results)
+    if comparisons:
+        lines += [
+            "",
+            "async (in the table above its cormorant and SQLAlchemy columns are the async stacks): "
+            "minimum of the runs (median in brackets); × raw is time ÷ the raw async driver's.",
+            "",
+            "| backend | level | raw driver | " + " | ".join(ASYNC_COLUMNS) + " |",
+            "|---|---|---:|" + "---:|" * len(ASYNC_COLUMNS),
+        ]
+        lines += [
+            f"| {b} | {level} | {raw} | " + " | ".join(cells) + " |" for b, level, raw, cells in comparisons
+        ]
     return "\n".join(lines)
 
 
@@ -218,7 +294,8 @@ def write_chart(path: str, results: list[Measured], subtitle: str) -> None:
             ]
             for k, stack in enumerate(ORMS):
                 xs = [x + (k - 0.5) * 0.4 for x in range(len(levels))]
-                ys = [r.by_stack[stack].ratio if stack in r.by_stack else 0 for r in levels]
+                found = [r.orm(stack) for r in levels]
+                ys = [m.ratio if m is not None else 0 for m in found]
                 bars = ax.bar(xs, ys, 0.4, color=colors[stack], label=stack)
                 ax.bar_label(bars, [f"{y:.1f}" if y else "" for y in ys], fontsize=7, padding=1)
             ax.axhline(1.0, color="#c03030", linestyle="--", linewidth=1, label="raw driver")

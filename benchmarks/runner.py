@@ -1,8 +1,10 @@
 """python -m benchmarks: runs SQLAlchemy's examples/performance workloads through
 cormorant, SQLAlchemy 2.0 and the raw driver (stdlib sqlite3, psycopg 3) side by
 side in one process, interleaved run by run, and reports every time as a
-multiple of the raw driver's. Writes a terminal table, results.json, results.md
-and ratios.png (a bar chart) to --out.
+multiple of the raw driver's. The async workload does the same through both
+ORMs' asyncio APIs against aiosqlite and asyncpg (see workloads/async_.py).
+Writes a terminal table, results.json, results.md and ratios.png (a bar chart)
+to --out.
 
     python -m benchmarks                                  # every workload on SQLite
     python -m benchmarks --backend all --pg-url URL       # SQLite, then PostgreSQL
@@ -15,6 +17,7 @@ tables named bench_* there.
 """
 
 import argparse
+import importlib
 import os
 import shlex
 import sys
@@ -27,7 +30,7 @@ from .measure import Progress, measure
 from .memory import measure_in_child
 from .stacks import Database, OrmStack, orm_stacks, postgres_url_from_env
 from .workload import Context
-from .workloads import LEFT_OUT, WORKLOADS
+from .workloads import WORKLOADS
 
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
@@ -41,8 +44,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--only",
         action="append",
         metavar="NAME",
-        choices=[*WORKLOADS, *LEFT_OUT],
-        help=f"run only this workload (repeatable): {', '.join([*WORKLOADS, *LEFT_OUT])}",
+        choices=list(WORKLOADS),
+        help=f"run only this workload (repeatable): {', '.join(WORKLOADS)}",
     )
     parser.add_argument(
         "--size", type=int, help="rows, lookups, transactions or parents (default: per workload)"
@@ -113,26 +116,28 @@ def run_workload(
     return results
 
 
-def versions(pairs: list[tuple[str, Database | None]], stacks: list[OrmStack]) -> dict[str, str]:
+def versions(
+    pairs: list[tuple[str, Database | None]], stacks: list[OrmStack], workloads: list
+) -> dict[str, str]:
     found = {stack.name: stack.sa.__version__ for stack in stacks}
+    drivers = {"postgresql": ["psycopg"]}
+    if any(workload.NAME == "async" for workload in workloads):
+        drivers = {"sqlite": ["aiosqlite"], "postgresql": ["psycopg", "asyncpg"]}
     for backend, db in pairs:
         found[backend] = db.server_version()
-        if backend == "postgresql":
-            import psycopg
-
-            found["psycopg"] = psycopg.__version__
+        for name in drivers.get(backend, []):
+            found[name] = importlib.import_module(name).__version__
     return found
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
-    names = args.only or [*WORKLOADS, *LEFT_OUT]
-    for name in names:
-        if name in LEFT_OUT:
-            print(f"{name}: left out: {LEFT_OUT[name]}")
-    workloads = [WORKLOADS[name] for name in names if name in WORKLOADS]
+    workloads = [WORKLOADS[name] for name in args.only or WORKLOADS]
     stacks = orm_stacks()
+    for workload in workloads:
+        for note in getattr(workload, "notes", lambda _: [])(stacks):
+            print(f"{workload.NAME}: {note}")
     progress = Progress()
     results: list[report.Measured] = []
     with databases(args) as pairs:
@@ -146,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         meta = {
             "command": "python -m benchmarks " + shlex.join(redact_urls(argv)),
             "repeat": args.repeat,
-            "machine": report.machine(versions(pairs, stacks)),
+            "machine": report.machine(versions(pairs, stacks, workloads)),
         }
     print()
     print(report.terminal_table(results, args.repeat))

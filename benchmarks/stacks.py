@@ -1,7 +1,10 @@
 """The database a run targets, the three stacks that run every workload against it
 (cormorant, SQLAlchemy 2.0, the raw driver), and the models both ORMs declare
-from one piece of code, since their APIs are the same."""
+from one piece of code, since their APIs are the same. The async workload runs
+each ORM's asyncio extension (`<package>.ext.asyncio`) under the stack names
+CORMORANT_ASYNC and SQLALCHEMY_ASYNC, and cormorant's sync API as CORMORANT_SYNC."""
 
+import importlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -12,7 +15,12 @@ from typing import Any
 CUSTOMER = "bench_customer"
 PARENT = "bench_parent"
 CHILD = "bench_child"
+INSERTED = "bench_inserted"  # the async workload's insert target, a Customer table of its own
 RAW = "raw driver"
+CORMORANT_ASYNC = "cormorant async"
+SQLALCHEMY_ASYNC = "SQLAlchemy async"
+CORMORANT_SYNC = "cormorant sync"
+ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,12 @@ class Database:
 
         return psycopg.connect(self.url)
 
+    @property
+    def async_url(self) -> str:
+        """The URL both ORMs' create_async_engine() take: sqlite+aiosqlite:// or postgresql+asyncpg://."""
+        scheme = "sqlite" if self.backend == "sqlite" else "postgresql"
+        return self.url.replace(f"{scheme}://", f"{scheme}+{ASYNC_DRIVERS[self.backend]}://", 1)
+
     def in_memory(self) -> "Database":
         """SQLite's in-memory database: every connection gets its own."""
         return Database("sqlite", "sqlite://", ":memory:")
@@ -66,10 +80,10 @@ class Database:
             conn.close()
 
 
-def customer_ddl(db: Database) -> list[str]:
+def customer_ddl(db: Database, table: str = CUSTOMER) -> list[str]:
     return [
-        f"DROP TABLE IF EXISTS {CUSTOMER}",
-        f"CREATE TABLE {CUSTOMER} (id {db.serial}, name VARCHAR(255), description VARCHAR(255))",
+        f"DROP TABLE IF EXISTS {table}",
+        f"CREATE TABLE {table} (id {db.serial}, name VARCHAR(255), description VARCHAR(255))",
     ]
 
 
@@ -131,6 +145,11 @@ class OrmStack:
             self._models = declare_models(self.sa, self.orm)
         return self._models
 
+    def asyncio(self) -> ModuleType:
+        """The asyncio extension (create_async_engine, async_sessionmaker,
+        AsyncSession); raises ImportError when the package has none."""
+        return importlib.import_module(f"{self.sa.__name__}.ext.asyncio")
+
 
 def orm_stacks(only: list[str] | None = None, say: Callable[[str], None] = print) -> list[OrmStack]:
     """cormorant, then SQLAlchemy 2.0 when the bench extra installed it."""
@@ -149,17 +168,23 @@ def orm_stacks(only: list[str] | None = None, say: Callable[[str], None] = print
 
 
 def declare_models(sa: ModuleType, orm: ModuleType) -> SimpleNamespace:
-    """SQLAlchemy's examples/performance Customer, and a parent/child pair, declared
-    with whichever of the two APIs `sa`/`orm` belong to."""
+    """SQLAlchemy's examples/performance Customer (and Inserted, the same columns
+    in a table of their own), and a parent/child pair, declared with whichever of
+    the two APIs `sa`/`orm` belong to."""
 
     class Base(orm.DeclarativeBase):
         pass
 
-    class Customer(Base):
-        __tablename__ = CUSTOMER
+    class CustomerColumns:
         id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
         name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
         description: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+    class Customer(CustomerColumns, Base):
+        __tablename__ = CUSTOMER
+
+    class Inserted(CustomerColumns, Base):
+        __tablename__ = INSERTED
 
     class Child(Base):
         __tablename__ = CHILD
@@ -174,7 +199,7 @@ def declare_models(sa: ModuleType, orm: ModuleType) -> SimpleNamespace:
         name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
         children: orm.Mapped[list[Child]] = orm.relationship()
 
-    return SimpleNamespace(Base=Base, Customer=Customer, Parent=Parent, Child=Child)
+    return SimpleNamespace(Base=Base, Customer=Customer, Inserted=Inserted, Parent=Parent, Child=Child)
 
 
 def postgres_url_from_env() -> str | None:

@@ -54,6 +54,10 @@ class Context:
         self._closers.append(engine.dispose)
         return engine
 
+    def on_close(self, closer: Callable[[], Any]) -> None:
+        """Runs `closer` at close(), before whatever was opened earlier is closed."""
+        self._closers.append(closer)
+
     def close(self) -> None:
         while self._closers:
             self._closers.pop()()
