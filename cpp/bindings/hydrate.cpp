@@ -6,6 +6,7 @@
 #include <cormorant/error.hpp>
 #include <cormorant/result/prefetcher.hpp>
 #include <cormorant/result/row_batch.hpp>
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -374,13 +375,15 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
     hydrate_batch(hydrator, first, out, scheduler);
     if (first.rows() < kBatchRows) return out;
     // A large result: the driver decodes the next batches on another thread
-    // while this one builds Python objects.
-    result::Prefetcher prefetcher(cursor, kBatchRows);
+    // while this one builds Python objects. The prefetcher lives on the heap:
+    // under an event loop this call's stack is copied away while other tasks
+    // run (greenlet), and the other thread must not write into it meanwhile.
+    const auto prefetcher = std::make_unique<result::Prefetcher>(cursor, kBatchRows);
     for (;;) {
         const result::RowBatch* batch = nullptr;
         {
             py::gil_scoped_release released;
-            batch = prefetcher.next();
+            batch = prefetcher->next();
         }
         if (batch == nullptr) return out;
         hydrate_batch(hydrator, *batch, out, scheduler);

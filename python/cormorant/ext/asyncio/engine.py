@@ -15,7 +15,7 @@ from ...engine.base import Connection, Engine, NestedTransaction, Transaction
 from ...engine.create import build_engine, check_async_driver
 from ...engine.result import Result
 from ...engine.url import URL, make_url
-from ...exc import ArgumentError
+from ...exc import ArgumentError, InvalidRequestError
 from ...pool import Pool
 from ...util.concurrency import greenlet_spawn
 from .exc import AsyncContextAlreadyStarted, AsyncContextNotStarted
@@ -194,6 +194,7 @@ class AsyncConnection(_StartableContext["AsyncConnection"]):
         self.engine = engine
         self.sync_engine = engine.sync_engine
         self._sync_connection = sync_connection
+        self._running = False
 
     async def start(self, is_ctxmanager: bool = False) -> AsyncConnection:
         if self._sync_connection is not None:
@@ -234,7 +235,18 @@ class AsyncConnection(_StartableContext["AsyncConnection"]):
         return self._connection().info()
 
     async def _run(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
-        return await greenlet_spawn(fn, *args, **kwargs)
+        """Runs one operation; a second one started meanwhile (another task
+        sharing this connection) is refused rather than interleaved on the wire."""
+        if self._running:
+            raise InvalidRequestError(
+                "This AsyncConnection is already running an operation; concurrent operations on one "
+                "AsyncConnection are not permitted (give each task its own connection)"
+            )
+        self._running = True
+        try:
+            return await greenlet_spawn(fn, *args, **kwargs)
+        finally:
+            self._running = False
 
     # --- transactions ----------------------------------------------------------------
 
@@ -400,7 +412,7 @@ class AsyncTransaction(_StartableContext["AsyncTransaction"]):
     async def start(self, is_ctxmanager: bool = False) -> AsyncTransaction:
         sync = self.connection._connection()
         begin = sync.begin_nested if self.nested else sync.begin
-        self.sync_transaction = await greenlet_spawn(begin)
+        self.sync_transaction = await self.connection._run(begin)
         return self
 
     def _transaction(self) -> Transaction:
@@ -415,13 +427,13 @@ class AsyncTransaction(_StartableContext["AsyncTransaction"]):
         return self.sync_transaction is not None and self.sync_transaction.is_active
 
     async def commit(self) -> None:
-        await greenlet_spawn(self._transaction().commit)
+        await self.connection._run(self._transaction().commit)
 
     async def rollback(self) -> None:
-        await greenlet_spawn(self._transaction().rollback)
+        await self.connection._run(self._transaction().rollback)
 
     async def close(self) -> None:
-        await greenlet_spawn(self._transaction().close)
+        await self.connection._run(self._transaction().close)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -430,9 +442,9 @@ class AsyncTransaction(_StartableContext["AsyncTransaction"]):
         if not transaction.is_active:
             return
         if exc_type is None:
-            await greenlet_spawn(transaction.commit)
+            await self.connection._run(transaction.commit)
         else:
-            await greenlet_spawn(transaction.rollback)
+            await self.connection._run(transaction.rollback)
 
 
 __all__ = [

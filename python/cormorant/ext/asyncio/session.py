@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar,
 
 from ...engine.base import Connection, Engine
 from ...engine.result import Result, ScalarResult
-from ...exc import ArgumentError
+from ...exc import ArgumentError, InvalidRequestError
 from ...orm.attributes import STATE_KEY, owning_session
 from ...orm.session import Session
 from ...sql.selectable import Select
@@ -65,6 +65,7 @@ class AsyncSession:
             raise NotImplementedError("AsyncSession(binds=...): cormorant sessions have a single bind")
         kw.pop("binds", None)
         self.bind = bind
+        self._running = False
         if sync_session_class is not None:
             self.sync_session_class = sync_session_class
         self.sync_session = self.sync_session_class(bind=_sync_bind(bind), **kw)
@@ -72,7 +73,18 @@ class AsyncSession:
         _open_sessions.add(self)
 
     async def _run(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
-        return await greenlet_spawn(fn, *args, **kwargs)
+        """Runs one operation; a second one started meanwhile (another task
+        sharing this session) is refused rather than interleaved on its connection."""
+        if self._running:
+            raise InvalidRequestError(
+                "This AsyncSession is already running an operation; concurrent operations on one "
+                "AsyncSession are not permitted (give each task its own session)"
+            )
+        self._running = True
+        try:
+            return await greenlet_spawn(fn, *args, **kwargs)
+        finally:
+            self._running = False
 
     # --- what needs no I/O --------------------------------------------------------------
 
@@ -377,7 +389,7 @@ class AsyncSessionTransaction(_StartableContext["AsyncSessionTransaction"]):
 
     async def start(self, is_ctxmanager: bool = False) -> AsyncSessionTransaction:
         sync = self.session.sync_session
-        self.sync_transaction = await greenlet_spawn(sync.begin_nested if self.nested else sync.begin)
+        self.sync_transaction = await self.session._run(sync.begin_nested if self.nested else sync.begin)
         return self
 
     @property
@@ -385,15 +397,15 @@ class AsyncSessionTransaction(_StartableContext["AsyncSessionTransaction"]):
         return self.sync_transaction is not None and bool(getattr(self.sync_transaction, "is_active", True))
 
     async def commit(self) -> None:
-        await greenlet_spawn(self.sync_transaction.commit)
+        await self.session._run(self.sync_transaction.commit)
 
     async def rollback(self) -> None:
-        await greenlet_spawn(self.sync_transaction.rollback)
+        await self.session._run(self.sync_transaction.rollback)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        await greenlet_spawn(self.sync_transaction.__exit__, exc_type, exc, tb)
+        await self.session._run(self.sync_transaction.__exit__, exc_type, exc, tb)
 
 
 class async_sessionmaker(Generic[_S]):
