@@ -113,6 +113,14 @@ def db_url(url):
 
 
 @pytest.fixture
+def async_url(url):
+    """The same database, spelled with the asyncio driver names SQLAlchemy users write."""
+    if url.startswith("sqlite:"):
+        return url.replace("sqlite:", "sqlite+aiosqlite:", 1)
+    return url.replace("postgresql:", "postgresql+asyncpg:", 1)
+
+
+@pytest.fixture
 def engine(url):
     eng = create_engine(url)
     yield eng

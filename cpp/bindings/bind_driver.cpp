@@ -117,6 +117,7 @@ void register_driver(py::module_& m) {
         .def_property_readonly("dialect",
                                [](PooledConnection& l) { return std::string(conn(l).dialect()); })
         .def("execute", &execute, py::arg("sql"), py::arg("params"))
+        .def("execute_streaming", &execute_streaming, py::arg("sql"), py::arg("params"))
         .def("execute_many", &execute_many, py::arg("sql"), py::arg("keys"), py::arg("rows"));
 
     py::class_<CursorHandle, std::shared_ptr<CursorHandle>>(m, "Cursor")

@@ -2,6 +2,7 @@
 #include "execute.hpp"
 
 #include <cormorant/error.hpp>
+#include <optional>
 #include <type_traits>
 
 #include "interrupt.hpp"
@@ -56,15 +57,18 @@ auto on_connection(const Lease& lease, Call call) {
     }
 }
 
-}  // namespace
-
-driver::Cursor& CursorHandle::get() {
-    if (!cursor) throw Error(ErrorKind::Interface, "this result's cursor is already closed");
-    return *cursor;
+// Destroys `cursor` on its connection's turn, with the GIL released when
+// this thread holds it.
+void destroy(std::unique_ptr<driver::Cursor> cursor, const Lease& lease) {
+    if (!cursor) return;
+    std::optional<py::gil_scoped_release> released;
+    if (PyGILState_Check()) released.emplace();
+    const pool::ConnectionTurn turn = lease ? lease->take_turn() : pool::ConnectionTurn();
+    cursor.reset();
 }
 
-std::shared_ptr<CursorHandle> execute(const Lease& lease, const std::string& sql,
-                                      py::handle params) {
+std::shared_ptr<CursorHandle> run_execute(const Lease& lease, const std::string& sql,
+                                          py::handle params, bool streaming) {
     ParamBuffer buffer(keeps_offsets(lease));
     py::object seq = py::reinterpret_steal<py::object>(
         PySequence_Fast(params.ptr(), "statement parameters must be a sequence"));
@@ -76,9 +80,35 @@ std::shared_ptr<CursorHandle> execute(const Lease& lease, const std::string& sql
 
     auto handle = std::make_shared<CursorHandle>();
     handle->lease = lease;
-    handle->cursor = on_connection(
-        lease, [&](driver::Connection& c) { return c.execute(sql, buffer.params()); });
+    handle->cursor = on_connection(lease, [&](driver::Connection& c) {
+        return streaming ? c.execute_streaming(sql, buffer.params())
+                         : c.execute(sql, buffer.params());
+    });
     return handle;
+}
+
+}  // namespace
+
+CursorHandle::~CursorHandle() { destroy(std::move(cursor), lease); }
+
+driver::Cursor& CursorHandle::get() {
+    if (!cursor) throw Error(ErrorKind::Interface, "this result's cursor is already closed");
+    return *cursor;
+}
+
+void CursorHandle::close() {
+    destroy(std::move(cursor), lease);
+    if (restore_interrupt()) throw py::error_already_set();
+}
+
+std::shared_ptr<CursorHandle> execute(const Lease& lease, const std::string& sql,
+                                      py::handle params) {
+    return run_execute(lease, sql, params, false);
+}
+
+std::shared_ptr<CursorHandle> execute_streaming(const Lease& lease, const std::string& sql,
+                                                py::handle params) {
+    return run_execute(lease, sql, params, true);
 }
 
 std::int64_t execute_many(const Lease& lease, const std::string& sql, py::handle keys,

@@ -20,13 +20,24 @@ struct CursorHandle {
     std::unique_ptr<driver::Cursor> cursor;
     Lease lease;
 
+    CursorHandle() = default;
+    CursorHandle(const CursorHandle&) = delete;
+    CursorHandle& operator=(const CursorHandle&) = delete;
+    ~CursorHandle();
+
     driver::Cursor& get();  // throws Error(Interface) once closed
-    void close() { cursor.reset(); }
+    // Destroys the cursor on the connection's turn, without the GIL: a
+    // streaming cursor reads (or cancels) the rest of its rows off the wire.
+    void close();
 };
 
 // `params` is a sequence of values in placeholder order.
 std::shared_ptr<CursorHandle> execute(const Lease& lease, const std::string& sql,
                                       pybind11::handle params);
+// The same, with the rows read off the wire as they are fetched
+// (driver::Connection::execute_streaming).
+std::shared_ptr<CursorHandle> execute_streaming(const Lease& lease, const std::string& sql,
+                                                pybind11::handle params);
 // `rows` is a sequence of dicts, each read in `keys` order; returns the total rowcount.
 std::int64_t execute_many(const Lease& lease, const std::string& sql, pybind11::handle keys,
                           pybind11::handle rows);

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "interrupt.hpp"
 #include "row.hpp"
 #include "state.hpp"
 
@@ -322,6 +323,21 @@ pool::ConnectionTurn take_turn(const pool::PooledConnection& lease) {
     return lease.take_turn();
 }
 
+// One fetch, without the GIL. A streaming cursor waits on the server, so a
+// KeyboardInterrupt kept while it waited replaces what the fetch ends with.
+std::size_t fetch_batch(driver::Cursor& cursor, result::RowBatch& batch, std::size_t rows) {
+    std::size_t fetched = 0;
+    try {
+        py::gil_scoped_release released;
+        fetched = cursor.fetch(batch, rows);
+    } catch (const Error&) {
+        if (restore_interrupt()) throw py::error_already_set();
+        throw;
+    }
+    if (restore_interrupt()) throw py::error_already_set();
+    return fetched;
+}
+
 // Appends the output of every row of `batch` to `out`; then, under an event
 // loop, lets other tasks run if this result has held the thread long enough.
 void hydrate_batch(BatchHydrator& hydrator, const result::RowBatch& batch, py::list& out,
@@ -387,12 +403,9 @@ py::list fetch_many(CursorHandle& handle, const ResultPlan& plan, std::size_t ma
     // next, so there is nothing for a prefetch thread to overlap with.
     result::RowBatch batch(columns);
     for (std::size_t left = max_rows; left > 0;) {
-        std::size_t fetched = 0;
         batch.reset(columns);
-        {
-            py::gil_scoped_release released;
-            fetched = cursor.fetch(batch, left < kBatchRows ? left : kBatchRows);
-        }
+        const std::size_t fetched =
+            fetch_batch(cursor, batch, left < kBatchRows ? left : kBatchRows);
         if (fetched == 0) break;
         hydrate_batch(hydrator, batch, out, handle.lease->connection().scheduler());
         left -= fetched;

@@ -163,6 +163,10 @@ class Lease:
     def in_transaction(self) -> bool: ...
     def ping(self) -> bool: ...
     def execute(self, sql: str, params: Sequence[Any]) -> Cursor: ...
+    def execute_streaming(self, sql: str, params: Sequence[Any]) -> Cursor:
+        """As execute(), with a query's rows read off the wire as they are fetched
+        (PostgreSQL's single-row mode); the connection is busy until the cursor
+        has read them all or is closed."""
     def execute_many(self, sql: str, keys: Sequence[str], rows: Sequence[dict[str, Any]]) -> int:
         """Runs `sql` once per dict of `rows`, read in `keys` order; the total rowcount."""
 
@@ -174,7 +178,8 @@ class Cursor:
     def rowcount(self) -> int: ...
     @property
     def last_insert_id(self) -> int: ...
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Closes the cursor; a streaming one first reads, or cancels, the rest of its rows."""
 
 # --- hydration (bind_result.cpp) -------------------------------------------------
 

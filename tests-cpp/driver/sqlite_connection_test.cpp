@@ -131,6 +131,27 @@ TEST_CASE("fetch appends in batches and column names are reported", "[driver][sq
     CHECK(cursor->fetch(batch, 10) == 0);
 }
 
+TEST_CASE("execute_streaming steps rows as fetched, beside other statements",
+          "[driver][sqlite][streaming]") {
+    auto conn = memory_db();
+    exec(conn, "CREATE TABLE t (a INTEGER, b TEXT)");
+    exec(conn,
+         "INSERT INTO t WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+         "WHERE i < 3000) SELECT i, 'row' || i FROM n");
+    auto cursor = conn.execute_streaming("SELECT a, b FROM t ORDER BY a", {});
+    CHECK(cursor->column_names() == std::vector<std::string>{"a", "b"});
+    cormorant::result::RowBatch batch;
+    REQUIRE(cursor->fetch(batch, 10) == 10);
+    exec(conn, "INSERT INTO t VALUES (0, 'late')");
+    batch.reset(2);
+    std::size_t rest = 0;
+    std::size_t n = 0;
+    while ((n = cursor->fetch(batch, 1000)) > 0) rest += n;
+    CHECK(rest >= 2990);  // whether the late row shows up is SQLite's business
+    cursor.reset();
+    CHECK(query(conn, "SELECT count(*) FROM t").as_integer(0, 0) == 3001);
+}
+
 TEST_CASE("rowcount, last_insert_id and RETURNING", "[driver][sqlite]") {
     auto conn = memory_db();
     exec(conn, "CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER)");

@@ -50,13 +50,30 @@ void RowBatch::cell_too_large(std::size_t size) {
                 "value of " + std::to_string(size) + " bytes exceeds the 4 GiB cell limit");
 }
 
-void RowBatch::make_owned() {
-    for (Cell& c : cells_) {
+void RowBatch::make_owned(std::size_t first_row) {
+    for (std::size_t i = first_row * columns_; i < cells_.size(); ++i) {
+        Cell& c = cells_[i];
         if (!c.borrowed) continue;
         const std::size_t offset = arena_.size();
         arena_.insert(arena_.end(), c.data, c.data + c.size);
         c.borrowed = false;
         c.offset = offset;
+    }
+}
+
+void RowBatch::append_rows(const RowBatch& from, std::size_t first, std::size_t count) {
+    if (from.columns_ != columns_ || first + count > from.rows())
+        throw Error(ErrorKind::Interface,
+                    "rows copied from a batch of another width, or past its end");
+    const auto begin = from.cells_.begin() + static_cast<std::ptrdiff_t>(first * columns_);
+    const auto end = begin + static_cast<std::ptrdiff_t>(count * columns_);
+    cells_.reserve(cells_.size() + count * columns_);
+    for (auto c = begin; c != end; ++c) {
+        if (driver::stores_bytes(c->type)) {
+            append_bytes(c->type, from.bytes(*c));
+        } else {
+            cells_.push_back(*c);
+        }
     }
 }
 

@@ -181,6 +181,13 @@ class Connection:
         return self.engine.dialect
 
     @property
+    def connection(self) -> Any:
+        """The pooled DB-API-style connection under this Connection."""
+        from ..pool import DBAPIConnection
+
+        return DBAPIConnection(self._check_open())
+
+    @property
     def closed(self) -> bool:
         return self._closed
 
@@ -273,6 +280,9 @@ class Connection:
                     lease.begin()
             except _native.Error as e:
                 raise self._wrap_error(e, statement, params) from e
+            except BaseException as e:
+                self._abandon_if_interrupted(e)
+                raise
             if self.engine.dispatch.has("begin"):
                 self.engine.dispatch.fire("begin", self)
 
@@ -343,6 +353,9 @@ class Connection:
                 finish()
             except _native.Error as e:
                 raise self._wrap_error(e, name.upper(), None) from e
+            except BaseException as e:
+                self._abandon_if_interrupted(e)
+                raise
             if self.engine.dispatch.has(name):
                 self.engine.dispatch.fire(name, self)
         self._end_transaction()
@@ -554,6 +567,9 @@ class Connection:
             rowcount = lease.execute_many(sql, list(compiled.param_keys), rows)
         except _native.Error as e:
             raise self._wrap_error(e, sql, rows[:10]) from e
+        except BaseException as e:
+            self._abandon_if_interrupted(e)
+            raise
         except KeyError as e:
             raise ArgumentError(str(e.args[0])) from None
         return empty_result(rowcount)
@@ -598,7 +614,9 @@ class Connection:
         yield_per: int | None = None,
     ) -> Result[Any]:
         """Executes on the native connection and has `hydration` turn any rows
-        into items, all at once or, with `yield_per`, that many at a time as they are read."""
+        into items, all at once or, with `yield_per`, that many at a time as they
+        are read: then the rows are read off the wire as they arrive (streaming),
+        rather than received whole before the first is hydrated."""
         lease = self._check_open()
         if compiled is not None:
             self._autobegin(compiled.reads_only, sql, params, compiled.locks_rows)
@@ -606,7 +624,7 @@ class Connection:
             self._autobegin(_native.reads_only(sql), sql, params)
         sql, params = self._before_execute(sql, params, False)
         try:
-            cursor = lease.execute(sql, params)
+            cursor = lease.execute_streaming(sql, params) if yield_per else lease.execute(sql, params)
             names = cursor.column_names
             if names:
                 shape = hydration.shape(compiled, names)
@@ -627,6 +645,9 @@ class Connection:
                 cursor.close()
         except _native.Error as e:
             raise self._wrap_error(e, sql, params) from e
+        except BaseException as e:
+            self._abandon_if_interrupted(e)
+            raise
         if self.engine.dispatch.has("after_cursor_execute"):
             self.engine.dispatch.fire("after_cursor_execute", self, None, sql, params, None, False)
         if names and not yield_per:
@@ -645,12 +666,23 @@ class Connection:
                 return hydration.fetch(cursor, plan, n)
             except _native.Error as e:
                 raise self._wrap_error(e, sql, params) from e
+            except BaseException as e:
+                self._abandon_if_interrupted(e)
+                raise
 
         stream = _Stream(fetch, cursor.close, size, hydration, shape.single)
         if self._streams is None:
             self._streams = weakref.WeakSet()
         self._streams.add(stream)
         return Result._streaming(stream, shape.keys, shape.single, cursor.rowcount)
+
+    def _abandon_if_interrupted(self, error: BaseException) -> None:
+        """A call of an async engine's connection ended by a cancelled task
+        (or another non-Exception) left its protocol state unknown: the
+        connection is invalidated, so it is never pooled mid-transaction and
+        rollback() just lets it go."""
+        if self._cooperative and not isinstance(error, Exception):
+            self.invalidate(error)
 
     def _wrap_error(self, error: _native.Error, sql: str, params: Any) -> Exception:
         """The cormorant.exc error for `error`. A lost connection invalidates

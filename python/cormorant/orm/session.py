@@ -204,6 +204,17 @@ class Session:
     def in_transaction(self) -> bool:
         return self._transaction is not None
 
+    def in_nested_transaction(self) -> bool:
+        """True inside begin_nested() (a SAVEPOINT)."""
+        return bool(self._nested)
+
+    def invalidate(self) -> None:
+        """Drops the session's connection without returning it to the pool
+        (after a failure that left it unusable), then closes the session."""
+        if self._connection is not None:
+            self._connection.invalidate()
+        self.close()
+
     # --- adding and removing objects ----------------------------------------------------
 
     def add(self, instance: object, _warn: bool = True) -> None:
@@ -704,7 +715,8 @@ class Session:
                 return self._execute_orm(statement, params)
             return conn.execute(statement, params)
         self._autoflush()
-        return self._connection_for_use().execute(statement, params)
+        # a statement without execution_options() (text()) still takes them (yield_per)
+        return self._connection_for_use().execute(statement, params, execution_options=execution_options)
 
     def _execute_orm(
         self, statement: Any, params: _ExecuteParams | None, prepared: bool = False

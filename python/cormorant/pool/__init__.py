@@ -13,7 +13,7 @@ from .. import _native
 from ..engine.errors import translate
 from ..event import POOL_EVENTS, Dispatch
 from ..exc import MissingGreenlet, TimeoutError
-from ..util.concurrency import await_only, in_greenlet
+from ..util.concurrency import NOT_AWAITED, await_only, in_greenlet
 
 
 class ConnectionRecord:
@@ -145,10 +145,7 @@ class Pool:
     def _checkout_on_loop(self) -> Any:
         """A lease, waiting up to the pool timeout for a checkin on the event loop."""
         if not in_greenlet():
-            raise MissingGreenlet(
-                "an async engine's pool was used outside an awaited call; use the AsyncEngine, "
-                "AsyncConnection or AsyncSession methods (or run_sync) to reach the database"
-            )
+            raise MissingGreenlet(NOT_AWAITED)
         deadline = time.monotonic() + self._timeout
         while True:
             try:
@@ -181,9 +178,13 @@ class Pool:
     def _wake_one_waiter(self) -> None:
         while self._waiters:
             waiter = self._waiters.popleft()
-            if not waiter.done():
+            if waiter.done():
+                continue
+            try:
                 waiter.get_loop().call_soon_threadsafe(_wake, waiter)
                 return
+            except RuntimeError:  # its event loop has closed
+                continue
 
     def release(self, lease: Any) -> None:
         """Returns a lease from lease() to the pool (firing checkin)."""

@@ -41,6 +41,18 @@ class Connection {
     // Runs the first step now, so DML happens and errors throw here.
     virtual std::unique_ptr<Cursor> execute(std::string_view sql,
                                             std::span<const Param> params) = 0;
+    // Like execute(), but a query's rows are read from the server as fetch()
+    // asks for them, so memory stays flat however many rows there are; errors
+    // may then surface from fetch(). Until such a cursor has read its last row
+    // or is destroyed, its connection is busy with it: another statement on
+    // the connection first has the cursor read the rest of its rows into
+    // memory (both stay correct), and destroying it early discards the rest.
+    // Destroy it before the connection is checked in or closed. The default
+    // is execute(), whose cursor already reads rows as it steps (SQLite).
+    virtual std::unique_ptr<Cursor> execute_streaming(std::string_view sql,
+                                                      std::span<const Param> params) {
+        return execute(sql, params);
+    }
     // One prepared statement, bind/step/reset per row of params_per_row
     // parameters; returns the total rowcount.
     virtual std::int64_t execute_many(std::string_view sql, std::span<const Param> params,

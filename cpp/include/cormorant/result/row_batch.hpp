@@ -31,9 +31,12 @@ class RowBatch {
     // Drops all rows and sets the width; keeps allocated capacity.
     void reset(std::size_t columns);
     void reserve(std::size_t rows, std::size_t bytes);
-    // Copies borrowed bytes into the batch, so it no longer depends on the
-    // cursor that filled it.
-    void make_owned();
+    // Copies borrowed bytes (of the rows from `first_row` on) into the batch,
+    // so it no longer depends on the cursor that filled it.
+    void make_owned(std::size_t first_row = 0);
+    // Appends copies of `count` rows of `from` (another batch of the same
+    // width) starting at row `first`; their bytes are owned by this batch.
+    void append_rows(const RowBatch& from, std::size_t first, std::size_t count);
     // Drops the cells of an unfinished last row (after a failed append).
     void drop_partial_row() { cells_.resize(rows() * columns_); }
 

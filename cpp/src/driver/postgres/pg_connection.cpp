@@ -7,6 +7,7 @@
 #include "cormorant/error.hpp"
 #include "pg_cursor.hpp"
 #include "pg_handle.hpp"
+#include "pg_stream_cursor.hpp"
 
 namespace cormorant::driver::postgres {
 
@@ -77,6 +78,12 @@ std::unique_ptr<Cursor> PgConnection::execute(std::string_view sql, std::span<co
     const StatementKind kind = classify(sql);
     ResultPtr result = handle_->run(sql, params, kind);
     return std::make_unique<PgCursor>(std::move(result), kind == StatementKind::Query);
+}
+
+std::unique_ptr<Cursor> PgConnection::execute_streaming(std::string_view sql,
+                                                        std::span<const Param> params) {
+    if (classify(sql) != StatementKind::Query) return execute(sql, params);
+    return std::make_unique<PgStreamCursor>(*handle_, sql, params);
 }
 
 std::int64_t PgConnection::execute_many(std::string_view sql, std::span<const Param> params,

@@ -15,32 +15,36 @@ std::int64_t affected_rows(const PGresult* result) {
 
 }  // namespace
 
-PgCursor::PgCursor(ResultPtr result, bool is_query)
-    : result_(std::move(result)), rowcount_(is_query ? -1 : affected_rows(result_.get())) {
-    const PGresult* r = result_.get();
-    const int columns = r ? PQnfields(r) : 0;
-    rows_ = r ? static_cast<std::size_t>(PQntuples(r)) : 0;
-    names_.reserve(static_cast<std::size_t>(columns));
-    decoders_.reserve(static_cast<std::size_t>(columns));
-    for (int c = 0; c < columns; ++c) {
-        names_.emplace_back(PQfname(r, c));
-        decoders_.push_back(decoder_for(PQftype(r, c)));
-    }
-}
-
-void PgCursor::append_row(result::RowBatch& out, int row) const {
-    const PGresult* r = result_.get();
+void append_pg_row(result::RowBatch& out, const PGresult* result, int row,
+                   const std::vector<Decoder>& decoders) {
     int column = 0;
-    for (const Decoder decoder : decoders_) {
+    for (const Decoder decoder : decoders) {
         // libpq gives NULL an empty value, so only an empty value needs the NULL check.
-        const auto size = static_cast<std::size_t>(PQgetlength(r, row, column));
-        if (size == 0 && PQgetisnull(r, row, column)) {
+        const auto size = static_cast<std::size_t>(PQgetlength(result, row, column));
+        if (size == 0 && PQgetisnull(result, row, column)) {
             out.append_null();
         } else {
-            decode_into(out, decoder, std::string_view(PQgetvalue(r, row, column), size));
+            decode_into(out, decoder, std::string_view(PQgetvalue(result, row, column), size));
         }
         ++column;
     }
+}
+
+void describe_columns(const PGresult* result, std::vector<std::string>& names,
+                      std::vector<Decoder>& decoders) {
+    const int columns = result ? PQnfields(result) : 0;
+    names.reserve(static_cast<std::size_t>(columns));
+    decoders.reserve(static_cast<std::size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+        names.emplace_back(PQfname(result, c));
+        decoders.push_back(decoder_for(PQftype(result, c)));
+    }
+}
+
+PgCursor::PgCursor(ResultPtr result, bool is_query)
+    : result_(std::move(result)), rowcount_(is_query ? -1 : affected_rows(result_.get())) {
+    rows_ = result_ ? static_cast<std::size_t>(PQntuples(result_.get())) : 0;
+    describe_columns(result_.get(), names_, decoders_);
 }
 
 std::size_t PgCursor::fetch(result::RowBatch& out, std::size_t max_rows) {
@@ -48,7 +52,7 @@ std::size_t PgCursor::fetch(result::RowBatch& out, std::size_t max_rows) {
     const std::size_t end = std::min(rows_, next_row_ + max_rows);
     for (std::size_t r = next_row_; r < end; ++r) {
         try {
-            append_row(out, static_cast<int>(r));
+            append_pg_row(out, result_.get(), static_cast<int>(r), decoders_);
         } catch (...) {
             out.drop_partial_row();
             next_row_ = r + 1;  // the failing row is consumed, not retried

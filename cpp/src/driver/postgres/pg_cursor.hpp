@@ -14,6 +14,15 @@
 
 namespace cormorant::driver::postgres {
 
+// Appends row `row` of `result` to `out`, each column through its decoder.
+// Text-like cells borrow `result`'s memory.
+void append_pg_row(result::RowBatch& out, const PGresult* result, int row,
+                   const std::vector<Decoder>& decoders);
+
+// The decoder of each column of `result`, and the columns' names.
+void describe_columns(const PGresult* result, std::vector<std::string>& names,
+                      std::vector<Decoder>& decoders);
+
 class PgCursor final : public Cursor {
   public:
     // `is_query`: a SELECT-like statement, whose rowcount is -1 as on SQLite
@@ -27,8 +36,6 @@ class PgCursor final : public Cursor {
     std::int64_t last_insert_id() const override { return 0; }
 
   private:
-    void append_row(result::RowBatch& out, int row) const;
-
     ResultPtr result_;
     std::size_t rows_ = 0;
     std::vector<std::string> names_;

@@ -31,6 +31,8 @@ class Exchange {
     // throws Error (naming `sql`) for the first failed one, for a lost
     // connection, or for an interrupted command.
     ResultPtr finish(std::string_view sql);
+    // Asks the server to cancel the command (at most once per Exchange).
+    void cancel() noexcept { cancel_once(); }
 
   private:
     // Blocks until PQgetResult would not; false when the connection failed.

@@ -8,6 +8,7 @@
 
 #include "cormorant/driver/postgres/pg_connection.hpp"
 #include "cormorant/error.hpp"
+#include "pg_error.hpp"
 #include "pg_pipeline.hpp"
 
 namespace cormorant::driver::postgres {
@@ -37,6 +38,12 @@ bool is_stale_plan(const Error& e) {
 // NOTICEs and WARNINGs are not errors; libpq would print them to stderr.
 void ignore_notice(void*, const char*) {}
 
+bool failed(const PGresult* result) {
+    const ExecStatusType status = PQresultStatus(result);
+    return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE ||
+           status == PGRES_NONFATAL_ERROR;
+}
+
 }  // namespace
 
 StatementKind classify(std::string_view sql) {
@@ -56,8 +63,19 @@ PgHandle::PgHandle(const Options& options, const std::string& conninfo)
 void PgHandle::close() noexcept {
     if (closed) return;
     closed = true;
+    if (reader) reader->lose_wire();
+    reader = nullptr;
     if (conn) conn->disconnect();
     conn.reset();
+}
+
+void PgHandle::free_wire() noexcept {
+    if (reader) reader->release_wire();
+    reader = nullptr;
+}
+
+bool PgHandle::idle() const noexcept {
+    return usable() && reader == nullptr && PQtransactionStatus(pg()) == PQTRANS_IDLE;
 }
 
 void PgHandle::check_usable(std::string_view sql) const {
@@ -75,7 +93,25 @@ ResultPtr PgHandle::finish(bool sent, std::string_view sql) {
         if (!sent) throw_send_failure(pg(), sql);
         return Exchange(pg(), scheduler.get()).finish(sql);
     } catch (const Error& e) {
-        if (e.connection_dead()) dead = true;
+        note_failure(e);
+        throw;
+    } catch (...) {  // the event loop abandoned the wait, which dropped the socket
+        dead = true;
+        throw;
+    }
+}
+
+ResultPtr PgHandle::first_result(bool sent, std::string_view sql) {
+    try {
+        if (!sent) throw_send_failure(pg(), sql);
+        Exchange exchange(pg(), scheduler.get());
+        ResultPtr first = exchange.next();
+        if (first && !failed(first.get())) return first;
+        while (exchange.next()) {
+        }
+        throw command_error(pg(), first.get(), sql);
+    } catch (const Error& e) {
+        note_failure(e);
         throw;
     } catch (...) {  // the event loop abandoned the wait, which dropped the socket
         dead = true;
@@ -101,11 +137,15 @@ const std::string& PgHandle::prepared_name(std::string_view sql) {
     return last_name_;
 }
 
-ResultPtr PgHandle::exec_prepared(const std::string& name, std::string_view sql) {
+ResultPtr PgHandle::exec_prepared(const std::string& name, std::string_view sql, bool single_rows) {
     const auto& values = text_params.values();
-    return finish(PQsendQueryPrepared(pg(), name.c_str(), static_cast<int>(values.size()),
-                                      values.data(), nullptr, nullptr, 0) == 1,
-                  sql);
+    const bool sent = PQsendQueryPrepared(pg(), name.c_str(), static_cast<int>(values.size()),
+                                          values.data(), nullptr, nullptr, 0) == 1;
+    if (!single_rows) return finish(sent, sql);
+    // Should libpq refuse single-row mode, the one result holding every row
+    // reads the same way.
+    if (sent) PQsetSingleRowMode(pg());
+    return first_result(sent, sql);
 }
 
 void PgHandle::assign_params(std::span<const Param> params, std::string_view sql) {
@@ -118,6 +158,7 @@ void PgHandle::assign_params(std::span<const Param> params, std::string_view sql
 }
 
 ResultPtr PgHandle::run(std::string_view sql, std::span<const Param> params, StatementKind kind) {
+    free_wire();
     check_usable(sql);
     assign_params(params, sql);
     if (kind != StatementKind::Other) return run_prepared(sql);
@@ -129,20 +170,28 @@ ResultPtr PgHandle::run(std::string_view sql, std::span<const Param> params, Sta
                   sql);
 }
 
-ResultPtr PgHandle::run_prepared(std::string_view sql) {
+ResultPtr PgHandle::run_prepared(std::string_view sql, bool single_rows) {
     const std::string name = prepared_name(sql);
     try {
-        return exec_prepared(name, sql);
+        return exec_prepared(name, sql, single_rows);
     } catch (const Error& e) {
         if (!is_stale_plan(e)) throw;
         prepared.remove(name);  // left on the server: DEALLOCATE fails in an aborted transaction
         if (in_transaction) throw;
-        return exec_prepared(prepared_name(sql), sql);
+        return exec_prepared(prepared_name(sql), sql, single_rows);
     }
+}
+
+ResultPtr PgHandle::start_stream(std::string_view sql, std::span<const Param> params) {
+    free_wire();
+    check_usable(sql);
+    assign_params(params, sql);
+    return run_prepared(sql, /*single_rows=*/true);
 }
 
 std::int64_t PgHandle::run_many(std::string_view sql, std::span<const Param> params,
                                 std::size_t params_per_row) {
+    free_wire();
     check_usable(sql);
     const std::size_t rows = param_rows(params, params_per_row, sql);
     if (rows > 1) {
@@ -169,6 +218,7 @@ std::int64_t PgHandle::run_many(std::string_view sql, std::span<const Param> par
 }
 
 ResultPtr PgHandle::run_simple(std::string_view sql) {
+    free_wire();
     check_usable(sql);
     const std::string text(sql);
     return finish(PQsendQuery(pg(), text.c_str()) == 1, sql);

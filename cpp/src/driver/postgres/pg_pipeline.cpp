@@ -86,8 +86,9 @@ void send_row(PGconn* conn, std::span<const Param> row, TextParams& text) {
 
 }  // namespace
 
-std::int64_t run_pipelined(PGconn* conn, Scheduler* scheduler, std::string_view sql, std::span<const Param> params,
-                           std::size_t params_per_row, TextParams& text) {
+std::int64_t run_pipelined(PGconn* conn, Scheduler* scheduler, std::string_view sql,
+                           std::span<const Param> params, std::size_t params_per_row,
+                           TextParams& text) {
     const std::size_t rows = params_per_row == 0 ? 0 : params.size() / params_per_row;
     std::int64_t total = 0;
     ResultPtr error;

@@ -277,9 +277,7 @@ class AsyncConnection(_StartableContext["AsyncConnection"]):
 
     async def get_raw_connection(self) -> Any:
         """The pooled DB-API-style connection under this AsyncConnection."""
-        from ...pool import DBAPIConnection
-
-        return DBAPIConnection(self._connection()._check_open())
+        return await self._run(lambda: self._connection().connection)
 
     async def execution_options(self, **options: Any) -> AsyncConnection:
         await self._run(self._connection().execution_options, **options)

@@ -98,7 +98,7 @@ class AsyncSession:
         return self.sync_session.in_transaction()
 
     def in_nested_transaction(self) -> bool:
-        return bool(self.sync_session._nested)
+        return self.sync_session.in_nested_transaction()
 
     def get_bind(self, *args: Any, **kwargs: Any) -> Any:
         return self.sync_session.get_bind(*args, **kwargs)
@@ -323,11 +323,10 @@ class AsyncSession:
         await self.close()
 
     async def invalidate(self) -> None:
-        """Closes the session's connection without returning it to the pool."""
-        connection = self.sync_session._connection
-        if connection is not None:
-            await self._run(connection.invalidate)
-        await self.close()
+        """Drops the session's connection without returning it to the pool, then closes the session."""
+        await self._run(self.sync_session.invalidate)
+        self.sync_session.reset()  # usable again, as after close()
+        _open_sessions.discard(self)
 
     async def connection(self, **kw: Any) -> AsyncConnection:
         """The AsyncConnection of the current transaction."""

@@ -41,6 +41,10 @@ class PgConnection final : public Connection {
     PgConnection& operator=(const PgConnection&) = delete;
 
     std::unique_ptr<Cursor> execute(std::string_view sql, std::span<const Param> params) override;
+    // A query (SELECT, VALUES) is read in libpq's single-row mode; anything
+    // else runs as execute().
+    std::unique_ptr<Cursor> execute_streaming(std::string_view sql,
+                                              std::span<const Param> params) override;
     std::int64_t execute_many(std::string_view sql, std::span<const Param> params,
                               std::size_t params_per_row) override;
     void begin() override;
