@@ -60,7 +60,9 @@ from ..workload import Case, Context
 NAME = "async"
 UNIT = "rows"
 DEFAULT_SIZE = 100_000
-QUICK_SIZE = 500
+# Enough rows for a load to span several of cormorant's 1,024-row fetch batches
+# (its prefetch thread), which --quick should exercise too.
+QUICK_SIZE = 3_000
 TABLES = [CUSTOMER, INSERTED]
 SESSIONS = 100
 POOL_SIZE = 20
