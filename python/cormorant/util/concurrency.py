@@ -25,14 +25,10 @@ _T = TypeVar("_T")
 
 
 class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]
-    """Runs one awaited call's synchronous code; `driver` is the greenlet of
+    """Runs one awaited call's synchronous code. Its parent is the greenlet of
     the coroutine awaiting it, to which await_only() hands its awaitables."""
 
-    __slots__ = ("driver",)
-
-    def __init__(self, fn: Callable[..., Any], driver: Any) -> None:
-        super().__init__(fn, driver)
-        self.driver = driver
+    __slots__ = ()
 
 
 def in_greenlet() -> bool:
@@ -55,7 +51,7 @@ def await_only(awaitable: Awaitable[_T]) -> _T:
         if asyncio.iscoroutine(awaitable):
             awaitable.close()
         raise MissingGreenlet(NOT_AWAITED)
-    result: _T = current.driver.switch(awaitable)
+    result: _T = current.parent.switch(awaitable)
     return result
 
 
