@@ -43,3 +43,12 @@ def test_a_long_flat_parameter_list_is_cut():
     message = str(exc.DBAPIError("boom", "INSERT ...", list(range(15_000)), None))
     assert "14900 parameters truncated" in message
     assert len(message) < 1500
+
+
+def test_executemany_missing_a_key_names_the_parameter_and_set(engine, table):
+    from cormorant import bindparam, update
+
+    statement = update(table).where(table.c.id == bindparam("i")).values(s=bindparam("v"))
+    with engine.connect() as conn:
+        with pytest.raises(exc.ArgumentError, match="bind parameter 'v', in parameter set 1"):
+            conn.execute(statement, [{"i": 1, "v": "a"}, {"i": 2}])

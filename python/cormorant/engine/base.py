@@ -567,11 +567,11 @@ class Connection:
             rowcount = lease.execute_many(sql, list(compiled.param_keys), rows)
         except _native.Error as e:
             raise self._wrap_error(e, sql, rows[:10]) from e
+        except KeyError as e:
+            raise ArgumentError(str(e.args[0])) from None
         except BaseException as e:
             self._abandon_if_interrupted(e)
             raise
-        except KeyError as e:
-            raise ArgumentError(str(e.args[0])) from None
         return empty_result(rowcount)
 
     def _insert_many_values(
