@@ -16,6 +16,8 @@ using Clock = std::chrono::steady_clock;
 // that stack, so a wait hands the event loop an empty one and takes its own
 // back when it resumes. The slot is private to pybind11; an explicit template
 // instantiation may name it (C++ waives access checks there).
+static_assert(PYBIND11_VERSION_MAJOR == 3 && PYBIND11_VERSION_MINOR <= 1,
+              "loader_life_support's frame slot is checked for pybind11 3.0 and 3.1 only");
 using FrameSlot = py::detail::loader_life_support*& (*)();
 FrameSlot frame_slot();
 
