@@ -14,30 +14,11 @@ from collections import Counter
 
 from cormorant import exc, func, select
 from cormorant.ext.asyncio import async_sessionmaker, create_async_engine
-from cormorant.orm import DeclarativeBase, Mapped, mapped_column
+from test_load_invariants import ACCOUNTS, START_BALANCE, Account, Base, retryable  # the same model and rules
 
 TASKS = int(os.environ.get("CORMORANT_LOAD_TASKS", 200))
 SESSIONS_PER_TASK = int(os.environ.get("CORMORANT_LOAD_TASK_SESSIONS", 5))
-ACCOUNTS = 20
-START_BALANCE = 1_000
 DEADLINE = 120
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Account(Base):
-    __tablename__ = "accounts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    balance: Mapped[int]
-
-
-def retryable(error):
-    orig = getattr(error, "orig", None)
-    if getattr(orig, "sqlstate", None) in ("40P01", "40001"):
-        return True
-    return "database is locked" in str(error).splitlines()[0].lower()
 
 
 def test_200_tasks_of_transfers_keep_invariants(backend, async_url):

@@ -76,7 +76,20 @@ class _AsyncCommon(Generic[_R]):
         return self
 
 
-class AsyncResult(_AsyncCommon[Row[_TP]]):
+class _ScalarReads(_AsyncCommon[_R]):
+    """The first column of the first row, for the row-shaped results."""
+
+    async def scalar(self) -> Any:
+        return await self._call(self._sync.scalar)
+
+    async def scalar_one(self) -> Any:
+        return await self._call(self._sync.scalar_one)
+
+    async def scalar_one_or_none(self) -> Any:
+        return await self._call(self._sync.scalar_one_or_none)
+
+
+class AsyncResult(_ScalarReads[Row[_TP]]):
     """The rows of AsyncConnection.stream() / AsyncSession.stream()."""
 
     def __init__(self, real_result: Result[_TP]) -> None:
@@ -91,15 +104,6 @@ class AsyncResult(_AsyncCommon[Row[_TP]]):
 
     def columns(self, *indexes: int | str) -> AsyncResult[Any]:
         return AsyncResult(self._sync.columns(*indexes))
-
-    async def scalar(self) -> Any:
-        return await self._call(self._sync.scalar)
-
-    async def scalar_one(self) -> Any:
-        return await self._call(self._sync.scalar_one)
-
-    async def scalar_one_or_none(self) -> Any:
-        return await self._call(self._sync.scalar_one_or_none)
 
     def scalars(self, index: int = 0) -> AsyncScalarResult[Any]:
         return AsyncScalarResult(self._sync.scalars(index))
@@ -140,20 +144,11 @@ class AsyncMappingResult(_AsyncCommon[Any]):
         return self
 
 
-class AsyncTupleResult(_AsyncCommon[_T]):
+class AsyncTupleResult(_ScalarReads[_T]):
     """An AsyncResult typed as plain tuples (AsyncResult.tuples())."""
 
     def __init__(self, real_result: Result[Any]) -> None:
         self._sync = real_result
-
-    async def scalar(self) -> Any:
-        return await self._call(self._sync.scalar)
-
-    async def scalar_one(self) -> Any:
-        return await self._call(self._sync.scalar_one)
-
-    async def scalar_one_or_none(self) -> Any:
-        return await self._call(self._sync.scalar_one_or_none)
 
 
 __all__ = ["AsyncMappingResult", "AsyncResult", "AsyncScalarResult", "AsyncTupleResult"]
