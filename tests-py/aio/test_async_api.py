@@ -196,7 +196,10 @@ def test_invalidate_drops_the_connection_and_the_session_goes_on(async_url):
             opened_before = engine.sync_engine.pool.checkedout()
             count = await session.scalar(select(func.count(Book.id)))
             raw = await (await session.connection()).get_raw_connection()
-            # like SQLAlchemy's adapted driver connection, it does I/O only inside an awaited call
+            # like SQLAlchemy's adapted driver connection, it does I/O only inside an awaited call:
+            # outside one it is refused before anything is sent, and the connection stays usable
+            with pytest.raises(exc.MissingGreenlet):
+                raw.cursor().execute("SELECT 4")
             five = await session.run_sync(lambda _: raw.cursor().execute("SELECT 5").fetchone())
             return opened_before, count, five
 

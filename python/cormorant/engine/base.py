@@ -94,7 +94,7 @@ class Engine:
     def raw_connection(self) -> Any:
         from ..pool import DBAPIConnection
 
-        return DBAPIConnection(self.pool.lease())
+        return DBAPIConnection(self.pool.lease(), self.pool.cooperative)
 
     def execution_options(self, **options: Any) -> Engine:
         return self
@@ -185,7 +185,7 @@ class Connection:
         """The pooled DB-API-style connection under this Connection."""
         from ..pool import DBAPIConnection
 
-        return DBAPIConnection(self._check_open())
+        return DBAPIConnection(self._check_open(), self._cooperative)
 
     @property
     def closed(self) -> bool:

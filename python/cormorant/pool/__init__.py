@@ -26,22 +26,32 @@ class ConnectionRecord:
         self.info: dict[str, Any] = {}
 
 
+def _check_awaited(cooperative: bool) -> None:
+    """An async engine's connection does I/O only inside an awaited call:
+    refused here, before anything is sent, rather than abandoned mid-wait."""
+    if cooperative and not in_greenlet():
+        raise MissingGreenlet(NOT_AWAITED)
+
+
 class DBAPIConnection:
     """A minimal DB-API view of a pooled connection, for event listeners
     (for example to run `PRAGMA foreign_keys=ON` on connect)."""
 
-    def __init__(self, lease: Any) -> None:
+    def __init__(self, lease: Any, cooperative: bool = False) -> None:
         self._lease = lease
+        self._cooperative = cooperative  # an async engine's: I/O only inside an awaited call
 
     def cursor(self) -> DBAPICursor:
-        return DBAPICursor(self._lease)
+        return DBAPICursor(self._lease, self._cooperative)
 
     def commit(self) -> None:
         if self._lease.in_transaction():
+            _check_awaited(self._cooperative)
             self._lease.commit()
 
     def rollback(self) -> None:
         if self._lease.in_transaction():
+            _check_awaited(self._cooperative)
             self._lease.rollback()
 
     def execute(self, sql: str, params: Any = ()) -> DBAPICursor:
@@ -54,13 +64,15 @@ class DBAPIConnection:
 
 
 class DBAPICursor:
-    def __init__(self, lease: Any) -> None:
+    def __init__(self, lease: Any, cooperative: bool = False) -> None:
         self._lease = lease
+        self._cooperative = cooperative
         self._rows: list[tuple[Any, ...]] = []
         self.rowcount = -1
         self.description: list[tuple[Any, ...]] | None = None
 
     def execute(self, sql: str, params: Any = ()) -> DBAPICursor:
+        _check_awaited(self._cooperative)
         try:
             cursor = self._lease.execute(sql, list(params))
             names = cursor.column_names
@@ -137,9 +149,11 @@ class Pool:
             except _native.Error as e:
                 raise translate(e) from e
         if lease.fresh and self.dispatch.has("connect"):
-            self.dispatch.fire("connect", DBAPIConnection(lease), self._record(lease))
+            self.dispatch.fire("connect", DBAPIConnection(lease, self.cooperative), self._record(lease))
         if self.dispatch.has("checkout"):
-            self.dispatch.fire("checkout", DBAPIConnection(lease), self._record(lease), lease)
+            self.dispatch.fire(
+                "checkout", DBAPIConnection(lease, self.cooperative), self._record(lease), lease
+            )
         return lease
 
     def _checkout_on_loop(self) -> Any:
@@ -189,7 +203,7 @@ class Pool:
     def release(self, lease: Any) -> None:
         """Returns a lease from lease() to the pool (firing checkin)."""
         if self.dispatch.has("checkin"):
-            self.dispatch.fire("checkin", DBAPIConnection(lease), self._record(lease))
+            self.dispatch.fire("checkin", DBAPIConnection(lease, self.cooperative), self._record(lease))
         if lease.invalidated:
             self._records.pop(lease.id, None)
         try:
