@@ -405,12 +405,13 @@ py::list fetch_many(CursorHandle& handle, const ResultPlan& plan, std::size_t ma
     // One batch, refilled: the caller consumes a chunk before asking for the
     // next, so there is nothing for a prefetch thread to overlap with.
     result::RowBatch batch(columns);
+    driver::Scheduler* scheduler = handle.lease->connection().scheduler();
     for (std::size_t left = max_rows; left > 0;) {
         batch.reset(columns);
         const std::size_t fetched =
             fetch_batch(cursor, batch, left < kBatchRows ? left : kBatchRows);
         if (fetched == 0) break;
-        hydrate_batch(hydrator, batch, out, handle.lease->connection().scheduler());
+        hydrate_batch(hydrator, batch, out, scheduler);
         left -= fetched;
     }
     return out;

@@ -45,6 +45,18 @@ constexpr auto kTimeSlice = std::chrono::milliseconds(1);
 // When this thread last gave its event loop a turn.
 thread_local Clock::time_point last_turn;
 
+// Calls `hook` (which suspends this greenlet until the loop resumes it) with
+// the GIL and an empty frame stack, and notes the turn the loop was given.
+template <class... Args>
+void yield_to_loop(const py::object& hook, Args... args) {
+    {
+        py::gil_scoped_acquire gil;
+        const SuspendedFrames suspended;
+        hook(args...);
+    }
+    last_turn = Clock::now();
+}
+
 }  // namespace
 
 LoopScheduler::LoopScheduler(py::object wait_socket, py::object pause)
@@ -56,23 +68,9 @@ LoopScheduler::~LoopScheduler() {
     pause_ = py::object();
 }
 
-void LoopScheduler::wait_socket(int fd, bool write) {
-    {
-        py::gil_scoped_acquire gil;
-        const SuspendedFrames suspended;
-        wait_socket_(fd, write);
-    }
-    last_turn = Clock::now();
-}
+void LoopScheduler::wait_socket(int fd, bool write) { yield_to_loop(wait_socket_, fd, write); }
 
-void LoopScheduler::pause(double seconds) {
-    {
-        py::gil_scoped_acquire gil;
-        const SuspendedFrames suspended;
-        pause_(seconds);
-    }
-    last_turn = Clock::now();
-}
+void LoopScheduler::pause(double seconds) { yield_to_loop(pause_, seconds); }
 
 void LoopScheduler::share_time() {
     if (Clock::now() - last_turn >= kTimeSlice) pause(0);

@@ -15,7 +15,6 @@ from ..event import ENGINE_EVENTS, Dispatch
 from ..exc import (
     ArgumentError,
     InvalidRequestError,
-    MissingGreenlet,
     PendingRollbackError,
     ResourceClosedError,
 )
@@ -24,7 +23,7 @@ from ..sql.compiler import Compiled
 from ..sql.ddl import DDLScript
 from ..sql.dml import Insert
 from ..sql.elements import ClauseElement
-from ..util.concurrency import NOT_AWAITED, in_greenlet
+from ..util.concurrency import require_greenlet
 from .errors import translate
 from .hydration import CORE_HYDRATION, Hydration
 from .result import Result, ScalarResult, _Stream, empty_result
@@ -165,8 +164,8 @@ class Connection:
     def _check_open(self) -> Any:
         if self._closed:
             raise ResourceClosedError("This Connection is closed")
-        if self._cooperative and not in_greenlet():
-            raise MissingGreenlet(NOT_AWAITED)
+        if self._cooperative:
+            require_greenlet()
         if self._invalidated:
             raise PendingRollbackError(
                 "Can't reconnect until invalid transaction is rolled back: this Connection's database "

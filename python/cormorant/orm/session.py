@@ -14,6 +14,8 @@ from ..exc import (
     ArgumentError,
     InvalidRequestError,
     MissingGreenlet,
+    NoResultFound,
+    ObjectDeletedError,
     PendingRollbackError,
     ResourceClosedError,
 )
@@ -572,15 +574,9 @@ class Session:
         d = instance.__dict__
         if columns:
             stmt = select(*(mapper.attr_columns[name] for name in columns)).where(*mapper.pk_criteria())
-            if with_for_update:
-                stmt = stmt.with_for_update()
-            row = self._execute_orm(stmt, mapper.pk_params(state.key[1])).first()
+            row = self._execute_orm(_locked(stmt, with_for_update), mapper.pk_params(state.key[1])).first()
             if row is None:
-                from ..exc import ObjectDeletedError
-
-                raise ObjectDeletedError(
-                    f"Instance {instance!r} has been deleted, or its row is otherwise not present"
-                )
+                raise _deleted(instance)
             for name, value in zip(columns, row):
                 d[name] = value
                 if state.committed:
@@ -596,24 +592,14 @@ class Session:
         self._autoflush()
         rows = self._execute_orm(stmt, mapper.pk_params(state.key[1])).all()
         if not rows:
-            from ..exc import ObjectDeletedError
-
-            raise ObjectDeletedError(
-                f"Instance {instance!r} has been deleted, or its row is otherwise not present"
-            )
+            raise _deleted(instance)
         instance.__dict__[key] = rows[0][0]
 
     def _load_expired(self, instance: object, state: Any, with_for_update: Any = None) -> None:
         mapper = mapper_of(instance)
         stmt, params = _identity_select(mapper, state.key[1])
-        if with_for_update:
-            stmt = stmt.with_for_update()
-        if self._execute_orm(stmt, params).first() is None:
-            from ..exc import ObjectDeletedError
-
-            raise ObjectDeletedError(
-                f"Instance {instance!r} has been deleted, or its row is otherwise not present"
-            )
+        if self._execute_orm(_locked(stmt, with_for_update), params).first() is None:
+            raise _deleted(instance)
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -651,8 +637,7 @@ class Session:
         stmt, params = _identity_select(mapper, key[1])
         if options:
             stmt = stmt.options(*options)
-        if with_for_update:
-            stmt = stmt.with_for_update(**(with_for_update if isinstance(with_for_update, dict) else {}))
+        stmt = _locked(stmt, with_for_update)
         if execution_options:
             stmt = stmt.execution_options(**execution_options)
         return self._execute_orm(stmt, params).scalars().one_or_none()
@@ -661,8 +646,6 @@ class Session:
         """get(), raising NoResultFound when there is no such row."""
         obj = self.get(entity, ident, **kw)
         if obj is None:
-            from ..exc import NoResultFound
-
             raise NoResultFound("No row was found when one was required")
         return obj
 
@@ -871,6 +854,18 @@ class Session:
             if attr in instance.__dict__:
                 setattr(target, attr, instance.__dict__[attr])
         return target
+
+
+def _locked(stmt: Select[Any], with_for_update: Any) -> Select[Any]:
+    """`stmt` with FOR UPDATE when `with_for_update` asks for it (True, or a
+    dict of with_for_update() arguments such as {"nowait": True})."""
+    if not with_for_update:
+        return stmt
+    return stmt.with_for_update(**(with_for_update if isinstance(with_for_update, dict) else {}))
+
+
+def _deleted(instance: object) -> Exception:
+    return ObjectDeletedError(f"Instance {instance!r} has been deleted, or its row is otherwise not present")
 
 
 def _identity_select(mapper: Mapper, identity: Any) -> tuple[Select[Any], dict[str, Any]]:

@@ -12,8 +12,8 @@ from typing import Any
 from .. import _native
 from ..engine.errors import translate
 from ..event import POOL_EVENTS, Dispatch
-from ..exc import MissingGreenlet, TimeoutError
-from ..util.concurrency import NOT_AWAITED, await_only, in_greenlet
+from ..exc import TimeoutError
+from ..util.concurrency import await_only, require_greenlet, wake
 
 
 class ConnectionRecord:
@@ -24,13 +24,6 @@ class ConnectionRecord:
     def __init__(self, lease_id: int) -> None:
         self.id = lease_id
         self.info: dict[str, Any] = {}
-
-
-def _check_awaited(cooperative: bool) -> None:
-    """An async engine's connection does I/O only inside an awaited call:
-    refused here, before anything is sent, rather than abandoned mid-wait."""
-    if cooperative and not in_greenlet():
-        raise MissingGreenlet(NOT_AWAITED)
 
 
 class DBAPIConnection:
@@ -46,12 +39,14 @@ class DBAPIConnection:
 
     def commit(self) -> None:
         if self._lease.in_transaction():
-            _check_awaited(self._cooperative)
+            if self._cooperative:
+                require_greenlet()
             self._lease.commit()
 
     def rollback(self) -> None:
         if self._lease.in_transaction():
-            _check_awaited(self._cooperative)
+            if self._cooperative:
+                require_greenlet()
             self._lease.rollback()
 
     def execute(self, sql: str, params: Any = ()) -> DBAPICursor:
@@ -72,7 +67,8 @@ class DBAPICursor:
         self.description: list[tuple[Any, ...]] | None = None
 
     def execute(self, sql: str, params: Any = ()) -> DBAPICursor:
-        _check_awaited(self._cooperative)
+        if self._cooperative:
+            require_greenlet()  # refused before anything is sent
         try:
             cursor = self._lease.execute(sql, list(params))
             names = cursor.column_names
@@ -158,8 +154,7 @@ class Pool:
 
     def _checkout_on_loop(self) -> Any:
         """A lease, waiting up to the pool timeout for a checkin on the event loop."""
-        if not in_greenlet():
-            raise MissingGreenlet(NOT_AWAITED)
+        require_greenlet()
         deadline = time.monotonic() + self._timeout
         while True:
             try:
@@ -181,7 +176,7 @@ class Pool:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
         self._waiters.append(waiter)
-        timer = loop.call_later(timeout, _wake, waiter)
+        timer = loop.call_later(timeout, wake, waiter)
         try:
             await waiter
         finally:
@@ -195,7 +190,7 @@ class Pool:
             if waiter.done():
                 continue
             try:
-                waiter.get_loop().call_soon_threadsafe(_wake, waiter)
+                waiter.get_loop().call_soon_threadsafe(wake, waiter)
                 return
             except RuntimeError:  # its event loop has closed
                 continue
@@ -258,11 +253,6 @@ class Pool:
             f"Pool size: {self.size()}  Connections in pool: {self.checkedin()} "
             f"Current Overflow: {self.overflow()} Current Checked out connections: {self.checkedout()}"
         )
-
-
-def _wake(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
 
 
 class QueuePool(Pool):

@@ -44,6 +44,13 @@ NOT_AWAITED = (
 )
 
 
+def require_greenlet() -> None:
+    """Raises MissingGreenlet outside greenlet_spawn(): an async engine's
+    connection is refused I/O there before anything is sent."""
+    if not in_greenlet():
+        raise MissingGreenlet(NOT_AWAITED)
+
+
 def await_only(awaitable: Awaitable[_T]) -> _T:
     """Awaits `awaitable` from synchronous code running under greenlet_spawn()."""
     current = greenlet.getcurrent()
@@ -69,7 +76,8 @@ async def greenlet_spawn(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T
     return result  # type: ignore[no-any-return]
 
 
-def _wake(future: asyncio.Future[None]) -> None:
+def wake(future: asyncio.Future[None]) -> None:
+    """Resolves `future` unless it is already done (a callback for loop events and timers)."""
     if not future.done():
         future.set_result(None)
 
@@ -77,13 +85,12 @@ def _wake(future: asyncio.Future[None]) -> None:
 def _wait_socket(fd: int, write: bool) -> None:
     """The native driver's socket wait: suspends this greenlet until `fd` is
     readable (or writable), the event loop running other tasks meanwhile."""
-    if not in_greenlet():
-        raise MissingGreenlet(NOT_AWAITED)
+    require_greenlet()
     loop = asyncio.get_running_loop()
     ready: asyncio.Future[None] = loop.create_future()
-    loop.add_reader(fd, _wake, ready)
+    loop.add_reader(fd, wake, ready)
     if write:
-        loop.add_writer(fd, _wake, ready)
+        loop.add_writer(fd, wake, ready)
     try:
         await_only(ready)
     finally:

@@ -12,15 +12,11 @@
 
 namespace cormorant::driver::postgres {
 
-namespace {
-
 bool failed(const PGresult* result) {
     const ExecStatusType status = PQresultStatus(result);
     return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE ||
            status == PGRES_NONFATAL_ERROR;
 }
-
-}  // namespace
 
 bool Exchange::await_input() {
     if (scheduler_ != nullptr) return await_input_scheduled();

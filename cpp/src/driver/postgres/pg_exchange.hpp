@@ -47,6 +47,9 @@ class Exchange {
     bool cancelled_ = false;
 };
 
+// Whether `result` reports an error.
+bool failed(const PGresult* result);
+
 // Throws the Error for a command that libpq could not send.
 [[noreturn]] void throw_send_failure(PGconn* conn, std::string_view sql);
 

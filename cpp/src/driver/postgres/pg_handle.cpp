@@ -38,10 +38,22 @@ bool is_stale_plan(const Error& e) {
 // NOTICEs and WARNINGs are not errors; libpq would print them to stderr.
 void ignore_notice(void*, const char*) {}
 
-bool failed(const PGresult* result) {
-    const ExecStatusType status = PQresultStatus(result);
-    return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE ||
-           status == PGRES_NONFATAL_ERROR;
+// The answer to the command just sent (`sent`: whether libpq took it), read by
+// `read`. A failure is noted on `handle`: a lost connection, or a wait the
+// event loop abandoned (which dropped the socket), marks it dead.
+template <class Read>
+ResultPtr awaited(PgHandle& handle, bool sent, std::string_view sql, Read read) {
+    try {
+        if (!sent) throw_send_failure(handle.pg(), sql);
+        Exchange exchange(handle.pg(), handle.scheduler.get());
+        return read(exchange);
+    } catch (const Error& e) {
+        handle.note_failure(e);
+        throw;
+    } catch (...) {
+        handle.dead = true;
+        throw;
+    }
 }
 
 }  // namespace
@@ -89,34 +101,17 @@ void PgHandle::check_usable(std::string_view sql) const {
 }
 
 ResultPtr PgHandle::finish(bool sent, std::string_view sql) {
-    try {
-        if (!sent) throw_send_failure(pg(), sql);
-        return Exchange(pg(), scheduler.get()).finish(sql);
-    } catch (const Error& e) {
-        note_failure(e);
-        throw;
-    } catch (...) {  // the event loop abandoned the wait, which dropped the socket
-        dead = true;
-        throw;
-    }
+    return awaited(*this, sent, sql, [&](Exchange& exchange) { return exchange.finish(sql); });
 }
 
 ResultPtr PgHandle::first_result(bool sent, std::string_view sql) {
-    try {
-        if (!sent) throw_send_failure(pg(), sql);
-        Exchange exchange(pg(), scheduler.get());
+    return awaited(*this, sent, sql, [&](Exchange& exchange) {
         ResultPtr first = exchange.next();
         if (first && !failed(first.get())) return first;
         while (exchange.next()) {
         }
         throw command_error(pg(), first.get(), sql);
-    } catch (const Error& e) {
-        note_failure(e);
-        throw;
-    } catch (...) {  // the event loop abandoned the wait, which dropped the socket
-        dead = true;
-        throw;
-    }
+    });
 }
 
 const std::string& PgHandle::prepared_name(std::string_view sql) {

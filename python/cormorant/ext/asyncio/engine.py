@@ -95,6 +95,40 @@ class _StartableContext(Generic[_Started]):
         raise NotImplementedError
 
 
+class _OneCallAtATime:
+    """Runs each operation in a greenlet; a second one started meanwhile
+    (another task sharing the object) is refused rather than interleaved on
+    the connection."""
+
+    _running = False
+
+    async def _run(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+        if self._running:
+            name = type(self).__name__
+            raise InvalidRequestError(
+                f"This {name} is already running an operation; concurrent operations on one {name} "
+                f"are not permitted (give each task its own {name})"
+            )
+        self._running = True
+        try:
+            return await greenlet_spawn(fn, *args, **kwargs)
+        finally:
+            self._running = False
+
+
+def _open_stream(
+    run: Callable[[dict[str, Any]], Awaitable[Result[Any]]], execution_options: Mapping[str, Any] | None
+) -> _Streamed[AsyncResult[Any]]:
+    """The stream() of AsyncConnection and AsyncSession: `run(options)` executes
+    with stream_results added to the caller's execution options."""
+    options = {**(execution_options or {}), **_STREAMING}
+
+    async def open_stream() -> AsyncResult[Any]:
+        return AsyncResult(await run(options))
+
+    return _Streamed(open_stream)
+
+
 class AsyncEngine:
     """An asyncio Engine: a pool of connections whose waits go through the event loop."""
 
@@ -186,7 +220,7 @@ class _EngineBegin(_StartableContext["AsyncConnection"]):
             await self._connection.close()
 
 
-class AsyncConnection(_StartableContext["AsyncConnection"]):
+class AsyncConnection(_OneCallAtATime, _StartableContext["AsyncConnection"]):
     """An asyncio Connection: one pooled connection, checked out by start()
     (`await`, or `async with`) and returned by close()."""
 
@@ -194,7 +228,6 @@ class AsyncConnection(_StartableContext["AsyncConnection"]):
         self.engine = engine
         self.sync_engine = engine.sync_engine
         self._sync_connection = sync_connection
-        self._running = False
 
     async def start(self, is_ctxmanager: bool = False) -> AsyncConnection:
         if self._sync_connection is not None:
@@ -233,20 +266,6 @@ class AsyncConnection(_StartableContext["AsyncConnection"]):
     @property
     def info(self) -> dict[str, Any]:
         return self._connection().info()
-
-    async def _run(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
-        """Runs one operation; a second one started meanwhile (another task
-        sharing this connection) is refused rather than interleaved on the wire."""
-        if self._running:
-            raise InvalidRequestError(
-                "This AsyncConnection is already running an operation; concurrent operations on one "
-                "AsyncConnection are not permitted (give each task its own connection)"
-            )
-        self._running = True
-        try:
-            return await greenlet_spawn(fn, *args, **kwargs)
-        finally:
-            self._running = False
 
     # --- transactions ----------------------------------------------------------------
 
@@ -344,15 +363,12 @@ class AsyncConnection(_StartableContext["AsyncConnection"]):
     ) -> _Streamed[AsyncResult[Any]]:
         """Runs a statement whose rows are read as they are consumed:
         `result = await conn.stream(...)` or `async with conn.stream(...) as result:`."""
-        options = {**(execution_options or {}), **_STREAMING}
-
-        async def open_stream() -> AsyncResult[Any]:
-            result = await self._run(
+        return _open_stream(
+            lambda options: self._run(
                 self._connection().execute, statement, parameters, execution_options=options
-            )
-            return AsyncResult(result)
-
-        return _Streamed(open_stream)
+            ),
+            execution_options,
+        )
 
     def stream_scalars(
         self,
@@ -362,12 +378,7 @@ class AsyncConnection(_StartableContext["AsyncConnection"]):
         execution_options: Mapping[str, Any] | None = None,
     ) -> _Streamed[AsyncScalarResult[Any]]:
         """stream(), yielding each row's first column."""
-        streamed = self.stream(statement, parameters, execution_options=execution_options)
-
-        async def open_scalars() -> AsyncScalarResult[Any]:
-            return (await streamed.start()).scalars()
-
-        return _Streamed(open_scalars)
+        return self.stream(statement, parameters, execution_options=execution_options).scalars()
 
     async def run_sync(
         self, fn: Callable[Concatenate[Connection, _P], _T], *args: _P.args, **kwargs: _P.kwargs
@@ -387,6 +398,14 @@ class _Streamed(_StartableContext[_Started]):
     async def start(self) -> _Started:
         self._result = await self._opener()
         return self._result
+
+    def scalars(self: _Streamed[AsyncResult[Any]]) -> _Streamed[AsyncScalarResult[Any]]:
+        """The same stream, yielding each row's first column (stream_scalars())."""
+
+        async def open_scalars() -> AsyncScalarResult[Any]:
+            return (await self.start()).scalars()
+
+        return _Streamed(open_scalars)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar,
 
 from ...engine.base import Connection, Engine
 from ...engine.result import Result, ScalarResult
-from ...exc import ArgumentError, InvalidRequestError
+from ...exc import ArgumentError
 from ...orm.attributes import STATE_KEY, owning_session
 from ...orm.session import Session
 from ...sql.selectable import Select
 from ...util.concurrency import greenlet_spawn
-from .engine import _STREAMING, AsyncConnection, AsyncEngine, _StartableContext, _Streamed
+from .engine import AsyncConnection, AsyncEngine, _OneCallAtATime, _open_stream, _StartableContext, _Streamed
 from .result import AsyncResult, AsyncScalarResult
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _sync_bind(bind: Any) -> Engine | Connection | None:
     raise ArgumentError(f"AsyncSession's bind must be an AsyncEngine or AsyncConnection, not {bind!r}")
 
 
-class AsyncSession:
+class AsyncSession(_OneCallAtATime):
     """An asyncio ORM Session: `async with AsyncSession(engine) as session:`."""
 
     sync_session_class: type[Session] = Session
@@ -65,26 +65,11 @@ class AsyncSession:
             raise NotImplementedError("AsyncSession(binds=...): cormorant sessions have a single bind")
         kw.pop("binds", None)
         self.bind = bind
-        self._running = False
         if sync_session_class is not None:
             self.sync_session_class = sync_session_class
         self.sync_session = self.sync_session_class(bind=_sync_bind(bind), **kw)
         self.sync_session._async_session = weakref.ref(self)  # type: ignore[attr-defined]
         _open_sessions.add(self)
-
-    async def _run(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
-        """Runs one operation; a second one started meanwhile (another task
-        sharing this session) is refused rather than interleaved on its connection."""
-        if self._running:
-            raise InvalidRequestError(
-                "This AsyncSession is already running an operation; concurrent operations on one "
-                "AsyncSession are not permitted (give each task its own session)"
-            )
-        self._running = True
-        try:
-            return await greenlet_spawn(fn, *args, **kwargs)
-        finally:
-            self._running = False
 
     # --- what needs no I/O --------------------------------------------------------------
 
@@ -263,19 +248,16 @@ class AsyncSession:
     ) -> _Streamed[AsyncResult[Any]]:
         """Runs a statement whose rows are read as they are consumed (with
         `yield_per` for ORM entities): `result = await session.stream(...)`."""
-        options = {**(execution_options or {}), **_STREAMING}
-
-        async def open_stream() -> AsyncResult[Any]:
-            result = await self._run(
+        return _open_stream(
+            lambda options: self._run(
                 self.sync_session.execute,
                 statement,
                 params,
                 execution_options=options,
                 bind_arguments=bind_arguments,
-            )
-            return AsyncResult(result)
-
-        return _Streamed(open_stream)
+            ),
+            execution_options,
+        )
 
     def stream_scalars(
         self,
@@ -285,14 +267,10 @@ class AsyncSession:
         execution_options: Mapping[str, Any] | None = None,
         bind_arguments: Any = None,
     ) -> _Streamed[AsyncScalarResult[Any]]:
-        streamed = self.stream(
+        """stream(), yielding each row's first column."""
+        return self.stream(
             statement, params, execution_options=execution_options, bind_arguments=bind_arguments
-        )
-
-        async def open_scalars() -> AsyncScalarResult[Any]:
-            return (await streamed.start()).scalars()
-
-        return _Streamed(open_scalars)
+        ).scalars()
 
     # --- the unit of work ---------------------------------------------------------------
 
