@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -63,6 +64,22 @@ py::tuple compile(py::handle datum, const std::string& dialect) {
                           c.locks_rows, c.reads_only, std::move(many_values));
 }
 
+sql::Placeholder placeholder_from(const std::string& style) {
+    if (style == "named") return sql::Placeholder::Named;
+    if (style == "pyformat") return sql::Placeholder::Pyformat;
+    if (style == "qmark") return sql::Placeholder::Qmark;
+    if (style == "native") return sql::Placeholder::Native;
+    throw py::value_error("unknown placeholder style '" + style +
+                          "' (expected 'named', 'pyformat', 'qmark' or 'native')");
+}
+
+py::tuple render(py::handle datum, const std::string& dialect, const std::string& placeholder,
+                 std::unordered_map<std::string, std::string> literals) {
+    sql::RenderOptions options{placeholder_from(placeholder), std::move(literals)};
+    sql::Compiled c = sql::render(*sql::decode(to_datum(datum)), dialect_from(dialect), options);
+    return py::make_tuple(std::move(c.sql), std::move(c.param_keys));
+}
+
 py::list forms() {
     py::list out;
     for (const auto& f : sql::datum_forms()) {
@@ -86,6 +103,10 @@ void register_sql(py::module_& m) {
     m.def("compile", &compile, py::arg("datum"), py::arg("dialect"),
           "Compile a statement in tuple form; returns (sql, param_keys, kind, locks_rows, "
           "reads_only, many_values), many_values a ValuesTemplate or None.");
+    m.def("render", &render, py::arg("datum"), py::arg("dialect"), py::arg("placeholder"),
+          py::arg("literals"),
+          "Render a statement in tuple form for reading (SQLAlchemy's line breaks, the given "
+          "placeholder style, `literals` binds inline); returns (sql, param_keys).");
     m.def("reads_only", &sql::starts_with_select, py::arg("sql"),
           "Whether SQL text begins with SELECT (SQLite may then defer BEGIN).");
     m.def("datum_forms", &forms,

@@ -242,6 +242,11 @@ class ValuesTemplate:
 def compile(datum: _Datum, dialect: str) -> tuple[str, list[str], str, bool, bool, ValuesTemplate | None]:
     """(sql, param_keys, kind, locks_rows, reads_only, many_values) of a statement in tuple form."""
 
+def render(datum: _Datum, dialect: str, placeholder: str, literals: dict[str, str]) -> tuple[str, list[str]]:
+    """(sql, param_keys) of a statement rendered for reading: SQLAlchemy's line
+    breaks, placeholders "named" (:key), "pyformat" (%(key)s), "qmark" (?) or
+    "native", and the binds in `literals` written inline as the SQL given."""
+
 def datum_forms() -> list[tuple[str, str, tuple[str, ...], int, bool]]:
     """(role, tag, slot names, optional trailing slots, last slot repeats) of
     every tuple form the engine decodes; role is "node", "type" or "element"."""

@@ -40,7 +40,7 @@ void Compiler::select(const Node& n) {
     out(n.has(flag::distinct) ? "SELECT DISTINCT " : "SELECT ");
     labelled_columns(cols);
     if (has_items(n.child(kFroms))) {
-        out(" FROM ");
+        clause("FROM");
         bool first = true;
         for (const auto& f : n.child(kFroms)->children) {
             if (!first) out(", ");
@@ -48,13 +48,16 @@ void Compiler::select(const Node& n) {
             from_item(need(f.get(), "FROM item"));
         }
     }
-    where(n.child(kWhere));
+    if (const Node* cond = n.child(kWhere)) {
+        clause("WHERE");
+        expr(*cond);
+    }
     if (has_items(n.child(kGroupBy))) {
         out(" GROUP BY ");
         list(*n.child(kGroupBy));
     }
     if (const Node* having = n.child(kHaving)) {
-        out(" HAVING ");
+        clause("HAVING");
         expr(*having);
     }
     order_limit_offset(n.child(kOrderBy), n.child(kLimit), n.child(kOffset));
@@ -87,13 +90,21 @@ void Compiler::order_limit_offset(const Node* order_by, const Node* limit, const
         out(" ORDER BY ");
         list(*order_by);
     }
+    // SQLAlchemy breaks the line before LIMIT (or a lone OFFSET) when it shows a statement.
+    std::string_view lead = display_ ? "\n " : " ";
     if (limit) {
-        out(" LIMIT ");
+        out(lead);
+        out("LIMIT ");
         expr(*limit);
     }
     if (offset) {
-        if (!limit && dialect_ == Dialect::SQLite) out(" LIMIT -1");
-        out(" OFFSET ");
+        if (!limit && dialect_ == Dialect::SQLite) {
+            out(lead);
+            out("LIMIT -1 ");
+        } else {
+            out(limit ? " " : lead);
+        }
+        out("OFFSET ");
         expr(*offset);
     }
 }
@@ -243,7 +254,7 @@ void Compiler::assignments(const Node& list_node) {
         if (!first) out(", ");
         first = false;
         ident(assign.name);
-        out(" = ");
+        out(display_ ? "=" : " = ");
         expr(need(assign.child(0), "assigned value"));
     }
 }

@@ -30,6 +30,15 @@ Compiled compile(const Node& node, Dialect dialect) {
     return out;
 }
 
+Compiled render(const Node& node, Dialect dialect, const RenderOptions& options) {
+    detail::Compiler c(dialect, &options);
+    c.root(node);
+    Compiled out = std::move(c).finish();
+    out.kind = kind_name(node.kind);
+    out.many_values.reset();
+    return out;
+}
+
 std::string compile_ddl_expression(const Node& expr, Dialect dialect) {
     detail::Compiler c(dialect, false);
     c.expr(expr);
@@ -81,24 +90,62 @@ void Compiler::placeholder(const std::string& key, const schema::Type* cast) {
     std::size_t number = keys_.size() + 1;
     if (dialect_ == Dialect::SQLite) {
         keys_.push_back(key);
-        out("?");
     } else {
         auto [it, inserted] = numbers_.try_emplace(key, number);
         if (inserted) keys_.push_back(key);
         number = it->second;
-        out("$");
-        out(std::to_string(number));
     }
+    bool inline_literal = write_placeholder(key, number);
     if (values_.open) {
         values_.spans.insert(values_.spans.end(), {start, sql_.size()});
         values_.numbers.push_back(number);
     } else {
         ++binds_outside_values_;
     }
-    if (cast && dialect_ == Dialect::PostgreSQL) {
+    if (cast && dialect_ == Dialect::PostgreSQL && !inline_literal) {
         out("::");
         out(schema::bind_cast_type(*cast));
     }
+}
+
+// Writes the placeholder of `key`, or its inline literal; true for a literal.
+bool Compiler::write_placeholder(const std::string& key, std::size_t number) {
+    Placeholder style = display_ ? display_->placeholder : Placeholder::Native;
+    if (display_) {
+        auto literal = display_->literals.find(key);
+        if (literal != display_->literals.end()) {
+            out(literal->second);
+            return true;
+        }
+    }
+    switch (style) {
+        case Placeholder::Named:
+            out(":");
+            out(key);
+            break;
+        case Placeholder::Pyformat:
+            out("%(");
+            out(key);
+            out(")s");
+            break;
+        case Placeholder::Qmark:
+            out("?");
+            break;
+        case Placeholder::Native:
+            if (dialect_ == Dialect::SQLite) {
+                out("?");
+            } else {
+                out("$");
+                out(std::to_string(number));
+            }
+    }
+    return false;
+}
+
+void Compiler::clause(std::string_view keyword) {
+    out(display_ ? " \n" : " ");
+    out(keyword);
+    out(" ");
 }
 
 void Compiler::open_values_group() {

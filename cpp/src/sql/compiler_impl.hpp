@@ -17,6 +17,9 @@ namespace cormorant::sql::detail {
 class Compiler {
   public:
     Compiler(Dialect dialect, bool allow_binds) : dialect_(dialect), allow_binds_(allow_binds) {}
+    // A compiler for reading: see RenderOptions.
+    Compiler(Dialect dialect, const RenderOptions* display)
+        : dialect_(dialect), allow_binds_(true), display_(display) {}
 
     void root(const Node& node);
     Compiled finish() &&;
@@ -62,6 +65,9 @@ class Compiler {
     void savepoint(const Node& n);
 
     void out(std::string_view s) { sql_ += s; }
+    // " KEYWORD ", after a line break when the statement is rendered for reading.
+    void clause(std::string_view keyword);
+    bool write_placeholder(const std::string& key, std::size_t number);
     void ident(std::string_view name);
     const Node& need(const Node* n, std::string_view what) const;
 
@@ -78,6 +84,7 @@ class Compiler {
 
     Dialect dialect_;
     bool allow_binds_;
+    const RenderOptions* display_ = nullptr;
     std::string sql_;
     std::vector<std::string> keys_;
     std::unordered_map<std::string, std::size_t> numbers_;  // PostgreSQL key -> $n

@@ -24,6 +24,7 @@ from ..sql.ddl import DDLScript
 from ..sql.dml import Insert
 from ..sql.elements import ClauseElement
 from ..util.concurrency import require_greenlet
+from .default import DefaultDialect, dialect_for
 from .errors import translate
 from .hydration import CORE_HYDRATION, Hydration
 from .result import Result, ScalarResult, _Stream, empty_result
@@ -53,7 +54,7 @@ class Engine:
     def __init__(self, url: URL, pool: Any, dialect: str, echo: bool | str = False) -> None:
         self.url = url
         self.pool = pool
-        self.dialect = _Dialect(dialect, is_async=pool.cooperative)
+        self.dialect = dialect_for(dialect, is_async=pool.cooperative)
         self.name = dialect
         self.dispatch = Dispatch(ENGINE_EVENTS)
         self._cache = StatementCache(dialect)
@@ -100,16 +101,6 @@ class Engine:
 
     def __repr__(self) -> str:
         return f"Engine({self.url})"
-
-
-class _Dialect:
-    def __init__(self, name: str, is_async: bool = False) -> None:
-        self.name = name
-        self.driver = "cormorant"
-        self.is_async = is_async  # the engine waits through the event loop (create_async_engine)
-
-    def __repr__(self) -> str:
-        return f"<Dialect {self.name}>"
 
 
 class _EngineTransaction:
@@ -176,7 +167,7 @@ class Connection:
         return self._lease
 
     @property
-    def dialect(self) -> _Dialect:
+    def dialect(self) -> DefaultDialect:
         return self.engine.dialect
 
     @property

@@ -79,10 +79,11 @@ def _unique_more(items: list[Any], seen: set[Any]) -> list[Any]:
 
 
 class RowMapping(dict[Any, Any]):
-    """Row._mapping: values by column name, or by the column object itself."""
+    """Row._mapping: values by column name, or by the column object (or
+    selected entity) itself."""
 
     def __missing__(self, key: Any) -> Any:
-        name = getattr(key, "_row_key", None)
+        name = key.__name__ if isinstance(key, type) else getattr(key, "_row_key", None)
         if name is not None and name in self:
             return self[name]
         raise KeyError(key)

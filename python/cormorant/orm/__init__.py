@@ -22,8 +22,12 @@ from .strategy_options import (
     subqueryload,
     undefer,
 )
+from .util import AliasedClass, aliased, with_parent
 
 __all__ = [
+    "AliasedClass",
+    "aliased",
+    "with_parent",
     "InstrumentedList",
     "Load",
     "Relationship",

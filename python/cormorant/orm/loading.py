@@ -15,6 +15,7 @@ from ..exc import ArgumentError, InvalidRequestError
 from ..sql.compiler import Compiled
 from ..sql.elements import UnaryExpression, and_, or_
 from ..sql.selectable import ResultEntry, Select, select
+from ..sql.sqltypes import RAW
 from .attributes import DELETED, STATE_KEY
 from .collections import members
 from .relationships import LOADERS_KEY, MANYTOMANY, MANYTOONE, Relationship, _side, lazy_params
@@ -237,7 +238,7 @@ def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, Enti
     options = stmt.loader_options
     if not options and all(e.mapper is None or e.mapper.plain_loading for e in entries):
         return stmt, []
-    loads = [(i, EntityLoad.default(e.mapper)) for i, e in enumerate(entries) if e.mapper is not None]
+    loads = [(i, _default_load(e)) for i, e in enumerate(entries) if e.mapper is not None]
     for option in options:
         if isinstance(option, Load):
             for path in option.paths():
@@ -246,9 +247,18 @@ def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, Enti
     order_by: list[Any] = []
     counter = [0]
     for i, load in loads:
-        entries[i] = ResultEntry(mapper=load.mapper, load=load)
+        entries[i] = entries[i].with_load(load)
         load.add_joins(joins, order_by, counter)
     return stmt.with_eager_loads(entries, joins, order_by), loads
+
+
+def _default_load(entry: ResultEntry) -> EntityLoad:
+    """The load of an entity entry before options: its mapper's defaults, on
+    the alias it reads from when it is an aliased() entity."""
+    load = EntityLoad.default(entry.mapper)
+    if entry.load is not None:
+        load.alias = entry.load.alias
+    return load
 
 
 def _root_for(path: tuple[Any, ...], loads: list[tuple[int, EntityLoad]]) -> EntityLoad:
@@ -280,11 +290,51 @@ def orm_shape(compiled: Compiled) -> ResultShape:
         if entry.mapper is not None:
             load = entry.load if entry.load is not None else EntityLoad.every_column(entry.mapper)
             outputs.append(load.plan(start))
-            names.append(entry.mapper.class_.__name__)
+            names.append(entry.name)
         else:
             outputs.extend(range(start, start + len(elements)))
             names.extend(el._row_key for el in elements)
     return ResultShape.of(converters, outputs, names)
+
+
+def by_name_shape(compiled: Compiled, column_names: Sequence[str]) -> ResultShape:
+    """The plan of from_statement() rows: each entity's columns, and each
+    column entry, found by name among the statement's own columns."""
+    where = {name: i for i, name in reversed(list(enumerate(column_names)))}
+    converters: list[Any] = [RAW] * len(column_names)
+    outputs: list[Any] = []
+    names: list[str] = []
+    for entry in compiled.entries:
+        if entry.mapper is None:
+            for el in entry.elements:
+                position = _column_position(where, el._row_key, "a selected column")
+                converters[position] = compiled.converters([el])[0]
+                outputs.append(position)
+                names.append(el._row_key)
+            continue
+        mapper = entry.mapper
+        for column in mapper.primary_key:
+            _column_position(where, column.name, f"the primary key of {mapper.class_.__name__}")
+        keys = [k for k in mapper.column_order if mapper.attr_columns[k].name in where]
+        positions = [where[mapper.attr_columns[k].name] for k in keys]
+        for k, position in zip(keys, positions):
+            converters[position] = compiled.converters([mapper.attr_columns[k]])[0]
+        pk_positions = [where[c.name] for c in mapper.primary_key]
+        outputs.append(
+            _native.EntityPlan(mapper.class_, mapper.identity_class, keys, positions, pk_positions, [])
+        )
+        names.append(entry.name)
+    return ResultShape.of(converters, outputs, names)
+
+
+def _column_position(where: dict[str, int], name: str, what: str) -> int:
+    try:
+        return where[name]
+    except KeyError:
+        raise InvalidRequestError(
+            f"from_statement(): the statement returns no column named '{name}' ({what}); "
+            f"it returns {', '.join(where) or 'no columns'}"
+        ) from None
 
 
 class SessionHydration(Hydration):
@@ -316,6 +366,9 @@ class SessionHydration(Hydration):
             return super().shape(compiled, column_names)
         if self.streaming:
             self._positions = [i for i, e in enumerate(compiled.entries) if e.mapper is not None]
+        if compiled.entries[0].by_name:
+            names = tuple(column_names)
+            return compiled.shape_for((_ORM_SHAPE, names), lambda c: by_name_shape(c, names))
         return compiled.shape_for(_ORM_SHAPE, orm_shape)
 
     def fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:

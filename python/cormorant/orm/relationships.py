@@ -486,6 +486,32 @@ class Relationship(Mapped[Any]):
             return and_(*(many.is_not(None) for _, many in self.pairs))
         return ~self.__eq__(other)
 
+    def contains(self, other: Any) -> Any:
+        """The criterion "this collection holds `other`", on the parent's rows."""
+        self._ensure()
+        if not self.uselist:
+            raise InvalidRequestError(f"'contains' applies to collections; use {self} == obj")
+        target = self.mapper
+        if self.direction == MANYTOMANY:
+            return and_(
+                *(col == sec for col, sec in self.local_pairs),
+                *(sec == getattr(other, target.column_keys[col]) for col, sec in self.remote_pairs),
+            )
+        return and_(*(one == getattr(other, target.column_keys[many]) for one, many in self.pairs))
+
+    def related_criteria(self, instance: Any) -> list[Any]:
+        """The criteria selecting the objects related to `instance`, as its lazy load filters them."""
+        self._ensure()
+        values = [getattr(instance, key) for key in self.owner_keys]
+        criteria = [col == value for col, value in zip(self.related_columns, values)]
+        if self.direction == MANYTOMANY:
+            criteria += [col == sec for col, sec in self.remote_pairs]
+        return criteria
+
+    def and_(self, *criteria: Any) -> RelationshipWithCriteria:
+        """This relationship with extra ON criteria, for a join: `join(Dept.staff.and_(Emp.salary > 500))`."""
+        return RelationshipWithCriteria(self, criteria)
+
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
@@ -494,6 +520,30 @@ class Relationship(Mapped[Any]):
     @property
     def property(self) -> Relationship:  # last: the name shadows the builtin in this class body
         return self
+
+
+class RelationshipWithCriteria:
+    """A relationship narrowed by `.and_(criteria)`: joined, its ON clause
+    carries the criteria. As a loader option path it is refused."""
+
+    def __init__(self, rel: Relationship, criteria: tuple[Any, ...]) -> None:
+        self.relationship = rel
+        self.criteria = criteria
+
+    def _join_target(self) -> list[tuple[Any, Any]]:
+        targets = self.relationship._join_target()
+        last, onclause = targets[-1]
+        return [*targets[:-1], (last, and_(onclause, *self.criteria))]
+
+    def __getattr__(self, key: str) -> Any:
+        if key in ("property", "parent", "mapper", "key", "class_"):
+            raise NotImplementedError(
+                f"{self.relationship}.and_() in loader options is not supported yet; use it in join()"
+            )
+        raise AttributeError(key)
+
+    def __repr__(self) -> str:
+        return f"{self.relationship}.and_(...)"
 
 
 # --- change history and cascades ---------------------------------------------------------------

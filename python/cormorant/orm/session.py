@@ -21,7 +21,7 @@ from ..exc import (
 )
 from ..sql.dml import Delete, Insert, Update
 from ..sql.elements import ClauseElement
-from ..sql.selectable import Select, select
+from ..sql.selectable import FromStatement, Select, select
 from ..util.concurrency import in_greenlet
 from . import unitofwork
 from .attributes import (
@@ -679,7 +679,7 @@ class Session:
         self._check_usable()
         if execution_options and hasattr(statement, "execution_options"):
             statement = statement.execution_options(**execution_options)
-        if isinstance(statement, Select):
+        if isinstance(statement, (Select, FromStatement)):
             self._autoflush()
             return self._execute_orm(statement, params)
         if isinstance(statement, Update) and is_bulk_update_by_pk(statement, params, execution_options):

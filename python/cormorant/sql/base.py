@@ -91,6 +91,11 @@ def as_from(obj: Any) -> FromClause:
         return selectable
     if isinstance(obj, TextClause):
         return TextFrom(obj)
+    clause = getattr(obj, "__clause_element__", None)
+    if clause is not None:  # an ORM alias of an entity: what it reads from
+        element = clause()
+        if isinstance(element, FromClause):
+            return element
     raise TypeError(f"{obj!r} cannot be used as a FROM clause")
 
 

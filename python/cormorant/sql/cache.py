@@ -9,13 +9,13 @@ from typing import Any
 
 from .compiler import Compiled
 from .elements import BindCollector, ClauseElement, TextClause, bind_processors
-from .selectable import ResultEntry, Select
+from .selectable import FromStatement, ResultEntry, Select
 
 _CACHE_SIZE = 1000
 
 
 def _entries_of(statement: ClauseElement) -> list[ResultEntry]:
-    if isinstance(statement, Select):
+    if isinstance(statement, (Select, FromStatement)):
         return statement._entries
     return list(getattr(statement, "_returning", []))
 
@@ -45,7 +45,7 @@ class StatementCache:
         datum_with = getattr(statement, "_datum_with", None)
         if datum_with is not None:
             datum = datum_with(binds, param_keys)
-        elif isinstance(statement, TextClause):
+        elif isinstance(statement, (TextClause, FromStatement)):
             datum = statement._datum(binds, parameters)
         else:
             datum = statement._datum(binds)

@@ -1,14 +1,22 @@
 """Compiled: what the native compiler made of one statement shape (SQL text,
 parameter order, kind, locking, the multi-row VALUES template) together with
 the statement's result entries, the type converters of its binds and the
-result plans hydrations build for it once (see engine/hydration.py)."""
+result plans hydrations build for it once (see engine/hydration.py).
+
+SQLCompiler: a statement compiled to be read (str(stmt), stmt.compile()), in
+SQLAlchemy's string form, by the same native compiler."""
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from .. import _native
+from ..exc import CompileError
+from .elements import BindCollector, ClauseElement
 from .selectable import ResultEntry
 
 _S = TypeVar("_S")  # a hydration's plan of a statement
@@ -80,3 +88,78 @@ class Compiled:
     def converters(self, elements: Sequence[Any]) -> list[Any]:
         """The native value converter of each result column in `elements`."""
         return [el.type._result_converter(self.dialect) for el in elements]
+
+
+# How each dialect shows its placeholders: SQLAlchemy's default string form
+# (:name), its psycopg2 dialect (%(name)s) and its sqlite3 dialect (?).
+_PLACEHOLDERS = {"default": "named", "postgresql": "pyformat", "sqlite": "qmark"}
+_COMPILE_KWARGS = frozenset({"literal_binds"})
+
+
+class SQLCompiler:
+    """A statement compiled for reading: `.string` (also `str()`), `.params`
+    (bind name -> value as given) and, for positional placeholders,
+    `.positiontup`. The SQL is what cormorant executes, but for its
+    placeholders and SQLAlchemy's line breaks."""
+
+    def __init__(
+        self, statement: ClauseElement, dialect: Any = None, compile_kwargs: Mapping[str, Any] | None = None
+    ) -> None:
+        options = dict(compile_kwargs or {})
+        unknown = set(options) - _COMPILE_KWARGS
+        if unknown:
+            raise CompileError(f"compile_kwargs {sorted(unknown)} are not supported (known: literal_binds)")
+        self.statement = statement
+        self.dialect = dialect
+        name = getattr(dialect, "name", "default")
+        if name not in _PLACEHOLDERS:
+            raise CompileError(f"cannot compile for the '{name}' dialect (known: sqlite, postgresql)")
+        binds = BindCollector(name, display=True)
+        datum = _datum_of(statement, binds)
+        literals = self._literals(binds, name) if options.get("literal_binds") else {}
+        native_dialect = "sqlite" if name == "sqlite" else "postgresql"
+        self.string, keys = _native.render(datum, native_dialect, _PLACEHOLDERS[name], literals)
+        shown = [k for k in dict.fromkeys(keys) if k not in literals]
+        self.params: dict[str, Any] = {k: binds.values.get(k) for k in shown}
+        self.positiontup: list[str] | None = (
+            [k for k in keys if k not in literals] if _PLACEHOLDERS[name] == "qmark" else None
+        )
+
+    @staticmethod
+    def _literals(binds: BindCollector, dialect: str) -> dict[str, str]:
+        return {
+            key: render_literal(binds.values.get(key), type_, dialect) for key, type_ in binds.types.items()
+        }
+
+    def __str__(self) -> str:
+        return self.string
+
+    def __repr__(self) -> str:
+        return f"<SQLCompiler {self.string!r}>"
+
+
+def _datum_of(statement: Any, binds: BindCollector) -> tuple[Any, ...]:
+    datum_from = getattr(statement, "_datum_from", None)
+    if datum_from is not None:  # a FROM item: a table, a join, a subquery
+        datum: tuple[Any, ...] = datum_from(binds)
+        return datum
+    return statement._datum(binds)  # type: ignore[no-any-return]
+
+
+def render_literal(value: Any, type_: Any, dialect: str) -> str:
+    """`value` written as SQL for literal_binds, quoted as its type needs."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        if dialect == "sqlite":
+            return "1" if value else "0"
+        return "true" if value else "false"
+    if isinstance(value, (int, float, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, (str, datetime.date, datetime.time, uuid.UUID)):
+        text = value if isinstance(value, str) else str(value)
+        return "'" + text.replace("'", "''") + "'"
+    raise CompileError(
+        f"No literal value renderer is available for literal value {value!r} "
+        f"with datatype {type(type_).__name__}"
+    )

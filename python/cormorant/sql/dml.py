@@ -30,6 +30,18 @@ def column_for_key(target: Any, table: Table, key: Any) -> Column[Any]:
     return column
 
 
+def _assigned_datum(binds: BindCollector, column: Column[Any], value: Any) -> tuple[Any, ...]:
+    """The datum of a value given for `column` in VALUES or SET: a bind named
+    after the column, or the SQL expression given."""
+    if type(value) in _PLAIN_VALUES or not (
+        isinstance(value, ClauseElement) or hasattr(value, "__clause_element__")
+    ):
+        if value is None and not column.type.binds_none:
+            return ("null",)
+        return binds.add_value(value, column.type, column.key)
+    return coerce(value, column.type, column.key)._datum(binds)
+
+
 class DMLStatement(ClauseElement):
     """Shared parts of INSERT / UPDATE / DELETE."""
 
@@ -142,9 +154,7 @@ class Insert(DMLStatement):
             value = column.default.value()
         else:
             return ("null",)
-        if type(value) in _PLAIN_VALUES:  # the common case, without building a BindParameter
-            return binds.add(value, column.type, column.key)
-        return coerce(value, column.type, column.key)._datum(binds)
+        return _assigned_datum(binds, column, value)
 
     def _executemany_defaults(self, param_keys: Sequence[str]) -> list[Column[Any]]:
         """Columns whose Python default fills parameter sets that lack them."""
@@ -193,7 +203,7 @@ class Update(DMLStatement):
         return items
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        sets = tuple((c.name, coerce(v, c.type, c.key)._datum(binds)) for c, v in self._set_items())
+        sets = tuple((c.name, _assigned_datum(binds, c, v)) for c, v in self._set_items())
         return ("update", self.table.name, sets, self._where_datum(binds), self._returning_datum(binds))
 
 

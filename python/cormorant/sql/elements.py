@@ -29,6 +29,7 @@ from .sqltypes import (
 
 if TYPE_CHECKING:
     from .base import FromClause
+    from .compiler import SQLCompiler
     from .selectable import Select
 
 _T = TypeVar("_T")
@@ -65,11 +66,25 @@ def bind_processors(named: dict[str, tuple[TypeEngine, str]], dialect: str) -> d
 
 
 class BindCollector:
-    """Collects bound values while a statement is turned into its datum."""
+    """Collects bound values while a statement is turned into its datum.
 
-    __slots__ = ("values", "dialect", "named", "_count", "correlate")
+    A collector made for display (`display=True`, see sql/compiler.py) names
+    anonymous binds as SQLAlchemy shows them (`:id_1`, `:param_1`), keeps the
+    values as given rather than converted for the driver, and types no bind."""
 
-    def __init__(self, dialect: str) -> None:
+    __slots__ = (
+        "values",
+        "dialect",
+        "named",
+        "_count",
+        "correlate",
+        "display",
+        "types",
+        "_anonymous_counts",
+        "_anonymous_froms",
+    )
+
+    def __init__(self, dialect: str, display: bool = False) -> None:
         self.values: dict[str, Any] = {}
         self.dialect = dialect
         # Named binds, whose values arrive at execution: key -> (type, label).
@@ -78,9 +93,17 @@ class BindCollector:
         # The FROM items of the SELECT enclosing the one being turned into its
         # datum: what a subquery in its WHERE or columns auto-correlates to.
         self.correlate: Sequence[Any] = ()
+        self.display = display
+        self.types: dict[str, TypeEngine] = {}  # display only: each bind's type, for literal_binds
+        # Anonymous names given, per base name, and to which alias or subquery:
+        # made on first use, as most statements have none.
+        self._anonymous_counts: dict[str, int] | None = None
+        self._anonymous_froms: dict[int, str] | None = None
 
     def add(self, value: Any, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """An anonymous bind of `value`; `label` names its column in errors."""
+        if self.display:
+            return self._display_bind(self._anonymous_name(label or "param"), value, type_)
         key = f"%{self._count}"
         self._count += 1
         processor = type_._bind_processor(self.dialect)
@@ -91,12 +114,46 @@ class BindCollector:
             return ("bind", key, type_._ddl())
         return ("bind", key)
 
+    def add_value(self, value: Any, type_: TypeEngine, column_key: str) -> tuple[Any, ...]:
+        """The bind of a value given for a column in INSERT ... VALUES or UPDATE
+        ... SET: shown as `:column_key`, as SQLAlchemy names it."""
+        if self.display:
+            return self._display_bind(column_key, value, type_)
+        return self.add(value, type_, column_key)
+
     def bind(self, key: str, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """A bind's datum. On PostgreSQL a typed bind renders `$n::TYPE`, as
         SQLAlchemy's PostgreSQL dialects cast their parameters."""
         self.named[key] = (type_, label or key)
+        if self.display:
+            self.types[key] = type_
+            self.values.setdefault(key, None)
+            return ("bind", key)
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
             return ("bind", key, type_._ddl())
+        return ("bind", key)
+
+    def from_name(self, from_: Any, base: str) -> str:
+        """The name of an unnamed alias or subquery in this statement: `base_1`,
+        `base_2`... in the order they are met, as SQLAlchemy names them."""
+        froms = self._anonymous_froms
+        if froms is None:
+            froms = self._anonymous_froms = {}
+        name = froms.get(id(from_))
+        if name is None:
+            name = froms[id(from_)] = self._anonymous_name(base)
+        return name
+
+    def _anonymous_name(self, base: str) -> str:
+        counts = self._anonymous_counts
+        if counts is None:
+            counts = self._anonymous_counts = {}
+        count = counts[base] = counts.get(base, 0) + 1
+        return f"{base}_{count}"
+
+    def _display_bind(self, key: str, value: Any, type_: TypeEngine) -> tuple[Any, ...]:
+        self.values[key] = value
+        self.types[key] = type_
         return ("bind", key)
 
 
@@ -116,11 +173,28 @@ class ClauseElement:
     def _from_objects(self) -> list[FromClause]:
         return []
 
+    def compile(self, bind: Any = None, dialect: Any = None, **kw: Any) -> SQLCompiler:
+        """This statement or expression compiled for reading: for `dialect`
+        (cormorant.dialects.postgresql.dialect(), sqlite.dialect()), for the
+        dialect of `bind` (an Engine or Connection), or in SQLAlchemy's default
+        string form. `compile_kwargs={"literal_binds": True}` writes the bound
+        values inline."""
+        from .compiler import SQLCompiler
+
+        return SQLCompiler(self, dialect if dialect is not None else getattr(bind, "dialect", None), **kw)
+
+    def __str__(self) -> str:
+        return self.compile().string
+
 
 def _label_of(element: Any) -> str | None:
-    """A column's name, to say which column a bad value was meant for."""
+    """What a value compared with `element` is named after: a column's key
+    (which also says which column a bad value was meant for) or a function's
+    name, as SQLAlchemy names such binds (:id_1, :count_1)."""
     column = getattr(element, "column", element)  # an ORM attribute's column
-    return getattr(column, "key", None) if getattr(column, "table", None) is not None else None
+    if getattr(column, "table", None) is not None:
+        return getattr(column, "key", None)
+    return element.name if isinstance(element, Function) else None
 
 
 def coerce(value: Any, type_: TypeEngine | None = None, label: str | None = None) -> ColumnElement[Any]:
@@ -417,7 +491,9 @@ class BindParameter(ColumnElement[_T]):
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         if self.key is None:
             return binds.add(self.value, self.type, self.column_label)
-        if self.value is not None:  # bindparam("x", 5): a default the execution may override
+        if self.value is not None and binds.display:
+            binds.values[self.key] = self.value
+        elif self.value is not None:  # bindparam("x", 5): a default the execution may override
             processor = self.type._bind_processor(binds.dialect)
             value = self.value
             binds.values[self.key] = (

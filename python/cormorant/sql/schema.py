@@ -408,7 +408,7 @@ class Table(FromClause):
         """This table under another name (`FROM t AS name`)."""
         from .selectable import TableAlias
 
-        return TableAlias(self, name or f"{self.name}_1")
+        return TableAlias(self, name)
 
     def _from_objects(self) -> list[FromClause]:
         return [self]

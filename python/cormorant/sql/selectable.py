@@ -13,6 +13,7 @@ from .elements import (
     Exists,
     Label,
     ScalarSelect,
+    TextClause,
     and_,
     coerce,
 )
@@ -39,19 +40,28 @@ if TYPE_CHECKING:
 
 
 class Subquery(FromClause):
-    """(SELECT ...) AS name, whose columns are reachable through .c."""
+    """(SELECT ...) AS name, whose columns are reachable through .c. Unnamed,
+    it is called anon_1, anon_2... in the statement that reads it."""
 
-    def __init__(self, select: Select[Any], name: str) -> None:
+    def __init__(self, select: Select[Any], name: str | None) -> None:
         self.select, self.name = select, name
         self.c: ColumnCollection[_SubqueryColumn] = ColumnCollection()
         self.columns = self.c
         for el in select._column_elements():
             self.c._add(_SubqueryColumn(self, el._row_key, el.type))
 
+    def _name_in(self, binds: BindCollector) -> str:
+        return self.name or binds.from_name(self, "anon")
+
+    def corresponding_column(self, column: Any) -> _SubqueryColumn:
+        """This subquery's column that carries `column` (matched by name)."""
+        return self.c[column.name]
+
     def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        name = self._name_in(binds)
         outer, binds.correlate = binds.correlate, ()  # a derived table correlates to nothing
         try:
-            return ("subquery", self.select._datum(binds), self.name)
+            return ("subquery", self.select._datum(binds), name)
         finally:
             binds.correlate = outer
 
@@ -63,7 +73,7 @@ class _SubqueryColumn(ColumnElement[Any]):
         self.parent, self.name, self.key, self.type = parent, name, name, type_
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        return ("col", self.parent.name, self.name)
+        return ("col", self.parent._name_in(binds), self.name)
 
     def _from_objects(self) -> list[FromClause]:
         return [self.parent]
@@ -75,9 +85,10 @@ class _SubqueryColumn(ColumnElement[Any]):
 
 class TableAlias(FromClause):
     """table AS name: the same table under another name, so it can appear
-    twice in one FROM (self-joins, eager loads beside the user's joins)."""
+    twice in one FROM (self-joins, eager loads beside the user's joins).
+    Unnamed, it is called table_1, table_2... in the statement that reads it."""
 
-    def __init__(self, table: Table, name: str) -> None:
+    def __init__(self, table: Table, name: str | None) -> None:
         self.table, self.name = table, name
         self.c: ColumnCollection[AliasColumn] = ColumnCollection()
         self.columns = self.c
@@ -87,6 +98,9 @@ class TableAlias(FromClause):
             self.c._add(aliased)
             self._by_column[column] = aliased
 
+    def _name_in(self, binds: BindCollector) -> str:
+        return self.name or binds.from_name(self, self.table.name)
+
     def corresponding_column(self, column: Any) -> AliasColumn:
         return self._by_column[column]
 
@@ -95,10 +109,10 @@ class TableAlias(FromClause):
         return [self._by_column[c] for c in self.table.primary_key]
 
     def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
-        return ("table", self.table.name, self.name)
+        return ("table", self.table.name, self._name_in(binds))
 
     def __repr__(self) -> str:
-        return f"<alias {self.name} of {self.table.name}>"
+        return f"<alias {self.name or '(anonymous)'} of {self.table.name}>"
 
 
 class AliasColumn(_SubqueryColumn):
@@ -124,14 +138,35 @@ class ResultEntry:
     """One item of a select's column list: a mapped entity or a column
     expression. An ORM execution gives entity entries a `load` (see
     orm.loading.EntityLoad): which columns and eagerly joined relationships
-    the row carries."""
+    the row carries. `name` keys an entity in the row (its class's name, or
+    its alias's); `expr` is what was selected (the class or its alias)."""
 
-    __slots__ = ("mapper", "column", "load")
+    __slots__ = ("mapper", "column", "load", "name", "expr", "by_name")
 
     def __init__(
-        self, mapper: Any = None, column: ColumnElement[Any] | None = None, load: Any = None
+        self,
+        mapper: Any = None,
+        column: ColumnElement[Any] | None = None,
+        load: Any = None,
+        name: str | None = None,
+        expr: Any = None,
     ) -> None:
         self.mapper, self.column, self.load = mapper, column, load
+        self.name: str = name if name is not None else (mapper.class_.__name__ if mapper is not None else "")
+        self.expr = expr if expr is not None or mapper is None else mapper.class_
+        # Read from the rows of another statement (from_statement()): the
+        # columns are found by name in the cursor, not by position.
+        self.by_name = False
+
+    def with_load(self, load: Any) -> ResultEntry:
+        """This entity entry, loaded by `load`."""
+        return ResultEntry(self.mapper, self.column, load, self.name, self.expr)
+
+    def matched_by_name(self) -> ResultEntry:
+        """This entry, its columns found by name in the rows of another statement."""
+        entry = ResultEntry(self.mapper, self.column, self.load, self.name, self.expr)
+        entry.by_name = True
+        return entry
 
     @property
     def elements(self) -> list[ColumnElement[Any]]:
@@ -149,16 +184,39 @@ class ResultEntry:
         expression its type, whose converter the cached result plan keeps
         (SELECT ? is the SQL of both select(literal(0)) and select(literal(True)))."""
         if self.load is not None:
-            return self.load.token
+            return (self.load.token, self.name)
         if self.mapper is None and self.column is not None:
             return self.column.type._result_key()
-        return self.mapper
+        return (self.mapper, "by name") if self.by_name else self.mapper
+
+    @property
+    def description(self) -> dict[str, Any]:
+        """What Select.column_descriptions says of this entry."""
+        if self.mapper is not None:
+            return {
+                "name": self.name,
+                "type": self.mapper.class_,
+                "aliased": self.expr is not self.mapper.class_,
+                "expr": self.expr,
+                "entity": self.expr,
+            }
+        assert self.column is not None
+        return {
+            "name": self.column._row_key,
+            "type": self.column.type,
+            "aliased": False,
+            "expr": self.column,
+            "entity": getattr(self.column, "class_", None),
+        }
 
 
 def _entry(arg: Any) -> list[ResultEntry]:
     mapper = getattr(arg, "__mapper__", None)
     if mapper is not None and isinstance(arg, type):
         return [ResultEntry(mapper=mapper)]
+    entity_entry = getattr(arg, "_result_entry", None)
+    if entity_entry is not None:  # an ORM alias of an entity
+        return [entity_entry()]
     if isinstance(arg, Table):
         return [ResultEntry(column=c) for c in arg.columns]
     return [ResultEntry(column=coerce(arg))]
@@ -324,7 +382,7 @@ class Select(ClauseElement, Generic[_TP]):
         return new
 
     def subquery(self, name: str | None = None) -> Subquery:
-        return Subquery(self, name or "anon_1")
+        return Subquery(self, name)
 
     alias = subquery
 
@@ -341,8 +399,18 @@ class Select(ClauseElement, Generic[_TP]):
     def selected_columns(self) -> list[ColumnElement[Any]]:
         return self._column_elements()
 
+    @property
+    def column_descriptions(self) -> list[dict[str, Any]]:
+        """Each selected entity or column: its name, type, expression and entity."""
+        return [e.description for e in self._entries]
+
     def get_execution_options(self) -> dict[str, Any]:
         return dict(self._execution_options)
+
+    def from_statement(self, statement: Any) -> FromStatement:
+        """This select's entities loaded from the rows of `statement` (text()
+        or another select), its columns matched by name."""
+        return FromStatement(self._entries, statement, self._execution_options)
 
     # --- what the ORM reads and widens -----------------------------------------
 
@@ -462,6 +530,34 @@ class Select(ClauseElement, Generic[_TP]):
             )
         finally:
             binds.correlate = enclosing
+
+
+class FromStatement(ClauseElement):
+    """select(Entity).from_statement(text(...)): the statement's SQL, read
+    into the select's entities by column name."""
+
+    def __init__(
+        self, entries: Sequence[ResultEntry], statement: Any, execution_options: dict[str, Any]
+    ) -> None:
+        self._entries = [e.matched_by_name() for e in entries]
+        self.statement = statement
+        self._execution_options = dict(execution_options)
+
+    @property
+    def result_entries(self) -> Sequence[ResultEntry]:
+        return self._entries
+
+    def execution_options(self, **options: Any) -> FromStatement:
+        return FromStatement(self._entries, self.statement, {**self._execution_options, **options})
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return dict(self._execution_options)
+
+    def _datum(self, binds: BindCollector, parameters: Any = None) -> tuple[Any, ...]:
+        if isinstance(self.statement, TextClause):
+            return self.statement._datum(binds, parameters)
+        datum: tuple[Any, ...] = self.statement._datum(binds)
+        return datum
 
 
 @overload

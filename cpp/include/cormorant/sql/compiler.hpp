@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "cormorant/sql/dialect.hpp"
@@ -32,6 +33,24 @@ struct Compiled {
 // Compiles a statement, a FROM item or an expression. Throws cormorant::Error
 // (Programming) on a malformed tree.
 Compiled compile(const Node& node, Dialect dialect);
+
+// How a placeholder is written when a statement is shown rather than executed.
+enum class Placeholder {
+    Native,    // ? on SQLite, $n on PostgreSQL: what the drivers execute
+    Named,     // :key (SQLAlchemy's default string form)
+    Pyformat,  // %(key)s
+    Qmark,     // ?
+};
+
+// A statement rendered for reading (str(stmt), stmt.compile()): SQLAlchemy's
+// line breaks before FROM / WHERE / GROUP BY / HAVING / ORDER BY / LIMIT,
+// `col=value` in SET, the chosen placeholders, and the binds listed in
+// `literals` written inline as the SQL text given for them.
+struct RenderOptions {
+    Placeholder placeholder = Placeholder::Named;
+    std::unordered_map<std::string, std::string> literals;
+};
+Compiled render(const Node& node, Dialect dialect, const RenderOptions& options);
 
 // Whether SQL text (a driver-level statement) begins with SELECT, so it only reads.
 bool starts_with_select(std::string_view sql);

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...engine.default import PGDialect
 from ...sql.sqltypes import JSON
 from .._on_conflict import Excluded, ExcludedColumn, OnConflictInsert, constraint_columns
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["JSONB", "Excluded", "ExcludedColumn", "Insert", "insert"]
+__all__ = ["PGDialect", "dialect", "JSONB", "Excluded", "ExcludedColumn", "Insert", "insert"]
 
 
 class JSONB(JSON):
@@ -54,3 +55,7 @@ class Insert(OnConflictInsert):
 def insert(table: Any) -> Insert:
     """An INSERT into a Table or mapped class, with PostgreSQL's ON CONFLICT clauses."""
     return Insert(table)
+
+
+# SQLAlchemy's name for the backend's default dialect class: `postgresql.dialect()`.
+dialect = PGDialect

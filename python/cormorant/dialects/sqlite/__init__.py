@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ...engine.default import SQLiteDialect
 from .._on_conflict import Excluded, ExcludedColumn, OnConflictInsert
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["Excluded", "ExcludedColumn", "Insert", "insert"]
+__all__ = ["SQLiteDialect", "dialect", "Excluded", "ExcludedColumn", "Insert", "insert"]
 
 
 class Insert(OnConflictInsert):
@@ -37,3 +38,7 @@ class Insert(OnConflictInsert):
 def insert(table: Any) -> Insert:
     """An INSERT into a Table or mapped class, with SQLite's ON CONFLICT clauses."""
     return Insert(table)
+
+
+# SQLAlchemy's name for the backend's default dialect class: `sqlite.dialect()`.
+dialect = SQLiteDialect
