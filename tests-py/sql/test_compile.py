@@ -63,6 +63,37 @@ STATEMENTS = {
     "function": lambda m, u, p: m.func.count(u.c.id),
     "column": lambda m, u, p: u.c.name,
     "table": lambda m, u, p: u,
+    "like": lambda m, u, p: m.select(u.c.id).where(u.c.name.like("a%")),
+    "between": lambda m, u, p: m.select(u.c.id).where(u.c.id.between(1, 5)),
+    "cast": lambda m, u, p: m.select(m.cast(u.c.id, m.String)),
+    "is null": lambda m, u, p: m.select(u.c.id).where(u.c.name.is_(None), u.c.born != None),  # noqa: E711
+    "order": lambda m, u, p: m.select(u.c.id).order_by(u.c.id.desc(), m.nulls_last(u.c.name.asc())),
+    "scalar subquery": lambda m, u, p: m.select(
+        u.c.id, m.select(m.func.count(p.c.id)).where(p.c.user_id == u.c.id).scalar_subquery().label("n")
+    ),
+    "subquery": lambda m, u, p: m.select(m.select(u.c.id).subquery().c.id),
+    "named subquery": lambda m, u, p: (lambda s: m.select(s.c.id).where(s.c.id > 3))(
+        m.select(u.c.id).where(u.c.id < 9).subquery("s")
+    ),
+    "count": lambda m, u, p: m.select(m.func.count()).select_from(u),
+    "text": lambda m, u, p: m.text("SELECT * FROM users WHERE id = :x"),
+    "bindparam with a value": lambda m, u, p: m.select(u.c.id).where(u.c.id == m.bindparam("x", 5)),
+    "and or": lambda m, u, p: m.select(u.c.id).where(m.or_(u.c.id == 1, m.and_(u.c.id > 5, u.c.name == "x"))),
+    "negated comparisons": lambda m, u, p: m.select(u.c.id).where(
+        ~(u.c.id == 1),
+        ~u.c.id.between(1, 2),
+        ~u.c.name.like("x"),
+        ~(u.c.name == None),  # noqa: E711
+    ),
+    "concat": lambda m, u, p: m.select(u.c.name + "x"),
+    "count distinct": lambda m, u, p: m.select(m.func.count(u.c.name.distinct())),
+    "true": lambda m, u, p: m.select(u.c.id).where(m.true()),
+    "delete returning": lambda m, u, p: m.delete(u).where(u.c.id > 1).returning(u.c.id, u.c.name),
+    "order by label name": lambda m, u, p: m.select(u.c.name.label("n")).order_by("n"),
+    "order by column name": lambda m, u, p: m.select(u.c.name).order_by(m.desc("name")),
+    "group by": lambda m, u, p: (
+        m.select(u.c.name, m.func.count().label("c")).group_by(u.c.name).order_by(m.desc("c"))
+    ),
 }
 
 
@@ -116,9 +147,9 @@ def test_literal_binds_quote_each_type():
         "WHERE users.name = 'o''hara' AND users.born > '2020-01-02' AND users.id IN (1, 2) AND users.id != 2.50"
     )
     flags = cormorant.select(cormorant.literal(True), cormorant.literal(None))
-    assert str(flags.compile(compile_kwargs={"literal_binds": True})) == "SELECT true, NULL"
+    assert str(flags.compile(compile_kwargs={"literal_binds": True})) == "SELECT true AS anon_1, NULL AS anon_2"
     lite = flags.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
-    assert str(lite) == "SELECT 1, NULL"
+    assert str(lite) == "SELECT 1 AS anon_1, NULL AS anon_2"
     assert lite.params == {}
 
 
@@ -130,6 +161,36 @@ def test_literal_binds_refuse_what_they_cannot_write():
         )
     with pytest.raises(CompileError, match="compile_kwargs"):
         cormorant.select(users.c.id).compile(compile_kwargs={"render_postcompile": True})
+
+
+def test_order_by_a_name_refers_to_the_selected_label_or_column(engine):
+    users, _ = tables(cormorant)
+    users.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(cormorant.insert(users), [{"id": i, "name": n} for i, n in enumerate("cab")])
+        stmt = cormorant.select(users.c.name.label("who")).order_by(cormorant.desc("who"))
+        assert conn.execute(stmt).scalars().all() == ["c", "b", "a"]
+        assert conn.execute(cormorant.select(users.c.name).order_by("name")).scalars().all() == [
+            "a",
+            "b",
+            "c",
+        ]
+        with pytest.raises(CompileError, match="Can't resolve label reference"):
+            conn.execute(cormorant.select(users.c.name).order_by("nowhere"))
+
+
+def test_subquery_columns_are_labelled_so_the_outer_query_can_name_them(engine):
+    users, _ = tables(cormorant)
+    users.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(cormorant.insert(users), [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}])
+        other = users.alias("other")
+        sub = cormorant.select(
+            users.c.id, (users.c.id * 10).label("tens"), other.c.id, users.c.id + 1
+        ).subquery()
+        assert list(sub.c.keys()) == ["id", "tens", "id_1", "anon"]
+        rows = conn.execute(cormorant.select(sub.c.tens, sub.c.id_1, sub.c.anon).where(sub.c.id == 2)).all()
+        assert sorted(rows) == [(20, 1, 3), (20, 2, 3)]
 
 
 def test_compiling_does_not_change_what_executes(engine):

@@ -5,6 +5,7 @@ Bound values never enter the datum; they are collected on the side."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import decimal
 import functools
@@ -82,6 +83,7 @@ class BindCollector:
         "types",
         "_anonymous_counts",
         "_anonymous_froms",
+        "label_scope",
     )
 
     def __init__(self, dialect: str, display: bool = False) -> None:
@@ -99,6 +101,9 @@ class BindCollector:
         # made on first use, as most statements have none.
         self._anonymous_counts: dict[str, int] | None = None
         self._anonymous_froms: dict[int, str] | None = None
+        # While a SELECT's ORDER BY / GROUP BY is turned into its datum: its
+        # columns by label or name, which order_by("name") refers to.
+        self.label_scope: dict[str, ColumnElement[Any]] | None = None
 
     def add(self, value: Any, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """An anonymous bind of `value`; `label` names its column in errors."""
@@ -143,6 +148,10 @@ class BindCollector:
         if name is None:
             name = froms[id(from_)] = self._anonymous_name(base)
         return name
+
+    def anonymous_name(self, base: str) -> str:
+        """A name for something unnamed in this statement: base_1, base_2..."""
+        return self._anonymous_name(base)
 
     def _anonymous_name(self, base: str) -> str:
         counts = self._anonymous_counts
@@ -338,8 +347,8 @@ class ColumnOperators:
     def __neg__(self) -> UnaryExpression:
         return UnaryExpression("neg", coerce(self), coerce(self).type)
 
-    def __invert__(self) -> UnaryExpression:
-        return UnaryExpression("not", coerce(self), Boolean())
+    def __invert__(self) -> ColumnElement[Any]:
+        return not_(self)
 
     def __and__(self, other: Any) -> BooleanClauseList:
         return and_(self, other)
@@ -408,7 +417,8 @@ class ColumnOperators:
             return InList(this, [values.scalar_subquery()], negate=negate)
         if isinstance(values, ScalarSelect):
             return InList(this, [values], negate=negate)
-        return InList(this, [coerce(v, _compared_type(this.type, v)) for v in values], negate=negate)
+        label = _label_of(this)
+        return InList(this, [coerce(v, _compared_type(this.type, v), label) for v in values], negate=negate)
 
     def in_(self, values: Iterable[Any]) -> InList:
         return self._in(values, negate=False)
@@ -428,10 +438,11 @@ class ColumnOperators:
 
     def between(self, lower: Any, upper: Any, symmetric: bool = False) -> Between:
         this = coerce(self)
+        label = _label_of(this)
         return Between(
             this,
-            coerce(lower, _compared_type(this.type, lower)),
-            coerce(upper, _compared_type(this.type, upper)),
+            coerce(lower, _compared_type(this.type, lower), label),
+            coerce(upper, _compared_type(this.type, upper), label),
             negate=False,
         )
 
@@ -674,25 +685,80 @@ def or_(*clauses: Any) -> BooleanClauseList:
     return _boolean_list("or", clauses)
 
 
-def not_(clause: Any) -> UnaryExpression:
-    """Negates an expression."""
-    return UnaryExpression("not", coerce(clause), Boolean())
+# The operator each comparison becomes when negated, as SQLAlchemy writes ~(a == b) as a != b.
+_NEGATED = {
+    "=": "!=",
+    "!=": "=",
+    "<": ">=",
+    ">=": "<",
+    ">": "<=",
+    "<=": ">",
+    "IS": "IS NOT",
+    "IS NOT": "IS",
+    "LIKE": "NOT LIKE",
+    "NOT LIKE": "LIKE",
+    "ILIKE": "NOT ILIKE",
+    "NOT ILIKE": "ILIKE",
+}
+
+
+def not_(clause: Any) -> ColumnElement[Any]:
+    """Negates an expression: a comparison by its opposite operator, IN and
+    BETWEEN by NOT IN / NOT BETWEEN, anything else by NOT."""
+    element = coerce(clause)
+    if type(element) is BinaryExpression and element.operator in _NEGATED:
+        return BinaryExpression(element.left, _NEGATED[element.operator], element.right, element.type)
+    if type(element) is LikeExpression and element.operator in _NEGATED:
+        return LikeExpression(element.left, _NEGATED[element.operator], element.right, element.escape)
+    if isinstance(element, (InList, Between)):
+        negated = copy.copy(element)
+        negated.negate = not element.negate
+        return negated
+    return UnaryExpression("not", element, Boolean())
 
 
 def asc(column: Any) -> UnaryExpression:
-    return coerce(column).asc()
+    return order_by_element(column).asc()
 
 
 def desc(column: Any) -> UnaryExpression:
-    return coerce(column).desc()
+    return order_by_element(column).desc()
 
 
 def nulls_first(column: Any) -> UnaryExpression:
-    return coerce(column).nulls_first()
+    return order_by_element(column).nulls_first()
 
 
 def nulls_last(column: Any) -> UnaryExpression:
-    return coerce(column).nulls_last()
+    return order_by_element(column).nulls_last()
+
+
+def order_by_element(value: Any) -> ColumnElement[Any]:
+    """What ORDER BY / GROUP BY take: a column expression, or a string naming
+    a selected column or label (`order_by("total")`)."""
+    return LabelReference(value) if isinstance(value, str) else coerce(value)
+
+
+class LabelReference(ColumnElement[Any]):
+    """order_by("name"): the selected label or column of that name."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        target = binds.label_scope.get(self.name) if binds.label_scope else None
+        if target is None:
+            from ..exc import CompileError
+
+            raise CompileError(
+                "Can't resolve label reference for ORDER BY / GROUP BY / DISTINCT etc. "
+                f"Textual SQL expression {self.name!r} should be explicitly declared as text({self.name!r})"
+            )
+        if isinstance(target, Label):
+            return ("labelref", target.name)
+        return target._datum(binds)
 
 
 def distinct(column: Any) -> UnaryExpression:

@@ -16,6 +16,7 @@ from .elements import (
     TextClause,
     and_,
     coerce,
+    order_by_element,
 )
 from .schema import Table
 from .sqltypes import Integer
@@ -47,8 +48,10 @@ class Subquery(FromClause):
         self.select, self.name = select, name
         self.c: ColumnCollection[_SubqueryColumn] = ColumnCollection()
         self.columns = self.c
-        for el in select._column_elements():
-            self.c._add(_SubqueryColumn(self, el._row_key, el.type))
+        elements = select._column_elements()
+        self._column_names = unique_names([el._row_key for el in elements])
+        for el, column_name in zip(elements, self._column_names):
+            self.c._add(_SubqueryColumn(self, column_name, el.type))
 
     def _name_in(self, binds: BindCollector) -> str:
         return self.name or binds.from_name(self, "anon")
@@ -61,9 +64,23 @@ class Subquery(FromClause):
         name = self._name_in(binds)
         outer, binds.correlate = binds.correlate, ()  # a derived table correlates to nothing
         try:
-            return ("subquery", self.select._datum(binds), name)
+            return ("subquery", self.select._datum(binds, self._column_names), name)
         finally:
             binds.correlate = outer
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """`names` with repeats made unique as SQLAlchemy keys them: id, id_1, id_2."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        unique, n = name, 0
+        while unique in seen:
+            n += 1
+            unique = f"{name}_{n}"
+        seen.add(unique)
+        out.append(unique)
+    return out
 
 
 class _SubqueryColumn(ColumnElement[Any]):
@@ -77,6 +94,10 @@ class _SubqueryColumn(ColumnElement[Any]):
 
     def _from_objects(self) -> list[FromClause]:
         return [self.parent]
+
+    @property
+    def table(self) -> Subquery | TableAlias:
+        return self.parent
 
     @property
     def _row_key(self) -> str:
@@ -124,10 +145,6 @@ class AliasColumn(_SubqueryColumn):
     def __init__(self, parent: TableAlias, column: Any) -> None:
         super().__init__(parent, column.name, column.type)
         self.column, self.key = column, column.key
-
-    @property
-    def table(self) -> TableAlias:
-        return self.parent
 
     @property
     def _row_key(self) -> str:
@@ -293,12 +310,12 @@ class Select(ClauseElement, Generic[_TP]):
         if len(clauses) == 1 and clauses[0] is None:
             new._order_by = []
         else:
-            new._order_by.extend(coerce(c) for c in clauses)
+            new._order_by.extend(order_by_element(c) for c in clauses)
         return new
 
     def group_by(self, *clauses: Any) -> Self:
         new = self._clone()
-        new._group_by.extend(coerce(c) for c in clauses)
+        new._group_by.extend(order_by_element(c) for c in clauses)
         return new
 
     def having(self, *criteria: Any) -> Self:
@@ -498,9 +515,10 @@ class Select(ClauseElement, Generic[_TP]):
                     seen.setdefault(id(f), f)
         return list(seen.values())
 
-    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+    def _datum(self, binds: BindCollector, column_names: Sequence[str] | None = None) -> tuple[Any, ...]:
+        """The SELECT's datum; `column_names` labels its columns (a subquery's,
+        so that the outer query can name them)."""
         columns = self._column_elements()
-        labels = {id(el) for el in columns if isinstance(el, Label)} if self._order_by else ()
         froms = self._froms(columns)
         enclosing = binds.correlate
         if enclosing and len(froms) > 1 and not self._correlate:
@@ -512,17 +530,25 @@ class Select(ClauseElement, Generic[_TP]):
             froms = kept or froms
         binds.correlate = froms
         try:
+            column_datums = self._columns_datum(binds, columns, column_names)
+            from_datums = tuple(f._datum_from(binds) for f in froms)
+            where = and_(*self._where)._datum(binds) if self._where else None
+            scope = binds.label_scope
+            binds.label_scope = self._label_scope(columns) if self._group_by or self._order_by else None
+            try:
+                group_by = tuple(g._datum(binds) for g in self._group_by)
+                having = and_(*self._having)._datum(binds) if self._having else None
+                order_by = tuple(self._order_by_datum(o, binds) for o in self._order_by)
+            finally:
+                binds.label_scope = scope
             return (
                 "select",
-                tuple(el._datum(binds) for el in columns),
-                tuple(f._datum_from(binds) for f in froms),
-                and_(*self._where)._datum(binds) if self._where else None,
-                tuple(g._datum(binds) for g in self._group_by),
-                and_(*self._having)._datum(binds) if self._having else None,
-                tuple(
-                    ("labelref", o.name) if isinstance(o, Label) and id(o) in labels else o._datum(binds)
-                    for o in self._order_by
-                ),
+                column_datums,
+                from_datums,
+                where,
+                group_by,
+                having,
+                order_by,
                 binds.add(self._limit, Integer()) if self._limit is not None else None,
                 binds.add(self._offset, Integer()) if self._offset is not None else None,
                 self._distinct,
@@ -530,6 +556,62 @@ class Select(ClauseElement, Generic[_TP]):
             )
         finally:
             binds.correlate = enclosing
+
+    @staticmethod
+    def _label_scope(columns: list[ColumnElement[Any]]) -> dict[str, ColumnElement[Any]]:
+        """The selected columns by the names order_by("name") may use: labels first."""
+        scope: dict[str, ColumnElement[Any]] = {}
+        for el in columns:
+            if isinstance(el, Label):
+                scope.setdefault(el.name, el)
+        for el in columns:
+            name = getattr(el, "name", None)
+            if isinstance(name, str) and not isinstance(el, Label):
+                scope.setdefault(name, el)
+        return scope
+
+    @staticmethod
+    def _order_by_datum(element: ColumnElement[Any], binds: BindCollector) -> tuple[Any, ...]:
+        if (
+            isinstance(element, Label)
+            and binds.label_scope
+            and binds.label_scope.get(element.name) is element
+        ):
+            return ("labelref", element.name)
+        return element._datum(binds)
+
+    @staticmethod
+    def _columns_datum(
+        binds: BindCollector, columns: list[ColumnElement[Any]], names: Sequence[str] | None
+    ) -> tuple[Any, ...]:
+        """The columns' datums, each labelled `names[i]` when names are given;
+        shown (str(), compile()), unnamed expressions get SQLAlchemy's anonymous labels."""
+        if names is not None:
+            return tuple(
+                el._datum(binds)
+                if isinstance(el, Label) and el.name == name
+                else ("label", el._datum(binds), name)
+                for el, name in zip(columns, names)
+            )
+        if not binds.display:
+            return tuple(el._datum(binds) for el in columns)
+        return tuple(_shown_column(binds, el) for el in columns)
+
+
+def _shown_column(binds: BindCollector, el: ColumnElement[Any]) -> tuple[Any, ...]:
+    """A column of a shown SELECT, labelled as SQLAlchemy shows it: a named
+    column as is, a function as `name_1`, anything else as `anon_1`."""
+    datum = el._datum(binds)
+    if isinstance(el, Label) or (
+        getattr(el, "table", None) is not None and isinstance(getattr(el, "name", None), str)
+    ):
+        return datum
+    if datum[0] in ("col", "star", "text"):
+        return datum
+    if datum[0] == "cast" and datum[1][0] == "col":  # CAST(users.id AS ...) AS id
+        return ("label", datum, datum[1][2])
+    function_name = getattr(el, "name", None) if datum[0] == "func" else None
+    return ("label", datum, binds.anonymous_name(function_name or "anon"))
 
 
 class FromStatement(ClauseElement):
