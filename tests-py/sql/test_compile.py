@@ -147,7 +147,9 @@ def test_literal_binds_quote_each_type():
         "WHERE users.name = 'o''hara' AND users.born > '2020-01-02' AND users.id IN (1, 2) AND users.id != 2.50"
     )
     flags = cormorant.select(cormorant.literal(True), cormorant.literal(None))
-    assert str(flags.compile(compile_kwargs={"literal_binds": True})) == "SELECT true AS anon_1, NULL AS anon_2"
+    assert (
+        str(flags.compile(compile_kwargs={"literal_binds": True})) == "SELECT true AS anon_1, NULL AS anon_2"
+    )
     lite = flags.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
     assert str(lite) == "SELECT 1 AS anon_1, NULL AS anon_2"
     assert lite.params == {}

@@ -156,7 +156,12 @@ def _statements():
         .join(child, c.parent_id == p.id, isouter=True)
         .where(
             and_(
-                or_(p.label.like("a%"), p.label.like("a/%", escape="/"), not_(p.label.in_(["x", "y"])), not_(exists())),
+                or_(
+                    p.label.like("a%"),
+                    p.label.like("a/%", escape="/"),
+                    not_(p.label.in_(["x", "y"])),
+                    not_(exists()),
+                ),
                 between(c.price, 1, 2),
                 c.ratio.is_not(None),
                 -c.small < 0,
