@@ -133,3 +133,16 @@ def test_column_descriptions_name_entities_and_columns():
     assert [d["name"] for d in described] == ["name", "Team", "captain"]
     assert described[0]["entity"] is Player and described[1]["type"] is Team
     assert [d["aliased"] for d in described] == [False, False, True]
+
+
+def test_and_narrows_a_selectin_load_and_refuses_other_strategies(session):
+    from cormorant.orm import joinedload
+
+    teams = session.scalars(
+        select(Team)
+        .options(selectinload(Team.members.and_(Player.captain_id.is_not(None))))
+        .order_by(Team.id)
+    ).all()
+    assert [[p.name for p in t.members] for t in teams] == [["ben"], ["dan"]]
+    with pytest.raises(NotImplementedError, match="joined"):
+        session.scalars(select(Team).options(joinedload(Team.members.and_(Player.id > 1)))).all()

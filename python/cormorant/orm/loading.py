@@ -18,7 +18,15 @@ from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
 from .attributes import DELETED, STATE_KEY
 from .collections import members
-from .relationships import LOADERS_KEY, MANYTOMANY, MANYTOONE, Relationship, _side, lazy_params
+from .relationships import (
+    LOADERS_KEY,
+    MANYTOMANY,
+    MANYTOONE,
+    Relationship,
+    RelationshipWithCriteria,
+    _side,
+    lazy_params,
+)
 from .strategy_options import Load, column_keys
 
 if TYPE_CHECKING:
@@ -34,7 +42,7 @@ class EntityLoad:
     own EntityLoad on a table alias), selectin relationships, and lazy
     strategies to record on the loaded instances."""
 
-    __slots__ = ("mapper", "keys", "alias", "joined", "selectin", "lazy", "default_lazy", "path")
+    __slots__ = ("mapper", "keys", "alias", "joined", "selectin", "lazy", "default_lazy", "path", "criteria")
 
     def __init__(self, mapper: Mapper, path: tuple[Any, ...] = ()) -> None:
         self.mapper = mapper
@@ -45,6 +53,7 @@ class EntityLoad:
         self.lazy: dict[str, str] = {}
         self.default_lazy: str | None = None
         self.path = path  # the relationships leading here, to stop default eager loads recursing
+        self.criteria: dict[str, tuple[Any, ...]] = {}  # rel.and_(...) of a selectin load, by key
 
     @classmethod
     def every_column(cls, mapper: Mapper) -> EntityLoad:
@@ -103,6 +112,9 @@ class EntityLoad:
                 node.default_lazy = strategy
                 continue
             rel = _relationship_of(node.mapper, attr)
+            node.criteria.pop(rel.key, None)
+            if isinstance(attr, RelationshipWithCriteria):
+                node.criteria[rel.key] = _narrowing(attr, strategy)
             node = node.set_strategy(rel, strategy, step[3] if len(step) > 3 else False)
 
     def apply_columns(self, how: str, attrs: tuple[Any, ...]) -> None:
@@ -215,7 +227,18 @@ def _on_alias(clause: Any, table: Any, alias: Any) -> Any:
     return clause
 
 
+def _narrowing(attr: RelationshipWithCriteria, strategy: str | None) -> tuple[Any, ...]:
+    """The criteria of `selectinload(rel.and_(...))`; other strategies refuse them."""
+    if strategy not in ("selectin", "contains_eager"):
+        raise NotImplementedError(
+            f"{attr} with the {strategy!r} loading strategy is not supported yet; use selectinload()"
+        )
+    return attr.criteria if strategy == "selectin" else ()
+
+
 def _relationship_of(mapper: Mapper, attr: Any) -> Relationship:
+    if isinstance(attr, RelationshipWithCriteria):
+        attr = attr.relationship
     rel = mapper.relationships.get(attr) if isinstance(attr, str) else attr
     if not isinstance(rel, Relationship):
         raise ArgumentError(f"{attr!r} is not a relationship attribute of {mapper.class_.__name__}")
@@ -424,7 +447,7 @@ def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
     if load.lazy or load.default_lazy:
         _record_lazy(load, objects)
     for rel, child in load.selectin.values():
-        related = selectin_load(session, rel, objects, child)
+        related = selectin_load(session, rel, objects, child, load.criteria.get(rel.key, ()))
         if child.needs_post_load():
             post_load(session, child, related)
     for rel, child, _ in load.joined.values():
@@ -457,13 +480,16 @@ def _entity_select(*columns: Any, load: EntityLoad) -> Select[Any]:
     return stmt.with_eager_loads(entries, joins, order_by)
 
 
-def selectin_load(session: Session, rel: Relationship, objects: list[Any], load: EntityLoad) -> list[Any]:
-    """Loads `rel` for every object lacking it, SELECTIN_CHUNK keys per query; returns the related objects."""
+def selectin_load(
+    session: Session, rel: Relationship, objects: list[Any], load: EntityLoad, criteria: tuple[Any, ...] = ()
+) -> list[Any]:
+    """Loads `rel` for every object lacking it, SELECTIN_CHUNK keys per query,
+    the related rows narrowed by `criteria` (rel.and_(...)); returns the related objects."""
     pending = [o for o in objects if rel.key not in o.__dict__]
     if not pending:
         return []
     if rel.direction == MANYTOONE:
-        return _selectin_many_to_one(session, rel, pending, load)
+        return _selectin_many_to_one(session, rel, pending, load, criteria)
     key_columns = rel.related_columns
     parents = {_key_of(o, rel.owner_keys): o for o in pending}
     keys = list(parents)
@@ -473,6 +499,8 @@ def selectin_load(session: Session, rel: Relationship, objects: list[Any], load:
         base = base.join(rel.secondary, and_(*(col == sec for col, sec in rel.remote_pairs)))
     if rel.order_by:
         base = base.order_by(*rel.order_by)
+    if criteria:
+        base = base.where(*criteria)
     for start in range(0, len(keys), SELECTIN_CHUNK):
         chunk = keys[start : start + SELECTIN_CHUNK]
         stmt = base.where(_in(key_columns, chunk))
@@ -496,7 +524,7 @@ def _fill_scalars(rows: Sequence[Any], width: int, parents: dict[Any, Any], key:
 
 
 def _selectin_many_to_one(
-    session: Session, rel: Relationship, objects: list[Any], load: EntityLoad
+    session: Session, rel: Relationship, objects: list[Any], load: EntityLoad, criteria: tuple[Any, ...]
 ) -> list[Any]:
     target = rel.mapper
     fk_keys = rel.owner_keys
@@ -510,13 +538,13 @@ def _selectin_many_to_one(
     missing = []
     identity = session.identity_map.for_class(target.identity_class)
     for key in wanted:
-        obj = identity.get(key) if by_pk else None
+        obj = identity.get(key) if by_pk and not criteria else None
         if obj is not None and not obj.__dict__[STATE_KEY].expired:
             found[key] = obj
         else:
             missing.append(key)
     one_keys = [target.column_keys[c] for c in rel.related_columns]
-    base = _entity_select(load=load)
+    base = _entity_select(load=load).where(*criteria) if criteria else _entity_select(load=load)
     for start in range(0, len(missing), SELECTIN_CHUNK):
         chunk = missing[start : start + SELECTIN_CHUNK]
         stmt = base.where(_in(rel.related_columns, chunk))

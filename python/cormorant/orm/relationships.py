@@ -524,23 +524,24 @@ class Relationship(Mapped[Any]):
 
 class RelationshipWithCriteria:
     """A relationship narrowed by `.and_(criteria)`: joined, its ON clause
-    carries the criteria. As a loader option path it is refused."""
+    carries the criteria; in selectinload() the related rows are narrowed."""
 
     def __init__(self, rel: Relationship, criteria: tuple[Any, ...]) -> None:
         self.relationship = rel
         self.criteria = criteria
 
+    @property
+    def parent(self) -> Mapper:
+        return self.relationship.parent
+
+    @property
+    def key(self) -> str:
+        return self.relationship.key
+
     def _join_target(self) -> list[tuple[Any, Any]]:
         targets = self.relationship._join_target()
         last, onclause = targets[-1]
         return [*targets[:-1], (last, and_(onclause, *self.criteria))]
-
-    def __getattr__(self, key: str) -> Any:
-        if key in ("property", "parent", "mapper", "key", "class_"):
-            raise NotImplementedError(
-                f"{self.relationship}.and_() in loader options is not supported yet; use it in join()"
-            )
-        raise AttributeError(key)
 
     def __repr__(self) -> str:
         return f"{self.relationship}.and_(...)"
