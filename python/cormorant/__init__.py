@@ -28,6 +28,7 @@ from .sql import (
     false,
     func,
     insert,
+    lambda_stmt,
     literal,
     literal_column,
     not_,
@@ -75,6 +76,7 @@ from .sql.sqltypes import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "lambda_stmt",
     "JSON",
     "URL",
     "BigInteger",

@@ -23,6 +23,7 @@ from ..sql.compiler import Compiled
 from ..sql.ddl import DDLScript
 from ..sql.dml import Insert
 from ..sql.elements import ClauseElement
+from ..sql.lambdas import LambdaElement
 from ..util.concurrency import require_greenlet
 from .default import DefaultDialect, dialect_for
 from .errors import translate
@@ -400,6 +401,8 @@ class Connection:
             )
         if not isinstance(statement, ClauseElement):
             raise ArgumentError(f"Not an executable statement: {statement!r}")
+        if isinstance(statement, LambdaElement):
+            statement = statement._resolved()
         if _is_many(parameters):
             return self._execute_many(statement, parameters)
         if isinstance(statement, Insert) and not statement._returning:

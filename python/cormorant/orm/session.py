@@ -21,6 +21,7 @@ from ..exc import (
 )
 from ..sql.dml import Delete, Insert, Update
 from ..sql.elements import ClauseElement
+from ..sql.lambdas import LambdaElement
 from ..sql.selectable import FromStatement, Select, select
 from ..util.concurrency import in_greenlet
 from . import unitofwork
@@ -677,6 +678,8 @@ class Session:
     ) -> Result[Any]:
         """Runs a statement; entity selects come back as objects from this session's identity map."""
         self._check_usable()
+        if isinstance(statement, LambdaElement):
+            statement = statement._resolved()
         if execution_options and hasattr(statement, "execution_options"):
             statement = statement.execution_options(**execution_options)
         if isinstance(statement, (Select, FromStatement)):

@@ -24,9 +24,13 @@ from .elements import (
     text,
     true,
 )
+from .lambdas import LambdaElement, StatementLambdaElement, lambda_stmt
 from .selectable import Select, select
 
 __all__ = [
+    "LambdaElement",
+    "StatementLambdaElement",
+    "lambda_stmt",
     "ColumnElement",
     "Delete",
     "Insert",
