@@ -130,8 +130,13 @@ Delete Delete::returning(const std::vector<NodePtr>& exprs) const {
 
 // --- Compound --------------------------------------------------------------------------------
 // children: {selects, order_by, limit, offset}
+bool is_compound_operator(std::string_view op) {
+    return op == "UNION" || op == "UNION ALL" || op == "INTERSECT" || op == "INTERSECT ALL" ||
+           op == "EXCEPT" || op == "EXCEPT ALL";
+}
+
 Compound compound(std::string op, std::vector<NodePtr> selects) {
-    if (op != "UNION" && op != "UNION ALL" && op != "INTERSECT" && op != "EXCEPT")
+    if (!is_compound_operator(op))
         throw Error(ErrorKind::Interface, "compound: unknown operator '" + op + "'");
     return Compound(make_node(Kind::Compound, std::move(op),
                               {make_list(std::move(selects)), make_list({}), nullptr, nullptr}));

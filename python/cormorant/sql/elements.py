@@ -67,7 +67,7 @@ def bind_processors(named: dict[str, tuple[TypeEngine, str]], dialect: str) -> d
 class BindCollector:
     """Collects bound values while a statement is turned into its datum."""
 
-    __slots__ = ("values", "dialect", "named", "_count", "correlate")
+    __slots__ = ("values", "dialect", "named", "_count", "correlate", "ctes", "_anon_names")
 
     def __init__(self, dialect: str) -> None:
         self.values: dict[str, Any] = {}
@@ -78,6 +78,18 @@ class BindCollector:
         # The FROM items of the SELECT enclosing the one being turned into its
         # datum: what a subquery in its WHERE or columns auto-correlates to.
         self.correlate: Sequence[Any] = ()
+        # The CTEs the statement's WITH clauses gather (selectable.CteCollector),
+        # None until the outermost statement begins its datum.
+        self.ctes: Any = None
+        self._anon_names: dict[int, str] = {}
+
+    def anon_name(self, token: object) -> str:
+        """The name of an anonymous FROM item (or CTE) in this statement:
+        anon_1, anon_2, ... in the order they are met."""
+        name = self._anon_names.get(id(token))
+        if name is None:
+            name = self._anon_names[id(token)] = f"anon_{len(self._anon_names) + 1}"
+        return name
 
     def add(self, value: Any, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """An anonymous bind of `value`; `label` names its column in errors."""
@@ -980,8 +992,19 @@ class ScalarSelect(ColumnElement[Any]):
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("scalar_subquery", self.select._datum(binds))
 
+    def where(self, *criteria: Any) -> ScalarSelect:
+        return ScalarSelect(self.select.where(*criteria))
+
+    def correlate(self, *froms: Any) -> ScalarSelect:
+        return ScalarSelect(self.select.correlate(*froms))
+
+    def correlate_except(self, *froms: Any) -> ScalarSelect:
+        return ScalarSelect(self.select.correlate_except(*froms))
+
 
 class Exists(ColumnElement[bool]):
+    """EXISTS (SELECT ...); where(), select_from() and correlate() refine its SELECT."""
+
     __slots__ = ("select",)
     type = Boolean()
 
@@ -991,11 +1014,28 @@ class Exists(ColumnElement[bool]):
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("exists", self.select._datum(binds))
 
+    def where(self, *criteria: Any) -> Exists:
+        return Exists(self.select.where(*criteria))
 
-def exists(stmt: Select[Any] | None = None) -> Exists:
+    def select_from(self, *froms: Any) -> Exists:
+        return Exists(self.select.select_from(*froms))
+
+    def correlate(self, *froms: Any) -> Exists:
+        return Exists(self.select.correlate(*froms))
+
+    def correlate_except(self, *froms: Any) -> Exists:
+        return Exists(self.select.correlate_except(*froms))
+
+
+def exists(*args: Any) -> Exists:
+    """EXISTS (SELECT ...): of a given SELECT, of SELECT the given columns, or
+    of SELECT 1 (refined with .where() and .select_from())."""
+    from .selectable import SelectBase
     from .selectable import select as _select
 
-    return Exists(stmt if stmt is not None else _select(literal_column("1")))
+    if len(args) == 1 and isinstance(args[0], SelectBase):
+        return Exists(args[0])  # type: ignore[arg-type]
+    return Exists(_select(*args) if args else _select(literal_column("1")))
 
 
 class LiteralColumn(ColumnElement[Any]):

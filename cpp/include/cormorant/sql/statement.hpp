@@ -97,6 +97,8 @@ Insert insert(std::string table, std::vector<std::string> columns = {});
 Update update(std::string table);
 Delete delete_(std::string table);
 // op is UNION, UNION ALL, INTERSECT or EXCEPT.
+// UNION, UNION ALL, INTERSECT, INTERSECT ALL, EXCEPT, EXCEPT ALL
+bool is_compound_operator(std::string_view op);
 Compound compound(std::string op, std::vector<NodePtr> selects);
 Compound union_(std::vector<NodePtr> selects);
 Compound union_all(std::vector<NodePtr> selects);
