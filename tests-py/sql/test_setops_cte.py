@@ -18,6 +18,7 @@ from cormorant import (
     String,
     Subquery,
     TableClause,
+    TableSample,
     Values,
     column,
     delete,
@@ -33,6 +34,7 @@ from cormorant import (
     outerjoin,
     select,
     table,
+    tablesample,
     text,
     union,
     union_all,
@@ -329,17 +331,46 @@ def test_table_and_column_clauses(db):
         assert conn.execute(select(emp.c.name).where(emp.c.id == 2)).scalar() == "robert"
         conn.execute(delete(light).where(light.c.id == 6))
         assert conn.execute(select(func.count()).select_from(light)).scalar() == 5
+        depts = table("dept", column("id", Integer), column("name", String))
+        conn.execute(insert(depts).values(id=9, name="new"))
+        assert conn.execute(select(depts.c.name).where(depts.c.id == 9)).scalar() == "new"
 
 
 def test_textual_select_subquery(db):
-    from cormorant.sql.selectable import textual_select
-
-    names = textual_select(
-        text("SELECT id, name FROM emp WHERE id < 3").columns(column("id"), column("name"))
-    )
+    names = text("SELECT id, name FROM emp WHERE id < 3").columns(column("id"), column("name"))
     sub = names.subquery("q")
+    as_cte = names.cte("t")
     with db.connect() as conn:
         assert conn.execute(select(sub.c.name).order_by(sub.c.id)).scalars().all() == ["ada", "bob"]
+        assert conn.execute(select(func.count()).select_from(as_cte)).scalar() == 2
+    with pytest.raises(cexc.ArgumentError, match="columns"):
+        text("SELECT 1").subquery()
+
+
+def test_subquery_labels_expressions_and_repeated_names(db):
+    sub = (
+        select(Emp.dept_id, func.count(Emp.id), Dept.id, literal(7)).join(Dept).group_by(Emp.dept_id, Dept.id)
+    )
+    sub = sub.subquery()
+    assert sub.c.keys() == ["dept_id", "count", "id", "anon"]
+    pairs = select(Emp.id, Dept.id).join(Dept).where(Emp.id == 4).subquery()
+    assert pairs.c.keys() == ["id", "id_1"]
+    with db.connect() as conn:
+        rows = conn.execute(select(sub.c.dept_id, sub.c.count, sub.c.anon).order_by(sub.c.dept_id)).all()
+        assert rows == [(1, 3, 7), (2, 3, 7)]
+        assert conn.execute(select(pairs.c.id, pairs.c.id_1)).one() == (4, 2)
+        assert conn.execute(select(pairs)).one() == (4, 2)
+
+
+def test_tablesample_on_postgresql(db, backend):
+    if backend != "postgresql":
+        pytest.skip("TABLESAMPLE is PostgreSQL's; SQLite rejects it, under SQLAlchemy too")
+    sample = tablesample(emp, func.bernoulli(100), name="s", seed=7)
+    everyone = tablesample(emp, 100.0)
+    assert isinstance(sample, TableSample)
+    with db.connect() as conn:
+        assert conn.execute(select(func.count(sample.c.id))).scalar() == 6
+        assert conn.execute(select(func.count(everyone.c.id))).scalar() == 6
 
 
 # --- EXISTS and correlation --------------------------------------------------------
@@ -405,8 +436,6 @@ def _sqlalchemy_rows(url, build):
 @pytest.mark.sqlite_only
 def test_same_rows_as_sqlalchemy(db, url):
     def queries(lib):
-        md = lib.MetaData()
-        e = lib.Table("emp", md, autoload_with=None) if False else None  # noqa: F841
         t = lib.table("emp", lib.column("id"), lib.column("name"), lib.column("manager_id"))
         walk = lib.select(t.c.id, t.c.name).where(t.c.manager_id.is_(None)).cte("walk", recursive=True)
         walk = walk.union_all(lib.select(t.c.id, t.c.name).join(walk, t.c.manager_id == walk.c.id))

@@ -946,6 +946,20 @@ class TextClause(ColumnElement[Any]):
     def param_names(self) -> list[str]:
         return _TEXT_PARAM.findall(self.text)
 
+    def _textual_select(self) -> Any:
+        from .selectable import textual_select
+
+        if not self._columns:
+            raise ArgumentError("text() needs .columns(...) before it can be used as a subquery or CTE")
+        return textual_select(self)
+
+    def subquery(self, name: str | None = None) -> Any:
+        """(text) AS name, with the columns given to .columns() as its .c."""
+        return self._textual_select().subquery(name)
+
+    def cte(self, name: str | None = None, recursive: bool = False, nesting: bool = False) -> Any:
+        return self._textual_select().cte(name, recursive=recursive, nesting=nesting)
+
 
 def _pg_type_of_value(value: Any) -> TypeEngine:
     """The type psycopg would send `value` as; str and None stay untyped

@@ -207,8 +207,8 @@ def statement_datum(binds: BindCollector, build: Callable[[], tuple[Any, ...]]) 
 class _SubqueryColumn(ColumnElement[Any]):
     __slots__ = ("parent", "name", "key", "type")
 
-    def __init__(self, parent: FromClause, name: str, type_: Any) -> None:
-        self.parent, self.name, self.key, self.type = parent, name, name, type_
+    def __init__(self, parent: FromClause, name: str, type_: Any, key: str | None = None) -> None:
+        self.parent, self.name, self.key, self.type = parent, name, key or name, type_
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("col", self.parent._name_in(binds), self.name)
@@ -222,7 +222,33 @@ class _SubqueryColumn(ColumnElement[Any]):
 
     @property
     def _row_key(self) -> str:
-        return self.name
+        return self.key
+
+
+def _exported_names(elements: Sequence[ColumnElement[Any]]) -> list[tuple[str, str, bool]]:
+    """(SQL name, key, whether the SELECT must label it) of each column a
+    subquery or CTE exports: a table column keeps its name, a label its own,
+    any other expression (or a repeated name) is labelled as SQLAlchemy does
+    (count, anon, id_1), so the outer query can name it."""
+    used: set[str] = set()
+    exported = []
+    for el in elements:
+        name = getattr(el, "name", None)
+        if isinstance(el, Label) or (isinstance(name, str) and getattr(el, "table", None) is not None):
+            assert isinstance(name, str)
+            key, natural = getattr(el, "key", None) or name, True
+        else:
+            name = key = el._row_key
+            natural = False
+        if name in used:
+            n = 1
+            while f"{name}_{n}" in used:
+                n += 1
+            name = key = f"{name}_{n}"
+            natural = False
+        used.add(name)
+        exported.append((name, key, natural))
+    return exported
 
 
 class AliasedReturnsRows(FromClause):
@@ -235,12 +261,23 @@ class AliasedReturnsRows(FromClause):
         self.name = name or "anon_1"
         self.c: ColumnCollection[_SubqueryColumn] = ColumnCollection()
         self.columns = self.c
-        for el in self._exported_columns():
-            self.c._add(_SubqueryColumn(self, el._row_key, el.type))
+        elements = self._exported_columns()
+        self._labels: list[str | None] = []
+        for el, (col_name, key, natural) in zip(elements, _exported_names(elements), strict=True):
+            self.c._add(_SubqueryColumn(self, col_name, el.type, key))
+            self._labels.append(None if natural else col_name)
 
     def _exported_columns(self) -> list[ColumnElement[Any]]:
         columns: list[ColumnElement[Any]] = self.element._column_elements()
         return columns
+
+    def _element_datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        """The element's datum, its columns labelled with the names .c gives them."""
+        element = self.element
+        if any(self._labels) and isinstance(element, (Select, CompoundSelect)):
+            element = element._with_labels(self._labels)
+        datum: tuple[Any, ...] = element._datum(binds)
+        return datum
 
     def _name_in(self, binds: BindCollector) -> str:
         return binds.anon_name(self._anon_token()) if self._anonymous else self.name
@@ -280,7 +317,7 @@ class Subquery(AliasedReturnsRows):
     def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
         outer, binds.correlate = binds.correlate, ()  # a derived table correlates to nothing
         try:
-            return ("subquery", self.element._datum(binds), self._name_in(binds))
+            return ("subquery", self._element_datum(binds), self._name_in(binds))
         finally:
             binds.correlate = outer
 
@@ -290,7 +327,7 @@ class Lateral(AliasedReturnsRows):
     items before it, to which it correlates."""
 
     def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
-        return ("lateral", self.element._datum(binds), self._name_in(binds))
+        return ("lateral", self._element_datum(binds), self._name_in(binds))
 
 
 class Alias(AliasedReturnsRows):
@@ -371,8 +408,7 @@ class CTE(HasCTE, AliasedReturnsRows):
         try:
             for cte in self._ctes:
                 cte._register(binds)
-            datum: tuple[Any, ...] = self.element._datum(binds)
-            return datum
+            return self._element_datum(binds)
         finally:
             binds.correlate = outer
 
@@ -469,6 +505,8 @@ def _entry(arg: Any) -> list[ResultEntry]:
         return [ResultEntry(mapper=mapper)]
     if isinstance(arg, Table):
         return [ResultEntry(column=c) for c in arg.columns]
+    if isinstance(arg, FromClause) and hasattr(arg, "c"):  # a subquery, CTE, VALUES, table()
+        return [ResultEntry(column=c) for c in arg.c]
     return [ResultEntry(column=coerce(arg))]
 
 
@@ -616,6 +654,15 @@ class Select(HasCTE, GenerativeSelect, Generic[_TP]):
         new = self._clone()
         given = [as_from(f) for f in froms if f is not None]
         new._correlate_except = [*(self._correlate_except or []), *given]
+        return new
+
+    def _with_labels(self, labels: Sequence[str | None]) -> Self:
+        """A copy selecting the same columns, those given a name labelled with it."""
+        new = self._clone()
+        new._entries = [
+            ResultEntry(column=Label(label, el) if label is not None else el)
+            for el, label in zip(self._column_elements(), labels, strict=True)
+        ]
         return new
 
     # --- set operations --------------------------------------------------------
@@ -892,7 +939,12 @@ class CompoundSelect(HasCTE, GenerativeSelect):
             return (element.operator, self._order_datum(element.element, binds))
         if isinstance(element, LiteralColumn):
             return ("labelref", element.text)
-        names = {id(el): el._row_key for s in self.selects for el in s._column_elements()}
+        names: dict[int, str] = {}
+        for member in self.selects:
+            for el in member._column_elements():
+                names[id(el)] = el._row_key
+                if isinstance(el, Label):
+                    names.setdefault(id(el.element), el.name)
         name = names.get(id(element))
         if name is None and isinstance(element, Label):
             name = element.name
@@ -914,6 +966,13 @@ class CompoundSelect(HasCTE, GenerativeSelect):
 
     def _compound(self, keyword: str, others: tuple[Any, ...]) -> CompoundSelect:
         return CompoundSelect(keyword, self, *others)
+
+    def _with_labels(self, labels: Sequence[str | None]) -> Self:
+        new = self._clone()
+        new.selects = [
+            s._with_labels(labels) if isinstance(s, (Select, CompoundSelect)) else s for s in self.selects
+        ]
+        return new
 
     def union(self, *other: Any) -> CompoundSelect:
         return self._compound("UNION", other)
@@ -991,10 +1050,7 @@ TextAsFrom = TextualSelect
 
 def textual_select(text: TextClause) -> TextualSelect:
     """The TextualSelect of a text() given its result columns with .columns()."""
-    columns = [
-        ColumnClause(c[0], c[1]) if isinstance(c, tuple) else coerce(c)
-        for c in text._columns
-    ]
+    columns = [ColumnClause(c[0], c[1]) if isinstance(c, tuple) else coerce(c) for c in text._columns]
     return TextualSelect(text, columns)
 
 
