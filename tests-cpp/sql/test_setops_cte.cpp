@@ -131,3 +131,20 @@ TEST_CASE("LATERAL subqueries and TABLESAMPLE", "[sql][from]") {
     CHECK(lite_sql(select_d(tuple(col("s", "id")), tuple(no_seed))) ==
           "SELECT s.id FROM t AS s TABLESAMPLE system(?)");
 }
+
+TEST_CASE("C++ builders for set operations and WITH", "[sql][setops][cte]") {
+    auto from_t = select({column("t", "id")}).from(table("t"));
+    auto low = from_t.where(binop("<", column("t", "id"), bind("hi")));
+    CHECK(lite(intersect({from_t, low})).sql ==
+          "SELECT t.id FROM t INTERSECT SELECT t.id FROM t WHERE t.id < ?");
+    CHECK(pg(except_all({from_t, low})).sql ==
+          "SELECT t.id FROM t EXCEPT ALL SELECT t.id FROM t WHERE t.id < $1");
+    CHECK(lite(intersect_all({from_t, low})).sql.find(" INTERSECT ALL ") != std::string::npos);
+    CHECK(lite(except_({from_t, low})).sql.find(" EXCEPT ") != std::string::npos);
+    auto with = with_({cte("c", low, {"id"})}, select({column("c", "id")}).from(table("c")), true);
+    CHECK(pg(*with).sql ==
+          "WITH RECURSIVE c(id) AS (SELECT t.id FROM t WHERE t.id < $1) SELECT c.id FROM c");
+    CHECK_THROWS_WITH(cte("", low), Contains("name"));
+    CHECK_THROWS_WITH(cte("c", column("t", "id")), Contains("select"));
+    CHECK_THROWS_WITH(with_({}, from_t), Contains("at least one CTE"));
+}

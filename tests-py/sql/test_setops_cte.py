@@ -408,6 +408,21 @@ def test_correlate_and_correlate_except(db):
         ]
 
 
+def test_alias_and_lateral_functions(db, backend):
+    from cormorant import alias, lateral
+
+    boss = alias(emp, "boss")
+    with db.connect() as conn:
+        pairs = select(emp.c.name, boss.c.name).join(boss, emp.c.manager_id == boss.c.id).where(emp.c.id == 2)
+        assert conn.execute(pairs).one() == ("bob", "ada")
+        sub = alias(select(emp.c.id).where(emp.c.id > 4).subquery(), "late")
+        assert sorted(conn.execute(select(sub.c.id)).scalars()) == [5, 6]
+        if backend == "postgresql":
+            top = lateral(select(emp.c.id).where(emp.c.dept_id == dept.c.id).limit(1), "top")
+            rows = conn.execute(select(dept.c.name).join(top, literal(True)).order_by(dept.c.id)).scalars()
+            assert rows.all() == ["eng", "ops"]
+
+
 def test_unknown_add_cte_argument_is_refused():
     with pytest.raises(cexc.ArgumentError):
         select(Emp.id).add_cte(select(Emp.id))
@@ -433,16 +448,52 @@ def _sqlalchemy_rows(url, build):
         engine.dispose()
 
 
-@pytest.mark.sqlite_only
-def test_same_rows_as_sqlalchemy(db, url):
-    def queries(lib):
-        t = lib.table("emp", lib.column("id"), lib.column("name"), lib.column("manager_id"))
-        walk = lib.select(t.c.id, t.c.name).where(t.c.manager_id.is_(None)).cte("walk", recursive=True)
-        walk = walk.union_all(lib.select(t.c.id, t.c.name).join(walk, t.c.manager_id == walk.c.id))
-        return lib.union(lib.select(walk.c.name), lib.select(t.c.name).where(t.c.id > 4)).order_by("name")
+def _light_tables(lib):
+    emp_t = lib.table(
+        "emp", lib.column("id"), lib.column("name"), lib.column("dept_id"), lib.column("manager_id")
+    )
+    dept_t = lib.table("dept", lib.column("id"), lib.column("name"))
+    return emp_t, dept_t
 
+
+def _recursive_walk(lib):
+    t, _ = _light_tables(lib)
+    walk = lib.select(t.c.id, t.c.name).where(t.c.manager_id.is_(None)).cte("walk", recursive=True)
+    walk = walk.union_all(lib.select(t.c.id, t.c.name).join(walk, t.c.manager_id == walk.c.id))
+    return lib.union(lib.select(walk.c.name), lib.select(t.c.name).where(t.c.id > 4)).order_by("name")
+
+
+def _set_operations(lib):
+    t, d = _light_tables(lib)
+    first = lib.select(t.c.dept_id).where(t.c.id < 4)
+    both = lib.intersect(first, lib.select(t.c.dept_id).where(t.c.id > 1)).subquery()
+    return lib.except_(lib.select(d.c.id), lib.select(both.c.dept_id)).order_by("id")
+
+
+def _exists_and_ctes(lib):
+    t, d = _light_tables(lib)
+    staffed = lib.exists().where(t.c.dept_id == d.c.id)
+    counts = lib.select(t.c.dept_id, lib.func.count().label("n")).group_by(t.c.dept_id).cte("counts")
+    return (
+        lib.select(d.c.name, counts.c.n)
+        .join(counts, counts.c.dept_id == d.c.id, isouter=True)
+        .where(staffed)
+        .order_by(d.c.name)
+    )
+
+
+def _compound_subquery(lib):
+    t, _ = _light_tables(lib)
+    both = lib.union_all(lib.select(t.c.id, t.c.name), lib.select(t.c.id, t.c.name)).subquery()
+    return lib.select(both.c.name, lib.func.count()).group_by(both.c.name).order_by(both.c.name)
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("build", [_recursive_walk, _set_operations, _exists_and_ctes, _compound_subquery])
+def test_same_rows_as_sqlalchemy(db, url, build):
     import cormorant
 
     with db.connect() as conn:
-        ours = [tuple(r) for r in conn.execute(queries(cormorant))]
-    assert ours == _sqlalchemy_rows(url, queries)
+        ours = [tuple(r) for r in conn.execute(build(cormorant))]
+    assert ours
+    assert ours == _sqlalchemy_rows(url, build)
