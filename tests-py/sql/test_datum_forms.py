@@ -213,7 +213,7 @@ def _datum(statement, dialect):
     datum_with = getattr(statement, "_datum_with", None)
     if datum_with is not None:
         return datum_with(binds, ())
-    return statement_datum(binds, lambda: statement._datum(binds))
+    return statement_datum(binds, statement._datum)
 
 
 def _savepoint_datums(engine):

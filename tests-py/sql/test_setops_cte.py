@@ -95,7 +95,7 @@ def db(engine):
 
 def datum(statement, dialect="sqlite"):
     binds = BindCollector(dialect)
-    return statement_datum(binds, lambda: statement._datum(binds))
+    return statement_datum(binds, statement._datum)
 
 
 RICH = select(Emp.name).where(Emp.salary >= 650)
@@ -331,6 +331,9 @@ def test_table_and_column_clauses(db):
         assert conn.execute(select(emp.c.name).where(emp.c.id == 2)).scalar() == "robert"
         conn.execute(delete(light).where(light.c.id == 6))
         assert conn.execute(select(func.count()).select_from(light)).scalar() == 5
+        boss = light.alias("boss")
+        pair = select(boss.c.name).select_from(boss).where(boss.c.id == 1)
+        assert conn.execute(pair).scalar() == "ada"
         depts = table("dept", column("id", Integer), column("name", String))
         conn.execute(insert(depts).values(id=9, name="new"))
         assert conn.execute(select(depts.c.name).where(depts.c.id == 9)).scalar() == "new"

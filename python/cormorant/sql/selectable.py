@@ -1,4 +1,6 @@
-"""FROM items (tables, joins, subqueries) and the SELECT statement."""
+"""FROM items (table aliases, subqueries, CTEs, LATERAL, VALUES, TABLESAMPLE,
+table()/column()), the SELECT statement and set operations (CompoundSelect),
+and the WITH clause their CTEs gather into while a statement's datum is built."""
 
 from __future__ import annotations
 
@@ -161,17 +163,25 @@ class _WithScope:
 class CteCollector:
     """What BindCollector.ctes holds while a statement's datum is built: the
     WITH of the outermost statement (first scope), one scope per nested
-    statement for nesting CTEs, and the CTEs whose bodies are being built."""
+    statement for nesting CTEs (made when one is met), and the CTEs whose
+    bodies are being built."""
 
     __slots__ = ("scopes", "pending")
 
     def __init__(self) -> None:
-        self.scopes: list[_WithScope] = [_WithScope()]
+        self.scopes: list[_WithScope | None] = [None]
         self.pending: set[str] = set()
+
+    def _scope_for(self, cte: CTE) -> _WithScope:
+        index = len(self.scopes) - 1 if cte.nesting else 0
+        scope = self.scopes[index]
+        if scope is None:
+            scope = self.scopes[index] = _WithScope()
+        return scope
 
     def register(self, cte: CTE, binds: BindCollector) -> None:
         name = cte._name_in(binds)
-        scope = self.scopes[-1] if cte.nesting else self.scopes[0]
+        scope = self._scope_for(cte)
         if name in self.pending or name in scope.ctes:
             return  # a recursive CTE's reference to itself, or a second use
         self.pending.add(name)
@@ -184,24 +194,27 @@ class CteCollector:
         scope.recursive = scope.recursive or cte.recursive
 
 
-def statement_datum(binds: BindCollector, build: Callable[[], tuple[Any, ...]]) -> tuple[Any, ...]:
-    """The datum `build` makes, under a WITH listing the CTEs it met: the
-    outermost statement's WITH gathers every CTE used anywhere in it (as
-    SQLAlchemy renders them); a nested statement's holds its nesting ones."""
+def statement_datum(
+    binds: BindCollector, build: Callable[[BindCollector], tuple[Any, ...]]
+) -> tuple[Any, ...]:
+    """The datum `build(binds)` makes, under a WITH listing the CTEs it met:
+    the outermost statement's WITH gathers every CTE used anywhere in it (as
+    SQLAlchemy renders them); a nested statement's holds its nesting ones.
+    Whoever turns a whole statement into its datum goes through here."""
     collector: CteCollector | None = binds.ctes
+    outermost = collector is None
     if collector is None:
         collector = binds.ctes = CteCollector()
-        try:
-            datum = build()
-        finally:
-            binds.ctes = None
-        return collector.scopes[0].wrap(datum)
-    collector.scopes.append(_WithScope())
+    scopes = collector.scopes
+    if not outermost:
+        scopes.append(None)
     try:
-        datum = build()
+        datum = build(binds)
     finally:
-        scope = collector.scopes.pop()
-    return scope.wrap(datum)
+        scope = scopes.pop()
+        if outermost:
+            binds.ctes = None
+    return scope.wrap(datum) if scope is not None else datum
 
 
 class _SubqueryColumn(ColumnElement[Any]):
@@ -772,7 +785,7 @@ class Select(HasCTE, GenerativeSelect, Generic[_TP]):
         return list(seen.values())
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        return statement_datum(binds, lambda: self._select_datum(binds))
+        return statement_datum(binds, self._select_datum)
 
     def _correlated_froms(self, froms: list[FromClause], enclosing: Sequence[Any]) -> list[FromClause]:
         """`froms` without those the enclosing query reads from. Auto-correlation,
@@ -951,7 +964,7 @@ class CompoundSelect(HasCTE, GenerativeSelect):
         return ("labelref", name) if name is not None else element._datum(binds)
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        return statement_datum(binds, lambda: self._compound_datum(binds))
+        return statement_datum(binds, self._compound_datum)
 
     def _compound_datum(self, binds: BindCollector) -> tuple[Any, ...]:
         for cte in self._ctes:
@@ -1116,8 +1129,8 @@ class TableClause(FromClause):
     def _from_objects(self) -> list[FromClause]:
         return [self]
 
-    def alias(self, name: str | None = None, flat: bool = False) -> Alias:
-        raise NotImplementedError("alias() of a table() clause; use a Table for aliases")
+    def alias(self, name: str | None = None, flat: bool = False) -> TableAlias:
+        return TableAlias(self, name or f"{self.name}_1")  # type: ignore[arg-type]  # has what it reads
 
     def select(self) -> Select[Any]:
         return Select(self)
