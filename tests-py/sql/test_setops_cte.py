@@ -264,6 +264,17 @@ def test_cte_in_update_delete_and_insert_from_select(db):
         assert s.scalars(select(Emp.name).where(Emp.id == 1)).one() == "x"
 
 
+def test_add_cte_to_dml(db):
+    old_ids = select(Emp.id).where(Emp.hired < date(2020, 1, 1)).cte("old_ids")
+    stmt = update(emp).values(name="veteran").where(emp.c.id.in_(select(old_ids.c.id))).add_cte(old_ids)
+    extra = select(Emp.id).cte("extra")
+    with db.begin() as conn:
+        assert conn.execute(stmt).rowcount == 2
+        assert conn.execute(delete(emp).where(emp.c.id == 6).add_cte(extra)).rowcount == 1
+        names = conn.execute(select(emp.c.name).order_by(emp.c.id)).scalars().all()
+    assert names == ["veteran", "bob", "cy", "veteran", "eve"]
+
+
 def test_nesting_cte_renders_inside_its_subquery(db):
     inner = select(Emp.id).where(Emp.dept_id == 2).cte("d2", nesting=True)
     sub = select(inner.c.id).subquery("s")

@@ -64,7 +64,10 @@ class StatementCache:
     def _datum_of(
         statement: ClauseElement, binds: BindCollector, param_keys: Sequence[str], parameters: Any
     ) -> tuple[Any, ...]:
-        """The statement's datum; the CTEs met on the way go into a WITH around it."""
+        """The statement's datum; the CTEs met on the way (and those given
+        to add_cte()) go into a WITH around it."""
+        for cte in getattr(statement, "_ctes", ()):
+            cte._register(binds)
         datum_with = getattr(statement, "_datum_with", None)
         if datum_with is not None:
             result: tuple[Any, ...] = datum_with(binds, param_keys)
