@@ -442,6 +442,13 @@ def test_unknown_add_cte_argument_is_refused():
         select(Emp.id).add_cte(select(Emp.id))
 
 
+def test_unrelated_ctes_of_one_name_are_refused():
+    first = select(Emp.id).cte("c")
+    second = select(Dept.id).cte("c")
+    with pytest.raises(cexc.CompileError, match="unrelated CTEs found with the same name: 'c'"):
+        datum(select(first.c.id, second.c.id))
+
+
 def test_insert_from_a_values_list_is_bound(db):
     # values are always bound: the datum holds bind placeholders, never the values
     v = values(column("a", Integer), name="v").data([(123456,)])

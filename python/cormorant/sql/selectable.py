@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 
-from ..exc import ArgumentError, InvalidRequestError
+from ..exc import ArgumentError, CompileError, InvalidRequestError
 from .base import ColumnCollection, FromClause, Join, Selectable, as_from
 from .elements import (
     BindCollector,
@@ -148,10 +148,11 @@ class HasCTE:
 class _WithScope:
     """The CTEs one WITH clause lists, in the order it lists them."""
 
-    __slots__ = ("ctes", "recursive")
+    __slots__ = ("ctes", "tokens", "recursive")
 
     def __init__(self) -> None:
         self.ctes: dict[str, tuple[Any, ...]] = {}
+        self.tokens: dict[str, object] = {}  # name -> the CTE's identity (shared by its union() copies)
         self.recursive = False
 
     def wrap(self, datum: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -182,6 +183,9 @@ class CteCollector:
     def register(self, cte: CTE, binds: BindCollector) -> None:
         name = cte._name_in(binds)
         scope = self._scope_for(cte)
+        known = scope.tokens.setdefault(name, cte._token)
+        if known is not cte._token:
+            raise CompileError(f"Multiple, unrelated CTEs found with the same name: {name!r}")
         if name in self.pending or name in scope.ctes:
             return  # a recursive CTE's reference to itself, or a second use
         self.pending.add(name)
