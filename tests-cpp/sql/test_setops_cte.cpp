@@ -121,6 +121,8 @@ TEST_CASE("LATERAL subqueries and TABLESAMPLE", "[sql][from]") {
     CHECK(
         pg_sql(stmt) ==
         "SELECT t.id, l.id FROM t JOIN LATERAL (SELECT u.id FROM u WHERE u.p = t.id) AS l ON true");
+    CHECK(lite_sql(stmt) ==  // as SQLAlchemy renders it; SQLite itself has no LATERAL
+          "SELECT t.id, l.id FROM t JOIN LATERAL (SELECT u.id FROM u WHERE u.p = t.id) AS l ON 1");
     auto sample =
         tuple("tablesample", tuple("table", "t"), tuple("func", "bernoulli", tuple(bindd("p"))),
               tuple("func", "random", empty()), "s");
