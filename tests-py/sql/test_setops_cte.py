@@ -125,6 +125,16 @@ def test_set_operation_methods_order_limit_offset(db):
         assert sorted(conn.execute(RICH.intersect(OLD)).scalars()) == ["ada", "dee"]
 
 
+def test_order_by_a_name(db):
+    with db.connect() as conn:
+        by_label = select(Emp.id, (Emp.salary * 2).label("double")).order_by("double", "id")
+        assert [r.id for r in conn.execute(by_label)][:3] == [5, 6, 2]
+        by_column = select(emp.c.id, emp.c.name).order_by("name").limit(2)
+        assert conn.execute(by_column).scalars().all() == [1, 2]
+    with pytest.raises(cexc.CompileError, match="Can't resolve label reference"):
+        datum(select(emp.c.id).order_by("nope"))
+
+
 def test_rows_are_named_by_the_first_select(db):
     first = select(Emp.id, Emp.name.label("who")).where(Emp.id == 1)
     second = select(Dept.id, Dept.name).where(Dept.id == 3)

@@ -15,7 +15,6 @@ from .elements import (
     Exists,
     Function,
     Label,
-    LiteralColumn,
     ScalarSelect,
     TextClause,
     UnaryExpression,
@@ -92,7 +91,7 @@ class GenerativeSelect(SelectBase):
         raise NotImplementedError
 
     def _order_by_element(self, clause: Any) -> ColumnElement[Any]:
-        return coerce(clause)
+        return _NamedReference(clause) if isinstance(clause, str) else coerce(clause)
 
     def order_by(self, *clauses: Any) -> Self:
         new = self._clone()
@@ -127,6 +126,21 @@ class GenerativeSelect(SelectBase):
         return (
             binds.add(self._limit, Integer()) if self._limit is not None else None,
             binds.add(self._offset, Integer()) if self._offset is not None else None,
+        )
+
+
+class _NamedReference(ColumnElement[Any]):
+    """order_by("name"): the label or column of that name in the SELECT."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        raise CompileError(
+            "Can't resolve label reference for ORDER BY / GROUP BY / DISTINCT etc. "
+            f"Textual SQL expression {self.name!r} should be explicitly declared as text({self.name!r})"
         )
 
 
@@ -806,6 +820,24 @@ class Select(HasCTE, GenerativeSelect, Generic[_TP]):
         kept = [f for f in froms if not any(id(t) in outer for t in (f, *f._tables()))]
         return kept or froms
 
+    @staticmethod
+    def _order_datum(
+        element: ColumnElement[Any], columns: list[ColumnElement[Any]], labels: Any, binds: BindCollector
+    ) -> tuple[Any, ...]:
+        """An ORDER BY item: a selected label by its name; order_by("name")
+        names a label or a column of the SELECT."""
+        if isinstance(element, Label) and id(element) in labels:
+            return ("labelref", element.name)
+        if not isinstance(element, _NamedReference):
+            return element._datum(binds)
+        for el in columns:
+            if isinstance(el, Label) and el.name == element.name:
+                return ("labelref", el.name)
+        for el in columns:
+            if getattr(el, "name", None) == element.name or el._row_key == element.name:
+                return el._datum(binds)
+        return element._datum(binds)  # raises: nothing of that name
+
     def _select_datum(self, binds: BindCollector) -> tuple[Any, ...]:
         columns = self._column_elements()
         labels = {id(el) for el in columns if isinstance(el, Label)} if self._order_by else ()
@@ -824,10 +856,7 @@ class Select(HasCTE, GenerativeSelect, Generic[_TP]):
                 and_(*self._where)._datum(binds) if self._where else None,
                 tuple(g._datum(binds) for g in self._group_by),
                 and_(*self._having)._datum(binds) if self._having else None,
-                tuple(
-                    ("labelref", o.name) if isinstance(o, Label) and id(o) in labels else o._datum(binds)
-                    for o in self._order_by
-                ),
+                tuple(self._order_datum(o, columns, labels, binds) for o in self._order_by),
                 *self._limit_datum(binds),
                 self._distinct,
                 self._for_update,
@@ -944,18 +973,13 @@ class CompoundSelect(HasCTE, GenerativeSelect):
     def result_entries(self) -> Sequence[ResultEntry]:
         return self._entries
 
-    def _order_by_element(self, clause: Any) -> ColumnElement[Any]:
-        if isinstance(clause, str):
-            return LiteralColumn(clause)
-        return coerce(clause)
-
     def _order_datum(self, element: ColumnElement[Any], binds: BindCollector) -> tuple[Any, ...]:
         """ORDER BY of a set operation names the result's columns: a selected
         column (or its label) is written by its name."""
         if isinstance(element, UnaryExpression) and element.operator in ("asc", "desc"):
             return (element.operator, self._order_datum(element.element, binds))
-        if isinstance(element, LiteralColumn):
-            return ("labelref", element.text)
+        if isinstance(element, _NamedReference):
+            return ("labelref", element.name)
         names: dict[int, str] = {}
         for member in self.selects:
             for el in member._column_elements():
