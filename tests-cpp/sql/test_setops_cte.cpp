@@ -90,7 +90,9 @@ TEST_CASE("WITH before UPDATE, DELETE and INSERT ... SELECT", "[sql][cte]") {
     CHECK(pg_sql(tuple("with", false, cte, tuple("delete", "t", in_c, empty()))) ==
           "WITH c AS (SELECT t.id FROM t) DELETE FROM t WHERE t.id IN (SELECT c.id FROM c)");
     CHECK_THROWS_WITH(decode(tuple("with", false, empty(), update)), Contains("at least one CTE"));
-    CHECK_THROWS_WITH(decode(tuple("with", false, cte, col("a"))), Contains("statement"));
+    CHECK_THROWS_WITH(decode(tuple("with", false, cte, col("a"))), Contains("INSERT, UPDATE"));
+    CHECK_THROWS_WITH(decode(tuple("with", false, cte, tuple("savepoint", "s"))),
+                      Contains("SELECT, INSERT"));
 }
 
 TEST_CASE("VALUES as a FROM item and as scalar values", "[sql][values]") {

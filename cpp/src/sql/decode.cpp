@@ -224,8 +224,9 @@ NodePtr d_with(const R& r) {
     for (const auto& c : ctes)
         if (c->kind != Kind::Cte) r.fail("each CTE must be a ('cte', ...) tuple");
     NodePtr statement = r.node(3);
-    if (!is_statement(statement->kind) && statement->kind != Kind::Text)
-        r.fail("WITH must precede a statement");
+    Kind k = statement->kind;
+    if (!is_selectable(k) && k != Kind::Insert && k != Kind::Update && k != Kind::Delete)
+        r.fail("WITH must precede a SELECT, INSERT, UPDATE or DELETE");
     return make_node(Kind::With, {}, {make_list(std::move(ctes)), std::move(statement)},
                      r.flag(1, "recursive") ? flag::recursive : 0);
 }
