@@ -55,6 +55,7 @@ from cormorant.dialects import postgresql, sqlite
 from cormorant.dialects.postgresql import JSONB
 from cormorant.sql.ddl import create_script, drop_script
 from cormorant.sql.elements import BindCollector
+from cormorant.sql.selectable import column, statement_datum, tablesample, union_all, values
 
 FORMS = {
     (role, tag): (slots, optional, repeats) for role, tag, slots, optional, repeats in _native.datum_forms()
@@ -62,7 +63,7 @@ FORMS = {
 STRING_SLOTS = {"columns", "of", "index_elements", "values", "referenced_columns"}
 PAIR_SLOTS = {"assignments", "set"}
 # Declared in C++ before Python builds them; each entry must go once it does.
-AWAITING_PYTHON = {("node", "compound"): "union(), intersect() and except_() are not built yet"}
+AWAITING_PYTHON: dict[tuple[str, str], str] = {}
 # Forms of the C++ builder API (cormorant/sql/builder.hpp) that Python never sends.
 CPP_ONLY = {("node", "star"): "star() for C++ callers", ("node", "grouping"): "explicit parentheses"}
 
@@ -197,6 +198,19 @@ def _statements():
     yield delete(parent).where(parent.c.id == 1).returning(parent.c.id)
     yield select(select(p.id).subquery().c.id)
     yield select(func.now(), func.coalesce(p.label, "-"))
+    yield from _setops_and_ctes()
+
+
+def _setops_and_ctes():
+    p = parent.c
+    tree = select(p.id).where(p.id == 1).cte("tree", recursive=True)
+    tree = tree.union_all(select(p.id).join(tree, tree.c.id == p.id))
+    yield select(tree.c.id).order_by(tree.c.id)
+    yield union_all(select(p.id), select(p.id)).order_by("id").limit(2)
+    pairs = values(column("a", Integer), name="v").data([(1,), (2,)])
+    yield select(pairs.c.a).where(pairs.c.a.in_(values(column("b", Integer)).data([(1,)]).scalar_values()))
+    yield select(p.id).join(select(p.label).where(p.id > 0).lateral("l"), true())
+    yield select(tablesample(parent, func.bernoulli(5), name="s", seed=1).c.id)
 
 
 def _datum(statement, dialect):
@@ -204,7 +218,7 @@ def _datum(statement, dialect):
     datum_with = getattr(statement, "_datum_with", None)
     if datum_with is not None:
         return datum_with(binds, ())
-    return statement._datum(binds)
+    return statement_datum(binds, statement._datum)
 
 
 def _savepoint_datums(engine):

@@ -82,7 +82,9 @@ bool needs_parens(const Node& child_node, const Node& parent, bool right) {
     return cp <= pp;
 }
 
-bool is_select_like(const Node& n) { return n.kind == Kind::Select || n.kind == Kind::Compound; }
+bool is_select_like(const Node& n) {
+    return n.kind == Kind::Select || n.kind == Kind::Compound || n.kind == Kind::With;
+}
 
 }  // namespace
 
@@ -171,6 +173,10 @@ void Compiler::expr(const Node& n) {
         case Kind::Select:
         case Kind::Compound:
             return parenthesised_selectable(n);
+        case Kind::Values:  // scalar_values()
+            out("(");
+            values_rows(n);
+            return out(")");
         default:
             throw Error(ErrorKind::Programming,
                         "'" + std::string(kind_name(n.kind)) + "' is not an expression");
@@ -243,6 +249,7 @@ void Compiler::in(const Node& n) {
     const Node* only = items.children.size() == 1 ? items.child(0) : nullptr;
     if (only && only->kind == Kind::ScalarSubquery) only = only->child(0);
     if (only && is_select_like(*only)) return parenthesised_selectable(*only);
+    if (only && only->kind == Kind::Values) return expr(*only);
     out("(");
     list(items);
     out(")");

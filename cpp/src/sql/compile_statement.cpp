@@ -22,6 +22,7 @@ void Compiler::selectable(const Node& n) {
     if (n.kind == Kind::Select) return select(n);
     if (n.kind == Kind::Compound) return compound(n);
     if (n.kind == Kind::Text) return text(n);
+    if (n.kind == Kind::With) return with_(n);
     throw Error(ErrorKind::Programming,
                 "expected a select, got '" + std::string(kind_name(n.kind)) + "'");
 }
@@ -171,6 +172,7 @@ void Compiler::from_item(const Node& n) {
             return expr(need(n.child(2), "join ON clause"));
         }
         case Kind::Subquery:
+            if (n.has(flag::lateral)) out("LATERAL ");
             parenthesised_selectable(need(n.child(0), "subquery select"));
             out(" AS ");
             return ident(n.name);
@@ -179,10 +181,96 @@ void Compiler::from_item(const Node& n) {
         case Kind::Select:
         case Kind::Compound:
             return parenthesised_selectable(n);
+        case Kind::Values:
+            return values(n);
+        case Kind::TableSample:
+            return tablesample(n);
         default:
             throw Error(ErrorKind::Programming,
                         "'" + std::string(kind_name(n.kind)) + "' is not a FROM item");
     }
+}
+
+// (VALUES (..), (..)) AS name (columns). SQLite takes no column list after a
+// derived table's name, so there the VALUES' own columns (column1, ...) are
+// renamed in a SELECT around it.
+void Compiler::values(const Node& n) {
+    if (n.name.empty() || dialect_ == Dialect::PostgreSQL) {
+        out("(");
+        values_rows(n);
+        out(")");
+    } else {
+        out("(SELECT ");
+        for (std::size_t i = 0; i < n.names.size(); ++i) {
+            if (i) out(", ");
+            out("column" + std::to_string(i + 1) + " AS ");
+            ident(n.names[i]);
+        }
+        out(" FROM (");
+        values_rows(n);
+        out("))");
+    }
+    if (n.name.empty()) return;
+    out(" AS ");
+    ident(n.name);
+    if (dialect_ == Dialect::SQLite) return;
+    out(" (");
+    for (std::size_t i = 0; i < n.names.size(); ++i) {
+        if (i) out(", ");
+        ident(n.names[i]);
+    }
+    out(")");
+}
+
+void Compiler::values_rows(const Node& n) {
+    out("VALUES ");
+    bool first = true;
+    for (const auto& row : n.children) {
+        if (!first) out(", ");
+        first = false;
+        out("(");
+        list(need(row.get(), "VALUES row"));
+        out(")");
+    }
+}
+
+// table AS name TABLESAMPLE method(...) [REPEATABLE (seed)]
+void Compiler::tablesample(const Node& n) {
+    ident(need(n.child(0), "sampled table").name);
+    out(" AS ");
+    ident(n.name);
+    out(" TABLESAMPLE ");
+    expr(need(n.child(1), "sampling method"));
+    if (const Node* seed = n.child(2)) {
+        out(" REPEATABLE (");
+        expr(*seed);
+        out(")");
+    }
+}
+
+// --- WITH -----------------------------------------------------------------------------------
+// WITH [RECURSIVE] name[(columns)] AS (select), ... statement
+void Compiler::with_(const Node& n) {
+    out(n.has(flag::recursive) ? "WITH RECURSIVE " : "WITH ");
+    bool first = true;
+    for (const auto& item : need(n.child(0), "CTE list").children) {
+        const Node& cte = need(item.get(), "CTE");
+        if (!first) out(", ");
+        first = false;
+        ident(cte.name);
+        if (!cte.names.empty()) {
+            out("(");
+            for (std::size_t i = 0; i < cte.names.size(); ++i) {
+                if (i) out(", ");
+                ident(cte.names[i]);
+            }
+            out(")");
+        }
+        out(" AS ");
+        parenthesised_selectable(need(cte.child(0), "CTE body"));
+    }
+    out(" ");
+    root(need(n.child(1), "statement after WITH"));
 }
 
 // --- INSERT / UPDATE / DELETE ----------------------------------------------------------------

@@ -23,10 +23,12 @@ Compiled compile(const Node& node, Dialect dialect) {
     detail::Compiler c(dialect, true);
     c.root(node);
     Compiled out = std::move(c).finish();
-    out.kind = kind_name(node.kind);
-    bool select = node.kind == Kind::Select;
-    out.locks_rows = select && node.children.size() > kForUpdate && node.children[kForUpdate];
-    out.reads_only = select || starts_with_select(out.sql);
+    const Node& statement = node.kind == Kind::With && node.child(1) ? *node.child(1) : node;
+    out.kind = kind_name(statement.kind);
+    bool select = statement.kind == Kind::Select;
+    out.locks_rows =
+        select && statement.children.size() > kForUpdate && statement.children[kForUpdate];
+    out.reads_only = select || statement.kind == Kind::Compound || starts_with_select(out.sql);
     return out;
 }
 
@@ -51,6 +53,7 @@ void Compiler::root(const Node& node) {
     switch (node.kind) {
         case Kind::Select:
         case Kind::Compound:
+        case Kind::With:
             return selectable(node);
         case Kind::Insert:
             return insert(node);
@@ -61,6 +64,7 @@ void Compiler::root(const Node& node) {
         case Kind::Table:
         case Kind::Join:
         case Kind::Subquery:
+        case Kind::TableSample:
             return from_item(node);
         case Kind::CreateTable:
         case Kind::DropTable:

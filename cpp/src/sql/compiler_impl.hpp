@@ -63,6 +63,10 @@ class Compiler {
     void where(const Node* cond);
     void ddl(const Node& n);
     void savepoint(const Node& n);
+    void with_(const Node& n);
+    void values(const Node& n);
+    void values_rows(const Node& n);
+    void tablesample(const Node& n);
 
     void out(std::string_view s) { sql_ += s; }
     // " KEYWORD ", after a line break when the statement is rendered for reading.

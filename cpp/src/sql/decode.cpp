@@ -198,11 +198,64 @@ NodePtr d_delete(const R& r) {
 }
 NodePtr d_compound(const R& r) {
     std::string op = r.str(1, "operator");
-    if (op != "UNION" && op != "UNION ALL" && op != "INTERSECT" && op != "EXCEPT")
-        r.fail("unknown compound operator '" + op + "'");
+    if (!is_compound_operator(op)) r.fail("unknown compound operator '" + op + "'");
     return make_node(Kind::Compound, op,
                      {make_list(r.nodes(2, "selects")), make_list(r.nodes(3, "order_by")),
                       r.opt_node(4), r.opt_node(5)});
+}
+
+// --- CTEs and further FROM items -------------------------------------------------------------
+NodePtr selectable_at(const R& r, std::size_t i, const char* what) {
+    NodePtr n = r.node(i);
+    if (!is_selectable(n->kind))
+        r.fail(std::string(what) + " must be a select, got '" + std::string(kind_name(n->kind)) +
+               "'");
+    return n;
+}
+// ("cte", name, column_names, select)
+NodePtr d_cte(const R& r) {
+    return with_names(make_node(Kind::Cte, r.str(1, "CTE name"), {selectable_at(r, 3, "CTE body")}),
+                      r.strings(2, "CTE column names"));
+}
+// ("with", recursive, (cte, ...), statement)
+NodePtr d_with(const R& r) {
+    std::vector<NodePtr> ctes = r.nodes(2, "CTEs");
+    if (ctes.empty()) r.fail("WITH needs at least one CTE");
+    for (const auto& c : ctes)
+        if (c->kind != Kind::Cte) r.fail("each CTE must be a ('cte', ...) tuple");
+    NodePtr statement = r.node(3);
+    Kind k = statement->kind;
+    if (!is_selectable(k) && k != Kind::Insert && k != Kind::Update && k != Kind::Delete)
+        r.fail("WITH must precede a SELECT, INSERT, UPDATE or DELETE");
+    return make_node(Kind::With, {}, {make_list(std::move(ctes)), std::move(statement)},
+                     r.flag(1, "recursive") ? flag::recursive : 0);
+}
+// ("values", name or None, column_names, ((value, ...), ...))
+NodePtr d_values(const R& r) {
+    std::vector<std::string> columns = r.strings(2, "VALUES column names");
+    std::vector<NodePtr> rows;
+    for (const auto& row : r.tuple(3, "VALUES rows")) {
+        if (!row.is_list() || row.as_list().size() != columns.size())
+            r.fail("each VALUES row must be a tuple of " + std::to_string(columns.size()) +
+                   " value(s), got " + row.describe());
+        std::vector<NodePtr> values;
+        for (const auto& v : row.as_list()) values.push_back(decode(v));
+        rows.push_back(make_list(std::move(values)));
+    }
+    if (rows.empty()) r.fail("VALUES needs at least one row");
+    return with_names(make_node(Kind::Values, r.opt_str(1, "VALUES name"), std::move(rows)),
+                      std::move(columns));
+}
+// ("lateral", select, alias)
+NodePtr d_lateral(const R& r) {
+    return make_node(Kind::Subquery, r.str(2, "alias"), {selectable_at(r, 1, "LATERAL body")},
+                     flag::lateral);
+}
+// ("tablesample", table, sampling_function, seed or None, alias)
+NodePtr d_tablesample(const R& r) {
+    NodePtr table = r.node(1);
+    if (table->kind != Kind::Table) r.fail("TABLESAMPLE applies to a table");
+    return make_node(Kind::TableSample, r.str(4, "alias"), {table, r.node(2), r.opt_node(3)});
 }
 
 // --- savepoints ------------------------------------------------------------------------------
@@ -272,6 +325,11 @@ const std::vector<HeadEntry>& node_entries() {
             f("savepoint", {"name"}, d_savepoint),
             f("release_savepoint", {"name"}, d_savepoint),
             f("rollback_to_savepoint", {"name"}, d_savepoint),
+            f("with", {"recursive", "ctes", "statement"}, d_with),
+            f("cte", {"name", "columns", "select"}, d_cte),
+            f("values", {"name", "columns", "rows"}, d_values),
+            f("lateral", {"select", "alias"}, d_lateral),
+            f("tablesample", {"table", "method", "seed", "alias"}, d_tablesample),
         };
         for (const auto& ddl : ddl_entries()) e.push_back(ddl);
         return e;

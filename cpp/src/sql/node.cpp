@@ -19,7 +19,7 @@ NodePtr make_list(std::vector<NodePtr> items) {
 }
 
 std::string_view kind_name(Kind kind) noexcept {
-    static constexpr std::array<std::string_view, 53> names = {
+    static constexpr std::array<std::string_view, 57> names = {
         "col",
         "bind",
         "null",
@@ -73,8 +73,12 @@ std::string_view kind_name(Kind kind) noexcept {
         "savepoint",
         "release_savepoint",
         "rollback_to_savepoint",
+        "with",
+        "cte",
+        "values",
+        "tablesample",
     };
-    static_assert(names.size() == static_cast<std::size_t>(Kind::RollbackToSavepoint) + 1,
+    static_assert(names.size() == static_cast<std::size_t>(Kind::TableSample) + 1,
                   "one name per Kind");
     auto i = static_cast<std::size_t>(kind);
     return i < names.size() ? names[i] : "?";
@@ -98,6 +102,7 @@ bool is_statement(Kind kind) noexcept {
         case Kind::Savepoint:
         case Kind::ReleaseSavepoint:
         case Kind::RollbackToSavepoint:
+        case Kind::With:
             return true;
         default:
             return false;
@@ -105,7 +110,8 @@ bool is_statement(Kind kind) noexcept {
 }
 
 bool is_selectable(Kind kind) noexcept {
-    return kind == Kind::Select || kind == Kind::Compound || kind == Kind::Text;
+    return kind == Kind::Select || kind == Kind::Compound || kind == Kind::Text ||
+           kind == Kind::With;
 }
 
 }  // namespace cormorant::sql

@@ -130,8 +130,13 @@ Delete Delete::returning(const std::vector<NodePtr>& exprs) const {
 
 // --- Compound --------------------------------------------------------------------------------
 // children: {selects, order_by, limit, offset}
+bool is_compound_operator(std::string_view op) {
+    return op == "UNION" || op == "UNION ALL" || op == "INTERSECT" || op == "INTERSECT ALL" ||
+           op == "EXCEPT" || op == "EXCEPT ALL";
+}
+
 Compound compound(std::string op, std::vector<NodePtr> selects) {
-    if (op != "UNION" && op != "UNION ALL" && op != "INTERSECT" && op != "EXCEPT")
+    if (!is_compound_operator(op))
         throw Error(ErrorKind::Interface, "compound: unknown operator '" + op + "'");
     return Compound(make_node(Kind::Compound, std::move(op),
                               {make_list(std::move(selects)), make_list({}), nullptr, nullptr}));
@@ -140,11 +145,37 @@ Compound union_(std::vector<NodePtr> selects) { return compound("UNION", std::mo
 Compound union_all(std::vector<NodePtr> selects) {
     return compound("UNION ALL", std::move(selects));
 }
+Compound intersect(std::vector<NodePtr> selects) {
+    return compound("INTERSECT", std::move(selects));
+}
+Compound intersect_all(std::vector<NodePtr> selects) {
+    return compound("INTERSECT ALL", std::move(selects));
+}
+Compound except_(std::vector<NodePtr> selects) { return compound("EXCEPT", std::move(selects)); }
+Compound except_all(std::vector<NodePtr> selects) {
+    return compound("EXCEPT ALL", std::move(selects));
+}
 Compound Compound::order_by(const std::vector<NodePtr>& exprs) const {
     return Compound(with_appended(1, exprs));
 }
 Compound Compound::limit(NodePtr n) const { return Compound(with_child(2, std::move(n))); }
 Compound Compound::offset(NodePtr n) const { return Compound(with_child(3, std::move(n))); }
+
+// --- WITH -------------------------------------------------------------------------------------
+NodePtr cte(std::string name, NodePtr body, std::vector<std::string> columns) {
+    if (name.empty()) throw Error(ErrorKind::Interface, "cte: name must not be empty");
+    if (!body || !is_selectable(body->kind))
+        throw Error(ErrorKind::Interface, "cte: the body must be a select");
+    auto n = std::make_shared<Node>(*make_node(Kind::Cte, std::move(name), {std::move(body)}));
+    n->names = std::move(columns);
+    return n;
+}
+NodePtr with_(std::vector<NodePtr> ctes, NodePtr statement, bool recursive) {
+    if (ctes.empty()) throw Error(ErrorKind::Interface, "with_: needs at least one CTE");
+    if (!statement) throw Error(ErrorKind::Interface, "with_: needs a statement");
+    return make_node(Kind::With, {}, {make_list(std::move(ctes)), std::move(statement)},
+                     recursive ? flag::recursive : 0);
+}
 
 // --- savepoints -------------------------------------------------------------------------------
 namespace {

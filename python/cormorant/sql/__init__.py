@@ -1,5 +1,14 @@
 """SQL expression language: elements, statements, schema and types."""
 
+from .base import (
+    FromClause,
+    FromGrouping,
+    Join,
+    ReturnsRows,
+    Selectable,
+    join,
+    outerjoin,
+)
 from .dml import Delete, Insert, Update, delete, insert, update
 from .elements import (
     ColumnElement,
@@ -25,7 +34,39 @@ from .elements import (
     true,
 )
 from .lambdas import LambdaElement, StatementLambdaElement, lambda_stmt
-from .selectable import Select, select
+from .selectable import (
+    CTE,
+    Alias,
+    AliasedReturnsRows,
+    ColumnClause,
+    CompoundSelect,
+    GenerativeSelect,
+    HasCTE,
+    Lateral,
+    ScalarValues,
+    Select,
+    SelectBase,
+    Subquery,
+    TableClause,
+    TableSample,
+    TextAsFrom,
+    TextualSelect,
+    Values,
+    alias,
+    column,
+    cte,
+    except_,
+    except_all,
+    intersect,
+    intersect_all,
+    lateral,
+    select,
+    table,
+    tablesample,
+    union,
+    union_all,
+    values,
+)
 
 __all__ = [
     "LambdaElement",
@@ -60,4 +101,44 @@ __all__ = [
     "text",
     "true",
     "update",
+]
+
+# Set operations, CTEs and FROM clauses.
+__all__ += [
+    "Alias",
+    "AliasedReturnsRows",
+    "CTE",
+    "ColumnClause",
+    "CompoundSelect",
+    "FromClause",
+    "FromGrouping",
+    "GenerativeSelect",
+    "HasCTE",
+    "Join",
+    "Lateral",
+    "ReturnsRows",
+    "ScalarValues",
+    "SelectBase",
+    "Selectable",
+    "Subquery",
+    "TableClause",
+    "TableSample",
+    "TextAsFrom",
+    "TextualSelect",
+    "Values",
+    "alias",
+    "column",
+    "cte",
+    "except_",
+    "except_all",
+    "intersect",
+    "intersect_all",
+    "join",
+    "lateral",
+    "outerjoin",
+    "table",
+    "tablesample",
+    "union",
+    "union_all",
+    "values",
 ]

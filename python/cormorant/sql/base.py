@@ -1,5 +1,6 @@
-"""The bottom of sql/'s own constructs: FromClause (what a SELECT reads
-from), Join, and ColumnCollection (the .c of a table, alias or subquery).
+"""The bottom of sql/'s own constructs: ReturnsRows and Selectable (what
+rows come from), FromClause (what a SELECT reads from), Join, FromGrouping,
+and ColumnCollection (the .c of a table, alias or subquery).
 schema.py and selectable.py build on these; this module imports neither."""
 
 from __future__ import annotations
@@ -60,11 +61,29 @@ class ColumnCollection(Generic[_C]):
         return self._by_key.get(key, default)
 
 
-class FromClause(ClauseElement):
+class ReturnsRows(ClauseElement):
+    """Anything rows come from: a FROM item or a SELECT."""
+
+    __slots__ = ()
+
+
+class Selectable(ReturnsRows):
+    """A ReturnsRows that can be selected from."""
+
+    __slots__ = ()
+
+
+class FromClause(Selectable):
     """Something a SELECT can read from."""
 
     def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
         raise NotImplementedError
+
+    def _name_in(self, binds: BindCollector) -> str:
+        """The name this FROM item goes by in the statement being built; an
+        anonymous one is numbered there (anon_1, anon_2, ...)."""
+        name: str = self.name  # type: ignore[attr-defined]  # named FROM items have one
+        return name
 
     def _tables(self) -> list[FromClause]:
         return [self]
@@ -138,3 +157,30 @@ class Join(FromClause):
 
     def _tables(self) -> list[FromClause]:
         return self.left._tables() + self.right._tables()
+
+
+class FromGrouping(FromClause):
+    """A FROM item in parentheses, as a join nested on a join's right side is."""
+
+    def __init__(self, element: FromClause) -> None:
+        self.element = element
+
+    @property
+    def c(self) -> Any:
+        return self.element.c  # type: ignore[attr-defined]
+
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        return self.element._datum_from(binds)
+
+    def _tables(self) -> list[FromClause]:
+        return self.element._tables()
+
+
+def join(left: Any, right: Any, onclause: Any = None, isouter: bool = False, full: bool = False) -> Join:
+    """left JOIN right ON onclause (inferred from a foreign key when not given)."""
+    return Join(as_from(left), as_from(right), onclause, isouter, full)
+
+
+def outerjoin(left: Any, right: Any, onclause: Any = None, full: bool = False) -> Join:
+    """left LEFT OUTER JOIN right (FULL OUTER JOIN with full=True)."""
+    return Join(as_from(left), as_from(right), onclause, True, full)

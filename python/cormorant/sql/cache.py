@@ -9,13 +9,13 @@ from typing import Any
 
 from .compiler import Compiled
 from .elements import BindCollector, ClauseElement, TextClause, bind_processors
-from .selectable import FromStatement, ResultEntry, Select
+from .selectable import CompoundSelect, FromStatement, ResultEntry, Select, TextualSelect, statement_datum
 
 _CACHE_SIZE = 1000
 
 
 def _entries_of(statement: ClauseElement) -> list[ResultEntry]:
-    if isinstance(statement, (Select, FromStatement)):
+    if isinstance(statement, (Select, CompoundSelect, TextualSelect, FromStatement)):
         return statement._entries
     return list(getattr(statement, "_returning", []))
 
@@ -42,13 +42,7 @@ class StatementCache:
                 self.hits += 1
                 return memo[2], dict(memo[3])
         binds = BindCollector(self.dialect)
-        datum_with = getattr(statement, "_datum_with", None)
-        if datum_with is not None:
-            datum = datum_with(binds, param_keys)
-        elif isinstance(statement, (TextClause, FromStatement)):
-            datum = statement._datum(binds, parameters)
-        else:
-            datum = statement._datum(binds)
+        datum = statement_datum(binds, lambda b: self._datum_of(statement, b, param_keys, parameters))
         entries = _entries_of(statement)
         # select(User) and select(User.id, User.name) share SQL but not results.
         key = (datum, tuple(e.cache_token for e in entries))
@@ -65,6 +59,22 @@ class StatementCache:
             # its datum holds nothing computed per execution: remember the result.
             statement._compiled = (self, memo_key, compiled, dict(binds.values))  # type: ignore[attr-defined]
         return compiled, binds.values
+
+    @staticmethod
+    def _datum_of(
+        statement: ClauseElement, binds: BindCollector, param_keys: Sequence[str], parameters: Any
+    ) -> tuple[Any, ...]:
+        """The statement's datum; the CTEs met on the way (and those given
+        to add_cte()) go into a WITH around it."""
+        for cte in getattr(statement, "_ctes", ()):
+            cte._register(binds)
+        datum_with = getattr(statement, "_datum_with", None)
+        if datum_with is not None:
+            result: tuple[Any, ...] = datum_with(binds, param_keys)
+            return result
+        if isinstance(statement, (TextClause, FromStatement)):
+            return statement._datum(binds, parameters)
+        return statement._datum(binds)
 
     def compile_datum(self, datum: tuple[Any, ...]) -> Compiled:
         """A statement given in its tuple form (DDL, savepoints): no binds, no results."""

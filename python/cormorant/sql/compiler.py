@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from .. import _native
 from ..exc import CompileError
 from .elements import BindCollector, ClauseElement
-from .selectable import ResultEntry
+from .selectable import ResultEntry, statement_datum
 
 _S = TypeVar("_S")  # a hydration's plan of a statement
 
@@ -139,11 +139,14 @@ class SQLCompiler:
 
 
 def _datum_of(statement: Any, binds: BindCollector) -> tuple[Any, ...]:
+    """The datum of a statement under the WITH of its CTEs, or of a FROM item."""
     datum_from = getattr(statement, "_datum_from", None)
     if datum_from is not None:  # a FROM item: a table, a join, a subquery
         datum: tuple[Any, ...] = datum_from(binds)
         return datum
-    return statement._datum(binds)  # type: ignore[no-any-return]
+    for cte in getattr(statement, "_ctes", ()):
+        cte._register(binds)
+    return statement_datum(binds, statement._datum)
 
 
 def render_literal(value: Any, type_: Any, dialect: str) -> str:

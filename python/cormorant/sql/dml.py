@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .elements import BindCollector, ClauseElement, ColumnElement, and_, coerce
-from .selectable import _entry, _table_of
+from .selectable import HasCTE, _entry, _table_of
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -42,10 +42,11 @@ def _assigned_datum(binds: BindCollector, column: Column[Any], value: Any) -> tu
     return coerce(value, column.type, column.key)._datum(binds)
 
 
-class DMLStatement(ClauseElement):
+class DMLStatement(HasCTE, ClauseElement):
     """Shared parts of INSERT / UPDATE / DELETE."""
 
     def __init__(self, target: Any) -> None:
+        self._ctes = []  # add_cte(): rendered in the WITH the statement cache puts around the datum
         self.entity = target
         self.table = _table_of(target)
         self._returning: list[Any] = []

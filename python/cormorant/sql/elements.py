@@ -84,6 +84,7 @@ class BindCollector:
         "_anonymous_counts",
         "_anonymous_froms",
         "label_scope",
+        "ctes",
     )
 
     def __init__(self, dialect: str, display: bool = False) -> None:
@@ -104,6 +105,9 @@ class BindCollector:
         # While a SELECT's ORDER BY / GROUP BY is turned into its datum: its
         # columns by label or name, which order_by("name") refers to.
         self.label_scope: dict[str, ColumnElement[Any]] | None = None
+        # The CTEs the statement's WITH clauses gather (selectable.CteCollector),
+        # None until the outermost statement begins its datum.
+        self.ctes: Any = None
 
     def add(self, value: Any, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """An anonymous bind of `value`; `label` names its column in errors."""
@@ -1076,6 +1080,20 @@ class TextClause(ColumnElement[Any]):
     def param_names(self) -> list[str]:
         return _TEXT_PARAM.findall(self.text)
 
+    def _textual_select(self) -> Any:
+        from .selectable import textual_select
+
+        if not self._columns:
+            raise ArgumentError("text() needs .columns(...) before it can be used as a subquery or CTE")
+        return textual_select(self)
+
+    def subquery(self, name: str | None = None) -> Any:
+        """(text) AS name, with the columns given to .columns() as its .c."""
+        return self._textual_select().subquery(name)
+
+    def cte(self, name: str | None = None, recursive: bool = False, nesting: bool = False) -> Any:
+        return self._textual_select().cte(name, recursive=recursive, nesting=nesting)
+
 
 def _pg_type_of_value(value: Any) -> TypeEngine:
     """The type psycopg would send `value` as; str and None stay untyped
@@ -1122,8 +1140,19 @@ class ScalarSelect(ColumnElement[Any]):
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("scalar_subquery", self.select._datum(binds))
 
+    def where(self, *criteria: Any) -> ScalarSelect:
+        return ScalarSelect(self.select.where(*criteria))
+
+    def correlate(self, *froms: Any) -> ScalarSelect:
+        return ScalarSelect(self.select.correlate(*froms))
+
+    def correlate_except(self, *froms: Any) -> ScalarSelect:
+        return ScalarSelect(self.select.correlate_except(*froms))
+
 
 class Exists(ColumnElement[bool]):
+    """EXISTS (SELECT ...); where(), select_from() and correlate() refine its SELECT."""
+
     __slots__ = ("select",)
     type = Boolean()
 
@@ -1133,11 +1162,28 @@ class Exists(ColumnElement[bool]):
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("exists", self.select._datum(binds))
 
+    def where(self, *criteria: Any) -> Exists:
+        return Exists(self.select.where(*criteria))
 
-def exists(stmt: Select[Any] | None = None) -> Exists:
+    def select_from(self, *froms: Any) -> Exists:
+        return Exists(self.select.select_from(*froms))
+
+    def correlate(self, *froms: Any) -> Exists:
+        return Exists(self.select.correlate(*froms))
+
+    def correlate_except(self, *froms: Any) -> Exists:
+        return Exists(self.select.correlate_except(*froms))
+
+
+def exists(*args: Any) -> Exists:
+    """EXISTS (SELECT ...): of a given SELECT, of SELECT the given columns, or
+    of SELECT 1 (refined with .where() and .select_from())."""
+    from .selectable import SelectBase
     from .selectable import select as _select
 
-    return Exists(stmt if stmt is not None else _select(literal_column("1")))
+    if len(args) == 1 and isinstance(args[0], SelectBase):
+        return Exists(args[0])  # type: ignore[arg-type]
+    return Exists(_select(*args) if args else _select(literal_column("1")))
 
 
 class LiteralColumn(ColumnElement[Any]):

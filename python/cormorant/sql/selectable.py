@@ -1,25 +1,32 @@
-"""FROM items (tables, joins, subqueries) and the SELECT statement."""
+"""FROM items (table aliases, subqueries, CTEs, LATERAL, VALUES, TABLESAMPLE,
+table()/column()), the SELECT statement and set operations (CompoundSelect),
+and the WITH clause their CTEs gather into while a statement's datum is built."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 
-from .base import ColumnCollection, FromClause, Join, as_from
+from ..exc import ArgumentError, CompileError, InvalidRequestError
+from .base import ColumnCollection, FromClause, Join, Selectable, as_from
 from .elements import (
     BindCollector,
     ClauseElement,
     ColumnElement,
     Exists,
+    Function,
     Label,
+    LabelReference,
     ScalarSelect,
     TextClause,
+    UnaryExpression,
     and_,
     coerce,
+    func,
     order_by_element,
 )
 from .schema import Table
-from .sqltypes import Integer
+from .sqltypes import Integer, NullType, to_instance
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -40,54 +47,184 @@ if TYPE_CHECKING:
     _Typed: TypeAlias = ColumnElement[_T] | type[_T]
 
 
-class Subquery(FromClause):
-    """(SELECT ...) AS name, whose columns are reachable through .c. Unnamed,
-    it is called anon_1, anon_2... in the statement that reads it."""
+class SelectBase(Selectable):
+    """A statement returning rows (SELECT, a set operation, textual SQL with
+    columns): what can become a subquery, a CTE or a scalar subquery."""
 
-    def __init__(self, select: Select[Any], name: str | None) -> None:
-        self.select, self.name = select, name
-        self.c: ColumnCollection[_SubqueryColumn] = ColumnCollection()
-        self.columns = self.c
-        elements = select._column_elements()
-        self._column_names = unique_names([el._row_key for el in elements])
-        for el, column_name in zip(elements, self._column_names):
-            self.c._add(_SubqueryColumn(self, column_name, el.type))
+    def _column_elements(self) -> list[ColumnElement[Any]]:
+        raise NotImplementedError
 
-    def _name_in(self, binds: BindCollector) -> str:
-        return self.name or binds.from_name(self, "anon")
+    def subquery(self, name: str | None = None) -> Subquery:
+        return Subquery(self, name)
 
-    def corresponding_column(self, column: Any) -> _SubqueryColumn:
-        """This subquery's column that carries `column` (matched by name)."""
-        return self.c[column.name]
+    def alias(self, name: str | None = None, flat: bool = False) -> Subquery:
+        return self.subquery(name)
 
-    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
-        name = self._name_in(binds)
-        outer, binds.correlate = binds.correlate, ()  # a derived table correlates to nothing
+    def cte(self, name: str | None = None, recursive: bool = False, nesting: bool = False) -> CTE:
+        """This statement as a common table expression, named in the WITH
+        clause of the statement that uses it."""
+        return CTE(self, name, recursive=recursive, nesting=nesting)
+
+    def lateral(self, name: str | None = None) -> Lateral:
+        return Lateral(self, name)
+
+    def scalar_subquery(self) -> ScalarSelect:
+        return ScalarSelect(self)  # type: ignore[arg-type]
+
+    def exists(self) -> Exists:
+        return Exists(self)  # type: ignore[arg-type]
+
+    def label(self, name: str) -> Label:
+        return Label(name, ScalarSelect(self))  # type: ignore[arg-type]
+
+    @property
+    def selected_columns(self) -> list[ColumnElement[Any]]:
+        return self._column_elements()
+
+
+class GenerativeSelect(SelectBase):
+    """A SELECT or set operation: ORDER BY, LIMIT, OFFSET, execution options."""
+
+    _order_by: list[ColumnElement[Any]]
+    _limit: int | None
+    _offset: int | None
+    _execution_options: dict[str, Any]
+
+    def _clone(self) -> Self:
+        raise NotImplementedError
+
+    def order_by(self, *clauses: Any) -> Self:
+        new = self._clone()
+        if len(clauses) == 1 and clauses[0] is None:
+            new._order_by = []
+        else:
+            new._order_by = [*self._order_by, *(order_by_element(c) for c in clauses)]
+        return new
+
+    def limit(self, limit: int | None) -> Self:
+        new = self._clone()
+        new._limit = limit
+        return new
+
+    def offset(self, offset: int | None) -> Self:
+        new = self._clone()
+        new._offset = offset
+        return new
+
+    def slice(self, start: int, stop: int) -> Self:
+        return self.offset(start).limit(stop - start)
+
+    def execution_options(self, **options: Any) -> Self:
+        new = self._clone()
+        new._execution_options = {**self._execution_options, **options}
+        return new
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return dict(self._execution_options)
+
+    def _limit_datum(self, binds: BindCollector) -> tuple[Any, Any]:
+        return (
+            binds.add(self._limit, Integer()) if self._limit is not None else None,
+            binds.add(self._offset, Integer()) if self._offset is not None else None,
+        )
+
+
+class HasCTE:
+    """A statement that can carry CTEs of its own (add_cte())."""
+
+    _ctes: list[CTE]
+
+    def add_cte(self, *ctes: CTE, nest_here: bool = False) -> Self:
+        """Renders these CTEs in this statement's WITH even when nothing in it refers to them."""
+        for cte in ctes:
+            if not isinstance(cte, CTE):
+                raise ArgumentError(f"add_cte() takes CTE objects, got {cte!r}")
+        new = self._clone()  # type: ignore[attr-defined]
+        new._ctes = [*self._ctes, *((c._nested() if nest_here else c) for c in ctes)]
+        return new  # type: ignore[no-any-return]
+
+
+class _WithScope:
+    """The CTEs one WITH clause lists, in the order it lists them."""
+
+    __slots__ = ("ctes", "tokens", "recursive")
+
+    def __init__(self) -> None:
+        self.ctes: dict[str, tuple[Any, ...]] = {}
+        self.tokens: dict[str, object] = {}  # name -> the CTE's identity (shared by its union() copies)
+        self.recursive = False
+
+    def wrap(self, datum: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not self.ctes:
+            return datum
+        return ("with", self.recursive, tuple(self.ctes.values()), datum)
+
+
+class CteCollector:
+    """What BindCollector.ctes holds while a statement's datum is built: the
+    WITH of the outermost statement (first scope), one scope per nested
+    statement for nesting CTEs (made when one is met), and the CTEs whose
+    bodies are being built."""
+
+    __slots__ = ("scopes", "pending")
+
+    def __init__(self) -> None:
+        self.scopes: list[_WithScope | None] = [None]
+        self.pending: set[str] = set()
+
+    def _scope_for(self, cte: CTE) -> _WithScope:
+        index = len(self.scopes) - 1 if cte.nesting else 0
+        scope = self.scopes[index]
+        if scope is None:
+            scope = self.scopes[index] = _WithScope()
+        return scope
+
+    def register(self, cte: CTE, binds: BindCollector) -> None:
+        name = cte._name_in(binds)
+        scope = self._scope_for(cte)
+        known = scope.tokens.setdefault(name, cte._token)
+        if known is not cte._token:
+            raise CompileError(f"Multiple, unrelated CTEs found with the same name: {name!r}")
+        if name in self.pending or name in scope.ctes:
+            return  # a recursive CTE's reference to itself, or a second use
+        self.pending.add(name)
         try:
-            return ("subquery", self.select._datum(binds, self._column_names), name)
+            body = cte._body_datum(binds)
         finally:
-            binds.correlate = outer
+            self.pending.discard(name)
+        columns = tuple(c.name for c in cte.c) if cte.recursive else ()
+        scope.ctes[name] = ("cte", name, columns, body)
+        scope.recursive = scope.recursive or cte.recursive
 
 
-def unique_names(names: Sequence[str]) -> list[str]:
-    """`names` with repeats made unique as SQLAlchemy keys them: id, id_1, id_2."""
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        unique, n = name, 0
-        while unique in seen:
-            n += 1
-            unique = f"{name}_{n}"
-        seen.add(unique)
-        out.append(unique)
-    return out
+def statement_datum(
+    binds: BindCollector, build: Callable[[BindCollector], tuple[Any, ...]]
+) -> tuple[Any, ...]:
+    """The datum `build(binds)` makes, under a WITH listing the CTEs it met:
+    the outermost statement's WITH gathers every CTE used anywhere in it (as
+    SQLAlchemy renders them); a nested statement's holds its nesting ones.
+    Whoever turns a whole statement into its datum goes through here."""
+    collector: CteCollector | None = binds.ctes
+    outermost = collector is None
+    if collector is None:
+        collector = binds.ctes = CteCollector()
+    scopes = collector.scopes
+    if not outermost:
+        scopes.append(None)
+    try:
+        datum = build(binds)
+    finally:
+        scope = scopes.pop()
+        if outermost:
+            binds.ctes = None
+    return scope.wrap(datum) if scope is not None else datum
 
 
 class _SubqueryColumn(ColumnElement[Any]):
     __slots__ = ("parent", "name", "key", "type")
 
-    def __init__(self, parent: Subquery | TableAlias, name: str, type_: Any) -> None:
-        self.parent, self.name, self.key, self.type = parent, name, name, type_
+    def __init__(self, parent: FromClause, name: str, type_: Any, key: str | None = None) -> None:
+        self.parent, self.name, self.key, self.type = parent, name, key or name, type_
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("col", self.parent._name_in(binds), self.name)
@@ -96,12 +233,207 @@ class _SubqueryColumn(ColumnElement[Any]):
         return [self.parent]
 
     @property
-    def table(self) -> Subquery | TableAlias:
+    def table(self) -> FromClause:
         return self.parent
 
     @property
     def _row_key(self) -> str:
-        return self.name
+        return self.key
+
+
+def _exported_names(elements: Sequence[ColumnElement[Any]]) -> list[tuple[str, str, bool]]:
+    """(SQL name, key, whether the SELECT must label it) of each column a
+    subquery or CTE exports: a table column keeps its name, a label its own,
+    any other expression (or a repeated name) is labelled as SQLAlchemy does
+    (count, anon, id_1), so the outer query can name it."""
+    used: set[str] = set()
+    exported = []
+    for el in elements:
+        name = getattr(el, "name", None)
+        if isinstance(el, Label) or (isinstance(name, str) and getattr(el, "table", None) is not None):
+            assert isinstance(name, str)
+            key, natural = getattr(el, "key", None) or name, True
+        else:
+            name = key = el._row_key
+            natural = False
+        if name in used:
+            n = 1
+            while f"{name}_{n}" in used:
+                n += 1
+            name = key = f"{name}_{n}"
+            natural = False
+        used.add(name)
+        exported.append((name, key, natural))
+    return exported
+
+
+class AliasedReturnsRows(FromClause):
+    """A statement or FROM item under a name, its columns reachable through .c;
+    an anonymous one is named anon_N in the statement that uses it."""
+
+    def __init__(self, element: Any, name: str | None) -> None:
+        self.element = element
+        self._anonymous = name is None
+        self.name = name or "anon_1"
+        self.c: ColumnCollection[_SubqueryColumn] = ColumnCollection()
+        self.columns = self.c
+        elements = self._exported_columns()
+        self._labels: list[str | None] = []
+        for el, (col_name, key, natural) in zip(elements, _exported_names(elements), strict=True):
+            self.c._add(_SubqueryColumn(self, col_name, el.type, key))
+            self._labels.append(None if natural else col_name)
+
+    def _exported_columns(self) -> list[ColumnElement[Any]]:
+        columns: list[ColumnElement[Any]] = self.element._column_elements()
+        return columns
+
+    def _element_datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        """The element's datum, its columns labelled with the names .c gives them."""
+        element = self.element
+        # Shown, every column is labelled, as SQLAlchemy shows a subquery's
+        # (`users.id AS id`); executed, only those whose SQL name differs.
+        labels = [c.name for c in self.c] if binds.display else self._labels
+        if any(labels) and isinstance(element, (Select, CompoundSelect)):
+            element = element._with_labels(labels)
+        datum: tuple[Any, ...] = element._datum(binds)
+        return datum
+
+    def _name_in(self, binds: BindCollector) -> str:
+        return binds.from_name(self._anon_token(), "anon") if self._anonymous else self.name
+
+    def _anon_token(self) -> object:
+        return self
+
+    @property
+    def selectable(self) -> Any:
+        return self.element
+
+    @property
+    def original(self) -> Any:
+        return self.element
+
+    def corresponding_column(self, column: Any) -> _SubqueryColumn | None:
+        key = getattr(column, "name", None) or getattr(column, "key", None)
+        return self.c.get(key) if key is not None else None
+
+    def alias(self, name: str | None = None, flat: bool = False) -> Alias:
+        return Alias(self, name)
+
+    def select(self) -> Select[Any]:
+        return Select(self)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name if not self._anonymous else 'anonymous'}>"
+
+
+class Subquery(AliasedReturnsRows):
+    """(SELECT ...) AS name, whose columns are reachable through .c."""
+
+    @property
+    def select_statement(self) -> Any:
+        return self.element
+
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        outer, binds.correlate = binds.correlate, ()  # a derived table correlates to nothing
+        try:
+            return ("subquery", self._element_datum(binds), self._name_in(binds))
+        finally:
+            binds.correlate = outer
+
+
+class Lateral(AliasedReturnsRows):
+    """LATERAL (SELECT ...) AS name: a subquery that may refer to the FROM
+    items before it, to which it correlates."""
+
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("lateral", self._element_datum(binds), self._name_in(binds))
+
+
+class Alias(AliasedReturnsRows):
+    """A subquery, CTE or VALUES under another name."""
+
+    def _exported_columns(self) -> list[ColumnElement[Any]]:
+        return list(self.element.c)
+
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        inner = self.element
+        if isinstance(inner, CTE):
+            inner._register(binds)
+            return ("table", inner._name_in(binds), self._name_in(binds))
+        datum = inner._datum_from(binds)
+        return (*datum[:-1], self._name_in(binds))  # the element's form, under this name
+
+    def _tables(self) -> list[FromClause]:
+        return [self]
+
+
+class CTE(HasCTE, AliasedReturnsRows):
+    """A common table expression: WITH name AS (SELECT ...), read like a table."""
+
+    def __init__(
+        self,
+        element: Any,
+        name: str | None = None,
+        *,
+        recursive: bool = False,
+        nesting: bool = False,
+        _token: object = None,
+    ) -> None:
+        super().__init__(element, name)
+        self.recursive, self.nesting = recursive, nesting
+        self._token = _token if _token is not None else object()  # shared by union() copies
+        self._ctes: list[CTE] = []
+
+    def _anon_token(self) -> object:
+        return self._token
+
+    def _clone(self) -> Self:
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def _nested(self) -> CTE:
+        new = self._clone()
+        new.nesting = True
+        return new
+
+    def _copy_with(self, element: Any) -> CTE:
+        """A CTE of the same name (and identity in the statement) over `element`."""
+        return CTE(
+            element,
+            None if self._anonymous else self.name,
+            recursive=self.recursive,
+            nesting=self.nesting,
+            _token=self._token,
+        )
+
+    def _compound(self, keyword: str, others: tuple[Any, ...]) -> CTE:
+        return self._copy_with(CompoundSelect(keyword, self.element, *others))
+
+    def union(self, *other: Any) -> CTE:
+        return self._compound("UNION", other)
+
+    def union_all(self, *other: Any) -> CTE:
+        return self._compound("UNION ALL", other)
+
+    def _register(self, binds: BindCollector) -> None:
+        collector: CteCollector | None = binds.ctes
+        if collector is None:
+            raise InvalidRequestError(f"CTE {self.name!r} used outside a statement")
+        collector.register(self, binds)
+
+    def _body_datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        outer, binds.correlate = binds.correlate, ()
+        try:
+            for cte in self._ctes:
+                cte._register(binds)
+            return self._element_datum(binds)
+        finally:
+            binds.correlate = outer
+
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        self._register(binds)
+        return ("table", self._name_in(binds))
 
 
 class TableAlias(FromClause):
@@ -236,10 +568,12 @@ def _entry(arg: Any) -> list[ResultEntry]:
         return [entity_entry()]
     if isinstance(arg, Table):
         return [ResultEntry(column=c) for c in arg.columns]
+    if isinstance(arg, FromClause) and hasattr(arg, "c"):  # a subquery, CTE, VALUES, table()
+        return [ResultEntry(column=c) for c in arg.c]
     return [ResultEntry(column=coerce(arg))]
 
 
-class Select(ClauseElement, Generic[_TP]):
+class Select(HasCTE, GenerativeSelect, Generic[_TP]):
     """SELECT ... FROM ... WHERE ... built generatively, as in SQLAlchemy."""
 
     _generative_attrs = (
@@ -257,6 +591,8 @@ class Select(ClauseElement, Generic[_TP]):
         "_options",
         "_execution_options",
         "_correlate",
+        "_correlate_except",
+        "_ctes",
     )
 
     def __init__(self, *entities: Any) -> None:
@@ -274,6 +610,8 @@ class Select(ClauseElement, Generic[_TP]):
         self._options: list[Any] = []
         self._execution_options: dict[str, Any] = {}
         self._correlate: list[FromClause] = []  # tables of the enclosing query, left out of FROM
+        self._correlate_except: list[FromClause] | None = None
+        self._ctes: list[CTE] = []
 
     def _clone(self) -> Self:
         new = type(self).__new__(type(self))
@@ -305,14 +643,6 @@ class Select(ClauseElement, Generic[_TP]):
                 return e.mapper.class_
         raise ValueError("filter_by() needs a mapped entity in the select")
 
-    def order_by(self, *clauses: Any) -> Self:
-        new = self._clone()
-        if len(clauses) == 1 and clauses[0] is None:
-            new._order_by = []
-        else:
-            new._order_by.extend(order_by_element(c) for c in clauses)
-        return new
-
     def group_by(self, *clauses: Any) -> Self:
         new = self._clone()
         new._group_by.extend(order_by_element(c) for c in clauses)
@@ -322,19 +652,6 @@ class Select(ClauseElement, Generic[_TP]):
         new = self._clone()
         new._having.extend(coerce(c) for c in criteria)
         return new
-
-    def limit(self, limit: int | None) -> Self:
-        new = self._clone()
-        new._limit = limit
-        return new
-
-    def offset(self, offset: int | None) -> Self:
-        new = self._clone()
-        new._offset = offset
-        return new
-
-    def slice(self, start: int, stop: int) -> Self:
-        return self.offset(start).limit(stop - start)
 
     def distinct(self, *expr: Any) -> Self:
         new = self._clone()
@@ -354,8 +671,10 @@ class Select(ClauseElement, Generic[_TP]):
     def outerjoin(self, target: Any, onclause: Any = None, *, full: bool = False) -> Self:
         return self.join(target, onclause, isouter=True, full=full)
 
-    def join_from(self, left: Any, target: Any, onclause: Any = None, *, isouter: bool = False) -> Self:
-        return self.select_from(left).join(target, onclause, isouter=isouter)
+    def join_from(
+        self, left: Any, target: Any, onclause: Any = None, *, isouter: bool = False, full: bool = False
+    ) -> Self:
+        return self.select_from(left).join(target, onclause, isouter=isouter, full=full)
 
     def add_columns(self, *columns: Any) -> Select[Any]:
         new = self._clone()
@@ -387,47 +706,57 @@ class Select(ClauseElement, Generic[_TP]):
         new._options.extend(options)
         return new
 
-    def execution_options(self, **options: Any) -> Self:
-        new = self._clone()
-        new._execution_options = {**self._execution_options, **options}
-        return new
-
     def correlate(self, *froms: Any) -> Self:
         """Leaves these tables out of this (sub)query's FROM: they come from the enclosing query."""
         new = self._clone()
-        new._correlate.extend(as_from(f) for f in froms)
+        new._correlate.extend(as_from(f) for f in froms if f is not None)
         return new
 
-    def subquery(self, name: str | None = None) -> Subquery:
-        return Subquery(self, name)
+    def correlate_except(self, *froms: Any) -> Self:
+        """Correlates to every FROM item of the enclosing query but these."""
+        new = self._clone()
+        given = [as_from(f) for f in froms if f is not None]
+        new._correlate_except = [*(self._correlate_except or []), *given]
+        return new
 
-    alias = subquery
-
-    def scalar_subquery(self) -> ScalarSelect:
-        return ScalarSelect(self)
-
-    def exists(self) -> Exists:
-        return Exists(self)
-
-    def label(self, name: str) -> Label:
-        return Label(name, ScalarSelect(self))
-
-    @property
-    def selected_columns(self) -> list[ColumnElement[Any]]:
-        return self._column_elements()
+    def _with_labels(self, labels: Sequence[str | None]) -> Self:
+        """A copy selecting the same columns, those given a name labelled with it."""
+        new = self._clone()
+        new._entries = [
+            ResultEntry(column=Label(label, el) if label is not None else el)
+            for el, label in zip(self._column_elements(), labels, strict=True)
+        ]
+        return new
 
     @property
     def column_descriptions(self) -> list[dict[str, Any]]:
         """Each selected entity or column: its name, type, expression and entity."""
         return [e.description for e in self._entries]
 
-    def get_execution_options(self) -> dict[str, Any]:
-        return dict(self._execution_options)
-
     def from_statement(self, statement: Any) -> FromStatement:
         """This select's entities loaded from the rows of `statement` (text()
         or another select), its columns matched by name."""
         return FromStatement(self._entries, statement, self._execution_options)
+
+    # --- set operations --------------------------------------------------------
+
+    def union(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("UNION", self, *other)
+
+    def union_all(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("UNION ALL", self, *other)
+
+    def intersect(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("INTERSECT", self, *other)
+
+    def intersect_all(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("INTERSECT ALL", self, *other)
+
+    def except_(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("EXCEPT", self, *other)
+
+    def except_all(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("EXCEPT ALL", self, *other)
 
     # --- what the ORM reads and widens -----------------------------------------
 
@@ -515,22 +844,37 @@ class Select(ClauseElement, Generic[_TP]):
                     seen.setdefault(id(f), f)
         return list(seen.values())
 
-    def _datum(self, binds: BindCollector, column_names: Sequence[str] | None = None) -> tuple[Any, ...]:
-        """The SELECT's datum; `column_names` labels its columns (a subquery's,
-        so that the outer query can name them)."""
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return statement_datum(binds, self._select_datum)
+
+    def _correlated_froms(self, froms: list[FromClause], enclosing: Sequence[Any]) -> list[FromClause]:
+        """`froms` without those the enclosing query reads from. Auto-correlation,
+        as in SQLAlchemy: a subquery in an enclosing SELECT's WHERE or columns
+        leaves those out (unless nothing would be left); correlate_except()
+        leaves out all but the ones it names."""
+        outer = {id(t) for f in enclosing for t in (f, *f._tables())}
+        if self._correlate_except is not None:
+            kept_ids = {id(t) for f in self._correlate_except for t in (f, *f._tables())}
+            outer -= kept_ids
+            return [f for f in froms if not any(id(t) in outer for t in (f, *f._tables()))]
+        if len(froms) <= 1 or self._correlate:
+            return froms
+        kept = [f for f in froms if not any(id(t) in outer for t in (f, *f._tables()))]
+        return kept or froms
+
+    def _select_datum(self, binds: BindCollector) -> tuple[Any, ...]:
         columns = self._column_elements()
         froms = self._froms(columns)
         enclosing = binds.correlate
-        if enclosing and len(froms) > 1 and not self._correlate:
-            # Auto-correlation, as in SQLAlchemy: a subquery in an enclosing
-            # SELECT's WHERE or columns leaves out of its own FROM the items
-            # that SELECT reads from (unless nothing would be left).
-            outer = {id(t) for f in enclosing for t in (f, *f._tables())}
-            kept = [f for f in froms if not any(id(t) in outer for t in (f, *f._tables()))]
-            froms = kept or froms
+        if enclosing:
+            froms = self._correlated_froms(froms, enclosing)
+        for cte in self._ctes:
+            cte._register(binds)
         binds.correlate = froms
         try:
-            column_datums = self._columns_datum(binds, columns, column_names)
+            column_datums = tuple(
+                _shown_column(binds, el) if binds.display else el._datum(binds) for el in columns
+            )
             from_datums = tuple(f._datum_from(binds) for f in froms)
             where = and_(*self._where)._datum(binds) if self._where else None
             scope = binds.label_scope
@@ -549,8 +893,7 @@ class Select(ClauseElement, Generic[_TP]):
                 group_by,
                 having,
                 order_by,
-                binds.add(self._limit, Integer()) if self._limit is not None else None,
-                binds.add(self._offset, Integer()) if self._offset is not None else None,
+                *self._limit_datum(binds),
                 self._distinct,
                 self._for_update,
             )
@@ -566,12 +909,13 @@ class Select(ClauseElement, Generic[_TP]):
                 scope.setdefault(el.name, el)
         for el in columns:
             name = getattr(el, "name", None)
-            if isinstance(name, str) and not isinstance(el, Label):
-                scope.setdefault(name, el)
+            if not isinstance(el, Label):
+                scope.setdefault(name if isinstance(name, str) else el._row_key, el)
         return scope
 
     @staticmethod
     def _order_by_datum(element: ColumnElement[Any], binds: BindCollector) -> tuple[Any, ...]:
+        """An ORDER BY item: a selected label by its name, anything else as itself."""
         if (
             isinstance(element, Label)
             and binds.label_scope
@@ -580,27 +924,11 @@ class Select(ClauseElement, Generic[_TP]):
             return ("labelref", element.name)
         return element._datum(binds)
 
-    @staticmethod
-    def _columns_datum(
-        binds: BindCollector, columns: list[ColumnElement[Any]], names: Sequence[str] | None
-    ) -> tuple[Any, ...]:
-        """The columns' datums, each labelled `names[i]` when names are given;
-        shown (str(), compile()), unnamed expressions get SQLAlchemy's anonymous labels."""
-        if names is not None:
-            return tuple(
-                el._datum(binds)
-                if isinstance(el, Label) and el.name == name
-                else ("label", el._datum(binds), name)
-                for el, name in zip(columns, names)
-            )
-        if not binds.display:
-            return tuple(el._datum(binds) for el in columns)
-        return tuple(_shown_column(binds, el) for el in columns)
-
 
 def _shown_column(binds: BindCollector, el: ColumnElement[Any]) -> tuple[Any, ...]:
-    """A column of a shown SELECT, labelled as SQLAlchemy shows it: a named
-    column as is, a function as `name_1`, anything else as `anon_1`."""
+    """A column of a shown SELECT (str(), compile()), labelled as SQLAlchemy
+    shows it: a named column as is, a function as `name_1`, CAST(col) as the
+    column's name, anything else as `anon_1`."""
     datum = el._datum(binds)
     if isinstance(el, Label) or (
         getattr(el, "table", None) is not None and isinstance(getattr(el, "name", None), str)
@@ -608,7 +936,7 @@ def _shown_column(binds: BindCollector, el: ColumnElement[Any]) -> tuple[Any, ..
         return datum
     if datum[0] in ("col", "star", "text"):
         return datum
-    if datum[0] == "cast" and datum[1][0] == "col":  # CAST(users.id AS ...) AS id
+    if datum[0] == "cast" and datum[1][0] == "col":
         return ("label", datum, datum[1][2])
     function_name = getattr(el, "name", None) if datum[0] == "func" else None
     return ("label", datum, binds.anonymous_name(function_name or "anon"))
@@ -684,6 +1012,411 @@ def _table_of(target: Any) -> Table:
     if mapper is not None:
         table: Table = mapper.table
         return table
-    if isinstance(target, Table):
-        return target
+    if isinstance(target, (Table, TableClause)):
+        return target  # type: ignore[return-value]  # a table() has what DML reads of a Table
     raise TypeError(f"{target!r} is not a Table or a mapped class")
+
+
+# --- set operations -------------------------------------------------------------
+
+
+def _as_member(statement: Any) -> SelectBase:
+    if isinstance(statement, (Select, CompoundSelect)):
+        return statement
+    if isinstance(statement, TextualSelect):
+        return statement
+    raise ArgumentError(f"a set operation combines SELECT statements, got {statement!r}")
+
+
+class CompoundSelect(HasCTE, GenerativeSelect):
+    """SELECT ... UNION [ALL] / INTERSECT [ALL] / EXCEPT [ALL] SELECT ...; its
+    rows are named after the first SELECT's columns."""
+
+    _generative_attrs = (
+        "keyword",
+        "selects",
+        "_order_by",
+        "_limit",
+        "_offset",
+        "_execution_options",
+        "_ctes",
+    )
+
+    def __init__(self, keyword: str, *selects: Any) -> None:
+        if not selects:
+            raise ArgumentError(f"{keyword} needs at least one SELECT")
+        self.keyword = keyword
+        self.selects: list[SelectBase] = [_as_member(s) for s in selects]
+        widths = {len(s._column_elements()) for s in self.selects}
+        if len(widths) > 1:
+            raise ArgumentError(
+                f"All selectables passed to CompoundSelect must have identical numbers of columns; "
+                f"got {sorted(widths)}"
+            )
+        self._order_by: list[ColumnElement[Any]] = []
+        self._limit: int | None = None
+        self._offset: int | None = None
+        self._execution_options: dict[str, Any] = {}
+        self._ctes: list[CTE] = []
+
+    def _clone(self) -> Self:
+        new = type(self).__new__(type(self))
+        d = self.__dict__
+        new.__dict__.update(
+            {attr: (d[attr].copy() if type(d[attr]) is list else d[attr]) for attr in self._generative_attrs}
+        )
+        return new
+
+    def _column_elements(self) -> list[ColumnElement[Any]]:
+        return self.selects[0]._column_elements()
+
+    @property
+    def _entries(self) -> list[ResultEntry]:
+        return [ResultEntry(column=el) for el in self._column_elements()]
+
+    @property
+    def result_entries(self) -> Sequence[ResultEntry]:
+        return self._entries
+
+    def _order_datum(self, element: ColumnElement[Any], binds: BindCollector) -> tuple[Any, ...]:
+        """ORDER BY of a set operation names the result's columns: a selected
+        column (or its label) is written by its name."""
+        if isinstance(element, UnaryExpression) and element.operator in ("asc", "desc"):
+            return (element.operator, self._order_datum(element.element, binds))
+        if isinstance(element, LabelReference):
+            return ("labelref", element.name)
+        names: dict[int, str] = {}
+        for member in self.selects:
+            for el in member._column_elements():
+                names[id(el)] = el._row_key
+                if isinstance(el, Label):
+                    names.setdefault(id(el.element), el.name)
+        name = names.get(id(element))
+        if name is None and isinstance(element, Label):
+            name = element.name
+        return ("labelref", name) if name is not None else element._datum(binds)
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return statement_datum(binds, self._compound_datum)
+
+    def _compound_datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        for cte in self._ctes:
+            cte._register(binds)
+        return (
+            "compound",
+            self.keyword,
+            tuple(s._datum(binds) for s in self.selects),
+            tuple(self._order_datum(o, binds) for o in self._order_by),
+            *self._limit_datum(binds),
+        )
+
+    def _compound(self, keyword: str, others: tuple[Any, ...]) -> CompoundSelect:
+        return CompoundSelect(keyword, self, *others)
+
+    def _with_labels(self, labels: Sequence[str | None]) -> Self:
+        new = self._clone()
+        new.selects = [
+            s._with_labels(labels) if isinstance(s, (Select, CompoundSelect)) else s for s in self.selects
+        ]
+        return new
+
+    def union(self, *other: Any) -> CompoundSelect:
+        return self._compound("UNION", other)
+
+    def union_all(self, *other: Any) -> CompoundSelect:
+        return self._compound("UNION ALL", other)
+
+    def intersect(self, *other: Any) -> CompoundSelect:
+        return self._compound("INTERSECT", other)
+
+    def intersect_all(self, *other: Any) -> CompoundSelect:
+        return self._compound("INTERSECT ALL", other)
+
+    def except_(self, *other: Any) -> CompoundSelect:
+        return self._compound("EXCEPT", other)
+
+    def except_all(self, *other: Any) -> CompoundSelect:
+        return self._compound("EXCEPT ALL", other)
+
+
+def union(*selects: Any) -> CompoundSelect:
+    """SELECT ... UNION SELECT ...: the rows of all, without duplicates."""
+    return CompoundSelect("UNION", *selects)
+
+
+def union_all(*selects: Any) -> CompoundSelect:
+    """SELECT ... UNION ALL SELECT ...: the rows of all, duplicates kept."""
+    return CompoundSelect("UNION ALL", *selects)
+
+
+def intersect(*selects: Any) -> CompoundSelect:
+    """SELECT ... INTERSECT SELECT ...: the rows every SELECT returns."""
+    return CompoundSelect("INTERSECT", *selects)
+
+
+def intersect_all(*selects: Any) -> CompoundSelect:
+    """SELECT ... INTERSECT ALL SELECT ... (PostgreSQL; SQLite has no INTERSECT ALL)."""
+    return CompoundSelect("INTERSECT ALL", *selects)
+
+
+def except_(*selects: Any) -> CompoundSelect:
+    """SELECT ... EXCEPT SELECT ...: the first SELECT's rows the others lack."""
+    return CompoundSelect("EXCEPT", *selects)
+
+
+def except_all(*selects: Any) -> CompoundSelect:
+    """SELECT ... EXCEPT ALL SELECT ... (PostgreSQL; SQLite has no EXCEPT ALL)."""
+    return CompoundSelect("EXCEPT ALL", *selects)
+
+
+# --- textual SELECT -------------------------------------------------------------
+
+
+class TextualSelect(SelectBase):
+    """text(...).columns(...) as a SELECT whose columns are known: it can
+    become a subquery or a CTE with .c columns."""
+
+    def __init__(self, text: TextClause, columns: Sequence[ColumnElement[Any]]) -> None:
+        self.text = text
+        self.column_args = list(columns)
+
+    def _column_elements(self) -> list[ColumnElement[Any]]:
+        return self.column_args
+
+    @property
+    def _entries(self) -> list[ResultEntry]:
+        return [ResultEntry(column=el) for el in self.column_args]
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return self.text._datum(binds)
+
+
+TextAsFrom = TextualSelect
+
+
+def textual_select(text: TextClause) -> TextualSelect:
+    """The TextualSelect of a text() given its result columns with .columns()."""
+    columns = [ColumnClause(c[0], c[1]) if isinstance(c, tuple) else coerce(c) for c in text._columns]
+    return TextualSelect(text, columns)
+
+
+# --- lightweight tables and columns ---------------------------------------------
+
+
+class ColumnClause(ColumnElement[Any]):
+    """column(name, type_): a column by name, of a table() or of none."""
+
+    __slots__ = ("name", "key", "type", "table", "default", "onupdate", "server_default", "primary_key")
+
+    def __init__(self, name: str, type_: Any = None, table: TableClause | None = None) -> None:
+        self.name, self.key = name, name
+        self.type = to_instance(type_) if type_ is not None else NullType()
+        self.table = table
+        self.default = self.onupdate = self.server_default = None
+        self.primary_key = False
+
+    def _resolve_type(self) -> Any:
+        return self.type
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        qualifier = self.table._name_in(binds) if self.table is not None else None
+        return ("col", qualifier, self.name)
+
+    def _from_objects(self) -> list[FromClause]:
+        return [self.table] if self.table is not None else []
+
+    @property
+    def _row_key(self) -> str:
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"column({self.name!r})"
+
+
+def column(text: str, type_: Any = None) -> ColumnClause:
+    """A column by name, typed by `type_`, to use in select() or in a table()."""
+    return ColumnClause(text, type_)
+
+
+class TableClause(FromClause):
+    """table(name, *columns): a table known by name and the columns given,
+    without a MetaData: enough to select from, insert into, update or delete."""
+
+    def __init__(self, name: str, *columns: ColumnClause) -> None:
+        self.name = name
+        self.c: ColumnCollection[ColumnClause] = ColumnCollection()
+        self.columns = self.c
+        for col in columns:
+            if col.table is not None:
+                raise ArgumentError(f"column {col.name!r} already belongs to table {col.table.name!r}")
+            col.table = self
+            self.c._add(col)
+
+    @property
+    def primary_key(self) -> list[ColumnClause]:
+        return []
+
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("table", self.name)
+
+    def _from_objects(self) -> list[FromClause]:
+        return [self]
+
+    def alias(self, name: str | None = None, flat: bool = False) -> TableAlias:
+        return TableAlias(self, name or f"{self.name}_1")  # type: ignore[arg-type]  # has what it reads
+
+    def select(self) -> Select[Any]:
+        return Select(self)
+
+    def __repr__(self) -> str:
+        return f"table({self.name!r})"
+
+
+def table(name: str, *columns: ColumnClause, **kw: Any) -> TableClause:
+    """A lightweight table: its name and some column() objects."""
+    if kw:
+        raise ArgumentError(f"table() got unexpected keyword arguments: {', '.join(sorted(kw))}")
+    return TableClause(name, *columns)
+
+
+# --- VALUES ----------------------------------------------------------------------
+
+
+class Values(FromClause):
+    """values(column(...), ...).data([...]): rows given in the statement,
+    read like a table named `name`; every value is bound."""
+
+    def __init__(self, *columns: ColumnClause, name: str | None = None, literal_binds: bool = False) -> None:
+        if literal_binds:
+            raise NotImplementedError("values(literal_binds=True): cormorant always binds values")
+        self._columns = [ColumnClause(c.name, c.type) for c in columns]
+        self._anonymous = name is None
+        self.name = name or "anon_1"
+        self._rows: list[tuple[Any, ...]] = []
+        self._lateral = False
+        self._build_c()
+
+    def _build_c(self) -> None:
+        self.c: ColumnCollection[_SubqueryColumn] = ColumnCollection()
+        self.columns = self.c
+        for col in self._columns:
+            self.c._add(_SubqueryColumn(self, col.name, col.type))
+
+    def _copy(self, **changes: Any) -> Values:
+        new = Values.__new__(Values)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        new._build_c()
+        return new
+
+    def data(self, values: Sequence[Sequence[Any]]) -> Values:
+        width = len(self._columns)
+        for row in values:
+            if len(row) != width:
+                raise ArgumentError(f"each VALUES row needs {width} value(s), got {tuple(row)!r}")
+        return self._copy(_rows=[*self._rows, *(tuple(r) for r in values)])
+
+    def alias(self, name: str | None = None, flat: bool = False) -> Values:
+        return self._copy(name=name or "anon_1", _anonymous=name is None)
+
+    def lateral(self, name: str | None = None) -> Values:
+        raise NotImplementedError("LATERAL VALUES")
+
+    def scalar_values(self) -> ScalarValues:
+        return ScalarValues(self)
+
+    def _name_in(self, binds: BindCollector) -> str:
+        return binds.from_name(self, "anon") if self._anonymous else self.name
+
+    def _rows_datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        if not self._rows:
+            raise ArgumentError("VALUES has no rows; give them with .data([...])")
+        types = [c.type for c in self._columns]
+        return tuple(
+            tuple(
+                coerce(v, t if not isinstance(t, NullType) else None, c.name)._datum(binds)
+                for v, t, c in zip(row, types, self._columns, strict=True)
+            )
+            for row in self._rows
+        )
+
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        names = tuple(c.name for c in self._columns)
+        return ("values", self._name_in(binds), names, self._rows_datum(binds))
+
+
+def values(*columns: ColumnClause, name: str | None = None, literal_binds: bool = False) -> Values:
+    """A VALUES list with these columns; give its rows with .data([...])."""
+    return Values(*columns, name=name, literal_binds=literal_binds)
+
+
+class ScalarValues(ColumnElement[Any]):
+    """VALUES used as a column expression, as in `x IN (VALUES (1), (2))`."""
+
+    __slots__ = ("values", "type")
+
+    def __init__(self, values: Values) -> None:
+        self.values = values
+        self.type = values._columns[0].type if len(values._columns) == 1 else NullType()
+
+    def scalar_subquery(self) -> ScalarValues:
+        return self  # what in_() takes a subquery's place from
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        names = tuple(c.name for c in self.values._columns)
+        return ("values", None, names, self.values._rows_datum(binds))
+
+
+# --- TABLESAMPLE and the alias functions ------------------------------------------
+
+
+class TableSample(TableAlias):
+    """table TABLESAMPLE method(percent) [REPEATABLE (seed)] (PostgreSQL)."""
+
+    def __init__(self, table_: Table, sampling: Any, name: str | None = None, seed: Any = None) -> None:
+        super().__init__(table_, name)
+        self.sampling: ColumnElement[Any] = (
+            sampling if isinstance(sampling, Function) else func.system(sampling)
+        )
+        self.seed = coerce(seed) if seed is not None else None
+
+    def _name_in(self, binds: BindCollector) -> str:
+        return self.name or binds.from_name(self, "anon")
+
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        return (
+            "tablesample",
+            ("table", self.table.name),
+            self.sampling._datum(binds),
+            self.seed._datum(binds) if self.seed is not None else None,
+            self._name_in(binds),
+        )
+
+
+def tablesample(selectable: Any, sampling: Any, name: str | None = None, seed: Any = None) -> TableSample:
+    """A table sampled with TABLESAMPLE; `sampling` is a percentage (SYSTEM)
+    or a function such as func.bernoulli(10)."""
+    return TableSample(_table_of(selectable), sampling, name, seed)
+
+
+def alias(selectable: Any, name: str | None = None, flat: bool = False) -> Any:
+    """The selectable under another name: a table alias, or an aliased subquery or CTE."""
+    target = _table_of(selectable) if getattr(selectable, "__mapper__", None) is not None else selectable
+    if isinstance(target, Table):
+        return target.alias(name)
+    if isinstance(target, (AliasedReturnsRows, Values, SelectBase)):
+        return target.alias(name)
+    raise ArgumentError(f"{selectable!r} cannot be aliased")
+
+
+def lateral(selectable: Any, name: str | None = None) -> Lateral:
+    """LATERAL (SELECT ...) AS name."""
+    if isinstance(selectable, SelectBase):
+        return selectable.lateral(name)
+    if isinstance(selectable, Subquery):
+        return Lateral(selectable.element, name or (None if selectable._anonymous else selectable.name))
+    raise ArgumentError(f"lateral() takes a SELECT or a subquery, got {selectable!r}")
+
+
+def cte(selectable: Any, name: str | None = None, recursive: bool = False) -> CTE:
+    return _as_member(selectable).cte(name, recursive=recursive)

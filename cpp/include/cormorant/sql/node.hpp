@@ -55,14 +55,14 @@ enum class Kind : std::uint8_t {
     // FROM items
     Table,     // name, qualifier = alias
     Join,      // children = {left, right, on}; flag::outer, flag::full
-    Subquery,  // name = alias, children = {select}
+    Subquery,  // name = alias, children = {select}; flag::lateral
     // statements
     Select,    // children: see SelectSlot; flag::distinct
     Insert,    // name = table, names = columns, children = {rows List of List, returning List,
                // on_conflict or null}
     Update,    // name = table, children = {List of Assign, where or null, returning List}
     Delete,    // name = table, children = {where or null, returning List}
-    Compound,  // name = UNION / UNION ALL / INTERSECT / EXCEPT, children = {List of selects,
+    Compound,  // name = UNION [ALL] / INTERSECT [ALL] / EXCEPT [ALL], children = {List of selects,
                // order_by List, limit, offset}
     // statement parts
     List,        // children = items
@@ -84,6 +84,11 @@ enum class Kind : std::uint8_t {
     Savepoint,            // name
     ReleaseSavepoint,     // name
     RollbackToSavepoint,  // name
+    // common table expressions and further FROM items
+    With,         // children = {List of Cte, statement}; flag::recursive
+    Cte,          // name, names = columns (rendered when given), children = {selectable}
+    Values,       // name = alias ("" as an expression), names = columns, children = rows (List)
+    TableSample,  // name = alias, children = {table, sampling function, seed or null}
 };
 
 namespace flag {
@@ -98,6 +103,8 @@ inline constexpr std::uint32_t do_update = 1;
 inline constexpr std::uint32_t if_exists = 1;  // IF EXISTS / IF NOT EXISTS
 inline constexpr std::uint32_t unique = 2;
 inline constexpr std::uint32_t string_literal = 1;
+inline constexpr std::uint32_t lateral = 1;    // Subquery
+inline constexpr std::uint32_t recursive = 1;  // With
 }  // namespace flag
 
 // Child positions of a Select node.
@@ -141,6 +148,6 @@ NodePtr make_list(std::vector<NodePtr> items);
 
 std::string_view kind_name(Kind kind) noexcept;
 bool is_statement(Kind kind) noexcept;  // Select, Insert, Update, Delete, Compound, DDL, savepoints
-bool is_selectable(Kind kind) noexcept;  // Select, Compound, Text
+bool is_selectable(Kind kind) noexcept;  // Select, Compound, Text, With
 
 }  // namespace cormorant::sql

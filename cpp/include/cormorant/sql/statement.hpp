@@ -97,9 +97,21 @@ Insert insert(std::string table, std::vector<std::string> columns = {});
 Update update(std::string table);
 Delete delete_(std::string table);
 // op is UNION, UNION ALL, INTERSECT or EXCEPT.
+// UNION, UNION ALL, INTERSECT, INTERSECT ALL, EXCEPT, EXCEPT ALL
+bool is_compound_operator(std::string_view op);
 Compound compound(std::string op, std::vector<NodePtr> selects);
 Compound union_(std::vector<NodePtr> selects);
 Compound union_all(std::vector<NodePtr> selects);
+Compound intersect(std::vector<NodePtr> selects);
+Compound intersect_all(std::vector<NodePtr> selects);
+Compound except_(std::vector<NodePtr> selects);
+Compound except_all(std::vector<NodePtr> selects);
+
+// A common table expression for with_(): name AS (body); `columns` are listed
+// after the name (as WITH RECURSIVE needs) when given.
+NodePtr cte(std::string name, NodePtr body, std::vector<std::string> columns = {});
+// WITH [RECURSIVE] cte, ... statement
+NodePtr with_(std::vector<NodePtr> ctes, NodePtr statement, bool recursive = false);
 
 // SAVEPOINT name / RELEASE SAVEPOINT name / ROLLBACK TO SAVEPOINT name (both dialects);
 // an empty name throws cormorant::Error (Interface).
