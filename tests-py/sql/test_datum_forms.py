@@ -32,11 +32,13 @@ from cormorant import (
     and_,
     between,
     bindparam,
+    bitwise_not,
     case,
     cast,
     delete,
     distinct,
     exists,
+    extract,
     false,
     func,
     insert,
@@ -49,6 +51,7 @@ from cormorant import (
     select,
     text,
     true,
+    tuple_,
     update,
 )
 from cormorant.dialects import postgresql, sqlite
@@ -192,6 +195,17 @@ def _statements():
     yield delete(parent).where(parent.c.id == 1).returning(parent.c.id)
     yield select(select(p.id).subquery().c.id)
     yield select(func.now(), func.coalesce(p.label, "-"))
+    yield select(
+        func.sum(c.price).over(partition_by=p.id, order_by=c.id, rows=(-2, 0)),
+        func.percentile_cont(0.5).within_group(c.price),
+        func.count().filter(c.price > 1),
+        tuple_(c.id, c.small).in_([(1, 2)]),
+        p.label.collate("nocase"),
+        extract("year", c.day),
+        func.current_date(),
+        bitwise_not(c.small),
+        c.small.op("&")(1),
+    )
 
 
 def _datum(statement, dialect):

@@ -6,6 +6,7 @@
 #include "cormorant/sql/decode.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 
 #include "cormorant/error.hpp"
@@ -125,6 +126,76 @@ NodePtr d_case(const R& r) {
     return case_(std::move(whens), r.opt_node(2));
 }
 NodePtr d_excluded(const R& r) { return excluded(r.str(1, "column name")); }
+
+// A name written into SQL as it stands (an EXTRACT field, an ANSI function):
+// letters, digits and underscores, not starting with a digit.
+std::string bare_word(const R& r, std::size_t i, const char* what) {
+    std::string word = r.str(i, what);
+    bool ok = !word.empty() && std::isdigit(static_cast<unsigned char>(word[0])) == 0 &&
+              std::all_of(word.begin(), word.end(), [](char c) {
+                  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+              });
+    if (!ok) r.fail(std::string(what) + " must be a plain SQL word, got '" + word + "'");
+    return word;
+}
+// ("window_frame", ROWS|RANGE|GROUPS, lower kind, lower offset, upper kind, upper offset)
+NodePtr d_window_frame(const R& r) {
+    std::string mode = r.str(1, "frame mode");
+    if (mode != "ROWS" && mode != "RANGE" && mode != "GROUPS")
+        r.fail("the frame mode must be ROWS, RANGE or GROUPS, not '" + mode + "'");
+    auto bound = [&r](std::size_t i) {
+        std::string kind = r.str(i, "frame bound");
+        bool offset = kind == "PRECEDING" || kind == "FOLLOWING";
+        if (!offset && kind != "UNBOUNDED PRECEDING" && kind != "UNBOUNDED FOLLOWING" &&
+            kind != "CURRENT ROW")
+            r.fail("unknown frame bound '" + kind + "'");
+        NodePtr value = r.opt_node(i + 1);
+        if (offset != (value != nullptr))
+            r.fail("an offset goes with PRECEDING / FOLLOWING, and only there");
+        return std::pair{kind, value};
+    };
+    auto [lower, lower_offset] = bound(2);
+    auto [upper, upper_offset] = bound(4);
+    return with_names(make_node(Kind::WindowFrame, mode, {lower_offset, upper_offset}),
+                      {lower, upper});
+}
+NodePtr d_over(const R& r) {
+    NodePtr frame = r.opt_node(4);
+    if (frame && frame->kind != Kind::WindowFrame)
+        r.fail("frame must be None or a ('window_frame', ...) tuple");
+    return make_node(Kind::Over, {},
+                     {r.node(1), make_list(r.nodes(2, "partition_by")),
+                      make_list(r.nodes(3, "order_by")), frame});
+}
+NodePtr d_within_group(const R& r) {
+    return make_node(Kind::WithinGroup, {}, {r.node(1), make_list(r.nodes(2, "order_by"))});
+}
+NodePtr d_funcfilter(const R& r) {
+    return make_node(Kind::FunctionFilter, {}, {r.node(1), r.node(2)});
+}
+NodePtr d_tuple(const R& r) {
+    auto items = r.nodes(1, "tuple items");
+    if (items.empty()) r.fail("a tuple needs at least one item");
+    return make_node(Kind::Tuple, {}, std::move(items));
+}
+NodePtr d_collate(const R& r) {
+    return make_node(Kind::Collate, r.str(2, "collation"), {r.node(1)});
+}
+NodePtr d_extract(const R& r) {
+    return make_node(Kind::Extract, bare_word(r, 1, "EXTRACT field"), {r.node(2)});
+}
+NodePtr d_ansi_func(const R& r) {
+    return make_node(Kind::AnsiFunc, bare_word(r, 1, "function name"));
+}
+NodePtr d_unary_op(const R& r) {
+    return make_node(Kind::UnaryOp, r.str(1, "operator"), {r.node(2)});
+}
+NodePtr d_custom_op(const R& r) {
+    auto precedence = r.opt_int(4, "precedence").value_or(0);
+    if (precedence < 0 || precedence > 100) r.fail("precedence must be within 0..100");
+    return make_node(Kind::CustomOp, r.str(1, "operator"), {r.node(2), r.node(3)},
+                     static_cast<std::uint32_t>(precedence));
+}
 
 // --- FROM items ----------------------------------------------------------------------------
 NodePtr d_table(const R& r) {
@@ -272,6 +343,17 @@ const std::vector<HeadEntry>& node_entries() {
             f("savepoint", {"name"}, d_savepoint),
             f("release_savepoint", {"name"}, d_savepoint),
             f("rollback_to_savepoint", {"name"}, d_savepoint),
+            f("over", {"function", "partition_by", "order_by", "frame"}, d_over),
+            f("window_frame", {"mode", "lower", "lower_offset", "upper", "upper_offset"},
+              d_window_frame),
+            f("within_group", {"function", "order_by"}, d_within_group),
+            f("funcfilter", {"function", "criterion"}, d_funcfilter),
+            f("tuple", {"items"}, d_tuple),
+            f("collate", {"expr", "collation"}, d_collate),
+            f("extract", {"field", "expr"}, d_extract),
+            f("ansi_func", {"name"}, d_ansi_func),
+            f("unary_op", {"operator", "operand"}, d_unary_op),
+            f("custom_op", {"operator", "left", "right", "precedence"}, d_custom_op),
         };
         for (const auto& ddl : ddl_entries()) e.push_back(ddl);
         return e;

@@ -19,7 +19,7 @@ NodePtr make_list(std::vector<NodePtr> items) {
 }
 
 std::string_view kind_name(Kind kind) noexcept {
-    static constexpr std::array<std::string_view, 53> names = {
+    static constexpr std::array<std::string_view, 63> names = {
         "col",
         "bind",
         "null",
@@ -73,8 +73,18 @@ std::string_view kind_name(Kind kind) noexcept {
         "savepoint",
         "release_savepoint",
         "rollback_to_savepoint",
+        "over",
+        "window_frame",
+        "within_group",
+        "funcfilter",
+        "tuple",
+        "collate",
+        "extract",
+        "ansi_func",
+        "unary_op",
+        "custom_op",
     };
-    static_assert(names.size() == static_cast<std::size_t>(Kind::RollbackToSavepoint) + 1,
+    static_assert(names.size() == static_cast<std::size_t>(Kind::CustomOp) + 1,
                   "one name per Kind");
     auto i = static_cast<std::size_t>(kind);
     return i < names.size() ? names[i] : "?";

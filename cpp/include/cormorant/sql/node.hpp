@@ -84,6 +84,19 @@ enum class Kind : std::uint8_t {
     Savepoint,            // name
     ReleaseSavepoint,     // name
     RollbackToSavepoint,  // name
+    // more expressions
+    Over,            // children = {function, List partition_by, List order_by, WindowFrame or null}
+    WindowFrame,     // name = ROWS / RANGE / GROUPS, names = {lower bound, upper bound}: each
+                     // UNBOUNDED PRECEDING, UNBOUNDED FOLLOWING, CURRENT ROW, PRECEDING or
+                     // FOLLOWING; children = {lower offset or null, upper offset or null}
+    WithinGroup,     // children = {function, List order_by}
+    FunctionFilter,  // children = {function, criterion}
+    Tuple,           // children = items
+    Collate,         // name = collation, children = {expression}
+    Extract,         // name = field, children = {expression}
+    AnsiFunc,        // name: a function written without parentheses (CURRENT_DATE)
+    UnaryOp,         // name = prefix operator, children = {operand}
+    CustomOp,        // name = operator, children = {left, right}; flags = precedence
 };
 
 namespace flag {
