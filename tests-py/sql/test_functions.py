@@ -94,7 +94,9 @@ def test_registered_classes_and_custom_generic_functions():
 
     assert isinstance(func.as_utc(staff.c.id), as_utc)
     assert type(func.as_utc().type) is DateTime
-    assert sql(func.as_utc(staff.c.id), "sqlite") == "SELECT as_utc(fn_staff.id) AS as_utc_1 \nFROM fn_staff" or (
+    assert sql(
+        func.as_utc(staff.c.id), "sqlite"
+    ) == "SELECT as_utc(fn_staff.id) AS as_utc_1 \nFROM fn_staff" or (
         "as_utc(fn_staff.id)" in sql(func.as_utc(staff.c.id), "sqlite")
     )
     functions.register_function("utc_now", as_utc)
@@ -110,12 +112,17 @@ def test_function_sql_per_dialect():
     assert "CURRENT_DATE" in sql(func.current_date(), "postgresql")
     assert "LOCALTIMESTAMP" in sql(func.localtimestamp(), "sqlite")
     assert "group_concat(fn_staff.name, ?)" in sql(func.aggregate_strings(staff.c.name, ","), "sqlite")
-    assert "string_agg(fn_staff.name, $1::VARCHAR)" in sql(func.aggregate_strings(staff.c.name, ","), "postgresql")
+    assert "string_agg(fn_staff.name, $1::VARCHAR)" in sql(
+        func.aggregate_strings(staff.c.name, ","), "postgresql"
+    )
     assert "length(fn_staff.name)" in sql(func.char_length(staff.c.name), "sqlite")
     assert "char_length(fn_staff.name)" in sql(func.char_length(staff.c.name), "postgresql")
     assert "mypkg.myfn(fn_staff.id)" in sql(func.mypkg.myfn(staff.c.id), "sqlite")
     grouped = select(staff.c.dept, func.sum(staff.c.id)).group_by(func.rollup(staff.c.dept))
-    assert "GROUP BY ROLLUP(fn_staff.dept)" in _native.compile(grouped._datum(BindCollector("postgresql")), "postgresql")[0]
+    assert (
+        "GROUP BY ROLLUP(fn_staff.dept)"
+        in _native.compile(grouped._datum(BindCollector("postgresql")), "postgresql")[0]
+    )
 
 
 # --- running them -------------------------------------------------------------

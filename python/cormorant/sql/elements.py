@@ -1218,6 +1218,9 @@ class _PrefixOperator(UnaryExpression):
         return ("unary_op", self.operator, self.element._datum(binds))
 
 
+_COMPARISON_PRECEDENCE = 5
+
+
 class RegexpMatch(BinaryExpression):
     """expr ~ pattern on PostgreSQL (~* ignoring case), expr REGEXP pattern on
     SQLite, whose REGEXP function the native driver defines; other flags go
@@ -1237,13 +1240,16 @@ class RegexpMatch(BinaryExpression):
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         left, pattern = self.left._datum(binds), self.right._datum(binds)
         if binds.dialect == "postgresql" and self.flags == "i":
-            return ("binop", "!~*" if self.negate else "~*", left, pattern)
-        if self.flags:
-            prefix = binds.add(f"(?{self.flags})", String())
-            pattern = ("binop", "||", prefix, pattern)
-        if binds.dialect == "postgresql":
-            return ("binop", "!~" if self.negate else "~", left, pattern)
-        return ("binop", "NOT REGEXP" if self.negate else "REGEXP", left, pattern)
+            operator = "!~*" if self.negate else "~*"
+        else:
+            if self.flags:
+                prefix = binds.add(f"(?{self.flags})", String())
+                pattern = ("binop", "||", prefix, pattern)
+            if binds.dialect == "postgresql":
+                operator = "!~" if self.negate else "~"
+            else:
+                operator = "NOT REGEXP" if self.negate else "REGEXP"
+        return ("custom_op", operator, left, pattern, _COMPARISON_PRECEDENCE)
 
 
 class RegexpReplace(ColumnElement[str]):
@@ -1416,7 +1422,8 @@ class FunctionFilter(ColumnElement[_T]):
     def __init__(self, func: Any, *criterion: Any) -> None:
         if not criterion:
             raise ArgumentError("filter() needs at least one criterion")
-        self.func, self.type = func, func.type
+        self.func: ColumnElement[Any] = func
+        self.type = func.type
         self.criterion: ColumnElement[Any] = and_(*criterion) if len(criterion) > 1 else coerce(criterion[0])
 
     def filter(self, *criterion: Any) -> FunctionFilter[_T]:

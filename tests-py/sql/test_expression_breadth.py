@@ -1,0 +1,207 @@
+"""Expression elements beyond the everyday ones, run on both backends:
+tuples, COLLATE, type_coerce, EXTRACT, ANY / ALL, regular expressions (the
+native SQLite driver defines REGEXP), bitwise and custom operators, labels,
+literals, JSON paths; and their SQL per dialect, as SQLAlchemy renders it."""
+
+import datetime
+
+import pytest
+from cormorant import (
+    JSON,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    _native,
+    all_,
+    any_,
+    bitwise_not,
+    collate,
+    custom_op,
+    extract,
+    insert,
+    label,
+    literal,
+    nullsfirst,
+    select,
+    try_cast,
+    tuple_,
+    type_coerce,
+)
+from cormorant.exc import CompileError
+from cormorant.sql.elements import BindCollector
+
+metadata = MetaData()
+items = Table(
+    "xb_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(20)),
+    Column("n", Integer),
+    Column("at", DateTime),
+    Column("doc", JSON),
+)
+ROWS = [
+    dict(
+        id=1,
+        name="apple",
+        n=6,
+        at=datetime.datetime(2021, 3, 4, 5, 6, 7),
+        doc={"a": {"b": 1}, "tags": ["x", "y"]},
+    ),
+    dict(
+        id=2,
+        name="Banana",
+        n=3,
+        at=datetime.datetime(2022, 11, 12, 13, 14, 15),
+        doc={"a": {"b": 2}, "s": "hi"},
+    ),
+    dict(id=3, name="cherry", n=12, at=datetime.datetime(2020, 1, 1), doc={"flag": True, "f": 1.5}),
+]
+
+
+@pytest.fixture
+def conn(engine):
+    metadata.create_all(engine)
+    with engine.begin() as c:
+        c.execute(insert(items), ROWS)
+    with engine.connect() as c:
+        yield c
+
+
+def sql(element, dialect):
+    return _native.compile(element._datum(BindCollector(dialect)), dialect)[0]
+
+
+def names(conn, cond):
+    return conn.execute(select(items.c.name).where(cond).order_by(items.c.id)).scalars().all()
+
+
+def test_tuples(conn):
+    pair = tuple_(items.c.id, items.c.name)
+    assert names(conn, pair.in_([(1, "apple"), (3, "cherry"), (2, "nope")])) == ["apple", "cherry"]
+    assert names(conn, pair == (2, "Banana")) == ["Banana"]
+    assert sql(pair == (2, "Banana"), "sqlite") == "(xb_items.id, xb_items.name) = (?, ?)"
+    assert (
+        sql(pair.in_([(1, "a")]), "postgresql")
+        == "(xb_items.id, xb_items.name) IN (($1::INTEGER, $2::VARCHAR))"
+    )
+
+
+def test_collate(conn):
+    case_blind = "NOCASE" if conn.engine.dialect.name == "sqlite" else "C"
+    ordered = select(items.c.name).order_by(collate(items.c.name, case_blind))
+    got = conn.execute(ordered).scalars().all()
+    assert sorted(got) == sorted(["apple", "Banana", "cherry"])
+    assert sql(items.c.name.collate("C") == "a", "postgresql") == '(xb_items.name COLLATE "C") = $1::VARCHAR'
+
+
+def test_type_coerce_and_literals(conn):
+    assert (
+        conn.execute(select(type_coerce(items.c.name, String).label("x")).where(items.c.id == 1)).scalar()
+        == "apple"
+    )
+    coerced = type_coerce('{"k": [1, 2]}', JSON)
+    assert sql(coerced, "sqlite") == "?"
+    assert conn.execute(select(literal(5, Integer) + 1)).scalar() == 6
+    assert type(literal("x", String).type) is String
+    assert conn.execute(select(label("total", items.c.n + 1)).where(items.c.id == 2)).one().total == 4
+
+
+def test_try_cast_is_refused_as_in_sqlalchemy():
+    with pytest.raises(CompileError, match="TRY_CAST"):
+        sql(try_cast(items.c.name, Integer), "sqlite")
+
+
+def test_extract(conn):
+    years = conn.execute(select(extract("year", items.c.at)).order_by(items.c.id)).scalars().all()
+    assert [int(y) for y in years] == [2021, 2022, 2020]
+    assert names(conn, extract("month", items.c.at) == 11) == ["Banana"]
+    assert sql(extract("dow", items.c.at), "sqlite") == "CAST(STRFTIME('%w', xb_items.at) AS INTEGER)"
+    assert sql(extract("year", items.c.at), "postgresql") == "EXTRACT(year FROM xb_items.at)"
+    with pytest.raises(CompileError, match="century"):
+        sql(extract("century", items.c.at), "sqlite")
+
+
+def test_any_all(conn):
+    assert sql(literal(5) == any_(items.c.n), "sqlite") == "? = ANY (xb_items.n)"
+    assert sql(items.c.n > all_(select(items.c.n)), "postgresql").startswith("xb_items.n > ALL (SELECT")
+    if conn.engine.dialect.name == "postgresql":
+        small = select(items.c.n).where(items.c.n < 10)
+        assert names(conn, items.c.n >= all_(small)) == ["apple", "cherry"]
+        assert names(conn, items.c.n == any_(small)) == ["apple", "Banana"]
+
+
+def test_regexp(conn):
+    assert names(conn, items.c.name.regexp_match("^[ab]")) == ["apple"]
+    assert names(conn, items.c.name.regexp_match("^b", flags="i")) == ["Banana"]
+    assert names(conn, ~items.c.name.regexp_match("rr")) == ["apple", "Banana"]
+    assert sql(items.c.name.regexp_match("a"), "sqlite") == "xb_items.name REGEXP ?"
+    assert sql(items.c.name.regexp_match("a", flags="i"), "postgresql") == "xb_items.name ~* $1::VARCHAR"
+    assert sql(~items.c.name.regexp_match("a"), "postgresql") == "xb_items.name !~ $1::VARCHAR"
+    replaced = items.c.name.regexp_replace("a", "o", flags="g")
+    if conn.engine.dialect.name == "postgresql":
+        assert conn.execute(select(replaced).where(items.c.id == 2)).scalar() == "Bonono"
+    else:
+        with pytest.raises(CompileError, match="regular expression replacements"):
+            conn.execute(select(replaced))
+
+
+@pytest.mark.sqlite_only
+def test_regexp_null_and_bad_pattern(conn):
+    """The SQLite driver's own REGEXP function: NULL text, and a bad pattern."""
+    assert conn.execute(select(literal(None, String).regexp_match("a"))).scalar() is None
+    with pytest.raises(Exception, match="invalid regular expression"):
+        conn.execute(select(items.c.name.regexp_match("(")))
+
+
+def test_bitwise_and_custom_operators(conn):
+    row = conn.execute(
+        select(
+            items.c.n.bitwise_and(3),
+            items.c.n.bitwise_or(1),
+            items.c.n.bitwise_xor(5),
+            items.c.n.bitwise_lshift(1),
+            items.c.n.bitwise_rshift(1),
+            bitwise_not(items.c.n),
+            items.c.n.op("%")(4),
+        ).where(items.c.id == 1)
+    ).one()
+    assert tuple(row) == (6 & 3, 6 | 1, 6 ^ 5, 12, 3, ~6, 2)
+    assert sql(items.c.n.op("&")(1) == 0, "sqlite") == "(xb_items.n & ?) = ?"
+    assert sql(items.c.n.bool_op(">")(1), "sqlite") == "xb_items.n > ?"
+    assert names(conn, items.c.n.bool_op(">")(5)) == ["apple", "cherry"]
+    assert sql(custom_op("<->")(items.c.n, 1), "postgresql") == "xb_items.n <-> $1::INTEGER"
+    assert sql(items.c.n.bitwise_xor(5), "sqlite") == "(xb_items.n | ?) - (xb_items.n & ?)"
+
+
+def test_nullsfirst_alias_and_distinct(conn):
+    assert sql(nullsfirst(items.c.n), "sqlite") == "xb_items.n NULLS FIRST"
+    assert conn.execute(select(items.c.n.distinct()).order_by(items.c.n)).scalars().all() == [3, 6, 12]
+
+
+def test_json_paths(conn):
+    doc = items.c.doc
+    first = select(doc["a"]).where(items.c.id == 1)
+    assert conn.execute(first).scalar() == {"b": 1}
+    assert conn.execute(select(doc["a"]["b"]).where(items.c.id == 2)).scalar() == 2
+    assert conn.execute(select(doc[("tags", 1)]).where(items.c.id == 1)).scalar() == "y"
+    assert conn.execute(select(doc["s"].as_string()).where(items.c.id == 2)).scalar() == "hi"
+    assert conn.execute(select(doc[("a", "b")].as_integer()).where(items.c.id == 1)).scalar() == 1
+    assert conn.execute(select(doc["f"].as_float()).where(items.c.id == 3)).scalar() == 1.5
+    assert conn.execute(select(doc["flag"].as_boolean()).where(items.c.id == 3)).scalar() is True
+    assert conn.execute(select(doc["a"].as_json()).where(items.c.id == 2)).scalar() == {"b": 2}
+    assert names(conn, doc[("a", "b")].as_integer() == 2) == ["Banana"]
+    assert sql(doc["a"], "sqlite") == "JSON_QUOTE(JSON_EXTRACT(xb_items.doc, ?))"
+    assert sql(doc["a"].as_string(), "sqlite") == "JSON_EXTRACT(xb_items.doc, ?)"
+    assert sql(doc["a"]["b"], "postgresql") == "(xb_items.doc -> $1::VARCHAR) -> $2::VARCHAR"
+    assert sql(doc["a"].as_integer(), "postgresql") == "CAST(xb_items.doc ->> $1::VARCHAR AS INTEGER)"
+
+
+def test_getitem_needs_an_indexable_type():
+    with pytest.raises(NotImplementedError, match="getitem"):
+        items.c.n[1]
+    with pytest.raises(TypeError):
+        iter(items.c.n)
