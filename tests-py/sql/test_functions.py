@@ -176,3 +176,43 @@ def test_within_group(conn):
     assert "percentile_cont($1::FLOAT) WITHIN GROUP (ORDER BY fn_staff.salary)" in sql(median, "postgresql")
     if conn.engine.dialect.name == "postgresql":
         assert conn.execute(select(median)).scalar() == Decimal("675.00")
+
+
+def _window_queries(lib, table):
+    """The same window, FILTER and regexp queries, built with `lib` (cormorant or sqlalchemy)."""
+    c = table.c
+    return [
+        lib.select(c.id, lib.func.sum(c.id).over(order_by=c.id, rows=(-1, 1))).order_by(c.id),
+        lib.select(lib.func.dense_rank().over(partition_by=c.dept, order_by=c.salary), c.name).order_by(c.id),
+        lib.select(lib.func.count().filter(c.salary > 600), lib.func.max(c.name)),
+        lib.select(c.name).where(c.name.regexp_match("^[a-c]")).order_by(c.id),
+        lib.select(lib.func.aggregate_strings(c.name, "-")).where(c.dept == 1),
+        lib.select(lib.extract("year", lib.func.current_date()) > 2000),
+    ]
+
+
+def test_same_results_as_sqlalchemy_on_the_same_sqlite_file(tmp_path):
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    import cormorant
+
+    path = tmp_path / "same.db"
+    engine = cormorant.create_engine(f"sqlite:///{path}")
+    metadata.create_all(engine)
+    with engine.begin() as c:
+        c.execute(insert(staff), [dict(id=i, name=n, dept=d, salary=Decimal(s)) for i, n, d, s in ROWS])
+    sa_table = sqlalchemy.Table(
+        "fn_staff",
+        sqlalchemy.MetaData(),
+        sqlalchemy.Column("id", sqlalchemy.Integer, primary_key=True),
+        sqlalchemy.Column("name", sqlalchemy.String(20)),
+        sqlalchemy.Column("dept", sqlalchemy.Integer),
+        sqlalchemy.Column("salary", sqlalchemy.Numeric(10, 2)),
+    )
+    sa_engine = sqlalchemy.create_engine(f"sqlite:///{path}")
+    with engine.connect() as ours, sa_engine.connect() as theirs:
+        for mine, reference in zip(
+            _window_queries(cormorant, staff), _window_queries(sqlalchemy, sa_table), strict=True
+        ):
+            assert [tuple(r) for r in ours.execute(mine)] == [tuple(r) for r in theirs.execute(reference)]
+    sa_engine.dispose()
+    engine.dispose()
