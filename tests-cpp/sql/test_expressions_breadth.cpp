@@ -112,3 +112,21 @@ TEST_CASE("custom operators take their precedence", "[sql][expr]") {
           "(a + b) @@ c");
     CHECK_THROWS(decode(tuple("custom_op", "&", col("a"), col("b"), 1000)));
 }
+
+TEST_CASE("C++ builders for the new nodes", "[sql][expr][window]") {
+    auto id = column("t", "id");
+    auto frame = window_frame("ROWS", {"PRECEDING", bind("a")}, {"CURRENT ROW"});
+    CHECK(pg(*over(func("sum", {id}), {column("t", "x")}, {desc(id)}, frame)).sql ==
+          "sum(t.id) OVER (PARTITION BY t.x ORDER BY t.id DESC ROWS BETWEEN $1 PRECEDING AND "
+          "CURRENT ROW)");
+    CHECK(lite(*within_group(func("mode"), {id})).sql == "mode() WITHIN GROUP (ORDER BY t.id)");
+    CHECK(lite(*funcfilter(func("count"), gt(id, bind("n")))).sql ==
+          "count(*) FILTER (WHERE t.id > ?)");
+    CHECK(lite(*tuple_({id, column("t", "x")})).sql == "(t.id, t.x)");
+    CHECK(pg(*collate(column("t", "x"), "C")).sql == "t.x COLLATE \"C\"");
+    CHECK(pg(*extract("month", id)).sql == "EXTRACT(month FROM t.id)");
+    CHECK(lite(*ansi_func("CURRENT_USER")).sql == "CURRENT_USER");
+    CHECK(lite(*unary_op("~", id)).sql == "~t.id");
+    CHECK(lite(*custom_op("&", id, bind("m"), 7)).sql == "t.id & ?");
+    CHECK_THROWS(custom_op("&", id, id, -1));
+}
