@@ -130,3 +130,18 @@ TEST_CASE("C++ builders for the new nodes", "[sql][expr][window]") {
     CHECK(lite(*custom_op("&", id, bind("m"), 7)).sql == "t.id & ?");
     CHECK_THROWS(custom_op("&", id, id, -1));
 }
+
+TEST_CASE("table-valued functions as FROM items", "[sql][expr]") {
+    auto each = tuple("func", "json_each", tuple(col("t", "doc")));
+    auto from = tuple("table_valued", each, "anon_1", nullptr);
+    auto stmt = select_d(tuple(col("anon_1", "value")), tuple(from));
+    CHECK(lite_sql(stmt) == "SELECT anon_1.value FROM json_each(t.doc) AS anon_1");
+    auto series = tuple("func", "generate_series", tuple(bindd("a"), bindd("b")));
+    auto derived = tuple("table_valued", series, "g",
+                         tuple(tuple("n", tuple("integer")), tuple("m", nullptr)));
+    CHECK(pg_sql(select_d(tuple(col("g", "n")), tuple(derived))) ==
+          "SELECT g.n FROM generate_series($1, $2) AS g(n INTEGER, m)");
+    CHECK_THROWS(decode(tuple("table_valued", series, "g", tuple(tuple(1, nullptr)))));
+    auto built = table_valued(func("unnest", {bind("arr")}), "x", {{{"x", std::nullopt}}});
+    CHECK(pg(*built).sql == "unnest($1) AS x(x)");
+}

@@ -206,6 +206,7 @@ def _statements():
         bitwise_not(c.small),
         c.small.op("&")(1),
     )
+    yield select(func.json_each(p.label).table_valued("key").render_derived().c.key)
 
 
 def _datum(statement, dialect):

@@ -193,4 +193,19 @@ NodePtr custom_op(std::string op, NodePtr left, NodePtr right, int precedence) {
                      static_cast<std::uint32_t>(precedence));
 }
 
+NodePtr table_valued(
+    NodePtr function, std::string alias,
+    std::optional<std::vector<std::pair<std::string, std::optional<schema::Type>>>> derived) {
+    std::vector<NodePtr> children{std::move(function)};
+    if (derived) {
+        for (auto& [name, type] : *derived) {
+            auto col = std::make_shared<Node>(*column(std::move(name)));
+            col->type = std::move(type);
+            children.push_back(std::move(col));
+        }
+    }
+    return make_node(Kind::TableValued, std::move(alias), std::move(children),
+                     derived ? flag::derived : 0);
+}
+
 }  // namespace cormorant::sql

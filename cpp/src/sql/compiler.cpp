@@ -52,6 +52,7 @@ void Compiler::root(const Node& node) {
         case Kind::Table:
         case Kind::Join:
         case Kind::Subquery:
+        case Kind::TableValued:
             return from_item(node);
         case Kind::CreateTable:
         case Kind::DropTable:

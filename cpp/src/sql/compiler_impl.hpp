@@ -45,6 +45,7 @@ class Compiler {
     void within_group(const Node& n);
     void extract(const Node& n);
     void custom_op(const Node& n);
+    void table_valued(const Node& n);
 
     // --- statements (compile_statement.cpp)
     void selectable(const Node& n);

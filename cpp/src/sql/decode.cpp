@@ -284,6 +284,24 @@ NodePtr d_savepoint(const R& r) {
     if (r.head() == "release_savepoint") return release_savepoint(std::move(name));
     return rollback_to_savepoint(std::move(name));
 }
+// ("table_valued", function, alias, derived): derived is None, or the column
+// list to render after the alias, each (name, type or None).
+NodePtr d_table_valued(const R& r) {
+    std::vector<NodePtr> children{r.node(1)};
+    bool derived = !r.at(3).is_null();
+    if (derived) {
+        for (const auto& c : r.tuple(3, "derived columns")) {
+            const auto* pair = c.is_list() ? &c.as_list() : nullptr;
+            if (!pair || pair->size() != 2 || !(*pair)[0].is_string())
+                r.fail("each derived column must be (name, type or None), got " + c.describe());
+            auto col = std::make_shared<Node>(*column((*pair)[0].as_string()));
+            if (!(*pair)[1].is_null()) col->type = decode_type((*pair)[1]);
+            children.push_back(std::move(col));
+        }
+    }
+    return make_node(Kind::TableValued, r.str(2, "alias"), std::move(children),
+                     derived ? flag::derived : 0);
+}
 
 }  // namespace
 
@@ -354,6 +372,7 @@ const std::vector<HeadEntry>& node_entries() {
             f("ansi_func", {"name"}, d_ansi_func),
             f("unary_op", {"operator", "operand"}, d_unary_op),
             f("custom_op", {"operator", "left", "right", "precedence"}, d_custom_op),
+            f("table_valued", {"function", "alias", "derived"}, d_table_valued),
         };
         for (const auto& ddl : ddl_entries()) e.push_back(ddl);
         return e;

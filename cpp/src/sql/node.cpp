@@ -19,7 +19,7 @@ NodePtr make_list(std::vector<NodePtr> items) {
 }
 
 std::string_view kind_name(Kind kind) noexcept {
-    static constexpr std::array<std::string_view, 63> names = {
+    static constexpr std::array<std::string_view, 64> names = {
         "col",
         "bind",
         "null",
@@ -83,8 +83,9 @@ std::string_view kind_name(Kind kind) noexcept {
         "ansi_func",
         "unary_op",
         "custom_op",
+        "table_valued",
     };
-    static_assert(names.size() == static_cast<std::size_t>(Kind::CustomOp) + 1,
+    static_assert(names.size() == static_cast<std::size_t>(Kind::TableValued) + 1,
                   "one name per Kind");
     auto i = static_cast<std::size_t>(kind);
     return i < names.size() ? names[i] : "?";

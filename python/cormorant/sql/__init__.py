@@ -67,7 +67,7 @@ from .elements import (
     type_coerce,
     within_group,
 )
-from .functions import FunctionElement, modifier
+from .functions import FunctionElement, TableValuedAlias, modifier
 from .selectable import Select, select
 
 __all__ = [
@@ -96,6 +96,7 @@ __all__ = [
     "Over",
     "ScalarSelect",
     "Select",
+    "TableValuedAlias",
     "TextClause",
     "True_",
     "TryCast",

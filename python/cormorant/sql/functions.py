@@ -10,6 +10,7 @@ import decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, overload
 
 from ..exc import ArgumentError
+from .base import ColumnCollection, FromClause
 from .elements import (
     BinaryExpression,
     BindCollector,
@@ -20,9 +21,6 @@ from .elements import (
     coerce,
 )
 from .sqltypes import JSON, Date, DateTime, Integer, NullType, Numeric, String, Time, TypeEngine, to_instance
-
-if TYPE_CHECKING:
-    from .base import FromClause
 
 _T = TypeVar("_T")
 
@@ -93,6 +91,21 @@ class FunctionElement(ColumnElement[_T]):
     def scalar_table_valued(self, name: str, type_: Any = None) -> ScalarFunctionColumn[Any]:
         """(f(...)).name: one field of a function returning a composite value."""
         return ScalarFunctionColumn(self, name, type_)
+
+    def table_valued(self, *expr: Any, **kw: Any) -> TableValuedAlias:
+        """This function as a FROM item, f(...) AS name, whose columns (named by
+        `expr`: strings, or column() objects carrying a type) are in .c."""
+        name = _table_valued_options(kw, "table_valued")
+        columns = [_named_column(e) for e in expr]
+        return TableValuedAlias(self, name, columns)
+
+    def column_valued(self, name: str | None = None, joins_implicitly: bool = False) -> TableValuedColumn:
+        """This function as a FROM item of one column, selected by the alias
+        itself: SELECT x FROM unnest(...) AS x."""
+        return TableValuedAlias(self, name, []).column
+
+    def alias(self, name: str | None = None, joins_implicitly: bool = False) -> TableValuedAlias:
+        return TableValuedAlias(self, name, [])
 
     def __getitem__(self, index: Any) -> ColumnElement[Any]:
         """An index into the function's result, where its type indexes (JSON)."""
@@ -243,6 +256,83 @@ class ScalarFunctionColumn(ColumnElement[_T]):
 
     def _from_objects(self) -> list[FromClause]:
         return self.fn._from_objects()
+
+    @property
+    def _row_key(self) -> str:
+        return self.name
+
+
+def _table_valued_options(kw: dict[str, Any], method: str) -> str | None:
+    unknown = sorted(set(kw) - {"name", "joins_implicitly", "with_ordinality"})
+    if unknown:
+        raise ArgumentError(f"unknown keyword argument(s) for {method}(): {', '.join(unknown)}")
+    if kw.get("with_ordinality"):
+        raise NotImplementedError(f"{method}(with_ordinality=...) is not supported")
+    name: str | None = kw.get("name")
+    return name
+
+
+def _named_column(expr: Any) -> tuple[str, TypeEngine]:
+    if isinstance(expr, str):
+        return (expr, NullType())
+    name, type_ = getattr(expr, "name", None), getattr(expr, "type", None)
+    if not isinstance(name, str):
+        raise ArgumentError(f"a table-valued column is a name or a column(), got {expr!r}")
+    return (name, type_ if isinstance(type_, TypeEngine) else NullType())
+
+
+class TableValuedAlias(FromClause):
+    """A function in a FROM clause, f(...) AS name, with the columns it
+    yields in .c; render_derived() adds the column list, AS name(a, b)."""
+
+    def __init__(
+        self,
+        fn: FunctionElement[Any],
+        name: str | None,
+        columns: list[tuple[str, TypeEngine]],
+        derived: bool | None = None,
+    ) -> None:
+        self.fn, self.name = fn, name or "anon_1"
+        self._columns, self._derived = columns, derived  # None: no column list; True: with types
+        self.c: ColumnCollection[TableValuedColumn] = ColumnCollection()
+        self.columns = self.c
+        for column_name, type_ in columns:
+            self.c._add(TableValuedColumn(self, column_name, type_))
+
+    @property
+    def column(self) -> TableValuedColumn:
+        """The alias itself as a column (the value of a one-column function)."""
+        return TableValuedColumn(self, None, self.fn.type)
+
+    def alias(self, name: str | None = None, flat: bool = False) -> TableValuedAlias:
+        return TableValuedAlias(self.fn, name, self._columns, self._derived)
+
+    def render_derived(self, name: str | None = None, with_types: bool = False) -> TableValuedAlias:
+        return TableValuedAlias(self.fn, name or self.name, self._columns, with_types)
+
+    def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        derived = None
+        if self._derived is not None:
+            derived = tuple((n, t._ddl() if self._derived else None) for n, t in self._columns)
+        return ("table_valued", self.fn._datum(binds), self.name, derived)
+
+
+class TableValuedColumn(ColumnElement[Any]):
+    """A column of a TableValuedAlias; without a name, the alias itself."""
+
+    __slots__ = ("parent", "name", "key", "type")
+
+    def __init__(self, parent: TableValuedAlias, name: str | None, type_: TypeEngine) -> None:
+        self.parent, self.type = parent, type_
+        self.name = self.key = name if name is not None else parent.name
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        if self.name == self.parent.name and not self.parent._columns:
+            return ("col", None, self.parent.name)
+        return ("col", self.parent.name, self.name)
+
+    def _from_objects(self) -> list[FromClause]:
+        return [self.parent]
 
     @property
     def _row_key(self) -> str:

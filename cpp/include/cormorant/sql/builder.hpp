@@ -6,6 +6,7 @@
 //                          sql::like(sql::column("users", "name"), sql::bind("pat"))});
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,5 +98,9 @@ NodePtr extract(std::string field, NodePtr expr);
 NodePtr ansi_func(std::string name);                // CURRENT_DATE, no parentheses
 NodePtr unary_op(std::string op, NodePtr operand);  // ~x; "ANY " + grouping(x)
 NodePtr custom_op(std::string op, NodePtr left, NodePtr right, int precedence = 0);
+// FROM f(...) AS alias; with `derived` columns (a type each, optional), AS alias(c TYPE, ...).
+NodePtr table_valued(NodePtr function, std::string alias,
+                     std::optional<std::vector<std::pair<std::string, std::optional<schema::Type>>>>
+                         derived = std::nullopt);
 
 }  // namespace cormorant::sql

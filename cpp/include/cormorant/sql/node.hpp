@@ -97,6 +97,9 @@ enum class Kind : std::uint8_t {
     AnsiFunc,        // name: a function written without parentheses (CURRENT_DATE)
     UnaryOp,         // name = prefix operator, children = {operand}
     CustomOp,        // name = operator, children = {left, right}; flags = precedence
+    TableValued,     // FROM item: name = alias, children = {function, Column...}: the derived
+                     // column list AS alias(c TYPE, ...) when flag::derived (each Column's
+                     // type optional)
 };
 
 namespace flag {
@@ -111,6 +114,7 @@ inline constexpr std::uint32_t do_update = 1;
 inline constexpr std::uint32_t if_exists = 1;  // IF EXISTS / IF NOT EXISTS
 inline constexpr std::uint32_t unique = 2;
 inline constexpr std::uint32_t string_literal = 1;
+inline constexpr std::uint32_t derived = 1;
 }  // namespace flag
 
 // Child positions of a Select node.
