@@ -101,6 +101,11 @@ class Walk:
         if tag == "add_constraint" and name == "constraint":
             self.form(value, "element")
             return
+        if tag == "table_valued" and name == "derived":  # (column name, type or None) pairs
+            for _, type_ in value:
+                if type_ is not None:
+                    self.form(type_, "type")
+            return
         if tag == "create_table" and name in ("columns", "constraints"):
             for element in value:
                 self.form(element, "element")
@@ -207,6 +212,9 @@ def _statements():
         c.small.op("&")(1),
     )
     yield select(func.json_each(p.label).table_valued("key").render_derived().c.key)
+    yield select(
+        func.json_each(p.label).table_valued(Column("k", Integer)).render_derived(with_types=True).c.k
+    )
 
 
 def _datum(statement, dialect):
