@@ -145,3 +145,10 @@ TEST_CASE("table-valued functions as FROM items", "[sql][expr]") {
     auto built = table_valued(func("unnest", {bind("arr")}), "x", {{{"x", std::nullopt}}});
     CHECK(pg(*built).sql == "unnest($1) AS x(x)");
 }
+
+TEST_CASE("a field of a composite value", "[sql][expr]") {
+    auto fn = tuple("func", "foo", tuple(col("t", "id")));
+    CHECK(pg_sql(tuple("field_of", fn, "bar")) == "(foo(t.id)).bar");
+    CHECK(lite_sql(tuple("field_of", fn, "Bar")) == "(foo(t.id)).\"Bar\"");
+    CHECK(pg(*field_of(func("f"), "x")).sql == "(f()).x");
+}

@@ -212,6 +212,7 @@ def _statements():
         c.small.op("&")(1),
     )
     yield select(func.json_each(p.label).table_valued("key").render_derived().c.key)
+    yield select(func.foo(p.id).scalar_table_valued("bar"))
     yield select(
         func.json_each(p.label).table_valued(Column("k", Integer)).render_derived(with_types=True).c.k
     )

@@ -205,3 +205,32 @@ def test_getitem_needs_an_indexable_type():
         items.c.n[1]
     with pytest.raises(TypeError):
         iter(items.c.n)
+
+
+def test_indexing_a_json_typed_function(conn):
+    from cormorant import func
+
+    doc = func.coalesce(items.c.doc, items.c.doc)
+    assert type(doc.type) is JSON
+    assert conn.execute(select(doc["a"]["b"]).where(items.c.id == 2)).scalar() == 2
+    with pytest.raises(NotImplementedError, match="getitem"):
+        func.lower(items.c.name)["a"]
+
+
+@pytest.mark.postgresql_only
+def test_a_field_of_a_composite_function_result(conn):
+    from cormorant import func, literal_column
+
+    expanded = func.information_schema._pg_expandarray(literal_column("ARRAY[10, 20]"))
+    assert sql(select(expanded.scalar_table_valued("x")), "postgresql") == (
+        "SELECT (information_schema._pg_expandarray(ARRAY[10, 20])).x"
+    )
+    assert conn.execute(select(expanded.scalar_table_valued("x"))).scalars().all() == [10, 20]
+
+
+def test_function_as_comparison():
+    from cormorant import func
+
+    compared = func.my_overlaps(items.c.id, items.c.n).as_comparison(1, 2)
+    assert compared.left is items.c.id and compared.right is items.c.n
+    assert sql(compared, "sqlite") == "my_overlaps(xb_items.id, xb_items.n)"

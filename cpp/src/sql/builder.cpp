@@ -208,4 +208,8 @@ NodePtr table_valued(
                      derived ? flag::derived : 0);
 }
 
+NodePtr field_of(NodePtr composite, std::string field) {
+    return make_node(Kind::FieldOf, std::move(field), {std::move(composite)});
+}
+
 }  // namespace cormorant::sql

@@ -211,6 +211,11 @@ void Compiler::expr(const Node& n) {
             return operand(need(n.child(0), "unary operand"), n);
         case Kind::CustomOp:
             return custom_op(n);
+        case Kind::FieldOf:
+            out("(");
+            expr(need(n.child(0), "composite value"));
+            out(").");
+            return ident(n.name);
         default:
             throw Error(ErrorKind::Programming,
                         "'" + std::string(kind_name(n.kind)) + "' is not an expression");

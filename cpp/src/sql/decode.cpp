@@ -302,6 +302,9 @@ NodePtr d_table_valued(const R& r) {
     return make_node(Kind::TableValued, r.str(2, "alias"), std::move(children),
                      derived ? flag::derived : 0);
 }
+NodePtr d_field_of(const R& r) {
+    return make_node(Kind::FieldOf, r.str(2, "field name"), {r.node(1)});
+}
 
 }  // namespace
 
@@ -373,6 +376,7 @@ const std::vector<HeadEntry>& node_entries() {
             f("unary_op", {"operator", "operand"}, d_unary_op),
             f("custom_op", {"operator", "left", "right", "precedence"}, d_custom_op),
             f("table_valued", {"function", "alias", "derived"}, d_table_valued),
+            f("field_of", {"expr", "field"}, d_field_of),
         };
         for (const auto& ddl : ddl_entries()) e.push_back(ddl);
         return e;

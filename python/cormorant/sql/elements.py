@@ -1024,10 +1024,6 @@ class CollationClause(ColumnElement[Any]):
     def _from_objects(self) -> list[FromClause]:
         return self.element._from_objects()
 
-    @property
-    def _row_key(self) -> str:
-        return self.element._row_key
-
 
 def collate(expression: Any, collation: str) -> CollationClause:
     return CollationClause(expression, collation)
@@ -1362,10 +1358,6 @@ class Over(ColumnElement[_T]):
     def _from_objects(self) -> list[FromClause]:
         return [f for e in (self.element, *self.partition_by, *self.order_by) for f in e._from_objects()]
 
-    @property
-    def _row_key(self) -> str:
-        return self.element._row_key
-
 
 def over(
     element: Any,
@@ -1404,10 +1396,6 @@ class WithinGroup(ColumnElement[_T]):
     def filter(self, *criterion: Any) -> FunctionFilter[_T]:
         return FunctionFilter(self, *criterion)
 
-    @property
-    def _row_key(self) -> str:
-        return str(self.element._row_key)
-
 
 def within_group(element: Any, *order_by: Any) -> WithinGroup[Any]:
     """element WITHIN GROUP (ORDER BY ...), as element.within_group(...)."""
@@ -1440,10 +1428,6 @@ class FunctionFilter(ColumnElement[_T]):
 
     def _from_objects(self) -> list[FromClause]:
         return self.func._from_objects() + self.criterion._from_objects()
-
-    @property
-    def _row_key(self) -> str:
-        return str(self.func._row_key)
 
 
 def funcfilter(func: Any, *criterion: Any) -> FunctionFilter[Any]:
@@ -1542,10 +1526,6 @@ class JSONElement(ColumnElement[Any]):
 
     def _from_objects(self) -> list[FromClause]:
         return self.element._from_objects()
-
-    @property
-    def _row_key(self) -> str:
-        return self.element._row_key
 
 
 # Re-exported for the modules that import them from here; functions build on these elements.

@@ -20,7 +20,7 @@ from .elements import (
     WithinGroup,
     coerce,
 )
-from .sqltypes import JSON, Date, DateTime, Integer, NullType, Numeric, String, Time, TypeEngine, to_instance
+from .sqltypes import Date, DateTime, Integer, NullType, Numeric, String, Time, TypeEngine, to_instance
 
 _T = TypeVar("_T")
 
@@ -106,14 +106,6 @@ class FunctionElement(ColumnElement[_T]):
 
     def alias(self, name: str | None = None, joins_implicitly: bool = False) -> TableValuedAlias:
         return TableValuedAlias(self, name, [])
-
-    def __getitem__(self, index: Any) -> ColumnElement[Any]:
-        """An index into the function's result, where its type indexes (JSON)."""
-        if isinstance(self.type, JSON):
-            from .elements import JSONElement
-
-            return JSONElement(self, index)
-        raise NotImplementedError(f"Operator 'getitem' is not supported on this expression ({self.type!r})")
 
 
 class Function(FunctionElement[_T]):
@@ -252,7 +244,7 @@ class ScalarFunctionColumn(ColumnElement[_T]):
         self.fn, self.name, self.type = fn, name, to_instance(type_)
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        return ("custom_op", ".", ("grouping", self.fn._datum(binds)), ("col", None, self.name), 100)
+        return ("field_of", self.fn._datum(binds), self.name)
 
     def _from_objects(self) -> list[FromClause]:
         return self.fn._from_objects()

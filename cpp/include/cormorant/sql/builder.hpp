@@ -98,6 +98,7 @@ NodePtr extract(std::string field, NodePtr expr);
 NodePtr ansi_func(std::string name);                // CURRENT_DATE, no parentheses
 NodePtr unary_op(std::string op, NodePtr operand);  // ~x; "ANY " + grouping(x)
 NodePtr custom_op(std::string op, NodePtr left, NodePtr right, int precedence = 0);
+NodePtr field_of(NodePtr composite, std::string field);  // (composite).field
 // FROM f(...) AS alias; with `derived` columns (a type each, optional), AS alias(c TYPE, ...).
 NodePtr table_valued(NodePtr function, std::string alias,
                      std::optional<std::vector<std::pair<std::string, std::optional<schema::Type>>>>

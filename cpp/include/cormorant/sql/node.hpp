@@ -100,6 +100,7 @@ enum class Kind : std::uint8_t {
     TableValued,     // FROM item: name = alias, children = {function, Column...}: the derived
                      // column list AS alias(c TYPE, ...) when flag::derived (each Column's
                      // type optional)
+    FieldOf,         // name = field, children = {expression}: (expression).field
 };
 
 namespace flag {
