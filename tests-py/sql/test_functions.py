@@ -260,3 +260,26 @@ def test_table_valued_sql():
     assert sql(one, "postgresql") == "SELECT x FROM unnest(fn_staff.id) AS x"
     with pytest.raises(ArgumentError, match="bogus"):
         func.generate_series(1, 2).table_valued("v", bogus=True)
+
+
+def test_next_value_of_a_sequence():
+    class Sequence:
+        name = "order_ids"
+
+    nextval = func.next_value(Sequence())
+    assert type(nextval.type) is Integer
+    assert sql(nextval, "postgresql") == "SELECT nextval('order_ids')"
+    with pytest.raises(NotImplementedError, match="sequence increments"):
+        sql(nextval, "sqlite")
+    with pytest.raises(ArgumentError, match="Sequence"):
+        func.next_value("order_ids")
+
+
+def test_modifier_and_dotted_names():
+    assert (
+        sql(functions.modifier.distinct_on(staff.c.id), "sqlite")
+        == "SELECT distinct_on(fn_staff.id) FROM fn_staff"
+    )
+    assert isinstance(func.pkg.count(), functions.Function) and not isinstance(
+        func.pkg.count(), functions.count
+    )

@@ -553,52 +553,52 @@ class _FunctionGenerator:
     # Functions of a fixed result type.
 
     def count(self, *args: Any, **kw: Any) -> Function[int]:
-        return _call_function(("count",), *args, **kw)
+        return _call_function((*self._names, "count"), *args, **kw)
 
     def char_length(self, *args: Any, **kw: Any) -> Function[int]:
-        return _call_function(("char_length",), *args, **kw)
+        return _call_function((*self._names, "char_length"), *args, **kw)
 
     def row_number(self, *args: Any, **kw: Any) -> Function[int]:
-        return _call_function(("row_number",), *args, **kw)
+        return _call_function((*self._names, "row_number"), *args, **kw)
 
     def rank(self, *args: Any, **kw: Any) -> Function[int]:
-        return _call_function(("rank",), *args, **kw)
+        return _call_function((*self._names, "rank"), *args, **kw)
 
     def dense_rank(self, *args: Any, **kw: Any) -> Function[int]:
-        return _call_function(("dense_rank",), *args, **kw)
+        return _call_function((*self._names, "dense_rank"), *args, **kw)
 
     def percent_rank(self, *args: Any, **kw: Any) -> Function[decimal.Decimal]:
-        return _call_function(("percent_rank",), *args, **kw)
+        return _call_function((*self._names, "percent_rank"), *args, **kw)
 
     def cume_dist(self, *args: Any, **kw: Any) -> Function[decimal.Decimal]:
-        return _call_function(("cume_dist",), *args, **kw)
+        return _call_function((*self._names, "cume_dist"), *args, **kw)
 
     def random(self, *args: Any, **kw: Any) -> Function[float]:
-        return _call_function(("random",), *args, **kw)
+        return _call_function((*self._names, "random"), *args, **kw)
 
     def concat(self, *args: Any, **kw: Any) -> Function[str]:
-        return _call_function(("concat",), *args, **kw)
+        return _call_function((*self._names, "concat"), *args, **kw)
 
     def aggregate_strings(self, *args: Any, **kw: Any) -> Function[str]:
-        return _call_function(("aggregate_strings",), *args, **kw)
+        return _call_function((*self._names, "aggregate_strings"), *args, **kw)
 
     def now(self, *args: Any, **kw: Any) -> Function[datetime.datetime]:
-        return _call_function(("now",), *args, **kw)
+        return _call_function((*self._names, "now"), *args, **kw)
 
     def current_timestamp(self, *args: Any, **kw: Any) -> Function[datetime.datetime]:
-        return _call_function(("current_timestamp",), *args, **kw)
+        return _call_function((*self._names, "current_timestamp"), *args, **kw)
 
     def localtimestamp(self, *args: Any, **kw: Any) -> Function[datetime.datetime]:
-        return _call_function(("localtimestamp",), *args, **kw)
+        return _call_function((*self._names, "localtimestamp"), *args, **kw)
 
     def current_date(self, *args: Any, **kw: Any) -> Function[datetime.date]:
-        return _call_function(("current_date",), *args, **kw)
+        return _call_function((*self._names, "current_date"), *args, **kw)
 
     def current_time(self, *args: Any, **kw: Any) -> Function[datetime.time]:
-        return _call_function(("current_time",), *args, **kw)
+        return _call_function((*self._names, "current_time"), *args, **kw)
 
     def localtime(self, *args: Any, **kw: Any) -> Function[datetime.datetime]:
-        return _call_function(("localtime",), *args, **kw)
+        return _call_function((*self._names, "localtime"), *args, **kw)
 
     # Functions whose result has the type of their first argument.
 
@@ -607,28 +607,28 @@ class _FunctionGenerator:
     @overload
     def max(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
     def max(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
-        return _call_function(("max",), col, *args, **kw)
+        return _call_function((*self._names, "max"), col, *args, **kw)
 
     @overload
     def min(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
     @overload
     def min(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
     def min(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
-        return _call_function(("min",), col, *args, **kw)
+        return _call_function((*self._names, "min"), col, *args, **kw)
 
     @overload
     def sum(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
     @overload
     def sum(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
     def sum(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
-        return _call_function(("sum",), col, *args, **kw)
+        return _call_function((*self._names, "sum"), col, *args, **kw)
 
     @overload
     def coalesce(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
     @overload
     def coalesce(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
     def coalesce(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
-        return _call_function(("coalesce",), col, *args, **kw)
+        return _call_function((*self._names, "coalesce"), col, *args, **kw)
 
 
 def _call_function(names: tuple[str, ...], *args: Any, **kw: Any) -> Function[Any]:
