@@ -20,7 +20,11 @@ from .elements import (
     WithinGroup,
     coerce,
 )
+
 from .sqltypes import Date, DateTime, Integer, NullType, Numeric, String, Time, TypeEngine, to_instance
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 _T = TypeVar("_T")
 
@@ -75,7 +79,11 @@ class FunctionElement(ColumnElement[_T]):
         """f(...) WITHIN GROUP (ORDER BY ...), for ordered-set aggregates."""
         return WithinGroup(self, *order_by)
 
-    def filter(self, *criterion: Any) -> FunctionFilter[_T] | FunctionElement[_T]:
+    @overload
+    def filter(self) -> Self: ...
+    @overload
+    def filter(self, criterion: Any, /, *more: Any) -> FunctionFilter[_T]: ...
+    def filter(self, *criterion: Any) -> FunctionFilter[_T] | Self:
         """f(...) FILTER (WHERE ...); no criteria leaves the function as it is."""
         if not criterion:
             return self
