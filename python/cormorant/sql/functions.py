@@ -20,7 +20,6 @@ from .elements import (
     WithinGroup,
     coerce,
 )
-
 from .sqltypes import Date, DateTime, Integer, NullType, Numeric, String, Time, TypeEngine, to_instance
 
 if TYPE_CHECKING:
