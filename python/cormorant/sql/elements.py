@@ -1061,7 +1061,11 @@ class TryCast(Cast):
     __slots__ = ()
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        raise CompileError(f"the {binds.dialect} dialect cannot render TRY_CAST (try_cast())")
+        from ..exc import UnsupportedCompilationError
+
+        raise UnsupportedCompilationError(
+            f"{binds.dialect} compiler", type(self), "TRY_CAST is not available"
+        )
 
 
 def try_cast(expression: Any, type_: Any) -> TryCast:
