@@ -234,3 +234,48 @@ def test_function_as_comparison():
     compared = func.my_overlaps(items.c.id, items.c.n).as_comparison(1, 2)
     assert compared.left is items.c.id and compared.right is items.c.n
     assert sql(compared, "sqlite") == "my_overlaps(xb_items.id, xb_items.n)"
+
+
+def _breadth_queries(lib, table):
+    """The same queries, built with `lib` (cormorant or sqlalchemy)."""
+    c = table.c
+    return [
+        lib.select(c.doc["a"], c.doc[("a", "b")].as_integer(), c.doc["s"].as_string()).order_by(c.id),
+        lib.select(c.name).where(lib.tuple_(c.id, c.n).in_([(1, 6), (3, 12)])).order_by(c.id),
+        lib.select(c.name).order_by(c.name.collate("NOCASE")),
+        lib.select(
+            c.n.bitwise_and(3), c.n.bitwise_or(8), c.n.bitwise_lshift(2), lib.bitwise_not(c.n)
+        ).order_by(c.id),
+        lib.select(lib.extract("year", c.at), lib.extract("dow", c.at)).order_by(c.id),
+        lib.select(c.name).where(c.name.regexp_match("an")).order_by(c.id),
+        lib.select(c.n.op("*")(2), c.n.bool_op(">")(5)).order_by(c.id),
+    ]
+
+
+def test_same_results_as_sqlalchemy_on_the_same_sqlite_file(tmp_path):
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+    import cormorant
+
+    path = tmp_path / "same.db"
+    engine = cormorant.create_engine(f"sqlite:///{path}")
+    metadata.create_all(engine)
+    with engine.begin() as c:
+        c.execute(insert(items), ROWS)
+    sa = sqlalchemy
+    sa_items = sa.Table(
+        "xb_items",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(20)),
+        sa.Column("n", sa.Integer),
+        sa.Column("at", sa.DateTime),
+        sa.Column("doc", sa.JSON),
+    )
+    sa_engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.connect() as ours, sa_engine.connect() as theirs:
+        for mine, reference in zip(
+            _breadth_queries(cormorant, items), _breadth_queries(sa, sa_items), strict=True
+        ):
+            assert [tuple(r) for r in ours.execute(mine)] == [tuple(r) for r in theirs.execute(reference)]
+    sa_engine.dispose()
+    engine.dispose()
