@@ -25,7 +25,7 @@ PROGRAM = textwrap.dedent(
     from cormorant.dialects import postgresql, sqlite
     from cormorant.engine import Engine
     from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
-    from cormorant.sql.elements import Function
+    from cormorant.sql.elements import Function, FunctionFilter, Over, WithinGroup
 
 
     class Base(DeclarativeBase):
@@ -48,6 +48,10 @@ PROGRAM = textwrap.dedent(
         assert_type(func.now(), Function[datetime.datetime])
         assert_type(func.current_date(), Function[datetime.date])
         assert_type(func.lower(Item.name), Function[Any])
+        assert_type(func.rank().over(order_by=Item.id), Over[int])
+        assert_type(func.count().filter(Item.id > 1), FunctionFilter[int])
+        assert_type(func.count().filter(), Function[int])
+        assert_type(func.max(Item.price).within_group(Item.id), WithinGroup[Optional[decimal.Decimal]])
 
         Base.metadata.create_all(engine)
         with engine.connect() as conn:
@@ -58,6 +62,8 @@ PROGRAM = textwrap.dedent(
             assert_type(top, Optional[int])
             today = conn.scalar(select(func.current_date()))
             assert_type(today, Optional[datetime.date])
+            ranked = conn.scalar(select(func.rank().over(order_by=Item.id)))
+            assert_type(ranked, Optional[int])
             assert top == 1 and isinstance(today, datetime.date)
             assert conn.execute(select(literal(5).label("five"))).one()._mapping["five"] == 5
             conn.commit()

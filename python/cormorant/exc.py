@@ -20,6 +20,16 @@ class CompileError(CormorantError):
     pass
 
 
+class UnsupportedCompilationError(CompileError):
+    """A construct the dialect's compiler cannot render (TRY_CAST on SQLite
+    and PostgreSQL, say)."""
+
+    def __init__(self, compiler: object, element_type: type, message: str | None = None) -> None:
+        detail = f": {message}" if message else ""
+        super().__init__(f"Compiler {compiler!r} can't render element of type {element_type}{detail}")
+        self.compiler, self.element_type, self.message = compiler, element_type, message
+
+
 class InvalidRequestError(CormorantError):
     """The operation is not valid in the current state."""
 

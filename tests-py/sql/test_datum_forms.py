@@ -32,11 +32,13 @@ from cormorant import (
     and_,
     between,
     bindparam,
+    bitwise_not,
     case,
     cast,
     delete,
     distinct,
     exists,
+    extract,
     false,
     func,
     insert,
@@ -49,6 +51,7 @@ from cormorant import (
     select,
     text,
     true,
+    tuple_,
     update,
 )
 from cormorant.dialects import postgresql, sqlite
@@ -98,6 +101,11 @@ class Walk:
             return
         if tag == "add_constraint" and name == "constraint":
             self.form(value, "element")
+            return
+        if tag == "table_valued" and name == "derived":  # (column name, type or None) pairs
+            for _, type_ in value:
+                if type_ is not None:
+                    self.form(type_, "type")
             return
         if tag == "create_table" and name in ("columns", "constraints"):
             for element in value:
@@ -198,6 +206,22 @@ def _statements():
     yield delete(parent).where(parent.c.id == 1).returning(parent.c.id)
     yield select(select(p.id).subquery().c.id)
     yield select(func.now(), func.coalesce(p.label, "-"))
+    yield select(
+        func.sum(c.price).over(partition_by=p.id, order_by=c.id, rows=(-2, 0)),
+        func.percentile_cont(0.5).within_group(c.price),
+        func.count().filter(c.price > 1),
+        tuple_(c.id, c.small).in_([(1, 2)]),
+        p.label.collate("nocase"),
+        extract("year", c.day),
+        func.current_date(),
+        bitwise_not(c.small),
+        c.small.op("&")(1),
+    )
+    yield select(func.json_each(p.label).table_valued("key").render_derived().c.key)
+    yield select(func.foo(p.id).scalar_table_valued("bar"))
+    yield select(
+        func.json_each(p.label).table_valued(Column("k", Integer)).render_derived(with_types=True).c.k
+    )
     yield from _setops_and_ctes()
 
 

@@ -155,4 +155,61 @@ NodePtr subquery(NodePtr select, std::string alias) {
     return make_node(Kind::Subquery, std::move(alias), {std::move(select)});
 }
 
+NodePtr window_frame(std::string mode, FrameBound lower, FrameBound upper) {
+    auto n = std::make_shared<Node>();
+    n->kind = Kind::WindowFrame;
+    n->name = std::move(mode);
+    n->names = {std::move(lower.kind), std::move(upper.kind)};
+    n->children = {std::move(lower.offset), std::move(upper.offset)};
+    return n;
+}
+NodePtr over(NodePtr function, std::vector<NodePtr> partition_by, std::vector<NodePtr> order_by,
+             NodePtr frame) {
+    return make_node(Kind::Over, {},
+                     {std::move(function), make_list(std::move(partition_by)),
+                      make_list(std::move(order_by)), std::move(frame)});
+}
+NodePtr within_group(NodePtr function, std::vector<NodePtr> order_by) {
+    return make_node(Kind::WithinGroup, {}, {std::move(function), make_list(std::move(order_by))});
+}
+NodePtr funcfilter(NodePtr function, NodePtr criterion) {
+    return make_node(Kind::FunctionFilter, {}, {std::move(function), std::move(criterion)});
+}
+NodePtr tuple_(std::vector<NodePtr> items) { return make_node(Kind::Tuple, {}, std::move(items)); }
+NodePtr collate(NodePtr expr, std::string collation) {
+    return make_node(Kind::Collate, std::move(collation), {std::move(expr)});
+}
+NodePtr extract(std::string field, NodePtr expr) {
+    return make_node(Kind::Extract, std::move(field), {std::move(expr)});
+}
+NodePtr ansi_func(std::string name) { return make_node(Kind::AnsiFunc, std::move(name)); }
+NodePtr unary_op(std::string op, NodePtr operand) {
+    return make_node(Kind::UnaryOp, std::move(op), {std::move(operand)});
+}
+NodePtr custom_op(std::string op, NodePtr left, NodePtr right, int precedence) {
+    if (precedence < 0 || precedence > 100)
+        throw Error(ErrorKind::Interface, "custom_op: precedence must be within 0..100");
+    return make_node(Kind::CustomOp, std::move(op), {std::move(left), std::move(right)},
+                     static_cast<std::uint32_t>(precedence));
+}
+
+NodePtr table_valued(
+    NodePtr function, std::string alias,
+    std::optional<std::vector<std::pair<std::string, std::optional<schema::Type>>>> derived) {
+    std::vector<NodePtr> children{std::move(function)};
+    if (derived) {
+        for (auto& [name, type] : *derived) {
+            auto col = std::make_shared<Node>(*column(std::move(name)));
+            col->type = std::move(type);
+            children.push_back(std::move(col));
+        }
+    }
+    return make_node(Kind::TableValued, std::move(alias), std::move(children),
+                     derived ? flag::derived : 0);
+}
+
+NodePtr field_of(NodePtr composite, std::string field) {
+    return make_node(Kind::FieldOf, std::move(field), {std::move(composite)});
+}
+
 }  // namespace cormorant::sql

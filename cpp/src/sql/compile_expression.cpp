@@ -1,6 +1,7 @@
 // Compiling expressions: operators with precedence-driven parentheses,
 // functions, CASE, CAST, IN, BETWEEN, text() with :name binds.
 #include <string>
+#include <unordered_map>
 
 #include "compiler_impl.hpp"
 #include "cormorant/error.hpp"
@@ -11,8 +12,8 @@ namespace cormorant::sql::detail {
 namespace {
 
 // Binding strength (higher binds tighter), after SQLAlchemy's operator table.
-constexpr int kOr = 2, kAnd = 3, kModifier = 3, kComparison = 5, kNot = 5, kConcat = 5,
-              kAdditive = 7, kMultiplicative = 8, kNeg = 8, kAtom = 100;
+constexpr int kOr = 2, kAnd = 3, kModifier = 3, kCollate = 4, kComparison = 5, kNot = 5,
+              kConcat = 5, kAdditive = 7, kMultiplicative = 8, kNeg = 8, kAtom = 100;
 
 bool is_additive(std::string_view op) { return op == "+" || op == "-"; }
 bool is_multiplicative(std::string_view op) { return op == "*" || op == "/" || op == "%"; }
@@ -52,6 +53,12 @@ int precedence(const Node& node) {
         case Kind::NullsFirst:
         case Kind::NullsLast:
             return kModifier;
+        case Kind::UnaryOp:
+            return kNeg;
+        case Kind::CustomOp:
+            return static_cast<int>(n.flags);
+        case Kind::Collate:
+            return kCollate;
         case Kind::Literal:  // a negative number must not glue onto a minus sign
             return !n.has(flag::string_literal) && n.name.starts_with('-') ? kNeg : kAtom;
         default:
@@ -177,6 +184,44 @@ void Compiler::expr(const Node& n) {
             out("(");
             values_rows(n);
             return out(")");
+        case Kind::Over:
+            return over(n);
+        case Kind::WithinGroup:
+            return within_group(n);
+        case Kind::FunctionFilter:
+            expr(need(n.child(0), "filtered function"));
+            out(" FILTER (WHERE ");
+            expr(need(n.child(1), "FILTER criterion"));
+            return out(")");
+        case Kind::Tuple:
+            out("(");
+            list(n);
+            return out(")");
+        case Kind::Collate:  // COLLATE binds tighter than any operator: group those
+            if (const Node& target = need(n.child(0), "COLLATE operand");
+                precedence(target) < kAtom) {
+                out("(");
+                expr(target);
+                out(")");
+            } else {
+                expr(target);
+            }
+            out(" COLLATE ");
+            return ident(n.name);
+        case Kind::Extract:
+            return extract(n);
+        case Kind::AnsiFunc:
+            return out(n.name);
+        case Kind::UnaryOp:
+            out(n.name);
+            return operand(need(n.child(0), "unary operand"), n);
+        case Kind::CustomOp:
+            return custom_op(n);
+        case Kind::FieldOf:
+            out("(");
+            expr(need(n.child(0), "composite value"));
+            out(").");
+            return ident(n.name);
         default:
             throw Error(ErrorKind::Programming,
                         "'" + std::string(kind_name(n.kind)) + "' is not an expression");
@@ -300,6 +345,86 @@ void Compiler::case_(const Node& n) {
         expr(*else_);
     }
     out(" END");
+}
+
+// f(...) OVER (PARTITION BY ... ORDER BY ... frame), each part only when given.
+void Compiler::over(const Node& n) {
+    expr(need(n.child(0), "window function"));
+    out(" OVER (");
+    const char* sep = "";
+    if (const Node* partition = n.child(1); partition && !partition->children.empty()) {
+        out("PARTITION BY ");
+        list(*partition);
+        sep = " ";
+    }
+    if (const Node* order = n.child(2); order && !order->children.empty()) {
+        out(sep);
+        out("ORDER BY ");
+        list(*order);
+        sep = " ";
+    }
+    if (const Node* frame = n.child(3)) {
+        out(sep);
+        window_frame(*frame);
+    }
+    out(")");
+}
+
+void Compiler::window_frame(const Node& n) {
+    if (n.names.size() != 2) throw Error(ErrorKind::Programming, "a window frame needs two bounds");
+    out(n.name);
+    out(" BETWEEN ");
+    frame_bound(n.names[0], n.child(0));
+    out(" AND ");
+    frame_bound(n.names[1], n.child(1));
+}
+
+void Compiler::frame_bound(const std::string& kind, const Node* offset) {
+    if (offset) {
+        expr(*offset);
+        out(" ");
+    }
+    out(kind);
+}
+
+void Compiler::within_group(const Node& n) {
+    expr(need(n.child(0), "ordered-set aggregate"));
+    out(" WITHIN GROUP (ORDER BY ");
+    list(need(n.child(1), "WITHIN GROUP order"));
+    out(")");
+}
+
+// PostgreSQL's EXTRACT(field FROM x); on SQLite the strftime() code of the
+// field, read as an integer, as SQLAlchemy's SQLite dialect renders it.
+void Compiler::extract(const Node& n) {
+    const Node& operand_node = need(n.child(0), "EXTRACT operand");
+    if (dialect_ == Dialect::PostgreSQL) {
+        out("EXTRACT(");
+        out(n.name);
+        out(" FROM ");
+        expr(operand_node);
+        return out(")");
+    }
+    static const std::unordered_map<std::string, std::string> codes = {
+        {"month", "%m"}, {"day", "%d"},    {"year", "%Y"},  {"second", "%S"}, {"hour", "%H"},
+        {"doy", "%j"},   {"minute", "%M"}, {"epoch", "%s"}, {"dow", "%w"},    {"week", "%W"},
+    };
+    auto code = codes.find(n.name);
+    if (code == codes.end())
+        throw Error(ErrorKind::Programming, n.name + " is not a valid extract argument.");
+    out("CAST(STRFTIME(");
+    out(quote_string(code->second));
+    out(", ");
+    expr(operand_node);
+    out(") AS INTEGER)");
+}
+
+void Compiler::custom_op(const Node& n) {
+    operand(need(n.child(0), "operator left operand"), n);
+    out(" ");
+    out(n.name);
+    out(" ");
+    operand(need(n.child(1), "operator right operand"), n, true);
 }
 
 }  // namespace cormorant::sql::detail

@@ -185,6 +185,8 @@ void Compiler::from_item(const Node& n) {
             return values(n);
         case Kind::TableSample:
             return tablesample(n);
+        case Kind::TableValued:
+            return table_valued(n);
         default:
             throw Error(ErrorKind::Programming,
                         "'" + std::string(kind_name(n.kind)) + "' is not a FROM item");
@@ -218,6 +220,25 @@ void Compiler::values(const Node& n) {
     for (std::size_t i = 0; i < n.names.size(); ++i) {
         if (i) out(", ");
         ident(n.names[i]);
+    }
+    out(")");
+}
+
+// f(...) AS alias, or f(...) AS alias(c TYPE, ...) with its derived columns.
+void Compiler::table_valued(const Node& n) {
+    expr(need(n.child(0), "table-valued function"));
+    out(" AS ");
+    ident(n.name);
+    if (!n.has(flag::derived)) return;
+    out("(");
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+        const Node& col = need(n.child(i), "derived column");
+        if (i > 1) out(", ");
+        ident(col.name);
+        if (col.type) {
+            out(" ");
+            out(schema::render_type(*col.type, dialect_));
+        }
     }
     out(")");
 }

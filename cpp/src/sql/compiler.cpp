@@ -65,6 +65,7 @@ void Compiler::root(const Node& node) {
         case Kind::Join:
         case Kind::Subquery:
         case Kind::TableSample:
+        case Kind::TableValued:
             return from_item(node);
         case Kind::CreateTable:
         case Kind::DropTable:

@@ -42,6 +42,13 @@ class Compiler {
     void suffixed(const Node& n, std::string_view suffix);
     void case_(const Node& n);
     void list(const Node& list_node, std::string_view sep = ", ");
+    void over(const Node& n);
+    void window_frame(const Node& n);
+    void frame_bound(const std::string& kind, const Node* offset);
+    void within_group(const Node& n);
+    void extract(const Node& n);
+    void custom_op(const Node& n);
+    void table_valued(const Node& n);
 
     // --- statements (compile_statement.cpp)
     void selectable(const Node& n);

@@ -6,6 +6,7 @@
 #include "cormorant/sql/decode.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 
 #include "cormorant/error.hpp"
@@ -125,6 +126,76 @@ NodePtr d_case(const R& r) {
     return case_(std::move(whens), r.opt_node(2));
 }
 NodePtr d_excluded(const R& r) { return excluded(r.str(1, "column name")); }
+
+// A name written into SQL as it stands (an EXTRACT field, an ANSI function):
+// letters, digits and underscores, not starting with a digit.
+std::string bare_word(const R& r, std::size_t i, const char* what) {
+    std::string word = r.str(i, what);
+    bool ok = !word.empty() && std::isdigit(static_cast<unsigned char>(word[0])) == 0 &&
+              std::all_of(word.begin(), word.end(), [](char c) {
+                  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+              });
+    if (!ok) r.fail(std::string(what) + " must be a plain SQL word, got '" + word + "'");
+    return word;
+}
+// ("window_frame", ROWS|RANGE|GROUPS, lower kind, lower offset, upper kind, upper offset)
+NodePtr d_window_frame(const R& r) {
+    std::string mode = r.str(1, "frame mode");
+    if (mode != "ROWS" && mode != "RANGE" && mode != "GROUPS")
+        r.fail("the frame mode must be ROWS, RANGE or GROUPS, not '" + mode + "'");
+    auto bound = [&r](std::size_t i) {
+        std::string kind = r.str(i, "frame bound");
+        bool offset = kind == "PRECEDING" || kind == "FOLLOWING";
+        if (!offset && kind != "UNBOUNDED PRECEDING" && kind != "UNBOUNDED FOLLOWING" &&
+            kind != "CURRENT ROW")
+            r.fail("unknown frame bound '" + kind + "'");
+        NodePtr value = r.opt_node(i + 1);
+        if (offset != (value != nullptr))
+            r.fail("an offset goes with PRECEDING / FOLLOWING, and only there");
+        return std::pair{kind, value};
+    };
+    auto [lower, lower_offset] = bound(2);
+    auto [upper, upper_offset] = bound(4);
+    return with_names(make_node(Kind::WindowFrame, mode, {lower_offset, upper_offset}),
+                      {lower, upper});
+}
+NodePtr d_over(const R& r) {
+    NodePtr frame = r.opt_node(4);
+    if (frame && frame->kind != Kind::WindowFrame)
+        r.fail("frame must be None or a ('window_frame', ...) tuple");
+    return make_node(Kind::Over, {},
+                     {r.node(1), make_list(r.nodes(2, "partition_by")),
+                      make_list(r.nodes(3, "order_by")), frame});
+}
+NodePtr d_within_group(const R& r) {
+    return make_node(Kind::WithinGroup, {}, {r.node(1), make_list(r.nodes(2, "order_by"))});
+}
+NodePtr d_funcfilter(const R& r) {
+    return make_node(Kind::FunctionFilter, {}, {r.node(1), r.node(2)});
+}
+NodePtr d_tuple(const R& r) {
+    auto items = r.nodes(1, "tuple items");
+    if (items.empty()) r.fail("a tuple needs at least one item");
+    return make_node(Kind::Tuple, {}, std::move(items));
+}
+NodePtr d_collate(const R& r) {
+    return make_node(Kind::Collate, r.str(2, "collation"), {r.node(1)});
+}
+NodePtr d_extract(const R& r) {
+    return make_node(Kind::Extract, bare_word(r, 1, "EXTRACT field"), {r.node(2)});
+}
+NodePtr d_ansi_func(const R& r) {
+    return make_node(Kind::AnsiFunc, bare_word(r, 1, "function name"));
+}
+NodePtr d_unary_op(const R& r) {
+    return make_node(Kind::UnaryOp, r.str(1, "operator"), {r.node(2)});
+}
+NodePtr d_custom_op(const R& r) {
+    auto precedence = r.opt_int(4, "precedence").value_or(0);
+    if (precedence < 0 || precedence > 100) r.fail("precedence must be within 0..100");
+    return make_node(Kind::CustomOp, r.str(1, "operator"), {r.node(2), r.node(3)},
+                     static_cast<std::uint32_t>(precedence));
+}
 
 // --- FROM items ----------------------------------------------------------------------------
 NodePtr d_table(const R& r) {
@@ -266,6 +337,27 @@ NodePtr d_savepoint(const R& r) {
     if (r.head() == "release_savepoint") return release_savepoint(std::move(name));
     return rollback_to_savepoint(std::move(name));
 }
+// ("table_valued", function, alias, derived): derived is None, or the column
+// list to render after the alias, each (name, type or None).
+NodePtr d_table_valued(const R& r) {
+    std::vector<NodePtr> children{r.node(1)};
+    bool derived = !r.at(3).is_null();
+    if (derived) {
+        for (const auto& c : r.tuple(3, "derived columns")) {
+            const auto* pair = c.is_list() ? &c.as_list() : nullptr;
+            if (!pair || pair->size() != 2 || !(*pair)[0].is_string())
+                r.fail("each derived column must be (name, type or None), got " + c.describe());
+            auto col = std::make_shared<Node>(*column((*pair)[0].as_string()));
+            if (!(*pair)[1].is_null()) col->type = decode_type((*pair)[1]);
+            children.push_back(std::move(col));
+        }
+    }
+    return make_node(Kind::TableValued, r.str(2, "alias"), std::move(children),
+                     derived ? flag::derived : 0);
+}
+NodePtr d_field_of(const R& r) {
+    return make_node(Kind::FieldOf, r.str(2, "field name"), {r.node(1)});
+}
 
 }  // namespace
 
@@ -330,6 +422,19 @@ const std::vector<HeadEntry>& node_entries() {
             f("values", {"name", "columns", "rows"}, d_values),
             f("lateral", {"select", "alias"}, d_lateral),
             f("tablesample", {"table", "method", "seed", "alias"}, d_tablesample),
+            f("over", {"function", "partition_by", "order_by", "frame"}, d_over),
+            f("window_frame", {"mode", "lower", "lower_offset", "upper", "upper_offset"},
+              d_window_frame),
+            f("within_group", {"function", "order_by"}, d_within_group),
+            f("funcfilter", {"function", "criterion"}, d_funcfilter),
+            f("tuple", {"items"}, d_tuple),
+            f("collate", {"expr", "collation"}, d_collate),
+            f("extract", {"field", "expr"}, d_extract),
+            f("ansi_func", {"name"}, d_ansi_func),
+            f("unary_op", {"operator", "operand"}, d_unary_op),
+            f("custom_op", {"operator", "left", "right", "precedence"}, d_custom_op),
+            f("table_valued", {"function", "alias", "derived"}, d_table_valued),
+            f("field_of", {"expr", "field"}, d_field_of),
         };
         for (const auto& ddl : ddl_entries()) e.push_back(ddl);
         return e;

@@ -19,7 +19,7 @@ NodePtr make_list(std::vector<NodePtr> items) {
 }
 
 std::string_view kind_name(Kind kind) noexcept {
-    static constexpr std::array<std::string_view, 57> names = {
+    static constexpr std::array<std::string_view, 69> names = {
         "col",
         "bind",
         "null",
@@ -77,9 +77,20 @@ std::string_view kind_name(Kind kind) noexcept {
         "cte",
         "values",
         "tablesample",
+        "over",
+        "window_frame",
+        "within_group",
+        "funcfilter",
+        "tuple",
+        "collate",
+        "extract",
+        "ansi_func",
+        "unary_op",
+        "custom_op",
+        "table_valued",
+        "field_of",
     };
-    static_assert(names.size() == static_cast<std::size_t>(Kind::TableSample) + 1,
-                  "one name per Kind");
+    static_assert(names.size() == static_cast<std::size_t>(Kind::FieldOf) + 1, "one name per Kind");
     auto i = static_cast<std::size_t>(kind);
     return i < names.size() ? names[i] : "?";
 }

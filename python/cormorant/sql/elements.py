@@ -6,24 +6,21 @@ Bound values never enter the datum; they are collected on the side."""
 from __future__ import annotations
 
 import copy
-import datetime
 import decimal
 import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from ..exc import ArgumentError
+from ..exc import ArgumentError, CompileError
 from .sqltypes import (
+    JSON,
     Boolean,
-    Date,
-    DateTime,
     Float,
     Integer,
     NullType,
     Numeric,
     String,
-    Time,
     TypeEngine,
     to_instance,
 )
@@ -207,7 +204,9 @@ def _label_of(element: Any) -> str | None:
     column = getattr(element, "column", element)  # an ORM attribute's column
     if getattr(column, "table", None) is not None:
         return getattr(column, "key", None)
-    return element.name if isinstance(element, Function) else None
+    from .functions import FunctionElement
+
+    return element.name if isinstance(element, FunctionElement) else None
 
 
 def coerce(value: Any, type_: TypeEngine | None = None, label: str | None = None) -> ColumnElement[Any]:
@@ -334,6 +333,8 @@ class ColumnOperators:
         expr = self._arith("/", other, reverse)
         if isinstance(expr.left.type, Integer) and isinstance(expr.right.type, Integer):
             return BinaryExpression(expr.left, "/", expr.right, expr.type)
+        from .functions import Function
+
         return Function("FLOOR", expr, type_=expr.type)
 
     def __floordiv__(self, other: Any) -> ColumnElement[Any]:
@@ -470,6 +471,73 @@ class ColumnOperators:
 
     def cast(self, type_: Any) -> Cast:
         return Cast(coerce(self), type_)
+
+    nullsfirst = nulls_first
+    nullslast = nulls_last
+
+    def collate(self, collation: str) -> CollationClause:
+        return CollationClause(self, collation)
+
+    def any_(self) -> CollectionAggregate:
+        return any_(self)
+
+    def all_(self) -> CollectionAggregate:
+        return all_(self)
+
+    def op(
+        self,
+        opstring: str,
+        precedence: int = 0,
+        is_comparison: bool = False,
+        return_type: Any = None,
+        python_impl: Any = None,
+    ) -> Callable[[Any], CustomOpExpression]:
+        """expr.op("&")(other): a binary operator by its SQL spelling."""
+        if python_impl is not None:
+            raise NotImplementedError("op(python_impl=...): cormorant evaluates no SQL operator in Python")
+        return functools.partial(custom_op(opstring, precedence, is_comparison, return_type), self)
+
+    def bool_op(
+        self, opstring: str, precedence: int = 0, python_impl: Any = None
+    ) -> Callable[[Any], CustomOpExpression]:
+        """expr.bool_op("@@")(other): a comparison operator, typed Boolean."""
+        return self.op(opstring, precedence, is_comparison=True, python_impl=python_impl)
+
+    def bitwise_and(self, other: Any) -> CustomOpExpression:
+        return custom_op("&", _BITWISE_PRECEDENCE)(self, other)
+
+    def bitwise_or(self, other: Any) -> CustomOpExpression:
+        return custom_op("|", _BITWISE_PRECEDENCE)(self, other)
+
+    def bitwise_xor(self, other: Any) -> CustomOpExpression:
+        this = coerce(self)
+        right = coerce(other, _compared_type(this.type, other))
+        return BitwiseXor(this, "#", right, this.type, _BITWISE_PRECEDENCE)
+
+    def bitwise_lshift(self, other: Any) -> CustomOpExpression:
+        return custom_op("<<", _BITWISE_PRECEDENCE)(self, other)
+
+    def bitwise_rshift(self, other: Any) -> CustomOpExpression:
+        return custom_op(">>", _BITWISE_PRECEDENCE)(self, other)
+
+    def bitwise_not(self) -> UnaryExpression:
+        return bitwise_not(self)
+
+    def regexp_match(self, pattern: Any, flags: str | None = None) -> RegexpMatch:
+        this = coerce(self)
+        return RegexpMatch(this, coerce(pattern, String(), _label_of(this)), flags, negate=False)
+
+    def regexp_replace(self, pattern: Any, replacement: Any, flags: str | None = None) -> RegexpReplace:
+        return RegexpReplace(coerce(self), pattern, replacement, flags)
+
+    __iter__ = None  # indexable (JSON) but never iterable
+
+    def __getitem__(self, index: Any) -> ColumnElement[Any]:
+        """An index into a JSON value: col["key"], col[("a", 1)]."""
+        this = coerce(self)
+        if isinstance(this.type, JSON):
+            return JSONElement(this, index)
+        raise NotImplementedError(f"Operator 'getitem' is not supported on this expression ({this.type!r})")
 
 
 class ColumnElement(ColumnOperators, ClauseElement, Generic[_T]):
@@ -874,156 +942,6 @@ def case(*whens: Any, value: Any = None, else_: Any = None) -> Case:
     return Case(*whens, value=value, else_=else_)
 
 
-class Function(ColumnElement[_T]):
-    """A SQL function call such as count(users.id)."""
-
-    __slots__ = ("name", "args", "type")
-
-    def __init__(self, name: str, *args: Any, type_: Any = None) -> None:
-        self.name = name
-        self.args = [coerce(a) for a in args]
-        self.type = to_instance(type_) if type_ is not None else _function_type(name, self.args)
-
-    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        return ("func", self.name, tuple(a._datum(binds) for a in self.args))
-
-    def _from_objects(self) -> list[FromClause]:
-        return [f for a in self.args for f in a._from_objects()]
-
-    @property
-    def _row_key(self) -> str:
-        return self.name
-
-    def over(self, *a: Any, **kw: Any) -> Function[_T]:
-        raise NotImplementedError("window functions are not supported yet")
-
-
-# Result types as SQLAlchemy 2.0's GenericFunctions give them; any other
-# function (abs, lower, length, row_number...) is untyped (NullType), as there.
-_INTEGER_FUNCTIONS = {"count", "char_length", "rank", "dense_rank"}
-_DATETIME_FUNCTIONS = {"now", "current_timestamp", "localtimestamp"}
-_DATE_FUNCTIONS = {"current_date"}
-_TIME_FUNCTIONS = {"current_time", "localtime"}
-_SAME_TYPE_FUNCTIONS = {"max", "min", "sum", "coalesce"}
-
-
-def _function_type(name: str, args: list[ColumnElement[Any]]) -> TypeEngine:
-    lname = name.lower()
-    if lname in _INTEGER_FUNCTIONS:
-        return Integer()
-    if lname in _DATETIME_FUNCTIONS:
-        return DateTime()
-    if lname in _DATE_FUNCTIONS:
-        return Date()
-    if lname in _TIME_FUNCTIONS:
-        return Time()
-    if lname in _SAME_TYPE_FUNCTIONS and args:
-        return args[0].type
-    return NullType()
-
-
-if TYPE_CHECKING:
-    # A column expression typed by its Python value: Column[int], User.id.
-    _Expression: TypeAlias = ColumnElement[_T]
-
-
-class _FunctionGenerator:
-    """`func.<name>(...)` builds a Function for any SQL function name. The
-    functions SQLAlchemy knows by name are typed by what they yield:
-    func.count() is a Function[int], func.max(User.id) a Function[int] (the
-    argument's type), func.now() a Function[datetime]; any other name gives
-    a Function[Any]."""
-
-    def __getattr__(self, name: str) -> Callable[..., Function[Any]]:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return functools.partial(_call_function, name)
-
-    # Functions of a fixed result type.
-
-    def count(self, *args: Any, **kw: Any) -> Function[int]:
-        return _call_function("count", *args, **kw)
-
-    def char_length(self, *args: Any, **kw: Any) -> Function[int]:
-        return _call_function("char_length", *args, **kw)
-
-    def row_number(self, *args: Any, **kw: Any) -> Function[int]:
-        return _call_function("row_number", *args, **kw)
-
-    def rank(self, *args: Any, **kw: Any) -> Function[int]:
-        return _call_function("rank", *args, **kw)
-
-    def dense_rank(self, *args: Any, **kw: Any) -> Function[int]:
-        return _call_function("dense_rank", *args, **kw)
-
-    def percent_rank(self, *args: Any, **kw: Any) -> Function[decimal.Decimal]:
-        return _call_function("percent_rank", *args, **kw)
-
-    def cume_dist(self, *args: Any, **kw: Any) -> Function[decimal.Decimal]:
-        return _call_function("cume_dist", *args, **kw)
-
-    def random(self, *args: Any, **kw: Any) -> Function[float]:
-        return _call_function("random", *args, **kw)
-
-    def concat(self, *args: Any, **kw: Any) -> Function[str]:
-        return _call_function("concat", *args, **kw)
-
-    def now(self, *args: Any, **kw: Any) -> Function[datetime.datetime]:
-        return _call_function("now", *args, **kw)
-
-    def current_timestamp(self, *args: Any, **kw: Any) -> Function[datetime.datetime]:
-        return _call_function("current_timestamp", *args, **kw)
-
-    def localtimestamp(self, *args: Any, **kw: Any) -> Function[datetime.datetime]:
-        return _call_function("localtimestamp", *args, **kw)
-
-    def current_date(self, *args: Any, **kw: Any) -> Function[datetime.date]:
-        return _call_function("current_date", *args, **kw)
-
-    def current_time(self, *args: Any, **kw: Any) -> Function[datetime.time]:
-        return _call_function("current_time", *args, **kw)
-
-    def localtime(self, *args: Any, **kw: Any) -> Function[datetime.time]:
-        return _call_function("localtime", *args, **kw)
-
-    # Functions whose result has the type of their first argument.
-
-    @overload
-    def max(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
-    @overload
-    def max(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
-    def max(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
-        return _call_function("max", col, *args, **kw)
-
-    @overload
-    def min(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
-    @overload
-    def min(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
-    def min(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
-        return _call_function("min", col, *args, **kw)
-
-    @overload
-    def sum(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
-    @overload
-    def sum(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
-    def sum(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
-        return _call_function("sum", col, *args, **kw)
-
-    @overload
-    def coalesce(self, col: _Expression[_T], /, *args: Any, **kw: Any) -> Function[_T]: ...
-    @overload
-    def coalesce(self, col: _T, /, *args: Any, **kw: Any) -> Function[_T]: ...
-    def coalesce(self, col: Any, /, *args: Any, **kw: Any) -> Function[Any]:
-        return _call_function("coalesce", col, *args, **kw)
-
-
-def _call_function(name: str, *args: Any, **kw: Any) -> Function[Any]:
-    """func.<name>(*args): a Function; `type_=` overrides its SQL type."""
-    return Function(name, *args, type_=kw.get("type_"))
-
-
-func = _FunctionGenerator()
-
 _TEXT_PARAM = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
 
 
@@ -1099,9 +1017,8 @@ def _pg_type_of_value(value: Any) -> TypeEngine:
     """The type psycopg would send `value` as; str and None stay untyped
     (PostgreSQL infers them from where they are used)."""
     import datetime as dt
-    import decimal
 
-    from .sqltypes import BigInteger, Date, Float, LargeBinary, Numeric, Time
+    from .sqltypes import BigInteger, Date, DateTime, Float, LargeBinary, Numeric, Time
 
     if isinstance(value, bool):
         return Boolean()
@@ -1204,3 +1121,604 @@ class LiteralColumn(ColumnElement[Any]):
 
 def literal_column(text: str, type_: Any = None) -> LiteralColumn:
     return LiteralColumn(text, type_)
+
+
+# --- more elements, with SQLAlchemy's class names ------------------------------------
+
+Operators = ColumnOperators
+
+
+class Grouping(ColumnElement[Any]):
+    """An expression in parentheses."""
+
+    __slots__ = ("element", "type")
+
+    def __init__(self, element: Any) -> None:
+        self.element = coerce(element)
+        self.type = self.element.type
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("grouping", self.element._datum(binds))
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.element._from_objects()
+
+
+class Tuple(ColumnElement[Any]):
+    """(a, b, ...): compared with another tuple, or IN a list of tuples."""
+
+    __slots__ = ("clauses", "type")
+
+    def __init__(self, *clauses: Any, types: Sequence[Any] | None = None) -> None:
+        if types is not None and len(types) != len(clauses):
+            raise ArgumentError("tuple_() needs one type per element")
+        given = [to_instance(t) for t in types] if types is not None else [None] * len(clauses)
+        self.clauses = [coerce(c, t) for c, t in zip(clauses, given, strict=True)]
+        self.type = NullType()
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("tuple", tuple(c._datum(binds) for c in self.clauses))
+
+    def _from_objects(self) -> list[FromClause]:
+        return [f for c in self.clauses for f in c._from_objects()]
+
+    def _matching(self, value: Any) -> ColumnElement[Any]:
+        """A Python tuple as a Tuple of values bound as this tuple's elements are typed."""
+        if isinstance(value, ColumnElement) or hasattr(value, "__clause_element__"):
+            return coerce(value)
+        values = list(value)
+        if len(values) != len(self.clauses):
+            raise ArgumentError(
+                f"a tuple of {len(self.clauses)} elements is compared with {len(values)} values"
+            )
+        return Tuple(
+            *(coerce(v, _compared_type(c.type, v)) for c, v in zip(self.clauses, values, strict=True))
+        )
+
+    def _binary(self, op: str, other: Any, result_type: TypeEngine | None = None) -> BinaryExpression:
+        return BinaryExpression(self, op, self._matching(other), result_type or Boolean())
+
+    def _in(self, values: Any, negate: bool) -> InList:
+        if hasattr(values, "scalar_subquery") or isinstance(values, ScalarSelect):
+            return super()._in(values, negate)
+        return InList(self, [self._matching(v) for v in values], negate=negate)
+
+
+class ClauseList(Tuple):
+    """Expressions separated by commas; as an operand, in parentheses."""
+
+    __slots__ = ()
+
+
+class ExpressionClauseList(ClauseList):
+    __slots__ = ()
+
+
+def tuple_(*clauses: Any, types: Sequence[Any] | None = None) -> Tuple:
+    """A SQL tuple, (a, b, ...)."""
+    return Tuple(*clauses, types=types)
+
+
+class CollationClause(ColumnElement[Any]):
+    """expr COLLATE name."""
+
+    __slots__ = ("element", "collation", "type")
+
+    def __init__(self, element: Any, collation: str) -> None:
+        if not isinstance(collation, str) or not collation:
+            raise ArgumentError(f"a collation is a name, got {collation!r}")
+        self.element, self.collation = coerce(element), collation
+        self.type = self.element.type
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("collate", self.element._datum(binds), self.collation)
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.element._from_objects()
+
+
+def collate(expression: Any, collation: str) -> CollationClause:
+    return CollationClause(expression, collation)
+
+
+class TypeCoerce(ColumnElement[Any]):
+    """An expression read (and its values bound) as another type, with the
+    same SQL: the type changes only on the Python side."""
+
+    __slots__ = ("clause", "type")
+
+    def __init__(self, expression: Any, type_: Any) -> None:
+        self.type = to_instance(type_)
+        self.clause = coerce(expression, self.type)
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return self.clause._datum(binds)
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.clause._from_objects()
+
+    @property
+    def _row_key(self) -> str:
+        return self.clause._row_key
+
+
+def type_coerce(expression: Any, type_: Any) -> TypeCoerce:
+    return TypeCoerce(expression, type_)
+
+
+class TryCast(Cast):
+    """TRY_CAST(x AS type): SQL Server's; neither SQLite nor PostgreSQL has
+    it, so compiling it fails as in SQLAlchemy."""
+
+    __slots__ = ()
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        from ..exc import UnsupportedCompilationError
+
+        raise UnsupportedCompilationError(
+            f"{binds.dialect} compiler", type(self), "TRY_CAST is not available"
+        )
+
+
+def try_cast(expression: Any, type_: Any) -> TryCast:
+    return TryCast(coerce(expression), type_)
+
+
+class TypeClause(ClauseElement):
+    """A type as it stands in a CAST."""
+
+    __slots__ = ("type",)
+
+    def __init__(self, type_: Any) -> None:
+        self.type = to_instance(type_)
+
+
+_EXTRACT_FIELDS = frozenset(
+    "year month day hour minute second doy dow week epoch quarter isodow isoyear "
+    "microseconds milliseconds decade century millennium timezone timezone_hour timezone_minute julian".split()
+)
+_SQLITE_EXTRACT_FIELDS = frozenset("year month day hour minute second doy dow week epoch".split())
+
+
+class Extract(ColumnElement[int]):
+    """EXTRACT(field FROM expr); on SQLite through strftime()."""
+
+    __slots__ = ("field", "expr")
+    type = Integer()
+
+    def __init__(self, field: str, expr: Any) -> None:
+        if field not in _EXTRACT_FIELDS:
+            raise ArgumentError(f"{field!r} is not a field EXTRACT knows")
+        self.field, self.expr = field, coerce(expr)
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        if binds.dialect == "sqlite" and self.field not in _SQLITE_EXTRACT_FIELDS:
+            raise CompileError(f"{self.field} is not a valid extract argument.")
+        return ("extract", self.field, self.expr._datum(binds))
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.expr._from_objects()
+
+
+def extract(field: str, expr: Any) -> Extract:
+    return Extract(field, expr)
+
+
+class CollectionAggregate(UnaryExpression):
+    """ANY (expr) / ALL (expr), compared with a value: 5 = ANY (arr)."""
+
+    __slots__ = ()
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        inner = self.element._datum(binds)
+        if not isinstance(self.element, ScalarSelect):
+            inner = ("grouping", inner)
+        return ("unary_op", f"{self.operator} ", inner)
+
+
+def _collection(operator: str, expr: Any) -> CollectionAggregate:
+    if hasattr(expr, "scalar_subquery"):
+        expr = expr.scalar_subquery()
+    element = coerce(expr)
+    return CollectionAggregate(operator, element, element.type)
+
+
+def any_(expr: Any) -> CollectionAggregate:
+    return _collection("ANY", expr)
+
+
+def all_(expr: Any) -> CollectionAggregate:
+    return _collection("ALL", expr)
+
+
+class CustomOpExpression(BinaryExpression):
+    """left <operator> right for an operator given by name (op(), bool_op(),
+    the bitwise operators), grouped by its precedence."""
+
+    __slots__ = ("precedence",)
+
+    def __init__(
+        self,
+        left: ColumnElement[Any],
+        operator: str,
+        right: ColumnElement[Any],
+        type_: TypeEngine,
+        precedence: int,
+    ) -> None:
+        super().__init__(left, operator, right, type_)
+        self.precedence = precedence
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return (
+            "custom_op",
+            self.operator,
+            self.left._datum(binds),
+            self.right._datum(binds),
+            self.precedence,
+        )
+
+
+class custom_op:  # noqa: N801  (SQLAlchemy's name)
+    """An operator by its SQL spelling: custom_op("&")(a, b) is `a & b`."""
+
+    __slots__ = ("opstring", "precedence", "is_comparison", "return_type")
+
+    def __init__(
+        self, opstring: str, precedence: int = 0, is_comparison: bool = False, return_type: Any = None
+    ) -> None:
+        if not isinstance(opstring, str) or not opstring.strip():
+            raise ArgumentError(f"an operator is a non-empty string, got {opstring!r}")
+        if not 0 <= precedence <= 100:
+            raise ArgumentError(f"precedence must be within 0..100, got {precedence}")
+        self.opstring, self.precedence, self.is_comparison = opstring, precedence, is_comparison
+        self.return_type = to_instance(return_type) if return_type is not None else None
+
+    def __call__(self, left: Any, right: Any) -> CustomOpExpression:
+        this = coerce(left)
+        other = coerce(right, _compared_type(this.type, right), _label_of(this))
+        type_ = self.return_type or (Boolean() if self.is_comparison else this.type)
+        return CustomOpExpression(this, self.opstring, other, type_, self.precedence)
+
+
+_BITWISE_PRECEDENCE = 7
+
+
+class BitwiseXor(CustomOpExpression):
+    """a # b on PostgreSQL; SQLite has no XOR operator: (a | b) - (a & b)."""
+
+    __slots__ = ()
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        if binds.dialect == "postgresql":
+            return super()._datum(binds)
+        left, right = self.left._datum(binds), self.right._datum(binds)
+        either = ("custom_op", "|", left, right, _BITWISE_PRECEDENCE)
+        both = ("custom_op", "&", left, self.right._datum(binds), _BITWISE_PRECEDENCE)
+        return ("binop", "-", ("grouping", either), ("grouping", both))
+
+
+def bitwise_not(expr: Any) -> UnaryExpression:
+    """~expr."""
+    element = coerce(expr)
+    return _PrefixOperator("~", element, element.type)
+
+
+class _PrefixOperator(UnaryExpression):
+    __slots__ = ()
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("unary_op", self.operator, self.element._datum(binds))
+
+
+_COMPARISON_PRECEDENCE = 5
+
+
+class RegexpMatch(BinaryExpression):
+    """expr ~ pattern on PostgreSQL (~* ignoring case), expr REGEXP pattern on
+    SQLite, whose REGEXP function the native driver defines; other flags go
+    inline, (?flags)pattern, as both sides read them."""
+
+    __slots__ = ("flags", "negate")
+
+    def __init__(
+        self, left: ColumnElement[Any], pattern: ColumnElement[Any], flags: str | None, negate: bool
+    ) -> None:
+        super().__init__(left, "REGEXP", pattern, Boolean())
+        self.flags, self.negate = flags, negate
+
+    def __invert__(self) -> RegexpMatch:
+        return RegexpMatch(self.left, self.right, self.flags, not self.negate)
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        left, pattern = self.left._datum(binds), self.right._datum(binds)
+        if binds.dialect == "postgresql" and self.flags == "i":
+            operator = "!~*" if self.negate else "~*"
+        else:
+            if self.flags:
+                prefix = binds.add(f"(?{self.flags})", String())
+                pattern = ("binop", "||", prefix, pattern)
+            if binds.dialect == "postgresql":
+                operator = "!~" if self.negate else "~"
+            else:
+                operator = "NOT REGEXP" if self.negate else "REGEXP"
+        return ("custom_op", operator, left, pattern, _COMPARISON_PRECEDENCE)
+
+
+class RegexpReplace(ColumnElement[str]):
+    """REGEXP_REPLACE(expr, pattern, replacement[, flags]): PostgreSQL's;
+    SQLite has none, so compiling it there fails as in SQLAlchemy."""
+
+    __slots__ = ("element", "pattern", "replacement", "flags", "type")
+
+    def __init__(
+        self, element: ColumnElement[Any], pattern: Any, replacement: Any, flags: str | None
+    ) -> None:
+        self.element, self.flags, self.type = element, flags, element.type
+        self.pattern = coerce(pattern, String(), _label_of(element))
+        self.replacement = coerce(replacement, String(), _label_of(element))
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        if binds.dialect != "postgresql":
+            raise CompileError(f"{binds.dialect} dialect does not support regular expression replacements")
+        args = [self.element._datum(binds), self.pattern._datum(binds), self.replacement._datum(binds)]
+        if self.flags:
+            args.append(binds.add(self.flags, String()))
+        return ("func", "REGEXP_REPLACE", tuple(args))
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.element._from_objects()
+
+
+def label(name: str, element: Any, type_: Any = None) -> Label:
+    """element AS name."""
+    labelled = Label(name, coerce(element))
+    if type_ is not None:
+        labelled.type = to_instance(type_)
+    return labelled
+
+
+nullsfirst = nulls_first
+nullslast = nulls_last
+
+
+def _frame_bound(value: Any, lower: bool, binds: BindCollector) -> tuple[str, Any]:
+    """One end of a window frame as (SQL words, bound offset or None): None is
+    unbounded, 0 the current row, a negative number rows before, a positive
+    one rows after."""
+    if value is None:
+        return ("UNBOUNDED PRECEDING" if lower else "UNBOUNDED FOLLOWING", None)
+    if value == 0:
+        return ("CURRENT ROW", None)
+    return ("PRECEDING" if value < 0 else "FOLLOWING", binds.add(abs(value), Integer()))
+
+
+def _frame(kind: str, bounds: Any) -> tuple[str, int | None, int | None]:
+    try:
+        lower, upper = bounds
+    except (TypeError, ValueError):
+        raise ArgumentError(f"{kind} must be a (lower, upper) pair, got {bounds!r}") from None
+    for value in (lower, upper):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ArgumentError(f"Integer or None expected for {kind} value, got {value!r}")
+    return (kind, lower, upper)
+
+
+def _expressions(value: Any) -> list[ColumnElement[Any]]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [coerce(v) for v in value]
+    return [coerce(value)]
+
+
+class Over(ColumnElement[_T]):
+    """A window function: f(...) OVER (PARTITION BY ... ORDER BY ... frame)."""
+
+    __slots__ = ("element", "partition_by", "order_by", "frame", "type")
+
+    def __init__(
+        self,
+        element: ColumnElement[Any],
+        partition_by: Any = None,
+        order_by: Any = None,
+        rows: Any = None,
+        range_: Any = None,
+        groups: Any = None,
+    ) -> None:
+        given = [(k, v) for k, v in (("rows", rows), ("range_", range_), ("groups", groups)) if v is not None]
+        if len(given) > 1:
+            raise ArgumentError("'range_', 'rows', and 'groups' are mutually exclusive")
+        self.element, self.type = element, element.type
+        self.partition_by, self.order_by = _expressions(partition_by), _expressions(order_by)
+        self.frame = _frame(*given[0]) if given else None
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        frame = None
+        if self.frame is not None:
+            kind, lower, upper = self.frame
+            mode = {"rows": "ROWS", "range_": "RANGE", "groups": "GROUPS"}[kind]
+            frame = (
+                "window_frame",
+                mode,
+                *_frame_bound(lower, True, binds),
+                *_frame_bound(upper, False, binds),
+            )
+        return (
+            "over",
+            self.element._datum(binds),
+            tuple(p._datum(binds) for p in self.partition_by),
+            tuple(o._datum(binds) for o in self.order_by),
+            frame,
+        )
+
+    def _from_objects(self) -> list[FromClause]:
+        return [f for e in (self.element, *self.partition_by, *self.order_by) for f in e._from_objects()]
+
+
+def over(
+    element: Any,
+    partition_by: Any = None,
+    order_by: Any = None,
+    range_: Any = None,
+    rows: Any = None,
+    groups: Any = None,
+) -> Over[Any]:
+    """element OVER (...), as element.over(...)."""
+    return Over(coerce(element), partition_by, order_by, rows, range_, groups)
+
+
+class WithinGroup(ColumnElement[_T]):
+    """An ordered-set aggregate: f(...) WITHIN GROUP (ORDER BY ...)."""
+
+    __slots__ = ("element", "order_by", "type")
+
+    def __init__(self, element: Any, *order_by: Any) -> None:
+        self.element = element
+        self.order_by = [coerce(o) for o in order_by]
+        if not self.order_by:
+            raise ArgumentError("within_group() needs at least one ORDER BY expression")
+        typed = element.within_group_type(self) if hasattr(element, "within_group_type") else None
+        self.type = typed if typed is not None else element.type
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("within_group", self.element._datum(binds), tuple(o._datum(binds) for o in self.order_by))
+
+    def _from_objects(self) -> list[FromClause]:
+        return [f for e in (self.element, *self.order_by) for f in e._from_objects()]
+
+    def over(self, **kw: Any) -> Over[_T]:
+        return Over(self, **kw)
+
+    def filter(self, *criterion: Any) -> FunctionFilter[_T]:
+        return FunctionFilter(self, *criterion)
+
+
+def within_group(element: Any, *order_by: Any) -> WithinGroup[Any]:
+    """element WITHIN GROUP (ORDER BY ...), as element.within_group(...)."""
+    return WithinGroup(element, *order_by)
+
+
+class FunctionFilter(ColumnElement[_T]):
+    """An aggregate over the rows that pass a criterion: f(...) FILTER (WHERE ...)."""
+
+    __slots__ = ("func", "criterion", "type")
+
+    def __init__(self, func: Any, *criterion: Any) -> None:
+        if not criterion:
+            raise ArgumentError("filter() needs at least one criterion")
+        self.func: ColumnElement[Any] = func
+        self.type = func.type
+        self.criterion: ColumnElement[Any] = and_(*criterion) if len(criterion) > 1 else coerce(criterion[0])
+
+    def filter(self, *criterion: Any) -> FunctionFilter[_T]:
+        return FunctionFilter(self.func, self.criterion, *criterion)
+
+    def over(self, **kw: Any) -> Over[_T]:
+        return Over(self, **kw)
+
+    def within_group(self, *order_by: Any) -> WithinGroup[_T]:
+        return WithinGroup(self, *order_by)
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("funcfilter", self.func._datum(binds), self.criterion._datum(binds))
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.func._from_objects() + self.criterion._from_objects()
+
+
+def funcfilter(func: Any, *criterion: Any) -> FunctionFilter[Any]:
+    return FunctionFilter(func, *criterion)
+
+
+# --- JSON paths ---------------------------------------------------------------------------
+
+_JSON_PRECEDENCE = 15
+
+
+def _json_path(path: Sequence[Any]) -> str:
+    """A path as SQLite's JSON functions read it: $."a"[1]."""
+    parts = ["$"]
+    for step in path:
+        if isinstance(step, int) and not isinstance(step, bool):
+            parts.append(f"[{step}]")
+        elif isinstance(step, str):
+            parts.append('."' + step.replace('"', '\\"') + '"')
+        else:
+            raise ArgumentError(f"a JSON path step is a str or an int, got {step!r}")
+    return "".join(parts)
+
+
+def _pg_text_array(path: Sequence[Any]) -> str:
+    """A path as PostgreSQL's text[] literal: {"a","1"}."""
+    quoted = ('"' + str(step).replace("\\", "\\\\").replace('"', '\\"') + '"' for step in path)
+    return "{" + ",".join(quoted) + "}"
+
+
+class JSONElement(ColumnElement[Any]):
+    """An index or a path into a JSON value, col["a"] or col[("a", 1)],
+    typed JSON until read as_string(), as_integer() and so on. PostgreSQL:
+    -> / #> (->> / #>> for the typed reads); SQLite: JSON_EXTRACT with a
+    $."a"[1] path, JSON_QUOTE'd while the value stays JSON."""
+
+    __slots__ = ("element", "index", "type")
+
+    def __init__(self, element: ColumnElement[Any], index: Any, type_: TypeEngine | None = None) -> None:
+        if isinstance(index, (list, tuple)):
+            if not index:
+                raise ArgumentError("a JSON path needs at least one step")
+            _json_path(index)
+        elif not isinstance(index, (str, int)) or isinstance(index, bool):
+            raise ArgumentError(f"a JSON index is a str, an int or a tuple of them, got {index!r}")
+        self.element, self.index = element, index
+        self.type = type_ if type_ is not None else JSON()
+
+    def __getitem__(self, index: Any) -> ColumnElement[Any]:
+        if not isinstance(self.type, JSON):
+            raise NotImplementedError(
+                f"Operator 'getitem' is not supported on this expression ({self.type!r})"
+            )
+        return JSONElement(self, index)
+
+    def _as(self, type_: TypeEngine) -> JSONElement:
+        return JSONElement(self.element, self.index, type_)
+
+    def as_string(self) -> JSONElement:
+        return self._as(String())
+
+    def as_integer(self) -> JSONElement:
+        return self._as(Integer())
+
+    def as_float(self) -> JSONElement:
+        return self._as(Float())
+
+    def as_numeric(self, precision: int, scale: int, asdecimal: bool = True) -> JSONElement:
+        return self._as(Numeric(precision, scale, asdecimal=asdecimal))
+
+    def as_boolean(self) -> JSONElement:
+        return self._as(Boolean())
+
+    def as_json(self) -> JSONElement:
+        return self._as(JSON())
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        target = self.element._datum(binds)
+        as_json = isinstance(self.type, JSON)
+        path = self.index if isinstance(self.index, (list, tuple)) else None
+        if binds.dialect == "postgresql":
+            return self._pg_datum(target, path, as_json, binds)
+        extract = ("func", "JSON_EXTRACT", (target, binds.add(_json_path(path or [self.index]), String())))
+        return ("func", "JSON_QUOTE", (extract,)) if as_json else extract
+
+    def _pg_datum(self, target: Any, path: Any, as_json: bool, binds: BindCollector) -> tuple[Any, ...]:
+        if path is not None:
+            key = binds.add(_pg_text_array(path), String())
+            key = ("custom_op", "::", key, ("text", "TEXT[]"), 100)
+            op = "#>" if as_json else "#>>"
+        else:
+            key = binds.add(self.index, Integer() if isinstance(self.index, int) else String())
+            op = "->" if as_json else "->>"
+        read = ("custom_op", op, target, key, _JSON_PRECEDENCE)
+        return read if as_json else ("cast", read, self.type._ddl())
+
+    def _from_objects(self) -> list[FromClause]:
+        return self.element._from_objects()

@@ -14,7 +14,6 @@ from .elements import (
     ClauseElement,
     ColumnElement,
     Exists,
-    Function,
     Label,
     LabelReference,
     ScalarSelect,
@@ -22,9 +21,9 @@ from .elements import (
     UnaryExpression,
     and_,
     coerce,
-    func,
     order_by_element,
 )
+from .functions import Function, func
 from .schema import Table
 from .sqltypes import Integer, NullType, to_instance
 

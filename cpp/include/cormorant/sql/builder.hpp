@@ -6,6 +6,7 @@
 //                          sql::like(sql::column("users", "name"), sql::bind("pat"))});
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,5 +79,29 @@ NodePtr table(std::string name, std::string alias = {});
 NodePtr join(NodePtr left, NodePtr right, NodePtr on, JoinKind kind = JoinKind::Inner);
 NodePtr outerjoin(NodePtr left, NodePtr right, NodePtr on);
 NodePtr subquery(NodePtr select, std::string alias);
+
+// --- window functions, ordered-set aggregates, more operators ----------------------------
+// A frame bound: UNBOUNDED PRECEDING, UNBOUNDED FOLLOWING and CURRENT ROW take no offset;
+// PRECEDING and FOLLOWING take one (a bind, usually).
+struct FrameBound {
+    std::string kind;
+    NodePtr offset = nullptr;
+};
+NodePtr window_frame(std::string mode, FrameBound lower, FrameBound upper);  // ROWS/RANGE/GROUPS
+NodePtr over(NodePtr function, std::vector<NodePtr> partition_by = {},
+             std::vector<NodePtr> order_by = {}, NodePtr frame = nullptr);
+NodePtr within_group(NodePtr function, std::vector<NodePtr> order_by);
+NodePtr funcfilter(NodePtr function, NodePtr criterion);
+NodePtr tuple_(std::vector<NodePtr> items);
+NodePtr collate(NodePtr expr, std::string collation);
+NodePtr extract(std::string field, NodePtr expr);
+NodePtr ansi_func(std::string name);                // CURRENT_DATE, no parentheses
+NodePtr unary_op(std::string op, NodePtr operand);  // ~x; "ANY " + grouping(x)
+NodePtr custom_op(std::string op, NodePtr left, NodePtr right, int precedence = 0);
+NodePtr field_of(NodePtr composite, std::string field);  // (composite).field
+// FROM f(...) AS alias; with `derived` columns (a type each, optional), AS alias(c TYPE, ...).
+NodePtr table_valued(NodePtr function, std::string alias,
+                     std::optional<std::vector<std::pair<std::string, std::optional<schema::Type>>>>
+                         derived = std::nullopt);
 
 }  // namespace cormorant::sql

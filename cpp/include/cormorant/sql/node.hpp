@@ -89,6 +89,23 @@ enum class Kind : std::uint8_t {
     Cte,          // name, names = columns (rendered when given), children = {selectable}
     Values,       // name = alias ("" as an expression), names = columns, children = rows (List)
     TableSample,  // name = alias, children = {table, sampling function, seed or null}
+    // more expressions
+    Over,            // children = {function, List partition_by, List order_by, WindowFrame or null}
+    WindowFrame,     // name = ROWS / RANGE / GROUPS, names = {lower bound, upper bound}: each
+                     // UNBOUNDED PRECEDING, UNBOUNDED FOLLOWING, CURRENT ROW, PRECEDING or
+                     // FOLLOWING; children = {lower offset or null, upper offset or null}
+    WithinGroup,     // children = {function, List order_by}
+    FunctionFilter,  // children = {function, criterion}
+    Tuple,           // children = items
+    Collate,         // name = collation, children = {expression}
+    Extract,         // name = field, children = {expression}
+    AnsiFunc,        // name: a function written without parentheses (CURRENT_DATE)
+    UnaryOp,         // name = prefix operator, children = {operand}
+    CustomOp,        // name = operator, children = {left, right}; flags = precedence
+    TableValued,     // FROM item: name = alias, children = {function, Column...}: the derived
+                     // column list AS alias(c TYPE, ...) when flag::derived (each Column's
+                     // type optional)
+    FieldOf,         // name = field, children = {expression}: (expression).field
 };
 
 namespace flag {
@@ -105,6 +122,7 @@ inline constexpr std::uint32_t unique = 2;
 inline constexpr std::uint32_t string_literal = 1;
 inline constexpr std::uint32_t lateral = 1;    // Subquery
 inline constexpr std::uint32_t recursive = 1;  // With
+inline constexpr std::uint32_t derived = 1;    // TableValued
 }  // namespace flag
 
 // Child positions of a Select node.

@@ -7,7 +7,10 @@
 
 #include <climits>
 #include <cmath>
+#include <regex>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "sqlite_cursor.hpp"
 #include "sqlite_error.hpp"
@@ -40,6 +43,50 @@ void integer_floor(sqlite3_context* context, int, sqlite3_value** args) {
     }
 }
 
+// A leading "(?flags)" of a pattern as std::regex options: i (ignore case)
+// is the one ECMAScript grammar can honour; any other flag is refused.
+std::regex::flag_type regexp_flags(std::string_view& pattern) {
+    auto flags = std::regex::ECMAScript;
+    if (!pattern.starts_with("(?")) return flags;
+    std::size_t close = pattern.find(')');
+    if (close == std::string_view::npos) return flags;
+    for (char c : pattern.substr(2, close - 2)) {
+        if (c != 'i') throw std::invalid_argument(std::string("unsupported flag '") + c + "'");
+        flags |= std::regex::icase;
+    }
+    pattern.remove_prefix(close + 1);
+    return flags;
+}
+
+// regexp(pattern, text), what `text REGEXP pattern` calls: true when the
+// pattern matches anywhere in the text, as SQLAlchemy's pysqlite dialect
+// defines it on every connection (re.search); NULL text gives NULL.
+void regexp_search(sqlite3_context* context, int, sqlite3_value** args) {
+    if (sqlite3_value_type(args[0]) == SQLITE_NULL || sqlite3_value_type(args[1]) == SQLITE_NULL)
+        return sqlite3_result_null(context);
+    const auto* raw_pattern = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+    const auto* raw_text = reinterpret_cast<const char*>(sqlite3_value_text(args[1]));
+    std::string_view pattern(raw_pattern, static_cast<std::size_t>(sqlite3_value_bytes(args[0])));
+    std::string_view text(raw_text, static_cast<std::size_t>(sqlite3_value_bytes(args[1])));
+    // The compiled pattern is kept with the statement while the pattern stays the same.
+    auto* re = static_cast<std::regex*>(sqlite3_get_auxdata(context, 0));
+    try {
+        if (re == nullptr) {
+            auto flags = regexp_flags(pattern);
+            re = new std::regex(pattern.begin(), pattern.end(), flags);
+            sqlite3_set_auxdata(context, 0, re,
+                                [](void* p) { delete static_cast<std::regex*>(p); });
+            re = static_cast<std::regex*>(sqlite3_get_auxdata(context, 0));
+            if (re == nullptr) return sqlite3_result_error_nomem(context);
+        }
+        sqlite3_result_int(context, std::regex_search(text.begin(), text.end(), *re) ? 1 : 0);
+    } catch (const std::exception& e) {
+        std::string message =
+            "invalid regular expression '" + std::string(raw_pattern) + "': " + e.what();
+        sqlite3_result_error(context, message.c_str(), -1);
+    }
+}
+
 sqlite3* open_database(const Options& options) {
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(options.path.c_str(), &db, kOpenFlags, nullptr);
@@ -54,6 +101,8 @@ sqlite3* open_database(const Options& options) {
     sqlite3_busy_timeout(db, ms <= 0 ? 0 : ms >= INT_MAX ? INT_MAX : static_cast<int>(ms));
     sqlite3_create_function_v2(db, "floor", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                                integer_floor, nullptr, nullptr, nullptr);
+    sqlite3_create_function_v2(db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                               regexp_search, nullptr, nullptr, nullptr);
     return db;
 }
 
