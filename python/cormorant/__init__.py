@@ -12,6 +12,10 @@ from .inspection import inspect
 from .pool import NullPool, QueuePool, StaticPool
 from .sql import (
     CTE,
+    LABEL_STYLE_DEFAULT,
+    LABEL_STYLE_DISAMBIGUATE_ONLY,
+    LABEL_STYLE_NONE,
+    LABEL_STYLE_TABLENAME_PLUS_COL,
     Alias,
     AliasedReturnsRows,
     BinaryExpression,
@@ -51,6 +55,7 @@ from .sql import (
     Select,
     Selectable,
     SelectBase,
+    SelectLabelStyle,
     Subquery,
     TableClause,
     TableSample,
@@ -159,6 +164,11 @@ from .sql.sqltypes import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "LABEL_STYLE_DEFAULT",
+    "LABEL_STYLE_DISAMBIGUATE_ONLY",
+    "LABEL_STYLE_NONE",
+    "LABEL_STYLE_TABLENAME_PLUS_COL",
+    "SelectLabelStyle",
     "lambda_stmt",
     "JSON",
     "URL",

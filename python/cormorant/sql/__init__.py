@@ -78,6 +78,10 @@ from .functions import Function, FunctionElement, TableValuedAlias, func, modifi
 from .lambdas import LambdaElement, StatementLambdaElement, lambda_stmt
 from .selectable import (
     CTE,
+    LABEL_STYLE_DEFAULT,
+    LABEL_STYLE_DISAMBIGUATE_ONLY,
+    LABEL_STYLE_NONE,
+    LABEL_STYLE_TABLENAME_PLUS_COL,
     Alias,
     AliasedReturnsRows,
     ColumnClause,
@@ -88,6 +92,7 @@ from .selectable import (
     ScalarValues,
     Select,
     SelectBase,
+    SelectLabelStyle,
     Subquery,
     TableClause,
     TableSample,
@@ -111,6 +116,11 @@ from .selectable import (
 )
 
 __all__ = [
+    "LABEL_STYLE_DEFAULT",
+    "LABEL_STYLE_DISAMBIGUATE_ONLY",
+    "LABEL_STYLE_NONE",
+    "LABEL_STYLE_TABLENAME_PLUS_COL",
+    "SelectLabelStyle",
     "LambdaElement",
     "StatementLambdaElement",
     "lambda_stmt",

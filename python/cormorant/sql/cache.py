@@ -15,7 +15,9 @@ _CACHE_SIZE = 1000
 
 
 def _entries_of(statement: ClauseElement) -> list[ResultEntry]:
-    if isinstance(statement, (Select, CompoundSelect, TextualSelect, FromStatement)):
+    if isinstance(statement, Select):
+        return statement._labelled_entries()
+    if isinstance(statement, (CompoundSelect, TextualSelect, FromStatement)):
         return statement._entries
     return list(getattr(statement, "_returning", []))
 

@@ -115,7 +115,7 @@ class SQLCompiler:
         if name not in _PLACEHOLDERS:
             raise CompileError(f"cannot compile for the '{name}' dialect (known: sqlite, postgresql)")
         binds = BindCollector(name, display=True)
-        datum = _datum_of(statement, binds)
+        datum = datum_of(statement, binds)
         literals = self._literals(binds, name) if options.get("literal_binds") else {}
         native_dialect = "sqlite" if name == "sqlite" else "postgresql"
         self.string, keys = _native.render(datum, native_dialect, _PLACEHOLDERS[name], literals)
@@ -138,7 +138,7 @@ class SQLCompiler:
         return f"<SQLCompiler {self.string!r}>"
 
 
-def _datum_of(statement: Any, binds: BindCollector) -> tuple[Any, ...]:
+def datum_of(statement: Any, binds: BindCollector) -> tuple[Any, ...]:
     """The datum of a statement under the WITH of its CTEs, or of a FROM item."""
     datum_from = getattr(statement, "_datum_from", None)
     if datum_from is not None:  # a FROM item: a table, a join, a subquery

@@ -24,9 +24,13 @@ from .sqltypes import (
     TypeEngine,
     to_instance,
 )
+from .visitors import Visitable
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from .base import FromClause
+    from .cache_key import CacheKey
     from .compiler import SQLCompiler
     from .selectable import Select
 
@@ -167,10 +171,11 @@ class BindCollector:
         return ("bind", key)
 
 
-class ClauseElement:
+class ClauseElement(Visitable):
     """Base of everything that can appear in a SQL statement."""
 
     __slots__ = ()
+    __visit_name__ = "clause"
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         raise NotImplementedError(type(self).__name__)
@@ -195,6 +200,31 @@ class ClauseElement:
 
     def __str__(self) -> str:
         return self.compile().string
+
+    def _generate_cache_key(self) -> CacheKey:
+        """The structural key this statement is cached under (its datum, with
+        values left out) and its bound parameters."""
+        from .cache_key import cache_key_of
+
+        return cache_key_of(self)
+
+
+class Executable(ClauseElement):
+    """A statement a Connection or Session runs: SELECT, INSERT, UPDATE,
+    DELETE, text(), DDL, savepoints. It carries execution options."""
+
+    __slots__ = ()
+    _execution_options: dict[str, Any]
+
+    def execution_options(self, **options: Any) -> Self:
+        """A copy with these execution options added (yield_per, stream_results...)."""
+        clone = getattr(self, "_clone", None)
+        new = clone() if clone is not None else copy.copy(self)
+        new._execution_options = {**self._execution_options, **options}
+        return new
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return dict(self._execution_options)
 
 
 def _label_of(element: Any) -> str | None:
@@ -559,6 +589,8 @@ class ColumnElement(ColumnOperators, ClauseElement, Generic[_T]):
 class BindParameter(ColumnElement[_T]):
     """A value sent to the database as a parameter, never spliced into SQL."""
 
+    __visit_name__ = "bindparam"
+
     __slots__ = ("key", "value", "type", "column_label")
 
     def __init__(
@@ -631,6 +663,8 @@ def literal(value: Any, type_: Any = None) -> BindParameter[Any]:
 
 
 class BinaryExpression(ColumnElement[Any]):
+    __visit_name__ = "binary"
+
     __slots__ = ("left", "operator", "right", "type")
 
     def __init__(
@@ -704,6 +738,8 @@ class LikeExpression(BinaryExpression):
 
 
 class UnaryExpression(ColumnElement[Any]):
+    __visit_name__ = "unary"
+
     __slots__ = ("operator", "element", "type")
 
     def __init__(self, operator: str, element: ColumnElement[Any], type_: TypeEngine) -> None:
@@ -945,13 +981,16 @@ def case(*whens: Any, value: Any = None, else_: Any = None) -> Case:
 _TEXT_PARAM = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
 
 
-class TextClause(ColumnElement[Any]):
+class TextClause(Executable, ColumnElement[Any]):
     """Literal SQL with :name parameters, from text()."""
 
-    __slots__ = ("text", "_bound", "_types", "_columns", "_names")
+    __visit_name__ = "textclause"
+
+    __slots__ = ("text", "_bound", "_types", "_columns", "_names", "_execution_options")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._execution_options: dict[str, Any] = {}
         self._bound: dict[str, Any] = {}
         self._types: dict[str, TypeEngine] = {}
         self._columns: list[Any] = []
@@ -988,6 +1027,7 @@ class TextClause(ColumnElement[Any]):
         clone._bound = {**self._bound, **bound, **values}
         clone._types = {**self._types, **types}
         clone._columns = self._columns
+        clone._execution_options = self._execution_options
         return clone
 
     def columns(self, *cols: Any, **types: Any) -> TextClause:

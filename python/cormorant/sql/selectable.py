@@ -4,6 +4,7 @@ and the WITH clause their CTEs gather into while a statement's datum is built.""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, overload
 
@@ -11,8 +12,8 @@ from ..exc import ArgumentError, CompileError, InvalidRequestError
 from .base import ColumnCollection, FromClause, Join, Selectable, as_from
 from .elements import (
     BindCollector,
-    ClauseElement,
     ColumnElement,
+    Executable,
     Exists,
     Label,
     LabelReference,
@@ -46,7 +47,55 @@ if TYPE_CHECKING:
     _Typed: TypeAlias = ColumnElement[_T] | type[_T]
 
 
-class SelectBase(Selectable):
+class SelectLabelStyle(enum.Enum):
+    """How a SELECT names its columns (Select.set_label_style())."""
+
+    LABEL_STYLE_NONE = 0  # as they are: repeated names stay repeated
+    LABEL_STYLE_TABLENAME_PLUS_COL = 1  # every table column as table_column
+    LABEL_STYLE_DISAMBIGUATE_ONLY = 2  # a repeated name gets _1, _2 (the default)
+    LABEL_STYLE_DEFAULT = LABEL_STYLE_DISAMBIGUATE_ONLY
+
+
+LABEL_STYLE_NONE = SelectLabelStyle.LABEL_STYLE_NONE
+LABEL_STYLE_TABLENAME_PLUS_COL = SelectLabelStyle.LABEL_STYLE_TABLENAME_PLUS_COL
+LABEL_STYLE_DISAMBIGUATE_ONLY = SelectLabelStyle.LABEL_STYLE_DISAMBIGUATE_ONLY
+LABEL_STYLE_DEFAULT = SelectLabelStyle.LABEL_STYLE_DEFAULT
+
+
+def _labelled(entries: list[ResultEntry], style: SelectLabelStyle) -> list[ResultEntry]:
+    """The column entries as `style` names them; entity entries as they are."""
+    if style is LABEL_STYLE_NONE or len(entries) < 2 and style is not LABEL_STYLE_TABLENAME_PLUS_COL:
+        return entries
+    if style is LABEL_STYLE_TABLENAME_PLUS_COL:
+        return [e if e.column is None else ResultEntry(column=_table_labelled(e.column)) for e in entries]
+    seen: set[str] = set()
+    out: list[ResultEntry] | None = None
+    for i, e in enumerate(entries):
+        if e.column is None:
+            continue
+        name = e.column._row_key
+        if name == "anon":  # an unnamed expression: labelled anon_N only where it is shown
+            continue
+        if name in seen:
+            n = 1
+            while f"{name}_{n}" in seen:
+                n += 1
+            name = f"{name}_{n}"
+            out = out if out is not None else list(entries)
+            out[i] = ResultEntry(column=Label(name, e.column))
+        seen.add(name)
+    return out if out is not None else entries
+
+
+def _table_labelled(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    table_name = getattr(getattr(column, "table", None), "name", None)
+    name = getattr(column, "name", None)
+    if isinstance(table_name, str) and isinstance(name, str) and not isinstance(column, Label):
+        return Label(f"{table_name}_{name}", column)
+    return column
+
+
+class SelectBase(Executable, Selectable):
     """A statement returning rows (SELECT, a set operation, textual SQL with
     columns): what can become a subquery, a CTE or a scalar subquery."""
 
@@ -92,6 +141,21 @@ class GenerativeSelect(SelectBase):
     def _clone(self) -> Self:
         raise NotImplementedError
 
+    _label_style = LABEL_STYLE_DEFAULT
+
+    def set_label_style(self, style: SelectLabelStyle) -> Self:
+        """Names the columns as `style` says: LABEL_STYLE_TABLENAME_PLUS_COL
+        (users_id), LABEL_STYLE_DISAMBIGUATE_ONLY (the default: a repeated
+        name becomes id_1) or LABEL_STYLE_NONE."""
+        if not isinstance(style, SelectLabelStyle):
+            raise ArgumentError(f"set_label_style() takes a SelectLabelStyle, got {style!r}")
+        new = self._clone()
+        new._label_style = style
+        return new
+
+    def get_label_style(self) -> SelectLabelStyle:
+        return self._label_style
+
     def order_by(self, *clauses: Any) -> Self:
         new = self._clone()
         if len(clauses) == 1 and clauses[0] is None:
@@ -112,14 +176,6 @@ class GenerativeSelect(SelectBase):
 
     def slice(self, start: int, stop: int) -> Self:
         return self.offset(start).limit(stop - start)
-
-    def execution_options(self, **options: Any) -> Self:
-        new = self._clone()
-        new._execution_options = {**self._execution_options, **options}
-        return new
-
-    def get_execution_options(self) -> dict[str, Any]:
-        return dict(self._execution_options)
 
     def _limit_datum(self, binds: BindCollector) -> tuple[Any, Any]:
         return (
@@ -592,10 +648,12 @@ class Select(HasCTE, GenerativeSelect, Generic[_TP]):
         "_correlate",
         "_correlate_except",
         "_ctes",
+        "_label_style",
     )
 
     def __init__(self, *entities: Any) -> None:
         self._entries: list[ResultEntry] = [e for arg in entities for e in _entry(arg)]
+        self._label_style = LABEL_STYLE_DEFAULT
         self._where: list[ColumnElement[Any]] = []
         self._order_by: list[ColumnElement[Any]] = []
         self._group_by: list[ColumnElement[Any]] = []
@@ -793,7 +851,11 @@ class Select(HasCTE, GenerativeSelect, Generic[_TP]):
         return ()
 
     def _column_elements(self) -> list[ColumnElement[Any]]:
-        return [el for e in self._entries for el in e.elements]
+        return [el for e in self._labelled_entries() for el in e.elements]
+
+    def _labelled_entries(self) -> list[ResultEntry]:
+        """The entries as the rows name them, after the label style."""
+        return _labelled(self._entries, self._label_style)
 
     @staticmethod
     def _resolve_join_target(target: Any, onclause: Any) -> list[tuple[FromClause, Any]]:
@@ -941,7 +1003,7 @@ def _shown_column(binds: BindCollector, el: ColumnElement[Any]) -> tuple[Any, ..
     return ("label", datum, binds.anonymous_name(function_name or "anon"))
 
 
-class FromStatement(ClauseElement):
+class FromStatement(Executable):
     """select(Entity).from_statement(text(...)): the statement's SQL, read
     into the select's entities by column name."""
 
@@ -955,12 +1017,6 @@ class FromStatement(ClauseElement):
     @property
     def result_entries(self) -> Sequence[ResultEntry]:
         return self._entries
-
-    def execution_options(self, **options: Any) -> FromStatement:
-        return FromStatement(self._entries, self.statement, {**self._execution_options, **options})
-
-    def get_execution_options(self) -> dict[str, Any]:
-        return dict(self._execution_options)
 
     def _datum(self, binds: BindCollector, parameters: Any = None) -> tuple[Any, ...]:
         if isinstance(self.statement, TextClause):
@@ -1111,6 +1167,14 @@ class CompoundSelect(HasCTE, GenerativeSelect):
 
     def _compound(self, keyword: str, others: tuple[Any, ...]) -> CompoundSelect:
         return CompoundSelect(keyword, self, *others)
+
+    def set_label_style(self, style: SelectLabelStyle) -> Self:
+        """Names the columns of every member SELECT as `style` says."""
+        new = super().set_label_style(style)
+        new.selects = [
+            m.set_label_style(style) if isinstance(m, GenerativeSelect) else m for m in self.selects
+        ]
+        return new
 
     def _with_labels(self, labels: Sequence[str | None]) -> Self:
         new = self._clone()
