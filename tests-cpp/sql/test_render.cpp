@@ -66,3 +66,16 @@ TEST_CASE("rendered DML keeps one line and writes SET as col=value", "[sql][rend
     auto del = tuple("delete", "users", op("=", col("users", "id"), bindd("id_1")), empty());
     CHECK(shown(del, Placeholder::Named) == "DELETE FROM users WHERE users.id = :id_1");
 }
+
+TEST_CASE("prefixes follow a statement's keyword and suffixes end it", "[sql][affixed]") {
+    auto stmt = [](Datum inner) { return tuple("affixed", "/* hint */", "FOR SHARE", inner); };
+    auto sel = select_d(tuple(col("users", "id")), tuple(tuple("table", "users")));
+    CHECK(lite_sql(stmt(sel)) == "SELECT /* hint */ users.id FROM users FOR SHARE");
+    auto del = tuple("delete", "users", nullptr, empty());
+    CHECK(pg_sql(tuple("affixed", "ONLY", "", del)) == "DELETE ONLY FROM users");
+    auto ins = tuple("insert", "users", tuple("id"), tuple(tuple(bindd("id"))), empty(), nullptr);
+    CHECK(lite_sql(tuple("affixed", "OR IGNORE", "", ins)) ==
+          "INSERT OR IGNORE INTO users (id) VALUES (?)");
+    CHECK_THROWS_WITH(decode(tuple("affixed", "x", "", tuple("table", "users"))),
+                      Catch::Contains("prefixes and suffixes apply to SELECT"));
+}

@@ -227,6 +227,7 @@ def _statements():
 
 def _setops_and_ctes():
     p = parent.c
+    yield select(p.id).prefix_with("/* hint */").suffix_with("FOR SHARE")
     tree = select(p.id).where(p.id == 1).cte("tree", recursive=True)
     tree = tree.union_all(select(p.id).join(tree, tree.c.id == p.id))
     yield select(tree.c.id).order_by(tree.c.id)

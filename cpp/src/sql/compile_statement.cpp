@@ -23,6 +23,7 @@ void Compiler::selectable(const Node& n) {
     if (n.kind == Kind::Compound) return compound(n);
     if (n.kind == Kind::Text) return text(n);
     if (n.kind == Kind::With) return with_(n);
+    if (n.kind == Kind::Affixed) return affixed(n);
     throw Error(ErrorKind::Programming,
                 "expected a select, got '" + std::string(kind_name(n.kind)) + "'");
 }
@@ -38,7 +39,9 @@ void Compiler::select(const Node& n) {
         throw Error(ErrorKind::Programming, "malformed select node");
     const Node& cols = need(n.child(kColumns), "select columns");
     if (cols.children.empty()) throw Error(ErrorKind::Programming, "select has no columns");
-    out(n.has(flag::distinct) ? "SELECT DISTINCT " : "SELECT ");
+    out("SELECT ");
+    write_prefixes();
+    if (n.has(flag::distinct)) out("DISTINCT ");
     labelled_columns(cols);
     if (has_items(n.child(kFroms))) {
         clause("FROM");
@@ -294,10 +297,30 @@ void Compiler::with_(const Node& n) {
     root(need(n.child(1), "statement after WITH"));
 }
 
+// --- prefix_with() / suffix_with() -----------------------------------------------------------
+void Compiler::affixed(const Node& n) {
+    prefixes_ = n.names.at(0);
+    root(need(n.child(0), "prefixed statement"));
+    prefixes_.clear();
+    if (!n.names.at(1).empty()) {
+        out(" ");
+        out(n.names[1]);
+    }
+}
+
+void Compiler::write_prefixes() {
+    if (prefixes_.empty()) return;
+    out(prefixes_);
+    out(" ");
+    prefixes_.clear();
+}
+
 // --- INSERT / UPDATE / DELETE ----------------------------------------------------------------
 // Insert children: {rows, returning, on_conflict}
 void Compiler::insert(const Node& n) {
-    out("INSERT INTO ");
+    out("INSERT ");
+    write_prefixes();
+    out("INTO ");
     ident(n.name);
     insert_values(n);
     if (const Node* oc = n.child(2)) on_conflict(*oc);
@@ -377,6 +400,7 @@ void Compiler::returning(const Node* list_node) {
 // Update children: {assignments, where, returning}
 void Compiler::update(const Node& n) {
     out("UPDATE ");
+    write_prefixes();
     ident(n.name);
     out(" SET ");
     assignments(need(n.child(0), "update assignments"));
@@ -386,7 +410,9 @@ void Compiler::update(const Node& n) {
 
 // Delete children: {where, returning}
 void Compiler::delete_(const Node& n) {
-    out("DELETE FROM ");
+    out("DELETE ");
+    write_prefixes();
+    out("FROM ");
     ident(n.name);
     where(n.child(0));
     returning(n.child(1));

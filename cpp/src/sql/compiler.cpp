@@ -19,11 +19,22 @@ bool starts_with_select(std::string_view sql) {
     return true;
 }
 
+namespace {
+
+// The statement a WITH or prefix_with() wrapper holds.
+const Node& wrapped_statement(const Node& node) {
+    if (node.kind == Kind::With && node.child(1)) return wrapped_statement(*node.child(1));
+    if (node.kind == Kind::Affixed && node.child(0)) return wrapped_statement(*node.child(0));
+    return node;
+}
+
+}  // namespace
+
 Compiled compile(const Node& node, Dialect dialect) {
     detail::Compiler c(dialect, true);
     c.root(node);
     Compiled out = std::move(c).finish();
-    const Node& statement = node.kind == Kind::With && node.child(1) ? *node.child(1) : node;
+    const Node& statement = wrapped_statement(node);
     out.kind = kind_name(statement.kind);
     bool select = statement.kind == Kind::Select;
     out.locks_rows =
@@ -55,6 +66,8 @@ void Compiler::root(const Node& node) {
         case Kind::Compound:
         case Kind::With:
             return selectable(node);
+        case Kind::Affixed:
+            return affixed(node);
         case Kind::Insert:
             return insert(node);
         case Kind::Update:

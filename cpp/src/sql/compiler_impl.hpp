@@ -75,6 +75,9 @@ class Compiler {
     void values_rows(const Node& n);
     void tablesample(const Node& n);
 
+    void affixed(const Node& n);
+    void write_prefixes();  // the pending prefix_with() text, after a statement's keyword
+
     void out(std::string_view s) { sql_ += s; }
     // " KEYWORD ", after a line break when the statement is rendered for reading.
     void clause(std::string_view keyword);
@@ -96,6 +99,7 @@ class Compiler {
     Dialect dialect_;
     bool allow_binds_;
     const RenderOptions* display_ = nullptr;
+    std::string prefixes_;  // set by an Affixed node, written by the statement it wraps
     std::string sql_;
     std::vector<std::string> keys_;
     std::unordered_map<std::string, std::size_t> numbers_;  // PostgreSQL key -> $n

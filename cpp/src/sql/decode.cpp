@@ -359,6 +359,17 @@ NodePtr d_field_of(const R& r) {
     return make_node(Kind::FieldOf, r.str(2, "field name"), {r.node(1)});
 }
 
+// ("affixed", prefixes, suffixes, statement): prefix_with() / suffix_with() text.
+NodePtr d_affixed(const R& r) {
+    NodePtr statement = r.node(3);
+    Kind k = statement->kind;
+    if (k != Kind::Select && k != Kind::Insert && k != Kind::Update && k != Kind::Delete)
+        r.fail("prefixes and suffixes apply to SELECT, INSERT, UPDATE and DELETE, not '" +
+               std::string(kind_name(k)) + "'");
+    return with_names(make_node(Kind::Affixed, {}, {std::move(statement)}),
+                      {r.str(1, "prefixes"), r.str(2, "suffixes")});
+}
+
 }  // namespace
 
 // Every node form: its slots after the tag, then its decoder. Trailing slots
@@ -434,6 +445,7 @@ const std::vector<HeadEntry>& node_entries() {
             f("unary_op", {"operator", "operand"}, d_unary_op),
             f("custom_op", {"operator", "left", "right", "precedence"}, d_custom_op),
             f("table_valued", {"function", "alias", "derived"}, d_table_valued),
+            f("affixed", {"prefixes", "suffixes", "statement"}, d_affixed),
             f("field_of", {"expr", "field"}, d_field_of),
         };
         for (const auto& ddl : ddl_entries()) e.push_back(ddl);

@@ -19,7 +19,7 @@ NodePtr make_list(std::vector<NodePtr> items) {
 }
 
 std::string_view kind_name(Kind kind) noexcept {
-    static constexpr std::array<std::string_view, 69> names = {
+    static constexpr std::array<std::string_view, 70> names = {
         "col",
         "bind",
         "null",
@@ -89,8 +89,9 @@ std::string_view kind_name(Kind kind) noexcept {
         "custom_op",
         "table_valued",
         "field_of",
+        "affixed",
     };
-    static_assert(names.size() == static_cast<std::size_t>(Kind::FieldOf) + 1, "one name per Kind");
+    static_assert(names.size() == static_cast<std::size_t>(Kind::Affixed) + 1, "one name per Kind");
     auto i = static_cast<std::size_t>(kind);
     return i < names.size() ? names[i] : "?";
 }
@@ -122,7 +123,7 @@ bool is_statement(Kind kind) noexcept {
 
 bool is_selectable(Kind kind) noexcept {
     return kind == Kind::Select || kind == Kind::Compound || kind == Kind::Text ||
-           kind == Kind::With;
+           kind == Kind::With || kind == Kind::Affixed;
 }
 
 }  // namespace cormorant::sql

@@ -1,6 +1,7 @@
 """SQL expression language: elements, statements, schema and types."""
 
 from .base import (
+    ColumnCollection,
     FromClause,
     FromGrouping,
     Join,
@@ -9,6 +10,8 @@ from .base import (
     join,
     outerjoin,
 )
+from .compiler import COLLECT_CARTESIAN_PRODUCTS, FROM_LINTING, NO_LINTING, WARN_LINTING
+from .ddl import DDL, BaseDDLElement, DDLElement, ExecutableDDLElement
 from .dml import Delete, Insert, Update, delete, insert, update
 from .elements import (
     BinaryExpression,
@@ -21,16 +24,20 @@ from .elements import (
     CollectionAggregate,
     ColumnElement,
     ColumnOperators,
+    Executable,
     Exists,
     Extract,
     False_,
     FunctionFilter,
     Grouping,
     Label,
+    NotNullable,
     Null,
+    Nullable,
     Operators,
     Over,
     ScalarSelect,
+    SQLColumnExpression,
     TextClause,
     True_,
     TryCast,
@@ -66,7 +73,9 @@ from .elements import (
     nullsfirst,
     nullslast,
     or_,
+    outparam,
     over,
+    quoted_name,
     text,
     true,
     try_cast,
@@ -114,8 +123,25 @@ from .selectable import (
     union_all,
     values,
 )
+from .visitors import ClauseVisitor
 
 __all__ = [
+    "ColumnCollection",
+    "COLLECT_CARTESIAN_PRODUCTS",
+    "FROM_LINTING",
+    "NO_LINTING",
+    "WARN_LINTING",
+    "DDL",
+    "BaseDDLElement",
+    "DDLElement",
+    "ExecutableDDLElement",
+    "Executable",
+    "NotNullable",
+    "Nullable",
+    "SQLColumnExpression",
+    "outparam",
+    "quoted_name",
+    "ClauseVisitor",
     "LABEL_STYLE_DEFAULT",
     "LABEL_STYLE_DISAMBIGUATE_ONLY",
     "LABEL_STYLE_NONE",

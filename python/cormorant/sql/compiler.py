@@ -90,6 +90,12 @@ class Compiled:
         return [el.type._result_converter(self.dialect) for el in elements]
 
 
+# The enable_from_linting levels of create_engine(), as SQLAlchemy numbers them.
+NO_LINTING = 0
+COLLECT_CARTESIAN_PRODUCTS = 1
+WARN_LINTING = 2
+FROM_LINTING = COLLECT_CARTESIAN_PRODUCTS | WARN_LINTING
+
 # How each dialect shows its placeholders: SQLAlchemy's default string form
 # (:name), its psycopg2 dialect (%(name)s) and its sqlite3 dialect (?).
 _PLACEHOLDERS = {"default": "named", "postgresql": "pyformat", "sqlite": "qmark"}

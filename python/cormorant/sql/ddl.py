@@ -5,8 +5,12 @@ engine calls into sql/, and nothing here executes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import copy
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from ..exc import ArgumentError
+from .elements import BindCollector, ClauseElement, Executable
 
 DDLScript = list[Any]  # DDL datums, compiled by the engine like any statement
 
@@ -91,3 +95,67 @@ def _native_enums(tables: Iterable[Any]) -> dict[str, tuple[str, ...]]:
             if isinstance(type_, Enum) and type_.native_name:
                 found.setdefault(type_.native_name, tuple(type_.values))
     return found
+
+
+class BaseDDLElement(ClauseElement):
+    """Base of the DDL constructs."""
+
+
+class ExecutableDDLElement(Executable, BaseDDLElement):
+    """A DDL statement a Connection executes (conn.execute(DDL(...)))."""
+
+    target: Any = None
+
+    def __init__(self) -> None:
+        self._execution_options: dict[str, Any] = {}
+
+    def against(self, target: Any) -> ExecutableDDLElement:
+        """This statement for `target` (a Table), whose names it may substitute."""
+        new = copy.copy(self)
+        new.target = target
+        return new
+
+    def execute_if(
+        self, dialect: Any = None, callable_: Any = None, state: Any = None
+    ) -> ExecutableDDLElement:
+        raise NotImplementedError(
+            "DDL.execute_if() conditions DDL run by metadata events (after_create, before_drop), "
+            "which cormorant does not dispatch yet; run the DDL with conn.execute() where it applies"
+        )
+
+
+DDLElement = ExecutableDDLElement
+
+
+class DDL(ExecutableDDLElement):
+    """Literal DDL text: `DDL("CREATE INDEX ... ON %(table)s (x)")`. Against a
+    table, %(table)s, %(schema)s and %(fullname)s name it; `context` adds
+    other substitutions. No bound parameters: colons are plain text."""
+
+    __visit_name__ = "ddl"
+
+    def __init__(self, statement: str, context: Mapping[str, Any] | None = None) -> None:
+        if not isinstance(statement, str):
+            raise ArgumentError(f"DDL() takes SQL text, got {statement!r}")
+        super().__init__()
+        self.statement = statement
+        self.context = dict(context or {})
+
+    def _substituted(self) -> str:
+        names = dict(self.context)
+        if self.target is not None:
+            schema = getattr(self.target, "schema", None)
+            name = self.target.name
+            names.update(table=name, schema=schema or "", fullname=f"{schema}.{name}" if schema else name)
+        try:
+            return self.statement % names if names or "%" in self.statement else self.statement
+        except KeyError as e:
+            raise ArgumentError(
+                f"DDL {self.statement!r} names %({e.args[0]})s, which nothing supplies"
+            ) from None
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("text", self._substituted().replace(":", "\\:"))
+
+    def __repr__(self) -> str:
+        return f"<DDL@{id(self)}; {self.statement!r}>"

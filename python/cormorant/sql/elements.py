@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .selectable import Select
 
 _T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
 
 
 def convert_bind(processor: Callable[[Any], Any], value: Any, type_: Any, label: str | None) -> Any:
@@ -570,7 +571,24 @@ class ColumnOperators:
         raise NotImplementedError(f"Operator 'getitem' is not supported on this expression ({this.type!r})")
 
 
-class ColumnElement(ColumnOperators, ClauseElement, Generic[_T]):
+class SQLColumnExpression(Generic[_T_co]):
+    """For type annotations: any SQL expression yielding a value of type _T_co
+    (columns, ORM attributes, functions). ColumnElement is one."""
+
+    __slots__ = ()
+
+
+def Nullable(val: Any) -> Any:  # noqa: N802 - SQLAlchemy's name
+    """`val` (an expression or a type) typed as possibly None; returns it unchanged."""
+    return val
+
+
+def NotNullable(val: Any) -> Any:  # noqa: N802 - SQLAlchemy's name
+    """`val` typed as never None; returns it unchanged."""
+    return val
+
+
+class ColumnElement(ColumnOperators, ClauseElement, SQLColumnExpression[_T], Generic[_T]):
     """An element with a SQL type that can be selected or compared."""
 
     __slots__ = ()
@@ -1762,3 +1780,61 @@ class JSONElement(ColumnElement[Any]):
 
     def _from_objects(self) -> list[FromClause]:
         return self.element._from_objects()
+
+
+class _SavepointStatement(Executable):
+    """SAVEPOINT name and its RELEASE / ROLLBACK TO; Session.begin_nested()
+    and Connection.begin_nested() issue these themselves."""
+
+    _tag = "savepoint"
+
+    def __init__(self, ident: str) -> None:
+        if not ident:
+            raise ArgumentError("a savepoint needs a name")
+        self.ident = ident
+        self._execution_options: dict[str, Any] = {}
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return (self._tag, self.ident)
+
+
+class SavepointClause(_SavepointStatement):
+    """SAVEPOINT name."""
+
+
+class RollbackToSavepointClause(_SavepointStatement):
+    """ROLLBACK TO SAVEPOINT name."""
+
+    _tag = "rollback_to_savepoint"
+
+
+class ReleaseSavepointClause(_SavepointStatement):
+    """RELEASE SAVEPOINT name."""
+
+    _tag = "release_savepoint"
+
+
+def outparam(key: str, type_: Any = None) -> BindParameter[Any]:
+    """A bind for a stored procedure's OUT parameter. SQLite and PostgreSQL
+    have no OUT parameters in statements, so here, as in SQLAlchemy on these
+    dialects, it is an ordinary named bind."""
+    param: BindParameter[Any] = BindParameter(key, None, type_)
+    return param
+
+
+class quoted_name(str):  # noqa: N801 - SQLAlchemy's name
+    """A name with its quoting stated: quote=True always quotes it. cormorant
+    quotes every identifier that needs it (upper case, reserved words), so
+    quote=False is refused for a name that would need quoting."""
+
+    quote: bool | None
+
+    def __new__(cls, value: str, quote: bool | None = None) -> quoted_name:
+        if quote is False and not re.fullmatch(r"[a-z_][a-z0-9_$]*", value):
+            raise ArgumentError(
+                f"quoted_name({value!r}, quote=False): cormorant always quotes a name that needs "
+                "quoting; use a lower-case name to leave it unquoted"
+            )
+        self = super().__new__(cls, value)
+        self.quote = quote
+        return self

@@ -95,6 +95,55 @@ def _table_labelled(column: ColumnElement[Any]) -> ColumnElement[Any]:
     return column
 
 
+class _Affixes:
+    """prefix_with() / suffix_with() text of one statement, per dialect ("*": all)."""
+
+    @staticmethod
+    def _texts(items: tuple[tuple[str, str], ...], dialect: str) -> str:
+        return " ".join(text for text, only in items if only in ("*", dialect))
+
+    @staticmethod
+    def _given(expr: tuple[Any, ...], dialect: str) -> tuple[tuple[str, str], ...]:
+        texts = []
+        for e in expr:
+            if isinstance(e, TextClause):
+                texts.append(e.text)
+            elif isinstance(e, str):
+                texts.append(e)
+            else:
+                raise ArgumentError(f"prefix_with() / suffix_with() take SQL text, got {e!r}")
+        return tuple((t, dialect) for t in texts)
+
+
+class HasPrefixes(_Affixes):
+    """A statement whose first keyword can be followed by text:
+    `insert(t).prefix_with("OR IGNORE", dialect="sqlite")`."""
+
+    _prefixes: tuple[tuple[str, str], ...] = ()
+
+    def prefix_with(self, *prefixes: Any, dialect: str = "*") -> Self:
+        new = self._clone()  # type: ignore[attr-defined]
+        new._prefixes = self._prefixes + self._given(prefixes, dialect)
+        return new  # type: ignore[no-any-return]
+
+    def _affixed(self, binds: BindCollector, datum: tuple[Any, ...]) -> tuple[Any, ...]:
+        """`datum` under its prefixes (and suffixes) for this dialect."""
+        prefixes = self._texts(self._prefixes, binds.dialect) if self._prefixes else ""
+        suffixes = self._texts(getattr(self, "_suffixes", ()), binds.dialect)
+        return ("affixed", prefixes, suffixes, datum) if prefixes or suffixes else datum
+
+
+class HasSuffixes(_Affixes):
+    """A statement that can end with text: `select(t).suffix_with("FOR KEY SHARE")`."""
+
+    _suffixes: tuple[tuple[str, str], ...] = ()
+
+    def suffix_with(self, *suffixes: Any, dialect: str = "*") -> Self:
+        new = self._clone()  # type: ignore[attr-defined]
+        new._suffixes = self._suffixes + self._given(suffixes, dialect)
+        return new  # type: ignore[no-any-return]
+
+
 class SelectBase(Executable, Selectable):
     """A statement returning rows (SELECT, a set operation, textual SQL with
     columns): what can become a subquery, a CTE or a scalar subquery."""
@@ -628,7 +677,7 @@ def _entry(arg: Any) -> list[ResultEntry]:
     return [ResultEntry(column=coerce(arg))]
 
 
-class Select(HasCTE, GenerativeSelect, Generic[_TP]):
+class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
     """SELECT ... FROM ... WHERE ... built generatively, as in SQLAlchemy."""
 
     _generative_attrs = (
@@ -649,11 +698,15 @@ class Select(HasCTE, GenerativeSelect, Generic[_TP]):
         "_correlate_except",
         "_ctes",
         "_label_style",
+        "_prefixes",
+        "_suffixes",
     )
 
     def __init__(self, *entities: Any) -> None:
         self._entries: list[ResultEntry] = [e for arg in entities for e in _entry(arg)]
         self._label_style = LABEL_STYLE_DEFAULT
+        self._prefixes: tuple[tuple[str, str], ...] = ()
+        self._suffixes: tuple[tuple[str, str], ...] = ()
         self._where: list[ColumnElement[Any]] = []
         self._order_by: list[ColumnElement[Any]] = []
         self._group_by: list[ColumnElement[Any]] = []
@@ -946,7 +999,7 @@ class Select(HasCTE, GenerativeSelect, Generic[_TP]):
                 order_by = tuple(self._order_by_datum(o, binds) for o in self._order_by)
             finally:
                 binds.label_scope = scope
-            return (
+            datum = (
                 "select",
                 column_datums,
                 from_datums,
@@ -958,6 +1011,7 @@ class Select(HasCTE, GenerativeSelect, Generic[_TP]):
                 self._distinct,
                 self._for_update,
             )
+            return self._affixed(binds, datum) if self._prefixes or self._suffixes else datum
         finally:
             binds.correlate = enclosing
 

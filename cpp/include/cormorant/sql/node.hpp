@@ -106,6 +106,8 @@ enum class Kind : std::uint8_t {
                      // column list AS alias(c TYPE, ...) when flag::derived (each Column's
                      // type optional)
     FieldOf,         // name = field, children = {expression}: (expression).field
+    Affixed,  // names = {prefixes, suffixes} (SQL text), children = {statement}: the prefixes
+              // follow its first keyword (SELECT, INSERT, UPDATE, DELETE), the suffixes end it
 };
 
 namespace flag {
