@@ -60,6 +60,8 @@ class Compiler {
     void where(const Node* cond);
     void ddl(const Node& n);
     void savepoint(const Node& n);
+    void insert_select(const Node& n, const Node& select);
+    void extra_froms(const Node* froms, const char* keyword);
 
     void out(std::string_view s) { sql_ += s; }
     void ident(std::string_view name);

@@ -21,12 +21,12 @@ from ..exc import (
 from ..sql.cache import StatementCache
 from ..sql.compiler import Compiled
 from ..sql.ddl import DDLScript
-from ..sql.dml import Insert
+from ..sql.dml import Delete, Insert, Update
 from ..sql.elements import ClauseElement
 from ..util.concurrency import require_greenlet
 from .errors import translate
 from .hydration import CORE_HYDRATION, Hydration
-from .result import Result, ScalarResult, _Stream, empty_result
+from .result import CursorResult, Result, ScalarResult, _Stream, empty_result
 from .url import URL
 
 if TYPE_CHECKING:
@@ -410,11 +410,12 @@ class Connection:
         if not isinstance(statement, ClauseElement):
             raise ArgumentError(f"Not an executable statement: {statement!r}")
         if _is_many(parameters):
-            return self._execute_many(statement, parameters)
+            return _described(self._execute_many(statement, parameters), statement, parameters)
         if isinstance(statement, Insert) and not statement._returning:
-            return self._execute_insert(statement, parameters)
+            return _described(self._execute_insert(statement, parameters), statement, None)
         yield_per = self._yield_per(statement, execution_options)
-        return self._execute_compiled(*self._compile_bound(statement, parameters), yield_per=yield_per)
+        result = self._execute_compiled(*self._compile_bound(statement, parameters), yield_per=yield_per)
+        return _described(result, statement, None)
 
     def execute_hydrated(
         self,
@@ -451,15 +452,30 @@ class Connection:
     def _execute_insert(self, statement: Insert, parameters: Mapping[str, Any] | None) -> Result[Any]:
         """A single-row INSERT, with `inserted_primary_key`. PostgreSQL has no
         last-insert id, so a generated key is read back with RETURNING."""
-        generated = _generated_key_column(statement, parameters) if self.engine.name == "postgresql" else None
-        to_run = statement.returning(generated) if generated is not None else statement
+        if statement._select is not None:  # INSERT ... SELECT: no single new key
+            result = self._execute_compiled(*self._compile_bound(statement, parameters))
+            return empty_result(result.rowcount, None, _inserted_primary_key(statement, None))
+        reads_key = self.engine.name == "postgresql" or statement._return_defaults
+        generated = _generated_key_column(statement, parameters) if reads_key else None
+        fetched = _returned_default_columns(statement, parameters) if statement._return_defaults else []
+        if generated is not None and generated not in fetched:
+            fetched.insert(0, generated)
+        to_run = statement.returning(*fetched) if fetched else statement
         result = self._execute_compiled(*self._compile_bound(to_run, parameters))
-        if generated is None:
+        if not fetched:
             new_key, rowcount, lastrowid = result.lastrowid, result.rowcount, result.lastrowid
-        else:  # no row when ON CONFLICT DO NOTHING skipped it
-            row = result.first()
-            new_key, rowcount, lastrowid = (row[0], 1, None) if row is not None else (None, 0, None)
-        return empty_result(rowcount, lastrowid, _inserted_primary_key(statement, new_key, parameters))
+            return empty_result(rowcount, lastrowid, _inserted_primary_key(statement, new_key, parameters))
+        row = result.first()  # no row when ON CONFLICT DO NOTHING skipped it
+        new_key = row[fetched.index(generated)] if row is not None and generated is not None else None
+        lastrowid = new_key if self.engine.name == "sqlite" else None
+        done = empty_result(
+            1 if row is not None else 0, lastrowid, _inserted_primary_key(statement, new_key, parameters)
+        )
+        if statement._return_defaults and row is not None:
+            done._returned_defaults_rows = [
+                _native.Row(_native.RowKeys([c.key for c in fetched]), tuple(row))
+            ]
+        return done
 
     def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result[Any]:
         params = list(parameters) if isinstance(parameters, (list, tuple)) else []
@@ -631,7 +647,7 @@ class Connection:
                     result = self._streaming_result(cursor, shape, hydration, yield_per, sql, params)
                 else:
                     rows = hydration.fetch(cursor, shape.plan, None)
-                    result = Result(
+                    result = CursorResult(
                         rows,
                         shape.keys,
                         shape.single,
@@ -673,7 +689,7 @@ class Connection:
         if self._streams is None:
             self._streams = weakref.WeakSet()
         self._streams.add(stream)
-        return Result._streaming(stream, shape.keys, shape.single, cursor.rowcount)
+        return CursorResult._streaming(stream, shape.keys, shape.single, cursor.rowcount)
 
     def _abandon_if_interrupted(self, error: BaseException) -> None:
         """A call of an async engine's connection ended by a cancelled task
@@ -695,6 +711,30 @@ class Connection:
 
     def info(self) -> dict[str, Any]:
         return {}
+
+
+def _described(result: Result[Any], statement: ClauseElement, many: Any) -> Result[Any]:
+    """`result` told which kind of DML statement made it; for an executemany
+    INSERT, each parameter set's primary key (given values; generated ones unknown)."""
+    if not isinstance(result, CursorResult):
+        return result
+    kinds = ((Insert, "insert"), (Update, "update"), (Delete, "delete"))
+    kind = next((name for cls, name in kinds if isinstance(statement, cls)), None)
+    key_rows = None
+    if kind == "insert" and many is not None:
+        key_rows = [_inserted_primary_key(statement, None, params) for params in many]
+    return result._describe(kind, many is not None, key_rows)
+
+
+def _returned_default_columns(statement: Insert, parameters: Mapping[str, Any] | None) -> list[Any]:
+    """What return_defaults() fetches: the primary key and server-default
+    columns that neither .values() nor the parameters give."""
+    given = _given_keys(statement, parameters)
+    return [
+        c
+        for c in statement.table.columns
+        if c.key not in given and (c.primary_key or c.server_default is not None)
+    ]
 
 
 def _is_column_key(statement: Insert, key: str) -> bool:

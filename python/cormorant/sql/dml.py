@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .elements import BindCollector, ClauseElement, ColumnElement, and_, coerce
-from .selectable import _entry, _table_of
+from ..exc import ArgumentError, InvalidRequestError
+from .elements import BindCollector, BindParameter, ClauseElement, ColumnElement, and_, coerce, literal
+from .selectable import Select, _entry, _table_of
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -39,6 +40,8 @@ class DMLStatement(ClauseElement):
         self._returning: list[Any] = []
         self._where: list[ColumnElement[Any]] = []
         self._execution_options: dict[str, Any] = {}
+        self._return_defaults = False
+        self._sort_by_parameter_order = False
 
     def _clone(self) -> Self:
         new = type(self).__new__(type(self))
@@ -47,10 +50,52 @@ class DMLStatement(ClauseElement):
         )
         return new
 
-    def returning(self, *cols: Any) -> Self:
+    def returning(self, *cols: Any, sort_by_parameter_order: bool = False) -> Self:
+        """RETURNING these columns; `sort_by_parameter_order` returns an
+        executemany INSERT's rows in the order of its parameter sets (as they are)."""
         new = self._clone()
         new._returning.extend(e for c in cols for e in _entry(c))
+        new._sort_by_parameter_order = sort_by_parameter_order or self._sort_by_parameter_order
         return new
+
+    def return_defaults(self, *cols: Any, sort_by_parameter_order: bool = False) -> Self:
+        """Fetch the server-generated values (primary key, server defaults) into
+        CursorResult.returned_defaults."""
+        new = self._clone()
+        new._return_defaults = True
+        new._sort_by_parameter_order = sort_by_parameter_order or self._sort_by_parameter_order
+        return new
+
+    @property
+    def entity_description(self) -> dict[str, Any]:
+        """What the statement acts on: name, table (and entity for a mapped class)."""
+        description: dict[str, Any] = {"name": self.table.name, "table": self.table}
+        mapper = getattr(self.entity, "__mapper__", None)
+        if mapper is not None:
+            description = {
+                "name": self.entity.__name__,
+                "type": self.entity,
+                "expr": self.entity,
+                "entity": self.entity,
+                "table": self.table,
+            }
+        return description
+
+    @property
+    def returning_column_descriptions(self) -> list[dict[str, Any]]:
+        """One dict per RETURNING column: name, type and the expression."""
+        return [
+            {"name": el._row_key, "type": el.type, "expr": el} for e in self._returning for el in e.elements
+        ]
+
+    def _extra_froms(self) -> list[Any]:
+        """The tables other than the target that the WHERE names, in first-seen order."""
+        seen: dict[int, Any] = {}
+        for criterion in self._where:
+            for item in criterion._from_objects():
+                if item is not self.table and id(item) not in seen:
+                    seen[id(item)] = item
+        return list(seen.values())
 
     def execution_options(self, **options: Any) -> Self:
         new = self._clone()
@@ -75,8 +120,24 @@ class Insert(DMLStatement):
         self._values: dict[Column[Any], Any] | None = None
         self._multi_values: list[dict[Column[Any], Any]] | None = None
         self._on_conflict: Any = None
+        self._select: Any = None
+        self._select_columns: list[Column[Any]] = []
+        self._include_defaults = True
+
+    def from_select(self, names: Sequence[Any], select: Any, include_defaults: bool = True) -> Self:
+        """INSERT INTO table (names) SELECT ...; with `include_defaults`, columns
+        that have a Python default and are not named get it from the SELECT."""
+        if self._values is not None or self._multi_values is not None:
+            raise InvalidRequestError("This construct already inserts value expressions")
+        new = self._clone()
+        new._select = select
+        new._select_columns = [new._column(n) for n in names]
+        new._include_defaults = include_defaults
+        return new
 
     def values(self, *args: Any, **kwargs: Any) -> Self:
+        if self._select is not None:
+            raise InvalidRequestError("This construct already inserts from a SELECT")
         new = self._clone()
         if args and isinstance(args[0], (list, tuple)) and args[0] and isinstance(args[0][0], dict):
             columns: dict[Any, Column[Any]] = {}
@@ -92,7 +153,13 @@ class Insert(DMLStatement):
 
     def _memo_key(self, param_keys: Sequence[str]) -> Any:
         # Values given per execution only: Python defaults are filled in then, not in the datum.
-        if param_keys and self._values is None and self._multi_values is None and self._on_conflict is None:
+        if (
+            param_keys
+            and self._values is None
+            and self._multi_values is None
+            and self._on_conflict is None
+            and self._select is None
+        ):
             return tuple(param_keys)
         return None
 
@@ -101,6 +168,8 @@ class Insert(DMLStatement):
 
     def _datum_with(self, binds: BindCollector, param_keys: Sequence[str] = ()) -> tuple[Any, ...]:
         """The datum; `param_keys` names columns whose values come per execution."""
+        if self._select is not None:
+            return self._from_select_datum(binds)
         if self._multi_values is not None:
             columns = list(dict.fromkeys(c for row in self._multi_values for c in row))
             columns += self._default_columns(set(columns))
@@ -132,6 +201,21 @@ class Insert(DMLStatement):
             self._on_conflict_datum(binds),
         )
 
+    def _from_select_datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        columns, select = list(self._select_columns), self._select
+        if self._include_defaults and isinstance(select, Select):
+            defaults = self._default_columns(set(columns))
+            if defaults:
+                select = select.add_columns(*(literal(c.default.value(), c.type) for c in defaults))  # type: ignore[union-attr]
+                columns += defaults
+        return (
+            "insert_from_select",
+            self.table.name,
+            tuple(c.name for c in columns),
+            select._datum(binds),
+            self._returning_datum(binds),
+        )
+
     @staticmethod
     def _value_datum(
         binds: BindCollector, column: Column[Any], row: dict[Column[Any], Any]
@@ -148,6 +232,8 @@ class Insert(DMLStatement):
 
     def _executemany_defaults(self, param_keys: Sequence[str]) -> list[Column[Any]]:
         """Columns whose Python default fills parameter sets that lack them."""
+        if self._select is not None:
+            return []
         given = {self._column(k) for k in param_keys} | set(self._values or {})
         return self._default_columns(given)
 
@@ -165,12 +251,23 @@ class Update(DMLStatement):
     def __init__(self, target: Any) -> None:
         super().__init__(target)
         self._values: dict[Column[Any], Any] = {}
+        self._ordered_values = False
 
     def values(self, *args: Any, **kwargs: Any) -> Self:
+        if self._ordered_values:
+            raise InvalidRequestError("This statement already has ordered values present")
         new = self._clone()
         given = dict(args[0]) if args else {}
         given.update(kwargs)
         new._values = {**self._values, **{new._column(k): v for k, v in given.items()}}
+        return new
+
+    def ordered_values(self, *pairs: tuple[Any, Any]) -> Self:
+        """SET these (column, value) pairs in the order given."""
+        if self._values:
+            raise ArgumentError("This statement already has values present")
+        new = self.values(dict(pairs))
+        new._ordered_values = True
         return new
 
     def where(self, *criteria: Any) -> Self:
@@ -183,18 +280,42 @@ class Update(DMLStatement):
     def filter_by(self, **kwargs: Any) -> Self:
         return self.where(*(self._column(k) == v for k, v in kwargs.items()))
 
-    def _set_items(self) -> list[tuple[Column[Any], Any]]:
-        items = list(self._values.items())
+    def _set_items(self, values: dict[Column[Any], Any]) -> list[tuple[Column[Any], Any]]:
+        items = list(values.items())
         items += [
-            (c, c.onupdate.value())
-            for c in self.table.columns
-            if c.onupdate is not None and c not in self._values
+            (c, c.onupdate.value()) for c in self.table.columns if c.onupdate is not None and c not in values
         ]
         return items
 
+    def _parameter_values(self, binds: BindCollector, param_keys: Sequence[str]) -> dict[Column[Any], Any]:
+        """With no .values(): SET every column the execution's parameters name,
+        except those the WHERE binds by name (as SQLAlchemy does)."""
+        if self._values or not param_keys:
+            return self._values
+        values: dict[Column[Any], Any] = {}
+        for key in param_keys:
+            if key in binds.named:
+                continue
+            try:
+                column = self._column(key)
+            except KeyError:
+                continue
+            values[column] = BindParameter(key, None, column.type, column.key)
+        return values
+
+    def _datum_with(self, binds: BindCollector, param_keys: Sequence[str] = ()) -> tuple[Any, ...]:
+        where = self._where_datum(binds)  # first: its named binds are not SET columns
+        values = self._parameter_values(binds, param_keys)
+        sets = tuple((c.name, coerce(v, c.type, c.key)._datum(binds)) for c, v in self._set_items(values))
+        returning = self._returning_datum(binds)
+        froms = self._extra_froms()
+        if froms:
+            from_datums = tuple(f._datum_from(binds) for f in froms)
+            return ("update_from", self.table.name, sets, from_datums, where, returning)
+        return ("update", self.table.name, sets, where, returning)
+
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        sets = tuple((c.name, coerce(v, c.type, c.key)._datum(binds)) for c, v in self._set_items())
-        return ("update", self.table.name, sets, self._where_datum(binds), self._returning_datum(binds))
+        return self._datum_with(binds)
 
 
 class Delete(DMLStatement):
@@ -211,7 +332,14 @@ class Delete(DMLStatement):
         return self.where(*(self._column(k) == v for k, v in kwargs.items()))
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        return ("delete", self.table.name, self._where_datum(binds), self._returning_datum(binds))
+        froms = self._extra_froms()
+        if froms and binds.dialect == "sqlite":
+            raise NotImplementedError("This backend does not support multiple-table criteria within DELETE")
+        where, returning = self._where_datum(binds), self._returning_datum(binds)
+        if froms:
+            from_datums = tuple(f._datum_from(binds) for f in froms)
+            return ("delete_using", self.table.name, from_datums, where, returning)
+        return ("delete", self.table.name, where, returning)
 
 
 def insert(target: Any) -> Insert:
