@@ -129,6 +129,18 @@ PyObject* decode_datetime(std::int64_t micros, PyObject* tz) {
         dt.time.microsecond, tz, PyDateTimeAPI->DateTimeType);
 }
 
+// A timedelta of `micros`; floor division keeps seconds and microseconds non-negative.
+PyObject* decode_interval(std::int64_t micros) {
+    constexpr std::int64_t per_day = 86'400'000'000LL;
+    std::int64_t days = micros / per_day, rest = micros % per_day;
+    if (rest < 0) {
+        --days;
+        rest += per_day;
+    }
+    return PyDelta_FromDSU(static_cast<int>(days), static_cast<int>(rest / 1'000'000),
+                           static_cast<int>(rest % 1'000'000));
+}
+
 PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
     switch (cell.type) {
         case driver::ValueType::Boolean:
@@ -151,6 +163,8 @@ PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
             return decode_datetime(cell.integer, Py_None);
         case driver::ValueType::DateTimeTz:
             return decode_datetime(cell.integer, PyDateTime_TimeZone_UTC);
+        case driver::ValueType::Interval:
+            return decode_interval(cell.integer);
         case driver::ValueType::Null:
             Py_RETURN_NONE;
         case driver::ValueType::Integer:
@@ -240,31 +254,18 @@ bool ParamBuffer::append(PyObject* value) {
     return true;
 }
 
-bool parse_converters(PyObject* list, std::vector<ColumnConverter>& out) {
-    PyObject* seq = PySequence_Fast(list, "converters must be a sequence");
-    if (!seq) return false;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    out.resize(static_cast<std::size_t>(n));
-    for (Py_ssize_t i = 0; i < n; ++i) {
-        PyObject* item = PySequence_Fast_GET_ITEM(seq, i);
-        ColumnConverter& c = out[static_cast<std::size_t>(i)];
-        if (PyLong_Check(item)) {
-            c.code = static_cast<Converter>(PyLong_AsLong(item));
-        } else if (PyCallable_Check(item)) {
-            c.code = Converter::Callable;
-            c.function = item;
-        } else {
-            Py_DECREF(seq);
-            PyErr_SetString(PyExc_TypeError, "a converter is an int code or a callable");
-            return false;
-        }
-    }
-    Py_DECREF(seq);
-    return true;
+namespace {
+
+bool is_hooked_converter(PyObject* item) {
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) return false;
+    PyObject* code = PyTuple_GET_ITEM(item, 0);
+    return PyLong_Check(code) && PyLong_AsLong(code) >= 0 &&
+           PyLong_AsLong(code) < static_cast<long>(Converter::Callable) &&
+           PyCallable_Check(PyTuple_GET_ITEM(item, 1));
 }
 
-PyObject* decode_cell(const result::RowBatch& batch, const result::Cell& cell,
-                      const ColumnConverter& converter) {
+PyObject* decode_native(const result::RowBatch& batch, const result::Cell& cell,
+                        const ColumnConverter& converter) {
     if (cell.type == driver::ValueType::Null) Py_RETURN_NONE;
     switch (converter.code) {
         case Converter::Raw:
@@ -294,6 +295,45 @@ PyObject* decode_cell(const result::RowBatch& batch, const result::Cell& cell,
         }
     }
     return decode_raw(batch, cell);
+}
+
+}  // namespace
+
+bool parse_converters(PyObject* list, std::vector<ColumnConverter>& out) {
+    PyObject* seq = PySequence_Fast(list, "converters must be a sequence");
+    if (!seq) return false;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    out.resize(static_cast<std::size_t>(n));
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        PyObject* item = PySequence_Fast_GET_ITEM(seq, i);
+        ColumnConverter& c = out[static_cast<std::size_t>(i)];
+        if (PyLong_Check(item)) {
+            c.code = static_cast<Converter>(PyLong_AsLong(item));
+        } else if (is_hooked_converter(item)) {
+            c.code = static_cast<Converter>(PyLong_AsLong(PyTuple_GET_ITEM(item, 0)));
+            c.then = PyTuple_GET_ITEM(item, 1);
+        } else if (PyCallable_Check(item)) {
+            c.code = Converter::Callable;
+            c.function = item;
+        } else {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_TypeError,
+                            "a converter is an int code, a callable or a (code, hook) pair");
+            return false;
+        }
+    }
+    Py_DECREF(seq);
+    return true;
+}
+
+PyObject* decode_cell(const result::RowBatch& batch, const result::Cell& cell,
+                      const ColumnConverter& converter) {
+    if (!converter.then) return decode_native(batch, cell, converter);
+    PyObject* value = decode_native(batch, cell, converter);
+    if (!value) return nullptr;
+    PyObject* hooked = PyObject_CallOneArg(converter.then, value);
+    Py_DECREF(value);
+    return hooked;
 }
 
 }  // namespace cormorant::bindings

@@ -47,9 +47,13 @@ enum class Converter : int {
 struct ColumnConverter {
     Converter code = Converter::Raw;
     PyObject* function = nullptr;  // borrowed from the plan that owns it
+    // A hook applied to the decoded value, NULL (None) included: a TypeDecorator's
+    // process_result_value after its impl's native decoding. Borrowed likewise.
+    PyObject* then = nullptr;
 };
 
-// Reads a list whose items are ints (Converter codes) or callables.
+// Reads a list whose items are ints (Converter codes), callables, or
+// (code, hook) pairs: decode natively by code, then call hook on the value.
 bool parse_converters(PyObject* list, std::vector<ColumnConverter>& out);
 
 // A new reference to the Python value of one cell, or nullptr with an error set.

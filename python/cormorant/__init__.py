@@ -67,8 +67,11 @@ from .sql.sqltypes import (
     String,
     Text,
     Time,
+    TypeDecorator,
+    TypeEngine,
     Unicode,
     UnicodeText,
+    UserDefinedType,
     Uuid,
 )
 
@@ -113,6 +116,9 @@ __all__ = [
     "UnicodeText",
     "UniqueConstraint",
     "Update",
+    "TypeDecorator",
+    "TypeEngine",
+    "UserDefinedType",
     "Uuid",
     "and_",
     "asc",

@@ -160,6 +160,8 @@ def _compared_type(type_: TypeEngine, value: Any) -> TypeEngine:
         return Float()
     if isinstance(type_, NullType):
         return _type_of_value(value)
+    if type(type_).coerce_compared_value is not TypeEngine.coerce_compared_value:
+        return type_.coerce_compared_value(None, value)  # a TypeDecorator or a user type
     return type_
 
 

@@ -4,6 +4,7 @@
 #include "pg_decode.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <string>
 
 #include "cormorant/error.hpp"
@@ -35,6 +36,7 @@ enum Oid : std::uint32_t {
     kNumeric = 1700,
     kUuid = 2950,
     kJsonb = 3802,
+    kInterval = 1186,
 };
 
 [[noreturn]] void unrepresentable(std::string_view what, std::string_view text) {
@@ -173,6 +175,70 @@ std::string parse_bytea(std::string_view text) {
     return out;
 }
 
+// A signed run of digits at text[pos]; `pos` ends just past it.
+std::int64_t read_signed(std::string_view text, std::size_t& pos) {
+    const bool negative = text[pos] == '-';
+    if (text[pos] == '-' || text[pos] == '+') ++pos;
+    const std::size_t digits = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == digits || pos - digits > 12) unrepresentable("interval", text);
+    const auto value = parse_number<std::int64_t>(text.substr(digits, pos - digits), "interval");
+    return negative ? -value : value;
+}
+
+// "[-]H+:MM:SS[.ffffff]" whose hours were read as `hours` with `negative` sign.
+std::int64_t interval_clock(std::string_view text, std::size_t& pos, std::int64_t hours,
+                            bool negative) {
+    const int minutes = read_digits(text, pos + 1, 2), seconds = read_digits(text, pos + 4, 2);
+    if (minutes < 0 || seconds < 0 || text[pos + 3] != ':') unrepresentable("interval", text);
+    pos += 6;
+    std::int64_t fraction = 0;
+    if (pos < text.size() && text[pos] == '.') {
+        std::int64_t scale = 100000;
+        for (++pos; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
+            fraction += (text[pos] - '0') * scale;
+            scale /= 10;
+        }
+    }
+    const std::int64_t magnitude =
+        ((std::abs(hours) * 60 + minutes) * 60 + seconds) * result::kMicrosPerSecond + fraction;
+    return negative ? -magnitude : magnitude;
+}
+
+// PostgreSQL's default IntervalStyle: "1 year 2 mons -3 days +04:05:06.5". Years
+// and months become 365 and 30 days, as Python's timedelta has neither.
+std::int64_t parse_interval(std::string_view text) {
+    std::int64_t micros = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        if (text[pos] == ' ') {
+            ++pos;
+            continue;
+        }
+        const bool negative = text[pos] == '-';
+        const std::int64_t number = read_signed(text, pos);
+        if (pos < text.size() && text[pos] == ':') {
+            micros += interval_clock(text, pos, number, negative);
+            continue;
+        }
+        if (pos >= text.size() || text[pos] != ' ') unrepresentable("interval", text);
+        const std::size_t unit = ++pos;
+        while (pos < text.size() && text[pos] != ' ') ++pos;
+        const std::string_view word = text.substr(unit, pos - unit);
+        std::int64_t days = 0;
+        if (word.rfind("year", 0) == 0)
+            days = 365;
+        else if (word.rfind("mon", 0) == 0)
+            days = 30;
+        else if (word.rfind("day", 0) == 0)
+            days = 1;
+        else
+            unrepresentable("interval", text);
+        micros += number * days * result::kMicrosPerDay;
+    }
+    return micros;
+}
+
 }  // namespace
 
 Decoder decoder_for(std::uint32_t type_oid) noexcept {
@@ -204,6 +270,8 @@ Decoder decoder_for(std::uint32_t type_oid) noexcept {
         case kJson:
         case kJsonb:
             return Decoder::Json;
+        case kInterval:
+            return Decoder::Interval;
         default:
             return Decoder::Text;
     }
@@ -245,6 +313,9 @@ void decode_into(result::RowBatch& out, Decoder decoder, std::string_view text) 
             return;
         case Decoder::Json:
             out.append_borrowed(ValueType::Json, text);
+            return;
+        case Decoder::Interval:
+            out.append_typed(ValueType::Interval, parse_interval(text));
             return;
         case Decoder::Text:
             out.append_borrowed(ValueType::Text, text);
