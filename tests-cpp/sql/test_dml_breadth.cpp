@@ -46,3 +46,16 @@ TEST_CASE("delete using another table", "[sql][dml][breadth]") {
     CHECK(pg_sql(del) == "DELETE FROM t USING o WHERE t.id = o.id RETURNING t.id");
     CHECK_THROWS_WITH(lite_sql(del), Catch::Contains("multiple-table criteria within DELETE"));
 }
+
+TEST_CASE("array subscript", "[sql][breadth]") {
+    auto item = op("[]", col("t", "nums"), bindd("i"));
+    CHECK(pg_sql(select_d(tuple(item), tuple(tuple("table", "t")))) == "SELECT t.nums[$1] FROM t");
+    CHECK_THROWS_WITH(lite_sql(select_d(tuple(item), tuple(tuple("table", "t")))),
+                      Catch::Contains("no ARRAY"));
+}
+
+TEST_CASE("array containment", "[sql][breadth]") {
+    auto has = op("@>", col("t", "nums"), tuple("bind", "v", tuple("array", tuple("integer"))));
+    CHECK(pg_sql(select_d(tuple(col("t", "id")), tuple(tuple("table", "t")), has)) ==
+          "SELECT t.id FROM t WHERE t.nums @> $1::INTEGER[]");
+}

@@ -18,7 +18,7 @@ from cormorant import (
     update,
 )
 from cormorant.engine import CursorResult
-from cormorant.exc import ArgumentError, InvalidRequestError
+from cormorant.exc import ArgumentError, InvalidRequestError, ProgrammingError
 from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 metadata = MetaData()
@@ -118,6 +118,23 @@ def test_expressions_in_multi_row_values(conn):
         )
     )
     assert [r[:2] for r in _dst_rows(conn)] == [(1, "xy"), (2, "mn")]
+
+
+def test_expressions_in_executemany_parameters_are_refused_as_sqlalchemy_does(conn):
+    with pytest.raises(ProgrammingError, match="Error binding parameter 2: type 'Function' is not supported"):
+        conn.execute(insert(dst), [{"id": 1, "name": func.lower("AB")}, {"id": 2, "name": "x"}])
+
+
+def test_orm_bulk_parameters_refuse_expressions(engine):
+    Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        with pytest.raises(ProgrammingError, match="type 'Function' is not supported"):
+            s.execute(insert(Item), [{"id": 1, "label": func.lower("AB")}, {"id": 2, "label": "x"}])
+        s.rollback()
+        s.add(Item(id=1, label="a"))
+        s.commit()
+        with pytest.raises(ProgrammingError, match="type 'Function' is not supported"):
+            s.execute(update(Item), [{"id": 1, "label": func.upper("q")}])
 
 
 def test_update_from_another_table(conn, engine, capture_sql):

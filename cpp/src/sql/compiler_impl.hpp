@@ -62,6 +62,7 @@ class Compiler {
     void savepoint(const Node& n);
     void insert_select(const Node& n, const Node& select);
     void extra_froms(const Node* froms, const char* keyword);
+    void subscript(const Node& array, const Node& index, const Node& n);
 
     void out(std::string_view s) { sql_ += s; }
     void ident(std::string_view name);

@@ -16,6 +16,7 @@ from ..exc import (
     ArgumentError,
     InvalidRequestError,
     PendingRollbackError,
+    ProgrammingError,
     ResourceClosedError,
 )
 from ..sql.cache import StatementCache
@@ -567,6 +568,21 @@ class Connection:
         keys = list(parameters[0])
         compiled, values = self.engine._cache.compile(statement, keys, parameters[0])
         rows = _fill_defaults(statement, keys, parameters, values, compiled)
+        try:
+            return self._execute_many_rows(statement, compiled, rows, hydration)
+        except TypeError as e:
+            refused = _expression_parameter(compiled, rows)
+            if refused is None:
+                raise
+            raise ProgrammingError(refused, compiled.sql, rows[:10], e) from None
+
+    def _execute_many_rows(
+        self,
+        statement: ClauseElement,
+        compiled: Compiled,
+        rows: Sequence[Mapping[str, Any]],
+        hydration: Hydration,
+    ) -> Result[Any]:
         if compiled.returns_rows:
             if isinstance(statement, Insert) and statement._on_conflict is None:
                 many = self._insert_many_values(compiled, rows, hydration)
@@ -711,6 +727,18 @@ class Connection:
 
     def info(self) -> dict[str, Any]:
         return {}
+
+
+def _expression_parameter(compiled: Compiled, rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """SQLAlchemy's refusal of a SQL expression given as one parameter set's
+    value (only .values() takes expressions), or None when there is none."""
+    for row in rows:
+        for position, key in enumerate(compiled.param_keys, 1):
+            value = row.get(key)
+            if isinstance(value, ClauseElement):
+                kind = type(value).__name__
+                return f"(cormorant.ProgrammingError) Error binding parameter {position}: type '{kind}' is not supported"
+    return None
 
 
 def _described(result: Result[Any], statement: ClauseElement, many: Any) -> Result[Any]:

@@ -88,7 +88,7 @@ class BindCollector:
             value = convert_bind(processor, value, type_, label)
         self.values[key] = value
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
-            return ("bind", key, type_._ddl())
+            return ("bind", key, type_._dialect_ddl(self.dialect))
         return ("bind", key)
 
     def bind(self, key: str, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
@@ -96,7 +96,7 @@ class BindCollector:
         SQLAlchemy's PostgreSQL dialects cast their parameters."""
         self.named[key] = (type_, label or key)
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
-            return ("bind", key, type_._ddl())
+            return ("bind", key, type_._dialect_ddl(self.dialect))
         return ("bind", key)
 
 
@@ -321,7 +321,29 @@ class ColumnOperators:
         return BinaryExpression(coerce(self), "LIKE", pattern, Boolean())
 
     def contains(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
+        contains = getattr(coerce(self).type, "_contains_expression", None)
+        if contains is not None:  # an ARRAY: @>, not LIKE
+            expression: BinaryExpression = contains(coerce(self), other)
+            return expression
         return self._like_with(True, True, other, escape, autoescape)
+
+    def __getitem__(self, index: Any) -> ColumnElement[Any]:
+        """expr[index] on an indexable type (PostgreSQL's ARRAY)."""
+        this = coerce(self)
+        item = getattr(this.type, "_index_expression", None)
+        if item is None:
+            raise NotImplementedError("Operator 'getitem' is not supported on this expression")
+        element: ColumnElement[Any] = item(this, index)
+        return element
+
+    def any(self, other: Any) -> BinaryExpression:
+        """other = ANY (expr), for an ARRAY expression."""
+        this = coerce(self)
+        any_ = getattr(this.type, "_any_expression", None)
+        if any_ is None:
+            raise NotImplementedError("Operator 'any' is not supported on this expression")
+        expression: BinaryExpression = any_(this, other)
+        return expression
 
     def startswith(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
         return self._like_with(False, True, other, escape, autoescape)

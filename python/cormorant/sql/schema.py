@@ -217,14 +217,14 @@ class Column(ColumnElement[_T]):
             )
         return c
 
-    def _ddl(self) -> tuple[Any, ...]:
+    def _ddl(self, dialect: str | None = None) -> tuple[Any, ...]:
         default = self.server_default
         if default is not None:
             default = _server_default_datum(default)
         return (
             "column",
             self.name,
-            self._resolve_type()._ddl(),
+            self._resolve_type()._dialect_ddl(dialect),
             self.nullable,
             default,
             self.is_autoincrement,
@@ -443,7 +443,9 @@ class Table(FromClause):
     def _all_columns(self) -> list[Column[Any]]:
         return list(self.columns)
 
-    def _create_datum(self, if_not_exists: bool, inline_alter: bool = True) -> tuple[Any, ...]:
+    def _create_datum(
+        self, if_not_exists: bool, inline_alter: bool = True, dialect: str | None = None
+    ) -> tuple[Any, ...]:
         constraints: list[tuple[Any, ...]] = []
         pk = [c.name for c in self.columns if c.primary_key]
         if pk:
@@ -462,7 +464,7 @@ class Table(FromClause):
                 constraints.append(
                     ("foreign_key", fk.name, (c.name,), ref[0], (ref[1],), fk.ondelete, fk.onupdate)
                 )
-        columns = tuple(c._ddl() for c in self.columns)
+        columns = tuple(c._ddl(dialect) for c in self.columns)
         return ("create_table", self.name, columns, tuple(constraints), if_not_exists)
 
     def create(self, bind: Any, checkfirst: bool = False) -> None:

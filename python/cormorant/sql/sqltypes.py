@@ -63,6 +63,10 @@ class TypeEngine:
     def _result_converter(self, dialect: str) -> Converter:
         return RAW
 
+    def _dialect_ddl(self, dialect: str | None) -> tuple[Any, ...]:
+        """The DDL tuple on `dialect` (None: any); a TypeDecorator's load_dialect_impl() decides."""
+        return self._ddl()
+
     def _result_key(self) -> Any:
         """What tells apart the result converters of types: part of a cached
         statement's key. Types whose converter depends on more than their
@@ -551,6 +555,10 @@ class TypeDecorator(TypeEngine):
 
     def _ddl(self) -> tuple[Any, ...]:
         return self.impl_instance._ddl()
+
+    def _dialect_ddl(self, dialect: str | None) -> tuple[Any, ...]:
+        impl = self._impl_for(dialect) if dialect is not None else self.impl_instance
+        return impl._dialect_ddl(dialect)
 
     def _result_key(self) -> Any:
         # A type whose cache_ok is not True never shares a cached result plan.

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from ...sql.elements import BinaryExpression, Function, coerce
 from ...sql.sqltypes import (
     Boolean,
     Converter,
@@ -217,8 +218,18 @@ class ARRAY(TypeEngine):
             return lambda text: _as_tuple(_parse_array(text, reader))
         return lambda text: _parse_array(text, reader) if isinstance(text, str) else text
 
-    def _item_index(self, index: int) -> int:
-        return index + 1 if self.zero_indexes else index
+    def _index_expression(self, array: Any, index: Any) -> Any:
+        if isinstance(index, slice):
+            raise NotImplementedError("ARRAY slices are not supported; index one item at a time")
+        if isinstance(index, int) and self.zero_indexes:
+            index += 1
+        return BinaryExpression(array, "[]", coerce(index, Integer(), None), self.item_type)
+
+    def _contains_expression(self, array: Any, other: Any) -> Any:
+        return BinaryExpression(array, "@>", coerce(other, self, None), Boolean())
+
+    def _any_expression(self, array: Any, other: Any) -> Any:
+        return BinaryExpression(coerce(other, self.item_type, None), "=", Function("ANY", array), Boolean())
 
 
 def _as_tuple(value: Any) -> Any:

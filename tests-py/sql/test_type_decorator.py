@@ -1,0 +1,182 @@
+"""TypeDecorator and UserDefinedType: binds and results through the impl's
+conversions plus the Python hooks, on both backends."""
+
+import datetime as dt
+import json
+
+import pytest
+from cormorant import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UserDefinedType,
+    insert,
+    select,
+    update,
+)
+from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+
+class Lowered(TypeDecorator):
+    """Stores lower case; reads back with a marker, NULL included."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return value.lower() if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else f"<{value}>"
+
+
+class JsonText(TypeDecorator):
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return json.dumps(value) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        return json.loads(value) if value is not None else "missing"
+
+
+class Stamp(TypeDecorator):
+    """A DateTime read natively, then shifted: the hook runs after the native decoder."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return value + dt.timedelta(days=1) if value is not None else None
+
+
+class DialectNamed(TypeDecorator):
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return f"{value}@{dialect.name}"
+
+
+class Wide(TypeDecorator):
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return Text()
+
+
+class Cents(UserDefinedType):
+    cache_ok = True
+
+    def get_col_spec(self, **kw):
+        return "INTEGER"
+
+    def bind_processor(self, dialect):
+        return lambda value: None if value is None else round(value * 100)
+
+    def result_processor(self, dialect, coltype):
+        return lambda value: None if value is None else value / 100
+
+
+metadata = MetaData()
+things = Table(
+    "things",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Lowered(30)),
+    Column("doc", JsonText),
+    Column("at", Stamp),
+    Column("tag", DialectNamed),
+    Column("wide", Wide(5)),
+    Column("price", Cents),
+)
+
+
+@pytest.fixture
+def conn(engine):
+    metadata.create_all(engine)
+    with engine.connect() as c:
+        yield c
+
+
+def test_bind_and_result_hooks(conn, backend):
+    at = dt.datetime(2024, 5, 6, 7, 8, 9)
+    conn.execute(
+        insert(things).values(
+            id=1, name="MiXed", doc={"a": [1, 2]}, at=at, tag="t", wide="long text", price=12.5
+        )
+    )
+    row = conn.execute(select(things)).one()
+    assert row.name == "<mixed>"
+    assert row.doc == {"a": [1, 2]}
+    assert row.at == dt.datetime(2024, 5, 7, 7, 8, 9)
+    assert row.tag == f"t@{backend}"
+    assert row.wide == "long text"
+    assert row.price == 12.5
+    assert conn.execute(select(things.c.price).where(things.c.id == 1)).scalar() == 12.5
+
+
+def test_result_hook_sees_null(conn):
+    conn.execute(insert(things).values(id=2))
+    row = conn.execute(select(things.c.name, things.c.doc, things.c.at)).one()
+    assert tuple(row) == (None, "missing", None)
+
+
+def test_compared_values_go_through_the_bind_hook(conn):
+    conn.execute(insert(things), [{"id": 3, "name": "Ab"}, {"id": 4, "name": "cd"}])
+    assert conn.execute(select(things.c.id).where(things.c.name == "AB")).scalars().all() == [3]
+    conn.execute(update(things).where(things.c.id == 4).values(name="ZZ"))
+    assert conn.execute(select(things.c.name).where(things.c.id == 4)).scalar() == "<zz>"
+
+
+def test_type_decorator_api():
+    lowered = Lowered(30)
+    assert lowered.impl.length == 30 and lowered.python_type is str
+    assert repr(lowered) == "Lowered(length=30)"
+    copied = lowered.copy()
+    assert copied is not lowered and copied.impl is not lowered.impl and copied.impl.length == 30
+    assert lowered.coerce_compared_value("=", "x") is lowered
+    assert Stamp().python_type is dt.datetime
+    with pytest.raises(AssertionError, match="class-level variable 'impl'"):
+
+        class NoImpl(TypeDecorator):
+            pass
+
+        NoImpl()
+
+
+def test_bind_and_result_processors_are_public():
+    lowered = Lowered(10)
+    assert lowered.bind_processor("sqlite")("AbC") == "abc"
+    assert Cents().bind_processor("sqlite")(1.25) == 125
+    assert Cents().result_processor("sqlite", None)(250) == 2.5
+    assert String().result_processor("sqlite", None) is None
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Note(Base):
+    __tablename__ = "note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Lowered(20))
+    body = mapped_column(JsonText)
+
+
+def test_orm_entities_use_the_hooks(engine):
+    Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        s.add(Note(id=1, title="HeLLo", body=[1, "x"]))
+        s.commit()
+        s.expunge_all()
+        note = s.get(Note, 1)
+        assert note.title == "<hello>" and note.body == [1, "x"]
+        assert s.scalars(select(Note.title).where(Note.title == "HELLO")).all() == ["<hello>"]
