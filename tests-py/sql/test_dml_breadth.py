@@ -182,6 +182,23 @@ def test_return_defaults(conn):
     assert tuple(result.inserted_primary_key) == (1,)
 
 
+def test_return_defaults_executemany_and_named_columns(conn):
+    many = conn.execute(insert(dst).return_defaults(), [{"name": "x"}, {"name": "y"}])
+    assert [tuple(r) for r in many.returned_defaults_rows] == [(1, "fresh"), (2, "fresh")]
+    assert [tuple(r) for r in many.inserted_primary_key_rows] == [(1,), (2,)]
+    named = conn.execute(insert(dst).values(name="z").return_defaults(dst.c.name, dst.c.score))
+    assert named.returned_defaults._fields == ("id", "score", "note")
+    assert tuple(named.returned_defaults) == (3, 7, "fresh")
+
+
+def test_update_return_defaults(conn):
+    conn.execute(insert(dst).values(id=1, name="a"))
+    result = conn.execute(update(dst).where(dst.c.id == 1).values(name="b").return_defaults(dst.c.note))
+    assert result.rowcount == 1 and tuple(result.returned_defaults) == ("fresh",)
+    plain = conn.execute(update(dst).where(dst.c.id == 1).values(name="c").return_defaults())
+    assert plain.rowcount == 1 and plain.returned_defaults is None
+
+
 def test_returning_sorted_by_parameter_order(conn):
     stmt = insert(dst).returning(dst.c.id, dst.c.name, sort_by_parameter_order=True)
     rows = conn.execute(

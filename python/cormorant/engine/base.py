@@ -410,6 +410,13 @@ class Connection:
             )
         if not isinstance(statement, ClauseElement):
             raise ArgumentError(f"Not an executable statement: {statement!r}")
+        if (
+            isinstance(statement, (Insert, Update, Delete))
+            and statement._return_defaults
+            and not statement._returning
+        ):
+            if _is_many(parameters) or not isinstance(statement, Insert):
+                return _described(self._execute_returning_defaults(statement, parameters), statement, None)
         if _is_many(parameters):
             return _described(self._execute_many(statement, parameters), statement, parameters)
         if isinstance(statement, Insert) and not statement._returning:
@@ -477,6 +484,38 @@ class Connection:
                 _native.Row(_native.RowKeys([c.key for c in fetched]), tuple(row))
             ]
         return done
+
+    def _execute_returning_defaults(
+        self, statement: Insert | Update | Delete, parameters: _ExecuteParams | None
+    ) -> Result[Any]:
+        """return_defaults() of an executemany INSERT, or of an UPDATE / DELETE:
+        the values RETURNING reads become returned_defaults_rows (and, for the
+        INSERT, each parameter set's primary key)."""
+        many: Sequence[Mapping[str, Any]] | None = None
+        first: Mapping[str, Any] | None = None
+        if _is_many(parameters):
+            many, first = parameters, parameters[0]
+        elif isinstance(parameters, Mapping):
+            first = parameters
+        if isinstance(statement, Insert):
+            fetched = _returned_default_columns(statement, first)
+        else:
+            fetched = list(statement._return_defaults_columns)
+        if not fetched:
+            return self._plain(statement, parameters)
+        rows = [tuple(r) for r in self.execute(statement.returning(*fetched), parameters)]
+        done = empty_result(len(rows))
+        keys = _native.RowKeys([c.key for c in fetched])
+        done._returned_defaults_rows = [_native.Row(keys, r) for r in rows]
+        if isinstance(statement, Insert) and many is not None:
+            done._describe("insert", True, _primary_keys_from(statement, fetched, many, rows))
+        return done
+
+    def _plain(self, statement: Insert | Update | Delete, parameters: _ExecuteParams | None) -> Result[Any]:
+        """The statement run without its return_defaults() (nothing to fetch)."""
+        plain = statement._clone()
+        plain._return_defaults = False
+        return self.execute(plain, parameters)
 
     def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result[Any]:
         params = list(parameters) if isinstance(parameters, (list, tuple)) else []
@@ -750,18 +789,37 @@ def _described(result: Result[Any], statement: ClauseElement, many: Any) -> Resu
     kind = next((name for cls, name in kinds if isinstance(statement, cls)), None)
     key_rows = None
     if kind == "insert" and many is not None:
-        key_rows = [_inserted_primary_key(statement, None, params) for params in many]
+
+        def key_rows() -> list[Any]:
+            return [_inserted_primary_key(statement, None, params) for params in many]
+
     return result._describe(kind, many is not None, key_rows)
 
 
 def _returned_default_columns(statement: Insert, parameters: Mapping[str, Any] | None) -> list[Any]:
-    """What return_defaults() fetches: the primary key and server-default
-    columns that neither .values() nor the parameters give."""
+    """What an INSERT's return_defaults() fetches: the primary key, server-default
+    and named columns that neither .values() nor the parameters give."""
     given = _given_keys(statement, parameters)
+    named = set(statement._return_defaults_columns)
     return [
         c
         for c in statement.table.columns
-        if c.key not in given and (c.primary_key or c.server_default is not None)
+        if c.key not in given and (c.primary_key or c.server_default is not None or c in named)
+    ]
+
+
+def _primary_keys_from(
+    statement: Insert, fetched: list[Any], many: Sequence[Mapping[str, Any]], rows: list[tuple[Any, ...]]
+) -> list[Any]:
+    """Each parameter set's primary key: given, else read back by RETURNING."""
+    pk = statement.table.primary_key
+    keys = _native.RowKeys([c.key for c in pk])
+    position = {c.key: i for i, c in enumerate(fetched)}
+    return [
+        _native.Row(
+            keys, tuple(params.get(c.key, row[position[c.key]] if c.key in position else None) for c in pk)
+        )
+        for params, row in zip(many, rows)
     ]
 
 

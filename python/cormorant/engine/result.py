@@ -584,10 +584,17 @@ class CursorResult(Result[_TP]):
 
     _statement_kind: str | None = None  # "insert", "update", "delete"; None for others
     _executemany = False
-    _primary_key_rows: list[Any] | None = None
+    _primary_key_rows: list[Any] | Callable[[], list[Any]] | None = None
     _returned_defaults_rows: list[Any] | None = None
 
-    def _describe(self, kind: str | None, many: bool, primary_key_rows: list[Any] | None = None) -> Self:
+    def _describe(
+        self,
+        kind: str | None,
+        many: bool,
+        primary_key_rows: list[Any] | Callable[[], list[Any]] | None = None,
+    ) -> Self:
+        """Which statement made this result; `primary_key_rows` may be a
+        function, worked out only if inserted_primary_key_rows is read."""
         self._statement_kind, self._executemany = kind, many
         if primary_key_rows is not None:
             self._primary_key_rows = primary_key_rows
@@ -601,6 +608,8 @@ class CursorResult(Result[_TP]):
     def inserted_primary_key_rows(self) -> list[Any]:
         """The primary key of each row inserted, one per parameter set."""
         self._require_insert()
+        if callable(self._primary_key_rows):
+            self._primary_key_rows = self._primary_key_rows()
         if self._primary_key_rows is not None:
             return self._primary_key_rows
         return [self._inserted_primary_key] if self._inserted_primary_key is not None else []

@@ -41,6 +41,7 @@ class DMLStatement(ClauseElement):
         self._where: list[ColumnElement[Any]] = []
         self._execution_options: dict[str, Any] = {}
         self._return_defaults = False
+        self._return_defaults_columns: list[Any] = []
         self._sort_by_parameter_order = False
 
     def _clone(self) -> Self:
@@ -59,10 +60,12 @@ class DMLStatement(ClauseElement):
         return new
 
     def return_defaults(self, *cols: Any, sort_by_parameter_order: bool = False) -> Self:
-        """Fetch the server-generated values (primary key, server defaults) into
+        """Fetch the server-generated values (an INSERT's primary key and server
+        defaults, and `cols` the statement does not set) into
         CursorResult.returned_defaults."""
         new = self._clone()
         new._return_defaults = True
+        new._return_defaults_columns.extend(new._column(c) for c in cols)
         new._sort_by_parameter_order = sort_by_parameter_order or self._sort_by_parameter_order
         return new
 
