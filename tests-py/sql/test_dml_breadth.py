@@ -59,6 +59,21 @@ def test_insert_from_select_fills_python_defaults(conn):
     assert _dst_rows(conn) == [(1, "a", 7, "fresh"), (2, "b", 7, "fresh")]
 
 
+def test_insert_from_select_callable_and_sql_defaults(engine):
+    md = MetaData()
+    made = Table(
+        "made",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("n", Integer, default=lambda: 41 + 1),
+        Column("size", Integer, default=func.abs(-3)),
+    )
+    md.create_all(engine)
+    with engine.begin() as c:
+        c.execute(insert(made).from_select(["id"], select(literal(5))))
+        assert tuple(c.execute(select(made)).one()) == (5, 42, 3)
+
+
 def test_insert_from_select_without_defaults_and_with_columns(conn):
     stmt = insert(dst).from_select(
         [dst.c.id, dst.c.name],

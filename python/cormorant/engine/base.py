@@ -702,7 +702,7 @@ class Connection:
                     result = self._streaming_result(cursor, shape, hydration, yield_per, sql, params)
                 else:
                     rows = hydration.fetch(cursor, shape.plan, None)
-                    result = CursorResult(
+                    result = _result_class(hydration)(
                         rows,
                         shape.keys,
                         shape.single,
@@ -744,7 +744,7 @@ class Connection:
         if self._streams is None:
             self._streams = weakref.WeakSet()
         self._streams.add(stream)
-        return CursorResult._streaming(stream, shape.keys, shape.single, cursor.rowcount)
+        return _result_class(hydration)._streaming(stream, shape.keys, shape.single, cursor.rowcount)
 
     def _abandon_if_interrupted(self, error: BaseException) -> None:
         """A call of an async engine's connection ended by a cancelled task
@@ -766,6 +766,11 @@ class Connection:
 
     def info(self) -> dict[str, Any]:
         return {}
+
+
+def _result_class(hydration: Hydration) -> type[Result[Any]]:
+    """Core executions give a CursorResult; ORM-hydrated rows a plain Result, as in SQLAlchemy."""
+    return CursorResult if hydration is CORE_HYDRATION else Result
 
 
 def _expression_parameter(compiled: Compiled, rows: Sequence[Mapping[str, Any]]) -> str | None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..exc import ArgumentError, InvalidRequestError
-from .elements import BindCollector, BindParameter, ClauseElement, ColumnElement, and_, coerce, literal
+from .elements import BindCollector, BindParameter, ClauseElement, ColumnElement, and_, coerce
 from .selectable import Select, _entry, _table_of
 
 if TYPE_CHECKING:
@@ -91,10 +91,11 @@ class DMLStatement(ClauseElement):
             {"name": el._row_key, "type": el.type, "expr": el} for e in self._returning for el in e.elements
         ]
 
-    def _extra_froms(self) -> list[Any]:
-        """The tables other than the target that the WHERE names, in first-seen order."""
+    def _extra_froms(self, *more: Any) -> list[Any]:
+        """The tables other than the target that the WHERE (and `more`
+        expressions) name, in first-seen order."""
         seen: dict[int, Any] = {}
-        for criterion in self._where:
+        for criterion in [*self._where, *(m for m in more if isinstance(m, ColumnElement))]:
             for item in criterion._from_objects():
                 if item is not self.table and id(item) not in seen:
                     seen[id(item)] = item
@@ -209,7 +210,9 @@ class Insert(DMLStatement):
         if self._include_defaults and isinstance(select, Select):
             defaults = self._default_columns(set(columns))
             if defaults:
-                select = select.add_columns(*(literal(c.default.value(), c.type) for c in defaults))  # type: ignore[union-attr]
+                select = select.add_columns(
+                    *(coerce(c.default.value(), c.type, c.key) for c in defaults if c.default)
+                )
                 columns += defaults
         return (
             "insert_from_select",
@@ -311,7 +314,7 @@ class Update(DMLStatement):
         values = self._parameter_values(binds, param_keys)
         sets = tuple((c.name, coerce(v, c.type, c.key)._datum(binds)) for c, v in self._set_items(values))
         returning = self._returning_datum(binds)
-        froms = self._extra_froms()
+        froms = self._extra_froms(*values.values())
         if froms:
             from_datums = tuple(f._datum_from(binds) for f in froms)
             return ("update_from", self.table.name, sets, from_datums, where, returning)
