@@ -59,3 +59,19 @@ TEST_CASE("array containment", "[sql][breadth]") {
     CHECK(pg_sql(select_d(tuple(col("t", "id")), tuple(tuple("table", "t")), has)) ==
           "SELECT t.id FROM t WHERE t.nums @> $1::INTEGER[]");
 }
+
+TEST_CASE("PostgreSQL and user-defined types render in DDL and bind casts", "[sql][breadth]") {
+    using cormorant::schema::render_type;
+    namespace types = cormorant::schema::types;
+    CHECK(render_type(decode_type(tuple("interval")), Dialect::PostgreSQL) == "INTERVAL");
+    CHECK(render_type(decode_type(tuple("inet")), Dialect::PostgreSQL) == "INET");
+    CHECK(render_type(decode_type(tuple("cidr")), Dialect::PostgreSQL) == "CIDR");
+    CHECK(render_type(decode_type(tuple("tsvector")), Dialect::PostgreSQL) == "TSVECTOR");
+    CHECK(render_type(decode_type(tuple("custom", "POINT")), Dialect::SQLite) == "POINT");
+    auto words = decode_type(tuple("array", tuple("string", 10)));
+    CHECK(render_type(words, Dialect::PostgreSQL) == "VARCHAR(10)[]");
+    CHECK(render_type(types::array(types::integer()), Dialect::PostgreSQL) == "INTEGER[]");
+    CHECK(pg_sql(op("=", col("t", "span"), tuple("bind", "s", tuple("interval")))) ==
+          "t.span = $1::INTERVAL");
+    CHECK_THROWS(decode_type(tuple("array")));
+}

@@ -186,11 +186,18 @@ std::int64_t read_signed(std::string_view text, std::size_t& pos) {
     return negative ? -value : value;
 }
 
+// Limits that keep every part, and their sum, inside int64 microseconds
+// (about 292,000 years; Python's timedelta reaches 2.7 million).
+constexpr std::int64_t kMaxIntervalHours = 2'000'000'000;
+constexpr std::int64_t kMaxIntervalDays = 100'000'000;
+
 // "[-]H+:MM:SS[.ffffff]" whose hours were read as `hours` with `negative` sign.
 std::int64_t interval_clock(std::string_view text, std::size_t& pos, std::int64_t hours,
                             bool negative) {
     const int minutes = read_digits(text, pos + 1, 2), seconds = read_digits(text, pos + 4, 2);
-    if (minutes < 0 || seconds < 0 || text[pos + 3] != ':') unrepresentable("interval", text);
+    if (minutes < 0 || seconds < 0 || text[pos + 3] != ':' || minutes > 59 || seconds > 59 ||
+        std::abs(hours) > kMaxIntervalHours)
+        unrepresentable("interval", text);
     pos += 6;
     std::int64_t fraction = 0;
     if (pos < text.size() && text[pos] == '.') {
@@ -205,6 +212,19 @@ std::int64_t interval_clock(std::string_view text, std::size_t& pos, std::int64_
     return negative ? -magnitude : magnitude;
 }
 
+// The days one "<n> <unit>" part stands for: a year is 365, a month 30.
+std::int64_t interval_days(std::string_view text, std::string_view unit, std::int64_t number) {
+    std::int64_t per = 0;
+    if (unit.rfind("year", 0) == 0)
+        per = 365;
+    else if (unit.rfind("mon", 0) == 0)
+        per = 30;
+    else if (unit.rfind("day", 0) == 0)
+        per = 1;
+    if (per == 0 || std::abs(number) > kMaxIntervalDays / per) unrepresentable("interval", text);
+    return number * per;
+}
+
 // PostgreSQL's default IntervalStyle: "1 year 2 mons -3 days +04:05:06.5". Years
 // and months become 365 and 30 days, as Python's timedelta has neither.
 std::int64_t parse_interval(std::string_view text) {
@@ -217,25 +237,19 @@ std::int64_t parse_interval(std::string_view text) {
         }
         const bool negative = text[pos] == '-';
         const std::int64_t number = read_signed(text, pos);
+        std::int64_t part = 0;
         if (pos < text.size() && text[pos] == ':') {
-            micros += interval_clock(text, pos, number, negative);
-            continue;
+            part = interval_clock(text, pos, number, negative);
+        } else {
+            if (pos >= text.size() || text[pos] != ' ') unrepresentable("interval", text);
+            const std::size_t unit = ++pos;
+            while (pos < text.size() && text[pos] != ' ') ++pos;
+            part =
+                interval_days(text, text.substr(unit, pos - unit), number) * result::kMicrosPerDay;
         }
-        if (pos >= text.size() || text[pos] != ' ') unrepresentable("interval", text);
-        const std::size_t unit = ++pos;
-        while (pos < text.size() && text[pos] != ' ') ++pos;
-        const std::string_view word = text.substr(unit, pos - unit);
-        std::int64_t days = 0;
-        if (word.rfind("year", 0) == 0)
-            days = 365;
-        else if (word.rfind("mon", 0) == 0)
-            days = 30;
-        else if (word.rfind("day", 0) == 0)
-            days = 1;
-        else
-            unrepresentable("interval", text);
-        micros += number * days * result::kMicrosPerDay;
+        if (__builtin_add_overflow(micros, part, &micros)) unrepresentable("interval", text);
     }
+    if (text.empty()) unrepresentable("interval", text);
     return micros;
 }
 
