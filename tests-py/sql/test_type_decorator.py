@@ -19,6 +19,7 @@ from cormorant import (
     select,
     update,
 )
+from cormorant.exc import ArgumentError
 from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 
@@ -180,3 +181,29 @@ def test_orm_entities_use_the_hooks(engine):
         note = s.get(Note, 1)
         assert note.title == "<hello>" and note.body == [1, "x"]
         assert s.scalars(select(Note.title).where(Note.title == "HELLO")).all() == ["<hello>"]
+
+
+class Shout(TypeDecorator):
+    impl = String
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return value.upper() if value is not None else None
+
+
+def test_with_variant_picks_the_type_per_dialect(engine, backend):
+    md = MetaData()
+    variants = Table(
+        "variants",
+        md,
+        Column("id", Integer().with_variant(Integer(), "sqlite"), primary_key=True),
+        Column("word", String(10).with_variant(Shout(10), backend)),
+        Column("other", String(10).with_variant(Shout(10), "mysql")),
+    )
+    md.create_all(engine)
+    with engine.begin() as c:
+        c.execute(insert(variants).values(word="hi", other="there"))
+        assert tuple(c.execute(select(variants)).one()) == (1, "HI", "there")
+    assert repr(variants.c.other.type) == "String(length=10)"
+    with pytest.raises(ArgumentError, match="'sqlite' is already present in the mapping for this String"):
+        String().with_variant(Text(), "sqlite").with_variant(Text(), "sqlite")

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from .. import _native
 from .selectable import ResultEntry
+from .sqltypes import resolve_variant
 
 _S = TypeVar("_S")  # a hydration's plan of a statement
 
@@ -79,4 +80,5 @@ class Compiled:
 
     def converters(self, elements: Sequence[Any]) -> list[Any]:
         """The native value converter of each result column in `elements`."""
-        return [el.type._result_converter(self.dialect) for el in elements]
+        dialect = self.dialect
+        return [resolve_variant(el.type, dialect)._result_converter(dialect) for el in elements]

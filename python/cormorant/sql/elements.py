@@ -24,6 +24,7 @@ from .sqltypes import (
     String,
     Time,
     TypeEngine,
+    resolve_variant,
     to_instance,
 )
 
@@ -83,6 +84,7 @@ class BindCollector:
         """An anonymous bind of `value`; `label` names its column in errors."""
         key = f"%{self._count}"
         self._count += 1
+        type_ = resolve_variant(type_, self.dialect)
         processor = type_._bind_processor(self.dialect)
         if processor is not None:
             value = convert_bind(processor, value, type_, label)
@@ -94,6 +96,7 @@ class BindCollector:
     def bind(self, key: str, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """A bind's datum. On PostgreSQL a typed bind renders `$n::TYPE`, as
         SQLAlchemy's PostgreSQL dialects cast their parameters."""
+        type_ = resolve_variant(type_, self.dialect)
         self.named[key] = (type_, label or key)
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
             return ("bind", key, type_._dialect_ddl(self.dialect))
@@ -442,10 +445,11 @@ class BindParameter(ColumnElement[_T]):
         if self.key is None:
             return binds.add(self.value, self.type, self.column_label)
         if self.value is not None:  # bindparam("x", 5): a default the execution may override
-            processor = self.type._bind_processor(binds.dialect)
+            type_ = resolve_variant(self.type, binds.dialect)
+            processor = type_._bind_processor(binds.dialect)
             value = self.value
             binds.values[self.key] = (
-                convert_bind(processor, value, self.type, self.column_label) if processor else value
+                convert_bind(processor, value, type_, self.column_label) if processor else value
             )
         return binds.bind(self.key, self.type, self.column_label)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import _native
+from ..exc import ArgumentError
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -56,6 +57,8 @@ class TypeEngine:
     _ddl_name: ClassVar[str] = "null"
     # Whether Python None is a value of this type (JSON's null) rather than SQL NULL.
     binds_none: bool = False
+    # with_variant(): dialect name -> the type used there instead.
+    _variant_mapping: dict[str, TypeEngine] = {}
 
     def _ddl(self) -> tuple[Any, ...]:
         return (self._ddl_name,)
@@ -64,8 +67,10 @@ class TypeEngine:
         return RAW
 
     def _dialect_ddl(self, dialect: str | None) -> tuple[Any, ...]:
-        """The DDL tuple on `dialect` (None: any); a TypeDecorator's load_dialect_impl() decides."""
-        return self._ddl()
+        """The DDL tuple on `dialect` (None: any): a with_variant() type's there,
+        and a TypeDecorator's load_dialect_impl() decides."""
+        variant = self._variant_mapping.get(dialect) if dialect is not None else None
+        return variant._dialect_ddl(dialect) if variant is not None else self._ddl()
 
     def _result_key(self) -> Any:
         """What tells apart the result converters of types: part of a cached
@@ -80,6 +85,7 @@ class TypeEngine:
                 getattr(self, "asdecimal", None),
                 getattr(self, "as_uuid", None),
                 getattr(self, "enum_class", None),
+                tuple((name, v._result_key()) for name, v in sorted(self._variant_mapping.items())),
             )
         return key
 
@@ -103,6 +109,18 @@ class TypeEngine:
             return type_for_python(type(value)) or NullType()
         return self
 
+    def with_variant(self, type_: TypeEngine | type[TypeEngine], *dialect_names: str) -> Self:
+        """A copy that is `type_` on the named dialects ("sqlite", "postgresql")."""
+        if not dialect_names:
+            raise ArgumentError("At least one dialect name is required")
+        variant = to_instance(type_)
+        if variant._variant_mapping:
+            raise ArgumentError("can't pass a type that already has variants as a dialect-level type")
+        for name in dialect_names:
+            if name in self._variant_mapping:
+                raise ArgumentError(f"Dialect '{name}' is already present in the mapping for this {self!r}")
+        return self.copy(_variant_mapping={**self._variant_mapping, **dict.fromkeys(dialect_names, variant)})
+
     def evaluates_none(self) -> Self:
         """A copy that binds Python None as a value rather than SQL NULL."""
         return self.copy(binds_none=True)
@@ -125,6 +143,12 @@ class TypeEngine:
 
     def __repr__(self) -> str:
         return _generic_repr(self)
+
+
+def resolve_variant(type_: TypeEngine, dialect: str) -> TypeEngine:
+    """The type that does the work on `dialect`: a with_variant() type's variant there, else itself."""
+    variants = type_._variant_mapping
+    return variants.get(dialect, type_) if variants else type_
 
 
 def _dialect_name(dialect: Any) -> str:
