@@ -207,3 +207,12 @@ def test_with_variant_picks_the_type_per_dialect(engine, backend):
     assert repr(variants.c.other.type) == "String(length=10)"
     with pytest.raises(ArgumentError, match="'sqlite' is already present in the mapping for this String"):
         String().with_variant(Text(), "sqlite").with_variant(Text(), "sqlite")
+
+
+def test_type_compile_spells_the_ddl_type():
+    assert String(20).compile() == "VARCHAR(20)"
+    assert DateTime(timezone=True).compile("postgresql") == "TIMESTAMP WITH TIME ZONE"
+    assert Lowered(12).compile() == "VARCHAR(12)"
+    assert Wide(5).compile("postgresql") == "TEXT"  # load_dialect_impl() decides
+    assert Cents().compile() == "INTEGER"
+    assert String(5).with_variant(Text(), "postgresql").compile("postgresql") == "TEXT"

@@ -109,6 +109,12 @@ class TypeEngine:
             return type_for_python(type(value)) or NullType()
         return self
 
+    def compile(self, dialect: Any = None) -> str:
+        """This type's DDL spelling on `dialect` (a name or an object with .name;
+        SQLite's spelling, the closest to the generic one, when None)."""
+        name = "sqlite" if dialect is None else _dialect_name(dialect)
+        return _native.render_type(self._dialect_ddl(name), name)
+
     def with_variant(self, type_: TypeEngine | type[TypeEngine], *dialect_names: str) -> Self:
         """A copy that is `type_` on the named dialects ("sqlite", "postgresql")."""
         if not dialect_names:
