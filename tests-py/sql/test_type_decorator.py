@@ -216,3 +216,19 @@ def test_type_compile_spells_the_ddl_type():
     assert Wide(5).compile("postgresql") == "TEXT"  # load_dialect_impl() decides
     assert Cents().compile() == "INTEGER"
     assert String(5).with_variant(Text(), "postgresql").compile("postgresql") == "TEXT"
+
+
+def test_generic_interval(engine, backend):
+    from cormorant import Interval
+
+    md = MetaData()
+    spans = Table("spans", md, Column("id", Integer, primary_key=True), Column("span", Interval))
+    md.create_all(engine)
+    values = [dt.timedelta(days=-2, seconds=3), dt.timedelta(hours=30, microseconds=5)]
+    with engine.begin() as c:
+        c.execute(insert(spans), [{"id": i, "span": v} for i, v in enumerate(values)])
+        assert c.execute(select(spans.c.span).order_by(spans.c.id)).scalars().all() == values
+        later = select(spans.c.id).where(spans.c.span > dt.timedelta(0))
+        assert c.execute(later).scalars().all() == [1]
+    assert Interval().compile("postgresql") == "INTERVAL" and Interval().compile("sqlite") == "DATETIME"
+    assert repr(Interval()) == "Interval()" and Interval().python_type is dt.timedelta

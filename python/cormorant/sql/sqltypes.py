@@ -347,6 +347,57 @@ class Time(TypeEngine):
         return TIME
 
 
+class Interval(TypeEngine):
+    """A timedelta: PostgreSQL's INTERVAL (decoded natively); elsewhere a
+    DATETIME holding the epoch plus the span, as SQLAlchemy stores it."""
+
+    python_type = _dt.timedelta
+    _ddl_name = "interval"
+
+    def __init__(
+        self, native: bool = True, second_precision: int | None = None, day_precision: int | None = None
+    ) -> None:
+        self.native, self.second_precision, self.day_precision = native, second_precision, day_precision
+
+    def _result_key(self) -> Any:
+        return (type(self), self.native, super()._result_key())
+
+    def _dialect_ddl(self, dialect: str | None) -> tuple[Any, ...]:
+        if dialect == "postgresql" and self.native:
+            return super()._dialect_ddl(dialect)
+        return ("datetime", False)
+
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        if dialect == "postgresql" and self.native:
+            return interval_text
+        return _epoch_plus
+
+    def _result_converter(self, dialect: str) -> Converter:
+        if dialect == "postgresql" and self.native:
+            return RAW
+        return (DATETIME, _since_epoch)  # type: ignore[return-value]
+
+
+_EPOCH = _dt.datetime(1970, 1, 1)
+
+
+def interval_text(value: Any) -> str:
+    """A timedelta as PostgreSQL interval input."""
+    if not isinstance(value, _dt.timedelta):
+        raise TypeError(f"expected a datetime.timedelta, got {type(value).__name__} {_short_repr(value)}")
+    return f"{value.days} days {value.seconds} seconds {value.microseconds} microseconds"
+
+
+def _epoch_plus(value: Any) -> Any:
+    if not isinstance(value, _dt.timedelta):
+        raise TypeError(f"expected a datetime.timedelta, got {type(value).__name__} {_short_repr(value)}")
+    return _EPOCH + value
+
+
+def _since_epoch(value: Any) -> Any:
+    return value - _EPOCH if value is not None else None
+
+
 class LargeBinary(TypeEngine):
     python_type = bytes
     _ddl_name = "binary"

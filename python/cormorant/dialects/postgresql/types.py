@@ -23,6 +23,7 @@ from ...sql.sqltypes import (
     TypeEngine,
     Uuid,
     _short_repr,
+    interval_text,
     to_instance,
 )
 
@@ -74,12 +75,6 @@ class TSVECTOR(TypeEngine):
     _ddl_name = "tsvector"
 
 
-def _interval_text(value: Any) -> str:
-    if not isinstance(value, _dt.timedelta):
-        raise TypeError(f"expected a datetime.timedelta, got {type(value).__name__} {_short_repr(value)}")
-    return f"{value.days} days {value.seconds} seconds {value.microseconds} microseconds"
-
-
 class INTERVAL(TypeEngine):
     """A time span; values are datetime.timedelta (a month reads as 30 days, a year as 365)."""
 
@@ -90,7 +85,7 @@ class INTERVAL(TypeEngine):
         self.precision, self.fields = precision, fields
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
-        return _interval_text
+        return interval_text
 
 
 # --- ARRAY -------------------------------------------------------------------------------------
