@@ -340,7 +340,7 @@ class ColumnOperators:
         return element
 
     def any(self, other: Any) -> BinaryExpression:
-        """other = ANY (expr), for an ARRAY expression."""
+        """other = ANY(expr), for an ARRAY expression."""
         this = coerce(self)
         any_ = getattr(this.type, "_any_expression", None)
         if any_ is None:

@@ -173,7 +173,7 @@ def _item_reader(item_type: TypeEngine, dialect: str) -> Callable[[str], Any]:
 class ARRAY(TypeEngine):
     """PostgreSQL's ARRAY of `item_type`; values are (nested) lists.
     `col[i]` reads an item (1-based, as in PostgreSQL), `col.contains(list)`
-    is `@>` and `col.any(value)` is `value = ANY (col)`."""
+    is `@>` and `col.any(value)` is `value = ANY(col)`."""
 
     python_type = list
 
