@@ -6,7 +6,7 @@ import ipaddress
 import uuid
 
 import pytest
-from cormorant import Column, Integer, MetaData, String, Table, insert, select, text
+from cormorant import Column, Date, DateTime, Integer, MetaData, String, Table, insert, select, text
 from cormorant.dialects import postgresql as pg
 from cormorant.dialects import sqlite
 
@@ -68,6 +68,37 @@ def test_interval_text_forms_decode_natively(pg_conn):
     assert spans[0] == dt.timedelta(days=365 + 60 - 3, hours=4, minutes=5, seconds=6.5)
     assert spans[1] == dt.timedelta(seconds=-1)
     assert spans[2] == dt.timedelta(hours=100)
+
+
+@pytest.mark.postgresql_only
+def test_arrays_of_dates_times_and_json(engine):
+    md = MetaData()
+    held = Table(
+        "held",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("days", pg.ARRAY(Date)),
+        Column("stamps", pg.ARRAY(DateTime(timezone=True))),
+        Column("docs", pg.ARRAY(pg.JSONB)),
+        Column("grid", pg.ARRAY(Integer, dimensions=2)),
+        Column("pair", pg.ARRAY(Integer, as_tuple=True)),
+    )
+    md.create_all(engine)
+    stamp = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    with engine.begin() as c:
+        c.execute(
+            insert(held).values(
+                id=1,
+                days=[dt.date(2024, 2, 29)],
+                stamps=[stamp],
+                docs=[{"a": 1}],
+                grid=[[1, 2], [3, 4]],
+                pair=[5, 6],
+            )
+        )
+        row = c.execute(select(held)).one()
+    assert row.days == [dt.date(2024, 2, 29)] and row.stamps == [stamp]
+    assert row.docs == [{"a": 1}] and row.grid == [[1, 2], [3, 4]] and row.pair == (5, 6)
 
 
 @pytest.mark.postgresql_only

@@ -9,13 +9,18 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import ipaddress
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from ...sql.elements import BinaryExpression, Function, coerce
 from ...sql.sqltypes import (
+    JSON,
     Boolean,
+    Date,
+    DateTime,
+    Time,
     Converter,
     Float,
     Integer,
@@ -154,6 +159,14 @@ def _quoted(text: str, pos: int) -> tuple[str, int]:
     return "".join(chars), pos + 1
 
 
+# Items PostgreSQL prints in ISO form (DateStyle ISO, set at connect).
+_TEMPORAL_READERS: tuple[tuple[type, Callable[[str], Any]], ...] = (
+    (DateTime, _dt.datetime.fromisoformat),
+    (Date, _dt.date.fromisoformat),
+    (Time, _dt.time.fromisoformat),
+)
+
+
 def _item_reader(item_type: TypeEngine, dialect: str) -> Callable[[str], Any]:
     """How one item's text becomes its Python value."""
     if isinstance(item_type, Boolean):
@@ -166,6 +179,11 @@ def _item_reader(item_type: TypeEngine, dialect: str) -> Callable[[str], Any]:
         return decimal.Decimal
     if isinstance(item_type, Uuid):
         return uuid.UUID if item_type.as_uuid else str
+    for kind, reader in _TEMPORAL_READERS:
+        if isinstance(item_type, kind):
+            return reader
+    if isinstance(item_type, JSON):
+        return json.loads
     converter = item_type._result_converter(dialect)
     return converter if callable(converter) else str
 
