@@ -118,6 +118,11 @@ def test_executemany_update_takes_set_from_parameter_keys(conn):
     assert names == ["A", "B", "c", "d"]
 
 
+def test_single_update_takes_set_from_parameter_keys(conn):
+    conn.execute(update(src).where(src.c.id == bindparam("pid")), {"pid": 3, "name": "C", "score": 1})
+    assert tuple(conn.execute(select(src.c.name, src.c.score).where(src.c.id == 3)).one()) == ("C", 1)
+
+
 def test_executemany_insert_without_values(conn):
     conn.execute(insert(dst), [{"id": 1, "name": "p"}, {"id": 2, "name": "q", "score": 3}])
     assert _dst_rows(conn) == [(1, "p", 7, "fresh"), (2, "q", 3, "fresh")]

@@ -454,7 +454,11 @@ class Connection:
                 **parameters,
                 **_fill_defaults(statement, keys, [parameters], values, compiled)[0],
             }
-        compiled, values = self.engine._cache.compile(statement, parameters=parameters)
+        # an UPDATE without .values() takes its SET from the parameters, as in executemany
+        set_keys = (
+            list(parameters) if isinstance(statement, Update) and parameters and not statement._values else []
+        )
+        compiled, values = self.engine._cache.compile(statement, set_keys, parameters)
         return compiled, compiled.bind_values(values, parameters)
 
     def _execute_insert(self, statement: Insert, parameters: Mapping[str, Any] | None) -> Result[Any]:
