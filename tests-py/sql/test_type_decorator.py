@@ -232,3 +232,25 @@ def test_generic_interval(engine, backend):
         assert c.execute(later).scalars().all() == [1]
     assert Interval().compile("postgresql") == "INTERVAL" and Interval().compile("sqlite") == "DATETIME"
     assert repr(Interval()) == "Interval()" and Interval().python_type is dt.timedelta
+
+
+class Bracketed(TypeDecorator):
+    """A decorator over a decorator: both result hooks run, inner first."""
+
+    impl = Lowered
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return f"[{value}]"
+
+
+def test_decorator_over_decorator(engine):
+    md = MetaData()
+    nested = Table("nested", md, Column("id", Integer, primary_key=True), Column("v", Bracketed(10)))
+    md.create_all(engine)
+    with engine.begin() as c:
+        c.execute(insert(nested).values(id=1, v="AB"))
+        c.execute(insert(nested).values(id=2))
+        assert c.execute(select(nested.c.v).order_by(nested.c.id)).scalars().all() == ["[<ab>]", "[None]"]
+    assert Bracketed(10).result_processor("sqlite", None)("x") == "[<x>]"
+    assert Bracketed(10).compile() == "VARCHAR(10)"

@@ -27,7 +27,9 @@ DATE = _native.CONVERT_DATE
 TIME = _native.CONVERT_TIME
 FLOAT = _native.CONVERT_FLOAT
 
-Converter = int | Callable[[Any], Any]
+# A native code, a Python function of the raw value, or (code, hook): decoded
+# natively, then the hook applied (to None too).
+Converter = int | Callable[[Any], Any] | tuple[int, Callable[[Any], Any]]
 
 
 def _accepting(kinds: tuple[type, ...], expected: str) -> Callable[[Any], Any]:
@@ -139,6 +141,8 @@ class TypeEngine:
         """The Python function applied to what the driver returns, or None when
         the conversion is native (or there is none)."""
         converter = self._result_converter(_dialect_name(dialect))
+        if isinstance(converter, tuple):  # a hook after native decoding
+            return converter[1]
         return converter if callable(converter) else None
 
     def literal_processor(self, dialect: Any) -> Callable[[Any], str] | None:
@@ -375,7 +379,7 @@ class Interval(TypeEngine):
     def _result_converter(self, dialect: str) -> Converter:
         if dialect == "postgresql" and self.native:
             return RAW
-        return (DATETIME, _since_epoch)  # type: ignore[return-value]
+        return (DATETIME, _since_epoch)
 
 
 _EPOCH = _dt.datetime(1970, 1, 1)
@@ -628,7 +632,7 @@ class TypeDecorator(TypeEngine):
         return getattr(type(self), hook) is not getattr(TypeDecorator, hook)
 
     def _impl_for(self, dialect: str) -> TypeEngine:
-        return to_instance(self.load_dialect_impl(_DialectView(dialect)))
+        return resolve_variant(to_instance(self.load_dialect_impl(_DialectView(dialect))), dialect)
 
     @property
     def binds_none(self) -> bool:  # type: ignore[override]
@@ -668,12 +672,12 @@ class TypeDecorator(TypeEngine):
             return native
         hook, view = self.process_result_value, _DialectView(dialect)
         if isinstance(native, int):  # decoded natively, then the hook (NULL included)
-            return (native, lambda value: hook(value, view))  # type: ignore[return-value]
-        return (RAW, lambda value: hook(None if value is None else native(value), view))  # type: ignore[return-value]
-
-    def literal_processor(self, dialect: Any) -> Callable[[Any], str] | None:
-        hook, view = self.process_literal_param, _DialectView(_dialect_name(dialect))
-        return lambda value: repr(hook(value, view))
+            return (native, lambda value: hook(value, view))
+        if isinstance(native, tuple):  # an inner decorator's hook, then this one's
+            code, inner = native
+            return (code, lambda value: hook(inner(value), view))
+        convert = native
+        return (RAW, lambda value: hook(None if value is None else convert(value), view))
 
     def __repr__(self) -> str:
         if type(self).__init__ is not TypeDecorator.__init__:
