@@ -6,7 +6,7 @@ from . import (
     event,  # noqa: E402  (the module, as in `from cormorant import event`)
     exc,
 )
-from .engine import URL, Connection, Engine, Result, Row, create_engine, make_url
+from .engine import URL, Connection, CursorResult, Engine, Result, Row, create_engine, make_url
 from .event import listen, listens_for
 from .inspection import inspect
 from .pool import NullPool, QueuePool, StaticPool
@@ -105,6 +105,7 @@ __all__ = [
     "Numeric",
     "PrimaryKeyConstraint",
     "QueuePool",
+    "CursorResult",
     "Result",
     "Row",
     "Select",
