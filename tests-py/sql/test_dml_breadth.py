@@ -249,6 +249,12 @@ def test_orm_entity_description():
     description = insert(Item).entity_description
     assert description["name"] == "Item" and description["entity"] is Item
     assert description["table"] is Item.__table__
+    described = update(Item).returning(Item.id, Item).returning_column_descriptions
+    assert [(d["name"], d["entity"], d["aliased"]) for d in described] == [
+        ("id", Item, False),
+        ("Item", Item, False),
+    ]
+    assert described[0]["expr"] is Item.id and described[1]["type"] is Item
 
 
 def test_orm_bulk_update_without_values(engine):

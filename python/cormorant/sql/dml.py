@@ -86,9 +86,43 @@ class DMLStatement(ClauseElement):
 
     @property
     def returning_column_descriptions(self) -> list[dict[str, Any]]:
-        """One dict per RETURNING column: name, type and the expression."""
+        """One dict per RETURNING item: name, type and expression, plus
+        `aliased` and `entity` when the statement targets a mapped class."""
+        mapper = getattr(self.entity, "__mapper__", None)
+        if mapper is None:
+            return [
+                {"name": el._row_key, "type": el.type, "expr": el}
+                for e in self._returning
+                for el in e.elements
+            ]
+        return [description for e in self._returning for description in self._orm_descriptions(e, mapper)]
+
+    def _orm_descriptions(self, entry: Any, mapper: Any) -> list[dict[str, Any]]:
+        if entry.mapper is not None:
+            cls = entry.mapper.class_
+            return [{"name": cls.__name__, "type": cls, "expr": cls, "aliased": False, "entity": cls}]
+        column = entry.column  # an ORM attribute (U.id) or a column expression
+        clause = getattr(column, "__clause_element__", None)
+        underlying = clause() if clause is not None else column
+        attribute = next((name for name, c in mapper.attr_columns.items() if c is underlying), None)
+        if attribute is None:  # not one of the entity's columns
+            return [
+                {
+                    "name": column._row_key,
+                    "type": column.type,
+                    "expr": column,
+                    "aliased": False,
+                    "entity": None,
+                }
+            ]
         return [
-            {"name": el._row_key, "type": el.type, "expr": el} for e in self._returning for el in e.elements
+            {
+                "name": attribute,
+                "type": column.type,
+                "expr": getattr(self.entity, attribute),
+                "aliased": False,
+                "entity": self.entity,
+            }
         ]
 
     def _extra_froms(self, *more: Any) -> list[Any]:
