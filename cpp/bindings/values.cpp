@@ -183,6 +183,101 @@ PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
     Py_RETURN_NONE;
 }
 
+// --- PostgreSQL array text ------------------------------------------------------------
+
+// One array item's Python value from its (unquoted, unescaped) text.
+PyObject* array_item(std::string_view text, Converter kind) {
+    switch (kind) {
+        case Converter::IntegerArray: {
+            long long v = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec == std::errc() && end == text.data() + text.size())
+                return PyLong_FromLongLong(v);
+            return parse_failure("integer array item", text);
+        }
+        case Converter::FloatArray: {
+            PyObject* str =
+                PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
+            if (!str) return nullptr;
+            PyObject* value = PyFloat_FromString(str);
+            Py_DECREF(str);
+            return value;
+        }
+        case Converter::BooleanArray:
+            if (text == "t" || text == "f") return PyBool_FromLong(text == "t");
+            return parse_failure("boolean array item", text);
+        default:
+            return PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()),
+                                        "replace");
+    }
+}
+
+// A quoted item starting after its opening quote; `pos` ends past the closing one.
+bool quoted_item(std::string_view text, std::size_t& pos, std::string& out) {
+    for (; pos < text.size(); ++pos) {
+        if (text[pos] == '"') {
+            ++pos;
+            return true;
+        }
+        if (text[pos] == '\\' && ++pos == text.size()) return false;
+        out.push_back(text[pos]);
+    }
+    return false;
+}
+
+// The items of one {...} level starting after its '{'; `pos` ends past its '}'.
+PyObject* array_level(std::string_view text, std::size_t& pos, Converter kind, int depth) {
+    if (depth > 6) return parse_failure("array (nested too deep)", text);
+    PyObject* list = PyList_New(0);
+    if (!list) return nullptr;
+    while (pos < text.size() && text[pos] != '}') {
+        PyObject* item = nullptr;
+        if (text[pos] == ',') {
+            ++pos;
+            continue;
+        }
+        if (text[pos] == '{') {
+            ++pos;
+            item = array_level(text, pos, kind, depth + 1);
+        } else if (text[pos] == '"') {
+            std::string unescaped;
+            ++pos;
+            item = quoted_item(text, pos, unescaped) ? array_item(unescaped, kind)
+                                                     : parse_failure("array", text);
+        } else {
+            const std::size_t start = pos;
+            while (pos < text.size() && text[pos] != ',' && text[pos] != '}') ++pos;
+            std::string_view word = text.substr(start, pos - start);
+            item = word == "NULL" ? Py_NewRef(Py_None) : array_item(word, kind);
+        }
+        if (!item || PyList_Append(list, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(list);
+            return nullptr;
+        }
+        Py_DECREF(item);
+    }
+    if (pos == text.size()) {
+        Py_DECREF(list);
+        return parse_failure("array", text);
+    }
+    ++pos;  // past '}'
+    return list;
+}
+
+// "{...}", or "[1:2]={...}" with explicit bounds (the bounds are dropped).
+PyObject* parse_array(std::string_view text, Converter kind) {
+    std::size_t pos = text.find('{');
+    if (pos == std::string_view::npos) return parse_failure("array", text);
+    ++pos;
+    PyObject* list = array_level(text, pos, kind, 0);
+    if (list && pos != text.size()) {
+        Py_DECREF(list);
+        return parse_failure("array", text);
+    }
+    return list;
+}
+
 PyObject* decimal_as_float(std::string_view text) {
     PyObject* str =
         PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
@@ -259,8 +354,9 @@ namespace {
 bool is_hooked_converter(PyObject* item) {
     if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) return false;
     PyObject* code = PyTuple_GET_ITEM(item, 0);
-    return PyLong_Check(code) && PyLong_AsLong(code) >= 0 &&
-           PyLong_AsLong(code) < static_cast<long>(Converter::Callable) &&
+    const long value = PyLong_Check(code) ? PyLong_AsLong(code) : -1;
+    return value >= 0 && value <= static_cast<long>(Converter::TextArray) &&
+           value != static_cast<long>(Converter::Callable) &&
            PyCallable_Check(PyTuple_GET_ITEM(item, 1));
 }
 
@@ -285,6 +381,13 @@ PyObject* decode_native(const result::RowBatch& batch, const result::Cell& cell,
             if (cell.type == driver::ValueType::Integer)
                 return PyFloat_FromDouble(static_cast<double>(cell.integer));
             if (cell.type == driver::ValueType::Decimal) return decimal_as_float(batch.bytes(cell));
+            break;
+        case Converter::IntegerArray:
+        case Converter::FloatArray:
+        case Converter::BooleanArray:
+        case Converter::TextArray:
+            if (cell.type == driver::ValueType::Text)
+                return parse_array(batch.bytes(cell), converter.code);
             break;
         case Converter::Callable: {
             PyObject* raw = decode_raw(batch, cell);

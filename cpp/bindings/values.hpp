@@ -32,8 +32,9 @@ class ParamBuffer {
     bool keep_offsets_;
 };
 
-// How a result column becomes a Python value. Codes below kCallable are
-// decoded natively; kCallable applies a Python function to the raw value.
+// How a result column becomes a Python value. Every code but Callable is
+// decoded natively; Callable applies a Python function to the raw value. The
+// *Array codes read PostgreSQL array text ({1,NULL,{2,3}}) into nested lists.
 enum class Converter : int {
     Raw = 0,
     Boolean = 1,
@@ -41,7 +42,11 @@ enum class Converter : int {
     Date = 3,
     Time = 4,
     Float = 5,
-    Callable = 6
+    Callable = 6,
+    IntegerArray = 7,
+    FloatArray = 8,
+    BooleanArray = 9,
+    TextArray = 10,
 };
 
 struct ColumnConverter {

@@ -33,6 +33,10 @@ CONVERT_DATETIME: int
 CONVERT_DATE: int
 CONVERT_TIME: int
 CONVERT_FLOAT: int
+CONVERT_INTEGER_ARRAY: int  # PostgreSQL array text -> nested lists of int / float / bool / str
+CONVERT_FLOAT_ARRAY: int
+CONVERT_BOOLEAN_ARRAY: int
+CONVERT_TEXT_ARRAY: int
 ERROR_KINDS: tuple[str, ...]  # every Error.kind the engine raises
 
 # --- errors (errors.cpp) --------------------------------------------------------

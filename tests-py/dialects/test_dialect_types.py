@@ -6,7 +6,7 @@ import ipaddress
 import uuid
 
 import pytest
-from cormorant import Column, Date, DateTime, Integer, MetaData, String, Table, insert, select, text
+from cormorant import Column, Date, DateTime, Integer, MetaData, String, Table, _native, insert, select, text
 from cormorant.dialects import postgresql as pg
 from cormorant.dialects import sqlite
 
@@ -134,3 +134,31 @@ def test_sqlite_json(engine):
     with engine.begin() as c:
         c.execute(insert(docs).values(id=1, body={"a": [1, None]}))
         assert c.execute(select(docs.c.body)).scalar() == {"a": [1, None]}
+
+
+@pytest.mark.postgresql_only
+def test_arrays_decode_natively(pg_conn):
+    from cormorant import Boolean, Float, Text, cast, literal_column
+
+    assert pg.ARRAY(Integer)._result_converter("postgresql") == _native.CONVERT_INTEGER_ARRAY
+    row = pg_conn.execute(
+        select(
+            cast(literal_column("'{1,NULL,3}'"), pg.ARRAY(Integer)),
+            cast(literal_column(r"""'{{"a b",NULL},{"NULL","c\\\"d"}}'"""), pg.ARRAY(Text)),
+            cast(literal_column("'{t,f}'"), pg.ARRAY(Boolean)),
+            cast(literal_column("'{1.5,-2e3}'"), pg.ARRAY(Float)),
+            cast(literal_column("'{}'"), pg.ARRAY(Integer)),
+            cast(literal_column("'{{1,2},{3,4}}'"), pg.ARRAY(Integer, as_tuple=True)),
+        )
+    ).one()
+    assert tuple(row) == (
+        [1, None, 3],
+        [["a b", None], ["NULL", 'c\\"d']],
+        [True, False],
+        [1.5, -2000.0],
+        [],
+        ((1, 2), (3, 4)),
+    )
+    pg_conn.execute(insert(kinds).values(id=1, nums=[1, 2]))
+    pg_conn.exec_driver_sql("UPDATE kinds SET nums[0] = 9")  # now printed with bounds: [0:2]={9,1,2}
+    assert pg_conn.execute(select(kinds.c.nums)).scalar() == [9, 1, 2]

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from ... import _native
 from ...sql.elements import BinaryExpression, Function, coerce
 from ...sql.sqltypes import (
     JSON,
@@ -24,6 +25,8 @@ from ...sql.sqltypes import (
     Float,
     Integer,
     Numeric,
+    String,
+    Text,
     Time,
     TypeEngine,
     Uuid,
@@ -167,6 +170,19 @@ _TEMPORAL_READERS: tuple[tuple[type, Callable[[str], Any]], ...] = (
 )
 
 
+def _native_array_code(item_type: TypeEngine) -> int | None:
+    """The native array converter for items of `item_type`, when there is one."""
+    if isinstance(item_type, Boolean):
+        return _native.CONVERT_BOOLEAN_ARRAY
+    if isinstance(item_type, Integer):
+        return _native.CONVERT_INTEGER_ARRAY
+    if isinstance(item_type, Float):
+        return _native.CONVERT_FLOAT_ARRAY
+    if type(item_type) in (String, Text):
+        return _native.CONVERT_TEXT_ARRAY
+    return None
+
+
 def _item_reader(item_type: TypeEngine, dialect: str) -> Callable[[str], Any]:
     """How one item's text becomes its Python value."""
     if isinstance(item_type, Boolean):
@@ -226,6 +242,9 @@ class ARRAY(TypeEngine):
         return process
 
     def _result_converter(self, dialect: str) -> Converter:
+        native = _native_array_code(self.item_type) if dialect == "postgresql" else None
+        if native is not None:  # parsed into lists by the native decoder
+            return (native, _as_tuple) if self.as_tuple else native
         reader = _item_reader(self.item_type, dialect)
         if self.as_tuple:
             return lambda text: _as_tuple(_parse_array(text, reader))
@@ -246,6 +265,7 @@ class ARRAY(TypeEngine):
 
 
 def _as_tuple(value: Any) -> Any:
+    """Nested lists as nested tuples (ARRAY's as_tuple); None stays None."""
     return tuple(_as_tuple(v) for v in value) if isinstance(value, list) else value
 
 
