@@ -25,7 +25,8 @@ PROGRAM = textwrap.dedent(
     from cormorant.dialects import postgresql, sqlite
     from cormorant.engine import Engine
     from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
-    from cormorant.sql.elements import Function, FunctionFilter, Over, WithinGroup
+    from cormorant.sql.elements import FunctionFilter, Over, WithinGroup
+    from cormorant.sql.functions import Function
 
 
     class Base(DeclarativeBase):

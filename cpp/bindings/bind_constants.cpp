@@ -22,6 +22,10 @@ void register_constants(py::module_& m) {
     m.attr("CONVERT_DATE") = static_cast<int>(Converter::Date);
     m.attr("CONVERT_TIME") = static_cast<int>(Converter::Time);
     m.attr("CONVERT_FLOAT") = static_cast<int>(Converter::Float);
+    m.attr("CONVERT_INTEGER_ARRAY") = static_cast<int>(Converter::IntegerArray);
+    m.attr("CONVERT_FLOAT_ARRAY") = static_cast<int>(Converter::FloatArray);
+    m.attr("CONVERT_BOOLEAN_ARRAY") = static_cast<int>(Converter::BooleanArray);
+    m.attr("CONVERT_TEXT_ARRAY") = static_cast<int>(Converter::TextArray);
     m.attr("ERROR_KINDS") =
         py::make_tuple(kind_name(ErrorKind::Interface), kind_name(ErrorKind::Operational),
                        kind_name(ErrorKind::Integrity), kind_name(ErrorKind::Programming),

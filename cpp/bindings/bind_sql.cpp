@@ -1,5 +1,5 @@
 // Python bindings of the SQL layer: the tuple form -> sql::Datum conversion,
-// _native.compile(datum, dialect) and _native.sort_tables(...).
+// _native.compile(datum, dialect), _native.render_type(...) and _native.sort_tables(...).
 #include "bind_sql.hpp"
 
 #include <pybind11/stl.h>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cormorant/schema/sort_tables.hpp"
+#include "cormorant/schema/type.hpp"
 #include "cormorant/sql/compiler.hpp"
 #include "cormorant/sql/datum.hpp"
 #include "cormorant/sql/datum_form.hpp"
@@ -80,6 +81,10 @@ py::tuple render(py::handle datum, const std::string& dialect, const std::string
     return py::make_tuple(std::move(c.sql), std::move(c.param_keys));
 }
 
+std::string render_type(py::handle type_datum, const std::string& dialect) {
+    return schema::render_type(sql::decode_type(to_datum(type_datum)), dialect_from(dialect));
+}
+
 py::list forms() {
     py::list out;
     for (const auto& f : sql::datum_forms()) {
@@ -114,6 +119,8 @@ void register_sql(py::module_& m) {
           "trailing slots, last slot repeats).");
     m.def("sort_tables", &schema::sort_tables, py::arg("tables"),
           "Order [(table, [referenced tables])] so referenced tables come first.");
+    m.def("render_type", &render_type, py::arg("type"), py::arg("dialect"),
+          "The DDL spelling of a type in tuple form, e.g. VARCHAR(20).");
 }
 
 }  // namespace cormorant::bindings

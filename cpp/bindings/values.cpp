@@ -129,6 +129,18 @@ PyObject* decode_datetime(std::int64_t micros, PyObject* tz) {
         dt.time.microsecond, tz, PyDateTimeAPI->DateTimeType);
 }
 
+// A timedelta of `micros`; floor division keeps seconds and microseconds non-negative.
+PyObject* decode_interval(std::int64_t micros) {
+    constexpr std::int64_t per_day = 86'400'000'000LL;
+    std::int64_t days = micros / per_day, rest = micros % per_day;
+    if (rest < 0) {
+        --days;
+        rest += per_day;
+    }
+    return PyDelta_FromDSU(static_cast<int>(days), static_cast<int>(rest / 1'000'000),
+                           static_cast<int>(rest % 1'000'000));
+}
+
 PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
     switch (cell.type) {
         case driver::ValueType::Boolean:
@@ -151,6 +163,8 @@ PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
             return decode_datetime(cell.integer, Py_None);
         case driver::ValueType::DateTimeTz:
             return decode_datetime(cell.integer, PyDateTime_TimeZone_UTC);
+        case driver::ValueType::Interval:
+            return decode_interval(cell.integer);
         case driver::ValueType::Null:
             Py_RETURN_NONE;
         case driver::ValueType::Integer:
@@ -167,6 +181,101 @@ PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
         }
     }
     Py_RETURN_NONE;
+}
+
+// --- PostgreSQL array text ------------------------------------------------------------
+
+// One array item's Python value from its (unquoted, unescaped) text.
+PyObject* array_item(std::string_view text, Converter kind) {
+    switch (kind) {
+        case Converter::IntegerArray: {
+            long long v = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec == std::errc() && end == text.data() + text.size())
+                return PyLong_FromLongLong(v);
+            return parse_failure("integer array item", text);
+        }
+        case Converter::FloatArray: {
+            PyObject* str =
+                PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
+            if (!str) return nullptr;
+            PyObject* value = PyFloat_FromString(str);
+            Py_DECREF(str);
+            return value;
+        }
+        case Converter::BooleanArray:
+            if (text == "t" || text == "f") return PyBool_FromLong(text == "t");
+            return parse_failure("boolean array item", text);
+        default:
+            return PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()),
+                                        "replace");
+    }
+}
+
+// A quoted item starting after its opening quote; `pos` ends past the closing one.
+bool quoted_item(std::string_view text, std::size_t& pos, std::string& out) {
+    for (; pos < text.size(); ++pos) {
+        if (text[pos] == '"') {
+            ++pos;
+            return true;
+        }
+        if (text[pos] == '\\' && ++pos == text.size()) return false;
+        out.push_back(text[pos]);
+    }
+    return false;
+}
+
+// The items of one {...} level starting after its '{'; `pos` ends past its '}'.
+PyObject* array_level(std::string_view text, std::size_t& pos, Converter kind, int depth) {
+    if (depth > 6) return parse_failure("array (nested too deep)", text);
+    PyObject* list = PyList_New(0);
+    if (!list) return nullptr;
+    while (pos < text.size() && text[pos] != '}') {
+        PyObject* item = nullptr;
+        if (text[pos] == ',') {
+            ++pos;
+            continue;
+        }
+        if (text[pos] == '{') {
+            ++pos;
+            item = array_level(text, pos, kind, depth + 1);
+        } else if (text[pos] == '"') {
+            std::string unescaped;
+            ++pos;
+            item = quoted_item(text, pos, unescaped) ? array_item(unescaped, kind)
+                                                     : parse_failure("array", text);
+        } else {
+            const std::size_t start = pos;
+            while (pos < text.size() && text[pos] != ',' && text[pos] != '}') ++pos;
+            std::string_view word = text.substr(start, pos - start);
+            item = word == "NULL" ? Py_NewRef(Py_None) : array_item(word, kind);
+        }
+        if (!item || PyList_Append(list, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(list);
+            return nullptr;
+        }
+        Py_DECREF(item);
+    }
+    if (pos == text.size()) {
+        Py_DECREF(list);
+        return parse_failure("array", text);
+    }
+    ++pos;  // past '}'
+    return list;
+}
+
+// "{...}", or "[1:2]={...}" with explicit bounds (the bounds are dropped).
+PyObject* parse_array(std::string_view text, Converter kind) {
+    std::size_t pos = text.find('{');
+    if (pos == std::string_view::npos) return parse_failure("array", text);
+    ++pos;
+    PyObject* list = array_level(text, pos, kind, 0);
+    if (list && pos != text.size()) {
+        Py_DECREF(list);
+        return parse_failure("array", text);
+    }
+    return list;
 }
 
 PyObject* decimal_as_float(std::string_view text) {
@@ -240,31 +349,19 @@ bool ParamBuffer::append(PyObject* value) {
     return true;
 }
 
-bool parse_converters(PyObject* list, std::vector<ColumnConverter>& out) {
-    PyObject* seq = PySequence_Fast(list, "converters must be a sequence");
-    if (!seq) return false;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    out.resize(static_cast<std::size_t>(n));
-    for (Py_ssize_t i = 0; i < n; ++i) {
-        PyObject* item = PySequence_Fast_GET_ITEM(seq, i);
-        ColumnConverter& c = out[static_cast<std::size_t>(i)];
-        if (PyLong_Check(item)) {
-            c.code = static_cast<Converter>(PyLong_AsLong(item));
-        } else if (PyCallable_Check(item)) {
-            c.code = Converter::Callable;
-            c.function = item;
-        } else {
-            Py_DECREF(seq);
-            PyErr_SetString(PyExc_TypeError, "a converter is an int code or a callable");
-            return false;
-        }
-    }
-    Py_DECREF(seq);
-    return true;
+namespace {
+
+bool is_hooked_converter(PyObject* item) {
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) return false;
+    PyObject* code = PyTuple_GET_ITEM(item, 0);
+    const long value = PyLong_Check(code) ? PyLong_AsLong(code) : -1;
+    return value >= 0 && value <= static_cast<long>(Converter::TextArray) &&
+           value != static_cast<long>(Converter::Callable) &&
+           PyCallable_Check(PyTuple_GET_ITEM(item, 1));
 }
 
-PyObject* decode_cell(const result::RowBatch& batch, const result::Cell& cell,
-                      const ColumnConverter& converter) {
+PyObject* decode_native(const result::RowBatch& batch, const result::Cell& cell,
+                        const ColumnConverter& converter) {
     if (cell.type == driver::ValueType::Null) Py_RETURN_NONE;
     switch (converter.code) {
         case Converter::Raw:
@@ -285,6 +382,13 @@ PyObject* decode_cell(const result::RowBatch& batch, const result::Cell& cell,
                 return PyFloat_FromDouble(static_cast<double>(cell.integer));
             if (cell.type == driver::ValueType::Decimal) return decimal_as_float(batch.bytes(cell));
             break;
+        case Converter::IntegerArray:
+        case Converter::FloatArray:
+        case Converter::BooleanArray:
+        case Converter::TextArray:
+            if (cell.type == driver::ValueType::Text)
+                return parse_array(batch.bytes(cell), converter.code);
+            break;
         case Converter::Callable: {
             PyObject* raw = decode_raw(batch, cell);
             if (!raw) return nullptr;
@@ -294,6 +398,45 @@ PyObject* decode_cell(const result::RowBatch& batch, const result::Cell& cell,
         }
     }
     return decode_raw(batch, cell);
+}
+
+}  // namespace
+
+bool parse_converters(PyObject* list, std::vector<ColumnConverter>& out) {
+    PyObject* seq = PySequence_Fast(list, "converters must be a sequence");
+    if (!seq) return false;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    out.resize(static_cast<std::size_t>(n));
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        PyObject* item = PySequence_Fast_GET_ITEM(seq, i);
+        ColumnConverter& c = out[static_cast<std::size_t>(i)];
+        if (PyLong_Check(item)) {
+            c.code = static_cast<Converter>(PyLong_AsLong(item));
+        } else if (is_hooked_converter(item)) {
+            c.code = static_cast<Converter>(PyLong_AsLong(PyTuple_GET_ITEM(item, 0)));
+            c.then = PyTuple_GET_ITEM(item, 1);
+        } else if (PyCallable_Check(item)) {
+            c.code = Converter::Callable;
+            c.function = item;
+        } else {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_TypeError,
+                            "a converter is an int code, a callable or a (code, hook) pair");
+            return false;
+        }
+    }
+    Py_DECREF(seq);
+    return true;
+}
+
+PyObject* decode_cell(const result::RowBatch& batch, const result::Cell& cell,
+                      const ColumnConverter& converter) {
+    if (!converter.then) return decode_native(batch, cell, converter);
+    PyObject* value = decode_native(batch, cell, converter);
+    if (!value) return nullptr;
+    PyObject* hooked = PyObject_CallOneArg(converter.then, value);
+    Py_DECREF(value);
+    return hooked;
 }
 
 }  // namespace cormorant::bindings

@@ -32,8 +32,9 @@ class ParamBuffer {
     bool keep_offsets_;
 };
 
-// How a result column becomes a Python value. Codes below kCallable are
-// decoded natively; kCallable applies a Python function to the raw value.
+// How a result column becomes a Python value. Every code but Callable is
+// decoded natively; Callable applies a Python function to the raw value. The
+// *Array codes read PostgreSQL array text ({1,NULL,{2,3}}) into nested lists.
 enum class Converter : int {
     Raw = 0,
     Boolean = 1,
@@ -41,15 +42,23 @@ enum class Converter : int {
     Date = 3,
     Time = 4,
     Float = 5,
-    Callable = 6
+    Callable = 6,
+    IntegerArray = 7,
+    FloatArray = 8,
+    BooleanArray = 9,
+    TextArray = 10,
 };
 
 struct ColumnConverter {
     Converter code = Converter::Raw;
     PyObject* function = nullptr;  // borrowed from the plan that owns it
+    // A hook applied to the decoded value, NULL (None) included: a TypeDecorator's
+    // process_result_value after its impl's native decoding. Borrowed likewise.
+    PyObject* then = nullptr;
 };
 
-// Reads a list whose items are ints (Converter codes) or callables.
+// Reads a list whose items are ints (Converter codes), callables, or
+// (code, hook) pairs: decode natively by code, then call hook on the value.
 bool parse_converters(PyObject* list, std::vector<ColumnConverter>& out);
 
 // A new reference to the Python value of one cell, or nullptr with an error set.

@@ -6,7 +6,7 @@ from . import (
     event,  # noqa: E402  (the module, as in `from cormorant import event`)
     exc,
 )
-from .engine import URL, Connection, Engine, Result, Row, create_engine, make_url
+from .engine import URL, Connection, CursorResult, Engine, Result, Row, create_engine, make_url
 from .event import listen, listens_for
 from .inspection import inspect
 from .pool import NullPool, QueuePool, StaticPool
@@ -150,14 +150,18 @@ from .sql.sqltypes import (
     Enum,
     Float,
     Integer,
+    Interval,
     LargeBinary,
     Numeric,
     SmallInteger,
     String,
     Text,
     Time,
+    TypeDecorator,
+    TypeEngine,
     Unicode,
     UnicodeText,
+    UserDefinedType,
     Uuid,
 )
 
@@ -208,6 +212,7 @@ __all__ = [
     "Integer",
     "JSON",
     "Label",
+    "Interval",
     "LargeBinary",
     "MetaData",
     "Null",
@@ -217,6 +222,7 @@ __all__ = [
     "Over",
     "PrimaryKeyConstraint",
     "QueuePool",
+    "CursorResult",
     "Result",
     "Row",
     "ScalarSelect",
@@ -240,6 +246,9 @@ __all__ = [
     "UnicodeText",
     "UniqueConstraint",
     "Update",
+    "TypeDecorator",
+    "TypeEngine",
+    "UserDefinedType",
     "Uuid",
     "WithinGroup",
     "all_",

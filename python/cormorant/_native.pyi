@@ -33,6 +33,10 @@ CONVERT_DATETIME: int
 CONVERT_DATE: int
 CONVERT_TIME: int
 CONVERT_FLOAT: int
+CONVERT_INTEGER_ARRAY: int  # PostgreSQL array text -> nested lists of int / float / bool / str
+CONVERT_FLOAT_ARRAY: int
+CONVERT_BOOLEAN_ARRAY: int
+CONVERT_TEXT_ARRAY: int
 ERROR_KINDS: tuple[str, ...]  # every Error.kind the engine raises
 
 # --- errors (errors.cpp) --------------------------------------------------------
@@ -256,3 +260,6 @@ def reads_only(sql: str) -> bool:
 
 def sort_tables(tables: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
     """Orders [(table, [referenced tables])] so referenced tables come first."""
+
+def render_type(type: _Datum, dialect: str) -> str:
+    """The DDL spelling of a type in tuple form, e.g. VARCHAR(20)."""

@@ -81,3 +81,21 @@ TEST_CASE("pg_decode: bytea needs whole hex bytes and octal escapes up to \\377"
     refused(Decoder::Bytea, "\\400");    // 256 does not fit a byte
     refused(Decoder::Bytea, "abc\\12");  // an escape cut short
 }
+
+TEST_CASE("pg_decode: intervals as microseconds, a month 30 days and a year 365",
+          "[driver][pg_decode]") {
+    constexpr std::int64_t second = 1'000'000, day = 86'400 * second;
+    CHECK(decoded(Decoder::Interval, "00:00:00") == 0);
+    CHECK(decoded(Decoder::Interval, "3 days") == 3 * day);
+    CHECK(decoded(Decoder::Interval, "-00:00:01") == -second);
+    CHECK(decoded(Decoder::Interval, "100:00:00.25") == 100 * 3600 * second + second / 4);
+    CHECK(decoded(Decoder::Interval, "1 year 2 mons -3 days +04:05:06.5") ==
+          (365 + 60 - 3) * day + (4 * 3600 + 5 * 60 + 6) * second + second / 2);
+    CHECK(decoded(Decoder::Interval, "-1 days +00:00:05") == -day + 5 * second);
+    refused(Decoder::Interval, "");
+    refused(Decoder::Interval, "3 fortnights");
+    refused(Decoder::Interval, "1:2:3");
+    refused(Decoder::Interval, "99999999999 years");
+    refused(Decoder::Interval, "99999999999:00:00");
+    refused(Decoder::Interval, "100000000 days 100000000 days 100000000 days");
+}

@@ -22,9 +22,9 @@ using cormorant::driver::postgres::Decoder;
 namespace result = cormorant::result;
 
 constexpr Decoder kDecoders[] = {
-    Decoder::Integer, Decoder::Real, Decoder::Boolean,     Decoder::Decimal,
-    Decoder::Bytea,   Decoder::Date, Decoder::Time,        Decoder::Timestamp,
-    Decoder::Uuid,    Decoder::Json, Decoder::TimestampTz, Decoder::Text,
+    Decoder::Integer,     Decoder::Real, Decoder::Boolean,   Decoder::Decimal, Decoder::Bytea,
+    Decoder::Date,        Decoder::Time, Decoder::Timestamp, Decoder::Uuid,    Decoder::Json,
+    Decoder::TimestampTz, Decoder::Text, Decoder::Interval,
 };
 
 [[noreturn]] void finding(const char* what, std::string_view text) {
@@ -94,6 +94,8 @@ void check_accepted(Decoder decoder, std::string_view text, const result::RowBat
     switch (decoder) {
         case Decoder::Boolean:
             check(text == "t" || text == "f", "boolean other than 't'/'f' accepted", text);
+            break;
+        case Decoder::Interval:  // any int64 of microseconds is a timedelta
             break;
         case Decoder::Decimal:
         case Decoder::Uuid:

@@ -9,7 +9,9 @@ import pathlib
 
 import pytest
 
-API_FILE = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "acceptance" / "sqlalchemy_api.json"
+API_FILE = (
+    pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "acceptance" / "sqlalchemy_api.json"
+)
 MODULES = ["cormorant.sql", "cormorant.sql.expression", "cormorant.sql.functions"]
 
 

@@ -27,6 +27,7 @@ from cormorant import (
     Text,
     Time,
     UniqueConstraint,
+    UserDefinedType,
     Uuid,
     _native,
     and_,
@@ -128,6 +129,13 @@ class Walk:
                     self.any(item)
 
 
+class Point(UserDefinedType):
+    cache_ok = True
+
+    def get_col_spec(self, **kw):
+        return "POINT"
+
+
 md = MetaData()
 parent = Table("parent", md, Column("id", Integer, primary_key=True), Column("label", String(30)))
 child = Table(
@@ -150,6 +158,12 @@ child = Table(
     Column("uid", Uuid),
     Column("mood", Enum("sad", "glad", name="mood")),
     Column("plain_mood", Enum("up", "down", native_enum=False)),
+    Column("addr", postgresql.INET),
+    Column("net", postgresql.CIDR),
+    Column("words", postgresql.TSVECTOR),
+    Column("span", postgresql.INTERVAL),
+    Column("tags", postgresql.ARRAY(String(10))),
+    Column("spot", Point),
     UniqueConstraint("body", name="uq_body"),
     CheckConstraint("small >= 0", name="ck_small"),
     Index("ix_child_day", "day", unique=True),
@@ -204,6 +218,15 @@ def _statements():
         )
     yield update(parent).where(parent.c.id == 1).values(label="b").returning(parent.c.label)
     yield delete(parent).where(parent.c.id == 1).returning(parent.c.id)
+    yield (
+        insert(child).from_select(["id", "parent_id"], select(parent.c.id, parent.c.id)).returning(child.c.id)
+    )
+    yield (
+        update(child)
+        .values(body=parent.c.label)
+        .where(child.c.parent_id == parent.c.id)
+        .returning(child.c.id)
+    )
     yield select(select(p.id).subquery().c.id)
     yield select(func.now(), func.coalesce(p.label, "-"))
     yield select(
@@ -271,6 +294,9 @@ def walk():
     for dialect in ("sqlite", "postgresql"):
         for statement in _statements():
             walk.any(_datum(statement, dialect))
+    # DELETE ... USING exists on PostgreSQL only
+    walk.any(_datum(delete(child).where(child.c.parent_id == parent.c.id), "postgresql"))
+    for dialect in ("sqlite", "postgresql"):
         tables = md.sorted_tables
         for datum in create_script(tables, dialect, True, defer_alter=True):
             walk.form(datum)

@@ -37,6 +37,8 @@ std::string_view type_name(ValueType type) noexcept {
             return "uuid";
         case ValueType::Json:
             return "json";
+        case ValueType::Interval:
+            return "interval";
     }
     return "unknown";
 }

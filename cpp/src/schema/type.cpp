@@ -66,6 +66,19 @@ std::string render_type(const Type& t, sql::Dialect dialect) {
         case TypeKind::Enum:
             if (pg && !t.enum_name.empty()) return sql::quote_identifier(t.enum_name);
             return enum_varchar(t);
+        case TypeKind::Custom:
+            return t.spec;
+        case TypeKind::Interval:
+            return "INTERVAL";
+        case TypeKind::Inet:
+            return "INET";
+        case TypeKind::Cidr:
+            return "CIDR";
+        case TypeKind::TsVector:
+            return "TSVECTOR";
+        case TypeKind::Array:
+            return (t.element.empty() ? std::string("TEXT") : render_type(t.element[0], dialect)) +
+                   "[]";
     }
     return "?";
 }
@@ -75,6 +88,8 @@ std::string bind_cast_type(const Type& t) {
     bare.kind = t.kind;
     bare.timezone = t.timezone;
     bare.enum_name = t.enum_name;
+    bare.spec = t.spec;
+    if (!t.element.empty()) bare.element.push_back(t.element[0]);
     return render_type(bare, sql::Dialect::PostgreSQL);
 }
 

@@ -26,6 +26,7 @@ constexpr std::array<std::string_view, 17> kOperators = {
 
 bool known_operator(std::string_view op) {
     if (op == "IS NOT") return true;
+    if (op == "[]" || op == "@>") return true;  // PostgreSQL ARRAY: subscript, containment
     for (auto k : kOperators)
         if (k == op) return true;
     return false;

@@ -245,6 +245,7 @@ void Compiler::text(const Node& n) {
 void Compiler::binop(const Node& n) {
     const Node& l = need(n.child(0), "binop left operand");
     const Node& r = need(n.child(1), "binop right operand");
+    if (n.name == "[]") return subscript(l, r, n);
     bool sqlite_ilike = dialect_ == Dialect::SQLite && (n.name == "ILIKE" || n.name == "NOT ILIKE");
     if (sqlite_ilike) {  // lower(L) [NOT] LIKE lower(R)
         out("lower(");
@@ -260,6 +261,16 @@ void Compiler::binop(const Node& n) {
     out(" ");
     operand(r, n, true);
     escape_clause(n);
+}
+
+// ("binop", "[]", array, index): PostgreSQL's array subscript, array[index].
+void Compiler::subscript(const Node& array, const Node& index, const Node& n) {
+    if (dialect_ == Dialect::SQLite)
+        throw Error(ErrorKind::NotSupported, "SQLite has no ARRAY type to index ([])");
+    operand(array, n);
+    out("[");
+    expr(index);
+    out("]");
 }
 
 void Compiler::escape_clause(const Node& n) {

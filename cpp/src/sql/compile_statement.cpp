@@ -328,6 +328,7 @@ void Compiler::insert(const Node& n) {
 }
 
 void Compiler::insert_values(const Node& n) {
+    if (const Node* select = n.child(3)) return insert_select(n, *select);
     const Node& rows = need(n.child(0), "insert rows");
     if (n.names.empty() && rows.children.empty()) return out(" DEFAULT VALUES");
     if (rows.children.empty())
@@ -354,6 +355,32 @@ void Compiler::insert_values(const Node& n) {
         list(r);
         out(")");
         if (one_row) close_values_group();
+    }
+}
+
+// INSERT INTO t (a, b) SELECT ...: the select's columns fill the named columns in order.
+void Compiler::insert_select(const Node& n, const Node& select) {
+    if (!n.names.empty()) {
+        out(" (");
+        for (std::size_t i = 0; i < n.names.size(); ++i) {
+            if (i) out(", ");
+            ident(n.names[i]);
+        }
+        out(")");
+    }
+    out(" ");
+    selectable(select);
+}
+
+// UPDATE ... FROM / DELETE ... USING: the other tables the WHERE names.
+void Compiler::extra_froms(const Node* froms, const char* keyword) {
+    if (!has_items(froms)) return;
+    out(keyword);
+    bool first = true;
+    for (const auto& f : froms->children) {
+        if (!first) out(", ");
+        first = false;
+        from_item(need(f.get(), "FROM item"));
     }
 }
 
@@ -404,6 +431,7 @@ void Compiler::update(const Node& n) {
     ident(n.name);
     out(" SET ");
     assignments(need(n.child(0), "update assignments"));
+    extra_froms(n.child(3), " FROM ");
     where(n.child(1));
     returning(n.child(2));
 }
@@ -414,6 +442,10 @@ void Compiler::delete_(const Node& n) {
     write_prefixes();
     out("FROM ");
     ident(n.name);
+    if (has_items(n.child(2)) && dialect_ == Dialect::SQLite)
+        throw Error(ErrorKind::NotSupported,
+                    "This backend does not support multiple-table criteria within DELETE");
+    extra_froms(n.child(2), " USING ");
     where(n.child(0));
     returning(n.child(1));
 }

@@ -77,6 +77,9 @@ class Compiler {
 
     void affixed(const Node& n);
     void write_prefixes();  // the pending prefix_with() text, after a statement's keyword
+    void insert_select(const Node& n, const Node& select);
+    void extra_froms(const Node* froms, const char* keyword);
+    void subscript(const Node& array, const Node& index, const Node& n);
 
     void out(std::string_view s) { sql_ += s; }
     // " KEYWORD ", after a line break when the statement is rendered for reading.

@@ -328,6 +328,26 @@ NodePtr d_tablesample(const R& r) {
     if (table->kind != Kind::Table) r.fail("TABLESAMPLE applies to a table");
     return make_node(Kind::TableSample, r.str(4, "alias"), {table, r.node(2), r.opt_node(3)});
 }
+// ("insert_from_select", table, columns, select, returning): Insert with its select in slot 3.
+NodePtr d_insert_from_select(const R& r) {
+    NodePtr select = r.node(3);
+    if (!is_selectable(select->kind)) r.fail("the rows must come from a select");
+    auto n = make_node(Kind::Insert, r.str(1, "table name"),
+                       {make_list({}), make_list(r.nodes(4, "returning")), nullptr, select});
+    return with_names(n, r.strings(2, "column names"));
+}
+// ("update_from", table, assignments, froms, where, returning): froms in slot 3.
+NodePtr d_update_from(const R& r) {
+    return make_node(Kind::Update, r.str(1, "table name"),
+                     {make_list(assignments(r, 2)), r.opt_node(4),
+                      make_list(r.nodes(5, "returning")), make_list(r.nodes(3, "froms"))});
+}
+// ("delete_using", table, froms, where, returning): froms in slot 2.
+NodePtr d_delete_using(const R& r) {
+    return make_node(
+        Kind::Delete, r.str(1, "table name"),
+        {r.opt_node(3), make_list(r.nodes(4, "returning")), make_list(r.nodes(2, "froms"))});
+}
 
 // --- savepoints ------------------------------------------------------------------------------
 NodePtr d_savepoint(const R& r) {
@@ -447,6 +467,11 @@ const std::vector<HeadEntry>& node_entries() {
             f("table_valued", {"function", "alias", "derived"}, d_table_valued),
             f("affixed", {"prefixes", "suffixes", "statement"}, d_affixed),
             f("field_of", {"expr", "field"}, d_field_of),
+            f("insert_from_select", {"table", "columns", "select", "returning"},
+              d_insert_from_select),
+            f("update_from", {"table", "assignments", "froms", "where", "returning"},
+              d_update_from),
+            f("delete_using", {"table", "froms", "where", "returning"}, d_delete_using),
         };
         for (const auto& ddl : ddl_entries()) e.push_back(ddl);
         return e;

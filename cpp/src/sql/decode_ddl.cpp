@@ -132,6 +132,9 @@ const std::vector<DatumForm>& type_forms() {
         f.push_back({"type", "numeric", {"precision", "scale"}});
         f.push_back({"type", "datetime", {"timezone"}});
         f.push_back({"type", "enum", {"values", "native_name"}, 1});
+        for (auto tag : {"interval", "inet", "cidr", "tsvector"}) f.push_back({"type", tag, {}});
+        f.push_back({"type", "custom", {"spec"}});
+        f.push_back({"type", "array", {"type"}});  // the item type
         return f;
     }();
     return forms;
@@ -152,6 +155,10 @@ schema::Type decode_type(const Datum& datum) {
         {"json", TypeKind::Json},
         {"jsonb", TypeKind::Jsonb},
         {"uuid", TypeKind::Uuid},
+        {"interval", TypeKind::Interval},
+        {"inet", TypeKind::Inet},
+        {"cidr", TypeKind::Cidr},
+        {"tsvector", TypeKind::TsVector},
     };
     detail::DatumReader r(datum);
     r.conform(detail::form_of(r, detail::type_forms()));
@@ -175,6 +182,8 @@ schema::Type decode_type(const Datum& datum) {
         return schema::types::enum_(r.strings(1, "enum values"),
                                     r.size() == 3 ? r.opt_str(2, "enum type name") : "");
     }
+    if (h == "custom") return schema::types::custom(r.str(1, "type spelling"));
+    if (h == "array") return schema::types::array(decode_type(r.at(1)));
     r.fail("unknown type");
 }
 

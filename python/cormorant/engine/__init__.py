@@ -2,11 +2,12 @@
 
 from .base import Connection, Engine, Transaction
 from .create import create_engine
-from .result import MappingResult, Result, Row, ScalarResult
+from .result import CursorResult, MappingResult, Result, Row, ScalarResult
 from .url import URL, make_url
 
 __all__ = [
     "Connection",
+    "CursorResult",
     "Engine",
     "MappingResult",
     "Result",

@@ -16,19 +16,20 @@ from ..exc import (
     ArgumentError,
     InvalidRequestError,
     PendingRollbackError,
+    ProgrammingError,
     ResourceClosedError,
 )
 from ..sql.cache import StatementCache
 from ..sql.compiler import Compiled
 from ..sql.ddl import DDLScript
-from ..sql.dml import Insert
+from ..sql.dml import Delete, Insert, Update
 from ..sql.elements import ClauseElement
 from ..sql.lambdas import LambdaElement
 from ..util.concurrency import require_greenlet
 from .default import DefaultDialect, dialect_for
 from .errors import translate
 from .hydration import CORE_HYDRATION, Hydration
-from .result import Result, ScalarResult, _Stream, empty_result
+from .result import CursorResult, Result, ScalarResult, _Stream, empty_result
 from .url import URL
 
 if TYPE_CHECKING:
@@ -403,12 +404,20 @@ class Connection:
             raise ArgumentError(f"Not an executable statement: {statement!r}")
         if isinstance(statement, LambdaElement):
             statement = statement._resolved()
+        if (
+            isinstance(statement, (Insert, Update, Delete))
+            and statement._return_defaults
+            and not statement._returning
+        ):
+            if _is_many(parameters) or not isinstance(statement, Insert):
+                return _described(self._execute_returning_defaults(statement, parameters), statement, None)
         if _is_many(parameters):
-            return self._execute_many(statement, parameters)
+            return _described(self._execute_many(statement, parameters), statement, parameters)
         if isinstance(statement, Insert) and not statement._returning:
-            return self._execute_insert(statement, parameters)
+            return _described(self._execute_insert(statement, parameters), statement, None)
         yield_per = self._yield_per(statement, execution_options)
-        return self._execute_compiled(*self._compile_bound(statement, parameters), yield_per=yield_per)
+        result = self._execute_compiled(*self._compile_bound(statement, parameters), yield_per=yield_per)
+        return _described(result, statement, None)
 
     def execute_hydrated(
         self,
@@ -439,21 +448,72 @@ class Connection:
                 **parameters,
                 **_fill_defaults(statement, keys, [parameters], values, compiled)[0],
             }
-        compiled, values = self.engine._cache.compile(statement, parameters=parameters)
+        # an UPDATE without .values() takes its SET from the parameters, as in executemany
+        set_keys = (
+            list(parameters) if isinstance(statement, Update) and parameters and not statement._values else []
+        )
+        compiled, values = self.engine._cache.compile(statement, set_keys, parameters)
         return compiled, compiled.bind_values(values, parameters)
 
     def _execute_insert(self, statement: Insert, parameters: Mapping[str, Any] | None) -> Result[Any]:
         """A single-row INSERT, with `inserted_primary_key`. PostgreSQL has no
         last-insert id, so a generated key is read back with RETURNING."""
-        generated = _generated_key_column(statement, parameters) if self.engine.name == "postgresql" else None
-        to_run = statement.returning(generated) if generated is not None else statement
+        if statement._select is not None:  # INSERT ... SELECT: no single new key
+            result = self._execute_compiled(*self._compile_bound(statement, parameters))
+            return empty_result(result.rowcount, None, _inserted_primary_key(statement, None))
+        reads_key = self.engine.name == "postgresql" or statement._return_defaults
+        generated = _generated_key_column(statement, parameters) if reads_key else None
+        fetched = _returned_default_columns(statement, parameters) if statement._return_defaults else []
+        if generated is not None and generated not in fetched:
+            fetched.insert(0, generated)
+        to_run = statement.returning(*fetched) if fetched else statement
         result = self._execute_compiled(*self._compile_bound(to_run, parameters))
-        if generated is None:
+        if not fetched:
             new_key, rowcount, lastrowid = result.lastrowid, result.rowcount, result.lastrowid
-        else:  # no row when ON CONFLICT DO NOTHING skipped it
-            row = result.first()
-            new_key, rowcount, lastrowid = (row[0], 1, None) if row is not None else (None, 0, None)
-        return empty_result(rowcount, lastrowid, _inserted_primary_key(statement, new_key, parameters))
+            return empty_result(rowcount, lastrowid, _inserted_primary_key(statement, new_key, parameters))
+        row = result.first()  # no row when ON CONFLICT DO NOTHING skipped it
+        new_key = row[fetched.index(generated)] if row is not None and generated is not None else None
+        lastrowid = new_key if self.engine.name == "sqlite" else None
+        done = empty_result(
+            1 if row is not None else 0, lastrowid, _inserted_primary_key(statement, new_key, parameters)
+        )
+        if statement._return_defaults and row is not None:
+            done._returned_defaults_rows = [
+                _native.Row(_native.RowKeys([c.key for c in fetched]), tuple(row))
+            ]
+        return done
+
+    def _execute_returning_defaults(
+        self, statement: Insert | Update | Delete, parameters: _ExecuteParams | None
+    ) -> Result[Any]:
+        """return_defaults() of an executemany INSERT, or of an UPDATE / DELETE:
+        the values RETURNING reads become returned_defaults_rows (and, for the
+        INSERT, each parameter set's primary key)."""
+        many: Sequence[Mapping[str, Any]] | None = None
+        first: Mapping[str, Any] | None = None
+        if _is_many(parameters):
+            many, first = parameters, parameters[0]
+        elif isinstance(parameters, Mapping):
+            first = parameters
+        if isinstance(statement, Insert):
+            fetched = _returned_default_columns(statement, first)
+        else:
+            fetched = list(statement._return_defaults_columns)
+        if not fetched:
+            return self._plain(statement, parameters)
+        rows = [tuple(r) for r in self.execute(statement.returning(*fetched), parameters)]
+        done = empty_result(len(rows))
+        keys = _native.RowKeys([c.key for c in fetched])
+        done._returned_defaults_rows = [_native.Row(keys, r) for r in rows]
+        if isinstance(statement, Insert) and many is not None:
+            done._describe("insert", True, _primary_keys_from(statement, fetched, many, rows))
+        return done
+
+    def _plain(self, statement: Insert | Update | Delete, parameters: _ExecuteParams | None) -> Result[Any]:
+        """The statement run without its return_defaults() (nothing to fetch)."""
+        plain = statement._clone()
+        plain._return_defaults = False
+        return self.execute(plain, parameters)
 
     def exec_driver_sql(self, statement: str, parameters: Any = None) -> Result[Any]:
         params = list(parameters) if isinstance(parameters, (list, tuple)) else []
@@ -545,6 +605,21 @@ class Connection:
         keys = list(parameters[0])
         compiled, values = self.engine._cache.compile(statement, keys, parameters[0])
         rows = _fill_defaults(statement, keys, parameters, values, compiled)
+        try:
+            return self._execute_many_rows(statement, compiled, rows, hydration)
+        except TypeError as e:
+            refused = _expression_parameter(compiled, rows)
+            if refused is None:
+                raise
+            raise ProgrammingError(refused, compiled.sql, rows[:10], e) from None
+
+    def _execute_many_rows(
+        self,
+        statement: ClauseElement,
+        compiled: Compiled,
+        rows: Sequence[Mapping[str, Any]],
+        hydration: Hydration,
+    ) -> Result[Any]:
         if compiled.returns_rows:
             if isinstance(statement, Insert) and statement._on_conflict is None:
                 many = self._insert_many_values(compiled, rows, hydration)
@@ -625,7 +700,7 @@ class Connection:
                     result = self._streaming_result(cursor, shape, hydration, yield_per, sql, params)
                 else:
                     rows = hydration.fetch(cursor, shape.plan, None)
-                    result = Result(
+                    result = _result_class(hydration)(
                         rows,
                         shape.keys,
                         shape.single,
@@ -667,7 +742,7 @@ class Connection:
         if self._streams is None:
             self._streams = weakref.WeakSet()
         self._streams.add(stream)
-        return Result._streaming(stream, shape.keys, shape.single, cursor.rowcount)
+        return _result_class(hydration)._streaming(stream, shape.keys, shape.single, cursor.rowcount)
 
     def _abandon_if_interrupted(self, error: BaseException) -> None:
         """A call of an async engine's connection ended by a cancelled task
@@ -689,6 +764,66 @@ class Connection:
 
     def info(self) -> dict[str, Any]:
         return {}
+
+
+def _result_class(hydration: Hydration) -> type[Result[Any]]:
+    """Core executions give a CursorResult; ORM-hydrated rows a plain Result, as in SQLAlchemy."""
+    return CursorResult if hydration is CORE_HYDRATION else Result
+
+
+def _expression_parameter(compiled: Compiled, rows: Sequence[Mapping[str, Any]]) -> str | None:
+    """SQLAlchemy's refusal of a SQL expression given as one parameter set's
+    value (only .values() takes expressions), or None when there is none."""
+    for row in rows:
+        for position, key in enumerate(compiled.param_keys, 1):
+            value = row.get(key)
+            if isinstance(value, ClauseElement):
+                kind = type(value).__name__
+                return f"(cormorant.ProgrammingError) Error binding parameter {position}: type '{kind}' is not supported"
+    return None
+
+
+def _described(result: Result[Any], statement: ClauseElement, many: Any) -> Result[Any]:
+    """`result` told which kind of DML statement made it; for an executemany
+    INSERT, each parameter set's primary key (given values; generated ones unknown)."""
+    if not isinstance(result, CursorResult):
+        return result
+    kinds = ((Insert, "insert"), (Update, "update"), (Delete, "delete"))
+    kind = next((name for cls, name in kinds if isinstance(statement, cls)), None)
+    key_rows = None
+    if kind == "insert" and many is not None:
+
+        def key_rows() -> list[Any]:
+            return [_inserted_primary_key(statement, None, params) for params in many]
+
+    return result._describe(kind, many is not None, key_rows)
+
+
+def _returned_default_columns(statement: Insert, parameters: Mapping[str, Any] | None) -> list[Any]:
+    """What an INSERT's return_defaults() fetches: the primary key, server-default
+    and named columns that neither .values() nor the parameters give."""
+    given = _given_keys(statement, parameters)
+    named = set(statement._return_defaults_columns)
+    return [
+        c
+        for c in statement.table.columns
+        if c.key not in given and (c.primary_key or c.server_default is not None or c in named)
+    ]
+
+
+def _primary_keys_from(
+    statement: Insert, fetched: list[Any], many: Sequence[Mapping[str, Any]], rows: list[tuple[Any, ...]]
+) -> list[Any]:
+    """Each parameter set's primary key: given, else read back by RETURNING."""
+    pk = statement.table.primary_key
+    keys = _native.RowKeys([c.key for c in pk])
+    position = {c.key: i for i, c in enumerate(fetched)}
+    return [
+        _native.Row(
+            keys, tuple(params.get(c.key, row[position[c.key]] if c.key in position else None) for c in pk)
+        )
+        for params, row in zip(many, rows)
+    ]
 
 
 def _is_column_key(statement: Insert, key: str) -> bool:

@@ -579,14 +579,79 @@ def _picker(index: int, single: bool) -> Callable[[list[Any]], list[Any]]:
 _NO_KEYS = _native.RowKeys(())
 
 
+class CursorResult(Result[_TP]):
+    """What Connection.execute() returns: the rows, if any, and what an
+    INSERT, UPDATE or DELETE reports (rowcount, keys, server defaults)."""
+
+    _statement_kind: str | None = None  # "insert", "update", "delete"; None for others
+    _executemany = False
+    _primary_key_rows: list[Any] | Callable[[], list[Any]] | None = None
+    _returned_defaults_rows: list[Any] | None = None
+
+    def _describe(
+        self,
+        kind: str | None,
+        many: bool,
+        primary_key_rows: list[Any] | Callable[[], list[Any]] | None = None,
+    ) -> Self:
+        """Which statement made this result; `primary_key_rows` may be a
+        function, worked out only if inserted_primary_key_rows is read."""
+        self._statement_kind, self._executemany = kind, many
+        if primary_key_rows is not None:
+            self._primary_key_rows = primary_key_rows
+        return self
+
+    @property
+    def is_insert(self) -> bool:
+        return self._statement_kind == "insert"
+
+    @property
+    def inserted_primary_key_rows(self) -> list[Any]:
+        """The primary key of each row inserted, one per parameter set."""
+        self._require_insert()
+        if callable(self._primary_key_rows):
+            self._primary_key_rows = self._primary_key_rows()
+        if self._primary_key_rows is not None:
+            return self._primary_key_rows
+        return [self._inserted_primary_key] if self._inserted_primary_key is not None else []
+
+    @property
+    def inserted_primary_key(self) -> Any:
+        """The primary key of the row a single-row INSERT added, as a Row."""
+        self._require_insert()
+        if self._executemany:
+            raise InvalidRequestError(
+                "This statement was an executemany call; if primary key returning is supported, "
+                "please use .inserted_primary_key_rows."
+            )
+        rows = self.inserted_primary_key_rows
+        return rows[0] if rows else None
+
+    @property
+    def returned_defaults_rows(self) -> list[Any] | None:
+        return self._returned_defaults_rows
+
+    @property
+    def returned_defaults(self) -> Any:
+        """The server-generated values that return_defaults() fetched, as a Row."""
+        rows = self._returned_defaults_rows
+        return rows[0] if rows else None
+
+    def _require_insert(self) -> None:
+        if not self.is_insert:
+            raise InvalidRequestError("Statement is not an insert() expression construct.")
+
+
 def empty_result(
     rowcount: int, lastrowid: int | None = None, inserted_primary_key: Any = None
-) -> Result[Any]:
+) -> CursorResult[Any]:
     def _closed(*_: Any) -> Any:
         raise ResourceClosedError(
             "This result object does not return rows. It has been closed automatically."
         )
 
-    result: Result[Any] = Result([], _NO_KEYS, False, rowcount, False, lastrowid, inserted_primary_key)
+    result: CursorResult[Any] = CursorResult(
+        [], _NO_KEYS, False, rowcount, False, lastrowid, inserted_primary_key
+    )
     result.all = result.fetchall = result.first = result.scalar = _closed  # type: ignore[method-assign]
     return result

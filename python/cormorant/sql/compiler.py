@@ -18,6 +18,7 @@ from .. import _native
 from ..exc import CompileError
 from .elements import BindCollector, ClauseElement
 from .selectable import ResultEntry, statement_datum
+from .sqltypes import resolve_variant
 
 _S = TypeVar("_S")  # a hydration's plan of a statement
 
@@ -87,7 +88,8 @@ class Compiled:
 
     def converters(self, elements: Sequence[Any]) -> list[Any]:
         """The native value converter of each result column in `elements`."""
-        return [el.type._result_converter(self.dialect) for el in elements]
+        dialect = self.dialect
+        return [resolve_variant(el.type, dialect)._result_converter(dialect) for el in elements]
 
 
 # The enable_from_linting levels of create_engine(), as SQLAlchemy numbers them.

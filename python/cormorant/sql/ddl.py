@@ -30,7 +30,7 @@ def create_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defe
     if dialect == "postgresql":
         script += [("create_enum", n, v, checkfirst) for n, v in _native_enums(tables).items()]
     for table in tables:
-        script.append(table._create_datum(checkfirst, not deferred))
+        script.append(table._create_datum(checkfirst, not deferred, dialect))
         script.extend(index._create_datum(checkfirst) for index in table.indexes)
     if deferred:
         script += add_deferred_foreign_keys(tables, checkfirst)

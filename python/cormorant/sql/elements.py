@@ -22,6 +22,7 @@ from .sqltypes import (
     Numeric,
     String,
     TypeEngine,
+    resolve_variant,
     to_instance,
 )
 from .visitors import Visitable
@@ -117,12 +118,13 @@ class BindCollector:
             return self._display_bind(self._anonymous_name(label or "param"), value, type_)
         key = f"%{self._count}"
         self._count += 1
+        type_ = resolve_variant(type_, self.dialect)
         processor = type_._bind_processor(self.dialect)
         if processor is not None:
             value = convert_bind(processor, value, type_, label)
         self.values[key] = value
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
-            return ("bind", key, type_._ddl())
+            return ("bind", key, type_._dialect_ddl(self.dialect))
         return ("bind", key)
 
     def add_value(self, value: Any, type_: TypeEngine, column_key: str) -> tuple[Any, ...]:
@@ -135,13 +137,14 @@ class BindCollector:
     def bind(self, key: str, type_: TypeEngine, label: str | None = None) -> tuple[Any, ...]:
         """A bind's datum. On PostgreSQL a typed bind renders `$n::TYPE`, as
         SQLAlchemy's PostgreSQL dialects cast their parameters."""
+        type_ = resolve_variant(type_, self.dialect)
         self.named[key] = (type_, label or key)
         if self.display:
             self.types[key] = type_
             self.values.setdefault(key, None)
             return ("bind", key)
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
-            return ("bind", key, type_._ddl())
+            return ("bind", key, type_._dialect_ddl(self.dialect))
         return ("bind", key)
 
     def from_name(self, from_: Any, base: str) -> str:
@@ -277,6 +280,8 @@ def _compared_type(type_: TypeEngine, value: Any) -> TypeEngine:
         return Float()
     if isinstance(type_, NullType):
         return _type_of_value(value)
+    if type(type_).coerce_compared_value is not TypeEngine.coerce_compared_value:
+        return type_.coerce_compared_value(None, value)  # a TypeDecorator or a user type
     return type_
 
 
@@ -438,7 +443,20 @@ class ColumnOperators:
         return BinaryExpression(coerce(self), "LIKE", pattern, Boolean())
 
     def contains(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
+        contains = getattr(coerce(self).type, "_contains_expression", None)
+        if contains is not None:  # an ARRAY: @>, not LIKE
+            expression: BinaryExpression = contains(coerce(self), other)
+            return expression
         return self._like_with(True, True, other, escape, autoescape)
+
+    def any(self, other: Any) -> BinaryExpression:
+        """other = ANY(expr), for an ARRAY expression."""
+        this = coerce(self)
+        any_ = getattr(this.type, "_any_expression", None)
+        if any_ is None:
+            raise NotImplementedError("Operator 'any' is not supported on this expression")
+        expression: BinaryExpression = any_(this, other)
+        return expression
 
     def startswith(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
         return self._like_with(False, True, other, escape, autoescape)
@@ -564,11 +582,18 @@ class ColumnOperators:
     __iter__ = None  # indexable (JSON) but never iterable
 
     def __getitem__(self, index: Any) -> ColumnElement[Any]:
-        """An index into a JSON value: col["key"], col[("a", 1)]."""
+        """expr[index] on an indexable type: a JSON path (col["key"],
+        col[("a", 1)]) or an ARRAY item (PostgreSQL's col[1])."""
         this = coerce(self)
         if isinstance(this.type, JSON):
             return JSONElement(this, index)
-        raise NotImplementedError(f"Operator 'getitem' is not supported on this expression ({this.type!r})")
+        item = getattr(this.type, "_index_expression", None)
+        if item is None:
+            raise NotImplementedError(
+                f"Operator 'getitem' is not supported on this expression ({this.type!r})"
+            )
+        element: ColumnElement[Any] = item(this, index)
+        return element
 
 
 class SQLColumnExpression(Generic[_T_co]):
@@ -627,10 +652,11 @@ class BindParameter(ColumnElement[_T]):
         if self.value is not None and binds.display:
             binds.values[self.key] = self.value
         elif self.value is not None:  # bindparam("x", 5): a default the execution may override
-            processor = self.type._bind_processor(binds.dialect)
+            type_ = resolve_variant(self.type, binds.dialect)
+            processor = type_._bind_processor(binds.dialect)
             value = self.value
             binds.values[self.key] = (
-                convert_bind(processor, value, self.type, self.column_label) if processor else value
+                convert_bind(processor, value, type_, self.column_label) if processor else value
             )
         return binds.bind(self.key, self.type, self.column_label)
 

@@ -19,6 +19,8 @@ from .dml import (
     Delete,
     Insert,
     Update,
+    UpdateBase,
+    ValuesBase,
     delete,
     insert,
     update,
@@ -152,6 +154,8 @@ from .visitors import (
 )
 
 __all__ = [
+    "UpdateBase",
+    "ValuesBase",
     "Alias",
     "AliasedReturnsRows",
     "BinaryExpression",

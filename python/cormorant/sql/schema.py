@@ -21,14 +21,19 @@ _T = TypeVar("_T")
 class ColumnDefault:
     """A Python-side default: a constant, or a callable run once per row."""
 
-    __slots__ = ("arg", "is_callable")
+    __slots__ = ("arg", "is_callable", "_given")
 
     def __init__(self, arg: Any) -> None:
         self.is_callable = callable(arg)
+        self._given = arg
         self.arg = _zero_arg(arg) if self.is_callable else arg
 
     def value(self) -> Any:
         return self.arg() if self.is_callable else self.arg
+
+    def __repr__(self) -> str:
+        kind = "CallableColumnDefault" if self.is_callable else "ScalarElementColumnDefault"
+        return f"{kind}({self._given!r})"
 
 
 def _zero_arg(fn: Callable[..., Any]) -> Callable[[], Any]:
@@ -212,22 +217,44 @@ class Column(ColumnElement[_T]):
             )
         return c
 
-    def _ddl(self) -> tuple[Any, ...]:
+    def _ddl(self, dialect: str | None = None) -> tuple[Any, ...]:
         default = self.server_default
         if default is not None:
             default = _server_default_datum(default)
         return (
             "column",
             self.name,
-            self._resolve_type()._ddl(),
+            self._resolve_type()._dialect_ddl(dialect),
             self.nullable,
             default,
             self.is_autoincrement,
         )
 
     def __repr__(self) -> str:
-        table = f"{self.table.name}." if self.table is not None else ""
-        return f"Column({table}{self.name})"
+        parts = [repr(self.name), repr(self.type)]
+        parts += [repr(fk) for fk in self.foreign_keys]
+        parts.append(f"table=<{self.table.name}>" if self.table is not None else "table=None")
+        parts += [f"{name}={value}" for name, value in self._repr_keywords()]
+        return f"Column({', '.join(parts)})"
+
+    def _repr_keywords(self) -> list[tuple[str, str]]:
+        """The keyword arguments SQLAlchemy's Column repr shows, in its order."""
+        shown: list[tuple[str, str]] = []
+        if self.key != self.name:
+            shown.append(("key", repr(self.key)))
+        if self.primary_key:
+            shown.append(("primary_key", "True"))
+        if not self.nullable:
+            shown.append(("nullable", "False"))
+        if self.onupdate is not None:
+            shown.append(("onupdate", repr(self.onupdate)))
+        if self.default is not None:
+            shown.append(("default", repr(self.default)))
+        if self.server_default is not None:
+            shown.append(("server_default", f"DefaultClause({self.server_default!r}, for_update=False)"))
+        if self.comment:
+            shown.append(("comment", repr(self.comment)))
+        return shown
 
 
 def _server_default_datum(default: Any) -> tuple[Any, ...]:
@@ -416,7 +443,9 @@ class Table(FromClause):
     def _all_columns(self) -> list[Column[Any]]:
         return list(self.columns)
 
-    def _create_datum(self, if_not_exists: bool, inline_alter: bool = True) -> tuple[Any, ...]:
+    def _create_datum(
+        self, if_not_exists: bool, inline_alter: bool = True, dialect: str | None = None
+    ) -> tuple[Any, ...]:
         constraints: list[tuple[Any, ...]] = []
         pk = [c.name for c in self.columns if c.primary_key]
         if pk:
@@ -435,7 +464,7 @@ class Table(FromClause):
                 constraints.append(
                     ("foreign_key", fk.name, (c.name,), ref[0], (ref[1],), fk.ondelete, fk.onupdate)
                 )
-        columns = tuple(c._ddl() for c in self.columns)
+        columns = tuple(c._ddl(dialect) for c in self.columns)
         return ("create_table", self.name, columns, tuple(constraints), if_not_exists)
 
     def create(self, bind: Any, checkfirst: bool = False) -> None:
@@ -465,7 +494,8 @@ class Table(FromClause):
         return delete(self)
 
     def __repr__(self) -> str:
-        return f"Table({self.name!r})"
+        parts = [repr(self.name), repr(self.metadata), *(repr(c) for c in self.columns)]
+        return f"Table({', '.join(parts)}, schema={self.schema!r})"
 
 
 class MetaData:
@@ -475,6 +505,9 @@ class MetaData:
         self.tables: dict[str, Table] = {}
         self.schema = schema
         self.naming_convention = naming_convention or {}
+
+    def __repr__(self) -> str:
+        return "MetaData()"
 
     def _add_table(self, table: Table) -> None:
         if table.name in self.tables:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import copy as _copy
 import datetime as _dt
 import decimal
 import enum
 import functools
+import inspect
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import _native
+from ..exc import ArgumentError
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 # Converter codes understood by the native hydration loop (values.hpp).
 RAW = _native.CONVERT_RAW
@@ -21,7 +27,9 @@ DATE = _native.CONVERT_DATE
 TIME = _native.CONVERT_TIME
 FLOAT = _native.CONVERT_FLOAT
 
-Converter = int | Callable[[Any], Any]
+# A native code, a Python function of the raw value, or (code, hook): decoded
+# natively, then the hook applied (to None too).
+Converter = int | Callable[[Any], Any] | tuple[int, Callable[[Any], Any]]
 
 
 def _accepting(kinds: tuple[type, ...], expected: str) -> Callable[[Any], Any]:
@@ -51,12 +59,20 @@ class TypeEngine:
     _ddl_name: ClassVar[str] = "null"
     # Whether Python None is a value of this type (JSON's null) rather than SQL NULL.
     binds_none: bool = False
+    # with_variant(): dialect name -> the type used there instead.
+    _variant_mapping: dict[str, TypeEngine] = {}
 
     def _ddl(self) -> tuple[Any, ...]:
         return (self._ddl_name,)
 
     def _result_converter(self, dialect: str) -> Converter:
         return RAW
+
+    def _dialect_ddl(self, dialect: str | None) -> tuple[Any, ...]:
+        """The DDL tuple on `dialect` (None: any): a with_variant() type's there,
+        and a TypeDecorator's load_dialect_impl() decides."""
+        variant = self._variant_mapping.get(dialect) if dialect is not None else None
+        return variant._dialect_ddl(dialect) if variant is not None else self._ddl()
 
     def _result_key(self) -> Any:
         """What tells apart the result converters of types: part of a cached
@@ -71,14 +87,131 @@ class TypeEngine:
                 getattr(self, "asdecimal", None),
                 getattr(self, "as_uuid", None),
                 getattr(self, "enum_class", None),
+                tuple((name, v._result_key()) for name, v in sorted(self._variant_mapping.items())),
             )
         return key
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
         return None
 
+    # --- the public TypeEngine methods ----------------------------------------------
+
+    def copy(self, **kw: Any) -> Self:
+        """A shallow copy of this type object."""
+        new = _copy.copy(self)
+        new.__dict__.pop("_result_key_memo", None)
+        new.__dict__.update(kw)
+        return new
+
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine:
+        """The type a Python `value` compared with an expression of this type is bound as."""
+        if isinstance(self, Integer) and isinstance(value, float):
+            return Float()
+        if isinstance(self, NullType):
+            return type_for_python(type(value)) or NullType()
+        return self
+
+    def compile(self, dialect: Any = None) -> str:
+        """This type's DDL spelling on `dialect` (a name or an object with .name;
+        SQLite's spelling, the closest to the generic one, when None)."""
+        name = "sqlite" if dialect is None else _dialect_name(dialect)
+        return _native.render_type(self._dialect_ddl(name), name)
+
+    def with_variant(self, type_: TypeEngine | type[TypeEngine], *dialect_names: str) -> Self:
+        """A copy that is `type_` on the named dialects ("sqlite", "postgresql")."""
+        if not dialect_names:
+            raise ArgumentError("At least one dialect name is required")
+        variant = to_instance(type_)
+        if variant._variant_mapping:
+            raise ArgumentError("can't pass a type that already has variants as a dialect-level type")
+        for name in dialect_names:
+            if name in self._variant_mapping:
+                raise ArgumentError(f"Dialect '{name}' is already present in the mapping for this {self!r}")
+        return self.copy(_variant_mapping={**self._variant_mapping, **dict.fromkeys(dialect_names, variant)})
+
+    def evaluates_none(self) -> Self:
+        """A copy that binds Python None as a value rather than SQL NULL."""
+        return self.copy(binds_none=True)
+
+    def bind_processor(self, dialect: Any) -> Callable[[Any], Any] | None:
+        """The function that turns a Python value into what the driver sends, or None."""
+        return self._bind_processor(_dialect_name(dialect))
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Callable[[Any], Any] | None:
+        """The Python function applied to what the driver returns, or None when
+        the conversion is native (or there is none)."""
+        converter = self._result_converter(_dialect_name(dialect))
+        if isinstance(converter, tuple):  # a hook after native decoding
+            return converter[1]
+        return converter if callable(converter) else None
+
+    def literal_processor(self, dialect: Any) -> Callable[[Any], str] | None:
+        return None
+
+    def dialect_impl(self, dialect: Any) -> TypeEngine:
+        return self
+
     def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        return _generic_repr(self)
+
+
+def resolve_variant(type_: TypeEngine, dialect: str) -> TypeEngine:
+    """The type that does the work on `dialect`: a with_variant() type's variant there, else itself."""
+    variants = type_._variant_mapping
+    return variants.get(dialect, type_) if variants else type_
+
+
+def _dialect_name(dialect: Any) -> str:
+    return dialect if isinstance(dialect, str) else str(dialect.name)
+
+
+class _DialectView:
+    """What a TypeDecorator hook receives as `dialect`: its name, as SQLAlchemy's Dialect has."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<Dialect {self.name}>"
+
+
+_MISSING = object()
+
+
+def _init_arguments(cls: type) -> tuple[list[str], list[tuple[str, Any]], str | None]:
+    """`cls.__init__`'s positional names without defaults, keyword names with
+    their defaults, and its *args name."""
+    try:
+        signature = inspect.signature(cls)
+    except (TypeError, ValueError):
+        return [], [], None
+    positional, keywords, varargs = [], [], None
+    for name, param in signature.parameters.items():
+        if param.kind is param.VAR_POSITIONAL:
+            varargs = name
+        elif param.kind in (param.VAR_KEYWORD,):
+            continue
+        elif param.default is param.empty:
+            positional.append(name)
+        else:
+            keywords.append((name, param.default))
+    return positional, keywords, varargs
+
+
+def _generic_repr(obj: Any) -> str:
+    """Type(arg, keyword=value): the constructor arguments whose attributes
+    differ from their defaults, as SQLAlchemy's types print."""
+    positional, keywords, varargs = _init_arguments(type(obj))
+    parts = [repr(getattr(obj, name, None)) for name in positional]
+    if varargs is not None and hasattr(obj, varargs):
+        parts += [repr(v) for v in getattr(obj, varargs)]
+    for name, default in keywords:
+        value = getattr(obj, name, _MISSING)
+        if value is not _MISSING and value != default:
+            parts.append(f"{name}={value!r}")
+    return f"{type(obj).__name__}({', '.join(parts)})"
 
 
 class NullType(TypeEngine):
@@ -108,9 +241,6 @@ class String(TypeEngine):
     def _ddl(self) -> tuple[Any, ...]:
         return ("string", self.length)
 
-    def __repr__(self) -> str:
-        return f"String({self.length})" if self.length else "String()"
-
 
 class Text(String):
     _ddl_name = "text"
@@ -136,7 +266,7 @@ class Float(TypeEngine):
     _ddl_name = "float"
 
     def __init__(self, precision: int | None = None, asdecimal: bool = False) -> None:
-        self.precision = precision
+        self.precision, self.asdecimal = precision, asdecimal
 
     def _result_converter(self, dialect: str) -> Converter:
         return FLOAT
@@ -219,6 +349,57 @@ class Time(TypeEngine):
 
     def _result_converter(self, dialect: str) -> Converter:
         return TIME
+
+
+class Interval(TypeEngine):
+    """A timedelta: PostgreSQL's INTERVAL (decoded natively); elsewhere a
+    DATETIME holding the epoch plus the span, as SQLAlchemy stores it."""
+
+    python_type = _dt.timedelta
+    _ddl_name = "interval"
+
+    def __init__(
+        self, native: bool = True, second_precision: int | None = None, day_precision: int | None = None
+    ) -> None:
+        self.native, self.second_precision, self.day_precision = native, second_precision, day_precision
+
+    def _result_key(self) -> Any:
+        return (type(self), self.native, super()._result_key())
+
+    def _dialect_ddl(self, dialect: str | None) -> tuple[Any, ...]:
+        if dialect == "postgresql" and self.native:
+            return super()._dialect_ddl(dialect)
+        return ("datetime", False)
+
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        if dialect == "postgresql" and self.native:
+            return interval_text
+        return _epoch_plus
+
+    def _result_converter(self, dialect: str) -> Converter:
+        if dialect == "postgresql" and self.native:
+            return RAW
+        return (DATETIME, _since_epoch)
+
+
+_EPOCH = _dt.datetime(1970, 1, 1)
+
+
+def interval_text(value: Any) -> str:
+    """A timedelta as PostgreSQL interval input."""
+    if not isinstance(value, _dt.timedelta):
+        raise TypeError(f"expected a datetime.timedelta, got {type(value).__name__} {_short_repr(value)}")
+    return f"{value.days} days {value.seconds} seconds {value.microseconds} microseconds"
+
+
+def _epoch_plus(value: Any) -> Any:
+    if not isinstance(value, _dt.timedelta):
+        raise TypeError(f"expected a datetime.timedelta, got {type(value).__name__} {_short_repr(value)}")
+    return _EPOCH + value
+
+
+def _since_epoch(value: Any) -> Any:
+    return value - _EPOCH if value is not None else None
 
 
 class LargeBinary(TypeEngine):
@@ -314,8 +495,19 @@ class Enum(String):
             self.enum_class = None
             self.values = list(enums)
         super().__init__(length or max((len(v) for v in self.values), default=0) or None)
+        self._given_length = length
         self.name = name
         self.native_enum = native_enum
+
+    def __repr__(self) -> str:
+        parts = [repr(v) for v in self.values]
+        if self.native_name:
+            parts.append(f"name={self.native_name!r}")
+        if not self.native_enum:
+            parts.append("native_enum=False")
+        if self._given_length is not None:
+            parts.append(f"length={self._given_length!r}")
+        return f"Enum({', '.join(parts)})"
 
     @property
     def native_name(self) -> str | None:
@@ -374,3 +566,151 @@ def to_instance(type_: TypeEngine | type[TypeEngine] | None) -> TypeEngine:
     if type_ is None:
         return NullType()
     return type_() if isinstance(type_, type) else type_
+
+
+# --- user-defined types -----------------------------------------------------------------------
+
+
+class TypeDecorator(TypeEngine):
+    """A type built on an existing one (`impl`): DDL, binds and results go
+    through the impl's (native) conversions, with the Python hooks
+    process_bind_param / process_result_value around them."""
+
+    impl: Any  # on the class: the type decorated, a TypeEngine class or instance
+    cache_ok: ClassVar[bool | None] = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        declared = type(self).__dict__.get("impl", getattr(type(self), "impl", None))
+        if declared is None:
+            raise AssertionError(
+                "TypeDecorator implementations require a class-level variable 'impl' "
+                "which refers to the class of type being decorated"
+            )
+        self.impl: TypeEngine = (
+            declared(*args, **kwargs) if isinstance(declared, type) else _copy.copy(declared)
+        )
+
+    # --- the hooks users override ----------------------------------------------------
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        return value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        return value
+
+    def process_literal_param(self, value: Any, dialect: Any) -> Any:
+        return value
+
+    def load_dialect_impl(self, dialect: Any) -> TypeEngine:
+        """The type that does the work on `dialect`: `impl` unless overridden."""
+        impl: TypeEngine = self.impl
+        return impl
+
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine:
+        """Values compared with this type are bound as this type (so
+        process_bind_param sees them), as in SQLAlchemy."""
+        return self
+
+    @property
+    def python_type(self) -> type:  # type: ignore[override]
+        python_type: type = self.impl.python_type
+        return python_type
+
+    @property
+    def impl_instance(self) -> TypeEngine:
+        impl: TypeEngine = self.impl
+        return impl
+
+    def copy(self, **kw: Any) -> Self:
+        new = super().copy(**kw)
+        new.impl = _copy.copy(self.impl)
+        return new
+
+    # --- how the engine uses it ---------------------------------------------------------
+
+    def _overrides(self, hook: str) -> bool:
+        return getattr(type(self), hook) is not getattr(TypeDecorator, hook)
+
+    def _impl_for(self, dialect: str) -> TypeEngine:
+        return resolve_variant(to_instance(self.load_dialect_impl(_DialectView(dialect))), dialect)
+
+    @property
+    def binds_none(self) -> bool:  # type: ignore[override]
+        return self._overrides("process_bind_param") or self.impl.binds_none
+
+    def _ddl(self) -> tuple[Any, ...]:
+        return self.impl_instance._ddl()
+
+    def _dialect_ddl(self, dialect: str | None) -> tuple[Any, ...]:
+        impl = self._impl_for(dialect) if dialect is not None else self.impl_instance
+        return impl._dialect_ddl(dialect)
+
+    def _result_key(self) -> Any:
+        # A type whose cache_ok is not True never shares a cached result plan.
+        identity = None if self.cache_ok else id(self)
+        return (type(self), self.impl._result_key(), identity)
+
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        impl = self._impl_for(dialect)
+        after = impl._bind_processor(dialect)
+        if not self._overrides("process_bind_param"):
+            return after
+        hook, view = self.process_bind_param, _DialectView(dialect)
+        if after is None:
+            return lambda value: hook(value, view)
+        impl_takes_none = impl.binds_none
+
+        def process(value: Any) -> Any:
+            value = hook(value, view)
+            return after(value) if value is not None or impl_takes_none else None
+
+        return process
+
+    def _result_converter(self, dialect: str) -> Converter:
+        native = self._impl_for(dialect)._result_converter(dialect)
+        if not self._overrides("process_result_value"):
+            return native
+        hook, view = self.process_result_value, _DialectView(dialect)
+        if isinstance(native, int):  # decoded natively, then the hook (NULL included)
+            return (native, lambda value: hook(value, view))
+        if isinstance(native, tuple):  # an inner decorator's hook, then this one's
+            code, inner = native
+            return (code, lambda value: hook(inner(value), view))
+        convert = native
+        return (RAW, lambda value: hook(None if value is None else convert(value), view))
+
+    def __repr__(self) -> str:
+        if type(self).__init__ is not TypeDecorator.__init__:
+            return _generic_repr(self)
+        impl = _generic_repr(self.impl_instance)  # the impl's arguments, under this name
+        return type(self).__name__ + impl[impl.index("(") :]
+
+
+class UserDefinedType(TypeEngine):
+    """A type spelled by get_col_spec(), converted by bind_processor() and
+    result_processor() (each None for no conversion)."""
+
+    cache_ok: ClassVar[bool | None] = None
+
+    def get_col_spec(self, **kw: Any) -> str:
+        raise NotImplementedError(f"{type(self).__name__} must define get_col_spec()")
+
+    def _ddl(self) -> tuple[Any, ...]:
+        return ("custom", self.get_col_spec())
+
+    def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
+        if type(self).bind_processor is TypeEngine.bind_processor:
+            return None
+        return self.bind_processor(_DialectView(dialect))
+
+    def _result_converter(self, dialect: str) -> Converter:
+        if type(self).result_processor is TypeEngine.result_processor:
+            return RAW
+        processor = self.result_processor(_DialectView(dialect), None)
+        return processor if processor is not None else RAW
+
+    def _result_key(self) -> Any:
+        return (type(self), self._ddl(), None if self.cache_ok else id(self))
+
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine:
+        return self

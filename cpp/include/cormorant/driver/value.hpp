@@ -22,6 +22,7 @@ enum class ValueType : std::uint8_t {
     DateTimeTz,  // integer: microseconds since the Unix epoch, in UTC
     Uuid,        // bytes: canonical 36-character text
     Json,        // bytes: JSON text
+    Interval,    // integer: microseconds (PostgreSQL interval; a month is 30 days, a year 365)
 };
 
 // Whether cells of this type keep their value as bytes (Text, Blob, Decimal,

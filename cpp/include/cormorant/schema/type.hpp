@@ -28,6 +28,12 @@ enum class TypeKind : std::uint8_t {
     Jsonb,
     Uuid,
     Enum,
+    Custom,    // spec: the SQL spelling a user-defined type gives (get_col_spec())
+    Interval,  // PostgreSQL INTERVAL
+    Inet,      // PostgreSQL INET
+    Cidr,      // PostgreSQL CIDR
+    TsVector,  // PostgreSQL TSVECTOR
+    Array,     // PostgreSQL ARRAY: element[0] is the item type
 };
 
 struct Type {
@@ -38,6 +44,8 @@ struct Type {
     bool timezone = false;                  // DateTime
     std::vector<std::string> enum_values;   // Enum
     std::string enum_name;                  // Enum: the native type's name on PostgreSQL
+    std::string spec;                       // Custom
+    std::vector<Type> element;              // Array: one item, the element type
 
     bool is_integer() const noexcept {
         return kind == TypeKind::Integer || kind == TypeKind::BigInteger ||
@@ -91,6 +99,16 @@ inline Type enum_(std::vector<std::string> values, std::string name = {}) {
     Type t = of(TypeKind::Enum);
     t.enum_values = std::move(values);
     t.enum_name = std::move(name);
+    return t;
+}
+inline Type custom(std::string spec) {
+    Type t = of(TypeKind::Custom);
+    t.spec = std::move(spec);
+    return t;
+}
+inline Type array(Type item) {
+    Type t = of(TypeKind::Array);
+    t.element.push_back(std::move(item));
     return t;
 }
 }  // namespace types

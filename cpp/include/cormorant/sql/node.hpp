@@ -59,9 +59,11 @@ enum class Kind : std::uint8_t {
     // statements
     Select,    // children: see SelectSlot; flag::distinct
     Insert,    // name = table, names = columns, children = {rows List of List, returning List,
-               // on_conflict or null}
-    Update,    // name = table, children = {List of Assign, where or null, returning List}
-    Delete,    // name = table, children = {where or null, returning List}
+               // on_conflict or null, optional select (INSERT ... SELECT, rows then empty)}
+    Update,    // name = table, children = {List of Assign, where or null, returning List,
+               // optional List of FROM items (UPDATE ... FROM)}
+    Delete,    // name = table, children = {where or null, returning List,
+               // optional List of FROM items (DELETE ... USING, PostgreSQL only)}
     Compound,  // name = UNION [ALL] / INTERSECT [ALL] / EXCEPT [ALL], children = {List of selects,
                // order_by List, limit, offset}
     // statement parts

@@ -4,6 +4,7 @@
 #include "pg_decode.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <string>
 
 #include "cormorant/error.hpp"
@@ -35,6 +36,7 @@ enum Oid : std::uint32_t {
     kNumeric = 1700,
     kUuid = 2950,
     kJsonb = 3802,
+    kInterval = 1186,
 };
 
 [[noreturn]] void unrepresentable(std::string_view what, std::string_view text) {
@@ -173,6 +175,84 @@ std::string parse_bytea(std::string_view text) {
     return out;
 }
 
+// A signed run of digits at text[pos]; `pos` ends just past it.
+std::int64_t read_signed(std::string_view text, std::size_t& pos) {
+    const bool negative = text[pos] == '-';
+    if (text[pos] == '-' || text[pos] == '+') ++pos;
+    const std::size_t digits = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == digits || pos - digits > 12) unrepresentable("interval", text);
+    const auto value = parse_number<std::int64_t>(text.substr(digits, pos - digits), "interval");
+    return negative ? -value : value;
+}
+
+// Limits that keep every part, and their sum, inside int64 microseconds
+// (about 292,000 years; Python's timedelta reaches 2.7 million).
+constexpr std::int64_t kMaxIntervalHours = 2'000'000'000;
+constexpr std::int64_t kMaxIntervalDays = 100'000'000;
+
+// "[-]H+:MM:SS[.ffffff]" whose hours were read as `hours` with `negative` sign.
+std::int64_t interval_clock(std::string_view text, std::size_t& pos, std::int64_t hours,
+                            bool negative) {
+    const int minutes = read_digits(text, pos + 1, 2), seconds = read_digits(text, pos + 4, 2);
+    if (minutes < 0 || seconds < 0 || text[pos + 3] != ':' || minutes > 59 || seconds > 59 ||
+        std::abs(hours) > kMaxIntervalHours)
+        unrepresentable("interval", text);
+    pos += 6;
+    std::int64_t fraction = 0;
+    if (pos < text.size() && text[pos] == '.') {
+        std::int64_t scale = 100000;
+        for (++pos; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
+            fraction += (text[pos] - '0') * scale;
+            scale /= 10;
+        }
+    }
+    const std::int64_t magnitude =
+        ((std::abs(hours) * 60 + minutes) * 60 + seconds) * result::kMicrosPerSecond + fraction;
+    return negative ? -magnitude : magnitude;
+}
+
+// The days one "<n> <unit>" part stands for: a year is 365, a month 30.
+std::int64_t interval_days(std::string_view text, std::string_view unit, std::int64_t number) {
+    std::int64_t per = 0;
+    if (unit.rfind("year", 0) == 0)
+        per = 365;
+    else if (unit.rfind("mon", 0) == 0)
+        per = 30;
+    else if (unit.rfind("day", 0) == 0)
+        per = 1;
+    if (per == 0 || std::abs(number) > kMaxIntervalDays / per) unrepresentable("interval", text);
+    return number * per;
+}
+
+// PostgreSQL's default IntervalStyle: "1 year 2 mons -3 days +04:05:06.5". Years
+// and months become 365 and 30 days, as Python's timedelta has neither.
+std::int64_t parse_interval(std::string_view text) {
+    std::int64_t micros = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        if (text[pos] == ' ') {
+            ++pos;
+            continue;
+        }
+        const bool negative = text[pos] == '-';
+        const std::int64_t number = read_signed(text, pos);
+        std::int64_t part = 0;
+        if (pos < text.size() && text[pos] == ':') {
+            part = interval_clock(text, pos, number, negative);
+        } else {
+            if (pos >= text.size() || text[pos] != ' ') unrepresentable("interval", text);
+            const std::size_t unit = ++pos;
+            while (pos < text.size() && text[pos] != ' ') ++pos;
+            part =
+                interval_days(text, text.substr(unit, pos - unit), number) * result::kMicrosPerDay;
+        }
+        if (__builtin_add_overflow(micros, part, &micros)) unrepresentable("interval", text);
+    }
+    if (text.empty()) unrepresentable("interval", text);
+    return micros;
+}
+
 }  // namespace
 
 Decoder decoder_for(std::uint32_t type_oid) noexcept {
@@ -204,6 +284,8 @@ Decoder decoder_for(std::uint32_t type_oid) noexcept {
         case kJson:
         case kJsonb:
             return Decoder::Json;
+        case kInterval:
+            return Decoder::Interval;
         default:
             return Decoder::Text;
     }
@@ -245,6 +327,9 @@ void decode_into(result::RowBatch& out, Decoder decoder, std::string_view text) 
             return;
         case Decoder::Json:
             out.append_borrowed(ValueType::Json, text);
+            return;
+        case Decoder::Interval:
+            out.append_typed(ValueType::Interval, parse_interval(text));
             return;
         case Decoder::Text:
             out.append_borrowed(ValueType::Text, text);

@@ -22,6 +22,7 @@ enum class Decoder : std::uint8_t {
     Uuid,
     Json,
     Text,  // every other type, as PostgreSQL prints it
+    Interval,
 };
 
 Decoder decoder_for(std::uint32_t type_oid) noexcept;

@@ -1,4 +1,5 @@
-"""PostgreSQL-specific constructs: the JSONB type, and `insert()` with ON CONFLICT upserts."""
+"""PostgreSQL-specific constructs: its types (JSONB, ARRAY, UUID, INET, CIDR,
+TSVECTOR, INTERVAL), and `insert()` with ON CONFLICT upserts."""
 
 from __future__ import annotations
 
@@ -8,11 +9,26 @@ from typing import TYPE_CHECKING, Any
 from ...engine.default import PGDialect
 from ...sql.sqltypes import JSON
 from .._on_conflict import Excluded, ExcludedColumn, OnConflictInsert, constraint_columns
+from .types import ARRAY, CIDR, INET, INTERVAL, TSVECTOR, UUID
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["PGDialect", "dialect", "JSONB", "Excluded", "ExcludedColumn", "Insert", "insert"]
+__all__ = [
+    "PGDialect",
+    "dialect",
+    "ARRAY",
+    "CIDR",
+    "INET",
+    "INTERVAL",
+    "JSONB",
+    "TSVECTOR",
+    "UUID",
+    "Excluded",
+    "ExcludedColumn",
+    "Insert",
+    "insert",
+]
 
 
 class JSONB(JSON):

@@ -1,4 +1,4 @@
-"""SQLite-specific constructs: `insert()` with ON CONFLICT upserts."""
+"""SQLite-specific constructs: its JSON type, and `insert()` with ON CONFLICT upserts."""
 
 from __future__ import annotations
 
@@ -6,12 +6,17 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...engine.default import SQLiteDialect
+from ...sql import sqltypes
 from .._on_conflict import Excluded, ExcludedColumn, OnConflictInsert
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["SQLiteDialect", "dialect", "Excluded", "ExcludedColumn", "Insert", "insert"]
+__all__ = ["JSON", "SQLiteDialect", "dialect", "Excluded", "ExcludedColumn", "Insert", "insert"]
+
+
+class JSON(sqltypes.JSON):
+    """SQLite's JSON: JSON text in a column of type JSON, decoded on the way out."""
 
 
 class Insert(OnConflictInsert):
