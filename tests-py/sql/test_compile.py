@@ -204,3 +204,25 @@ def test_compiling_does_not_change_what_executes(engine):
         assert "SELECT" in str(stmt)
         assert conn.execute(stmt).scalar() == "ada"
         assert str(stmt) == "SELECT users.name \nFROM users \nWHERE users.id = :id_1"
+
+
+def test_literal_binds_go_through_a_type_decorators_hooks():
+    from cormorant.types import TypeDecorator
+
+    class Upper(TypeDecorator):
+        impl = cormorant.String
+        cache_ok = True
+
+        def process_bind_param(self, value, dialect):
+            return value.upper()
+
+    class Tagged(Upper):
+        def process_literal_param(self, value, dialect):
+            return f"<{value}>"
+
+    meta = cormorant.MetaData()
+    t = cormorant.Table("t", meta, cormorant.Column("a", Upper()), cormorant.Column("b", Tagged()))
+    stmt = cormorant.select(t.c.a).where(t.c.a == "x", t.c.b == "y")
+    assert str(stmt.compile(compile_kwargs={"literal_binds": True})).endswith(
+        "WHERE t.a = 'X' AND t.b = '<y>'"
+    )

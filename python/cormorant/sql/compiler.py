@@ -159,6 +159,9 @@ def datum_of(statement: Any, binds: BindCollector) -> tuple[Any, ...]:
 
 def render_literal(value: Any, type_: Any, dialect: str) -> str:
     """`value` written as SQL for literal_binds, quoted as its type needs."""
+    literal_value = getattr(type_, "_literal_value", None)
+    if literal_value is not None:  # a TypeDecorator: its hook first, then its impl
+        value, type_ = literal_value(value, dialect)
     if value is None:
         return "NULL"
     if isinstance(value, bool):

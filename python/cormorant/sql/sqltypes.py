@@ -650,6 +650,16 @@ class TypeDecorator(TypeEngine):
         identity = None if self.cache_ok else id(self)
         return (type(self), self.impl._result_key(), identity)
 
+    def _literal_value(self, value: Any, dialect: str) -> tuple[Any, TypeEngine]:
+        """`value` as literal_binds writes it, and the type that writes it:
+        through process_literal_param (else process_bind_param), then the impl."""
+        view = _DialectView(dialect)
+        if self._overrides("process_literal_param"):
+            value = self.process_literal_param(value, view)
+        elif self._overrides("process_bind_param"):
+            value = self.process_bind_param(value, view)
+        return value, self._impl_for(dialect)
+
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
         impl = self._impl_for(dialect)
         after = impl._bind_processor(dialect)
