@@ -186,6 +186,15 @@ PyObject* decode_raw(const result::RowBatch& batch, const result::Cell& cell) {
 // --- PostgreSQL array text ------------------------------------------------------------
 
 // One array item's Python value from its (unquoted, unescaped) text.
+PyObject* float_from_text(std::string_view text) {
+    PyObject* str =
+        PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
+    if (!str) return nullptr;
+    PyObject* value = PyFloat_FromString(str);
+    Py_DECREF(str);
+    return value;
+}
+
 PyObject* array_item(std::string_view text, Converter kind) {
     switch (kind) {
         case Converter::IntegerArray: {
@@ -195,14 +204,8 @@ PyObject* array_item(std::string_view text, Converter kind) {
                 return PyLong_FromLongLong(v);
             return parse_failure("integer array item", text);
         }
-        case Converter::FloatArray: {
-            PyObject* str =
-                PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
-            if (!str) return nullptr;
-            PyObject* value = PyFloat_FromString(str);
-            Py_DECREF(str);
-            return value;
-        }
+        case Converter::FloatArray:
+            return float_from_text(text);
         case Converter::BooleanArray:
             if (text == "t" || text == "f") return PyBool_FromLong(text == "t");
             return parse_failure("boolean array item", text);
@@ -276,15 +279,6 @@ PyObject* parse_array(std::string_view text, Converter kind) {
         return parse_failure("array", text);
     }
     return list;
-}
-
-PyObject* decimal_as_float(std::string_view text) {
-    PyObject* str =
-        PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "strict");
-    if (!str) return nullptr;
-    PyObject* value = PyFloat_FromString(str);
-    Py_DECREF(str);
-    return value;
 }
 
 }  // namespace
@@ -380,7 +374,7 @@ PyObject* decode_native(const result::RowBatch& batch, const result::Cell& cell,
         case Converter::Float:
             if (cell.type == driver::ValueType::Integer)
                 return PyFloat_FromDouble(static_cast<double>(cell.integer));
-            if (cell.type == driver::ValueType::Decimal) return decimal_as_float(batch.bytes(cell));
+            if (cell.type == driver::ValueType::Decimal) return float_from_text(batch.bytes(cell));
             break;
         case Converter::IntegerArray:
         case Converter::FloatArray:

@@ -118,10 +118,7 @@ void Compiler::for_update(const Node& n) {
     out(n.has(flag::read) ? " FOR SHARE" : " FOR UPDATE");
     if (!n.names.empty()) {
         out(" OF ");
-        for (std::size_t i = 0; i < n.names.size(); ++i) {
-            if (i) out(", ");
-            ident(n.names[i]);
-        }
+        identifiers(n.names);
     }
     if (n.has(flag::nowait))
         out(" NOWAIT");
@@ -219,12 +216,8 @@ void Compiler::values(const Node& n) {
     out(" AS ");
     ident(n.name);
     if (dialect_ == Dialect::SQLite) return;
-    out(" (");
-    for (std::size_t i = 0; i < n.names.size(); ++i) {
-        if (i) out(", ");
-        ident(n.names[i]);
-    }
-    out(")");
+    out(" ");
+    identifier_list(n.names);
 }
 
 // f(...) AS alias, or f(...) AS alias(c TYPE, ...) with its derived columns.
@@ -283,12 +276,7 @@ void Compiler::with_(const Node& n) {
         first = false;
         ident(cte.name);
         if (!cte.names.empty()) {
-            out("(");
-            for (std::size_t i = 0; i < cte.names.size(); ++i) {
-                if (i) out(", ");
-                ident(cte.names[i]);
-            }
-            out(")");
+            identifier_list(cte.names);
         }
         out(" AS ");
         parenthesised_selectable(need(cte.child(0), "CTE body"));
@@ -333,12 +321,9 @@ void Compiler::insert_values(const Node& n) {
     if (n.names.empty() && rows.children.empty()) return out(" DEFAULT VALUES");
     if (rows.children.empty())
         throw Error(ErrorKind::Programming, "insert into '" + n.name + "' has columns but no rows");
-    out(" (");
-    for (std::size_t i = 0; i < n.names.size(); ++i) {
-        if (i) out(", ");
-        ident(n.names[i]);
-    }
-    out(") VALUES ");
+    out(" ");
+    identifier_list(n.names);
+    out(" VALUES ");
     bool first = true;
     for (const auto& row : rows.children) {
         const Node& r = need(row.get(), "insert row");
@@ -361,12 +346,8 @@ void Compiler::insert_values(const Node& n) {
 // INSERT INTO t (a, b) SELECT ...: the select's columns fill the named columns in order.
 void Compiler::insert_select(const Node& n, const Node& select) {
     if (!n.names.empty()) {
-        out(" (");
-        for (std::size_t i = 0; i < n.names.size(); ++i) {
-            if (i) out(", ");
-            ident(n.names[i]);
-        }
-        out(")");
+        out(" ");
+        identifier_list(n.names);
     }
     out(" ");
     selectable(select);
@@ -392,12 +373,8 @@ void Compiler::on_conflict(const Node& n) {
                     "ON CONFLICT DO UPDATE needs conflict (index) columns on PostgreSQL");
     out(" ON CONFLICT");
     if (!n.names.empty()) {
-        out(" (");
-        for (std::size_t i = 0; i < n.names.size(); ++i) {
-            if (i) out(", ");
-            ident(n.names[i]);
-        }
-        out(")");
+        out(" ");
+        identifier_list(n.names);
     }
     if (!n.has(flag::do_update)) return out(" DO NOTHING");
     out(" DO UPDATE SET ");

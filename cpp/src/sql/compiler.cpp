@@ -203,6 +203,19 @@ Compiled Compiler::finish() && {
 
 void Compiler::ident(std::string_view name) { append_identifier(sql_, name); }
 
+void Compiler::identifiers(const std::vector<std::string>& names) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i) out(", ");
+        ident(names[i]);
+    }
+}
+
+void Compiler::identifier_list(const std::vector<std::string>& names) {
+    out("(");
+    identifiers(names);
+    out(")");
+}
+
 const Node& Compiler::need(const Node* n, std::string_view what) const {
     if (!n)
         throw Error(ErrorKind::Programming, "malformed statement: missing " + std::string(what));

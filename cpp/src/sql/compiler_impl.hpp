@@ -86,6 +86,8 @@ class Compiler {
     void clause(std::string_view keyword);
     bool write_placeholder(const std::string& key, std::size_t number);
     void ident(std::string_view name);
+    void identifiers(const std::vector<std::string>& names);      // a, b
+    void identifier_list(const std::vector<std::string>& names);  // (a, b)
     const Node& need(const Node* n, std::string_view what) const;
 
     // Where the one-row INSERT's VALUES group and its placeholders were written.
