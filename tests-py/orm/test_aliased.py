@@ -146,3 +146,11 @@ def test_and_narrows_a_selectin_load_and_refuses_other_strategies(session):
     assert [[p.name for p in t.members] for t in teams] == [["ben"], ["dan"]]
     with pytest.raises(NotImplementedError, match="joined"):
         session.scalars(select(Team).options(joinedload(Team.members.and_(Player.id > 1)))).all()
+
+
+def test_a_printed_select_shows_its_eager_joins():
+    from cormorant.orm import joinedload
+
+    shown = str(select(Team).options(joinedload(Team.members)))
+    assert "FROM team LEFT OUTER JOIN player AS player_1 ON team.id = player_1.team_id" in shown
+    assert str(select(Team)) == "SELECT team.id, team.name \nFROM team"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _native
 from ..engine.hydration import Hydration, ResultShape
 from ..exc import ArgumentError, InvalidRequestError
-from ..sql.compiler import Compiled
+from ..sql.compiler import Compiled, register_statement_preparer
 from ..sql.elements import UnaryExpression, and_, or_
 from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
@@ -273,6 +273,16 @@ def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, Enti
         entries[i] = entries[i].with_load(load)
         load.add_joins(joins, order_by, counter)
     return stmt.with_eager_loads(entries, joins, order_by), loads
+
+
+def _prepared_for_display(statement: Any) -> Any:
+    """str(select(User).options(joinedload(...))) shows the eager joins, as it runs."""
+    if isinstance(statement, Select) and statement.loader_options:
+        return prepare_select(statement)[0]
+    return statement
+
+
+register_statement_preparer(_prepared_for_display)
 
 
 def _default_load(entry: ResultEntry) -> EntityLoad:

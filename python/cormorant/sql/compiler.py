@@ -104,6 +104,17 @@ _PLACEHOLDERS = {"default": "named", "postgresql": "pyformat", "sqlite": "qmark"
 _COMPILE_KWARGS = frozenset({"literal_binds"})
 
 
+# Set by the ORM (orm/loading.py): widens a select by its loader options (the
+# joins of joinedload()) so that what is shown is what runs. Core knows
+# nothing of the ORM; the ORM plugs itself in here, as in SQLAlchemy.
+_statement_preparers: list[Callable[[Any], Any]] = []
+
+
+def register_statement_preparer(prepare: Callable[[Any], Any]) -> None:
+    """Have `prepare(statement)` give the statement to compile for display."""
+    _statement_preparers.append(prepare)
+
+
 class SQLCompiler:
     """A statement compiled for reading: `.string` (also `str()`), `.params`
     (bind name -> value as given) and, for positional placeholders,
@@ -122,6 +133,8 @@ class SQLCompiler:
         name = getattr(dialect, "name", "default")
         if name not in _PLACEHOLDERS:
             raise CompileError(f"cannot compile for the '{name}' dialect (known: sqlite, postgresql)")
+        for prepare in _statement_preparers:
+            statement = prepare(statement)
         binds = BindCollector(name, display=True)
         datum = datum_of(statement, binds)
         literals = self._literals(binds, name) if options.get("literal_binds") else {}
