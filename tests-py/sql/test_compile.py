@@ -91,6 +91,24 @@ STATEMENTS = {
     "delete returning": lambda m, u, p: m.delete(u).where(u.c.id > 1).returning(u.c.id, u.c.name),
     "order by label name": lambda m, u, p: m.select(u.c.name.label("n")).order_by("n"),
     "order by column name": lambda m, u, p: m.select(u.c.name).order_by(m.desc("name")),
+    "cte": lambda m, u, p: (lambda c: m.select(c.c.id))(m.select(u.c.id).where(u.c.id > 1).cte("c")),
+    "two ctes": lambda m, u, p: (lambda a: (lambda b: m.select(b.c.id))(m.select(a.c.id).cte("b")))(
+        m.select(u.c.id).cte("a")
+    ),
+    "union": lambda m, u, p: m.union(m.select(u.c.id), m.select(p.c.id)),
+    "union ordered": lambda m, u, p: m.union(m.select(u.c.id), m.select(p.c.id)).order_by("id").limit(3),
+    "window": lambda m, u, p: m.select(m.func.rank().over(partition_by=u.c.name, order_by=u.c.id)),
+    "window label": lambda m, u, p: m.select(m.func.row_number().over(order_by=u.c.id).label("n")),
+    "exists()": lambda m, u, p: m.select(u.c.id).where(m.exists().where(p.c.user_id == u.c.id)),
+    "insert from select": lambda m, u, p: m.insert(p).from_select(["id"], m.select(u.c.id)),
+    "insert without values": lambda m, u, p: m.insert(u),
+    "update without values": lambda m, u, p: m.update(u).where(u.c.id == m.bindparam("b")),
+    "within group": lambda m, u, p: m.select(m.func.percentile_cont(0.5).within_group(u.c.id)),
+    "filter": lambda m, u, p: m.select(m.func.count().filter(u.c.id > 1)),
+    "coalesce": lambda m, u, p: m.select(m.func.coalesce(u.c.name, "x")),
+    "lateral": lambda m, u, p: m.select(u.c.id).join(
+        m.select(p.c.id).where(p.c.user_id == u.c.id).lateral("l"), m.true()
+    ),
     "group by": lambda m, u, p: (
         m.select(u.c.name, m.func.count().label("c")).group_by(u.c.name).order_by(m.desc("c"))
     ),

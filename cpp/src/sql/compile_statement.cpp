@@ -272,16 +272,16 @@ void Compiler::with_(const Node& n) {
     bool first = true;
     for (const auto& item : need(n.child(0), "CTE list").children) {
         const Node& cte = need(item.get(), "CTE");
-        if (!first) out(", ");
+        if (!first) out(display_ ? ", \n" : ", ");
         first = false;
         ident(cte.name);
         if (!cte.names.empty()) {
             identifier_list(cte.names);
         }
-        out(" AS ");
+        out(display_ ? " AS \n" : " AS ");  // shown: SQLAlchemy's line breaks around the bodies
         parenthesised_selectable(need(cte.child(0), "CTE body"));
     }
-    out(" ");
+    out(display_ ? "\n " : " ");
     root(need(n.child(1), "statement after WITH"));
 }
 

@@ -167,6 +167,10 @@ def datum_of(statement: Any, binds: BindCollector) -> tuple[Any, ...]:
         return datum
     for cte in getattr(statement, "_ctes", ()):
         cte._register(binds)
+    shown_keys = getattr(statement, "_shown_parameter_keys", None)
+    keys = shown_keys() if binds.display and shown_keys is not None else []
+    if keys:  # INSERT / UPDATE without values, shown with a parameter per column
+        return statement_datum(binds, lambda b: statement._datum_with(b, keys))
     return statement_datum(binds, statement._datum)
 
 

@@ -228,6 +228,12 @@ class Insert(ValuesBase):
     def _default_columns(self, present: set[Column[Any]]) -> list[Column[Any]]:
         return [c for c in self.table.columns if c.default is not None and c not in present]
 
+    def _shown_parameter_keys(self) -> list[str]:
+        """Shown without values (str(insert(t))), every column is given by a parameter."""
+        if self._values is not None or self._multi_values is not None or self._select is not None:
+            return []
+        return [c.key for c in self.table.columns]
+
     def _dml_datum(self, binds: BindCollector, param_keys: Sequence[str] = ()) -> tuple[Any, ...]:
         """The datum; `param_keys` names columns whose values come per execution."""
         if self._select is not None:
@@ -361,6 +367,10 @@ class Update(ValuesBase):
                 continue
             values[column] = BindParameter(key, None, column.type, column.key)
         return values
+
+    def _shown_parameter_keys(self) -> list[str]:
+        """Shown without values (str(update(t))), every column is SET from a parameter."""
+        return [] if self._values else [c.key for c in self.table.columns]
 
     def _dml_datum(self, binds: BindCollector, param_keys: Sequence[str] = ()) -> tuple[Any, ...]:
         where = self._where_datum(binds)  # first: its named binds are not SET columns

@@ -1178,13 +1178,13 @@ class Exists(ColumnElement[bool]):
 
 def exists(*args: Any) -> Exists:
     """EXISTS (SELECT ...): of a given SELECT, of SELECT the given columns, or
-    of SELECT 1 (refined with .where() and .select_from())."""
+    of SELECT * (refined with .where() and .select_from())."""
     from .selectable import SelectBase
     from .selectable import select as _select
 
     if len(args) == 1 and isinstance(args[0], SelectBase):
         return Exists(args[0])  # type: ignore[arg-type]
-    return Exists(_select(*args) if args else _select(literal_column("1")))
+    return Exists(_select(*args) if args else _select(literal_column("*")))
 
 
 class LiteralColumn(ColumnElement[Any]):

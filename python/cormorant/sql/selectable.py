@@ -24,7 +24,7 @@ from .elements import (
     coerce,
     order_by_element,
 )
-from .functions import Function, func
+from .functions import Function, FunctionElement, func
 from .schema import Table
 from .sqltypes import Integer, NullType, to_instance
 
@@ -1042,19 +1042,22 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
 
 def _shown_column(binds: BindCollector, el: ColumnElement[Any]) -> tuple[Any, ...]:
     """A column of a shown SELECT (str(), compile()), labelled as SQLAlchemy
-    shows it: a named column as is, a function as `name_1`, CAST(col) as the
-    column's name, anything else as `anon_1`."""
-    datum = el._datum(binds)
+    shows it: a named column as is, a function as `name_1` (named before its
+    arguments, as SQLAlchemy numbers them), CAST(col) as the column's name,
+    anything else as `anon_1`."""
     if isinstance(el, Label) or (
         getattr(el, "table", None) is not None and isinstance(getattr(el, "name", None), str)
     ):
-        return datum
+        return el._datum(binds)
+    function_label = binds.anonymous_name(el.name) if isinstance(el, FunctionElement) else None
+    datum = el._datum(binds)
+    if function_label is not None:
+        return ("label", datum, function_label)
     if datum[0] in ("col", "star", "text"):
         return datum
     if datum[0] == "cast" and datum[1][0] == "col":
         return ("label", datum, datum[1][2])
-    function_name = getattr(el, "name", None) if datum[0] == "func" else None
-    return ("label", datum, binds.anonymous_name(function_name or "anon"))
+    return ("label", datum, binds.anonymous_name("anon"))
 
 
 class FromStatement(Executable):
