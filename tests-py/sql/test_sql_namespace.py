@@ -108,3 +108,11 @@ def test_sql_expression_is_sqlalchemys_module():
     assert expression.select is select and expression.text is text
     assert issubclass(expression.Select, expression.Executable)
     assert isinstance(text("SELECT 1"), expression.Executable)
+
+
+def test_having_without_group_by(conn):
+    from cormorant import func
+
+    counted = select(func.count()).select_from(users)
+    assert conn.execute(counted.having(func.count() > 1)).scalar() == 2
+    assert conn.execute(counted.having(func.count() > 5)).all() == []

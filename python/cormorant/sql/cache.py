@@ -44,7 +44,10 @@ class StatementCache:
                 self.hits += 1
                 return memo[2], dict(memo[3])
         binds = BindCollector(self.dialect)
-        datum = statement_datum(binds, lambda b: self._datum_of(statement, b, param_keys, parameters))
+        if isinstance(statement, (Select, CompoundSelect)):
+            datum = statement._datum(binds)  # under the WITH of its CTEs, which it gathers itself
+        else:
+            datum = statement_datum(binds, lambda b: self._datum_of(statement, b, param_keys, parameters))
         entries = _entries_of(statement)
         # select(User) and select(User.id, User.name) share SQL but not results.
         key = (datum, tuple(e.cache_token for e in entries))

@@ -664,6 +664,8 @@ class ResultEntry:
 
 
 def _entry(arg: Any) -> list[ResultEntry]:
+    if isinstance(arg, ColumnElement):  # the common case first: a column or an ORM attribute
+        return [ResultEntry(column=arg)]
     mapper = getattr(arg, "__mapper__", None)
     if mapper is not None and isinstance(arg, type):
         return [ResultEntry(mapper=mapper)]
@@ -907,8 +909,12 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
         return [el for e in self._labelled_entries() for el in e.elements]
 
     def _labelled_entries(self) -> list[ResultEntry]:
-        """The entries as the rows name them, after the label style."""
-        return _labelled(self._entries, self._label_style)
+        """The entries as the rows name them, after the label style; worked
+        out once, as a Select never changes (every method returns a copy)."""
+        labelled: list[ResultEntry] | None = self.__dict__.get("_labelled")
+        if labelled is None:
+            labelled = self.__dict__["_labelled"] = _labelled(self._entries, self._label_style)
+        return labelled
 
     @staticmethod
     def _resolve_join_target(target: Any, onclause: Any) -> list[tuple[FromClause, Any]]:
@@ -986,27 +992,21 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
             cte._register(binds)
         binds.correlate = froms
         try:
-            column_datums = tuple(
-                _shown_column(binds, el) if binds.display else el._datum(binds) for el in columns
-            )
+            if binds.display:
+                column_datums = tuple(_shown_column(binds, el) for el in columns)
+            else:
+                column_datums = tuple(el._datum(binds) for el in columns)
             from_datums = tuple(f._datum_from(binds) for f in froms)
             where = and_(*self._where)._datum(binds) if self._where else None
-            scope = binds.label_scope
-            binds.label_scope = self._label_scope(columns) if self._group_by or self._order_by else None
-            try:
-                group_by = tuple(g._datum(binds) for g in self._group_by)
-                having = and_(*self._having)._datum(binds) if self._having else None
-                order_by = tuple(self._order_by_datum(o, binds) for o in self._order_by)
-            finally:
-                binds.label_scope = scope
+            grouping = (
+                self._grouping_datums(binds, columns) if self._group_by or self._order_by else ((), None, ())
+            )
             datum = (
                 "select",
                 column_datums,
                 from_datums,
                 where,
-                group_by,
-                having,
-                order_by,
+                *grouping,
                 *self._limit_datum(binds),
                 self._distinct,
                 self._for_update,
@@ -1014,6 +1014,19 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
             return self._affixed(binds, datum) if self._prefixes or self._suffixes else datum
         finally:
             binds.correlate = enclosing
+
+    def _grouping_datums(
+        self, binds: BindCollector, columns: list[ColumnElement[Any]]
+    ) -> tuple[Any, Any, Any]:
+        """GROUP BY, HAVING and ORDER BY, where a name refers to a selected label or column."""
+        scope = binds.label_scope
+        binds.label_scope = self._label_scope(columns)
+        try:
+            group_by = tuple(g._datum(binds) for g in self._group_by)
+            having = and_(*self._having)._datum(binds) if self._having else None
+            return group_by, having, tuple(self._order_by_datum(o, binds) for o in self._order_by)
+        finally:
+            binds.label_scope = scope
 
     @staticmethod
     def _label_scope(columns: list[ColumnElement[Any]]) -> dict[str, ColumnElement[Any]]:
