@@ -998,9 +998,8 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
                 column_datums = tuple(el._datum(binds) for el in columns)
             from_datums = tuple(f._datum_from(binds) for f in froms)
             where = and_(*self._where)._datum(binds) if self._where else None
-            grouping = (
-                self._grouping_datums(binds, columns) if self._group_by or self._order_by else ((), None, ())
-            )
+            ordered = self._group_by or self._having or self._order_by
+            grouping = self._grouping_datums(binds, columns) if ordered else ((), None, ())
             datum = (
                 "select",
                 column_datums,
