@@ -45,7 +45,7 @@ class AliasedClass(Generic[_O]):
         """The entity's key in result rows: the alias's name, else the class's."""
         return self._name or self._mapper.class_.__name__
 
-    def _result_entry(self) -> ResultEntry:
+    def __result_entry__(self) -> ResultEntry:
         from .loading import EntityLoad
 
         load = EntityLoad.every_column(self._mapper)
@@ -61,7 +61,10 @@ def aliased(
 ) -> Any:
     """The mapped class `element` under another name (`FROM emp AS boss`), or
     read from `alias`: a subquery, CTE or set operation returning its columns.
-    A Table or other FROM item gives its `.alias(name)`."""
+    A Table or other FROM item gives its `.alias(name)`. Columns are matched
+    to `alias` by what it selected, then by name, so `adapt_on_names=True`
+    holds either way; `flat` concerns joined-inheritance mappings, which
+    cormorant does not have yet, so every alias is already flat."""
     mapper = getattr(element, "__mapper__", None)
     if mapper is None or not isinstance(element, type):
         if isinstance(element, AliasedClass):

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .compiler import Compiled
-from .elements import BindCollector, ClauseElement, TextClause, bind_processors
-from .selectable import CompoundSelect, FromStatement, ResultEntry, Select, TextualSelect, statement_datum
+from .compiler import Compiled, datum_of
+from .elements import BindCollector, ClauseElement, bind_processors
+from .selectable import CompoundSelect, FromStatement, ResultEntry, Select, TextualSelect
 
 _CACHE_SIZE = 1000
 
@@ -44,10 +44,7 @@ class StatementCache:
                 self.hits += 1
                 return memo[2], dict(memo[3])
         binds = BindCollector(self.dialect)
-        if isinstance(statement, (Select, CompoundSelect)):
-            datum = statement._datum(binds)  # under the WITH of its CTEs, which it gathers itself
-        else:
-            datum = statement_datum(binds, lambda b: self._datum_of(statement, b, param_keys, parameters))
+        datum = datum_of(statement, binds, param_keys, parameters)
         entries = _entries_of(statement)
         # select(User) and select(User.id, User.name) share SQL but not results.
         key = (datum, tuple(e.cache_token for e in entries))
@@ -64,22 +61,6 @@ class StatementCache:
             # its datum holds nothing computed per execution: remember the result.
             statement._compiled = (self, memo_key, compiled, dict(binds.values))  # type: ignore[attr-defined]
         return compiled, binds.values
-
-    @staticmethod
-    def _datum_of(
-        statement: ClauseElement, binds: BindCollector, param_keys: Sequence[str], parameters: Any
-    ) -> tuple[Any, ...]:
-        """The statement's datum; the CTEs met on the way (and those given
-        to add_cte()) go into a WITH around it."""
-        for cte in getattr(statement, "_ctes", ()):
-            cte._register(binds)
-        datum_with = getattr(statement, "_datum_with", None)
-        if datum_with is not None:
-            result: tuple[Any, ...] = datum_with(binds, param_keys)
-            return result
-        if isinstance(statement, (TextClause, FromStatement)):
-            return statement._datum(binds, parameters)
-        return statement._datum(binds)
 
     def compile_datum(self, datum: tuple[Any, ...]) -> Compiled:
         """A statement given in its tuple form (DDL, savepoints): no binds, no results."""

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import math
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from .. import _native
 from ..exc import CompileError
-from .elements import BindCollector, ClauseElement
-from .selectable import ResultEntry, statement_datum
+from .elements import BindCollector, ClauseElement, TextClause
+from .selectable import CompoundSelect, FromStatement, ResultEntry, Select, statement_datum
 from .sqltypes import resolve_variant
 
 _S = TypeVar("_S")  # a hydration's plan of a statement
@@ -136,7 +137,8 @@ class SQLCompiler:
         for prepare in _statement_preparers:
             statement = prepare(statement)
         binds = BindCollector(name, display=True)
-        datum = datum_of(statement, binds)
+        shown_keys = getattr(statement, "_shown_parameter_keys", None)  # INSERT/UPDATE without values
+        datum = datum_of(statement, binds, shown_keys() if shown_keys is not None else ())
         literals = self._literals(binds, name) if options.get("literal_binds") else {}
         native_dialect = "sqlite" if name == "sqlite" else "postgresql"
         self.string, keys = _native.render(datum, native_dialect, _PLACEHOLDERS[name], literals)
@@ -159,19 +161,30 @@ class SQLCompiler:
         return f"<SQLCompiler {self.string!r}>"
 
 
-def datum_of(statement: Any, binds: BindCollector) -> tuple[Any, ...]:
-    """The datum of a statement under the WITH of its CTEs, or of a FROM item."""
+def datum_of(
+    statement: Any, binds: BindCollector, param_keys: Sequence[str] = (), parameters: Any = None
+) -> tuple[Any, ...]:
+    """The datum of a statement, under the WITH of its CTEs, or of a FROM item.
+    `param_keys` name the columns an INSERT/UPDATE takes from each execution's
+    parameters; `parameters` give text() binds their types on PostgreSQL."""
     datum_from = getattr(statement, "_datum_from", None)
     if datum_from is not None:  # a FROM item: a table, a join, a subquery
         datum: tuple[Any, ...] = datum_from(binds)
         return datum
-    for cte in getattr(statement, "_ctes", ()):
+    if isinstance(statement, (Select, CompoundSelect)):
+        return statement._datum(binds)  # gathers its own WITH
+    return statement_datum(binds, lambda b: _statement_body(statement, b, param_keys, parameters))
+
+
+def _statement_body(statement: Any, binds: BindCollector, param_keys: Sequence[str], parameters: Any) -> Any:
+    for cte in getattr(statement, "_ctes", ()):  # add_cte() of INSERT/UPDATE/DELETE
         cte._register(binds)
-    shown_keys = getattr(statement, "_shown_parameter_keys", None)
-    keys = shown_keys() if binds.display and shown_keys is not None else []
-    if keys:  # INSERT / UPDATE without values, shown with a parameter per column
-        return statement_datum(binds, lambda b: statement._datum_with(b, keys))
-    return statement_datum(binds, statement._datum)
+    datum_with = getattr(statement, "_datum_with", None)
+    if datum_with is not None:
+        return datum_with(binds, param_keys)
+    if isinstance(statement, (TextClause, FromStatement)):
+        return statement._datum(binds, parameters)
+    return statement._datum(binds)
 
 
 def render_literal(value: Any, type_: Any, dialect: str) -> str:
@@ -186,6 +199,8 @@ def render_literal(value: Any, type_: Any, dialect: str) -> str:
             return "1" if value else "0"
         return "true" if value else "false"
     if isinstance(value, (int, float, decimal.Decimal)):
+        if isinstance(value, (float, decimal.Decimal)) and not math.isfinite(value):
+            raise CompileError(f"literal_binds cannot write the non-finite number {value!r} as SQL")
         return str(value)
     if isinstance(value, (str, datetime.date, datetime.time, uuid.UUID)):
         text = value if isinstance(value, str) else str(value)

@@ -445,6 +445,8 @@ class ColumnOperators:
     def contains(self, other: Any, escape: str | None = None, autoescape: bool = False) -> BinaryExpression:
         contains = getattr(coerce(self).type, "_contains_expression", None)
         if contains is not None:  # an ARRAY: @>, not LIKE
+            if escape is not None or autoescape:
+                raise ArgumentError("escape and autoescape apply to LIKE, not to an ARRAY's contains()")
             expression: BinaryExpression = contains(coerce(self), other)
             return expression
         return self._like_with(True, True, other, escape, autoescape)
@@ -902,8 +904,6 @@ class LabelReference(ColumnElement[Any]):
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         target = binds.label_scope.get(self.name) if binds.label_scope else None
         if target is None:
-            from ..exc import CompileError
-
             raise CompileError(
                 "Can't resolve label reference for ORDER BY / GROUP BY / DISTINCT etc. "
                 f"Textual SQL expression {self.name!r} should be explicitly declared as text({self.name!r})"
@@ -1356,6 +1356,12 @@ class TypeClause(ClauseElement):
     def __init__(self, type_: Any) -> None:
         self.type = to_instance(type_)
 
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        from .. import _native
+
+        dialect = "sqlite" if binds.dialect == "sqlite" else "postgresql"
+        return ("text", _native.render_type(self.type._ddl(), dialect))
+
 
 _EXTRACT_FIELDS = frozenset(
     "year month day hour minute second doy dow week epoch quarter isodow isoyear "
@@ -1477,7 +1483,7 @@ class BitwiseXor(CustomOpExpression):
             return super()._datum(binds)
         left, right = self.left._datum(binds), self.right._datum(binds)
         either = ("custom_op", "|", left, right, _BITWISE_PRECEDENCE)
-        both = ("custom_op", "&", left, self.right._datum(binds), _BITWISE_PRECEDENCE)
+        both = ("custom_op", "&", left, right, _BITWISE_PRECEDENCE)
         return ("binop", "-", ("grouping", either), ("grouping", both))
 
 
@@ -1849,9 +1855,10 @@ def outparam(key: str, type_: Any = None) -> BindParameter[Any]:
 
 
 class quoted_name(str):  # noqa: N801 - SQLAlchemy's name
-    """A name with its quoting stated: quote=True always quotes it. cormorant
-    quotes every identifier that needs it (upper case, reserved words), so
-    quote=False is refused for a name that would need quoting."""
+    """A name with its quoting stated. cormorant quotes every identifier that
+    needs it (upper case, reserved words); a lower-case name reads the same
+    quoted or not on SQLite and PostgreSQL, so quote=True holds as it is, and
+    quote=False is refused for a name that needs quoting."""
 
     quote: bool | None
 

@@ -5,6 +5,7 @@ FILTER forms built from a function."""
 
 from __future__ import annotations
 
+import copy as _copy
 import datetime
 import decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar, overload
@@ -164,7 +165,7 @@ class GenericFunction(Function[_T]):
 
     def _default_type(self) -> TypeEngine:
         fixed = type(self)._fixed_type
-        return to_instance(type(fixed)) if fixed is not None else NullType()
+        return _copy.copy(fixed) if fixed is not None else NullType()
 
 
 class AnsiFunction(GenericFunction[_T]):
@@ -291,7 +292,7 @@ class TableValuedAlias(FromClause):
         columns: list[tuple[str, TypeEngine]],
         derived: bool | None = None,
     ) -> None:
-        self.fn, self.name = fn, name or "anon_1"
+        self.fn, self.name = fn, name  # None: anon_1, anon_2... in the statement that reads it
         self._columns, self._derived = columns, derived  # None: no column list; True: with types
         self.c: ColumnCollection[TableValuedColumn] = ColumnCollection()
         self.columns = self.c
@@ -309,26 +310,30 @@ class TableValuedAlias(FromClause):
     def render_derived(self, name: str | None = None, with_types: bool = False) -> TableValuedAlias:
         return TableValuedAlias(self.fn, name or self.name, self._columns, with_types)
 
+    def _name_in(self, binds: BindCollector) -> str:
+        return self.name or binds.from_name(self, "anon")
+
     def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
         derived = None
         if self._derived is not None:
             derived = tuple((n, t._ddl() if self._derived else None) for n, t in self._columns)
-        return ("table_valued", self.fn._datum(binds), self.name, derived)
+        return ("table_valued", self.fn._datum(binds), self._name_in(binds), derived)
 
 
 class TableValuedColumn(ColumnElement[Any]):
     """A column of a TableValuedAlias; without a name, the alias itself."""
 
-    __slots__ = ("parent", "name", "key", "type")
+    __slots__ = ("parent", "name", "key", "type", "_whole")
 
     def __init__(self, parent: TableValuedAlias, name: str | None, type_: TypeEngine) -> None:
         self.parent, self.type = parent, type_
-        self.name = self.key = name if name is not None else parent.name
+        self._whole = name is None  # the alias itself: column_valued(), or .column
+        self.name = self.key = name if name is not None else (parent.name or "anon")
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
-        if self.name == self.parent.name and not self.parent._columns:
-            return ("col", None, self.parent.name)
-        return ("col", self.parent.name, self.name)
+        if self._whole:
+            return ("col", None, self.parent._name_in(binds))
+        return ("col", self.parent._name_in(binds), self.name)
 
     def _from_objects(self) -> list[FromClause]:
         return [self.parent]
@@ -658,8 +663,3 @@ def _call_function(names: tuple[str, ...], *args: Any, **kw: Any) -> Function[An
 
 func = _FunctionGenerator()
 modifier = _FunctionGenerator()
-
-
-def _function_type(name: str, args: list[ColumnElement[Any]]) -> TypeEngine:
-    """The result type SQLAlchemy gives func.<name>(*args)."""
-    return _call_function((name,), *args).type

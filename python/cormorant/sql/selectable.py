@@ -77,10 +77,7 @@ def _labelled(entries: list[ResultEntry], style: SelectLabelStyle) -> list[Resul
         if name == "anon":  # an unnamed expression: labelled anon_N only where it is shown
             continue
         if name in seen:
-            n = 1
-            while f"{name}_{n}" in seen:
-                n += 1
-            name = f"{name}_{n}"
+            name = _unique_name(name, seen)
             out = out if out is not None else list(entries)
             out[i] = ResultEntry(column=Label(name, e.column))
         seen.add(name)
@@ -187,10 +184,36 @@ class GenerativeSelect(SelectBase):
     _offset: int | None
     _execution_options: dict[str, Any]
 
+    _generative_attrs: tuple[str, ...]  # what a copy carries over (lists are copied)
+
     def _clone(self) -> Self:
-        raise NotImplementedError
+        new = type(self).__new__(type(self))
+        d = self.__dict__
+        new.__dict__.update(
+            {attr: (d[attr].copy() if type(d[attr]) is list else d[attr]) for attr in self._generative_attrs}
+        )
+        return new
 
     _label_style = LABEL_STYLE_DEFAULT
+
+    # set operations: SELECT ... UNION SELECT ..., this statement first
+    def union(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("UNION", self, *other)
+
+    def union_all(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("UNION ALL", self, *other)
+
+    def intersect(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("INTERSECT", self, *other)
+
+    def intersect_all(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("INTERSECT ALL", self, *other)
+
+    def except_(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("EXCEPT", self, *other)
+
+    def except_all(self, *other: Any) -> CompoundSelect:
+        return CompoundSelect("EXCEPT ALL", self, *other)
 
     def set_label_style(self, style: SelectLabelStyle) -> Self:
         """Names the columns as `style` says: LABEL_STYLE_TABLENAME_PLUS_COL
@@ -361,14 +384,19 @@ def _exported_names(elements: Sequence[ColumnElement[Any]]) -> list[tuple[str, s
             name = key = el._row_key
             natural = False
         if name in used:
-            n = 1
-            while f"{name}_{n}" in used:
-                n += 1
-            name = key = f"{name}_{n}"
+            name = key = _unique_name(name, used)
             natural = False
         used.add(name)
         exported.append((name, key, natural))
     return exported
+
+
+def _unique_name(name: str, used: set[str]) -> str:
+    """`name_1`, `name_2`...: the first not in `used`, as SQLAlchemy disambiguates."""
+    n = 1
+    while f"{name}_{n}" in used:
+        n += 1
+    return f"{name}_{n}"
 
 
 class AliasedReturnsRows(FromClause):
@@ -383,9 +411,14 @@ class AliasedReturnsRows(FromClause):
         self.columns = self.c
         elements = self._exported_columns()
         self._labels: list[str | None] = []
+        self._by_source: dict[int, _SubqueryColumn] = {}  # id of a selected element -> its column here
         for el, (col_name, key, natural) in zip(elements, _exported_names(elements), strict=True):
-            self.c._add(_SubqueryColumn(self, col_name, el.type, key))
+            column = _SubqueryColumn(self, col_name, el.type, key)
+            self.c._add(column)
             self._labels.append(None if natural else col_name)
+            for source in (el, getattr(el, "element", None), getattr(el, "column", None)):
+                if source is not None:
+                    self._by_source.setdefault(id(source), column)
 
     def _exported_columns(self) -> list[ColumnElement[Any]]:
         columns: list[ColumnElement[Any]] = self.element._column_elements()
@@ -417,6 +450,11 @@ class AliasedReturnsRows(FromClause):
         return self.element
 
     def corresponding_column(self, column: Any) -> _SubqueryColumn | None:
+        """This FROM item's column carrying `column`: the one selected from it,
+        else (a column of another statement of the same shape) the one of its name."""
+        found = self._by_source.get(id(column))
+        if found is not None:
+            return found
         key = getattr(column, "name", None) or getattr(column, "key", None)
         return self.c.get(key) if key is not None else None
 
@@ -669,7 +707,7 @@ def _entry(arg: Any) -> list[ResultEntry]:
     mapper = getattr(arg, "__mapper__", None)
     if mapper is not None and isinstance(arg, type):
         return [ResultEntry(mapper=mapper)]
-    entity_entry = getattr(arg, "_result_entry", None)
+    entity_entry = getattr(arg, "__result_entry__", None)
     if entity_entry is not None:  # an ORM alias of an entity
         return [entity_entry()]
     if isinstance(arg, Table):
@@ -724,14 +762,6 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
         self._correlate: list[FromClause] = []  # tables of the enclosing query, left out of FROM
         self._correlate_except: list[FromClause] | None = None
         self._ctes: list[CTE] = []
-
-    def _clone(self) -> Self:
-        new = type(self).__new__(type(self))
-        d = self.__dict__
-        new.__dict__.update(
-            {attr: (d[attr].copy() if type(d[attr]) is list else d[attr]) for attr in self._generative_attrs}
-        )
-        return new
 
     # --- generative API ------------------------------------------------------
 
@@ -849,26 +879,6 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
         """This select's entities loaded from the rows of `statement` (text()
         or another select), its columns matched by name."""
         return FromStatement(self._entries, statement, self._execution_options)
-
-    # --- set operations --------------------------------------------------------
-
-    def union(self, *other: Any) -> CompoundSelect:
-        return CompoundSelect("UNION", self, *other)
-
-    def union_all(self, *other: Any) -> CompoundSelect:
-        return CompoundSelect("UNION ALL", self, *other)
-
-    def intersect(self, *other: Any) -> CompoundSelect:
-        return CompoundSelect("INTERSECT", self, *other)
-
-    def intersect_all(self, *other: Any) -> CompoundSelect:
-        return CompoundSelect("INTERSECT ALL", self, *other)
-
-    def except_(self, *other: Any) -> CompoundSelect:
-        return CompoundSelect("EXCEPT", self, *other)
-
-    def except_all(self, *other: Any) -> CompoundSelect:
-        return CompoundSelect("EXCEPT ALL", self, *other)
 
     # --- what the ORM reads and widens -----------------------------------------
 
@@ -1164,6 +1174,7 @@ class CompoundSelect(HasCTE, GenerativeSelect):
         "_offset",
         "_execution_options",
         "_ctes",
+        "_label_style",
     )
 
     def __init__(self, keyword: str, *selects: Any) -> None:
@@ -1182,14 +1193,7 @@ class CompoundSelect(HasCTE, GenerativeSelect):
         self._offset: int | None = None
         self._execution_options: dict[str, Any] = {}
         self._ctes: list[CTE] = []
-
-    def _clone(self) -> Self:
-        new = type(self).__new__(type(self))
-        d = self.__dict__
-        new.__dict__.update(
-            {attr: (d[attr].copy() if type(d[attr]) is list else d[attr]) for attr in self._generative_attrs}
-        )
-        return new
+        self._label_style = LABEL_STYLE_DEFAULT
 
     def _column_elements(self) -> list[ColumnElement[Any]]:
         return self.selects[0]._column_elements()
@@ -1234,9 +1238,6 @@ class CompoundSelect(HasCTE, GenerativeSelect):
             *self._limit_datum(binds),
         )
 
-    def _compound(self, keyword: str, others: tuple[Any, ...]) -> CompoundSelect:
-        return CompoundSelect(keyword, self, *others)
-
     def set_label_style(self, style: SelectLabelStyle) -> Self:
         """Names the columns of every member SELECT as `style` says."""
         new = super().set_label_style(style)
@@ -1251,24 +1252,6 @@ class CompoundSelect(HasCTE, GenerativeSelect):
             s._with_labels(labels) if isinstance(s, (Select, CompoundSelect)) else s for s in self.selects
         ]
         return new
-
-    def union(self, *other: Any) -> CompoundSelect:
-        return self._compound("UNION", other)
-
-    def union_all(self, *other: Any) -> CompoundSelect:
-        return self._compound("UNION ALL", other)
-
-    def intersect(self, *other: Any) -> CompoundSelect:
-        return self._compound("INTERSECT", other)
-
-    def intersect_all(self, *other: Any) -> CompoundSelect:
-        return self._compound("INTERSECT ALL", other)
-
-    def except_(self, *other: Any) -> CompoundSelect:
-        return self._compound("EXCEPT", other)
-
-    def except_all(self, *other: Any) -> CompoundSelect:
-        return self._compound("EXCEPT ALL", other)
 
 
 def union(*selects: Any) -> CompoundSelect:
@@ -1395,7 +1378,7 @@ class TableClause(FromClause):
         return [self]
 
     def alias(self, name: str | None = None, flat: bool = False) -> TableAlias:
-        return TableAlias(self, name or f"{self.name}_1")  # type: ignore[arg-type]  # has what it reads
+        return TableAlias(self, name)  # type: ignore[arg-type]  # has what it reads
 
     def select(self) -> Select[Any]:
         return Select(self)

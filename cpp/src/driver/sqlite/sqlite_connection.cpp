@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cmath>
 #include <regex>
@@ -49,8 +51,13 @@ std::regex::flag_type regexp_flags(std::string_view& pattern) {
     auto flags = std::regex::ECMAScript;
     if (!pattern.starts_with("(?")) return flags;
     std::size_t close = pattern.find(')');
-    if (close == std::string_view::npos) return flags;
-    for (char c : pattern.substr(2, close - 2)) {
+    if (close == std::string_view::npos || close == 2) return flags;
+    std::string_view letters = pattern.substr(2, close - 2);
+    // (?:...), (?=...) and (?!...) are groups, not flags
+    if (!std::all_of(letters.begin(), letters.end(),
+                     [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+        return flags;
+    for (char c : letters) {
         if (c != 'i') throw std::invalid_argument(std::string("unsupported flag '") + c + "'");
         flags |= std::regex::icase;
     }

@@ -91,6 +91,11 @@ class INTERVAL(TypeEngine):
     _ddl_name = "interval"
 
     def __init__(self, precision: int | None = None, fields: str | None = None) -> None:
+        if precision is not None or fields is not None:
+            raise NotImplementedError(
+                "INTERVAL(precision=, fields=) is not supported: cormorant's INTERVAL columns are "
+                "created as plain INTERVAL"
+            )
         self.precision, self.fields = precision, fields
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
@@ -122,9 +127,14 @@ def _array_text(items: Any, item_bind: Callable[[Any], Any] | None) -> str:
 
 
 def _parse_array(text: str, item: Callable[[str], Any]) -> list[Any]:
-    """PostgreSQL array text ({1,NULL,"a,b",{2,3}}) as nested lists."""
-    value, end = _parse_level(text, 1, item) if text.startswith("{") else ([], 0)
-    if text.startswith("{") and end != len(text):
+    """PostgreSQL array text ({1,NULL,"a,b",{2,3}}, or with explicit bounds
+    [0:1]={1,2}) as nested lists."""
+    if text.startswith("["):  # explicit bounds: the items follow the "="
+        text = text[text.index("=") + 1 :] if "=" in text else text
+    if not text.startswith("{"):
+        raise ValueError(f"malformed array text {text!r}")
+    value, end = _parse_level(text, 1, item)
+    if end != len(text):
         raise ValueError(f"malformed array text {text!r}")
     return value
 
