@@ -13,9 +13,11 @@ from cormorant import (
     String,
     Table,
     desc,
+    false,
     func,
     insert,
     literal,
+    null,
     select,
 )
 
@@ -153,3 +155,19 @@ def test_a_numeric_combined_with_a_float_is_a_float(engine):
         value = conn.execute(select(t.c.id / t.c.id + t.c.f)).scalar()
     assert isinstance((t.c.id / t.c.id + t.c.f).type, Float)
     assert type(value) is float and value == 1.0
+
+
+def test_comparing_to_null_is_is_null(conn):
+    # `x != null()` was rendered "x != NULL" (always NULL); SQLAlchemy treats
+    # null() on the right of == / != as None: IS NULL / IS NOT NULL
+    rows = conn.execute(select(parents.c.id).where(parents.c.a != null()).order_by(parents.c.id)).scalars()
+    assert rows.all() == [1, 2]
+    rows = conn.execute(select(parents.c.id).where(parents.c.a == null())).scalars()
+    assert rows.all() == [3]
+
+
+def test_coalesce_takes_its_first_typed_arguments_type(engine):
+    # coalesce(null(), false()) was untyped, so SQLite's 0 came back as an int
+    with engine.connect() as conn:
+        value = conn.execute(select(func.coalesce(null(), false()).label("x"))).scalar()
+    assert value is False

@@ -246,6 +246,11 @@ def _compared_type(type_: TypeEngine, value: Any) -> TypeEngine:
     return type_
 
 
+def _is_null(value: Any) -> bool:
+    """None or null(): what == and != turn into IS / IS NOT (on the right only, as SQLAlchemy)."""
+    return value is None or isinstance(value, Null)
+
+
 class ColumnOperators:
     """The Python operators that build SQL expressions."""
 
@@ -260,10 +265,10 @@ class ColumnOperators:
         return BinaryExpression(this, op, other_el, result_type or Boolean())
 
     def __eq__(self, other: Any) -> BinaryExpression:  # type: ignore[override]
-        return self._binary("IS", other) if other is None else self._binary("=", other)
+        return self._binary("IS", None) if _is_null(other) else self._binary("=", other)
 
     def __ne__(self, other: Any) -> BinaryExpression:  # type: ignore[override]
-        return self._binary("IS NOT", other) if other is None else self._binary("!=", other)
+        return self._binary("IS NOT", None) if _is_null(other) else self._binary("!=", other)
 
     def __lt__(self, other: Any) -> BinaryExpression:
         return self._binary("<", other)
@@ -913,8 +918,9 @@ def _function_type(name: str, args: list[ColumnElement[Any]]) -> TypeEngine:
         return Date()
     if lname in _TIME_FUNCTIONS:
         return Time()
-    if lname in _SAME_TYPE_FUNCTIONS and args:
-        return args[0].type
+    if lname in _SAME_TYPE_FUNCTIONS:
+        # the first typed argument's type: coalesce(null(), false()) is a Boolean
+        return next((a.type for a in args if not isinstance(a.type, NullType)), NullType())
     return NullType()
 
 
