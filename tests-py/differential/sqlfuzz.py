@@ -1236,18 +1236,12 @@ class AliasJoinSource(Source):
         alias = g.alias()
         partial = cls(table, alias, True, Lit(True, "bool", True), False, "join")
         scope = Scope(partial.scope_columns(g.schema), outer_tables=frozenset([table]), subquery_depth=depth)
-        orm = g.draw(st.booleans())
+        named, on = g.draw(st.booleans()), g.expr(scope, "bool", 2)
+        # with entities, a lone attribute as ON would be read as a relationship
+        orm = g.draw(st.booleans()) and not isinstance(on, Col)
         # a mapped class has no .join(): orm.join(), which cormorant lacks, would be needed
         style = g.draw(st.sampled_from(JOIN_STYLES[1:] if orm else JOIN_STYLES))
-        return cls(
-            table,
-            alias,
-            g.draw(st.booleans()),
-            g.expr(scope, "bool", 2),
-            g.draw(st.booleans()),
-            style,
-            orm,
-        )
+        return cls(table, alias, named, on, g.draw(st.booleans()), style, orm)
 
 
 @source(breadth=True)
@@ -1644,7 +1638,10 @@ class Gen:
             if aggregated and draw(st.booleans()):
                 having = self.expr(scope, "bool", 2)
         names = [label or unlabelled_name(e) for e, label in columns]
-        if not dedup and len(set(names)) < len(names):
+        labels = [label for _, label in columns if label is not None]
+        # a subquery's unlabelled columns may share a name; a label never may
+        clash = len(set(names)) < len(names) and (not dedup or any(names.count(n) > 1 for n in labels))
+        if clash:
             columns = [(e, label or f"x{i}") for i, (e, label) in enumerate(columns)]
         if member:  # SQLite refuses ORDER BY / LIMIT in a member of a compound SELECT
             order_by: list[OrderItem] = []

@@ -10,8 +10,11 @@ from cormorant import (
     ForeignKey,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
+    case,
+    cast,
     desc,
     false,
     func,
@@ -19,6 +22,7 @@ from cormorant import (
     literal,
     null,
     select,
+    true,
 )
 
 metadata = MetaData()
@@ -171,3 +175,14 @@ def test_coalesce_takes_its_first_typed_arguments_type(engine):
     with engine.connect() as conn:
         value = conn.execute(select(func.coalesce(null(), false()).label("x"))).scalar()
     assert value is False
+
+
+def test_case_takes_its_last_typed_results_type(engine):
+    # was the first typed result's (here Numeric, so a Decimal); SQLAlchemy
+    # types a CASE as its last typed THEN, falling back to ELSE
+    first = case((true(), cast(literal(1.5), Numeric)), (false(), literal(2.5)))
+    only_else = case((false(), null()), else_=literal(3))
+    with engine.connect() as conn:
+        row = conn.execute(select(first.label("a"), only_else.label("b"))).one()
+    assert type(row.a) is float and row.a == 1.5
+    assert type(row.b) is int and row.b == 3

@@ -859,8 +859,9 @@ class Case(ColumnElement[Any]):
             pairs = [(subject == cond, result) for cond, result in pairs]
         self.whens = [(coerce(cond), coerce(result)) for cond, result in pairs]
         self.else_ = coerce(else_) if else_ is not None else None
-        results = [r for _, r in self.whens] + ([self.else_] if self.else_ is not None else [])
-        self.type = next((r.type for r in results if not isinstance(r.type, NullType)), NullType())
+        # SQLAlchemy's: the LAST typed THEN's type, else ELSE's
+        typed = [r.type for _, r in reversed(self.whens) if not isinstance(r.type, NullType)]
+        self.type = typed[0] if typed else (self.else_.type if self.else_ is not None else NullType())
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         whens = tuple((c._datum(binds), r._datum(binds)) for c, r in self.whens)
