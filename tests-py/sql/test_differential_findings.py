@@ -20,6 +20,7 @@ from cormorant import (
     func,
     insert,
     literal,
+    literal_column,
     null,
     select,
     true,
@@ -186,3 +187,13 @@ def test_case_takes_its_last_typed_results_type(engine):
         row = conn.execute(select(first.label("a"), only_else.label("b"))).one()
     assert type(row.a) is float and row.a == 1.5
     assert type(row.b) is int and row.b == 3
+
+
+def test_an_int_next_to_a_float_expression_is_bound_as_an_integer(engine):
+    # literal_column("42.75", Float) * 4 bound the 4 as a FLOAT, so PostgreSQL
+    # computed a double (171.0) where SQLAlchemy's INTEGER bind gives numeric
+    product = func.abs(literal_column("42.75", Float) * 4)
+    with engine.connect() as conn:
+        value = conn.execute(select(product.label("x"))).scalar()
+    expected = decimal.Decimal if engine.dialect.name == "postgresql" else float
+    assert type(value) is expected and value == 171

@@ -235,12 +235,15 @@ def _type_of_value(value: Any) -> TypeEngine:
 def _compared_type(type_: TypeEngine, value: Any) -> TypeEngine:
     """The type a Python value compared with (or combined with) an expression
     of `type_` is bound as: `type_`, except a float next to an integer
-    expression, which stays a Float, and any value next to an untyped one
+    expression, which stays a Float, an int next to a Float or Numeric one,
+    which stays an Integer, and any value next to an untyped one
     (func.length(...) + 0.25), which takes its own type, as SQLAlchemy's
     coerce_compared_value does: `int_col < 1.5` does not compare with 1.5 cast
     to 2, nor does PostgreSQL read 0.25 as an integer."""
     if isinstance(type_, Integer) and isinstance(value, float):
         return Float()
+    if isinstance(type_, (Float, Numeric)) and type(value) is int:
+        return _type_of_value(value)  # an int next to a Float / Numeric stays an Integer
     if isinstance(type_, NullType):
         return _type_of_value(value)
     return type_
