@@ -51,8 +51,24 @@ Adding a construct (CASE, CAST, window functions, CTEs, UNION...)
    type tags it can produce (`leaf=True` if it has no sub-expressions,
    `group_only=True` for aggregates). The registry's order matters for
    shrinking: hypothesis shrinks towards the first registered constructs.
+   `breadth=True` makes the breadth test (test_differential_breadth.py)
+   draw it more often; `window_only=True` allows it only in a plain SELECT's
+   columns (window functions); `when=cormorant_has("name")` leaves it out
+   until cormorant has that name.
+Something that goes in FROM is a `Source` subclass with `render(r)` (register
+the names its columns are read under in `r.froms`, return the FROM object),
+`apply(r, stmt, rendered)` when `select_from(rendered)` is not how it is
+added, `scope_columns`, `tables`, `tiebreakers`, and a classmethod
+`generate(cls, g, depth)`; register it with `@source(breadth=..., when=...)`.
 Statement-level clauses (a new SELECT option) are fields of `Select`, drawn
 in `Gen.select` and applied in `Select.render`.
+
+Constructs cormorant does not have yet
+--------------------------------------
+Set operations, CTEs, window functions and type_coerce are registered only
+when cormorant has them. To check their generators anyway, run
+    SQLFUZZ_ALL_CONSTRUCTS=1 SQLFUZZ_SELF_CHECK=1 pytest tests-py/differential
+which registers everything and renders both sides with SQLAlchemy (harness.py).
 """
 
 from __future__ import annotations
