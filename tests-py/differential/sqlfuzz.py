@@ -51,8 +51,24 @@ Adding a construct (CASE, CAST, window functions, CTEs, UNION...)
    type tags it can produce (`leaf=True` if it has no sub-expressions,
    `group_only=True` for aggregates). The registry's order matters for
    shrinking: hypothesis shrinks towards the first registered constructs.
+   `breadth=True` makes the breadth test (test_differential_breadth.py)
+   draw it more often; `window_only=True` allows it only in a plain SELECT's
+   columns (window functions); `when=cormorant_has("name")` leaves it out
+   until cormorant has that name.
+Something that goes in FROM is a `Source` subclass with `render(r)` (register
+the names its columns are read under in `r.froms`, return the FROM object),
+`apply(r, stmt, rendered)` when `select_from(rendered)` is not how it is
+added, `scope_columns`, `tables`, `tiebreakers`, and a classmethod
+`generate(cls, g, depth)`; register it with `@source(breadth=..., when=...)`.
 Statement-level clauses (a new SELECT option) are fields of `Select`, drawn
 in `Gen.select` and applied in `Select.render`.
+
+Constructs cormorant does not have yet
+--------------------------------------
+Set operations, CTEs, window functions and type_coerce are registered only
+when cormorant has them. To check their generators anyway, run
+    SQLFUZZ_ALL_CONSTRUCTS=1 SQLFUZZ_SELF_CHECK=1 pytest tests-py/differential
+which registers everything and renders both sides with SQLAlchemy (harness.py).
 """
 
 from __future__ import annotations
@@ -60,6 +76,7 @@ from __future__ import annotations
 import decimal
 import math
 import operator
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -199,21 +216,62 @@ class ExprKind:
     types: frozenset[str]
     leaf: bool
     group_only: bool
+    window_only: bool
+    breadth: bool
 
 
 EXPRESSIONS: list[ExprKind] = []
 
 
 def expression(
-    *types: str, leaf: bool = False, group_only: bool = False
+    *types: str,
+    leaf: bool = False,
+    group_only: bool = False,
+    window_only: bool = False,
+    breadth: bool = False,
+    when: bool = True,
 ) -> Callable[[type[Expr]], type[Expr]]:
-    """Registers an Expr class as a generator of expressions of these type tags."""
+    """Registers an Expr class as a generator of expressions of these type tags.
+    `breadth`: drawn more often by the breadth test; `when`: False leaves the
+    class unregistered (a construct cormorant does not have yet)."""
 
     def register(cls: type[Expr]) -> type[Expr]:
-        EXPRESSIONS.append(ExprKind(cls, frozenset(types), leaf, group_only))
+        if when:
+            EXPRESSIONS.append(ExprKind(cls, frozenset(types), leaf, group_only, window_only, breadth))
         return cls
 
     return register
+
+
+def cormorant_has(*names: str) -> bool:
+    """Whether cormorant has these top-level names. SQLFUZZ_ALL_CONSTRUCTS=1
+    registers every construct regardless (for a run rendering SQLAlchemy twice,
+    SQLFUZZ_SELF_CHECK=1, which checks that the generators are well-formed)."""
+    if os.environ.get("SQLFUZZ_ALL_CONSTRUCTS") == "1":
+        return True
+    import cormorant
+
+    return all(hasattr(cormorant, n) for n in names)
+
+
+def cormorant_has_windows() -> bool:
+    if os.environ.get("SQLFUZZ_ALL_CONSTRUCTS") == "1":
+        return True
+    import cormorant
+
+    try:
+        cormorant.func.row_number().over()
+    except NotImplementedError:
+        return False
+    return True
+
+
+def cormorant_has_cte() -> bool:
+    if os.environ.get("SQLFUZZ_ALL_CONSTRUCTS") == "1":
+        return True
+    import cormorant
+
+    return hasattr(cormorant.Select, "cte")
 
 
 @dataclass(frozen=True)
@@ -230,9 +288,26 @@ class Scope:
     inner: Scope | None = None  # in "group" mode, the row scope aggregates read
     outer_tables: frozenset[str] = frozenset()  # tables of enclosing SELECTs (no reuse in subqueries)
     subquery_depth: int = 0
+    window: bool = False  # window functions allowed (a plain SELECT's columns)
+    tiebreak: list[ColRef] = field(default_factory=list)  # columns telling the rows apart
 
     def of_type(self, type_: str) -> list[ColRef]:
         return [c for c in self.columns if c.type == type_]
+
+
+@dataclass(frozen=True)
+class EntityColumns:
+    """A mapped class or aliased() entity where `r.froms` holds a FromClause:
+    `.c[name]` is the entity's attribute `name`."""
+
+    entity: Any
+
+    @property
+    def c(self) -> EntityColumns:
+        return self
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self.entity, name)
 
 
 def _is_element(value: Any) -> bool:
@@ -245,6 +320,16 @@ class Renderer:
     def __init__(self, m: Any, tables: dict[str, Any]) -> None:
         self.m = m
         self.froms: dict[str, Any] = dict(tables)
+        self.classes: dict[str, Any] = {}
+
+    def mapped(self, table: str) -> Any:
+        """A class mapped (declaratively, `__table__`) to the table named `table`."""
+        if not self.classes:
+            metadata = next(iter(self.froms.values())).metadata
+            self.base = type("Base", (self.m.orm.DeclarativeBase,), {"metadata": metadata})
+        if table not in self.classes:
+            self.classes[table] = type(table.upper(), (self.base,), {"__table__": self.froms[table]})
+        return self.classes[table]
 
     def el(self, node: Expr) -> Any:
         """`node` rendered as a SQL element (a raw Python literal is wrapped in literal())."""
@@ -555,10 +640,15 @@ class Concat(Expr):
         # `+` means || only between expressions SQLAlchemy types as strings: it
         # leaves func.lower() / func.upper() (and a subquery's column of one)
         # untyped, and NULLTYPE + x is SQL's +.
-        typed = all(
-            isinstance(e, Lit) or (isinstance(e, Col) and e.ref.source in TABLE_NAMES) for e in (left, right)
-        )
+        typed = all(is_string_typed(e) for e in (left, right))
         return cls(left, right, g.draw(st.sampled_from(["+", "concat"])) if typed else "concat")
+
+
+def is_string_typed(e: Expr) -> bool:
+    """Whether SQLAlchemy types `e` as a string (so that `+` means ||)."""
+    if isinstance(e, (Lit, TypeCoerce, CastTo)):
+        return True
+    return isinstance(e, Col) and e.ref.source in TABLE_NAMES
 
 
 # name -> (argument type tag(s) by result type tag)
@@ -586,7 +676,7 @@ class Func(Expr):
         name = g.draw(st.sampled_from(names))
         if name == "coalesce":
             n = g.draw(st.integers(2, 3))
-            return cls(name, tuple(g.expr(scope, type_, depth) for _ in range(n)), type_)
+            return cls(name, tuple(g.expr_or_null(scope, type_, depth) for _ in range(n)), type_)
         return cls(name, (g.expr(scope, SCALAR_FUNCTIONS[name][type_], depth),), type_)
 
 
@@ -605,10 +695,18 @@ class Agg(Expr):
     name: str
     arg: Expr | None  # None: count(*) as func.count()
     type: str
+    distinct: str | None = None  # "function" (func.count(distinct(x))), "method" (x.distinct()) or None
 
     def render(self, r: Renderer) -> Any:
         fn = getattr(r.m.func, self.name)
-        return fn() if self.arg is None else fn(r.el(self.arg))
+        if self.arg is None:
+            return fn()
+        arg = r.el(self.arg)
+        if self.distinct == "function":
+            arg = r.m.distinct(arg)
+        elif self.distinct == "method":
+            arg = arg.distinct()
+        return fn(arg)
 
     @classmethod
     def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
@@ -625,7 +723,8 @@ class Agg(Expr):
         if name == "count" and g.draw(st.booleans()):
             return cls("count", None, "int")
         arg_type = type_ if result is None else g.draw(st.sampled_from(arg_types))
-        return cls(name, g.expr(scope.inner, arg_type, depth), type_)
+        distinct = g.draw(st.sampled_from([None, None, "function", "method"]))
+        return cls(name, g.expr(scope.inner, arg_type, depth), type_, distinct)
 
 
 @expression("int", "float", "str", "bool")
@@ -670,21 +769,294 @@ class Exists(Expr):
     select: Select
     negate: bool
     type = "bool"
+    style: str = "method"  # "method" (stmt.exists()) or "function" (exists(stmt))
 
     def render(self, r: Renderer) -> Any:
-        exists = r.select(self.select).exists()
+        stmt = r.select(self.select)
+        exists = stmt.exists() if self.style == "method" else r.m.exists(stmt)
         return ~exists if self.negate else exists
 
     @classmethod
     def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
         stmt = g.subselect(scope, single=None, one_row=False)
-        return cls(stmt, g.draw(st.booleans())) if stmt is not None else None
+        if stmt is None:
+            return None
+        return cls(stmt, g.draw(st.booleans()), g.draw(st.sampled_from(["method", "function"])))
+
+
+# --- constructs of issue 15 (drawn more often by the breadth test) -------------------
+
+
+@expression(*TYPES, breadth=True)
+@dataclass(frozen=True)
+class CaseWhen(Expr):
+    """case((cond, value), ..., else_=...); values may be raw Python values."""
+
+    whens: tuple[tuple[Expr, Expr], ...]
+    else_: Expr | None
+    type: str
+
+    def render(self, r: Renderer) -> Any:
+        whens = [(r.el(cond), value.render(r)) for cond, value in self.whens]
+        if self.else_ is None:
+            return r.m.case(*whens)
+        return r.m.case(*whens, else_=self.else_.render(r))
+
+    @classmethod
+    def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
+        whens = tuple(
+            (g.expr(scope, "bool", depth), g.expr_or_null(scope, type_, depth))
+            for _ in range(g.draw(st.integers(1, 3)))
+        )
+        else_ = g.expr_or_null(scope, type_, depth) if g.draw(st.booleans()) else None
+        return cls(whens, else_, type_)
+
+
+@expression(*TYPES, breadth=True)
+@dataclass(frozen=True)
+class CaseValue(Expr):
+    """case({key: value, ...}, value=subject, else_=...): keys are Python values."""
+
+    subject: Expr
+    mapping: tuple[tuple[Any, Expr], ...]
+    else_: Expr | None
+    type: str
+
+    def render(self, r: Renderer) -> Any:
+        whens = {key: value.render(r) for key, value in self.mapping}
+        if self.else_ is None:
+            return r.m.case(whens, value=r.el(self.subject))
+        return r.m.case(whens, value=r.el(self.subject), else_=self.else_.render(r))
+
+    @classmethod
+    def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
+        subject_type = g.draw(st.sampled_from(["int", "str"]))
+        keys = g.draw(st.lists(VALUES[subject_type], min_size=1, max_size=3, unique=True))
+        mapping = tuple((key, g.expr_or_null(scope, type_, depth)) for key in keys)
+        else_ = g.expr_or_null(scope, type_, depth) if g.draw(st.booleans()) else None
+        return cls(g.expr(scope, subject_type, depth), mapping, else_, type_)
+
+
+# cast() targets: SQLAlchemy type name -> type tag of the result
+CAST_TARGETS = {"Integer": "int", "String": "str", "Float": "float", "Numeric": "float"}
+# what may be cast to each target without failing on most values: PostgreSQL
+# refuses boolean -> float / numeric, and text -> number for most strings
+# (a string is cast to a number only as a literal of digits)
+CAST_SOURCES = {"Integer": ("int", "float", "bool"), "Float": ("int", "float"), "Numeric": ("int", "float")}
+NUMBER_STRINGS = st.one_of(
+    st.integers(-99, 99).map(str),
+    st.integers(-400, 400).map(lambda i: str(i / 4)),
+    st.sampled_from([" 7", "1e3"]),
+)
+
+
+@expression("int", "float", "str", breadth=True)
+@dataclass(frozen=True)
+class CastTo(Expr):
+    item: Expr
+    target: str  # a key of CAST_TARGETS
+    raw: bool  # cast(python_value, ...) rather than cast(element, ...)
+
+    @property
+    def type(self) -> str:  # type: ignore[override]
+        return CAST_TARGETS[self.target]
+
+    def render(self, r: Renderer) -> Any:
+        item = self.item.render(r) if self.raw else r.el(self.item)
+        return r.m.cast(item, getattr(r.m, self.target)())
+
+    @classmethod
+    def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
+        target = g.draw(st.sampled_from([t for t, tag in CAST_TARGETS.items() if tag == type_]))
+        if target != "String" and g.draw(st.integers(0, 4)) == 0:
+            text = g.draw(NUMBER_STRINGS)
+            # Open difference (cast of a Python value): SQLAlchemy binds cast("2.5",
+            # Integer)'s value as the target type, CAST(%(p)s::INTEGER AS INTEGER),
+            # so PostgreSQL refuses it when binding, even where the CASE or EXISTS
+            # around it never evaluates it; cormorant binds it as a string and
+            # PostgreSQL refuses it only when evaluated. A raw string cast to
+            # Integer is therefore always a valid integer.
+            wrap = g.draw(st.booleans())
+            if target == "Integer" and not wrap:
+                text = str(g.draw(st.integers(-99, 99)))
+            item: Expr = Lit(text, "str", wrap)
+        else:
+            item = g.expr(scope, g.draw(st.sampled_from(CAST_SOURCES.get(target, TYPES))), depth)
+        return cls(item, target, isinstance(item, Lit) and not item.wrap)
+
+
+TYPE_NAMES = {"int": "Integer", "str": "String", "float": "Float", "bool": "Boolean"}
+
+
+@expression(*TYPES, breadth=True, when=cormorant_has("type_coerce"))
+@dataclass(frozen=True)
+class TypeCoerce(Expr):
+    """type_coerce(expr, T) with T the type of its own tag: types an untyped
+    expression (func.lower(), a subquery's column) without SQL of its own."""
+
+    item: Expr
+    type: str
+
+    def render(self, r: Renderer) -> Any:
+        return r.m.type_coerce(self.item.render(r), getattr(r.m, TYPE_NAMES[self.type])())
+
+    @classmethod
+    def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
+        return cls(g.expr(scope, type_, depth), type_)
+
+
+@expression("int", "float", "str", leaf=True)
+@dataclass(frozen=True)
+class LiteralColumn(Expr):
+    """literal_column(sql_text) with or without a type: a number, or a quoted word."""
+
+    text: str
+    typed: bool
+    type: str
+
+    def render(self, r: Renderer) -> Any:
+        if not self.typed:
+            return r.m.literal_column(self.text)
+        return r.m.literal_column(self.text, getattr(r.m, TYPE_NAMES[self.type])())
+
+    @classmethod
+    def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
+        if type_ == "int":
+            text = str(g.draw(st.integers(0, 99)))
+        elif type_ == "float":
+            text = str(g.draw(st.integers(0, 400)) / 4)
+        else:
+            text = "'" + g.draw(st.text(alphabet="abcAB _%", max_size=4)) + "'"
+        return cls(text, g.draw(st.booleans()), type_)
+
+
+@dataclass(frozen=True)
+class Null(Expr):
+    """null(): not registered, as SQLAlchemy refuses it as an operand of most
+    operators; drawn by `Gen.expr_or_null` where it is valid (CASE results,
+    coalesce() arguments) and by CompareNull."""
+
+    type: str
+
+    def render(self, r: Renderer) -> Any:
+        return r.m.null()
+
+
+@expression("bool", breadth=True)
+@dataclass(frozen=True)
+class CompareNull(Expr):
+    """x == null() / x != null() / null() == x: IS NULL / IS NOT NULL."""
+
+    item: Expr
+    op: str
+    null_first: bool
+    type = "bool"
+
+    def render(self, r: Renderer) -> Any:
+        left, right = (r.m.null(), r.el(self.item)) if self.null_first else (r.el(self.item), r.m.null())
+        return COMPARISONS[self.op](left, right)
+
+    @classmethod
+    def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
+        item = g.expr(scope, g.draw(st.sampled_from(TYPES)), depth)
+        if isinstance(item, Not):
+            return None  # the precedence slip of SQLAlchemy's explained in IsNull
+        return cls(item, g.draw(st.sampled_from(["==", "!="])), g.draw(st.booleans()))
+
+
+@expression("bool", leaf=True)
+@dataclass(frozen=True)
+class TrueFalse(Expr):
+    value: bool
+    type = "bool"
+
+    def render(self, r: Renderer) -> Any:
+        return r.m.true() if self.value else r.m.false()
+
+    @classmethod
+    def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
+        return cls(g.draw(st.booleans()))
+
+
+@expression("bool", breadth=True)
+@dataclass(frozen=True)
+class NegatedPredicate(Expr):
+    """~ of a comparison, IN, BETWEEN or LIKE (SQLAlchemy inverts the operator)."""
+
+    item: Expr
+    type = "bool"
+
+    def render(self, r: Renderer) -> Any:
+        return ~r.el(self.item)
+
+    @classmethod
+    def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
+        kind = g.draw(st.sampled_from([Compare, InList, Between, Like, InSelect]))
+        item = kind.generate(g, scope, "bool", depth)  # type: ignore[attr-defined]
+        return cls(item) if item is not None else None
+
+
+WINDOW_FUNCTIONS = {"row_number": "int", "rank": "int", "dense_rank": "int", "sum": None, "count": "int"}
+
+
+@expression("int", "float", window_only=True, breadth=True, when=cormorant_has_windows())
+@dataclass(frozen=True)
+class Window(Expr):
+    """func.f(...).over(partition_by=..., order_by=...) in a plain SELECT's columns.
+    row_number() is ordered by the rows' tiebreakers too, so that it is deterministic."""
+
+    name: str
+    arg: Expr | None
+    partition_by: tuple[Expr, ...]
+    order_by: tuple[OrderItem, ...]
+    type: str
+
+    def render(self, r: Renderer) -> Any:
+        fn = getattr(r.m.func, self.name)
+        call = fn() if self.arg is None else fn(r.el(self.arg))
+        kw: dict[str, Any] = {}
+        if self.partition_by:
+            kw["partition_by"] = [r.el(e) for e in self.partition_by]
+        if self.order_by:
+            kw["order_by"] = [o.render(r) for o in self.order_by]
+        return call.over(**kw)
+
+    @classmethod
+    def generate(cls, g: Gen, scope: Scope, type_: str, depth: int) -> Expr | None:
+        names = [n for n, t in WINDOW_FUNCTIONS.items() if t == type_ or (t is None and type_ in NUMERIC)]
+        name = g.draw(st.sampled_from(names))
+        plain = Scope(scope.columns, "row", None, scope.outer_tables, scope.subquery_depth)
+        arg = None
+        if name == "sum":
+            arg = g.expr(plain, type_, depth)
+        elif name == "count":
+            arg = g.expr(plain, g.draw(st.sampled_from(TYPES)), depth)
+        partition_by = tuple(Col(c) for c in g.draw(st.lists(st.sampled_from(plain.columns), max_size=2)))
+        order_by = [
+            OrderItem(
+                g.expr(plain, g.draw(st.sampled_from(["int", "str"])), 1),
+                g.draw(st.sampled_from(["asc", "desc"])),
+                None,
+                "method",
+            )
+            for _ in range(g.draw(st.integers(0 if name in ("sum", "count") else 1, 2)))
+        ]
+        if name == "row_number":
+            order_by += [OrderItem(Col(c), None, None, "method") for c in scope.tiebreak]
+        return cls(name, arg, partition_by, tuple(order_by), type_)
 
 
 # --- FROM sources and the SELECT statement -------------------------------------------------
 
 
 class Source(Node):
+    """Something in FROM. `render(r)`, called before the columns are, registers
+    in `r.froms` the names its columns are read under and returns the FROM
+    object; `apply` adds that object to a SELECT."""
+
+    def apply(self, r: Renderer, stmt: Any, rendered: Any) -> Any:
+        return stmt.select_from(rendered)
+
     def scope_columns(self, schema: Schema) -> list[ColRef]:
         raise NotImplementedError
 
@@ -723,7 +1095,7 @@ class JoinSource(Source):
     style: str  # "select_from" (left.join(right)), "join_from", "join" (select_from(left).join(right))
 
     def render(self, r: Renderer) -> Any:
-        raise AssertionError("a join is applied by Select.render")
+        return None  # applied by apply()
 
     def onclause(self, r: Renderer) -> Any:
         if not self.explicit_on:
@@ -731,7 +1103,7 @@ class JoinSource(Source):
         parent = self.right if self.child == self.left else self.left
         return r.froms[self.child].c.ref == r.froms[parent].c.id
 
-    def apply(self, r: Renderer, stmt: Any) -> Any:
+    def apply(self, r: Renderer, stmt: Any, rendered: Any) -> Any:
         left, right, on = r.froms[self.left], r.froms[self.right], self.onclause(r)
         if self.style == "select_from":
             return stmt.select_from(left.join(right, on, isouter=self.isouter))
@@ -760,7 +1132,7 @@ class SubquerySource(Source):
         return sub
 
     def scope_columns(self, schema: Schema) -> list[ColRef]:
-        return [ColRef(self.alias, label, item.type) for item, label in self.select.labelled_columns()]
+        return [ColRef(self.alias, key, item.type) for item, key in self.select.keyed_columns()]
 
     def tables(self) -> frozenset[str]:
         return frozenset()
@@ -770,19 +1142,304 @@ class SubquerySource(Source):
 
 
 @dataclass(frozen=True)
+class SourceKind:
+    cls: type[Source]
+    breadth: bool
+
+
+SOURCES: list[SourceKind] = []  # the first ones (plain table, join, subquery) shrink best
+
+
+def source(breadth: bool = False, when: bool = True) -> Callable[[type[Source]], type[Source]]:
+    """Registers a Source class drawn by `Gen.source` (its `generate(g, depth)`)."""
+
+    def register(cls: type[Source]) -> type[Source]:
+        if when:
+            SOURCES.append(SourceKind(cls, breadth))
+        return cls
+
+    return register
+
+
+def _table_source(g: Gen, depth: int) -> Source | None:
+    return TableSource(g.draw(st.sampled_from([t.name for t in g.schema.tables])))
+
+
+def _join_source(g: Gen, depth: int) -> Source | None:
+    linked = [t for t in g.schema.tables if t.ref]
+    if not linked:
+        return None
+    child = linked[0]
+    assert child.ref is not None
+    left, right = g.draw(st.permutations([child.name, child.ref]))
+    return JoinSource(
+        left,
+        right,
+        child.name,
+        g.draw(st.booleans()),
+        g.draw(st.booleans()),
+        g.draw(st.sampled_from(JOIN_STYLES)),
+    )
+
+
+def _subquery_source(g: Gen, depth: int) -> Source | None:
+    if depth >= MAX_SUBQUERY_DEPTH:
+        return None
+    inner = g.select(g.source(depth + 1), subquery_depth=depth + 1, dedup=True)
+    return SubquerySource(inner, g.alias())
+
+
+TableSource.generate = staticmethod(_table_source)  # type: ignore[attr-defined]
+JoinSource.generate = staticmethod(_join_source)  # type: ignore[attr-defined]
+SubquerySource.generate = staticmethod(_subquery_source)  # type: ignore[attr-defined]
+SOURCES += [SourceKind(TableSource, False), SourceKind(JoinSource, False), SourceKind(SubquerySource, False)]
+
+
+def joined(r: Renderer, stmt: Any, left: Any, right: Any, on: Any, isouter: bool, style: str) -> Any:
+    """`left` joined to `right` added to `stmt`, in one of SQLAlchemy's three spellings."""
+    if style == "select_from":
+        return stmt.select_from(left.join(right, on, isouter=isouter))
+    if style == "join_from":
+        return stmt.join_from(left, right, on, isouter=isouter)
+    return stmt.select_from(left).join(right, on, isouter=isouter)
+
+
+JOIN_STYLES = ["select_from", "join_from", "join"]
+
+
+@source(breadth=True)
+@dataclass(frozen=True)
+class AliasJoinSource(Source):
+    """A table joined to itself on a drawn condition: through table.alias()
+    (Core), or through orm.aliased() of a class mapped to the table (`orm`),
+    the columns then read as the entities' attributes."""
+
+    table: str
+    alias: str  # the key of the alias's columns; also its SQL name when `named`
+    named: bool
+    on: Expr
+    isouter: bool
+    style: str
+    orm: bool = False
+
+    def render(self, r: Renderer) -> Any:
+        name = self.alias if self.named else None
+        if self.orm:  # the table's own columns stay Table columns: other sources read them
+            r.froms[self.alias] = EntityColumns(r.m.orm.aliased(r.mapped(self.table), name=name))
+        else:
+            r.froms[self.alias] = r.froms[self.table].alias(name)
+        return None
+
+    def apply(self, r: Renderer, stmt: Any, rendered: Any) -> Any:
+        left, right = r.froms[self.table], r.froms[self.alias]
+        if self.orm:
+            left, right = r.mapped(self.table), right.entity
+        return joined(r, stmt, left, right, r.el(self.on), self.isouter, self.style)
+
+    def scope_columns(self, schema: Schema) -> list[ColRef]:
+        own = TableSource(self.table).scope_columns(schema)
+        return own + [ColRef(self.alias, c.name, c.type) for c in own]
+
+    def tables(self) -> frozenset[str]:
+        return frozenset([self.table])
+
+    def tiebreakers(self, schema: Schema) -> list[ColRef]:
+        return [ColRef(self.table, "id", "int"), ColRef(self.alias, "id", "int")]
+
+    @classmethod
+    def generate(cls, g: Gen, depth: int) -> Source | None:
+        table = g.draw(st.sampled_from([t.name for t in g.schema.tables]))
+        alias = g.alias()
+        partial = cls(table, alias, True, Lit(True, "bool", True), False, "join")
+        scope = Scope(partial.scope_columns(g.schema), outer_tables=frozenset([table]), subquery_depth=depth)
+        named, on = g.draw(st.booleans()), g.expr(scope, "bool", 2)
+        # with entities, a lone attribute as ON would be read as a relationship
+        orm = g.draw(st.booleans()) and not isinstance(on, Col)
+        # a mapped class has no .join(): orm.join(), which cormorant lacks, would be needed
+        style = g.draw(st.sampled_from(JOIN_STYLES[1:] if orm else JOIN_STYLES))
+        return cls(table, alias, named, on, g.draw(st.booleans()), style, orm)
+
+
+@source(breadth=True)
+@dataclass(frozen=True)
+class SubqueryJoinSource(Source):
+    """A table joined to a subquery (either side first) on a drawn condition,
+    the subquery's columns (expression columns too) read through `.c`."""
+
+    table: str
+    select: Select
+    alias: str
+    table_first: bool
+    on: Expr
+    isouter: bool
+    style: str
+
+    def render(self, r: Renderer) -> Any:
+        r.froms[self.alias] = r.select(self.select).subquery(self.alias)
+        return None
+
+    def apply(self, r: Renderer, stmt: Any, rendered: Any) -> Any:
+        table, sub = r.froms[self.table], r.froms[self.alias]
+        left, right = (table, sub) if self.table_first else (sub, table)
+        return joined(r, stmt, left, right, r.el(self.on), self.isouter, self.style)
+
+    def subquery(self) -> SubquerySource:
+        return SubquerySource(self.select, self.alias)
+
+    def scope_columns(self, schema: Schema) -> list[ColRef]:
+        return TableSource(self.table).scope_columns(schema) + self.subquery().scope_columns(schema)
+
+    def tables(self) -> frozenset[str]:
+        return frozenset([self.table])
+
+    def tiebreakers(self, schema: Schema) -> list[ColRef]:
+        return [ColRef(self.table, "id", "int"), *self.subquery().tiebreakers(schema)]
+
+    @classmethod
+    def generate(cls, g: Gen, depth: int) -> Source | None:
+        if depth >= MAX_SUBQUERY_DEPTH:
+            return None
+        inner = g.select(g.source(depth + 1), subquery_depth=depth + 1, dedup=True)
+        table = g.draw(st.sampled_from([t.name for t in g.schema.tables]))
+        alias = g.alias()
+        partial = cls(table, inner, alias, True, Lit(True, "bool", True), False, "join")
+        scope = Scope(partial.scope_columns(g.schema), outer_tables=frozenset([table]), subquery_depth=depth)
+        return cls(
+            table,
+            inner,
+            alias,
+            g.draw(st.booleans()),
+            g.expr(scope, "bool", 2),
+            g.draw(st.booleans()),
+            g.draw(st.sampled_from(JOIN_STYLES)),
+        )
+
+
+SET_OPERATIONS = ["union", "union_all", "intersect", "except_"]
+
+
+@source(breadth=True, when=cormorant_has("union", "union_all", "intersect", "except_"))
+@dataclass(frozen=True)
+class SetOpSource(Source):
+    """union / union_all / intersect / except_ (function or method form) of
+    SELECTs with the same column type tags, read as a subquery or a CTE."""
+
+    op: str
+    selects: tuple[Select, ...]
+    alias: str
+    style: str  # "function" (union(a, b)) or "method" (a.union(b))
+    as_cte: bool
+
+    def render(self, r: Renderer) -> Any:
+        first, *rest = (r.select(s) for s in self.selects)
+        compound = (
+            getattr(r.m, self.op)(first, *rest)
+            if self.style == "function"
+            else getattr(first, self.op)(*rest)
+        )
+        r.froms[self.alias] = compound.cte(self.alias) if self.as_cte else compound.subquery(self.alias)
+        return r.froms[self.alias]
+
+    def scope_columns(self, schema: Schema) -> list[ColRef]:
+        return [ColRef(self.alias, key, item.type) for item, key in self.selects[0].keyed_columns()]
+
+    def tables(self) -> frozenset[str]:
+        return frozenset()
+
+    def tiebreakers(self, schema: Schema) -> list[ColRef]:
+        return self.scope_columns(schema)
+
+    @classmethod
+    def generate(cls, g: Gen, depth: int) -> Source | None:
+        if depth >= MAX_SUBQUERY_DEPTH:
+            return None
+        types = g.draw(st.lists(st.sampled_from(TYPES), min_size=1, max_size=3))
+        selects = tuple(
+            g.select(g.source(depth + 1), subquery_depth=depth + 1, types=types)
+            for _ in range(g.draw(st.integers(2, 3)))
+        )
+        op = g.draw(st.sampled_from(SET_OPERATIONS))
+        style = g.draw(st.sampled_from(["function", "method"]))
+        as_cte = g.draw(st.booleans()) and cormorant_has_cte()
+        return cls(op, selects, g.alias(), style, as_cte)
+
+
+@source(breadth=True, when=cormorant_has_cte())
+@dataclass(frozen=True)
+class CteSource(SubquerySource):
+    """select(...).cte(name) read in FROM."""
+
+    def render(self, r: Renderer) -> Any:
+        r.froms[self.alias] = r.select(self.select).cte(self.alias)
+        return r.froms[self.alias]
+
+    @classmethod
+    def generate(cls, g: Gen, depth: int) -> Source | None:
+        if depth >= MAX_SUBQUERY_DEPTH:
+            return None
+        inner = g.select(g.source(depth + 1), subquery_depth=depth + 1, dedup=True)
+        return cls(inner, g.alias())
+
+
+@source(breadth=True, when=cormorant_has_cte())
+@dataclass(frozen=True)
+class RecursiveCteSource(Source):
+    """WITH RECURSIVE: a table's (id, column) rows as (n, v), then (n + step, v)
+    while n < bound; read in FROM."""
+
+    table: str
+    column: ColumnSpec
+    alias: str
+    step: int
+    bound: int
+
+    def render(self, r: Renderer) -> Any:
+        table = r.froms[self.table]
+        anchor = r.m.select(table.c.id.label("n"), table.c[self.column.name].label("v"))
+        cte = anchor.cte(self.alias, recursive=True)
+        step = r.m.select((cte.c.n + self.step).label("n"), cte.c.v).where(cte.c.n < self.bound)
+        r.froms[self.alias] = cte.union_all(step)
+        return r.froms[self.alias]
+
+    def scope_columns(self, schema: Schema) -> list[ColRef]:
+        return [ColRef(self.alias, "n", "int"), ColRef(self.alias, "v", self.column.type)]
+
+    def tables(self) -> frozenset[str]:
+        return frozenset()
+
+    def tiebreakers(self, schema: Schema) -> list[ColRef]:
+        return self.scope_columns(schema)
+
+    @classmethod
+    def generate(cls, g: Gen, depth: int) -> Source | None:
+        spec = g.draw(st.sampled_from(g.schema.tables))
+        column = g.draw(st.sampled_from(spec.all_columns))
+        return cls(spec.name, column, g.alias(), g.draw(st.integers(5, 20)), g.draw(st.integers(-20, 30)))
+
+
+@dataclass(frozen=True)
 class OrderItem:
-    expr: Expr
+    expr: Expr | None  # None: by `label`
     direction: str | None  # "asc", "desc" or None
     nulls: str | None  # "first", "last" or None
     style: str  # "method" (expr.desc()) or "function" (desc(expr))
+    label: str | None = None  # order_by("x0") / desc("x0"): a selected column's label or name
 
     def render(self, r: Renderer) -> Any:
+        if self.expr is None:
+            return self.render_label(r)
         el = r.el(self.expr)
         if self.direction is not None:
             el = getattr(el, self.direction)() if self.style == "method" else getattr(r.m, self.direction)(el)
         if self.nulls is not None:
             el = getattr(el, f"nulls_{self.nulls}")()
         return el
+
+    def render_label(self, r: Renderer) -> Any:
+        if self.direction is None:
+            return self.label
+        el = getattr(r.m, self.direction)(self.label)
+        return getattr(el, f"nulls_{self.nulls}")() if self.nulls is not None else el
 
 
 @dataclass(frozen=True)
@@ -797,17 +1454,25 @@ class Select(Node):
     offset: int | None = None
     total_order: bool = False  # the ORDER BY tells every row apart: compare rows in order
 
-    def labelled_columns(self) -> list[tuple[Expr, str]]:
-        return [(e, label or e.ref.name) for e, label in self.columns]  # type: ignore[attr-defined]
+    def keyed_columns(self) -> list[tuple[Expr, str]]:
+        """Each column with its key in `.subquery().c`: its label, else the
+        column's name, made unique as SQLAlchemy does (id, id_1)."""
+        keys: list[tuple[Expr, str]] = []
+        taken: set[str] = set()
+        for e, label in self.columns:
+            key = label or unlabelled_name(e)
+            n = 0
+            while key in taken:
+                n += 1
+                key = f"{label or unlabelled_name(e)}_{n}"
+            taken.add(key)
+            keys.append((e, key))
+        return keys
 
     def render(self, r: Renderer) -> Any:
-        source = None if isinstance(self.source, JoinSource) else self.source.render(r)
+        rendered = self.source.render(r)
         items = [r.el(e) if label is None else r.el(e).label(label) for e, label in self.columns]
-        stmt = r.m.select(*items)
-        if isinstance(self.source, JoinSource):
-            stmt = self.source.apply(r, stmt)
-        else:
-            stmt = stmt.select_from(source)
+        stmt = self.source.apply(r, r.m.select(*items), rendered)
         if self.where is not None:
             stmt = stmt.where(r.el(self.where))
         if self.group_by:
@@ -823,11 +1488,33 @@ class Select(Node):
         return stmt
 
 
+def has_aggregate(node: Any) -> bool:
+    """Whether an aggregate occurs in `node`, outside nested SELECTs."""
+    if isinstance(node, Agg):
+        return True
+    if isinstance(node, (tuple, list)):
+        return any(has_aggregate(n) for n in node)
+    if isinstance(node, Node) and not isinstance(node, Select):
+        return any(has_aggregate(getattr(node, f)) for f in node.__dataclass_fields__)  # type: ignore[attr-defined]
+    return False
+
+
+def unlabelled_name(e: Expr) -> str:
+    """The name of an unlabelled column (only a Col goes unlabelled)."""
+    assert isinstance(e, Col)
+    return e.ref.name
+
+
 @dataclass
 class Scenario:
     schema: Schema
     data: dict[str, list[dict[str, Any]]]
     select: Select
+    more: tuple[Select, ...] = ()  # further statements on the same tables (the breadth test)
+
+    @property
+    def selects(self) -> tuple[Select, ...]:
+        return (self.select, *self.more)
 
 
 # --- generation -------------------------------------------------------------------
@@ -843,18 +1530,30 @@ class Gen:
     draw: Any
     schema: Schema
     aliases: list[str] = field(default_factory=list)
+    breadth: bool = False  # draw the constructs of issue 15 (ExprKind.breadth) more often
 
     def expr(self, scope: Scope, type_: str, depth: int) -> Expr:
         kinds = [
             k
             for k in EXPRESSIONS
-            if type_ in k.types and (depth > 0 or k.leaf) and (scope.mode == "group" or not k.group_only)
+            if type_ in k.types
+            and (depth > 0 or k.leaf)
+            and (scope.mode == "group" or not k.group_only)
+            and (scope.window or not k.window_only)
         ]
+        if self.breadth:
+            kinds += [k for k in kinds if k.breadth]
         kind = self.draw(st.sampled_from(kinds))
         node = kind.cls.generate(self, scope, type_, depth - 1)  # type: ignore[attr-defined]
         if node is None:  # this construct cannot make a `type_` here: a literal
             node = Lit(self.draw(VALUES[type_]), type_, True)
         return node
+
+    def expr_or_null(self, scope: Scope, type_: str, depth: int) -> Expr:
+        """An expression, or (sometimes, with `breadth`) null()."""
+        if self.breadth and self.draw(st.integers(0, 4)) == 0:
+            return Null(type_)
+        return self.expr(scope, type_, depth)
 
     def alias(self) -> str:
         self.aliases.append(f"sq{len(self.aliases)}")
@@ -881,29 +1580,12 @@ class Gen:
         )
 
     def source(self, subquery_depth: int) -> Source:
-        tables = [t.name for t in self.schema.tables]
-        kinds = ["table"]
-        linked = [t for t in self.schema.tables if t.ref]
-        if linked:
-            kinds.append("join")
-        if subquery_depth < MAX_SUBQUERY_DEPTH:
-            kinds.append("subquery")
-        kind = self.draw(st.sampled_from(kinds))
-        if kind == "join":
-            child = linked[0]
-            left, right = self.draw(st.permutations([child.name, child.ref]))
-            return JoinSource(
-                left,
-                right,
-                child.name,
-                self.draw(st.booleans()),
-                self.draw(st.booleans()),
-                self.draw(st.sampled_from(["select_from", "join_from", "join"])),
-            )
-        if kind == "subquery":
-            inner = self.select(self.source(subquery_depth + 1), subquery_depth=subquery_depth + 1)
-            return SubquerySource(inner, self.alias())
-        return TableSource(self.draw(st.sampled_from(tables)))
+        """A FROM source; with `breadth`, the constructs of issue 15 are drawn more often."""
+        kinds = [k.cls for k in SOURCES]
+        if self.breadth:
+            kinds += [k.cls for k in SOURCES if k.breadth] * 2
+        made = self.draw(st.sampled_from(kinds)).generate(self, subquery_depth)  # type: ignore[attr-defined]
+        return made if made is not None else _table_source(self, subquery_depth)  # type: ignore[return-value]
 
     def select(
         self,
@@ -913,10 +1595,17 @@ class Gen:
         single: str | None = None,
         one_row: bool = False,
         subquery_depth: int = 0,
+        dedup: bool = False,
+        types: list[str] | None = None,
     ) -> Select:
         """A SELECT from `source`. `single`: exactly one column of that type
-        tag; `one_row`: at most one row (an aggregate, or LIMIT 1)."""
+        tag; `one_row`: at most one row (an aggregate, or LIMIT 1); `dedup`:
+        a subquery, whose unlabelled columns may share a name (SQLAlchemy then
+        keys them id, id_1); `types`: a set operation's member, plain columns
+        of these type tags and no ORDER BY / LIMIT."""
         draw = self.draw
+        member = types is not None
+        tiebreak = source.tiebreakers(self.schema)
         row = Scope(
             source.scope_columns(self.schema),
             outer_tables=outer_tables | source.tables(),
@@ -927,16 +1616,26 @@ class Gen:
         modes = ["plain", "grouped", "aggregate"]
         if single is not None and one_row:
             modes = ["aggregate", "plain"]  # plain: made one row by LIMIT 1
-        mode = draw(st.sampled_from(modes))
+        mode = "plain" if types is not None else draw(st.sampled_from(modes))
         group_by: list[Expr] = []
         having = None
         columns: list[tuple[Expr, str | None]] = []
         if mode == "plain":
             scope = row
-            types = [single] if single else draw(st.lists(st.sampled_from(TYPES), min_size=1, max_size=4))
+            column_scope = Scope(
+                row.columns, "row", None, row.outer_tables, subquery_depth, window=True, tiebreak=tiebreak
+            )
+            if types is None:
+                types = [single] if single else draw(st.lists(st.sampled_from(TYPES), min_size=1, max_size=4))
             for i, t in enumerate(types):
-                node = self.expr(scope, t, 2)
-                columns.append((node, None if isinstance(node, Col) and draw(st.booleans()) else f"x{i}"))
+                node = self.expr(column_scope, t, 2)
+                # Only a column goes unlabelled. Open difference (result naming): an
+                # unlabelled type_coerce(t0.id) next to t0.id is keyed id, id_1 by
+                # SQLAlchemy and id, id by cormorant. Functions and other unnamed
+                # expressions are keyed as SQLAlchemy keys them (length_1, anon_1;
+                # tests-py/sql/test_compile.py compares those).
+                unlabelled = isinstance(node, Col)
+                columns.append((node, None if unlabelled and draw(st.booleans()) else f"x{i}"))
         else:
             keys: list[ColRef] = []
             if mode == "grouped":
@@ -950,37 +1649,27 @@ class Gen:
                 types = [single]
             for i, t in enumerate(types):
                 columns.append((self.expr(scope, t, 2), f"x{i}"))
-            if draw(st.booleans()):
+            # Python's SQLite (3.31) refuses HAVING without GROUP BY or an aggregate;
+            # cormorant's newer SQLite accepts it: not a difference of the libraries'
+            aggregated = group_by or any(has_aggregate(e) for e, _ in columns)
+            if aggregated and draw(st.booleans()):
                 having = self.expr(scope, "bool", 2)
-        if len({label or e.ref.name for e, label in columns}) < len(columns):  # type: ignore[attr-defined]
-            columns = [(e, label or f"x{i}") for i, (e, label) in enumerate(columns)]
-
-        # ORDER BY: some keys of the user's, then (when wanted) what makes the order total
-        order_by = [
-            OrderItem(
-                self.expr(scope, draw(st.sampled_from(["int", "float", "str"])), 1),
-                draw(st.sampled_from([None, "asc", "desc"])),
-                draw(st.sampled_from([None, None, "first", "last"])),
-                draw(st.sampled_from(["method", "function"])),
-            )
-            for _ in range(draw(st.integers(0, 2)))
+        # an unlabelled expression has no name to clash with (its key is numbered)
+        names = [
+            label or (unlabelled_name(e) if isinstance(e, Col) else f"#{i}")
+            for i, (e, label) in enumerate(columns)
         ]
-        if mode == "plain":
-            tiebreak = source.tiebreakers(self.schema)
-        elif mode == "grouped":
-            tiebreak = keys
+        labels = [label for _, label in columns if label is not None]
+        # a subquery's unlabelled columns may share a name; a label never may
+        clash = len(set(names)) < len(names) and (not dedup or any(names.count(n) > 1 for n in labels))
+        if clash:
+            columns = [(e, label or f"x{i}") for i, (e, label) in enumerate(columns)]
+        if member:  # SQLite refuses ORDER BY / LIMIT in a member of a compound SELECT
+            order_by: list[OrderItem] = []
+            limit = offset = None
+            total = False
         else:
-            tiebreak = []  # one row
-        limit = offset = None
-        total = mode == "aggregate" or one_row or draw(st.booleans())
-        if total:
-            order_by += [OrderItem(Col(c), None, None, "method") for c in tiebreak]
-            if one_row:  # an "aggregate" SELECT without an aggregate has a row per row read
-                limit = 1
-            elif mode != "aggregate" and draw(st.booleans()):
-                limit = draw(st.integers(0, 5))
-            if mode != "aggregate" and draw(st.booleans()):
-                offset = draw(st.integers(0, 3))
+            order_by, limit, offset, total = self.ordering(mode, scope, columns, tiebreak, one_row)
         return Select(
             source,
             tuple(columns),
@@ -993,14 +1682,59 @@ class Gen:
             total_order=total,
         )
 
+    def ordering(
+        self,
+        mode: str,
+        scope: Scope,
+        columns: list[tuple[Expr, str | None]],
+        tiebreak: list[ColRef],
+        one_row: bool,
+    ) -> tuple[list[OrderItem], int | None, int | None, bool]:
+        """ORDER BY (some keys of the user's, by expression or by a selected
+        label, then when wanted what makes the order total), LIMIT, OFFSET."""
+        draw = self.draw
+        order_by = []
+        for _ in range(draw(st.integers(0, 2))):
+            direction = draw(st.sampled_from([None, "asc", "desc"]))
+            nulls = draw(st.sampled_from([None, None, "first", "last"]))
+            # ORDER BY a name: a label, or an unlabelled column's name
+            names = [label or unlabelled_name(e) for e, label in columns if label or isinstance(e, Col)]
+            unique = [n for n in names if names.count(n) == 1]
+            if unique and draw(st.integers(0, 3)) == 0:
+                name = draw(st.sampled_from(unique))
+                order_by.append(OrderItem(None, direction, nulls if direction else None, "function", name))
+            else:
+                expr = self.expr(scope, draw(st.sampled_from(["int", "float", "str"])), 1)
+                order_by.append(
+                    OrderItem(expr, direction, nulls, draw(st.sampled_from(["method", "function"])))
+                )
+        if mode == "grouped":
+            tiebreak = scope.columns  # the GROUP BY keys
+        elif mode == "aggregate":
+            tiebreak = []  # one row
+        limit = offset = None
+        total = mode == "aggregate" or one_row or draw(st.booleans())
+        if total:
+            order_by += [OrderItem(Col(c), None, None, "method") for c in tiebreak]
+            if one_row:  # an "aggregate" SELECT without an aggregate has a row per row read
+                limit = 1
+            elif mode != "aggregate" and draw(st.booleans()):
+                limit = draw(st.integers(0, 5))
+            if mode != "aggregate" and draw(st.booleans()):
+                offset = draw(st.integers(0, 3))
+        return order_by, limit, offset, total
+
 
 @st.composite
-def scenarios(draw: Any) -> Scenario:
+def scenarios(draw: Any, breadth: bool = False, statements: int = 1) -> Scenario:
+    """A schema, its rows and `statements` SELECTs over them; `breadth` draws
+    the constructs of issue 15 (CASE, CAST, window functions, set operations,
+    CTEs, self-joins...) more often."""
     schema = draw(schemas())
     data = draw(datasets(schema))
-    g = Gen(draw, schema)
-    select = g.select(g.source(0))
-    return Scenario(schema, data, select)
+    g = Gen(draw, schema, breadth=breadth)
+    selects = [g.select(g.source(0)) for _ in range(statements)]
+    return Scenario(schema, data, selects[0], tuple(selects[1:]))
 
 
 # --- comparing results -------------------------------------------------------------------

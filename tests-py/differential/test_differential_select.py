@@ -1,87 +1,13 @@
 """SELECT statements drawn by hypothesis, built with cormorant and with
 SQLAlchemy from one description, run on the same database: cormorant must
 return the same keys, rows and Python types, or raise the same error class
-(see sqlfuzz.py)."""
+(see sqlfuzz.py; the comparison is in harness.py)."""
 
-import cormorant
-import cormorant.exc
-import sqlalchemy
-import sqlalchemy.exc
+import harness
 import sqlfuzz
-from hypothesis import given, note, reject
-
-TABLES = ("t2", "t1", "t0")
-
-
-def raised_by_sqlalchemy_itself(error):
-    """SQLAlchemy's SQLite dialect registers its own Python floor() on each
-    connection (for SQLite builds without math functions); floor(NULL) makes
-    it raise where SQLite's would return NULL. Such an example compares
-    SQLAlchemy with itself, not with the database."""
-    return "user-defined function raised exception" in str(error)
-
-
-def load(sa_engine, scenario):
-    """The scenario's tables, created afresh with SQLAlchemy and filled with its rows."""
-    tables = scenario.schema.build(sqlalchemy)
-    with sa_engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {', '.join(TABLES)} CASCADE")
-        else:
-            for name in TABLES:
-                conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-        next(iter(tables.values())).metadata.create_all(conn)
-        for spec in sorted(scenario.schema.tables, key=lambda t: t.ref is not None):
-            rows = scenario.data[spec.name]
-            if rows:
-                conn.execute(tables[spec.name].insert(), rows)
-    return tables
-
-
-def run(engine, stmt, db_error):
-    """("rows", keys, rows) or ("error", class name, exception) for a database error."""
-    try:
-        with engine.connect() as conn:
-            result = conn.execute(stmt)
-            return "rows", list(result.keys()), [tuple(row) for row in result]
-    except db_error as e:
-        return "error", type(e).__name__, e
-
-
-def cormorant_sql(engine, stmt):
-    try:
-        return engine._cache.compile(stmt)[0].sql
-    except Exception as e:  # the failure itself is reported by the execution
-        return f"<does not compile: {e!r}>"
+from hypothesis import given
 
 
 @given(scenario=sqlfuzz.scenarios())
 def test_select_matches_sqlalchemy(engines, scenario):
-    c_engine, sa_engine = engines
-    note(f"schema: {scenario.schema}\ndata: {scenario.data}\nselect: {scenario.select}")
-    sa_tables = load(sa_engine, scenario)
-    if c_engine.dialect.name == "postgresql":
-        # Open bug (engine, PostgreSQL driver): a connection's prepared statement,
-        # kept after its table was dropped and created again with other column
-        # types, fails with "cached plan must not change result type". Until it
-        # is fixed, cormorant starts each example on fresh connections.
-        c_engine.dispose()
-    sa_stmt = sqlfuzz.Renderer(sqlalchemy, sa_tables).select(scenario.select)
-    c_stmt = sqlfuzz.Renderer(cormorant, scenario.schema.build(cormorant)).select(scenario.select)
-    note(f"SQLAlchemy SQL: {sa_stmt.compile(sa_engine)}")
-    note(f"cormorant SQL: {cormorant_sql(c_engine, c_stmt)}")
-
-    expected = run(sa_engine, sa_stmt, sqlalchemy.exc.DBAPIError)
-    got = run(c_engine, c_stmt, cormorant.exc.DBAPIError)
-    if expected[0] == "error":
-        note(f"SQLAlchemy raised {expected[2]!r}")
-        if raised_by_sqlalchemy_itself(expected[2]):
-            reject()
-        assert got[0] == "error", f"SQLAlchemy raised {expected[1]}, cormorant returned {got[2]!r}"
-        assert got[1] == expected[1], f"SQLAlchemy raised {expected[1]}, cormorant {got[2]!r}"
-        assert isinstance(got[2], getattr(cormorant.exc, expected[1]))
-        return
-    assert got[0] == "rows", f"cormorant raised {got[2]!r}; SQLAlchemy returned {expected[2]!r}"
-    assert got[1] == expected[1], "result keys differ"
-    problems = sqlfuzz.row_differences(expected[2], got[2], ordered=scenario.select.total_order)
-    assert not problems, "\n".join(problems[:10])
+    harness.check_scenario(engines, scenario)

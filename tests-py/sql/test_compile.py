@@ -244,3 +244,26 @@ def test_literal_binds_go_through_a_type_decorators_hooks():
     assert str(stmt.compile(compile_kwargs={"literal_binds": True})).endswith(
         "WHERE t.a = 'X' AND t.b = '<y>'"
     )
+
+
+def test_result_keys_of_unnamed_columns_match_sqlalchemy():
+    def keys(m, eng):
+        meta = m.MetaData()
+        t = m.Table("k", meta, m.Column("id", m.Integer), m.Column("x", m.String(10)))
+        meta.create_all(eng)
+        columns = [
+            m.func.length(t.c.x),
+            m.func.count(),
+            m.func.length(t.c.x),
+            t.c.x + "a",
+            m.literal(1),
+            -t.c.id,
+            -(-t.c.id),  # noqa: B002 - a negation of a negation, in SQL
+            -m.func.length(t.c.x),
+            -m.literal_column("0"),
+        ]
+        with eng.connect() as conn:
+            return list(conn.execute(m.select(*columns).select_from(t)).keys())
+
+    expected = keys(sqlalchemy, sqlalchemy.create_engine("sqlite://"))
+    assert keys(cormorant, cormorant.create_engine("sqlite://")) == expected

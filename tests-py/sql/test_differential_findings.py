@@ -10,13 +10,20 @@ from cormorant import (
     ForeignKey,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
+    case,
+    cast,
     desc,
+    false,
     func,
     insert,
     literal,
+    literal_column,
+    null,
     select,
+    true,
 )
 
 metadata = MetaData()
@@ -153,3 +160,40 @@ def test_a_numeric_combined_with_a_float_is_a_float(engine):
         value = conn.execute(select(t.c.id / t.c.id + t.c.f)).scalar()
     assert isinstance((t.c.id / t.c.id + t.c.f).type, Float)
     assert type(value) is float and value == 1.0
+
+
+def test_comparing_to_null_is_is_null(conn):
+    # `x != null()` was rendered "x != NULL" (always NULL); SQLAlchemy treats
+    # null() on the right of == / != as None: IS NULL / IS NOT NULL
+    rows = conn.execute(select(parents.c.id).where(parents.c.a != null()).order_by(parents.c.id)).scalars()
+    assert rows.all() == [1, 2]
+    rows = conn.execute(select(parents.c.id).where(parents.c.a == null())).scalars()
+    assert rows.all() == [3]
+
+
+def test_coalesce_takes_its_first_typed_arguments_type(engine):
+    # coalesce(null(), false()) was untyped, so SQLite's 0 came back as an int
+    with engine.connect() as conn:
+        value = conn.execute(select(func.coalesce(null(), false()).label("x"))).scalar()
+    assert value is False
+
+
+def test_case_takes_its_last_typed_results_type(engine):
+    # was the first typed result's (here Numeric, so a Decimal); SQLAlchemy
+    # types a CASE as its last typed THEN, falling back to ELSE
+    first = case((true(), cast(literal(1.5), Numeric)), (false(), literal(2.5)))
+    only_else = case((false(), null()), else_=literal(3))
+    with engine.connect() as conn:
+        row = conn.execute(select(first.label("a"), only_else.label("b"))).one()
+    assert type(row.a) is float and row.a == 1.5
+    assert type(row.b) is int and row.b == 3
+
+
+def test_an_int_next_to_a_float_expression_is_bound_as_an_integer(engine):
+    # literal_column("42.75", Float) * 4 bound the 4 as a FLOAT, so PostgreSQL
+    # computed a double (171.0) where SQLAlchemy's INTEGER bind gives numeric
+    product = func.abs(literal_column("42.75", Float) * 4)
+    with engine.connect() as conn:
+        value = conn.execute(select(product.label("x"))).scalar()
+    expected = decimal.Decimal if engine.dialect.name == "postgresql" else float
+    assert type(value) is expected and value == 171

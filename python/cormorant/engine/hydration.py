@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import _native
-from ..sql.compiler import Compiled
+from ..sql.compiler import Compiled, ResultKeys
 from ..sql.sqltypes import RAW
 
 
@@ -43,7 +43,7 @@ def core_shape(compiled: Compiled) -> ResultShape:
     """Rows of the statement's result columns, each converted by its type."""
     elements = [el for entry in compiled.entries for el in entry.elements]
     return ResultShape.of(
-        compiled.converters(elements), list(range(len(elements))), [el._row_key for el in elements]
+        compiled.converters(elements), list(range(len(elements))), list(map(ResultKeys(), elements))
     )
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _native
 from ..engine.hydration import Hydration, ResultShape
 from ..exc import ArgumentError, InvalidRequestError
-from ..sql.compiler import Compiled, register_statement_preparer
+from ..sql.compiler import Compiled, ResultKeys, register_statement_preparer
 from ..sql.elements import UnaryExpression, and_, or_
 from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
@@ -316,6 +316,7 @@ def orm_shape(compiled: Compiled) -> ResultShape:
     converters: list[Any] = []
     outputs: list[Any] = []
     names: list[str] = []
+    key = ResultKeys()
     for entry in compiled.entries:
         start = len(converters)
         elements = entry.elements
@@ -326,7 +327,7 @@ def orm_shape(compiled: Compiled) -> ResultShape:
             names.append(entry.name)
         else:
             outputs.extend(range(start, start + len(elements)))
-            names.extend(el._row_key for el in elements)
+            names.extend(map(key, elements))
     return ResultShape.of(converters, outputs, names)
 
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from .. import _native
 from ..exc import CompileError
 from .elements import BindCollector, ClauseElement, TextClause
+from .functions import FunctionElement
 from .selectable import CompoundSelect, FromStatement, ResultEntry, Select, statement_datum
 from .sqltypes import resolve_variant
 
@@ -91,6 +92,23 @@ class Compiled:
         """The native value converter of each result column in `elements`."""
         dialect = self.dialect
         return [resolve_variant(el.type, dialect)._result_converter(dialect) for el in elements]
+
+
+class ResultKeys:
+    """Names a statement's result columns as SQLAlchemy keys them: by name or
+    label, and an unnamed function or expression by a number per statement
+    (count_1, length_1, anon_1, anon_2)."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+
+    def __call__(self, element: Any) -> str:
+        key: str = element._row_key
+        base = element.name if isinstance(element, FunctionElement) else ("anon" if key == "anon" else None)
+        if base is None:
+            return key
+        count = self._counts[base] = self._counts.get(base, 0) + 1
+        return f"{base}_{count}"
 
 
 # The enable_from_linting levels of create_engine(), as SQLAlchemy numbers them.

@@ -231,6 +231,22 @@ class Executable(ClauseElement):
         return dict(self._execution_options)
 
 
+def is_table_column(element: Any) -> bool:
+    """Whether `element` is a column of a table, alias or subquery (or an ORM
+    attribute of one), rather than an expression: what SQLAlchemy names by itself."""
+    column = getattr(element, "column", element)  # an ORM attribute's column
+    return getattr(column, "table", None) is not None and isinstance(getattr(column, "name", None), str)
+
+
+def is_named_column(element: Any) -> bool:
+    """A table's column, or a column()/literal_column() standing alone: what a
+    unary operator passes its name through from (-users.id is keyed id)."""
+    from .selectable import ColumnClause
+
+    column = getattr(element, "column", element)
+    return is_table_column(column) or isinstance(column, (LiteralColumn, ColumnClause))
+
+
 def _label_of(element: Any) -> str | None:
     """What a value compared with `element` is named after: a column's key
     (which also says which column a bad value was meant for) or a function's
@@ -272,17 +288,25 @@ def _type_of_value(value: Any) -> TypeEngine:
 def _compared_type(type_: TypeEngine, value: Any) -> TypeEngine:
     """The type a Python value compared with (or combined with) an expression
     of `type_` is bound as: `type_`, except a float next to an integer
-    expression, which stays a Float, and any value next to an untyped one
+    expression, which stays a Float, an int next to a Float or Numeric one,
+    which stays an Integer, and any value next to an untyped one
     (func.length(...) + 0.25), which takes its own type, as SQLAlchemy's
     coerce_compared_value does: `int_col < 1.5` does not compare with 1.5 cast
     to 2, nor does PostgreSQL read 0.25 as an integer."""
     if isinstance(type_, Integer) and isinstance(value, float):
         return Float()
+    if isinstance(type_, (Float, Numeric)) and type(value) is int:
+        return _type_of_value(value)  # an int next to a Float / Numeric stays an Integer
     if isinstance(type_, NullType):
         return _type_of_value(value)
     if type(type_).coerce_compared_value is not TypeEngine.coerce_compared_value:
         return type_.coerce_compared_value(None, value)  # a TypeDecorator or a user type
     return type_
+
+
+def _is_null(value: Any) -> bool:
+    """None or null(): what == and != turn into IS / IS NOT (on the right only, as SQLAlchemy)."""
+    return value is None or isinstance(value, Null)
 
 
 class ColumnOperators:
@@ -299,10 +323,10 @@ class ColumnOperators:
         return BinaryExpression(this, op, other_el, result_type or Boolean())
 
     def __eq__(self, other: Any) -> BinaryExpression:  # type: ignore[override]
-        return self._binary("IS", other) if other is None else self._binary("=", other)
+        return self._binary("IS", None) if _is_null(other) else self._binary("=", other)
 
     def __ne__(self, other: Any) -> BinaryExpression:  # type: ignore[override]
-        return self._binary("IS NOT", other) if other is None else self._binary("!=", other)
+        return self._binary("IS NOT", None) if _is_null(other) else self._binary("!=", other)
 
     def __lt__(self, other: Any) -> BinaryExpression:
         return self._binary("<", other)
@@ -799,7 +823,8 @@ class UnaryExpression(ColumnElement[Any]):
 
     @property
     def _row_key(self) -> str:
-        return self.element._row_key
+        # -users.id is keyed "id", as SQLAlchemy keys it; -length(x) or -(-users.id) is unnamed
+        return self.element._row_key if is_named_column(self.element) else "anon"
 
 
 class BooleanClauseList(ColumnElement[bool]):
@@ -1006,8 +1031,9 @@ class Case(ColumnElement[Any]):
             pairs = [(subject == cond, result) for cond, result in pairs]
         self.whens = [(coerce(cond), coerce(result)) for cond, result in pairs]
         self.else_ = coerce(else_) if else_ is not None else None
-        results = [r for _, r in self.whens] + ([self.else_] if self.else_ is not None else [])
-        self.type = next((r.type for r in results if not isinstance(r.type, NullType)), NullType())
+        # SQLAlchemy's: the LAST typed THEN's type, else ELSE's
+        typed = [r.type for _, r in reversed(self.whens) if not isinstance(r.type, NullType)]
+        self.type = typed[0] if typed else (self.else_.type if self.else_ is not None else NullType())
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         whens = tuple((c._datum(binds), r._datum(binds)) for c, r in self.whens)

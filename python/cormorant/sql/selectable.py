@@ -22,6 +22,7 @@ from .elements import (
     UnaryExpression,
     and_,
     coerce,
+    is_table_column,
     order_by_element,
 )
 from .functions import Function, FunctionElement, func
@@ -73,9 +74,9 @@ def _labelled(entries: list[ResultEntry], style: SelectLabelStyle) -> list[Resul
     for i, e in enumerate(entries):
         if e.column is None:
             continue
+        if not is_table_column(e.column):
+            continue  # expressions keep their names; unnamed ones are numbered by compiler.ResultKeys
         name = e.column._row_key
-        if name == "anon":  # an unnamed expression: labelled anon_N only where it is shown
-            continue
         if name in seen:
             name = _unique_name(name, seen)
             out = out if out is not None else list(entries)
@@ -673,11 +674,13 @@ class ResultEntry:
     def cache_token(self) -> Any:
         """What besides the SQL tells results of this entry apart: for a column
         expression its type, whose converter the cached result plan keeps
-        (SELECT ? is the SQL of both select(literal(0)) and select(literal(True)))."""
+        (SELECT ? is the SQL of both select(literal(0)) and select(literal(True))),
+        and its key in the rows (-t.id is keyed id, -type_coerce(t.id) anon_1)."""
         if self.load is not None:
             return (self.load.token, self.name)
         if self.mapper is None and self.column is not None:
-            return self.column.type._result_key()
+            column = self.column
+            return (column.type._result_key(), column._row_key, isinstance(column, FunctionElement))
         return (self.mapper, "by name") if self.by_name else self.mapper
 
     @property
@@ -1067,9 +1070,7 @@ def _shown_column(binds: BindCollector, el: ColumnElement[Any]) -> tuple[Any, ..
     shows it: a named column as is, a function as `name_1` (named before its
     arguments, as SQLAlchemy numbers them), CAST(col) as the column's name,
     anything else as `anon_1`."""
-    if isinstance(el, Label) or (
-        getattr(el, "table", None) is not None and isinstance(getattr(el, "name", None), str)
-    ):
+    if isinstance(el, Label) or is_table_column(el):
         return el._datum(binds)
     function_label = binds.anonymous_name(el.name) if isinstance(el, FunctionElement) else None
     datum = el._datum(binds)

@@ -269,7 +269,9 @@ class Float(TypeEngine):
         self.precision, self.asdecimal = precision, asdecimal
 
     def _result_converter(self, dialect: str) -> Converter:
-        return FLOAT
+        # SQLite's value as it comes, as SQLAlchemy's pysqlite dialect leaves it: a
+        # FLOAT column stores REAL, but an expression typed Float may yield an integer.
+        return RAW if dialect == "sqlite" else FLOAT
 
 
 Double = Float
