@@ -197,3 +197,15 @@ def test_an_int_next_to_a_float_expression_is_bound_as_an_integer(engine):
         value = conn.execute(select(product.label("x"))).scalar()
     expected = decimal.Decimal if engine.dialect.name == "postgresql" else float
     assert type(value) is expected and value == 171
+
+
+def test_false_decides_an_and_and_true_an_or(engine):
+    """Found by the differential suite on PostgreSQL: SQLAlchemy writes
+    and_(false(), ..., coalesce(NULL, NULL)) as `false`, where the whole
+    conjunction is refused by PostgreSQL (coalesce of NULLs is text)."""
+    from cormorant import and_, false, func, null, or_, select, true
+
+    with engine.connect() as conn:
+        assert conn.execute(select(1).where(and_(false(), func.coalesce(null(), null())))).all() == []
+        assert conn.execute(select(1).where(or_(func.coalesce(null(), null()), true()))).all() == [(1,)]
+    assert str(and_(true(), literal_column("x") == 1)) == "x = :param_1"

@@ -851,7 +851,18 @@ def _boolean_list(operator: str, clauses: Sequence[Any]) -> BooleanClauseList:
             flat.append(el)
     if not flat:
         raise ValueError(f"{operator}_() needs at least one expression")
-    return BooleanClauseList(operator, flat)
+    return BooleanClauseList(operator, _short_circuited(operator, flat))
+
+
+def _short_circuited(operator: str, clauses: list[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
+    """As SQLAlchemy simplifies them: false() decides an AND and true() an OR;
+    true() in an AND and false() in an OR drop out (unless nothing else is left)."""
+    deciding, neutral = (False_, True_) if operator == "and" else (True_, False_)
+    for clause in clauses:
+        if isinstance(clause, deciding):
+            return [clause]
+    rest = [c for c in clauses if not isinstance(c, neutral)]
+    return rest or clauses[:1]
 
 
 def and_(*clauses: Any) -> BooleanClauseList:
