@@ -3,6 +3,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -21,6 +22,30 @@ namespace {
                       std::string(driver::type_name(type)) + " to " + std::string(target);
     if (!detail.empty()) msg += ": " + std::string(detail);
     throw Error(ErrorKind::Data, std::move(msg));
+}
+
+// Microseconds as PostgreSQL writes an interval of days and a time: "-1 days 02:03:04.5".
+std::string format_interval(std::int64_t micros) {
+    const bool negative = micros < 0;
+    const std::uint64_t total =
+        negative ? 0 - static_cast<std::uint64_t>(micros) : static_cast<std::uint64_t>(micros);
+    constexpr std::uint64_t kSecond = 1'000'000, kDay = 86'400 * kSecond;
+    const auto days = static_cast<unsigned long long>(total / kDay);
+    const std::uint64_t rest = total % kDay;
+    char text[96];
+    int n = std::snprintf(text, sizeof text, "%s", negative ? "-" : "");
+    if (days)
+        n += std::snprintf(text + n, sizeof text - static_cast<std::size_t>(n), "%llu days ", days);
+    n += std::snprintf(text + n, sizeof text - static_cast<std::size_t>(n), "%02llu:%02llu:%02llu",
+                       static_cast<unsigned long long>(rest / (3600 * kSecond)),
+                       static_cast<unsigned long long>(rest / (60 * kSecond) % 60),
+                       static_cast<unsigned long long>(rest / kSecond % 60));
+    if (const std::uint64_t fraction = rest % kSecond) {
+        n += std::snprintf(text + n, sizeof text - static_cast<std::size_t>(n), ".%06llu",
+                           static_cast<unsigned long long>(fraction));
+        while (text[n - 1] == '0') --n;
+    }
+    return std::string(text, static_cast<std::size_t>(n));
 }
 
 template <typename T>
@@ -165,6 +190,8 @@ std::string RowBatch::as_text(std::size_t row, std::size_t col) const {
             return format_datetime(c.integer);
         case ValueType::DateTimeTz:
             return format_datetime(c.integer) + "+00:00";
+        case ValueType::Interval:
+            return format_interval(c.integer);
         case ValueType::Text:
         case ValueType::Blob:
         case ValueType::Decimal:
