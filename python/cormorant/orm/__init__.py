@@ -3,8 +3,9 @@
 from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, UnmappedInstanceError
 from .attributes import InstanceState, InstrumentedAttribute, Mapped
 from .collections import InstrumentedList
-from .decl_base import DeclarativeBase, MappedColumn, declared_attr, mapped_column
+from .decl_base import DeclarativeBase, MappedColumn, add_mapped_attribute, declared_attr, mapped_column
 from .mapper import Mapper
+from .properties import ColumnProperty, MappedSQLExpression, column_property, deferred, query_expression
 from .relationships import Relationship, relationship
 from .session import Session, SessionTransaction, object_session, sessionmaker
 from .strategy_options import (
@@ -21,6 +22,8 @@ from .strategy_options import (
     selectinload,
     subqueryload,
     undefer,
+    undefer_group,
+    with_expression,
 )
 from .util import AliasedClass, aliased, with_parent
 
@@ -60,4 +63,12 @@ __all__ = [
     "mapped_column",
     "object_session",
     "sessionmaker",
+    "ColumnProperty",
+    "MappedSQLExpression",
+    "add_mapped_attribute",
+    "column_property",
+    "deferred",
+    "query_expression",
+    "undefer_group",
+    "with_expression",
 ]

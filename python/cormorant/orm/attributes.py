@@ -20,6 +20,7 @@ _T = TypeVar("_T")
 
 STATE_KEY = _native.STATE_ATTRIBUTE
 NO_VALUE = object()
+LOADERS_KEY = "_cm_loaders"  # per-instance strategies set by loader options (raiseload(), noload(), defer(raiseload=True))
 
 TRANSIENT = _native.TRANSIENT
 PENDING = _native.PENDING
@@ -155,14 +156,28 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
                 "was expired and cannot be loaded (keep the session open, or use expire_on_commit=False)"
             )
         d = instance.__dict__
+        if not state.expired and self._loads_without_sql(d):
+            return d.get(self.key)
         session._refuse_unawaited_load(
             instance, self.key, "Expired attribute" if state.expired else "Deferred column"
         )
         if state.expired:
             session._load_expired(instance, state)
-        if self.key not in d:
+        if self.key not in d and not self._loads_without_sql(d):
             session._load_deferred(instance, state, self.key)
         return d.get(self.key)
+
+    def _loads_without_sql(self, d: dict[str, Any]) -> bool:
+        """True when the attribute is never loaded by itself: a query_expression()
+        (None unless a query filled it); raises for a raiseload-deferred one."""
+        mapper, key = self.mapper, self.key
+        loaders = d.get(LOADERS_KEY)
+        if key in mapper.raiseload_keys or (loaders is not None and loaders.get(key) == "raise"):
+            from ..exc import InvalidRequestError
+
+            raise InvalidRequestError(f"'{self!r}' is not available due to raiseload=True")
+        prop = mapper.expressions.get(key)
+        return prop is not None and prop.query_expression
 
     def __set__(self, instance: Any, value: Any) -> None:
         d = instance.__dict__

@@ -8,15 +8,19 @@ import types
 import typing
 from typing import Any, ClassVar, Union
 
+from ..sql.elements import ColumnOperators
 from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
 from ..sql.sqltypes import NullType, type_for_python
 from .attributes import Mapped
 from .mapper import Mapper
+from .properties import ColumnProperty
 from .relationships import Relationship
 
 
-class MappedColumn:
-    """What mapped_column() returns: a Column template resolved at class creation."""
+class MappedColumn(ColumnOperators):
+    """What mapped_column() returns: a Column template resolved at class creation.
+    In the class body it is already a SQL expression of its column, for
+    column_property(first + " " + last)."""
 
     #: The Column this template became in its mapped class (set at class creation).
     resolved: Column[Any] | None = None
@@ -27,11 +31,25 @@ class MappedColumn:
         kw.pop("repr", None)
         kw.pop("compare", None)
         kw.pop("kw_only", None)
-        self.deferred = bool(kw.pop("deferred", False))
+        self.deferred_group: str | None = kw.pop("deferred_group", None)
+        self.deferred_raiseload = bool(kw.pop("deferred_raiseload", False))
+        given = kw.pop("deferred", None)
+        self.deferred = bool(given or (given is None and (self.deferred_group or self.deferred_raiseload)))
         self.column = Column(*args, **kw)
 
-    def _column_for(self, key: str, annotation: Any) -> Column[Any]:
-        column = self.column._copy()
+    __hash__ = object.__hash__
+
+    def __clause_element__(self) -> Column[Any]:
+        return self.column
+
+    @property
+    def type(self) -> Any:  # type: ignore[override]
+        return self.column.type
+
+    def _column_for(self, key: str, annotation: Any, own: bool = False) -> Column[Any]:
+        # A template of the class's own body becomes the table's column itself,
+        # so the expressions its body built from it read that table.
+        column = self.column if own and self.column.table is None else self.column._copy()
         column.name = column.name or key
         column.key = key
         if annotation is not None:
@@ -86,7 +104,38 @@ def _is_mapped_annotation(annotation: Any) -> bool:
     return typing.get_origin(annotation) is Mapped or annotation is Mapped
 
 
-class DeclarativeBase:
+def add_mapped_attribute(target: type, key: str, attr: Any) -> None:
+    """Maps `attr` (a column_property(), relationship()...) as attribute `key`
+    of the already mapped class `target`; other values are set as they are."""
+    mapper = target.__dict__.get("__mapper__")
+    if mapper is None or not isinstance(attr, (ColumnProperty, Relationship, MappedColumn, Column)):
+        type.__setattr__(target, key, attr)
+    elif isinstance(attr, ColumnProperty) and not attr.maps_table_column:
+        mapper.add_expression(key, attr)
+    elif isinstance(attr, Relationship):
+        if mapper.relationships.get(key) is attr:  # mapping itself installing it
+            type.__setattr__(target, key, attr)
+            return
+        rel = attr._copy() if attr.key else attr
+        rel._declare(key, mapper, None)
+        mapper.add_relationship(key, rel)
+        type.__setattr__(target, key, rel)
+    else:
+        raise NotImplementedError(
+            f"adding a table column ({target.__name__}.{key}) to a class after it is mapped is not supported "
+            "yet; declare it in the class body"
+        )
+
+
+class DeclarativeAttributeIntercept(type):
+    """Metaclass of DeclarativeBase: an attribute assigned to a mapped class
+    after its creation (`User.n = column_property(...)`) joins its mapping."""
+
+    def __setattr__(cls, key: str, value: Any) -> None:
+        add_mapped_attribute(cls, key, value)
+
+
+class DeclarativeBase(metaclass=DeclarativeAttributeIntercept):
     """Subclass once to make a declarative base; subclass that to map classes."""
 
     metadata: ClassVar[MetaData]
@@ -149,6 +198,8 @@ def _map_class(cls: type) -> None:
     registry = cls.registry  # type: ignore[attr-defined]
     columns: dict[str, Column[Any]] = {}
     deferred: set[str] = set()
+    deferrals: dict[str, tuple[str | None, bool]] = {}
+    expressions: dict[str, ColumnProperty] = {}
     relationships: dict[str, tuple[Relationship, Any]] = {}
     for klass in _mapping_sources(cls):
         annotations = klass.__dict__.get("__annotations__", {})
@@ -160,11 +211,14 @@ def _map_class(cls: type) -> None:
             value = klass.__dict__.get(key)
             if isinstance(value, Relationship):
                 relationships[key] = (value, raw)
-            elif isinstance(value, (MappedColumn, Column)):
+            elif isinstance(value, ColumnProperty) and not value.maps_table_column:
+                expressions[key] = value
+            elif isinstance(value, (MappedColumn, Column, ColumnProperty)):
                 template = value if isinstance(value, MappedColumn) else _wrap_column(value)
-                columns[key] = template.resolved = template._column_for(key, annotation)
+                columns[key] = template.resolved = template._column_for(key, annotation, klass is cls)
                 if template.deferred:
                     deferred.add(key)
+                    deferrals[key] = (template.deferred_group, template.deferred_raiseload)
             elif raw is not None:
                 if annotation is None and isinstance(raw, str) and "Mapped" in raw:
                     raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
@@ -180,6 +234,10 @@ def _map_class(cls: type) -> None:
     mapper = Mapper(cls, table, attributes, frozenset(deferred))
     cls.__mapper__ = mapper  # type: ignore[attr-defined]
     mapper.instrument()
+    for key, (group, raiseload) in deferrals.items():
+        mapper.set_deferral(key, group, raiseload)
+    for key, prop in expressions.items():
+        mapper.add_expression(key, prop)
     for key, (declared, annotation) in relationships.items():
         rel = declared._copy() if declared.key else declared
         rel._declare(key, mapper, annotation)
@@ -189,11 +247,16 @@ def _map_class(cls: type) -> None:
     registry.classes_by_name[cls.__name__] = cls
 
 
-def _wrap_column(column: Column[Any]) -> MappedColumn:
+def _wrap_column(declared: Column[Any] | ColumnProperty) -> MappedColumn:
+    """A Column (or column_property(Column(...))) of a class body, as a mapped_column() template."""
+    prop = declared if isinstance(declared, ColumnProperty) else None
+    column: Column[Any] = prop.expression if prop is not None else declared  # type: ignore[assignment]
     template = MappedColumn.__new__(MappedColumn)
     template.column = column
     template.nullable_given = column.nullable
-    template.deferred = False
+    template.deferred = prop.deferred if prop is not None else False
+    template.deferred_group = prop.group if prop is not None else None
+    template.deferred_raiseload = prop.raiseload if prop is not None else False
     return template
 
 

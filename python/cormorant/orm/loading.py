@@ -13,13 +13,12 @@ from .. import _native
 from ..engine.hydration import Hydration, ResultShape
 from ..exc import ArgumentError, InvalidRequestError
 from ..sql.compiler import Compiled, ResultKeys, register_statement_preparer
-from ..sql.elements import UnaryExpression, and_, or_
+from ..sql.elements import UnaryExpression, and_, coerce, or_
 from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
-from .attributes import DELETED, STATE_KEY
+from .attributes import DELETED, LOADERS_KEY, STATE_KEY
 from .collections import members
 from .relationships import (
-    LOADERS_KEY,
     MANYTOMANY,
     MANYTOONE,
     Relationship,
@@ -42,7 +41,19 @@ class EntityLoad:
     own EntityLoad on a table alias), selectin relationships, and lazy
     strategies to record on the loaded instances."""
 
-    __slots__ = ("mapper", "keys", "alias", "joined", "selectin", "lazy", "default_lazy", "path", "criteria")
+    __slots__ = (
+        "mapper",
+        "keys",
+        "alias",
+        "joined",
+        "selectin",
+        "lazy",
+        "default_lazy",
+        "path",
+        "criteria",
+        "expressions",
+        "raise_keys",
+    )
 
     def __init__(self, mapper: Mapper, path: tuple[Any, ...] = ()) -> None:
         self.mapper = mapper
@@ -54,6 +65,8 @@ class EntityLoad:
         self.default_lazy: str | None = None
         self.path = path  # the relationships leading here, to stop default eager loads recursing
         self.criteria: dict[str, tuple[Any, ...]] = {}  # rel.and_(...) of a selectin load, by key
+        self.expressions: dict[str, Any] = {}  # with_expression(), by attribute
+        self.raise_keys: list[str] = []  # columns left out with raiseload=True
 
     @classmethod
     def every_column(cls, mapper: Mapper) -> EntityLoad:
@@ -105,7 +118,7 @@ class EntityLoad:
         for step in steps:
             assert node is not None
             if step[0] == "columns":
-                node.apply_columns(step[1], step[2])
+                node.apply_columns(*step[1:])
                 continue
             attr, strategy = step[1], step[2]
             if isinstance(attr, str) and attr == "*":
@@ -117,22 +130,53 @@ class EntityLoad:
                 node.criteria[rel.key] = _narrowing(attr, strategy)
             node = node.set_strategy(rel, strategy, step[3] if len(step) > 3 else False)
 
-    def apply_columns(self, how: str, attrs: tuple[Any, ...]) -> None:
+    def apply_columns(self, how: str, attrs: tuple[Any, ...], raiseload: bool = False) -> None:
         mapper = self.mapper
-        keys = column_keys(attrs, mapper)
+        if how == "with_expression":
+            self._with_expression(attrs[0], attrs[1])
+            return
+        keys = mapper.group_keys(attrs[0]) if how == "undefer_group" else column_keys(attrs, mapper)
+        every_key = (*mapper.column_order, *mapper.expressions)
         if how == "load_only":
             wanted = set(keys) | set(mapper.pk_keys)
-            self.keys = [k for k in mapper.column_order if k in wanted]
+            self.keys = [k for k in every_key if k in wanted]
         elif how == "defer":
             self.keys = [k for k in self.keys if k not in keys or k in mapper.pk_keys]
         else:
             wanted = set(self.keys) | set(keys)
-            self.keys = [k for k in mapper.column_order if k in wanted]
+            self.keys = [k for k in every_key if k in wanted]
+        if raiseload:
+            left_out = [k for k in every_key if k not in self.keys and (how == "load_only" or k in keys)]
+            self.raise_keys = [*self.raise_keys, *left_out]
+
+    def _with_expression(self, attr: Any, expression: Any) -> None:
+        key = column_keys((attr,), self.mapper)[0]
+        prop = self.mapper.expressions.get(key)
+        if prop is None or not prop.query_expression:
+            raise ArgumentError(f"with_expression() applies to a query_expression() attribute, not {attr}")
+        self.expressions = {**self.expressions, key: coerce(expression)}
+        if key not in self.keys:
+            self.keys = [*self.keys, key]
+
+    def loaded_keys(self) -> list[str]:
+        """The attributes the rows carry; SQL expressions are left to load on
+        access when the entity reads from an alias (they name the table)."""
+        if self.alias and self.mapper.expressions:
+            if self.expressions:
+                raise NotImplementedError(
+                    "with_expression() on an aliased or joined entity is not supported yet"
+                )
+            return [k for k in self.keys if k not in self.mapper.expressions]
+        return self.keys
 
     # --- the statement --------------------------------------------------------------
 
     def columns(self) -> list[Any]:
-        table_columns = [self.mapper.attr_columns[k] for k in self.keys]
+        if self.mapper.expressions:
+            expressions, loadable = self.expressions, self.mapper.loadable
+            table_columns = [expressions[k] if k in expressions else loadable(k) for k in self.loaded_keys()]
+        else:
+            table_columns = [self.mapper.attr_columns[k] for k in self.keys]
         if self.alias:
             return [self.alias.corresponding_column(c) for c in table_columns]
         return table_columns
@@ -146,17 +190,18 @@ class EntityLoad:
     def plan(self, start: int) -> _native.EntityPlan:
         """The native plan that builds this entity (and its joined relationships) from columns start.."""
         mapper = self.mapper
-        positions = {k: start + i for i, k in enumerate(self.keys)}
+        keys = self.loaded_keys()
+        positions = {k: start + i for i, k in enumerate(keys)}
         eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]] = []
-        offset = start + len(self.keys)
+        offset = start + len(keys)
         for rel, child, _ in self.joined.values():
             eager.append((rel.key, child.plan(offset), rel.new_collection if rel.uselist else None))
             offset += len(child.elements())
         return _native.EntityPlan(
             mapper.class_,
             mapper.identity_class,
-            list(self.keys),
-            [positions[k] for k in self.keys],
+            list(keys),
+            [positions[k] for k in keys],
             [positions[k] for k in mapper.pk_keys],
             eager,
         )
@@ -166,7 +211,7 @@ class EntityLoad:
         """Tells apart loads that differ in what the rows carry."""
         return (
             self.mapper,
-            tuple(self.keys),
+            tuple(self.loaded_keys()),
             tuple((key, child.token) for key, (_, child, _) in self.joined.items()),
         )
 
@@ -212,7 +257,7 @@ class EntityLoad:
         return any(rel.uselist or child.fills_collection_by_join() for rel, child, _ in self.joined.values())
 
     def needs_post_load(self) -> bool:
-        return bool(self.selectin or self.lazy or self.default_lazy) or any(
+        return bool(self.selectin or self.lazy or self.default_lazy or self.raise_keys) or any(
             child.needs_post_load() for _, child, _ in self.joined.values()
         )
 
@@ -277,7 +322,9 @@ def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, Enti
 
 def _prepared_for_display(statement: Any) -> Any:
     """str(select(User).options(joinedload(...))) shows the eager joins, as it runs."""
-    if isinstance(statement, Select) and statement.loader_options:
+    if isinstance(statement, Select) and (
+        statement.loader_options or any(e.mapper is not None for e in statement.result_entries)
+    ):
         return prepare_select(statement)[0]
     return statement
 
@@ -455,7 +502,7 @@ def run_post_loads(
 def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
     if not objects:
         return
-    if load.lazy or load.default_lazy:
+    if load.lazy or load.default_lazy or load.raise_keys:
         _record_lazy(load, objects)
     for rel, child in load.selectin.values():
         related = selectin_load(session, rel, objects, child, load.criteria.get(rel.key, ()))
@@ -469,6 +516,7 @@ def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
 
 def _record_lazy(load: EntityLoad, objects: list[Any]) -> None:
     strategies = dict(load.lazy)
+    strategies.update(dict.fromkeys(load.raise_keys, "raise"))  # columns deferred with raiseload=True
     if load.default_lazy:
         for key in load.mapper.relationships:
             if key not in load.joined and key not in load.selectin:

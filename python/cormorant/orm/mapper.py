@@ -39,6 +39,10 @@ class Mapper:
         self.column_order = [self.column_keys[c] for c in self.columns]
         self.default_load_keys = [k for k in self.column_order if k not in deferred]
         self.deferred = deferred
+        # column_property() expressions by attribute, and how deferred attributes load
+        self.expressions: dict[str, Any] = {}
+        self.deferred_groups: dict[str, str] = {}
+        self.raiseload_keys: frozenset[str] = frozenset()
         self._memo: dict[Any, Any] = {}
 
     def memo(self, key: Any, build: Callable[[], Any]) -> Any:
@@ -60,7 +64,7 @@ class Mapper:
         """True when a SELECT of this class loads every column and nothing else."""
         plain = self.__dict__.get("_plain_loading")
         if plain is None:
-            plain = self._plain_loading = not self.deferred and not self.eager_relationships
+            plain = self._plain_loading = not (self.deferred or self.expressions or self.eager_relationships)
         return plain
 
     def pk_criteria(self, bind_name: Callable[[Column[Any]], str] | None = None) -> list[ColumnElement[Any]]:
@@ -81,7 +85,35 @@ class Mapper:
     @property
     def expire_keys(self) -> list[str]:
         """Every attribute that expiry removes: columns and relationships."""
-        return [*self.attr_columns, *self.relationships]
+        return [*self.attr_columns, *self.expressions, *self.relationships]
+
+    def loadable(self, key: str) -> Any:
+        """What a SELECT reads for attribute `key`: its column or its SQL expression."""
+        column = self.attr_columns.get(key)
+        return column if column is not None else self.expressions[key].expression
+
+    def add_expression(self, key: str, prop: Any) -> None:
+        """Maps attribute `key` to a column_property() SQL expression (read-only)."""
+        self.expressions[key] = prop
+        attr: InstrumentedAttribute[Any] = InstrumentedAttribute(key, prop.expression, self)
+        self.attrs[key] = attr
+        type.__setattr__(self.class_, key, attr)
+        if prop.deferred:
+            self.deferred = self.deferred | {key}
+        else:
+            self.default_load_keys = [*self.default_load_keys, key]
+        self.set_deferral(key, prop.group, prop.raiseload)
+        self.__dict__.pop("_plain_loading", None)
+
+    def set_deferral(self, key: str, group: str | None, raiseload: bool) -> None:
+        """A deferred attribute loads with its `group`; with `raiseload` its access raises instead."""
+        if group is not None:
+            self.deferred_groups[key] = group
+        if raiseload:
+            self.raiseload_keys = self.raiseload_keys | {key}
+
+    def group_keys(self, group: str) -> list[str]:
+        return [k for k, g in self.deferred_groups.items() if g == group]
 
     def add_relationship(self, key: str, rel: Any) -> None:
         self.relationships[key] = rel

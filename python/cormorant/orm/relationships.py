@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exc import ArgumentError, DetachedInstanceError, InvalidRequestError
 from ..sql.elements import BindParameter, and_
-from .attributes import DETACHED, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
+from .attributes import DETACHED, LOADERS_KEY, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
 from .collections import InstrumentedList
 
 if TYPE_CHECKING:
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from .mapper import Mapper
 
 ONETOMANY, MANYTOONE, MANYTOMANY = "ONETOMANY", "MANYTOONE", "MANYTOMANY"
-LOADERS_KEY = "_cm_loaders"  # per-instance strategies set by raiseload()/noload() options
 
 _CASCADES = {"save-update", "merge", "refresh-expire", "expunge", "delete", "delete-orphan"}
 _ALL = {"save-update", "merge", "refresh-expire", "expunge", "delete"}

@@ -587,14 +587,18 @@ class Session:
             getattr(instance, name)
 
     def _load_deferred(self, instance: object, state: Any, key: str) -> None:
-        """Loads one column left out of the SELECT that loaded `instance` (defer(), load_only())."""
+        """Loads a column left out of the SELECT that loaded `instance` (defer(),
+        load_only()), with the unloaded rest of its deferred group."""
         mapper = mapper_of(instance)
-        stmt = select(mapper.attr_columns[key]).where(*mapper.pk_criteria())
+        d = instance.__dict__
+        group = mapper.deferred_groups.get(key)
+        keys = [key] if group is None else [k for k in mapper.group_keys(group) if k == key or k not in d]
+        stmt = select(*(mapper.loadable(k) for k in keys)).where(*mapper.pk_criteria())
         self._autoflush()
         rows = self._execute_orm(stmt, mapper.pk_params(state.key[1])).all()
         if not rows:
             raise _deleted(instance)
-        instance.__dict__[key] = rows[0][0]
+        d.update(zip(keys, rows[0]))
 
     def _load_expired(self, instance: object, state: Any, with_for_update: Any = None) -> None:
         mapper = mapper_of(instance)

@@ -50,13 +50,19 @@ class Load:
 
     # columns
     def load_only(self, *attrs: Any, raiseload: bool = False) -> Load:
-        return self._then("columns", "load_only", attrs)
+        return self._then("columns", "load_only", attrs, raiseload)
 
     def defer(self, attr: Any, raiseload: bool = False) -> Load:
-        return self._then("columns", "defer", (attr,))
+        return self._then("columns", "defer", (attr,), raiseload)
 
     def undefer(self, attr: Any) -> Load:
         return self._then("columns", "undefer", (attr,))
+
+    def undefer_group(self, name: str) -> Load:
+        return self._then("columns", "undefer_group", (name,))
+
+    def with_expression(self, key: Any, expression: Any) -> Load:
+        return self._then("columns", "with_expression", (key, expression))
 
     def options(self, *options: Load) -> Load:
         return Load(self.steps, (*self.branches, *options))
@@ -112,16 +118,27 @@ def defaultload(*attrs: Any) -> Load:
 
 def load_only(*attrs: Any, raiseload: bool = False) -> Load:
     """Loads only these columns (and the primary key); the others load on first access."""
-    return Load((("columns", "load_only", attrs),))
+    return Load((("columns", "load_only", attrs, raiseload),))
 
 
 def defer(attr: Any, *more: Any, raiseload: bool = False) -> Load:
-    """Leaves a column out of the SELECT; it loads on first access."""
-    return Load((("columns", "defer", (attr, *more)),))
+    """Leaves a column out of the SELECT; it loads on first access (raises, with `raiseload`)."""
+    return Load((("columns", "defer", (attr, *more), raiseload),))
 
 
 def undefer(attr: Any, *more: Any) -> Load:
+    """Loads a deferred column (or column_property()) with the entity."""
     return Load((("columns", "undefer", (attr, *more)),))
+
+
+def undefer_group(name: str) -> Load:
+    """Loads every deferred column of group `name` with the entity."""
+    return Load((("columns", "undefer_group", (name,)),))
+
+
+def with_expression(key: Any, expression: Any) -> Load:
+    """Fills the query_expression() attribute `key` with `expression`, for this query's objects."""
+    return Load((("columns", "with_expression", (key, expression)),))
 
 
 def _chain(strategy: Any, attrs: tuple[Any, ...], *extra: Any) -> Load:
@@ -138,7 +155,7 @@ def column_keys(attrs: tuple[Any, ...], mapper: Any) -> list[str]:
         key = attr if isinstance(attr, str) else getattr(attr, "key", None)
         if isinstance(attr, InstrumentedAttribute) and attr.mapper is not mapper:
             raise ArgumentError(f"Attribute '{attr}' does not apply to entity {mapper.class_.__name__}")
-        if not isinstance(key, str) or key not in mapper.attr_columns:
+        if not isinstance(key, str) or (key not in mapper.attr_columns and key not in mapper.expressions):
             raise ArgumentError(f"{key!r} is not a column attribute of {mapper.class_.__name__}")
         keys.append(key)
     return keys

@@ -447,6 +447,8 @@ def _insert_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -
             _insert_returning(conn, mapper, group, fetched)
         for obj, _ in group:
             _mark_persistent(uow, mapper, obj)
+        if mapper.expressions:
+            _expire_expressions(mapper, [obj for obj, _ in group])
 
 
 def _insert_returning(
@@ -570,6 +572,17 @@ def _update_group(conn: Connection, mapper: Mapper, group: list[tuple[Any, dict[
         for k in computed:  # the database computed it: reload on access
             obj.__dict__.pop(k, None)
     check_update_rowcount(mapper.table, len(group), conn.execute(stmt, params).rowcount)
+    if mapper.expressions:
+        _expire_expressions(mapper, [obj for obj, _ in group])
+
+
+def _expire_expressions(mapper: Mapper, objects: list[Any]) -> None:
+    """column_property() values may read what the flush wrote: they load again on access."""
+    keys = [k for k, prop in mapper.expressions.items() if prop.expire_on_flush and not prop.query_expression]
+    for obj in objects:
+        d = obj.__dict__
+        for key in keys:
+            d.pop(key, None)
 
 
 def check_update_rowcount(table: Any, expected: int, matched: int) -> None:

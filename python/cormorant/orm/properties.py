@@ -1,0 +1,158 @@
+"""Mapped attributes read from SQL: column_property() (a column or a SQL
+expression loaded with the entity), deferred() (a column loaded on first
+access, alone, with its group, or never: raiseload) and query_expression()
+(an attribute a query fills through with_expression())."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..exc import ArgumentError
+from ..sql.elements import ColumnElement, Null, coerce
+from ..sql.schema import Column
+from .attributes import Mapped
+
+_DATACLASS_KEYWORDS = ("init", "repr", "default", "default_factory", "compare", "kw_only", "hash")
+
+
+class ColumnProperty(Mapped[Any]):
+    """What column_property(), deferred() and query_expression() return in a
+    class body; mapping turns it into the class's instrumented attribute."""
+
+    def __init__(
+        self,
+        expression: Any,
+        *,
+        group: str | None = None,
+        deferred: bool = False,
+        raiseload: bool = False,
+        active_history: bool = False,
+        expire_on_flush: bool = True,
+        info: dict[str, Any] | None = None,
+        doc: str | None = None,
+        query_expression: bool = False,
+        dataclass_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.expression: ColumnElement[Any] = coerce(expression)
+        self.group = group
+        # a group or raiseload implies deferred, as in SQLAlchemy
+        self.deferred = bool(deferred or group is not None or raiseload or query_expression)
+        self.raiseload = raiseload
+        self.active_history = active_history
+        self.expire_on_flush = expire_on_flush
+        self.info: dict[str, Any] = dict(info or {})
+        self.doc = doc
+        self.query_expression = query_expression
+        self.dataclass_options = dataclass_options or {}
+
+    @property
+    def maps_table_column(self) -> bool:
+        """True for column_property(Column(...)) in a class body: the column joins the class's table."""
+        return isinstance(self.expression, Column) and self.expression.table is None
+
+    @property
+    def columns(self) -> list[ColumnElement[Any]]:
+        return [self.expression]
+
+    def __repr__(self) -> str:
+        return f"<ColumnProperty {self.expression!r}>"
+
+
+class MappedSQLExpression(ColumnProperty):
+    """What column_property() and deferred() return (SQLAlchemy's name for a
+    column property declared in a class body)."""
+
+
+def _property(
+    column: Any, additional: tuple[Any, ...], kw: dict[str, Any], function: str, **options: Any
+) -> ColumnProperty:
+    if additional:
+        raise NotImplementedError(f"{function}() of more than one column is not supported yet")
+    comparator = kw.pop("comparator_factory", None)
+    if comparator is not None:
+        raise NotImplementedError(f"{function}(comparator_factory=...) is not supported yet")
+    dataclass_options = {k: kw.pop(k) for k in _DATACLASS_KEYWORDS if k in kw}
+    if kw:
+        raise ArgumentError(f"{function}() got unexpected keyword argument(s): {', '.join(sorted(kw))}")
+    return MappedSQLExpression(column, dataclass_options=dataclass_options, **options)
+
+
+def column_property(
+    column: Any,
+    *additional_columns: Any,
+    group: str | None = None,
+    deferred: bool = False,
+    raiseload: bool = False,
+    active_history: bool = False,
+    expire_on_flush: bool = True,
+    info: dict[str, Any] | None = None,
+    doc: str | None = None,
+    **kw: Any,
+) -> Any:
+    """Maps an attribute to a SQL expression (or a column): loaded with the
+    entity's SELECT, usable in queries, never written by the unit of work."""
+    return _property(
+        column,
+        additional_columns,
+        kw,
+        "column_property",
+        group=group,
+        deferred=deferred,
+        raiseload=raiseload,
+        active_history=active_history,
+        expire_on_flush=expire_on_flush,
+        info=info,
+        doc=doc,
+    )
+
+
+def deferred(
+    column: Any,
+    *additional_columns: Any,
+    group: str | None = None,
+    raiseload: bool = False,
+    active_history: bool = False,
+    expire_on_flush: bool = True,
+    info: dict[str, Any] | None = None,
+    doc: str | None = None,
+    **kw: Any,
+) -> Any:
+    """A column_property() left out of the entity's SELECT: it loads on first
+    access (with the rest of its `group`), or raises with `raiseload`."""
+    return _property(
+        column,
+        additional_columns,
+        kw,
+        "deferred",
+        group=group,
+        deferred=True,
+        raiseload=raiseload,
+        active_history=active_history,
+        expire_on_flush=expire_on_flush,
+        info=info,
+        doc=doc,
+    )
+
+
+def query_expression(
+    default_expr: Any = None,
+    *,
+    expire_on_flush: bool = True,
+    info: dict[str, Any] | None = None,
+    doc: str | None = None,
+    **kw: Any,
+) -> Any:
+    """An attribute that holds what a query's with_expression() option
+    computes for it, else None (or `default_expr`, when one is given)."""
+    prop = _property(
+        Null() if default_expr is None else default_expr,
+        (),
+        kw,
+        "query_expression",
+        expire_on_flush=expire_on_flush,
+        info=info,
+        doc=doc,
+        query_expression=True,
+    )
+    prop.deferred = isinstance(prop.expression, Null)  # a real default is selected as a column
+    return prop
