@@ -6,7 +6,6 @@ query_expression() filled by with_expression()."""
 from typing import Optional
 
 import pytest
-
 from cormorant import ForeignKey, String, func, literal, select
 from cormorant.exc import ArgumentError
 from cormorant.orm import (
@@ -138,7 +137,9 @@ def test_defer_and_load_only_apply_to_expressions(db, capture_sql):
         assert "book_count" not in ann.__dict__ and ann.fullname == "Ann Lee"
         assert ann.book_count == 2
         s.expunge_all()
-        ann = s.scalars(select(Author).where(Author.first == "Ann").options(load_only(Author.book_count))).one()
+        ann = s.scalars(
+            select(Author).where(Author.first == "Ann").options(load_only(Author.book_count))
+        ).one()
         assert set(ann.__dict__) >= {"id", "book_count"} and "fullname" not in ann.__dict__
 
 
@@ -148,7 +149,9 @@ def test_with_expression_fills_a_query_expression(db):
         assert ann.score is None  # nothing supplied it, and no SQL is run for it
         s.expunge_all()
         rows = s.scalars(
-            select(Author).options(with_expression(Author.score, Author.id * 10 + literal(1))).order_by(Author.id)
+            select(Author)
+            .options(with_expression(Author.score, Author.id * 10 + literal(1)))
+            .order_by(Author.id)
         ).all()
         assert [a.score for a in rows] == [r.id * 10 + 1 for r in rows]
         s.expire(rows[0])

@@ -3,7 +3,6 @@ raiseload (declared, or per query through defer()/load_only()), deferred()
 and column_property() over a Column of the class body."""
 
 import pytest
-
 from cormorant import Column, Integer, String, Text, select
 from cormorant.exc import InvalidRequestError
 from cormorant.orm import (
@@ -106,7 +105,9 @@ def test_load_only_with_raiseload(db):
         doc = _doc(s, load_only(Doc.title, raiseload=True))
         assert doc.title == "t"
         for name in ("summary", "views"):
-            with pytest.raises(InvalidRequestError, match=f"'Doc.{name}' is not available due to raiseload=True"):
+            with pytest.raises(
+                InvalidRequestError, match=f"'Doc.{name}' is not available due to raiseload=True"
+            ):
                 getattr(doc, name)
 
 
