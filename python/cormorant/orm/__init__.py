@@ -26,6 +26,7 @@ from .strategy_options import (
     with_expression,
 )
 from .util import AliasedClass, aliased, with_parent
+from .writeonly import DynamicMapped, WriteOnlyCollection, WriteOnlyMapped
 
 __all__ = [
     "AliasedClass",
@@ -71,4 +72,7 @@ __all__ = [
     "query_expression",
     "undefer_group",
     "with_expression",
+    "DynamicMapped",
+    "WriteOnlyCollection",
+    "WriteOnlyMapped",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any, SupportsIndex
 
 from .attributes import NO_VALUE, record_change
+from .writeonly import WriteOnlyCollection
 
 
 class InstrumentedList(list[Any]):
@@ -98,4 +99,6 @@ def members(value: Any) -> list[Any]:
         return []
     if isinstance(value, list):
         return value
+    if isinstance(value, WriteOnlyCollection):
+        return value.pending()  # never loaded: only what was added since the last flush
     return [value]

@@ -12,6 +12,14 @@ from ..exc import ArgumentError, DetachedInstanceError, InvalidRequestError
 from ..sql.elements import BindParameter, and_
 from .attributes import DETACHED, LOADERS_KEY, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
 from .collections import InstrumentedList
+from .writeonly import (
+    DYNAMIC,
+    WRITE_ONLY,
+    collection_kind,
+    refuse_dynamic,
+    set_write_only,
+    write_only_value,
+)
 
 if TYPE_CHECKING:
     from ..sql.schema import Column, Table
@@ -31,6 +39,7 @@ _LAZY = {
     "noload",
     "immediate",
     "dynamic",
+    "write_only",
 }
 
 
@@ -121,6 +130,11 @@ class Relationship(Mapped[Any]):
         self.parent = parent
         self.class_ = parent.class_
         self._annotation = annotation
+        kind = collection_kind(annotation)
+        if kind is not None and self.lazy == "select":
+            self.lazy = kind
+        if self.lazy in (WRITE_ONLY, DYNAMIC):
+            self.uselist = True
 
     # --- configuration from foreign keys ----------------------------------------------------
 
@@ -177,7 +191,8 @@ class Relationship(Mapped[Any]):
             return None, None
         if isinstance(annotation, str):
             return _parse_annotation_text(annotation)
-        if typing.get_origin(annotation) is Mapped:
+        origin = typing.get_origin(annotation)
+        if isinstance(origin, type) and issubclass(origin, Mapped):  # also WriteOnlyMapped, DynamicMapped
             annotation = typing.get_args(annotation)[0]
         is_list: bool | None = False
         origin = typing.get_origin(annotation)
@@ -291,6 +306,10 @@ class Relationship(Mapped[Any]):
         from .loading import lazy_load
 
         self._ensure()
+        if self.lazy == WRITE_ONLY:
+            return write_only_value(self, instance)
+        if self.lazy == DYNAMIC:
+            refuse_dynamic(self)
         d = instance.__dict__
         state = d.get(STATE_KEY)
         if state is None or state.key is None:  # transient or pending: nothing to load yet
@@ -322,7 +341,11 @@ class Relationship(Mapped[Any]):
 
     def __set__(self, instance: Any, value: Any) -> None:
         self._ensure()
-        if self.uselist:
+        if self.lazy == WRITE_ONLY:
+            set_write_only(self, instance, value)
+        elif self.lazy == DYNAMIC:
+            refuse_dynamic(self)
+        elif self.uselist:
             self._replace_collection(instance, value)
         else:
             self._set_scalar(instance, value)
@@ -411,7 +434,10 @@ class Relationship(Mapped[Any]):
 
     def _quiet_add(self, owner: Any, item: Any) -> None:
         """Reflects the other side's change on `owner`, firing no further events.
-        An unloaded collection of a persistent owner is left to load later."""
+        An unloaded collection of a persistent owner is left to load later;
+        a write-only one learns it from the foreign key the flush writes."""
+        if self.lazy == WRITE_ONLY:
+            return
         d = owner.__dict__
         if not self.uselist:
             current = d.get(self.key, NO_VALUE)
@@ -429,6 +455,8 @@ class Relationship(Mapped[Any]):
         list.append(collection, item)
 
     def _quiet_remove(self, owner: Any, item: Any) -> None:
+        if self.lazy == WRITE_ONLY:
+            return
         d = owner.__dict__
         if not self.uselist:
             if d.get(self.key) is item:
@@ -672,8 +700,9 @@ _OPTIONAL_TEXT = re.compile(r"^(?:typing\.)?Optional\[(.*)\]$")
 def _parse_annotation_text(text: str) -> tuple[str, bool]:
     """'Mapped[list["Post"]]' -> ("Post", True); 'Optional["User"]' -> ("User", False)."""
     text = text.strip()
-    if text.startswith("Mapped[") and text.endswith("]"):
-        text = text[len("Mapped[") : -1].strip()
+    for wrapper in ("Mapped[", "WriteOnlyMapped[", "DynamicMapped["):
+        if text.startswith(wrapper) and text.endswith("]"):
+            text = text[len(wrapper) : -1].strip()
     is_list = False
     match = _LIST_TEXT.match(text)
     if match:

@@ -43,6 +43,7 @@ from .identity import IdentityMap
 from .loading import SessionHydration, prepare_select
 from .mapper import Mapper, mapper_of
 from .unitofwork import FlushTransaction
+from .writeonly import WRITE_ONLY, refuse_full_iteration
 
 _T = TypeVar("_T")
 _TP = TypeVar("_TP", bound=tuple[Any, ...])
@@ -287,6 +288,10 @@ class Session:
         for rel in mapper_of(instance).relationships.values():
             if "delete" not in rel.cascade:
                 continue
+            if rel.lazy == WRITE_ONLY:  # its rows are never loaded: the database deletes them, or we refuse
+                if rel.passive_deletes:
+                    continue
+                refuse_full_iteration(rel)
             with self.no_autoflush:
                 related = members(getattr(instance, rel.key))
             for item in list(related):

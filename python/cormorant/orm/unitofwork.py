@@ -17,6 +17,7 @@ from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
 from .collections import members
 from .mapper import Mapper, mapper_of
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, Relationship
+from .writeonly import WRITE_ONLY, WriteOnlyCollection, refuse_full_iteration
 
 if TYPE_CHECKING:
     from .identity import IdentityMap
@@ -259,16 +260,21 @@ def _read_changes(uow: FlushTransaction, changes: Changes, obj: Any) -> None:
     for rel in mapper.relationships.values():
         if rel.viewonly or rel.key not in d:
             continue
-        current = _in_session(uow, rel, members(d[rel.key]))
-        if state.key is None:
-            added, removed = current, []
-        elif rel.key in committed:
-            old = members(committed[rel.key])
-            old_ids, new_ids = {id(o) for o in old}, {id(o) for o in current}
-            added = [o for o in current if id(o) not in old_ids]
-            removed = [o for o in old if id(o) not in new_ids]
+        value = d[rel.key]
+        if type(value) is WriteOnlyCollection:  # its pending adds and removes are the changes
+            added, removed = value.take_pending()
+            current = added = _in_session(uow, rel, added)
         else:
-            continue
+            current = _in_session(uow, rel, members(value))
+            if state.key is None:
+                added, removed = current, []
+            elif rel.key in committed:
+                old = members(committed[rel.key])
+                old_ids, new_ids = {id(o) for o in old}, {id(o) for o in current}
+                added = [o for o in current if id(o) not in old_ids]
+                removed = [o for o in old if id(o) not in new_ids]
+            else:
+                continue
         rel._ensure()
         if rel.direction == MANYTOMANY:
             for item in added:
@@ -316,6 +322,8 @@ def _release_children(uow: FlushTransaction, changes: Changes, obj: Any) -> None
         rel._ensure()
         if rel.viewonly or rel.passive_deletes:
             continue
+        if rel.lazy == WRITE_ONLY:
+            refuse_full_iteration(rel)
         if rel.direction == MANYTOMANY:
             for item in members(getattr(obj, rel.key)):
                 changes.associate(rel, obj, item, False)
