@@ -195,3 +195,67 @@ def test_assignment_after_mapping_installs_a_mapped_attribute():
 def test_unknown_keyword_is_refused():
     with pytest.raises(ArgumentError, match="bogus"):
         column_property(Plain.name + "x", bogus=True)
+
+
+class Shelf(Base):
+    __tablename__ = "cp_shelves"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(20))
+    rank: Mapped[int] = query_expression(literal(7))
+
+
+class Slot(Base):
+    __tablename__ = "cp_slots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shelf_id: Mapped[int] = mapped_column(ForeignKey("cp_shelves.id"))
+
+
+Shelf.slots = relationship(Slot, order_by=Slot.id)
+
+
+def test_refresh_of_named_expression_attributes(db):
+    with Session(db) as s:
+        ann = s.scalars(select(Author).where(Author.first == "Ann")).one()
+        s.add(Book(title="x", author_id=ann.id))
+        s.flush()
+        assert ann.book_count == 2  # still the value loaded with the object
+        s.refresh(ann, ["book_count"])
+        assert ann.book_count == 3
+
+
+def test_query_expression_with_a_default_is_selected_unless_replaced(db):
+    with Session(db) as s:
+        s.add(Shelf(label="top"))
+        s.commit()
+        s.expunge_all()
+        assert s.scalars(select(Shelf)).one().rank == 7
+        s.expunge_all()
+        assert s.scalars(select(Shelf).options(with_expression(Shelf.rank, literal(9)))).one().rank == 9
+
+
+def test_relationship_assigned_after_mapping_is_mapped(db):
+    with Session(db) as s:
+        shelf = Shelf(label="top", slots=[Slot(), Slot()])
+        s.add(shelf)
+        s.commit()
+        s.expunge_all()
+        again = s.scalars(select(Shelf)).one()
+        assert len(again.slots) == 2 and "slots" in Shelf.__mapper__.relationships
+
+
+def test_what_is_not_supported_says_so(db):
+    alias = aliased(Author)
+    with pytest.raises(NotImplementedError, match="aliased"):
+        alias.book_count  # noqa: B018
+    with pytest.raises(NotImplementedError, match="after it is mapped"):
+        Plain.extra = mapped_column(String(10))
+    with pytest.raises(NotImplementedError, match="more than one column"):
+        column_property(Plain.name, Plain.id)
+    from cormorant import Column, Integer
+
+    with pytest.raises(NotImplementedError, match="active_history"):
+
+        class Tracked(Base):
+            __tablename__ = "cp_tracked"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            n = column_property(Column(Integer), active_history=True)

@@ -250,6 +250,8 @@ def _map_class(cls: type) -> None:
 def _wrap_column(declared: Column[Any] | ColumnProperty) -> MappedColumn:
     """A Column (or column_property(Column(...))) of a class body, as a mapped_column() template."""
     prop = declared if isinstance(declared, ColumnProperty) else None
+    if prop is not None and prop.active_history:
+        raise NotImplementedError("column_property(Column(...), active_history=True) is not supported yet")
     column: Column[Any] = prop.expression if prop is not None else declared  # type: ignore[assignment]
     template = MappedColumn.__new__(MappedColumn)
     template.column = column

@@ -570,8 +570,8 @@ class Session:
         self, instance: object, state: Any, names: list[str], with_for_update: Any
     ) -> None:
         mapper = mapper_of(instance)
-        columns = [name for name in names if name in mapper.attr_columns]
-        others = [name for name in names if name not in mapper.attr_columns]
+        columns = [name for name in names if name in mapper.attr_columns or name in mapper.expressions]
+        others = [name for name in names if name not in columns]
         unknown = [name for name in others if name not in mapper.relationships]
         if unknown:
             raise InvalidRequestError(
@@ -579,7 +579,7 @@ class Session:
             )
         d = instance.__dict__
         if columns:
-            stmt = select(*(mapper.attr_columns[name] for name in columns)).where(*mapper.pk_criteria())
+            stmt = select(*(mapper.loadable(name) for name in columns)).where(*mapper.pk_criteria())
             row = self._execute_orm(_locked(stmt, with_for_update), mapper.pk_params(state.key[1])).first()
             if row is None:
                 raise _deleted(instance)

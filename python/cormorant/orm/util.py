@@ -30,6 +30,11 @@ class AliasedClass(Generic[_O]):
         column = mapper.attr_columns.get(key)
         if column is not None:
             return self._selectable.corresponding_column(column)  # type: ignore[attr-defined]
+        if key in mapper.expressions:
+            raise NotImplementedError(
+                f"column_property() attributes of an aliased() entity ({self._row_key}.{key}) are not supported "
+                "yet; they load when accessed on the objects"
+            )
         if key in mapper.relationships:
             raise NotImplementedError(
                 f"relationship attributes of an aliased() entity ({self._row_key}.{key}) are not supported yet; "
