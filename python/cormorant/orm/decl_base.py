@@ -232,12 +232,9 @@ def _map_class(cls: type) -> None:
     else:
         attributes = {c.key or c.name: c for c in table.columns}
     mapper = Mapper(cls, table, attributes, frozenset(deferred))
+    _add_properties(mapper, deferrals, expressions)
     cls.__mapper__ = mapper  # type: ignore[attr-defined]
     mapper.instrument()
-    for key, (group, raiseload) in deferrals.items():
-        mapper.set_deferral(key, group, raiseload)
-    for key, prop in expressions.items():
-        mapper.add_expression(key, prop)
     for key, (declared, annotation) in relationships.items():
         rel = declared._copy() if declared.key else declared
         rel._declare(key, mapper, annotation)
@@ -245,6 +242,16 @@ def _map_class(cls: type) -> None:
         setattr(cls, key, rel)
     registry.mappers.append(mapper)
     registry.classes_by_name[cls.__name__] = cls
+
+
+def _add_properties(
+    mapper: Mapper, deferrals: dict[str, tuple[str | None, bool]], expressions: dict[str, ColumnProperty]
+) -> None:
+    """The deferred loading of columns, and the column_property() expressions, of a new mapper."""
+    for key, (group, raiseload) in deferrals.items():
+        mapper.set_deferral(key, group, raiseload)
+    for key, prop in expressions.items():
+        mapper.add_expression(key, prop)
 
 
 def _wrap_column(declared: Column[Any] | ColumnProperty) -> MappedColumn:
