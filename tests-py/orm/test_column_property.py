@@ -259,3 +259,12 @@ def test_what_is_not_supported_says_so(db):
             __tablename__ = "cp_tracked"
             id: Mapped[int] = mapped_column(primary_key=True)
             n = column_property(Column(Integer), active_history=True)
+
+
+def test_inspect_lists_unloaded_expressions(db):
+    from cormorant import inspect
+
+    with Session(db) as s:
+        ann = s.scalars(select(Author).where(Author.first == "Ann").options(defer(Author.book_count))).one()
+        assert {"book_count", "shout"} <= inspect(ann).unloaded
+        assert "fullname" not in inspect(ann).unloaded

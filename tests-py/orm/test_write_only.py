@@ -250,3 +250,36 @@ def test_removing_with_delete_orphan_deletes_the_row(db):
         ledger.lines.remove(drop)
         s.commit()
         assert s.scalars(select(Line.text)).all() == ["keep"]
+
+
+def test_eager_loading_is_refused(db):
+    from cormorant.orm import joinedload, selectinload
+
+    _account(db)
+    with Session(db) as s:
+        for option in (selectinload(Account.entries), joinedload(Account.entries)):
+            with pytest.raises(InvalidRequestError, match="eager loading cannot be applied"):
+                s.scalars(select(Account).options(option)).all()
+
+
+def test_works_through_async_session(async_url):
+    import asyncio
+
+    from cormorant.ext.asyncio import AsyncSession, create_async_engine
+
+    async def run():
+        engine = create_async_engine(async_url)
+        async with engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+        async with AsyncSession(engine) as s:
+            account = Account(name="a")
+            account.entries.add(Entry(amount=7))
+            s.add(account)
+            await s.commit()
+            account.entries.add(Entry(amount=8))
+            await s.flush()
+            amounts = (await s.scalars(account.entries.select())).all()
+        await engine.dispose()
+        return [e.amount for e in amounts]
+
+    assert asyncio.run(run()) == [7, 8]

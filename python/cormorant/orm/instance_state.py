@@ -125,7 +125,7 @@ class InstanceState:
         """The mapped column attributes with no value in the object's __dict__
         (expired, never loaded, or never set)."""
         d = self._obj.__dict__
-        return {key for key in self.mapper.attr_columns if key not in d}
+        return {key for key in (*self.mapper.attr_columns, *self.mapper.expressions) if key not in d}
 
     def __eq__(self, other: builtins.object) -> bool:
         if not isinstance(other, InstanceState):

@@ -27,6 +27,7 @@ from .relationships import (
     lazy_params,
 )
 from .strategy_options import Load, column_keys
+from .writeonly import WRITE_ONLY
 
 if TYPE_CHECKING:
     from .mapper import Mapper
@@ -99,6 +100,10 @@ class EntityLoad:
             if current is not None:
                 return current
             return EntityLoad(rel.mapper, (*self.path, rel))
+        if rel.lazy == WRITE_ONLY and strategy in _EAGER:
+            raise InvalidRequestError(
+                f"'{rel}' does not support object population - eager loading cannot be applied."
+            )
         self.joined.pop(rel.key, None)
         self.selectin.pop(rel.key, None)
         self.lazy.pop(rel.key, None)
