@@ -268,3 +268,14 @@ def test_inspect_lists_unloaded_expressions(db):
         ann = s.scalars(select(Author).where(Author.first == "Ann").options(defer(Author.book_count))).one()
         assert {"book_count", "shout"} <= inspect(ann).unloaded
         assert "fullname" not in inspect(ann).unloaded
+
+
+def test_info_and_doc_reach_the_attribute():
+    class Noted(Base):
+        __tablename__ = "cp_noted"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        name: Mapped[str] = mapped_column(String(10), info={"k": 1}, doc="the name")
+        loud = column_property(name + "!", info={"k": 2}, doc="shouted")
+
+    assert (Noted.loud.info, Noted.loud.doc) == ({"k": 2}, "shouted")
+    assert (Noted.name.info, Noted.name.doc) == ({"k": 1}, "the name")

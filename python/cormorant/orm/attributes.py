@@ -134,6 +134,19 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
         return self.column
 
     @property
+    def info(self) -> dict[str, Any]:
+        """The info dictionary given to the attribute's mapped_column() or column_property()."""
+        prop = self.mapper.expressions.get(self.key)
+        info: dict[str, Any] = prop.info if prop is not None else self.column.info
+        return info
+
+    @property
+    def doc(self) -> str | None:
+        prop = self.mapper.expressions.get(self.key)
+        doc: str | None = prop.doc if prop is not None else self.column.doc
+        return doc
+
+    @property
     def property(self) -> Any:
         return self
 
