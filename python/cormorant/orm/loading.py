@@ -18,6 +18,7 @@ from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
 from .attributes import DELETED, LOADERS_KEY, STATE_KEY
 from .collections import members
+from .properties import adapt_to_selectable
 from .relationships import (
     MANYTOMANY,
     MANYTOONE,
@@ -54,6 +55,7 @@ class EntityLoad:
         "criteria",
         "expressions",
         "raise_keys",
+        "adapted",
     )
 
     def __init__(self, mapper: Mapper, path: tuple[Any, ...] = ()) -> None:
@@ -68,6 +70,7 @@ class EntityLoad:
         self.criteria: dict[str, tuple[Any, ...]] = {}  # rel.and_(...) of a selectin load, by key
         self.expressions: dict[str, Any] = {}  # with_expression(), by attribute
         self.raise_keys: list[str] = []  # columns left out with raiseload=True
+        self.adapted: dict[str, Any] | None = None  # SQL expressions read from the alias, by attribute
 
     @classmethod
     def every_column(cls, mapper: Mapper) -> EntityLoad:
@@ -137,6 +140,7 @@ class EntityLoad:
 
     def apply_columns(self, how: str, attrs: tuple[Any, ...], raiseload: bool = False) -> None:
         mapper = self.mapper
+        self.adapted = None
         if how == "with_expression":
             self._with_expression(attrs[0], attrs[1])
             return
@@ -164,27 +168,42 @@ class EntityLoad:
             self.keys = [*self.keys, key]
 
     def loaded_keys(self) -> list[str]:
-        """The attributes the rows carry; SQL expressions are left to load on
-        access when the entity reads from an alias (they name the table)."""
+        """The attributes the rows carry. Read from an alias, a SQL expression
+        is rewritten to read the alias; one that cannot be loads on access."""
         if self.alias and self.mapper.expressions:
-            if self.expressions:
-                raise NotImplementedError(
-                    "with_expression() on an aliased or joined entity is not supported yet"
-                )
-            return [k for k in self.keys if k not in self.mapper.expressions]
+            adapted = self._adapted_expressions()
+            return [k for k in self.keys if k not in self.mapper.expressions or k in adapted]
         return self.keys
+
+    def _adapted_expressions(self) -> dict[str, Any]:
+        adapted = self.adapted
+        if adapted is None:
+            adapted = self.adapted = {}
+            table = self.mapper.table
+            for key in self.keys:
+                prop = self.mapper.expressions.get(key)
+                if prop is not None:
+                    found = adapt_to_selectable(self.expressions.get(key, prop.expression), table, self.alias)
+                    if found is not None:
+                        adapted[key] = found
+        return adapted
 
     # --- the statement --------------------------------------------------------------
 
     def columns(self) -> list[Any]:
+        columns = self.mapper.attr_columns
+        if self.alias:
+            if not self.mapper.expressions:
+                return [self.alias.corresponding_column(columns[k]) for k in self.keys]
+            adapted = self._adapted_expressions()
+            return [
+                adapted[k] if k in adapted else self.alias.corresponding_column(columns[k])
+                for k in self.loaded_keys()
+            ]
         if self.mapper.expressions:
             expressions, loadable = self.expressions, self.mapper.loadable
-            table_columns = [expressions[k] if k in expressions else loadable(k) for k in self.loaded_keys()]
-        else:
-            table_columns = [self.mapper.attr_columns[k] for k in self.keys]
-        if self.alias:
-            return [self.alias.corresponding_column(c) for c in table_columns]
-        return table_columns
+            return [expressions[k] if k in expressions else loadable(k) for k in self.keys]
+        return [columns[k] for k in self.keys]
 
     def elements(self) -> list[Any]:
         elements = self.columns()

@@ -5,11 +5,14 @@ access, alone, with its group, or never: raiseload) and query_expression()
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ..exc import ArgumentError
 from ..sql.elements import ColumnElement, Null, coerce
-from ..sql.schema import Column
+from ..sql.schema import Column, Table
+from ..sql.selectable import ResultEntry, TableAlias, TableClause
+from ..sql.visitors import Visitable
 from .attributes import Mapped
 
 _DATACLASS_KEYWORDS = ("init", "repr", "default", "default_factory", "compare", "kw_only", "hash")
@@ -156,3 +159,57 @@ def query_expression(
     )
     prop.deferred = isinstance(prop.expression, Null)  # a real default is selected as a column
     return prop
+
+
+def adapt_to_selectable(
+    expression: ColumnElement[Any], table: Any, selectable: Any
+) -> ColumnElement[Any] | None:
+    """`expression` reading `selectable` (an alias or subquery of `table`) where
+    it read `table`, for an aliased or joined entity; None when a column of
+    `table` has no counterpart there. Only the elements that change are copied."""
+    replace: dict[int, Any] = {id(table): selectable}
+    for column in table.columns:
+        counterpart = selectable.corresponding_column(column)
+        if counterpart is None:
+            return None
+        replace[id(column)] = counterpart
+    try:
+        adapted: ColumnElement[Any] = _replaced(expression, replace)
+    except RecursionError:  # a self-referring tree (a recursive CTE): left to load on access
+        return None
+    return adapted
+
+
+def _replaced(value: Any, replace: dict[int, Any]) -> Any:
+    """`value` with the objects `replace` names swapped in, copying each SQL
+    element on the way to one; schema objects, mappers and types are shared."""
+    found = replace.get(id(value))
+    if found is not None:
+        return found
+    if type(value) in (list, tuple):
+        items = [_replaced(v, replace) for v in value]
+        changed = any(a is not b for a, b in zip(items, value))
+        return type(value)(items) if changed else value
+    if not isinstance(value, (Visitable, ResultEntry)) or isinstance(value, _SHARED):
+        return value
+    changes = {name: new for name, old in _attributes(value) if (new := _replaced(old, replace)) is not old}
+    if not changes:
+        return value
+    clone = copy.copy(value)
+    for name, new in changes.items():
+        object.__setattr__(clone, name, new)
+    return clone
+
+
+def _attributes(obj: Any) -> list[tuple[str, Any]]:
+    found = [
+        (slot, getattr(obj, slot))
+        for cls in type(obj).__mro__
+        for slot in cls.__dict__.get("__slots__", ())
+        if hasattr(obj, slot)
+    ]
+    found.extend(getattr(obj, "__dict__", {}).items())
+    return found
+
+
+_SHARED = (Table, Column, TableAlias, TableClause)

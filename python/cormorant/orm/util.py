@@ -11,6 +11,7 @@ from ..sql.base import FromClause
 from ..sql.elements import ColumnElement, and_
 from ..sql.selectable import ResultEntry
 from .mapper import Mapper, mapper_of
+from .properties import adapt_to_selectable
 
 _O = TypeVar("_O")
 
@@ -30,11 +31,14 @@ class AliasedClass(Generic[_O]):
         column = mapper.attr_columns.get(key)
         if column is not None:
             return self._selectable.corresponding_column(column)  # type: ignore[attr-defined]
-        if key in mapper.expressions:
-            raise NotImplementedError(
-                f"column_property() attributes of an aliased() entity ({self._row_key}.{key}) are not supported "
-                "yet; they load when accessed on the objects"
-            )
+        prop = mapper.expressions.get(key)
+        if prop is not None:
+            adapted = adapt_to_selectable(prop.expression, mapper.table, self._selectable)
+            if adapted is None:
+                raise NotImplementedError(
+                    f"{self._row_key}.{key}: this column_property() cannot be read from the aliased selectable"
+                )
+            return adapted
         if key in mapper.relationships:
             raise NotImplementedError(
                 f"relationship attributes of an aliased() entity ({self._row_key}.{key}) are not supported yet; "
