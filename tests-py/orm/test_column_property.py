@@ -172,7 +172,9 @@ def test_joined_and_aliased_entities_read_expressions_from_their_alias(db, captu
         alias = aliased(Author, name="writer")
         bob = s.scalars(select(alias).where(alias.book_count == 0)).one()
         assert (bob.fullname, bob.book_count) == ("Bob Ray", 0)
-        rows = s.execute(select(Author.first, alias.first).join(alias, alias.book_count < Author.book_count)).all()
+        rows = s.execute(
+            select(Author.first, alias.first).join(alias, alias.book_count < Author.book_count)
+        ).all()
         assert rows == [("Ann", "Bob")]
     assert len(seen) == 2
 
@@ -287,3 +289,16 @@ def test_info_and_doc_reach_the_attribute():
 
     assert (Noted.loud.info, Noted.loud.doc) == ({"k": 2}, "shouted")
     assert (Noted.name.info, Noted.name.doc) == ({"k": 1}, "the name")
+
+
+def test_selectin_and_lazy_loads_carry_expressions(db, capture_sql):
+    from cormorant.orm import selectinload
+
+    with Session(db) as s, capture_sql(db) as seen:
+        books = s.scalars(select(Book).options(selectinload(Book.author)).order_by(Book.id)).all()
+        assert {(b.author.fullname, b.author.book_count) for b in books} == {("Ann Lee", 2)}
+    assert len(seen) == 2
+    with Session(db) as s:
+        book = s.scalars(select(Book).order_by(Book.id).limit(1)).one()
+        assert book.author.book_count == 2  # the lazy load's SELECT of the author carries it
+        assert "book_count" in book.author.__dict__
