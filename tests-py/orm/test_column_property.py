@@ -302,3 +302,10 @@ def test_selectin_and_lazy_loads_carry_expressions(db, capture_sql):
         book = s.scalars(select(Book).order_by(Book.id).limit(1)).one()
         assert book.author.book_count == 2  # the lazy load's SELECT of the author carries it
         assert "book_count" in book.author.__dict__
+
+
+def test_inspected_mapper_lists_expression_attributes():
+    from cormorant import inspect
+
+    keys = [attr.key for attr in inspect(Author).column_attrs]
+    assert keys[:3] == ["id", "first", "last"] and {"fullname", "book_count", "score"} <= set(keys)

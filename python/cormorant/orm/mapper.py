@@ -129,7 +129,10 @@ class Mapper:
 
     @property
     def column_attrs(self) -> list[InstrumentedAttribute[Any]]:
-        return [self.attrs[self.column_keys[c]] for c in self.columns]
+        return [
+            *(self.attrs[self.column_keys[c]] for c in self.columns),
+            *(self.attrs[k] for k in self.expressions),
+        ]
 
     def instrument(self) -> None:
         for key, column in self.attr_columns.items():
