@@ -50,8 +50,8 @@ class DynamicMapped(Mapped[_T]):
 
 
 def collection_kind(annotation: Any) -> str | None:
-    """ "write_only" for a WriteOnlyMapped annotation, "dynamic" for DynamicMapped
-    (given as a type or as text), else None."""
+    """The loading an annotation asks for: WRITE_ONLY for WriteOnlyMapped[...],
+    DYNAMIC for DynamicMapped[...] (as a type or as text), else None."""
     origin = getattr(annotation, "__origin__", None)
     if origin is WriteOnlyMapped:
         return WRITE_ONLY
