@@ -3,7 +3,7 @@ raiseload (declared, or per query through defer()/load_only()), deferred()
 and column_property() over a Column of the class body."""
 
 import pytest
-from cormorant import Column, Integer, String, Text, select
+from cormorant import Column, Integer, String, Table, Text, select
 from cormorant.exc import InvalidRequestError
 from cormorant.orm import (
     DeclarativeBase,
@@ -134,3 +134,31 @@ def test_deferred_columns_are_written_like_others(db):
 def test_pending_object_reads_unset_deferred_columns_as_none(db):
     doc = Doc(title="new")
     assert doc.body is None and doc.secret is None
+
+
+letters = Table(
+    "dg_letters",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subject", String(20)),
+    Column("text", Text),
+)
+
+
+class Letter(Base):
+    __table__ = letters
+    text = deferred(letters.c.text, raiseload=True)
+
+
+def test_deferred_column_of_a_table_mapped_class(db):
+    with Session(db) as s:
+        s.add(Letter(subject="hi", text="long"))
+        s.commit()
+    with Session(db) as s:
+        letter = s.scalars(select(Letter)).one()
+        assert letter.subject == "hi"
+        with pytest.raises(InvalidRequestError, match="'Letter.text' is not available"):
+            letter.text  # noqa: B018
+        letter.text = "changed"  # still a writable column
+        s.commit()
+        assert s.scalars(select(Letter).options(undefer(Letter.text))).one().text == "changed"

@@ -211,6 +211,10 @@ def _map_class(cls: type) -> None:
             value = klass.__dict__.get(key)
             if isinstance(value, Relationship):
                 relationships[key] = (value, raw)
+            elif isinstance(value, ColumnProperty) and _maps_own_table_column(cls, key, value):
+                if value.deferred:  # deferred(__table__.c.x) of a class mapped to a Table
+                    deferred.add(key)
+                    deferrals[key] = (value.group, value.raiseload)
             elif isinstance(value, ColumnProperty) and not value.maps_table_column:
                 expressions[key] = value
             elif isinstance(value, (MappedColumn, Column, ColumnProperty)):
@@ -242,6 +246,12 @@ def _map_class(cls: type) -> None:
         setattr(cls, key, rel)
     registry.mappers.append(mapper)
     registry.classes_by_name[cls.__name__] = cls
+
+
+def _maps_own_table_column(cls: type, key: str, prop: ColumnProperty) -> bool:
+    """True for `key = deferred(__table__.c.key)` in a class mapped to a Table."""
+    column = prop.expression
+    return isinstance(column, Column) and column.table is cls.__dict__.get("__table__") and column.key == key
 
 
 def _add_properties(
