@@ -283,3 +283,12 @@ def test_works_through_async_session(async_url):
         return [e.amount for e in amounts]
 
     assert asyncio.run(run()) == [7, 8]
+
+
+def test_select_of_an_unflushed_owner_finds_no_orphans(db):
+    with Session(db) as s:
+        s.add(Entry(amount=1))  # an entry of no account
+        s.commit()
+        account = Account(name="new")
+        assert s.scalars(account.entries.select()).all() == []
+        assert s.scalars(account.tags.select()).all() == []

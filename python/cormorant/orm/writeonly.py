@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar, overload
 
 from ..exc import InvalidRequestError
 from ..sql.dml import Delete, Insert, Update, delete, insert, update
-from ..sql.elements import and_
+from ..sql.elements import BindParameter, and_
 from ..sql.selectable import Select, select
 from .attributes import NO_VALUE, STATE_KEY, Mapped, record_change
 
@@ -118,8 +118,21 @@ class WriteOnlyCollection(Generic[_T]):
     def select(self) -> Select[tuple[_T]]:
         """SELECT of the related rows: `session.scalars(user.items.select().where(...))`."""
         rel = self._rel
-        stmt: Select[Any] = select(rel.entity).where(*rel.related_criteria(self._owner))
+        stmt: Select[Any] = select(rel.entity).where(*self._related_criteria())
         return stmt.order_by(*rel.order_by) if rel.order_by else stmt
+
+    def _related_criteria(self) -> list[Any]:
+        """The owner's key values compared as parameters: an owner not yet
+        flushed (a None key) matches no row, where IS NULL would match orphans."""
+        rel = self._rel._ensure()
+        owner = self._owner
+        criteria = [
+            column == BindParameter(None, getattr(owner, key), column.type)
+            for column, key in zip(rel.related_columns, rel.owner_keys)
+        ]
+        if rel.direction == "MANYTOMANY":
+            criteria += [col == sec for col, sec in rel.remote_pairs]
+        return criteria
 
     def insert(self) -> Insert:
         """INSERT of a related row, its foreign key set: `user.items.insert().values(name="x")`."""
@@ -146,11 +159,14 @@ class WriteOnlyCollection(Generic[_T]):
         """The criterion naming the related rows, on their own table alone."""
         rel = self._rel
         if rel.direction != "MANYTOMANY":
-            return and_(*rel.related_criteria(self._owner))
+            return and_(*self._related_criteria())
         assert rel.secondary is not None
         owner = self._owner
         linked = select(*(sec for _, sec in rel.remote_pairs)).where(
-            *(sec == getattr(owner, rel.parent.column_keys[col]) for col, sec in rel.local_pairs)
+            *(
+                sec == BindParameter(None, getattr(owner, rel.parent.column_keys[col]), sec.type)
+                for col, sec in rel.local_pairs
+            )
         )
         target = [col for col, _ in rel.remote_pairs]
         if len(target) != 1:
