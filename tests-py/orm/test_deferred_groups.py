@@ -162,3 +162,14 @@ def test_deferred_column_of_a_table_mapped_class(db):
         letter.text = "changed"  # still a writable column
         s.commit()
         assert s.scalars(select(Letter).options(undefer(Letter.text))).one().text == "changed"
+
+
+def test_undefer_group_finds_the_entity_that_has_it(db, capture_sql):
+    with Session(db) as s:
+        s.add(Letter(subject="s", text="t"))
+        s.commit()
+        s.expunge_all()
+        with capture_sql(db) as seen:
+            letter, doc = s.execute(select(Letter, Doc).options(undefer_group("content"))).one()
+            assert (doc.body, doc.summary) == ("b", "s")
+        assert len(seen) == 1
