@@ -369,7 +369,7 @@ def _root_for(path: tuple[Any, ...], loads: list[tuple[int, EntityLoad]]) -> Ent
     first = path[0][1] if path[0][0] == "rel" else (path[0][2][0] if path[0][2] else None)
     owner = getattr(getattr(first, "parent", None), "class_", None) or getattr(first, "class_", None)
     if path[0][:2] == ("columns", "undefer_group"):  # the first entity that has the group
-        having = [load for _, load in loads if load.mapper.group_keys(first)]
+        having = [load for _, load in loads if load.mapper.group_keys(path[0][2][0])]
         if having:
             return having[0]
     for _, load in loads:
