@@ -22,12 +22,13 @@ from .strategy_options import (
     subqueryload,
     undefer,
 )
-from .util import AliasedClass, aliased, with_parent
+from .util import AliasedClass, aliased, with_parent, with_polymorphic
 
 __all__ = [
     "AliasedClass",
     "aliased",
     "with_parent",
+    "with_polymorphic",
     "InstrumentedList",
     "Load",
     "Relationship",

@@ -99,7 +99,11 @@ class DeclarativeBase:
         super().__init_subclass__(**kw)
         if DeclarativeBase in cls.__bases__:
             _setup_base(cls)
-        elif "__tablename__" in _own_or_mixin(cls) or "__table__" in cls.__dict__:
+        elif (
+            "__tablename__" in _own_or_mixin(cls)
+            or "__table__" in cls.__dict__
+            or _inherited_mapper(cls) is not None
+        ):
             if not cls.__dict__.get("__abstract__", False):
                 _map_class(cls)
 
@@ -109,6 +113,9 @@ class DeclarativeBase:
             if not hasattr(cls, key):
                 raise TypeError(f"{key!r} is an invalid keyword argument for {cls.__name__}")
             setattr(self, key, value)
+        mapper = cls.__dict__.get("__mapper__")
+        if mapper is not None and mapper.polymorphic_identity is not None:
+            mapper.set_polymorphic_identity(self)
 
 
 class _Registry:
@@ -138,11 +145,33 @@ def _own_or_mixin(cls: type) -> dict[str, Any]:
 
 
 def _mapping_sources(cls: type) -> list[type]:
+    """The classes whose bodies declare cls's own mapped attributes: cls and
+    its mixins, not the mapped class it inherits from (nor that one's bases)."""
+    parent = _inherited_mapper(cls)
+    inherited = set(parent.class_.__mro__) if parent is not None else set()
     return [
         k
         for k in reversed(cls.__mro__)
-        if k not in (object, DeclarativeBase, typing.Generic) and DeclarativeBase not in k.__bases__
+        if k not in (object, DeclarativeBase, typing.Generic)
+        and DeclarativeBase not in k.__bases__
+        and k not in inherited
     ]
+
+
+def _inherited_mapper(cls: type) -> Mapper | None:
+    """The mapper of the nearest mapped class cls inherits from (inheritance)."""
+    for klass in cls.__mro__[1:]:
+        mapper = klass.__dict__.get("__mapper__")
+        if isinstance(mapper, Mapper):
+            return mapper
+    return None
+
+
+def _mapper_args(cls: type) -> dict[str, Any]:
+    """cls's own __mapper_args__ (or a mixin's): a parent's belong to the parent."""
+    if "__mapper_args__" not in _own_or_mixin(cls):
+        return {}
+    return dict(cls.__mapper_args__ or {})  # type: ignore[attr-defined]
 
 
 def _map_class(cls: type) -> None:
@@ -170,14 +199,22 @@ def _map_class(cls: type) -> None:
                     raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
                 if _is_mapped_annotation(annotation) and key not in columns:
                     columns[key] = MappedColumn()._column_for(key, annotation)
+    parent = _inherited_mapper(cls)
     table = cls.__dict__.get("__table__")
-    if table is None:
+    if table is None and parent is not None and "__tablename__" not in _own_or_mixin(cls):
+        table = parent.local_table  # single-table inheritance: the parent's table gains the columns
+        for column in columns.values():
+            table.append_column(column)
+        attributes = columns
+    elif table is None:
         table = Table(cls.__tablename__, registry.metadata, *columns.values(), *_table_args(cls))  # type: ignore[attr-defined]
         cls.__table__ = table  # type: ignore[attr-defined]
         attributes = columns
     else:
         attributes = {c.key or c.name: c for c in table.columns}
-    mapper = Mapper(cls, table, attributes, frozenset(deferred))
+    mapper = Mapper(
+        cls, table, attributes, frozenset(deferred), inherits=parent, mapper_args=_mapper_args(cls)
+    )
     cls.__mapper__ = mapper  # type: ignore[attr-defined]
     mapper.instrument()
     for key, (declared, annotation) in relationships.items():

@@ -42,7 +42,19 @@ class EntityLoad:
     own EntityLoad on a table alias), selectin relationships, and lazy
     strategies to record on the loaded instances."""
 
-    __slots__ = ("mapper", "keys", "alias", "joined", "selectin", "lazy", "default_lazy", "path", "criteria")
+    __slots__ = (
+        "mapper",
+        "keys",
+        "alias",
+        "joined",
+        "selectin",
+        "lazy",
+        "default_lazy",
+        "path",
+        "criteria",
+        "polymorphic",
+        "from_clause",
+    )
 
     def __init__(self, mapper: Mapper, path: tuple[Any, ...] = ()) -> None:
         self.mapper = mapper
@@ -54,6 +66,9 @@ class EntityLoad:
         self.default_lazy: str | None = None
         self.path = path  # the relationships leading here, to stop default eager loads recursing
         self.criteria: dict[str, tuple[Any, ...]] = {}  # rel.and_(...) of a selectin load, by key
+        # with_polymorphic(): subclasses whose own columns the rows carry too, and the keys of those
+        self.polymorphic: dict[Mapper, list[str]] = {}
+        self.from_clause: Any = mapper.entity_from  # the join the entity reads from, if it needs one
 
     @classmethod
     def every_column(cls, mapper: Mapper) -> EntityLoad:
@@ -139,6 +154,8 @@ class EntityLoad:
 
     def elements(self) -> list[Any]:
         elements = self.columns()
+        for sub, keys in self.polymorphic.items():
+            elements.extend(sub.attr_columns[k] for k in keys)
         for _, child, _ in self.joined.values():
             elements.extend(child.elements())
         return elements
@@ -147,11 +164,18 @@ class EntityLoad:
         """The native plan that builds this entity (and its joined relationships) from columns start.."""
         mapper = self.mapper
         positions = {k: start + i for i, k in enumerate(self.keys)}
-        eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]] = []
         offset = start + len(self.keys)
+        subclass_positions: dict[Mapper, dict[str, int]] = {}
+        for sub, keys in self.polymorphic.items():
+            subclass_positions[sub] = {k: offset + i for i, k in enumerate(keys)}
+            offset += len(keys)
+        eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]] = []
         for rel, child, _ in self.joined.values():
             eager.append((rel.key, child.plan(offset), rel.new_collection if rel.uselist else None))
             offset += len(child.elements())
+        subclass_plans = (
+            self._subclass_plans(positions, subclass_positions, eager) if mapper.polymorphic else None
+        )
         return _native.EntityPlan(
             mapper.class_,
             mapper.identity_class,
@@ -159,7 +183,39 @@ class EntityLoad:
             [positions[k] for k in self.keys],
             [positions[k] for k in mapper.pk_keys],
             eager,
+            subclass_plans,
         )
+
+    def _subclass_plans(
+        self,
+        positions: dict[str, int],
+        subclass_positions: dict[Mapper, dict[str, int]],
+        eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]],
+    ) -> tuple[int, dict[Any, _native.EntityPlan]] | None:
+        """(discriminator column, {identity: plan}): the class each row builds,
+        with the subclass columns with_polymorphic() added to the rows."""
+        mapper = self.mapper
+        assert mapper.polymorphic_on is not None
+        discriminator = positions.get(mapper.column_keys[mapper.polymorphic_on])
+        if discriminator is None:
+            return None
+        plans = {}
+        for sub in mapper.self_and_descendants:
+            if sub.polymorphic_identity is None:
+                continue
+            where = dict(positions)
+            for poly, extra in subclass_positions.items():
+                if issubclass(sub.class_, poly.class_):
+                    where.update(extra)
+            plans[sub.polymorphic_identity] = _native.EntityPlan(
+                sub.class_,
+                mapper.identity_class,
+                list(where),
+                list(where.values()),
+                [positions[k] for k in mapper.pk_keys],
+                eager,
+            )
+        return discriminator, plans
 
     @property
     def token(self) -> tuple[Any, ...]:
@@ -167,6 +223,7 @@ class EntityLoad:
         return (
             self.mapper,
             tuple(self.keys),
+            tuple((sub, tuple(keys)) for sub, keys in self.polymorphic.items()),
             tuple((key, child.token) for key, (_, child, _) in self.joined.items()),
         )
 
@@ -291,6 +348,8 @@ def _default_load(entry: ResultEntry) -> EntityLoad:
     load = EntityLoad.default(entry.mapper)
     if entry.load is not None:
         load.alias = entry.load.alias
+        load.polymorphic = entry.load.polymorphic
+        load.from_clause = entry.load.from_clause
     return load
 
 
@@ -483,7 +542,7 @@ def _unique_objects(objects: list[Any]) -> list[Any]:
 
 def _entity_select(*columns: Any, load: EntityLoad) -> Select[Any]:
     """select(columns..., entity) whose entity loads by `load`."""
-    stmt = select(*columns, load.mapper.class_).select_from(load.mapper.table)
+    stmt = select(*columns, load.mapper.class_).select_from(load.mapper.selectable)
     entries = [*stmt.result_entries[:-1], ResultEntry(mapper=load.mapper, load=load)]
     joins: list[tuple[Any, Any, bool]] = []
     order_by: list[Any] = []

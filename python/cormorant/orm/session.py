@@ -589,7 +589,12 @@ class Session:
     def _load_deferred(self, instance: object, state: Any, key: str) -> None:
         """Loads one column left out of the SELECT that loaded `instance` (defer(), load_only())."""
         mapper = mapper_of(instance)
-        stmt = select(mapper.attr_columns[key]).where(*mapper.pk_criteria())
+        column = mapper.attr_columns[key]
+        # a joined-table inheritance class: read the column's own table alone
+        criteria = (
+            mapper.pk_criteria_for(column.table) if mapper.entity_from is not None else mapper.pk_criteria()
+        )
+        stmt = select(column).where(*criteria)
         self._autoflush()
         rows = self._execute_orm(stmt, mapper.pk_params(state.key[1])).all()
         if not rows:
@@ -628,8 +633,8 @@ class Session:
         obj: _T | None = self._identity_map.get(key)  # an instance of `entity`, by its key
         if obj is not None:
             state = obj.__dict__[STATE_KEY]
-            if id(obj) in self._deleted or state.status == DELETED:
-                return None
+            if id(obj) in self._deleted or state.status == DELETED or not isinstance(obj, entity):
+                return None  # deleted, or (inheritance) an object of another class
             if populate_existing:
                 self._expire(obj, state)
             elif not state.expired and not with_for_update:

@@ -15,8 +15,10 @@ from ..sql.dml import delete, insert, update
 from ..sql.elements import BindParameter, ClauseElement
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
 from .collections import members
-from .mapper import Mapper, mapper_of
+from .mapper import Mapper, TableMapping, mapper_of
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, Relationship
+
+TableWriter = Mapper | TableMapping  # what writes one table's rows
 
 if TYPE_CHECKING:
     from .identity import IdentityMap
@@ -118,18 +120,22 @@ def _mapper_order(mappers: set[Mapper]) -> list[Mapper]:
     """Mappers parents-first by foreign key. A cycle is broken at a foreign
     key of a post_update relationship, else at a nullable one: those rows get
     the key by an UPDATE after both are inserted."""
-    by_table = {m.table.name: m for m in mappers}
+    by_table: dict[str, list[Mapper]] = defaultdict(list)  # several, with inheritance
+    for m in mappers:
+        for table in m.tables:
+            by_table[table.name].append(m)
     deps: dict[Mapper, dict[Mapper, bool]] = {}
     for m in mappers:
         deferrable = {
             many for r in m.relationships.values() if r._ensure().post_update for _, many in r.pairs
         }
         edges: dict[Mapper, bool] = {}
-        for column in m.table.columns:
-            for fk in column.foreign_keys:
-                target = by_table.get(fk.target_table_name)
-                if target is not None and target is not m and column not in deferrable:
-                    edges[target] = edges.get(target, True) and column.nullable
+        for table in m.tables:
+            for column in table.columns:
+                for fk in column.foreign_keys:
+                    for target in by_table.get(fk.target_table_name, ()):
+                        if target.base_mapper is not m.base_mapper and column not in deferrable:
+                            edges[target] = edges.get(target, True) and column.nullable
         deps[m] = edges
     order: list[Mapper] = []
     remaining = sorted(mappers, key=lambda m: m.table.name)
@@ -408,7 +414,7 @@ def _clear_references_to_deleted(conn: Connection, deleted: list[Any]) -> None:
 # --- INSERT -----------------------------------------------------------------------
 
 
-def _insert_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
+def _insert_params(mapper: TableWriter, obj: Any) -> dict[str, Any]:
     d = obj.__dict__
     params: dict[str, Any] = {}
     for column in mapper.columns:
@@ -420,7 +426,7 @@ def _insert_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
     return params
 
 
-def _fetched_columns(mapper: Mapper, params: dict[str, Any]) -> list[Any]:
+def _fetched_columns(mapper: TableWriter, params: dict[str, Any]) -> list[Any]:
     """Columns the database fills in (autoincrement keys, server defaults, SQL
     expression values such as func.now()), read back with RETURNING."""
     return [
@@ -432,9 +438,25 @@ def _fetched_columns(mapper: Mapper, params: dict[str, Any]) -> list[Any]:
 
 
 def _insert_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
-    conn = uow.connection
-    """INSERTs batched per column set: executemany, or multi-row INSERT ... RETURNING
-    when the database fills in keys or server defaults."""
+    """INSERTs of the objects' rows, a table at a time (base table first with
+    joined-table inheritance), then the objects are persistent."""
+    if mapper.polymorphic_identity is not None:
+        for obj in objects:
+            mapper.set_polymorphic_identity(obj)
+    for part in mapper.table_mappings:
+        if part is not mapper and part.inherited_keys:
+            for obj in objects:
+                d = obj.__dict__
+                for parent_key, own_key in part.inherited_keys:
+                    d[own_key] = d.get(parent_key)
+        _insert_rows(uow.connection, part, objects)
+    for obj in objects:
+        _mark_persistent(uow, mapper, obj)
+
+
+def _insert_rows(conn: Connection, mapper: TableWriter, objects: list[Any]) -> None:
+    """INSERTs into one table batched per column set: executemany, or multi-row
+    INSERT ... RETURNING when the database fills in keys or server defaults."""
     groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
     for obj in objects:
         params = _insert_params(mapper, obj)
@@ -445,12 +467,10 @@ def _insert_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -
             conn.execute(insert(mapper.table), [params for _, params in group])
         else:
             _insert_returning(conn, mapper, group, fetched)
-        for obj, _ in group:
-            _mark_persistent(uow, mapper, obj)
 
 
 def _insert_returning(
-    conn: Connection, mapper: Mapper, group: list[tuple[Any, dict[str, Any]]], fetched: list[Any]
+    conn: Connection, mapper: TableWriter, group: list[tuple[Any, dict[str, Any]]], fetched: list[Any]
 ) -> None:
     """INSERT ... RETURNING the columns the database fills in, copied onto the objects."""
     rows = _returning_rows(conn, mapper, [params for _, params in group], fetched)
@@ -470,7 +490,7 @@ def _insert_returning(
 
 
 def _returning_rows(
-    conn: Connection, mapper: Mapper, params: list[dict[str, Any]], fetched: list[Any]
+    conn: Connection, mapper: TableWriter, params: list[dict[str, Any]], fetched: list[Any]
 ) -> Sequence[Any]:
     """Plain values go as parameters of one statement per mapper and RETURNING list
     (compiled once; multi-row VALUES pages for many rows). SQL expressions are
@@ -500,7 +520,7 @@ def _mark_persistent(uow: FlushTransaction, mapper: Mapper, obj: Any) -> None:
     uow.record_insert(obj, key)
 
 
-def _pk_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
+def _pk_params(mapper: TableWriter, obj: Any) -> dict[str, Any]:
     """The WHERE parameters that identify `obj`'s row, from its identity key."""
     names = mapper.memo("pk_bind_names", lambda: [_pk_bind_name(c) for c in mapper.primary_key])
     return mapper.pk_params(obj.__dict__[STATE_KEY].key[1], names)
@@ -513,7 +533,7 @@ def _pk_bind_name(column: Any) -> str:
 # --- UPDATE -----------------------------------------------------------------------
 
 
-def _changes(mapper: Mapper, obj: Any) -> dict[str, Any]:
+def _changes(mapper: TableWriter, obj: Any) -> dict[str, Any]:
     state = obj.__dict__[STATE_KEY]
     committed = state.committed or {}
     d = obj.__dict__
@@ -539,18 +559,18 @@ def _update_objects(conn: Connection, modified: list[Any], mapper: Mapper | None
         state = obj.__dict__[STATE_KEY]
         if state.status != PERSISTENT or not state.committed:
             continue
-        obj_mapper = mapper or mapper_of(obj)
-        changes = _changes(obj_mapper, obj)
+        for part in (mapper or mapper_of(obj)).table_mappings:
+            changes = _changes(part, obj)
+            if changes:
+                # SQL expressions are part of the statement: group by which ones (by identity).
+                expressions = tuple(id(v) for v in changes.values() if isinstance(v, ClauseElement))
+                groups[(part, tuple(changes), expressions)].append((obj, changes))
         state.committed = None
-        if changes:
-            # SQL expressions are part of the statement: group by which ones (by identity).
-            expressions = tuple(id(v) for v in changes.values() if isinstance(v, ClauseElement))
-            groups[(obj_mapper, tuple(changes), expressions)].append((obj, changes))
     for (obj_mapper, _, _), group in groups.items():
         _update_group(conn, obj_mapper, group)
 
 
-def _update_group(conn: Connection, mapper: Mapper, group: list[tuple[Any, dict[str, Any]]]) -> None:
+def _update_group(conn: Connection, mapper: TableWriter, group: list[tuple[Any, dict[str, Any]]]) -> None:
     shape = {k: v if isinstance(v, ClauseElement) else None for k, v in group[0][1].items()}
     names = {k: f"v_{k}" for k, expression in shape.items() if expression is None}
     computed = [k for k, expression in shape.items() if expression is not None]
@@ -584,8 +604,9 @@ def check_update_rowcount(table: Any, expected: int, matched: int) -> None:
 
 
 def _delete_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
-    stmt = delete(mapper.table).where(*mapper.pk_criteria(_pk_bind_name))
-    uow.connection.execute(stmt, [_pk_params(mapper, obj) for obj in objects])
+    for part in reversed(mapper.table_mappings):  # joined-table inheritance: the subclass rows first
+        stmt = delete(part.table).where(*part.pk_criteria(_pk_bind_name))
+        uow.connection.execute(stmt, [_pk_params(part, obj) for obj in objects])
     for obj in objects:
         state = obj.__dict__[STATE_KEY]
         uow.record_delete(obj, state.key)
