@@ -591,9 +591,8 @@ class Session:
         mapper = mapper_of(instance)
         column = mapper.attr_columns[key]
         # a joined-table inheritance class: read the column's own table alone
-        criteria = (
-            mapper.pk_criteria_for(column.table) if mapper.entity_from is not None else mapper.pk_criteria()
-        )
+        table = column.table if mapper.entity_from is not None else None
+        criteria = mapper.pk_criteria_for(table) if table is not None else mapper.pk_criteria()
         stmt = select(column).where(*criteria)
         self._autoflush()
         rows = self._execute_orm(stmt, mapper.pk_params(state.key[1])).all()
