@@ -54,6 +54,7 @@ class EntityLoad:
         "criteria",
         "polymorphic",
         "from_clause",
+        "selectin_subclasses",
     )
 
     def __init__(self, mapper: Mapper, path: tuple[Any, ...] = ()) -> None:
@@ -69,12 +70,15 @@ class EntityLoad:
         # with_polymorphic(): subclasses whose own columns the rows carry too, and the keys of those
         self.polymorphic: dict[Mapper, list[str]] = {}
         self.from_clause: Any = mapper.entity_from  # the join the entity reads from, if it needs one
+        # subclasses whose own columns load by a second SELECT (polymorphic_load="selectin", selectin_polymorphic())
+        self.selectin_subclasses: list[Mapper] = mapper.selectin_subclasses
 
     @classmethod
     def every_column(cls, mapper: Mapper) -> EntityLoad:
         """The load of an entity entry no loader option shaped: all its columns."""
         load = cls(mapper)
         load.keys = list(mapper.column_order)
+        load.add_subclasses(mapper.inline_subclasses)
         return load
 
     @classmethod
@@ -83,7 +87,28 @@ class EntityLoad:
         for rel in mapper.eager_relationships:
             if all(r is not rel for r in path):
                 load.set_strategy(rel._ensure(), rel.lazy)
+        load.add_subclasses(mapper.inline_subclasses)
         return load
+
+    def add_subclasses(self, subclasses: Sequence[Mapper]) -> None:
+        """Makes the rows carry these subclasses' own columns too (with_polymorphic,
+        of_type(), polymorphic_load="inline"), their tables outer-joined."""
+        from .util import joined_subclass_tables
+
+        wanted = [m for m in subclasses if m is not self.mapper and m not in self.polymorphic]
+        if not wanted:
+            return
+        if self.alias:
+            raise NotImplementedError(
+                f"loading subclass columns of {self.mapper.class_.__name__} through a joined eager load "
+                "or an aliased() entity is not supported yet; use selectinload()"
+            )
+        loaded = set(self.keys).union(*self.polymorphic.values())
+        for sub in sorted(wanted, key=lambda m: len(m.class_.__mro__)):  # parents before their subclasses
+            extra = [k for k in sub.column_order if k not in loaded]
+            loaded.update(extra)
+            self.polymorphic[sub] = extra
+        self.from_clause = joined_subclass_tables(self.mapper, list(self.polymorphic))
 
     # --- options ------------------------------------------------------------------
 
@@ -122,15 +147,20 @@ class EntityLoad:
             if step[0] == "columns":
                 node.apply_columns(step[1], step[2])
                 continue
+            if step[0] == "subclasses":  # selectin_polymorphic()
+                node.selectin_subclasses = [*node.selectin_subclasses, *step[2][1:]]
+                continue
             attr, strategy = step[1], step[2]
             if isinstance(attr, str) and attr == "*":
                 node.default_lazy = strategy
                 continue
             rel = _relationship_of(node.mapper, attr)
             node.criteria.pop(rel.key, None)
-            if isinstance(attr, RelationshipWithCriteria):
+            if isinstance(attr, RelationshipWithCriteria) and attr.criteria:
                 node.criteria[rel.key] = _narrowing(attr, strategy)
             node = node.set_strategy(rel, strategy, step[3] if len(step) > 3 else False)
+            if isinstance(attr, RelationshipWithCriteria) and attr.entity is not None:
+                node.add_subclasses(attr.subclasses[1:] if len(attr.subclasses) > 1 else attr.subclasses)
 
     def apply_columns(self, how: str, attrs: tuple[Any, ...]) -> None:
         mapper = self.mapper
@@ -269,7 +299,7 @@ class EntityLoad:
         return any(rel.uselist or child.fills_collection_by_join() for rel, child, _ in self.joined.values())
 
     def needs_post_load(self) -> bool:
-        return bool(self.selectin or self.lazy or self.default_lazy) or any(
+        return bool(self.selectin or self.lazy or self.default_lazy or self.selectin_subclasses) or any(
             child.needs_post_load() for _, child, _ in self.joined.values()
         )
 
@@ -514,6 +544,9 @@ def run_post_loads(
 def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
     if not objects:
         return
+    for sub in load.selectin_subclasses:
+        if sub not in load.polymorphic:
+            load_subclass_columns(session, sub, [o for o in objects if isinstance(o, sub.class_)])
     if load.lazy or load.default_lazy:
         _record_lazy(load, objects)
     for rel, child in load.selectin.values():
@@ -524,6 +557,29 @@ def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
         if child.needs_post_load():
             related = [o for obj in objects for o in members(obj.__dict__.get(rel.key))]
             post_load(session, child, _unique_objects(related))
+
+
+def load_subclass_columns(session: Session, sub: Mapper, objects: list[Any]) -> None:
+    """polymorphic_load="selectin" / selectin_polymorphic(): the subclass's own
+    columns for objects loaded through a query of its base, SELECTIN_CHUNK
+    keys per SELECT; values already present (changed since) are kept."""
+    keys = [k for k in sub.column_order if k not in sub.base_mapper.attr_columns]
+    objects = [o for o in objects if any(k not in o.__dict__ for k in keys)]
+    if not objects or not keys:
+        return
+    pk = sub.primary_key
+    base = select(*pk, *(sub.attr_columns[k] for k in keys)).select_from(sub.selectable)
+    by_key = {o.__dict__[STATE_KEY].key[1]: o for o in objects}
+    identities = list(by_key)
+    for start in range(0, len(identities), SELECTIN_CHUNK):
+        stmt = base.where(_in(pk, identities[start : start + SELECTIN_CHUNK]))
+        for row in session._execute_orm(stmt, None, prepared=True).all():
+            obj = by_key.get(row[0] if len(pk) == 1 else tuple(row[: len(pk)]))
+            if obj is None:
+                continue
+            d = obj.__dict__
+            for k, value in zip(keys, row[len(pk) :]):
+                d.setdefault(k, value)
 
 
 def _record_lazy(load: EntityLoad, objects: list[Any]) -> None:

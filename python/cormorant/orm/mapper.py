@@ -96,6 +96,9 @@ class Mapper(TableRows):
         self.column_order = [self.column_keys[c] for c in self.columns]
         self.default_load_keys = [k for k in self.column_order if k not in deferred]
         self._memo: dict[Any, Any] = {}
+        self.hierarchy: list[Mapper] = [self]  # on a base mapper: it and every mapper inheriting from it
+        if inherits is not None:
+            self.base_mapper.hierarchy.append(self)
         self._configure_polymorphism(dict(mapper_args or {}))
 
     def _column_order(self, inherits: Mapper | None) -> list[str]:
@@ -180,7 +183,11 @@ class Mapper(TableRows):
         return column  # type: ignore[no-any-return]
 
     def _hierarchy_changed(self) -> None:
+        """A mapper joined this base's hierarchy: what was worked out from the
+        hierarchy (criteria, the plain-loading fast path) is worked out again."""
         self.__dict__["_hierarchy_version"] = self.__dict__.get("_hierarchy_version", 0) + 1
+        for mapper in self.hierarchy:
+            mapper.__dict__.pop("_plain_loading", None)
 
     @property
     def self_and_descendants(self) -> list[Mapper]:
@@ -199,6 +206,17 @@ class Mapper(TableRows):
         return [
             m.polymorphic_identity for m in self.self_and_descendants if m.polymorphic_identity is not None
         ]
+
+    @property
+    def inline_subclasses(self) -> list[Mapper]:
+        """Subclasses declared polymorphic_load="inline": their columns come with every SELECT of this class."""
+        return [m for m in self.self_and_descendants if m is not self and m.polymorphic_load == "inline"]
+
+    @property
+    def selectin_subclasses(self) -> list[Mapper]:
+        """Subclasses declared polymorphic_load="selectin": their columns load by a
+        second SELECT after a SELECT of this class."""
+        return [m for m in self.self_and_descendants if m is not self and m.polymorphic_load == "selectin"]
 
     @property
     def single_criterion(self) -> ColumnElement[bool] | None:
@@ -259,7 +277,12 @@ class Mapper(TableRows):
         """True when a SELECT of this class loads every column and nothing else."""
         plain = self.__dict__.get("_plain_loading")
         if plain is None:
-            plain = self._plain_loading = not self.deferred and not self.eager_relationships
+            plain = self._plain_loading = not (
+                self.deferred
+                or self.eager_relationships
+                or self.inline_subclasses
+                or self.selectin_subclasses
+            )
         return plain
 
     @property

@@ -81,7 +81,7 @@ def flush(uow: FlushTransaction) -> None:
     new = list(uow.new.values())
     deleted = list(uow.deleted.values())
     modified = uow.modified_survivors()
-    order = _mapper_order({mapper_of(o) for o in new + deleted + modified})
+    order = _mapper_order({mapper_of(o) for o in new + deleted + modified})  # base mappers
     for child, rel in changes.unlinks:
         _sync(child, rel, None)
     new_by_mapper = _group(new)
@@ -92,11 +92,12 @@ def flush(uow: FlushTransaction) -> None:
         if len(uow.modified) != grouped:  # links can change more objects
             grouped = len(uow.modified)
             modified_by_mapper = _group(uow.modified_survivors())
-        _update_objects(conn, modified_by_mapper.get(mapper, []), mapper)
+        _update_objects(conn, modified_by_mapper.get(mapper, []))
         for level in _insert_levels(changes, mapper, new_by_mapper.get(mapper, [])):
             for obj in level:
                 changes.apply_links_of(obj)
-            _insert_objects(uow, mapper, level)
+            for run in _class_runs(mapper, level):
+                _insert_objects(uow, mapper_of(run[0]), run)
     changes.apply_deferred_links()
     _update_objects(conn, uow.modified_survivors())
     _write_association_rows(conn, changes)
@@ -105,40 +106,57 @@ def flush(uow: FlushTransaction) -> None:
     for mapper in reversed(order):
         if deletes.get(mapper):
             for level in _delete_levels(mapper, deletes[mapper]):
-                _delete_objects(uow, mapper, level)
+                for run in _class_runs(mapper, level):
+                    _delete_objects(uow, mapper_of(run[0]), run)
     uow.finish()
 
 
 def _group(objects: list[Any]) -> dict[Mapper, list[Any]]:
+    """The objects by the base mapper of their class, in the order given."""
     groups: dict[Mapper, list[Any]] = defaultdict(list)
     for obj in objects:
-        groups[mapper_of(obj)].append(obj)
+        groups[mapper_of(obj).base_mapper].append(obj)
     return groups
 
 
+def _class_runs(base: Mapper, objects: list[Any]) -> list[list[Any]]:
+    """An inheritance hierarchy's objects in runs of one class, order kept
+    (SQLAlchemy writes a hierarchy's rows in the order they were added)."""
+    if len(base.hierarchy) == 1:
+        return [objects]
+    runs: list[list[Any]] = []
+    for obj in objects:
+        if runs and type(runs[-1][0]) is type(obj):
+            runs[-1].append(obj)
+        else:
+            runs.append([obj])
+    return runs
+
+
 def _mapper_order(mappers: set[Mapper]) -> list[Mapper]:
-    """Mappers parents-first by foreign key. A cycle is broken at a foreign
-    key of a post_update relationship, else at a nullable one: those rows get
-    the key by an UPDATE after both are inserted."""
-    by_table: dict[str, list[Mapper]] = defaultdict(list)  # several, with inheritance
+    """The base mappers of `mappers` parents-first by foreign key (over every
+    table of their classes). A cycle is broken at a foreign key of a
+    post_update relationship, else at a nullable one: those rows get the key
+    by an UPDATE after both are inserted."""
+    tables: dict[Mapper, set[Any]] = defaultdict(set)
     for m in mappers:
-        for table in m.tables:
-            by_table[table.name].append(m)
+        tables[m.base_mapper].update(m.tables)
+    by_table = {t.name: base for base, owned in tables.items() for t in owned}
     deps: dict[Mapper, dict[Mapper, bool]] = {}
-    for m in mappers:
+    for m, owned in tables.items():
         deferrable = {
             many for r in m.relationships.values() if r._ensure().post_update for _, many in r.pairs
         }
         edges: dict[Mapper, bool] = {}
-        for table in m.tables:
+        for table in owned:
             for column in table.columns:
                 for fk in column.foreign_keys:
-                    for target in by_table.get(fk.target_table_name, ()):
-                        if target.base_mapper is not m.base_mapper and column not in deferrable:
-                            edges[target] = edges.get(target, True) and column.nullable
+                    target = by_table.get(fk.target_table_name)
+                    if target is not None and target is not m and column not in deferrable:
+                        edges[target] = edges.get(target, True) and column.nullable
         deps[m] = edges
     order: list[Mapper] = []
-    remaining = sorted(mappers, key=lambda m: m.table.name)
+    remaining = sorted(tables, key=lambda m: m.table.name)
     while remaining:
         ready = [m for m in remaining if all(t not in remaining for t in deps[m])]
         if not ready:
@@ -194,7 +212,9 @@ class Changes:
 
     def apply_links(self, mapper: Mapper) -> None:
         """Links of this mapper's objects to parents that have a key by now."""
-        for key in [k for k, obj in self.linked.items() if k in self.links and mapper_of(obj) is mapper]:
+        for key in [
+            k for k, obj in self.linked.items() if k in self.links and mapper_of(obj).base_mapper is mapper
+        ]:
             obj = self.linked[key]
             if obj.__dict__[STATE_KEY].key is not None:
                 self.apply_links_of(obj)

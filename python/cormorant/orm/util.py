@@ -131,11 +131,7 @@ class WithPolymorphic(Generic[_O]):
         from .loading import EntityLoad
 
         load = EntityLoad.every_column(self._mapper)
-        loaded = set(load.keys)
-        for sub in self._subclasses:
-            extra = [k for k in sub.column_order if k not in loaded]
-            loaded.update(extra)
-            load.polymorphic[sub] = extra
+        load.add_subclasses(self._subclasses)
         load.from_clause = self._from_clause
         name = self._name or self._mapper.class_.__name__
         return ResultEntry(mapper=self._mapper, load=load, name=name, expr=self)
@@ -190,10 +186,10 @@ def with_polymorphic(
                 f"with_polymorphic(): {sub.class_.__name__} is not a subclass of {mapper.class_.__name__}"
             )
     subclasses = sorted(subclasses, key=lambda m: len(m.class_.__mro__))  # parents before their subclasses
-    return WithPolymorphic(mapper, subclasses, _joined_subclass_tables(mapper, subclasses, innerjoin), name)
+    return WithPolymorphic(mapper, subclasses, joined_subclass_tables(mapper, subclasses, innerjoin), name)
 
 
-def _joined_subclass_tables(mapper: Mapper, subclasses: list[Mapper], innerjoin: bool) -> FromClause:
+def joined_subclass_tables(mapper: Mapper, subclasses: list[Mapper], innerjoin: bool = False) -> FromClause:
     """The base's FROM item, (outer) joined to each subclass table on its inherit condition."""
     from ..sql.base import Join
 

@@ -984,7 +984,7 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
                     froms.append(next((f for f in implicit if f is not right), right))
                 left_index = self._join_left_index(froms, on)
                 froms[left_index] = Join(froms[left_index], right, on, isouter, full)
-        covered = {id(t) for f in froms for t in f._tables()} | {id(t) for t in self._correlate}
+        covered = {id(t) for f in froms for t in (f, *f._tables())} | {id(t) for t in self._correlate}
         for f in implicit:
             if id(f) not in covered:
                 froms.append(f)
