@@ -299,3 +299,28 @@ def test_expired_subclass_objects_reload_from_their_tables(db):
         assert (rig.label, rig.ram_gb, rig.gpu) == ("rig", 64, "rtx")
         s.refresh(rig)
         assert rig.gpu == "rtx"
+
+
+class Gadget(Base):  # concrete-table inheritance: each class its own complete table
+    __tablename__ = "gadget"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))
+
+
+class Phone(Gadget):
+    __tablename__ = "phone"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))
+    number: Mapped[str] = mapped_column(String(20))
+    __mapper_args__ = {"concrete": True}
+
+
+def test_concrete_subclasses_map_their_own_tables(db):
+    with Session(db) as s:
+        s.add_all([Gadget(name="lamp"), Phone(name="fone", number="555")])
+        s.commit()
+        assert [type(g) for g in s.scalars(select(Gadget)).all()] == [Gadget]
+        phone = s.scalars(select(Phone)).one()
+        assert (phone.name, phone.number) == ("fone", "555")
+        assert "FROM phone" in str(select(Phone)) and "gadget" not in str(select(Phone))
+        assert isinstance(phone, Gadget) and s.get(Phone, phone.id) is phone

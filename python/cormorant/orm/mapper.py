@@ -59,6 +59,12 @@ class Mapper(TableRows):
         inherits: Mapper | None = None,
         mapper_args: dict[str, Any] | None = None,
     ) -> None:
+        args = dict(mapper_args or {})
+        # concrete-table inheritance: the subclass maps its own table alone,
+        # with its own identity; SELECTs of the parent do not return it
+        self.concrete = bool(args.pop("concrete", False))
+        if self.concrete:
+            inherits = None
         self.class_ = class_
         self.inherits: Mapper | None = inherits
         self.base_mapper: Mapper = inherits.base_mapper if inherits is not None else self
@@ -99,7 +105,7 @@ class Mapper(TableRows):
         self.hierarchy: list[Mapper] = [self]  # on a base mapper: it and every mapper inheriting from it
         if inherits is not None:
             self.base_mapper.hierarchy.append(self)
-        self._configure_polymorphism(dict(mapper_args or {}))
+        self._configure_polymorphism(args)
 
     def _column_order(self, inherits: Mapper | None) -> list[str]:
         """The attribute keys in SELECT order: the parent's, then this class's
