@@ -6,7 +6,7 @@ selectin_polymorphic), and the unit of work across a joined class's tables."""
 from typing import Optional
 
 import pytest
-from cormorant import ForeignKey, String, event, func, select
+from cormorant import ForeignKey, String, delete, event, func, select, update
 from cormorant.exc import ArgumentError, IntegrityError
 from cormorant.orm import (
     DeclarativeBase,
@@ -324,3 +324,12 @@ def test_concrete_subclasses_map_their_own_tables(db):
         assert (phone.name, phone.number) == ("fone", "555")
         assert "FROM phone" in str(select(Phone)) and "gadget" not in str(select(Phone))
         assert isinstance(phone, Gadget) and s.get(Phone, phone.id) is phone
+
+
+def test_bulk_update_and_delete_of_a_single_table_subclass_touch_its_rows_only(db):
+    with Session(db) as s:
+        s.execute(update(Engineer).values(name="renamed"))
+        assert sorted(s.scalars(select(Staff.name)).all()) == ["max", "renamed", "renamed", "sam"]
+        s.execute(delete(Manager))
+        assert s.scalar(select(func.count()).select_from(Staff)) == 3
+        s.rollback()
