@@ -387,3 +387,44 @@ def test_query_without_session_renders_and_warns_nothing(session):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert "FROM qitems" in str(Query([Item.title]))
+
+
+# --- the acceptance scenario (test_13_orm_breadth.py::test_legacy_query_api) on its own models ------
+
+
+class Member(Base):
+    __tablename__ = "qmembers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first: Mapped[str] = mapped_column(String(30))
+    last: Mapped[str] = mapped_column(String(30))
+    email: Mapped[str] = mapped_column(String(100))
+    age: Mapped[int]
+    notes: Mapped[list["MemberNote"]] = relationship(back_populates="member")
+
+
+class MemberNote(Base):
+    __tablename__ = "qmember_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("qmembers.id"))
+    body: Mapped[str] = mapped_column(String(200))
+    member: Mapped[Member] = relationship(back_populates="notes")
+
+
+def test_legacy_query_api_as_the_acceptance_spec(session):
+    s = session
+    s.add_all(Member(first=f"m{i}", last="Q", email=f"m{i}@example.com", age=10 + i * 10) for i in range(5))
+    s.commit()
+    assert s.query(Member).count() == 5
+    assert s.query(Member).filter(Member.age > 25).order_by(Member.age).first().first == "m2"
+    assert s.query(Member).filter_by(first="m4").one().age == 50
+    assert s.query(Member).filter_by(first="zz").one_or_none() is None
+    page = s.query(Member).order_by(Member.id).offset(1).limit(2).all()
+    assert [m.first for m in page] == ["m1", "m2"]
+    assert [r.first for r in s.query(Member.first).filter(Member.age < 25).order_by(Member.first)] == ["m0", "m1"]
+    assert s.query(func.max(Member.age)).scalar() == 50
+    members = s.query(Member).options(selectinload(Member.notes)).all()
+    assert all(m.notes == [] for m in members)
+    assert s.query(Member).filter(Member.age >= 40).update({"last": "Old"}) == 2
+    assert s.query(Member).filter(Member.first == "m0").delete() == 1
+    s.commit()
+    assert sorted(m.first for m in s.query(Member).filter_by(last="Old")) == ["m3", "m4"]

@@ -122,7 +122,9 @@ class scoped_session(ScopedSessionRegistry[_S]):
     """Provides scoped management of Session objects: `Session = scoped_session(sessionmaker(engine))`,
     then `Session()` (or Session.add(), Session.query()...) reaches the current thread's session."""
 
-    def __init__(self, session_factory: Any, scopefunc: Callable[[], Hashable] | None = None) -> None:
+    def __init__(
+        self, session_factory: Callable[..., _S], scopefunc: Callable[[], Hashable] | None = None
+    ) -> None:
         self._set_registry(session_factory, scopefunc)
 
     def remove(self) -> None:
