@@ -420,7 +420,8 @@ def test_legacy_query_api_as_the_acceptance_spec(session):
     assert s.query(Member).filter_by(first="zz").one_or_none() is None
     page = s.query(Member).order_by(Member.id).offset(1).limit(2).all()
     assert [m.first for m in page] == ["m1", "m2"]
-    assert [r.first for r in s.query(Member.first).filter(Member.age < 25).order_by(Member.first)] == ["m0", "m1"]
+    young = s.query(Member.first).filter(Member.age < 25).order_by(Member.first)
+    assert [r.first for r in young] == ["m0", "m1"]
     assert s.query(func.max(Member.age)).scalar() == 50
     members = s.query(Member).options(selectinload(Member.notes)).all()
     assert all(m.notes == [] for m in members)

@@ -113,7 +113,7 @@ def test_calling_with_arguments_makes_the_session_once(scoped):
 def test_configure_reaches_new_sessions_and_warns_when_one_exists(scoped):
     scoped.configure(autoflush=False)
     assert scoped().autoflush is False
-    with pytest.warns(SAWarning, match=r"configure\(\) can not affect sessions that have already been created"):
+    with pytest.warns(SAWarning, match=r"configure\(\) can not affect sessions that have already"):
         scoped.configure(expire_on_commit=False)
     scoped.remove()
     assert scoped().expire_on_commit is False
