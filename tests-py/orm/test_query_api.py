@@ -86,6 +86,10 @@ def test_filter_filter_by_where_and_several_criteria(session):
     assert session.query(User).filter_by(name="di", age=51).one_or_none() is None
     joined = session.query(User).join(User.items).filter_by(title="cy-1").all()  # filter_by on the last join
     assert names(joined) == ["cy"]
+    with pytest.raises(InvalidRequestError, match='Entity namespace for "qusers" has no property "bogus"'):
+        session.query(User).filter_by(bogus=1)
+    with pytest.raises(InvalidRequestError, match='Entity namespace for "qitems" has no property "name"'):
+        session.query(User).join(User.items).filter_by(name="ann")
 
 
 def test_fastapi_tutorial_style(session):
@@ -278,9 +282,13 @@ def test_update_and_delete_refuse_limit_order_and_joins(session):
         session.query(User).order_by(User.id).delete()
     with pytest.raises(InvalidRequestError, match=r"when join\(\), outerjoin\(\)"):
         session.query(User).join(User.items).delete()
+    with pytest.raises(InvalidRequestError, match=r"Query.delete\(\) needs a Query of one mapped entity"):
+        session.query(User, Item).filter(User.id == Item.owner_id).delete()
+    assert session.query(User.name).filter(User.id == 1).update({"age": 5}) == 1
     with pytest.raises(NotImplementedError, match="mysql_limit"):
         session.query(User).update({"age": 1}, update_args={"mysql_limit": 1})
     assert session.query(User).count() == 4
+    assert session.query(User.age).filter(User.id == 1).scalar() == 5
 
 
 def test_update_with_ordered_values(session):

@@ -100,7 +100,8 @@ class Query(Generic[_T]):
             try:
                 criteria.append(getattr(target, key) == value)
             except AttributeError:
-                name = getattr(target, "__name__", None) or getattr(target, "name", target)
+                mapper = getattr(target, "__mapper__", None)
+                name = mapper.table.name if mapper is not None else getattr(target, "name", target)
                 raise InvalidRequestError(f'Entity namespace for "{name}" has no property "{key}"') from None
         return self._with_select(self._select.where(*criteria))
 
@@ -540,9 +541,9 @@ class Query(Generic[_T]):
                     f"Can't call Query.update() or Query.delete() when {name} has been called"
                 )
         entity = self._entity_zero()
-        if entity is None:
+        if entity is None or len(s.result_entries) != 1:
             raise InvalidRequestError(
-                f"Query.{method}() needs a mapped entity or a table column in the query"
+                f"Query.{method}() needs a Query of one mapped entity (or one of its columns)"
             )
         return entity
 
