@@ -437,3 +437,35 @@ def test_legacy_query_api_as_the_acceptance_spec(session):
     assert s.query(Member).filter(Member.first == "m0").delete() == 1
     s.commit()
     assert sorted(m.first for m in s.query(Member).filter_by(last="Old")) == ["m3", "m4"]
+
+
+def test_from_statement_runs_the_statement_as_given(session):
+    from cormorant import text
+
+    q = session.query(User).from_statement(text("SELECT * FROM qusers WHERE age > :a ORDER BY id"))
+    assert names(q.params(a=35)) == ["cy", "di"]
+    assert q.params(a=45).one().name == "di"
+    assert q.params(a=35).first().name == "cy"
+    assert q.params(a=35).first() is session.get(User, 3)
+    selected = session.query(User).from_statement(select(User).where(User.age < 25))
+    assert names(selected) == ["ann"] and selected.count() == 1
+    with pytest.raises(
+        InvalidRequestError, match=r"Query.filter\(\) being called on a Query with an existing full"
+    ):
+        q.filter(User.id == 1)
+    with pytest.raises(
+        InvalidRequestError, match=r"Query.limit\(\) being called on a Query with an existing full"
+    ):
+        q.limit(1)
+    with pytest.raises(NotImplementedError, match="count"):
+        q.params(a=1).count()
+    with pytest.raises(
+        InvalidRequestError, match=r"Query.from_statement\(\) being called on a Query with existing"
+    ):
+        session.query(User).filter(User.id == 1).from_statement(text("SELECT * FROM qusers"))
+
+
+def test_autoflush_false_runs_without_flushing(session):
+    session.add(User(id=7, name="eve", email="eve@example.com", age=70))
+    assert session.query(User).autoflush(False).filter_by(name="eve").one_or_none() is None
+    assert session.query(User).filter_by(name="eve").one().id == 7

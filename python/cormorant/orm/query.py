@@ -20,7 +20,7 @@ from ..exc import ArgumentError, InvalidRequestError, LegacyAPIWarning, NoResult
 from ..sql.dml import Delete, Update, delete, update
 from ..sql.elements import ColumnElement, Exists, Label, ScalarSelect, UnaryExpression, literal_column
 from ..sql.functions import func
-from ..sql.selectable import CTE, CompoundSelect, Select, Subquery
+from ..sql.selectable import CTE, CompoundSelect, FromStatement, Select, SelectBase, Subquery
 from .relationships import Relationship
 from .util import AliasedClass, aliased
 
@@ -49,6 +49,8 @@ class Query(Generic[_T]):
         self._enable_assertions = True
         self._only_tuples = False
         self._adapted_from: tuple[Any, Subquery] | None = None  # (table, subquery) after union()
+        self._from_statement: FromStatement | None = None
+        self._autoflush = True
 
     # --- generating ----------------------------------------------------------------
 
@@ -58,7 +60,14 @@ class Query(Generic[_T]):
         new._select = select
         return new
 
+    def _assert_no_statement(self, method: str) -> None:
+        if self._enable_assertions and self._from_statement is not None:
+            raise InvalidRequestError(
+                f"Query.{method}() being called on a Query with an existing full statement - can't apply criterion."
+            )
+
     def _assert_no_limit_offset(self, method: str) -> None:
+        self._assert_no_statement(method)
         if self._enable_assertions and (self._select._limit is not None or self._select._offset is not None):
             raise InvalidRequestError(
                 f"Query.{method}() being called on a Query which already has LIMIT or OFFSET applied.  "
@@ -146,13 +155,16 @@ class Query(Generic[_T]):
         return self._with_select(self._select.options(*args))
 
     def limit(self, limit: int | None) -> Self:
+        self._assert_no_statement("limit")
         return self._with_select(self._select.limit(limit))
 
     def offset(self, offset: int | None) -> Self:
+        self._assert_no_statement("offset")
         return self._with_select(self._select.offset(offset))
 
     def slice(self, start: int, stop: int) -> Self:
         """Rows start to stop (OFFSET/LIMIT), counted within any offset and limit already given."""
+        self._assert_no_statement("slice")
         s = self._select
         base = s._offset or 0
         stop = min(stop, s._limit) if s._limit is not None else stop
@@ -161,6 +173,7 @@ class Query(Generic[_T]):
         return self._with_select(s.offset(offset or None).limit(count))
 
     def distinct(self, *expr: Any) -> Self:
+        self._assert_no_statement("distinct")
         if expr:
             raise NotImplementedError("Query.distinct(*expr) (DISTINCT ON) is not supported by cormorant")
         return self._with_select(self._select.distinct())
@@ -218,6 +231,23 @@ class Query(Generic[_T]):
     def tuples(self) -> Query[Any]:
         return self.only_return_tuples(True)
 
+    def autoflush(self, setting: bool) -> Self:
+        """With False, running this query does not flush the Session first."""
+        new = self._with_select(self._select)
+        new._autoflush = setting
+        return new
+
+    def from_statement(self, statement: Any) -> Self:
+        """Loads this query's entities from the rows of `statement` (text() or
+        another select), run as it is; criteria can no longer be added."""
+        if self._enable_assertions and (self._has_criterion() or self._from_statement is not None):
+            raise InvalidRequestError(
+                "Query.from_statement() being called on a Query with existing criterion. "
+            )
+        new = self._with_select(self._select)
+        new._from_statement = self._select.from_statement(statement)
+        return new
+
     def with_session(self, session: Session) -> Self:
         new = self._with_select(self._select)
         new.session = session
@@ -248,9 +278,9 @@ class Query(Generic[_T]):
         return not self._only_tuples and len(entries) == 1 and entries[0].mapper is not None
 
     @property
-    def statement(self) -> Select[Any]:
-        """The Select this query runs."""
-        return self._select
+    def statement(self) -> Select[Any] | FromStatement:
+        """The statement this query runs: its Select, or the from_statement() given."""
+        return self._select if self._from_statement is None else self._from_statement
 
     @property
     def selectable(self) -> Select[Any]:
@@ -277,16 +307,20 @@ class Query(Generic[_T]):
         if with_labels or reduce_columns:
             name_ = "with_labels" if with_labels else "reduce_columns"
             raise NotImplementedError(f"Query.subquery({name_}=True) is not supported by cormorant")
+        self._assert_no_statement("subquery")
         return self._select.subquery(name)
 
     def cte(self, name: str | None = None, recursive: bool = False, nesting: bool = False) -> CTE:
+        self._assert_no_statement("cte")
         return self._select.cte(name, recursive=recursive, nesting=nesting)
 
     def label(self, name: str) -> Label:
         """The query as a labelled scalar subquery: (SELECT ...) AS name."""
+        self._assert_no_statement("label")
         return self._select.label(name)
 
     def scalar_subquery(self) -> ScalarSelect:
+        self._assert_no_statement("scalar_subquery")
         return self._select.scalar_subquery()
 
     def as_scalar(self) -> ScalarSelect:
@@ -301,6 +335,7 @@ class Query(Generic[_T]):
 
     def exists(self) -> Exists:
         """EXISTS (SELECT 1 FROM ... WHERE ...), for session.query(q.exists()).scalar()."""
+        self._assert_no_statement("exists")
         inner = self._select.with_only_columns(literal_column("1"))
         first = self._entity_zero()
         if first is not None and not self._select._select_from:
@@ -344,6 +379,9 @@ class Query(Generic[_T]):
         """The query selecting from the set operation as a subquery: its entity
         loaded from the subquery's columns, later criteria on the entity's
         columns moved onto them (as SQLAlchemy adapts them)."""
+        self._assert_no_statement("union")
+        for other in others:
+            other._assert_no_statement("union")
         compound: CompoundSelect = combine(*(other._select for other in others))
         subquery = compound.subquery()
         entries = self._select.result_entries
@@ -402,7 +440,12 @@ class Query(Generic[_T]):
     def _iter(self) -> Any:
         """Executes through the Session: one entity gives its instances, and
         rows holding entities are deduplicated (except when streamed)."""
-        result = self._session().execute(self._select, self._params or None)
+        session = self._session()
+        if self._autoflush:
+            result = session.execute(self.statement, self._params or None)
+        else:
+            with session.no_autoflush:
+                result = session.execute(self.statement, self._params or None)
         entries = self._select.result_entries
         holds_entity = any(entry.mapper is not None for entry in entries)
         streamed = bool(self._select._execution_options.get("yield_per"))
@@ -421,7 +464,8 @@ class Query(Generic[_T]):
 
     def first(self) -> _T | None:
         """The first result (the query runs with LIMIT 1), or None."""
-        first: _T | None = self._with_select(self._select.limit(1))._iter().first()
+        limited = self if self._from_statement is not None else self._with_select(self._select.limit(1))
+        first: _T | None = limited._iter().first()
         return first
 
     def one(self) -> _T:
@@ -469,10 +513,18 @@ class Query(Generic[_T]):
     def count(self) -> int:
         """How many rows the query returns: SELECT count(*) FROM (the query) AS anon_1."""
         counting: Select[Any] = Select(func.count(literal_column("*")).label("count_1")).select_from(
-            self._select.subquery()
+            self._counted_subquery()
         )
         count: int = self._session().execute(counting, self._params or None).scalar_one()
         return count
+
+    def _counted_subquery(self) -> Subquery:
+        if self._from_statement is None:
+            return self._select.subquery()
+        statement = self._from_statement.statement
+        if not isinstance(statement, SelectBase):
+            raise NotImplementedError("Query.count() of a from_statement() that is not a select()")
+        return statement.subquery()
 
     def get(self, ident: Any) -> _T | None:
         """Deprecated: the instance with this primary key, as Session.get()."""
@@ -487,6 +539,7 @@ class Query(Generic[_T]):
         if len(entries) != 1 or entries[0].mapper is None:
             raise InvalidRequestError("get() can only be used against a single mapped class.")
         self._assert_no_criterion("get", order_by=False, distinct=False)
+        self._assert_no_statement("get")
         obj: _T | None = self._session().get(
             entries[0].expr,
             ident,
@@ -527,6 +580,7 @@ class Query(Generic[_T]):
         return self._run_dml(statement, synchronize_session)
 
     def _dml_entity(self, method: str) -> Any:
+        self._assert_no_statement(method)
         s = self._select
         for value, name in (
             (s._limit is not None, "limit()"),
