@@ -357,6 +357,13 @@ def test_params_execution_options_yield_per_and_with_for_update(session, engine,
     assert ("FOR UPDATE NOWAIT" in seen[-1]) == (backend == "postgresql")  # SQLite has no row locks
 
 
+def test_prefix_and_suffix(session, engine, capture_sql):
+    with capture_sql(engine) as seen:
+        rows = session.query(User.name).prefix_with("DISTINCT").suffix_with("-- tail").all()
+    assert sorted(r.name for r in rows) == ["ann", "bob", "cy", "di"]
+    assert seen[-1].startswith("SELECT DISTINCT") and seen[-1].rstrip().endswith("-- tail")
+
+
 def test_union_and_union_all(session):
     young = session.query(User).filter(User.age < 25)
     old = session.query(User).filter(User.age > 45)

@@ -103,6 +103,23 @@ def test_proxied_session_api_works_on_the_current_session(scoped, engine):
     assert scoped().autoflush is False
 
 
+def test_proxied_transactions_and_connection(scoped, engine):
+    with scoped.begin():
+        scoped.add(Note(id=1, text="kept"))
+    nested = scoped.begin_nested()
+    scoped.add(Note(id=2, text="undone"))
+    nested.rollback()
+    scoped.commit()
+    assert scoped.scalars(select(Note.text)).all() == ["kept"]
+    assert scoped.connection() is scoped().connection()
+    assert scoped.get_bind() is engine
+    kept = scoped.get_one(Note, 1)
+    scoped.expunge(kept)
+    assert kept not in scoped
+    scoped.reset()
+    assert scoped.is_active
+
+
 def test_calling_with_arguments_makes_the_session_once(scoped):
     session = scoped(autoflush=False)
     assert session.autoflush is False and scoped() is session

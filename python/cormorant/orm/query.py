@@ -196,6 +196,12 @@ class Query(Generic[_T]):
             )
         )
 
+    def prefix_with(self, *prefixes: Any, dialect: str = "*") -> Self:
+        return self._with_select(self._select.prefix_with(*prefixes, dialect=dialect))
+
+    def suffix_with(self, *suffixes: Any, dialect: str = "*") -> Self:
+        return self._with_select(self._select.suffix_with(*suffixes, dialect=dialect))
+
     def params(self, __params: Mapping[str, Any] | None = None, **kw: Any) -> Self:
         """Values for bindparam()s used in the criteria, passed at execution."""
         new = self._with_select(self._select)
