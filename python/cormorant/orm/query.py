@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, SupportsIndex, TypeVar,
 from ..engine.result import Row
 from ..exc import ArgumentError, InvalidRequestError, LegacyAPIWarning, NoResultFound
 from ..sql.dml import Delete, Update, delete, update
-from ..sql.elements import ColumnElement, Exists, Label, ScalarSelect, UnaryExpression, literal_column
+from ..sql.elements import ColumnElement, Exists, Label, ScalarSelect, UnaryExpression, and_, literal_column
 from ..sql.functions import func
 from ..sql.selectable import CTE, CompoundSelect, FromStatement, Select, SelectBase, Subquery
 from .relationships import Relationship
@@ -297,8 +297,6 @@ class Query(Generic[_T]):
 
     @property
     def whereclause(self) -> ColumnElement[bool] | None:
-        from ..sql.elements import and_
-
         where = self._select._where
         return and_(*where) if where else None
 
