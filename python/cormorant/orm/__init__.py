@@ -5,7 +5,9 @@ from .attributes import InstanceState, InstrumentedAttribute, Mapped
 from .collections import InstrumentedList
 from .decl_base import DeclarativeBase, MappedColumn, declared_attr, mapped_column
 from .mapper import Mapper
+from .query import Query
 from .relationships import Relationship, relationship
+from .scoping import QueryPropertyDescriptor, scoped_session
 from .session import Session, SessionTransaction, object_session, sessionmaker
 from .strategy_options import (
     Load,
@@ -63,4 +65,7 @@ __all__ = [
     "mapped_column",
     "object_session",
     "sessionmaker",
+    "Query",
+    "QueryPropertyDescriptor",
+    "scoped_session",
 ]
