@@ -23,6 +23,7 @@ from .strategy_options import (
     undefer,
 )
 from .util import AliasedClass, aliased, with_parent
+from .validators import validates
 
 __all__ = [
     "AliasedClass",
@@ -60,4 +61,5 @@ __all__ = [
     "mapped_column",
     "object_session",
     "sessionmaker",
+    "validates",
 ]

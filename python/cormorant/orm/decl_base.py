@@ -13,6 +13,7 @@ from ..sql.sqltypes import NullType, type_for_python
 from .attributes import Mapped
 from .mapper import Mapper
 from .relationships import Relationship
+from .validators import install_validators
 
 
 class MappedColumn:
@@ -185,6 +186,7 @@ def _map_class(cls: type) -> None:
         rel._declare(key, mapper, annotation)
         mapper.add_relationship(key, rel)
         setattr(cls, key, rel)
+    install_validators(cls, mapper, _mapping_sources(cls))
     registry.mappers.append(mapper)
     registry.classes_by_name[cls.__name__] = cls
 
