@@ -2,8 +2,18 @@
 
 from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, UnmappedInstanceError
 from .attributes import InstanceState, InstrumentedAttribute, Mapped
+from .bundle import Bundle
 from .collections import InstrumentedList
 from .decl_base import DeclarativeBase, MappedColumn, declared_attr, mapped_column
+from .descriptor_props import (
+    Composite,
+    CompositeProperty,
+    Synonym,
+    SynonymProperty,
+    composite,
+    synonym,
+    synonym_for,
+)
 from .mapper import Mapper
 from .relationships import Relationship, relationship
 from .session import Session, SessionTransaction, object_session, sessionmaker
@@ -62,4 +72,12 @@ __all__ = [
     "object_session",
     "sessionmaker",
     "validates",
+    "Bundle",
+    "Composite",
+    "CompositeProperty",
+    "Synonym",
+    "SynonymProperty",
+    "composite",
+    "synonym",
+    "synonym_for",
 ]

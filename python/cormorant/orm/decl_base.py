@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Union
 from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
 from ..sql.sqltypes import NullType, type_for_python
 from .attributes import Mapped
+from .descriptor_props import DescriptorProperty
 from .mapper import Mapper
 from .relationships import Relationship
 from .validators import install_validators
@@ -151,6 +152,7 @@ def _map_class(cls: type) -> None:
     columns: dict[str, Column[Any]] = {}
     deferred: set[str] = set()
     relationships: dict[str, tuple[Relationship, Any]] = {}
+    descriptors: dict[str, DescriptorProperty] = {}
     for klass in _mapping_sources(cls):
         annotations = klass.__dict__.get("__annotations__", {})
         # Declared order: annotated attributes as they appear, then columns
@@ -161,6 +163,9 @@ def _map_class(cls: type) -> None:
             value = klass.__dict__.get(key)
             if isinstance(value, Relationship):
                 relationships[key] = (value, raw)
+            elif isinstance(value, DescriptorProperty):  # synonym(), composite()
+                descriptors[key] = value
+                columns.update(value._declared_columns(key, annotation))
             elif isinstance(value, (MappedColumn, Column)):
                 template = value if isinstance(value, MappedColumn) else _wrap_column(value)
                 columns[key] = template.resolved = template._column_for(key, annotation)
@@ -178,6 +183,8 @@ def _map_class(cls: type) -> None:
         attributes = columns
     else:
         attributes = {c.key or c.name: c for c in table.columns}
+    for key, descriptor in descriptors.items():
+        descriptor._map_columns(key, attributes, cls)
     mapper = Mapper(cls, table, attributes, frozenset(deferred))
     cls.__mapper__ = mapper  # type: ignore[attr-defined]
     mapper.instrument()

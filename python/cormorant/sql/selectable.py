@@ -694,7 +694,9 @@ class ResultEntry:
                 "expr": self.expr,
                 "entity": self.expr,
             }
-        assert self.column is not None
+        if self.column is None:  # several columns read as one value (an ORM Bundle)
+            described: dict[str, Any] = self.load.description(self.name)
+            return described
         return {
             "name": self.column._row_key,
             "type": self.column.type,
