@@ -304,6 +304,12 @@ class AssociationProxyInstance(Generic[_T]):
             raise InvalidRequestError("'has()' not implemented for collections. Use any().")
         return self._criterion_exists(criterion, is_has=True, **kwargs)
 
+    if TYPE_CHECKING:  # the comparisons each kind of proxy builds (below)
+
+        def __eq__(self, other: Any) -> ColumnElement[bool]: ...  # type: ignore[override]
+
+        def __ne__(self, other: Any) -> ColumnElement[bool]: ...  # type: ignore[override]
+
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
