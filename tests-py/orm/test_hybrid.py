@@ -164,3 +164,13 @@ def test_copies_and_inplace():
     assert Person.__dict__["full_name"].extension_type is HybridExtensionType.HYBRID_PROPERTY
     assert Person.__dict__["older_than"].extension_type is HybridExtensionType.HYBRID_METHOD
     assert Person.full_name.overrides is Person.__dict__["full_name"]
+
+
+def test_hybrids_on_an_aliased_entity(session):
+    from cormorant.orm import aliased
+
+    other = aliased(Person, name="other")
+    pairs = select(Person.first, other.first).join(other, other.last == Person.last)
+    pairs = pairs.where(Person.is_adult, ~other.is_adult, other.older_than(5))
+    assert session.execute(pairs).all() == [("Ann", "Kid")]
+    assert session.execute(select(other.full_name).where(other.named("Bob"))).scalars().all() == ["Bob Ray"]

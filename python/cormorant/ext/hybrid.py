@@ -155,7 +155,7 @@ class ExprComparator(Comparator[_T]):
         return self.hybrid._update_tuples(self.cls, value)
 
     def __repr__(self) -> str:
-        return f"{self.cls.__name__}.{self.hybrid.__name__}"
+        return f"{getattr(self.cls, '__name__', self.cls)}.{self.hybrid.__name__}"
 
 
 class hybrid_method(Generic[_R]):  # noqa: N801 - SQLAlchemy's name
@@ -180,6 +180,10 @@ class hybrid_method(Generic[_R]):  # noqa: N801 - SQLAlchemy's name
         if instance is None:
             return (self.expr or self.func).__get__(owner, type(owner))  # type: ignore[no-any-return]
         return self.func.__get__(instance, owner)  # type: ignore[no-any-return]
+
+    def _for_alias(self, alias: Any) -> Callable[..., Any]:
+        """The class side, called on an aliased() entity (its columns are the alias's)."""
+        return (self.expr or self.func).__get__(alias, type(alias))  # type: ignore[no-any-return]
 
     def expression(self, expr: Callable[..., Any]) -> hybrid_method[_R]:
         """Gives the class-level (SQL) side its own function."""
@@ -252,6 +256,10 @@ class hybrid_property(Generic[_T]):  # noqa: N801 - SQLAlchemy's name
         if isinstance(expression, ColumnElement) or hasattr(expression, "__clause_element__"):
             return ExprComparator(owner, expression, self)
         return expression  # a hybrid whose class side is not SQL: returned as computed
+
+    def _for_alias(self, alias: Any) -> Any:
+        """The class side, computed on an aliased() entity (its columns are the alias's)."""
+        return self._class_level(alias)
 
     def _update_tuples(self, owner: type, value: Any) -> list[tuple[Any, Any]]:
         if self.update_expr is None:
