@@ -13,7 +13,14 @@ from cormorant.ext.hybrid import (
     hybrid_method,
     hybrid_property,
 )
-from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
+from cormorant.orm import (
+    DeclarativeBase,
+    InspectionAttrExtensionType,
+    Mapped,
+    NotExtension,
+    Session,
+    mapped_column,
+)
 
 
 class Base(DeclarativeBase):
@@ -164,6 +171,8 @@ def test_copies_and_inplace():
     assert Person.__dict__["full_name"].extension_type is HybridExtensionType.HYBRID_PROPERTY
     assert Person.__dict__["older_than"].extension_type is HybridExtensionType.HYBRID_METHOD
     assert Person.full_name.overrides is Person.__dict__["full_name"]
+    assert issubclass(HybridExtensionType, InspectionAttrExtensionType)
+    assert NotExtension.NOT_EXTENSION.value == "not_extension"
 
 
 def test_hybrids_on_an_aliased_entity(session):

@@ -6,12 +6,12 @@ EXISTS criteria over the relationship."""
 
 from __future__ import annotations
 
-import enum
 import operator
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, MutableSequence, MutableSet
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from ..exc import ArgumentError, InvalidRequestError
+from ..orm.base import InspectionAttrExtensionType
 from ..orm.relationships import MANYTOONE
 from ..sql.elements import ColumnElement, or_
 
@@ -32,7 +32,7 @@ _DATACLASS_OPTIONS = (
 )
 
 
-class AssociationProxyExtensionType(enum.Enum):
+class AssociationProxyExtensionType(InspectionAttrExtensionType):
     """The `extension_type` of an association proxy."""
 
     ASSOCIATION_PROXY = "ASSOCIATION_PROXY"

@@ -5,11 +5,11 @@ select(), where(), order_by()), with .expression, .setter, .deleter,
 
 from __future__ import annotations
 
-import enum
 import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
+from ..orm.base import InspectionAttrExtensionType
 from ..sql.elements import ColumnElement, ColumnOperators, Label, coerce
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 
-class HybridExtensionType(enum.Enum):
+class HybridExtensionType(InspectionAttrExtensionType):
     """What kind of hybrid an attribute is (its `extension_type`)."""
 
     HYBRID_METHOD = "HYBRID_METHOD"
@@ -28,12 +28,6 @@ class HybridExtensionType(enum.Enum):
 
 HYBRID_METHOD = HybridExtensionType.HYBRID_METHOD
 HYBRID_PROPERTY = HybridExtensionType.HYBRID_PROPERTY
-
-
-class NotExtension(enum.Enum):
-    """The `extension_type` of an attribute that no extension made."""
-
-    NOT_EXTENSION = "not_extension"
 
 
 def _unwrap_classmethod(fn: Any) -> Any:
@@ -356,7 +350,6 @@ __all__ = [
     "HYBRID_METHOD",
     "HYBRID_PROPERTY",
     "HybridExtensionType",
-    "NotExtension",
     "hybrid_method",
     "hybrid_property",
 ]

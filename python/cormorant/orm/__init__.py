@@ -2,6 +2,7 @@
 
 from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, UnmappedInstanceError
 from .attributes import InstanceState, InstrumentedAttribute, Mapped
+from .base import InspectionAttrExtensionType, NotExtension
 from .bundle import Bundle
 from .collections import InstrumentedList
 from .decl_base import DeclarativeBase, MappedColumn, declared_attr, mapped_column
@@ -80,4 +81,6 @@ __all__ = [
     "composite",
     "synonym",
     "synonym_for",
+    "InspectionAttrExtensionType",
+    "NotExtension",
 ]
