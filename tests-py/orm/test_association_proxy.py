@@ -267,3 +267,11 @@ def test_set_and_dict_proxies_follow_their_collection():
     assert as_dict == {"x": 2, "y": 3} and holder.by_key["x"].key == "x"
     del as_dict["x"]
     assert list(as_dict) == ["y"]
+
+
+def test_constructor_sets_through_the_proxy(session):
+    user = User(name="dee", words=["one", "two"], bio="hi")
+    assert [uk.note for uk in user.user_keywords] == ["one", "two"] and user.profile.bio == "hi"
+    session.add(user)
+    session.commit()
+    assert session.scalars(select(User.name).where(User.words == "two")).all() == ["dee"]

@@ -183,3 +183,10 @@ def test_hybrids_on_an_aliased_entity(session):
     pairs = pairs.where(Person.is_adult, ~other.is_adult, other.older_than(5))
     assert session.execute(pairs).all() == [("Ann", "Kid")]
     assert session.execute(select(other.full_name).where(other.named("Bob"))).scalars().all() == ["Bob Ray"]
+
+
+def test_custom_comparator_routes_named_operators(session):
+    found = session.scalars(select(Person.first).where(Person.last_name.like("R%")).order_by(Person.first))
+    assert found.all() == ["Bob"]
+    assert session.scalars(select(Person.first).where(Person.last_name.startswith("r"))).all() == ["Bob"]
+    assert "lower" in str(Person.last_name.endswith("x")).lower()

@@ -221,3 +221,11 @@ def test_synonym_for():
 
     assert Tagged(tag="ab").tag_upper == "AB"
     assert "seg_tagged.tag = " in str(Tagged.tag_upper == "x")
+
+
+def test_bundle_from_statement_is_refused(session):
+    from cormorant import text
+
+    stmt = select(Bundle("b", Segment.x1)).from_statement(text("SELECT x1 FROM seg_segment"))
+    with pytest.raises(NotImplementedError, match="from_statement\\(\\) with a Bundle"):
+        session.execute(stmt).all()

@@ -122,6 +122,8 @@ class AssociationProxy(Generic[_T]):
         if owner is None and instance is None:
             return self
         if instance is None:
+            if getattr(owner, "__mapper__", None) is None:
+                return self  # read while its class is being mapped
             return self.for_class(owner)
         return self.for_class(type(instance)).get(instance)
 

@@ -120,6 +120,46 @@ class Comparator(ColumnOperators, Generic[_T]):
     __hash__ = object.__hash__
 
 
+def _method_operator(name: str) -> Callable[..., Any]:
+    """The operator function of a named comparison (like, in_...): calls the
+    method on its left operand."""
+
+    def op(left: Any, *args: Any, **kw: Any) -> Any:
+        return getattr(left, name)(*args, **kw)
+
+    op.__name__ = f"{name}_op"
+    return op
+
+
+def _routed(name: str) -> Callable[..., Any]:
+    op = _method_operator(name)
+
+    def method(self: Comparator[Any], *args: Any, **kw: Any) -> Any:
+        return self.operate(op, *args, **kw)
+
+    method.__name__ = name
+    return method
+
+
+# The named comparisons go through operate() too, with an operator calling the method.
+for _name in (
+    "like",
+    "not_like",
+    "ilike",
+    "not_ilike",
+    "contains",
+    "startswith",
+    "endswith",
+    "in_",
+    "not_in",
+    "is_",
+    "is_not",
+    "between",
+    "concat",
+):
+    setattr(Comparator, _name, _routed(_name))
+
+
 class ExprComparator(Comparator[_T]):
     """What a hybrid property is on its class: its SQL expression, selected
     under the hybrid's name (select(Member.full_name) has a full_name column)."""

@@ -347,6 +347,10 @@ def by_name_shape(compiled: Compiled, column_names: Sequence[str]) -> ResultShap
     outputs: list[Any] = []
     names: list[str] = []
     for entry in compiled.entries:
+        if is_composed(entry):
+            raise NotImplementedError(
+                "from_statement() with a Bundle or composite among the entities is not supported"
+            )
         if entry.mapper is None:
             for el in entry.elements:
                 position = _column_position(where, el._row_key, "a selected column")
