@@ -229,3 +229,28 @@ def test_bundle_from_statement_is_refused(session):
     stmt = select(Bundle("b", Segment.x1)).from_statement(text("SELECT x1 FROM seg_segment"))
     with pytest.raises(NotImplementedError, match="from_statement\\(\\) with a Bundle"):
         session.execute(stmt).all()
+
+
+def test_through_async_session(async_url, engine):
+    import asyncio
+
+    from cormorant.ext.asyncio import async_sessionmaker, create_async_engine
+
+    Base.metadata.create_all(engine)
+
+    async def main():
+        aengine = create_async_engine(async_url)
+        try:
+            async with async_sessionmaker(aengine, expire_on_commit=False)() as session:
+                session.add(Segment(start=Point(1, 2), end=Point(3, 4), title="z"))
+                await session.commit()
+                rows = (
+                    await session.execute(select(Bundle("p", Segment.x1, Segment.y1), Segment.start))
+                ).all()
+                found = (await session.scalars(select(Segment).where(Segment.start == Point(1, 2)))).one()
+                return rows, found.title
+        finally:
+            await aengine.dispose()
+
+    rows, title = asyncio.run(main())
+    assert rows == [((1, 2), Point(1, 2))] and rows[0].p.y1 == 2 and title == "z"
