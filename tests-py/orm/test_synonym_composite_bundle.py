@@ -254,3 +254,13 @@ def test_through_async_session(async_url, engine):
 
     rows, title = asyncio.run(main())
     assert rows == [((1, 2), Point(1, 2))] and rows[0].p.y1 == 2 and title == "z"
+
+
+def test_composite_in_order_by_and_group_by(session):
+    session.add(Segment(start=Point(1, 0), end=Point(0, 0), label="c"))
+    session.commit()
+    ordered = select(Segment.label).order_by(Segment.start)
+    assert "ORDER BY seg_segment.x1, seg_segment.y1" in str(ordered)
+    assert session.scalars(ordered).all() == ["c", "a", "b"]
+    grouped = select(Segment.x1).group_by(Segment.start).order_by(Segment.x1)
+    assert session.scalars(grouped).all() == [1, 1, 5]
