@@ -264,3 +264,17 @@ def test_composite_in_order_by_and_group_by(session):
     assert session.scalars(ordered).all() == ["c", "a", "b"]
     grouped = select(Segment.x1).group_by(Segment.start).order_by(Segment.x1)
     assert session.scalars(grouped).all() == [1, 1, 5]
+
+
+def test_unnamed_inline_columns_take_the_dataclass_field_names():
+    class OwnBase(DeclarativeBase):
+        pass
+
+    class Spot(OwnBase):
+        __tablename__ = "seg_spot"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        where: Mapped[Point] = composite(mapped_column(), mapped_column())
+
+    assert Spot.__table__.c.keys() == ["id", "x", "y"]
+    assert Spot(where=Point(4, 5)).x == 4
+    assert repr(Spot.__table__.c.x.type) == "Integer()"
