@@ -278,3 +278,10 @@ def test_unnamed_inline_columns_take_the_dataclass_field_names():
     assert Spot.__table__.c.keys() == ["id", "x", "y"]
     assert Spot(where=Point(4, 5)).x == 4
     assert repr(Spot.__table__.c.x.type) == "Integer()"
+
+
+def test_bundle_keys_follow_the_result_keys(session):
+    mixed = Bundle("m", Segment.label, Segment.title, Segment.x1 + 1)
+    assert mixed.c.keys() == ["label", "title", "anon_1"]
+    row = session.execute(select(mixed).where(Segment.label == "a")).one()
+    assert row.m._fields == ("label", "title", "anon_1") and row.m == ("a", "a", 2)

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from .. import _native
 from ..engine.hydration import ResultShape
+from ..sql.compiler import ResultKeys
 from ..sql.elements import ClauseList, ColumnElement, coerce
 from ..sql.selectable import ResultEntry
 
@@ -93,11 +94,8 @@ class Bundle(Generic[_T]):
         self.name = self._label = name
         self.exprs = [_bundle_member(e) for e in exprs]
         self.single_entity = single_entity
-        keyed = {
-            getattr(e, "_row_key", None) or getattr(e, "key", None) or f"anon_{i}": e
-            for i, e in enumerate(self.exprs)
-        }
-        self.c = self.columns = _Columns(keyed)
+        key = ResultKeys()  # keyed as result columns are: by name, unnamed ones anon_1, count_1...
+        self.c = self.columns = _Columns({key(coerce(e)): e for e in self.exprs})
 
     def __clause_element__(self) -> ClauseList:
         return ClauseList(*(coerce(e) for e in self.exprs))
