@@ -74,6 +74,10 @@ class Person(Base):
     def _last_name_comparator(cls) -> CaseInsensitive:
         return CaseInsensitive(cls.last)
 
+    @hybrid_property
+    def years(self) -> int:
+        return self.age
+
     @hybrid_method
     def older_than(self, years: int) -> bool:
         return self.age > years
@@ -158,6 +162,8 @@ def test_update_expression(session):
     session.execute(update(Person).where(Person.first == "Kid").values({Person.full_name: "Kim Kay"}))
     session.commit()
     assert session.scalars(select(Person.full_name).where(Person.age == 12)).one() == "Kim Kay"
+    session.execute(update(Person).where(Person.first == "Bob").values({Person.years: 52}))
+    assert session.scalars(select(Person.age).where(Person.first == "Bob")).one() == 52
     with pytest.raises(InvalidRequestError, match="is_adult"):
         update(Person).values({Person.is_adult: True})
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from ..orm.base import InspectionAttrExtensionType
-from ..sql.elements import ColumnElement, ColumnOperators, Label, coerce
+from ..sql.elements import ColumnElement, ColumnOperators, Label, coerce, is_table_column
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -186,6 +186,8 @@ class ExprComparator(Comparator[_T]):
         return self.hybrid.info
 
     def _bulk_update_tuples(self, value: Any) -> list[tuple[Any, Any]]:
+        if self.hybrid.update_expr is None and is_table_column(self.expression):
+            return [(self.expression, value)]  # a hybrid over one column sets that column
         return self.hybrid._update_tuples(self.cls, value)
 
     def __repr__(self) -> str:
