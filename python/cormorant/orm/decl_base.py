@@ -11,8 +11,10 @@ from typing import Any, ClassVar, Union
 from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
 from ..sql.sqltypes import NullType, type_for_python
 from .attributes import Mapped
+from .descriptor_props import DescriptorProperty
 from .mapper import Mapper
 from .relationships import Relationship
+from .validators import install_validators
 
 
 class MappedColumn:
@@ -179,6 +181,7 @@ def _map_class(cls: type) -> None:
     columns: dict[str, Column[Any]] = {}
     deferred: set[str] = set()
     relationships: dict[str, tuple[Relationship, Any]] = {}
+    descriptors: dict[str, DescriptorProperty] = {}
     for klass in _mapping_sources(cls):
         annotations = klass.__dict__.get("__annotations__", {})
         # Declared order: annotated attributes as they appear, then columns
@@ -189,6 +192,9 @@ def _map_class(cls: type) -> None:
             value = klass.__dict__.get(key)
             if isinstance(value, Relationship):
                 relationships[key] = (value, raw)
+            elif isinstance(value, DescriptorProperty):  # synonym(), composite()
+                descriptors[key] = value
+                columns.update(value._declared_columns(key, annotation))
             elif isinstance(value, (MappedColumn, Column)):
                 template = value if isinstance(value, MappedColumn) else _wrap_column(value)
                 columns[key] = template.resolved = template._column_for(key, annotation)
@@ -212,6 +218,8 @@ def _map_class(cls: type) -> None:
         attributes = columns
     else:
         attributes = {c.key or c.name: c for c in table.columns}
+    for key, descriptor in descriptors.items():
+        descriptor._map_columns(key, attributes, cls)
     mapper = Mapper(
         cls, table, attributes, frozenset(deferred), inherits=parent, mapper_args=_mapper_args(cls)
     )
@@ -222,6 +230,7 @@ def _map_class(cls: type) -> None:
         rel._declare(key, mapper, annotation)
         mapper.add_relationship(key, rel)
         setattr(cls, key, rel)
+    install_validators(cls, mapper, [k for k in reversed(cls.__mro__) if k is not object])
     registry.mappers.append(mapper)
     registry.classes_by_name[cls.__name__] = cls
 
