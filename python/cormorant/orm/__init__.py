@@ -2,11 +2,24 @@
 
 from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, UnmappedInstanceError
 from .attributes import InstanceState, InstrumentedAttribute, Mapped
+from .base import InspectionAttrExtensionType, NotExtension
+from .bundle import Bundle
 from .collections import InstrumentedList
 from .decl_base import DeclarativeBase, MappedColumn, add_mapped_attribute, declared_attr, mapped_column
+from .descriptor_props import (
+    Composite,
+    CompositeProperty,
+    Synonym,
+    SynonymProperty,
+    composite,
+    synonym,
+    synonym_for,
+)
 from .mapper import Mapper
 from .properties import ColumnProperty, MappedSQLExpression, column_property, deferred, query_expression
+from .query import Query
 from .relationships import Relationship, relationship
+from .scoping import QueryPropertyDescriptor, scoped_session
 from .session import Session, SessionTransaction, object_session, sessionmaker
 from .strategy_options import (
     Load,
@@ -19,19 +32,22 @@ from .strategy_options import (
     load_only,
     noload,
     raiseload,
+    selectin_polymorphic,
     selectinload,
     subqueryload,
     undefer,
     undefer_group,
     with_expression,
 )
-from .util import AliasedClass, aliased, with_parent
+from .util import AliasedClass, aliased, with_parent, with_polymorphic
+from .validators import validates
 from .writeonly import DynamicMapped, WriteOnlyCollection, WriteOnlyMapped
 
 __all__ = [
     "AliasedClass",
     "aliased",
     "with_parent",
+    "with_polymorphic",
     "InstrumentedList",
     "Load",
     "Relationship",
@@ -45,6 +61,7 @@ __all__ = [
     "noload",
     "raiseload",
     "relationship",
+    "selectin_polymorphic",
     "selectinload",
     "subqueryload",
     "undefer",
@@ -64,6 +81,20 @@ __all__ = [
     "mapped_column",
     "object_session",
     "sessionmaker",
+    "Query",
+    "QueryPropertyDescriptor",
+    "scoped_session",
+    "validates",
+    "Bundle",
+    "Composite",
+    "CompositeProperty",
+    "Synonym",
+    "SynonymProperty",
+    "composite",
+    "synonym",
+    "synonym_for",
+    "InspectionAttrExtensionType",
+    "NotExtension",
     "ColumnProperty",
     "MappedSQLExpression",
     "add_mapped_attribute",

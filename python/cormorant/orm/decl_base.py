@@ -12,9 +12,11 @@ from ..sql.elements import ColumnOperators
 from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
 from ..sql.sqltypes import NullType, type_for_python
 from .attributes import Mapped
+from .descriptor_props import DescriptorProperty
 from .mapper import Mapper
 from .properties import ColumnProperty
 from .relationships import Relationship
+from .validators import install_validators
 
 
 class MappedColumn(ColumnOperators):
@@ -148,7 +150,11 @@ class DeclarativeBase(metaclass=DeclarativeAttributeIntercept):
         super().__init_subclass__(**kw)
         if DeclarativeBase in cls.__bases__:
             _setup_base(cls)
-        elif "__tablename__" in _own_or_mixin(cls) or "__table__" in cls.__dict__:
+        elif (
+            "__tablename__" in _own_or_mixin(cls)
+            or "__table__" in cls.__dict__
+            or _inherited_mapper(cls) is not None
+        ):
             if not cls.__dict__.get("__abstract__", False):
                 _map_class(cls)
 
@@ -158,6 +164,9 @@ class DeclarativeBase(metaclass=DeclarativeAttributeIntercept):
             if not hasattr(cls, key):
                 raise TypeError(f"{key!r} is an invalid keyword argument for {cls.__name__}")
             setattr(self, key, value)
+        mapper = cls.__dict__.get("__mapper__")
+        if mapper is not None and mapper.polymorphic_identity is not None:
+            mapper.set_polymorphic_identity(self)
 
 
 class _Registry:
@@ -187,11 +196,33 @@ def _own_or_mixin(cls: type) -> dict[str, Any]:
 
 
 def _mapping_sources(cls: type) -> list[type]:
+    """The classes whose bodies declare cls's own mapped attributes: cls and
+    its mixins, not the mapped class it inherits from (nor that one's bases)."""
+    parent = _inherited_mapper(cls)
+    inherited = set(parent.class_.__mro__) if parent is not None else set()
     return [
         k
         for k in reversed(cls.__mro__)
-        if k not in (object, DeclarativeBase, typing.Generic) and DeclarativeBase not in k.__bases__
+        if k not in (object, DeclarativeBase, typing.Generic)
+        and DeclarativeBase not in k.__bases__
+        and k not in inherited
     ]
+
+
+def _inherited_mapper(cls: type) -> Mapper | None:
+    """The mapper of the nearest mapped class cls inherits from (inheritance)."""
+    for klass in cls.__mro__[1:]:
+        mapper = klass.__dict__.get("__mapper__")
+        if isinstance(mapper, Mapper):
+            return mapper
+    return None
+
+
+def _mapper_args(cls: type) -> dict[str, Any]:
+    """cls's own __mapper_args__ (or a mixin's): a parent's belong to the parent."""
+    if "__mapper_args__" not in _own_or_mixin(cls):
+        return {}
+    return dict(cls.__mapper_args__ or {})  # type: ignore[attr-defined]
 
 
 def _map_class(cls: type) -> None:
@@ -201,6 +232,7 @@ def _map_class(cls: type) -> None:
     deferrals: dict[str, tuple[str | None, bool]] = {}
     expressions: dict[str, ColumnProperty] = {}
     relationships: dict[str, tuple[Relationship, Any]] = {}
+    descriptors: dict[str, DescriptorProperty] = {}
     for klass in _mapping_sources(cls):
         annotations = klass.__dict__.get("__annotations__", {})
         # Declared order: annotated attributes as they appear, then columns
@@ -217,6 +249,9 @@ def _map_class(cls: type) -> None:
                     deferrals[key] = (value.group, value.raiseload)
             elif isinstance(value, ColumnProperty) and not value.maps_table_column:
                 expressions[key] = value
+            elif isinstance(value, DescriptorProperty):  # synonym(), composite()
+                descriptors[key] = value
+                columns.update(value._declared_columns(key, annotation))
             elif isinstance(value, (MappedColumn, Column, ColumnProperty)):
                 template = value if isinstance(value, MappedColumn) else _wrap_column(value)
                 columns[key] = template.resolved = template._column_for(key, annotation, klass is cls)
@@ -228,14 +263,24 @@ def _map_class(cls: type) -> None:
                     raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
                 if _is_mapped_annotation(annotation) and key not in columns:
                     columns[key] = MappedColumn()._column_for(key, annotation)
+    parent = _inherited_mapper(cls)
     table = cls.__dict__.get("__table__")
-    if table is None:
+    if table is None and parent is not None and "__tablename__" not in _own_or_mixin(cls):
+        table = parent.local_table  # single-table inheritance: the parent's table gains the columns
+        for column in columns.values():
+            table.append_column(column)
+        attributes = columns
+    elif table is None:
         table = Table(cls.__tablename__, registry.metadata, *columns.values(), *_table_args(cls))  # type: ignore[attr-defined]
         cls.__table__ = table  # type: ignore[attr-defined]
         attributes = columns
     else:
         attributes = {c.key or c.name: c for c in table.columns}
-    mapper = Mapper(cls, table, attributes, frozenset(deferred))
+    for key, descriptor in descriptors.items():
+        descriptor._map_columns(key, attributes, cls)
+    mapper = Mapper(
+        cls, table, attributes, frozenset(deferred), inherits=parent, mapper_args=_mapper_args(cls)
+    )
     _add_properties(mapper, deferrals, expressions)
     cls.__mapper__ = mapper  # type: ignore[attr-defined]
     mapper.instrument()
@@ -244,6 +289,7 @@ def _map_class(cls: type) -> None:
         rel._declare(key, mapper, annotation)
         mapper.add_relationship(key, rel)
         setattr(cls, key, rel)
+    install_validators(cls, mapper, [k for k in reversed(cls.__mro__) if k is not object])
     registry.mappers.append(mapper)
     registry.classes_by_name[cls.__name__] = cls
 

@@ -17,6 +17,7 @@ from ..sql.elements import UnaryExpression, and_, coerce, or_
 from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
 from .attributes import DELETED, LOADERS_KEY, STATE_KEY
+from .bundle import composed_shape, is_composed
 from .collections import members
 from .properties import adapt_to_selectable
 from .relationships import (
@@ -56,6 +57,9 @@ class EntityLoad:
         "expressions",
         "raise_keys",
         "adapted",
+        "polymorphic",
+        "from_clause",
+        "selectin_subclasses",
     )
 
     def __init__(self, mapper: Mapper, path: tuple[Any, ...] = ()) -> None:
@@ -71,12 +75,18 @@ class EntityLoad:
         self.expressions: dict[str, Any] = {}  # with_expression(), by attribute
         self.raise_keys: list[str] = []  # columns left out with raiseload=True
         self.adapted: dict[str, Any] | None = None  # SQL expressions read from the alias, by attribute
+        # with_polymorphic(): subclasses whose own columns the rows carry too, and the keys of those
+        self.polymorphic: dict[Mapper, list[str]] = {}
+        self.from_clause: Any = mapper.entity_from  # the join the entity reads from, if it needs one
+        # subclasses whose own columns load by a second SELECT (polymorphic_load="selectin", selectin_polymorphic())
+        self.selectin_subclasses: list[Mapper] = mapper.selectin_subclasses
 
     @classmethod
     def every_column(cls, mapper: Mapper) -> EntityLoad:
         """The load of an entity entry no loader option shaped: all its columns."""
         load = cls(mapper)
         load.keys = list(mapper.column_order)
+        load.add_subclasses(mapper.inline_subclasses)
         return load
 
     @classmethod
@@ -85,7 +95,28 @@ class EntityLoad:
         for rel in mapper.eager_relationships:
             if all(r is not rel for r in path):
                 load.set_strategy(rel._ensure(), rel.lazy)
+        load.add_subclasses(mapper.inline_subclasses)
         return load
+
+    def add_subclasses(self, subclasses: Sequence[Mapper]) -> None:
+        """Makes the rows carry these subclasses' own columns too (with_polymorphic,
+        of_type(), polymorphic_load="inline"), their tables outer-joined."""
+        from .util import joined_subclass_tables
+
+        wanted = [m for m in subclasses if m is not self.mapper and m not in self.polymorphic]
+        if not wanted:
+            return
+        if self.alias:
+            raise NotImplementedError(
+                f"loading subclass columns of {self.mapper.class_.__name__} through a joined eager load "
+                "or an aliased() entity is not supported yet; use selectinload()"
+            )
+        loaded = set(self.keys).union(*self.polymorphic.values())
+        for sub in sorted(wanted, key=lambda m: len(m.class_.__mro__)):  # parents before their subclasses
+            extra = [k for k in sub.column_order if k not in loaded]
+            loaded.update(extra)
+            self.polymorphic[sub] = extra
+        self.from_clause = joined_subclass_tables(self.mapper, list(self.polymorphic))
 
     # --- options ------------------------------------------------------------------
 
@@ -128,15 +159,20 @@ class EntityLoad:
             if step[0] == "columns":
                 node.apply_columns(*step[1:])
                 continue
+            if step[0] == "subclasses":  # selectin_polymorphic()
+                node.selectin_subclasses = [*node.selectin_subclasses, *step[2][1:]]
+                continue
             attr, strategy = step[1], step[2]
             if isinstance(attr, str) and attr == "*":
                 node.default_lazy = strategy
                 continue
             rel = _relationship_of(node.mapper, attr)
             node.criteria.pop(rel.key, None)
-            if isinstance(attr, RelationshipWithCriteria):
+            if isinstance(attr, RelationshipWithCriteria) and attr.criteria:
                 node.criteria[rel.key] = _narrowing(attr, strategy)
             node = node.set_strategy(rel, strategy, step[3] if len(step) > 3 else False)
+            if isinstance(attr, RelationshipWithCriteria) and attr.entity is not None:
+                node.add_subclasses(attr.subclasses[1:] if len(attr.subclasses) > 1 else attr.subclasses)
 
     def apply_columns(self, how: str, attrs: tuple[Any, ...], raiseload: bool = False) -> None:
         mapper = self.mapper
@@ -207,6 +243,8 @@ class EntityLoad:
 
     def elements(self) -> list[Any]:
         elements = self.columns()
+        for sub, keys in self.polymorphic.items():
+            elements.extend(sub.attr_columns[k] for k in keys)
         for _, child, _ in self.joined.values():
             elements.extend(child.elements())
         return elements
@@ -214,21 +252,60 @@ class EntityLoad:
     def plan(self, start: int) -> _native.EntityPlan:
         """The native plan that builds this entity (and its joined relationships) from columns start.."""
         mapper = self.mapper
-        keys = self.loaded_keys()
-        positions = {k: start + i for i, k in enumerate(keys)}
+        loaded = self.loaded_keys()
+        positions = {k: start + i for i, k in enumerate(loaded)}
+        offset = start + len(loaded)
+        subclass_positions: dict[Mapper, dict[str, int]] = {}
+        for sub, keys in self.polymorphic.items():
+            subclass_positions[sub] = {k: offset + i for i, k in enumerate(keys)}
+            offset += len(keys)
         eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]] = []
-        offset = start + len(keys)
         for rel, child, _ in self.joined.values():
             eager.append((rel.key, child.plan(offset), rel.new_collection if rel.uselist else None))
             offset += len(child.elements())
+        subclass_plans = (
+            self._subclass_plans(positions, subclass_positions, eager) if mapper.polymorphic else None
+        )
         return _native.EntityPlan(
             mapper.class_,
             mapper.identity_class,
-            list(keys),
-            [positions[k] for k in keys],
+            list(loaded),
+            [positions[k] for k in loaded],
             [positions[k] for k in mapper.pk_keys],
             eager,
+            subclass_plans,
         )
+
+    def _subclass_plans(
+        self,
+        positions: dict[str, int],
+        subclass_positions: dict[Mapper, dict[str, int]],
+        eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]],
+    ) -> tuple[int, dict[Any, _native.EntityPlan]] | None:
+        """(discriminator column, {identity: plan}): the class each row builds,
+        with the subclass columns with_polymorphic() added to the rows."""
+        mapper = self.mapper
+        assert mapper.polymorphic_on is not None
+        discriminator = positions.get(mapper.column_keys[mapper.polymorphic_on])
+        if discriminator is None:
+            return None
+        plans = {}
+        for sub in mapper.self_and_descendants:
+            if sub.polymorphic_identity is None:
+                continue
+            where = dict(positions)
+            for poly, extra in subclass_positions.items():
+                if issubclass(sub.class_, poly.class_):
+                    where.update(extra)
+            plans[sub.polymorphic_identity] = _native.EntityPlan(
+                sub.class_,
+                mapper.identity_class,
+                list(where),
+                list(where.values()),
+                [positions[k] for k in mapper.pk_keys],
+                eager,
+            )
+        return discriminator, plans
 
     @property
     def token(self) -> tuple[Any, ...]:
@@ -236,6 +313,7 @@ class EntityLoad:
         return (
             self.mapper,
             tuple(self.loaded_keys()),
+            tuple((sub, tuple(keys)) for sub, keys in self.polymorphic.items()),
             tuple((key, child.token) for key, (_, child, _) in self.joined.items()),
         )
 
@@ -281,9 +359,9 @@ class EntityLoad:
         return any(rel.uselist or child.fills_collection_by_join() for rel, child, _ in self.joined.values())
 
     def needs_post_load(self) -> bool:
-        return bool(self.selectin or self.lazy or self.default_lazy or self.raise_keys) or any(
-            child.needs_post_load() for _, child, _ in self.joined.values()
-        )
+        return bool(
+            self.selectin or self.lazy or self.default_lazy or self.selectin_subclasses or self.raise_keys
+        ) or any(child.needs_post_load() for _, child, _ in self.joined.values())
 
 
 def _on_alias(clause: Any, table: Any, alias: Any) -> Any:
@@ -362,6 +440,8 @@ def _default_load(entry: ResultEntry) -> EntityLoad:
     load = EntityLoad.default(entry.mapper)
     if entry.load is not None:
         load.alias = entry.load.alias
+        load.polymorphic = entry.load.polymorphic
+        load.from_clause = entry.load.from_clause
     return load
 
 
@@ -392,10 +472,12 @@ def orm_shape(compiled: Compiled) -> ResultShape:
     outputs: list[Any] = []
     names: list[str] = []
     key = ResultKeys()
+    composed: list[tuple[str, int, int, Any]] = []  # per entry, when some are Bundles or composites
     for entry in compiled.entries:
         start = len(converters)
         elements = entry.elements
         converters.extend(compiled.converters(elements))
+        first = len(outputs)
         if entry.mapper is not None:
             load = entry.load if entry.load is not None else EntityLoad.every_column(entry.mapper)
             outputs.append(load.plan(start))
@@ -403,6 +485,11 @@ def orm_shape(compiled: Compiled) -> ResultShape:
         else:
             outputs.extend(range(start, start + len(elements)))
             names.extend(map(key, elements))
+        composed_load = entry.load if is_composed(entry) else None
+        name = entry.name if composed_load is not None else names[first]
+        composed.append((name, first, len(outputs) - first, composed_load))
+    if any(load is not None for *_, load in composed):
+        return composed_shape(converters, outputs, names, composed)
     return ResultShape.of(converters, outputs, names)
 
 
@@ -414,6 +501,10 @@ def by_name_shape(compiled: Compiled, column_names: Sequence[str]) -> ResultShap
     outputs: list[Any] = []
     names: list[str] = []
     for entry in compiled.entries:
+        if is_composed(entry):
+            raise NotImplementedError(
+                "from_statement() with a Bundle or composite among the entities is not supported"
+            )
         if entry.mapper is None:
             for el in entry.elements:
                 position = _column_position(where, el._row_key, "a selected column")
@@ -456,7 +547,7 @@ class SessionHydration(Hydration):
     stream would keep every object it ever loaded. Only the entities the rows
     name are released; objects loaded alongside (eager loads) stay."""
 
-    __slots__ = ("session", "loads", "streaming", "_positions")
+    __slots__ = ("session", "loads", "streaming", "_positions", "_compose")
 
     entities = True
 
@@ -465,6 +556,7 @@ class SessionHydration(Hydration):
         self.loads = loads
         self.streaming = streaming
         self._positions: list[int] = []  # where in a row the entities are, when streaming
+        self._compose: Callable[[list[Any]], None] | None = None  # rows with Bundles or composites
 
     @property
     def unique_required(self) -> bool:  # type: ignore[override]
@@ -478,7 +570,9 @@ class SessionHydration(Hydration):
         if compiled.entries[0].by_name:
             names = tuple(column_names)
             return compiled.shape_for((_ORM_SHAPE, names), lambda c: by_name_shape(c, names))
-        return compiled.shape_for(_ORM_SHAPE, orm_shape)
+        shape = compiled.shape_for(_ORM_SHAPE, orm_shape)
+        self._compose = getattr(shape, "compose", None)
+        return shape
 
     def fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
         session = self.session  # read each time: expunge_all() gives the Session a new map
@@ -487,6 +581,8 @@ class SessionHydration(Hydration):
         return _native.fetch_many(cursor, plan, size, session._identity_map, session._ref)
 
     def loaded(self, items: list[Any], single: bool) -> Any:
+        if self._compose is not None:
+            self._compose(items)
         if self.loads:
             run_post_loads(self.session, items, single, self.loads)
         if not (self.streaming and self._positions):
@@ -530,6 +626,9 @@ def run_post_loads(
 def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
     if not objects:
         return
+    for sub in load.selectin_subclasses:
+        if sub not in load.polymorphic:
+            load_subclass_columns(session, sub, [o for o in objects if isinstance(o, sub.class_)])
     if load.lazy or load.default_lazy or load.raise_keys:
         _record_lazy(load, objects)
     for rel, child in load.selectin.values():
@@ -540,6 +639,29 @@ def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
         if child.needs_post_load():
             related = [o for obj in objects for o in members(obj.__dict__.get(rel.key))]
             post_load(session, child, _unique_objects(related))
+
+
+def load_subclass_columns(session: Session, sub: Mapper, objects: list[Any]) -> None:
+    """polymorphic_load="selectin" / selectin_polymorphic(): the subclass's own
+    columns for objects loaded through a query of its base, SELECTIN_CHUNK
+    keys per SELECT; values already present (changed since) are kept."""
+    keys = [k for k in sub.column_order if k not in sub.base_mapper.attr_columns]
+    objects = [o for o in objects if any(k not in o.__dict__ for k in keys)]
+    if not objects or not keys:
+        return
+    pk = sub.primary_key
+    base = select(*pk, *(sub.attr_columns[k] for k in keys)).select_from(sub.selectable)
+    by_key = {o.__dict__[STATE_KEY].key[1]: o for o in objects}
+    identities = list(by_key)
+    for start in range(0, len(identities), SELECTIN_CHUNK):
+        stmt = base.where(_in(pk, identities[start : start + SELECTIN_CHUNK]))
+        for row in session._execute_orm(stmt, None, prepared=True).all():
+            obj = by_key.get(row[0] if len(pk) == 1 else tuple(row[: len(pk)]))
+            if obj is None:
+                continue
+            d = obj.__dict__
+            for k, value in zip(keys, row[len(pk) :]):
+                d.setdefault(k, value)
 
 
 def _record_lazy(load: EntityLoad, objects: list[Any]) -> None:
@@ -559,7 +681,7 @@ def _unique_objects(objects: list[Any]) -> list[Any]:
 
 def _entity_select(*columns: Any, load: EntityLoad) -> Select[Any]:
     """select(columns..., entity) whose entity loads by `load`."""
-    stmt = select(*columns, load.mapper.class_).select_from(load.mapper.table)
+    stmt = select(*columns, load.mapper.class_).select_from(load.mapper.selectable)
     entries = [*stmt.result_entries[:-1], ResultEntry(mapper=load.mapper, load=load)]
     joins: list[tuple[Any, Any, bool]] = []
     order_by: list[Any] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..engine.base import CommitOnExit, Connection, Engine, NestedTransaction, _ExecuteParams, _is_many
 from ..engine.result import Result, ScalarResult
@@ -42,11 +42,21 @@ from .collections import members
 from .identity import IdentityMap
 from .loading import SessionHydration, prepare_select
 from .mapper import Mapper, mapper_of
+from .query import Query, RowReturningQuery
 from .unitofwork import FlushTransaction
 from .writeonly import WRITE_ONLY, refuse_full_iteration
 
 _T = TypeVar("_T")
 _TP = TypeVar("_TP", bound=tuple[Any, ...])
+_T0 = TypeVar("_T0")
+_T1 = TypeVar("_T1")
+_T2 = TypeVar("_T2")
+_T3 = TypeVar("_T3")
+
+if TYPE_CHECKING:
+    from ..sql.elements import ColumnElement
+    from ..sql.selectable import _Typed
+    from .util import AliasedClass
 
 
 class SessionNestedTransaction(CommitOnExit):
@@ -598,7 +608,14 @@ class Session:
         d = instance.__dict__
         group = mapper.deferred_groups.get(key)
         keys = [key] if group is None else [k for k in mapper.group_keys(group) if k == key or k not in d]
-        stmt = select(*(mapper.loadable(k) for k in keys)).where(*mapper.pk_criteria())
+        read = [mapper.loadable(k) for k in keys]
+        # a joined-table inheritance class: columns of one table read that table alone
+        tables = {getattr(c, "table", None) for c in read}
+        table = tables.pop() if mapper.entity_from is not None and len(tables) == 1 else None
+        criteria = mapper.pk_criteria_for(table) if table is not None else mapper.pk_criteria()
+        stmt = select(*read).where(*criteria)
+        if table is None and mapper.entity_from is not None:
+            stmt = stmt.select_from(mapper.entity_from)
         self._autoflush()
         rows = self._execute_orm(stmt, mapper.pk_params(state.key[1])).all()
         if not rows:
@@ -637,8 +654,8 @@ class Session:
         obj: _T | None = self._identity_map.get(key)  # an instance of `entity`, by its key
         if obj is not None:
             state = obj.__dict__[STATE_KEY]
-            if id(obj) in self._deleted or state.status == DELETED:
-                return None
+            if id(obj) in self._deleted or state.status == DELETED or not isinstance(obj, entity):
+                return None  # deleted, or (inheritance) an object of another class
             if populate_existing:
                 self._expire(obj, state)
             elif not state.expired and not with_for_update:
@@ -651,6 +668,26 @@ class Session:
         if execution_options:
             stmt = stmt.execution_options(**execution_options)
         return self._execute_orm(stmt, params).scalars().one_or_none()
+
+    @overload
+    def query(self, entity: type[_T] | AliasedClass[_T], /) -> Query[_T]: ...
+    @overload
+    def query(self, e0: ColumnElement[_T0], /) -> RowReturningQuery[tuple[_T0]]: ...
+    @overload
+    def query(self, e0: _Typed[_T0], e1: _Typed[_T1], /) -> RowReturningQuery[tuple[_T0, _T1]]: ...
+    @overload
+    def query(
+        self, e0: _Typed[_T0], e1: _Typed[_T1], e2: _Typed[_T2], /
+    ) -> RowReturningQuery[tuple[_T0, _T1, _T2]]: ...
+    @overload
+    def query(
+        self, e0: _Typed[_T0], e1: _Typed[_T1], e2: _Typed[_T2], e3: _Typed[_T3], /
+    ) -> RowReturningQuery[tuple[_T0, _T1, _T2, _T3]]: ...
+    @overload
+    def query(self, *entities: Any, **kwargs: Any) -> Query[Any]: ...
+    def query(self, *entities: Any, **kwargs: Any) -> Query[Any]:
+        """The legacy Query of these entities or columns, run through this Session."""
+        return Query(entities, self, **kwargs)
 
     def get_one(self, entity: type[_T], ident: Any, **kw: Any) -> _T:
         """get(), raising NoResultFound when there is no such row."""
@@ -738,7 +775,8 @@ class Session:
         """UPDATE/DELETE by criteria, keeping loaded objects in sync (synchronize_session)."""
         conn = self._connection_for_use()
         mapper = getattr(statement.entity, "__mapper__", None)
-        if mapper is None or statement._returning:
+        unsynchronized = statement._execution_options.get("synchronize_session", "auto") in (False, None)
+        if mapper is None or statement._returning or unsynchronized:
             return conn.execute(statement, params)
         sync = statement.returning(*mapper.primary_key)
         result = conn.execute(sync, params)

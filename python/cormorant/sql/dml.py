@@ -164,7 +164,12 @@ class UpdateBase(HasPrefixes, HasCTE, Executable, ClauseElement):
         return tuple(el._datum(binds) for e in self._returning for el in e.elements)
 
     def _where_datum(self, binds: BindCollector) -> tuple[Any, ...] | None:
-        return and_(*self._where)._datum(binds) if self._where else None
+        criteria = self._where
+        mapper = getattr(self.entity, "__mapper__", None)
+        implied = mapper.single_criterion if mapper is not None else None
+        if implied is not None:  # a single-table inheritance subclass: only its rows
+            criteria = [*criteria, implied]
+        return and_(*criteria)._datum(binds) if criteria else None
 
     def _column(self, key: Any) -> Column[Any]:
         return column_for_key(self.entity, self.table, key)
@@ -324,7 +329,7 @@ class Update(ValuesBase):
         new = self._clone()
         given = dict(args[0]) if args else {}
         given.update(kwargs)
-        new._values = {**self._values, **{new._column(k): v for k, v in given.items()}}
+        new._values = {**self._values, **{new._column(k): v for k, v in _expanded(given).items()}}
         return new
 
     def ordered_values(self, *pairs: tuple[Any, Any]) -> Self:
@@ -411,6 +416,18 @@ class Delete(UpdateBase):
 def insert(target: Any) -> Insert:
     """INSERT into a Table or a mapped class."""
     return Insert(target)
+
+
+def _expanded(given: dict[Any, Any]) -> dict[Any, Any]:
+    """SET items as given, a key that stands for several columns (an ORM
+    hybrid's update_expression) replaced by the (column, value) pairs it gives."""
+    if not any(hasattr(k, "_bulk_update_tuples") for k in given):
+        return given
+    out: dict[Any, Any] = {}
+    for key, value in given.items():
+        expand = getattr(key, "_bulk_update_tuples", None)
+        out.update(expand(value) if expand is not None else [(key, value)])
+    return out
 
 
 def update(target: Any) -> Update:
