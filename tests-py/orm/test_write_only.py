@@ -10,7 +10,6 @@ from cormorant import Column, ForeignKey, String, Table, func, select
 from cormorant.exc import InvalidRequestError
 from cormorant.orm import (
     DeclarativeBase,
-    DynamicMapped,
     Mapped,
     Session,
     WriteOnlyCollection,
@@ -65,18 +64,6 @@ class Line(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     ledger_id: Mapped[int] = mapped_column(ForeignKey("wo_ledgers.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(String(20))
-
-
-class Feed(Base):
-    __tablename__ = "wo_feeds"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    items: DynamicMapped["FeedItem"] = relationship()
-
-
-class FeedItem(Base):
-    __tablename__ = "wo_feed_items"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    feed_id: Mapped[int] = mapped_column(ForeignKey("wo_feeds.id"))
 
 
 @pytest.fixture
@@ -232,12 +219,6 @@ def test_passive_deletes_leaves_the_rows_to_the_database(db, capture_sql):
         assert not any("wo_lines" in sql for sql in seen)  # the rows are never loaded
         if db.dialect.name == "postgresql":  # ON DELETE CASCADE (SQLite enforces no foreign keys here)
             assert s.scalar(select(func.count()).select_from(Line)) == 0
-
-
-def test_dynamic_relationships_raise_not_implemented(db):
-    feed = Feed()
-    with pytest.raises(NotImplementedError, match="AppenderQuery"):
-        feed.items  # noqa: B018
 
 
 def test_removing_with_delete_orphan_deletes_the_row(db):

@@ -15,10 +15,11 @@ from .descriptor_props import (
     synonym,
     synonym_for,
 )
+from .dynamic import AppenderQuery
 from .mapper import Mapper
 from .properties import ColumnProperty, MappedSQLExpression, column_property, deferred, query_expression
 from .query import Query
-from .relationships import Relationship, relationship
+from .relationships import Relationship, dynamic_loader, relationship
 from .scoping import QueryPropertyDescriptor, scoped_session
 from .session import Session, SessionTransaction, object_session, sessionmaker
 from .strategy_options import (
@@ -106,4 +107,6 @@ __all__ = [
     "DynamicMapped",
     "WriteOnlyCollection",
     "WriteOnlyMapped",
+    "AppenderQuery",
+    "dynamic_loader",
 ]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any, SupportsIndex
 
 from .attributes import NO_VALUE, record_change
-from .writeonly import WriteOnlyCollection
+from .writeonly import PendingChanges
 
 
 class InstrumentedList(list[Any]):
@@ -99,6 +99,14 @@ def members(value: Any) -> list[Any]:
         return []
     if isinstance(value, list):
         return value
-    if isinstance(value, WriteOnlyCollection):
+    if isinstance(value, PendingChanges):
         return value.pending()  # never loaded: only what was added since the last flush
     return [value]
+
+
+def every_member(value: Any) -> list[Any]:
+    """members(), except that a collection never loaded (dynamic, write-only)
+    gives every related object, read from the database, or refuses."""
+    if isinstance(value, PendingChanges):
+        return value.every_member()
+    return members(value)

@@ -29,7 +29,7 @@ from .relationships import (
     lazy_params,
 )
 from .strategy_options import Load, column_keys
-from .writeonly import WRITE_ONLY
+from .writeonly import DYNAMIC, WRITE_ONLY
 
 if TYPE_CHECKING:
     from .mapper import Mapper
@@ -134,7 +134,7 @@ class EntityLoad:
             if current is not None:
                 return current
             return EntityLoad(rel.mapper, (*self.path, rel))
-        if rel.lazy == WRITE_ONLY and strategy in _EAGER:
+        if rel.lazy in (WRITE_ONLY, DYNAMIC) and strategy in _EAGER:
             raise InvalidRequestError(
                 f"'{rel}' does not support object population - eager loading cannot be applied."
             )

@@ -16,7 +16,6 @@ from .writeonly import (
     DYNAMIC,
     WRITE_ONLY,
     collection_kind,
-    refuse_dynamic,
     set_write_only,
     write_only_value,
 )
@@ -98,6 +97,11 @@ def relationship(
         innerjoin=innerjoin,
         creates_backref=backref is not None,
     )
+
+
+def dynamic_loader(argument: Any = None, **kw: Any) -> Any:
+    """relationship(argument, lazy="dynamic", ...): the attribute is an AppenderQuery."""
+    return relationship(argument, lazy="dynamic", **kw)
 
 
 class Relationship(Mapped[Any]):
@@ -318,7 +322,9 @@ class Relationship(Mapped[Any]):
         if self.lazy == WRITE_ONLY:
             return write_only_value(self, instance)
         if self.lazy == DYNAMIC:
-            refuse_dynamic(self)
+            from .dynamic import dynamic_value  # a Query: imported when first used
+
+            return dynamic_value(self, instance)
         d = instance.__dict__
         state = d.get(STATE_KEY)
         if state is None or state.key is None:  # transient or pending: nothing to load yet
@@ -353,7 +359,9 @@ class Relationship(Mapped[Any]):
         if self.lazy == WRITE_ONLY:
             set_write_only(self, instance, value)
         elif self.lazy == DYNAMIC:
-            refuse_dynamic(self)
+            from .dynamic import set_dynamic
+
+            set_dynamic(self, instance, value)
         elif self.uselist:
             self._replace_collection(instance, value)
         else:
@@ -445,7 +453,7 @@ class Relationship(Mapped[Any]):
         """Reflects the other side's change on `owner`, firing no further events.
         An unloaded collection of a persistent owner is left to load later;
         a write-only one learns it from the foreign key the flush writes."""
-        if self.lazy == WRITE_ONLY:
+        if self.lazy in (WRITE_ONLY, DYNAMIC):
             return
         d = owner.__dict__
         if not self.uselist:
@@ -464,7 +472,7 @@ class Relationship(Mapped[Any]):
         list.append(collection, item)
 
     def _quiet_remove(self, owner: Any, item: Any) -> None:
-        if self.lazy == WRITE_ONLY:
+        if self.lazy in (WRITE_ONLY, DYNAMIC):
             return
         d = owner.__dict__
         if not self.uselist:

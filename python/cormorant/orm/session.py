@@ -38,13 +38,13 @@ from .attributes import (
     state_of,
 )
 from .bulk_persistence import bulk_update_by_pk, is_bulk_update_by_pk
-from .collections import members
+from .collections import every_member, members
 from .identity import IdentityMap
 from .loading import SessionHydration, prepare_select
 from .mapper import Mapper, mapper_of
 from .query import Query, RowReturningQuery
 from .unitofwork import FlushTransaction
-from .writeonly import WRITE_ONLY, refuse_full_iteration
+from .writeonly import WRITE_ONLY
 
 _T = TypeVar("_T")
 _TP = TypeVar("_TP", bound=tuple[Any, ...])
@@ -298,12 +298,10 @@ class Session:
         for rel in mapper_of(instance).relationships.values():
             if "delete" not in rel.cascade:
                 continue
-            if rel.lazy == WRITE_ONLY:  # its rows are never loaded: the database deletes them, or we refuse
-                if rel.passive_deletes:
-                    continue
-                refuse_full_iteration(rel)
+            if rel.lazy == WRITE_ONLY and rel.passive_deletes:  # the database deletes the rows
+                continue
             with self.no_autoflush:
-                related = members(getattr(instance, rel.key))
+                related = every_member(getattr(instance, rel.key))
             for item in list(related):
                 item_state = state_of(item)
                 if item_state.status == PERSISTENT and id(item) not in self._deleted:

@@ -14,10 +14,10 @@ from ..exc import CircularDependencyError, SAWarning, StaleDataError
 from ..sql.dml import delete, insert, update
 from ..sql.elements import BindParameter, ClauseElement
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
-from .collections import members
+from .collections import every_member, members
 from .mapper import Mapper, TableMapping, mapper_of
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, Relationship
-from .writeonly import WRITE_ONLY, WriteOnlyCollection, refuse_full_iteration
+from .writeonly import PendingChanges
 
 TableWriter = Mapper | TableMapping  # what writes one table's rows
 
@@ -287,7 +287,7 @@ def _read_changes(uow: FlushTransaction, changes: Changes, obj: Any) -> None:
         if rel.viewonly or rel.key not in d:
             continue
         value = d[rel.key]
-        if type(value) is WriteOnlyCollection:  # its pending adds and removes are the changes
+        if isinstance(value, PendingChanges):  # write-only, dynamic: the adds and removes are the changes
             added, removed = value.take_pending()
             current = added = _in_session(uow, rel, added)
         else:
@@ -348,13 +348,11 @@ def _release_children(uow: FlushTransaction, changes: Changes, obj: Any) -> None
         rel._ensure()
         if rel.viewonly or rel.passive_deletes:
             continue
-        if rel.lazy == WRITE_ONLY:
-            refuse_full_iteration(rel)
         if rel.direction == MANYTOMANY:
-            for item in members(getattr(obj, rel.key)):
+            for item in every_member(getattr(obj, rel.key)):
                 changes.associate(rel, obj, item, False)
         elif rel.direction == ONETOMANY and "delete" not in rel.cascade:
-            for child in members(getattr(obj, rel.key)):
+            for child in every_member(getattr(obj, rel.key)):
                 if not uow.is_deleted(child) and child.__dict__[STATE_KEY].status == PERSISTENT:
                     changes.unlinks.append((child, rel))
 

@@ -15,6 +15,7 @@ from ..sql.selectable import Select, select
 from .attributes import NO_VALUE, STATE_KEY, Mapped, record_change
 
 if TYPE_CHECKING:
+    from .dynamic import AppenderQuery
     from .relationships import Relationship
 
 _T = TypeVar("_T")
@@ -42,11 +43,21 @@ class WriteOnlyMapped(Mapped[_T]):
 
 
 class DynamicMapped(Mapped[_T]):
-    """Annotation of a lazy="dynamic" collection (an AppenderQuery in SQLAlchemy).
-    cormorant has no AppenderQuery yet: using such an attribute raises
-    NotImplementedError; WriteOnlyMapped is the 2.0 form of the same idea."""
+    """Annotation of a lazy="dynamic" collection: `items: DynamicMapped["Item"] = relationship()`."""
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        @overload  # type: ignore[override]
+        def __get__(self, instance: None, owner: Any) -> Any: ...
+
+        @overload
+        def __get__(self, instance: object, owner: Any) -> AppenderQuery[_T]: ...
+
+        def __get__(self, instance: Any, owner: Any) -> Any: ...
+
+        def __set__(self, instance: Any, value: Iterable[_T]) -> None: ...  # type: ignore[override]
 
 
 def collection_kind(annotation: Any) -> str | None:
@@ -63,7 +74,26 @@ def collection_kind(annotation: Any) -> str | None:
     return None
 
 
-class WriteOnlyCollection(Generic[_T]):
+class PendingChanges:
+    """A collection attribute that is never loaded whole (write-only, dynamic):
+    the unit of work reads the adds and removes made since the last flush."""
+
+    __slots__ = ()
+
+    def pending(self) -> list[Any]:
+        """Items added since the last flush (what save-update cascades to)."""
+        raise NotImplementedError
+
+    def take_pending(self) -> tuple[list[Any], list[Any]]:
+        """The adds and removes to flush, forgotten here once taken."""
+        raise NotImplementedError
+
+    def every_member(self) -> list[Any]:
+        """Every related object, for a delete of the owner to cascade to or unlink."""
+        raise NotImplementedError
+
+
+class WriteOnlyCollection(PendingChanges, Generic[_T]):
     """The value of a write-only collection attribute: `add()`/`remove()` are
     flushed by the unit of work; `select()`, `insert()`, `update()` and
     `delete()` build statements on the related rows."""
@@ -104,31 +134,41 @@ class WriteOnlyCollection(Generic[_T]):
         record_change(self._owner, self._rel.key, NO_VALUE)  # the owner is visited by the next flush
 
     def pending(self) -> list[Any]:
-        """Items added since the last flush (what save-update cascades to)."""
         return self._added
 
     def take_pending(self) -> tuple[list[Any], list[Any]]:
-        """The adds and removes to flush, forgotten here once taken."""
         added, removed = self._added, self._removed
         self._added, self._removed = [], []
         return added, removed
+
+    def every_member(self) -> list[Any]:
+        refuse_full_iteration(self._rel)
 
     # --- statements -------------------------------------------------------------------------
 
     def select(self) -> Select[tuple[_T]]:
         """SELECT of the related rows: `session.scalars(user.items.select().where(...))`."""
+        return self._select_on(self.owner_binds())
+
+    def _select_on(self, binds: list[tuple[BindParameter[Any], str]]) -> Select[tuple[_T]]:
         rel = self._rel
-        stmt: Select[Any] = select(rel.entity).where(*self._related_criteria())
+        stmt: Select[Any] = select(rel.entity).where(*self._related_criteria(binds))
         return stmt.order_by(*rel.order_by) if rel.order_by else stmt
 
-    def _related_criteria(self) -> list[Any]:
-        """The owner's key values compared as parameters: an owner not yet
-        flushed (a None key) matches no row, where IS NULL would match orphans."""
+    def owner_binds(self) -> list[tuple[BindParameter[Any], str]]:
+        """A parameter per key value of the owner that related rows match, with
+        the owner's attribute it holds. As parameters, an owner not yet flushed
+        (a None key) matches no row, where IS NULL would match orphans."""
         rel = self._rel._ensure()
-        owner = self._owner
-        criteria = [
-            column == BindParameter(None, getattr(owner, key), column.type)
+        return [
+            (BindParameter(None, getattr(self._owner, key), column.type), key)
             for column, key in zip(rel.related_columns, rel.owner_keys)
+        ]
+
+    def _related_criteria(self, binds: list[tuple[BindParameter[Any], str]] | None = None) -> list[Any]:
+        rel = self._rel._ensure()
+        criteria = [
+            column == bind for column, (bind, _) in zip(rel.related_columns, binds or self.owner_binds())
         ]
         if rel.direction == "MANYTOMANY":
             criteria += [col == sec for col, sec in rel.remote_pairs]
@@ -210,11 +250,4 @@ def refuse_full_iteration(rel: Relationship) -> NoReturn:
         f"Attribute {rel} can't load the existing state from the database for this operation; full "
         "iteration is not permitted.  If this is a delete operation, configure passive_deletes=True on "
         f"the {rel} relationship in order to resolve this error."
-    )
-
-
-def refuse_dynamic(rel: Relationship) -> NoReturn:
-    raise NotImplementedError(
-        f"lazy='dynamic' (AppenderQuery) on {rel} is not supported yet; use lazy='write_only' "
-        "(WriteOnlyMapped) and its select()"
     )
