@@ -3,6 +3,14 @@
 from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, UnmappedInstanceError
 from .attributes import InstanceState, InstrumentedAttribute, Mapped
 from .collections import InstrumentedList
+from .decl_api import (
+    DeclarativeMeta,
+    MappedAsDataclass,
+    as_declarative,
+    declarative_base,
+    mapped_as_dataclass,
+    registry,
+)
 from .decl_base import DeclarativeBase, MappedColumn, declared_attr, mapped_column
 from .mapper import Mapper
 from .relationships import Relationship, relationship
@@ -60,4 +68,10 @@ __all__ = [
     "mapped_column",
     "object_session",
     "sessionmaker",
+    "DeclarativeMeta",
+    "MappedAsDataclass",
+    "as_declarative",
+    "declarative_base",
+    "mapped_as_dataclass",
+    "registry",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..exc import ArgumentError
 from ..sql.elements import BindParameter, ColumnElement
 from ..sql.schema import Column, Table
 from .attributes import InstrumentedAttribute
@@ -29,8 +30,9 @@ class Mapper:
         self.columns: list[Column[Any]] = [c for c in table.columns if c in self.column_keys]
         self.primary_key: list[Column[Any]] = [c for c in self.columns if c.primary_key]
         if not self.primary_key:
-            raise ValueError(
-                f"Mapper for class {class_.__name__} could not assemble any primary key columns for table '{table.name}'"
+            raise ArgumentError(
+                f"Mapper Mapper[{class_.__name__}({table.name})] could not assemble any primary key columns "
+                f"for mapped table '{table.name}'"
             )
         self.pk_keys = [self.column_keys[c] for c in self.primary_key]
         self.identity_class = class_
@@ -40,6 +42,7 @@ class Mapper:
         self.default_load_keys = [k for k in self.column_order if k not in deferred]
         self.deferred = deferred
         self._memo: dict[Any, Any] = {}
+        self.registry: Any = None  # the registry that mapped the class (set by declarative mapping)
 
     def memo(self, key: Any, build: Callable[[], Any]) -> Any:
         """What `build()` returns, built once per mapper and kept under `key`:
