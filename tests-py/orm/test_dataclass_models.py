@@ -6,8 +6,13 @@ and of the class statement, and whose objects persist like any mapped object."""
 import dataclasses
 import datetime
 import inspect
+import os
+import pathlib
+import subprocess
+import sys
 from typing import Optional
 
+import cormorant
 import pytest
 from cormorant import ForeignKey, String, func, insert, select, text
 from cormorant.exc import ArgumentError, InvalidRequestError
@@ -287,3 +292,92 @@ def test_dataclasses_errors_name_the_class():
         class Bogus(Local, bogus=True):
             __tablename__ = "dc_bogus"
             id: Mapped[int] = mapped_column(primary_key=True, init=False)
+
+
+TYPED_PROGRAM = """
+from typing import Optional
+
+from typing_extensions import assert_type
+
+from cormorant import String
+from cormorant.orm import (
+    DeclarativeBase,
+    Mapped,
+    MappedAsDataclass,
+    mapped_as_dataclass,
+    mapped_column,
+    registry,
+    relationship,
+)
+
+
+class Base(MappedAsDataclass, DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "item"
+    id: Mapped[int] = mapped_column(primary_key=True, init=False)
+    title: Mapped[str] = mapped_column(String(50))
+    qty: Mapped[int] = mapped_column(default=1)
+
+
+class Shelf(Base, kw_only=True):
+    __tablename__ = "shelf"
+    id: Mapped[int] = mapped_column(primary_key=True, init=False)
+    items: Mapped[list[Item]] = relationship(default_factory=list)
+    label: Mapped[Optional[str]] = mapped_column(default=None)
+
+
+reg = registry()
+
+
+@mapped_as_dataclass(reg)
+class Gadget:
+    __tablename__ = "gadget"
+    id: Mapped[int] = mapped_column(primary_key=True, init=False)
+    name: Mapped[str]
+
+
+def build() -> None:
+    item = Item("ink", qty=5)
+    assert_type(item.qty, int)
+    Shelf(items=[item], label="top")
+    Gadget("g")
+"""
+
+BAD_CALLS = """
+Item(3)
+Item("ink", 5, 6)
+Item(id=1, title="x")
+Shelf([])
+"""
+
+
+def _mypy(tmp_path, source):
+    path = tmp_path / "dataclass_program.py"
+    path.write_text(source)
+    root = pathlib.Path(cormorant.__file__).parent.parent
+    env = None if root.name in ("site-packages", "dist-packages") else {**os.environ, "MYPYPATH": str(root)}
+    command = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--no-incremental",
+        "--cache-dir",
+        os.devnull,
+        str(path),
+    ]
+    return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_mypy_sees_dataclass_mappings_as_dataclasses(tmp_path):
+    proc = _mypy(tmp_path, TYPED_PROGRAM)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = _mypy(tmp_path, TYPED_PROGRAM + BAD_CALLS)
+    errors = [line for line in proc.stdout.splitlines() if "dataclass_program.py" in line]
+    assert len(errors) == 4, proc.stdout
+    assert 'incompatible type "int"; expected "str"' in errors[0]
+    assert "Too many arguments" in errors[1] and 'Unexpected keyword argument "id"' in errors[2]
+    assert "Too many positional arguments" in errors[3]

@@ -414,7 +414,9 @@ def _insert_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
     for column in mapper.columns:
         key = mapper.column_keys[column]
         value = d.get(key, NO_VALUE)
-        if value is None and (column.primary_key or column.default is not None or column.server_default is not None):
+        if value is None and (
+            column.primary_key or column.default is not None or column.server_default is not None
+        ):
             value = NO_VALUE  # as SQLAlchemy: None leaves the key or value to the default or the database
         if value is not NO_VALUE:
             params[column.key] = value
