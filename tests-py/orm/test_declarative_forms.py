@@ -4,6 +4,8 @@ tutorial's), declared_attr mixins, __abstract__ classes, columns declared on
 the base itself, type_annotation_map, and the errors a class without a table
 or a primary key raises when it is created."""
 
+import subprocess
+import sys
 from typing import Annotated, Optional
 
 import pytest
@@ -24,12 +26,15 @@ from cormorant.exc import ArgumentError, InvalidRequestError, UnmappedInstanceEr
 from cormorant.ext import declarative as ext_declarative
 from cormorant.orm import (
     DeclarativeBase,
+    DeclarativeBaseNoMeta,
     DeclarativeMeta,
     Mapped,
     Session,
     as_declarative,
     declarative_base,
+    declarative_mixin,
     declared_attr,
+    has_inherited_table,
     mapped_column,
     registry,
     relationship,
@@ -434,3 +439,43 @@ def test_a_class_without_a_table_or_primary_key_is_refused():
         @registry().mapped
         class PlainNoTable:
             id = Column(Integer, primary_key=True)
+
+
+def test_declarative_base_no_meta_mixins_and_helpers():
+    class Base(DeclarativeBaseNoMeta):
+        pass
+
+    @declarative_mixin
+    class Coded:
+        code: Mapped[str] = mapped_column(String(10))
+
+    class Part(Coded, Base):
+        __tablename__ = "df_part"
+        id: Mapped[int] = mapped_column(primary_key=True)
+
+    assert isinstance(Base.registry, registry) and not hasattr(DeclarativeBaseNoMeta, "registry")
+    assert list(Part.__table__.c.keys()) == ["code", "id"] and Part(code="x").code == "x"
+    assert has_inherited_table(Part) is False and ext_declarative.has_inherited_table is has_inherited_table
+    assert has_inherited_table(type("Sub", (Part,), {"__module__": __name__})) is True
+
+
+def test_configure_mappers_and_clear_mappers():
+    # clear_mappers() unmaps every class of the process: run it in one of its own
+    program = """
+from cormorant import Column, Integer
+from cormorant.orm import configure_mappers, clear_mappers, declarative_base, relationship
+from cormorant.exc import InvalidRequestError
+Base = declarative_base()
+class A(Base):
+    __tablename__ = "a"
+    id = Column(Integer, primary_key=True)
+    missing = relationship("Missing")
+try:
+    configure_mappers()
+except InvalidRequestError as err:
+    print("configure:", "Missing" in str(err))
+clear_mappers()
+print("cleared:", "__mapper__" not in A.__dict__, len(Base.registry.mappers))
+"""
+    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.split("\n")[:2] == ["configure: True", "cleared: True 0"], proc.stdout + proc.stderr

@@ -7,11 +7,15 @@ from .decl_api import (
     DeclarativeMeta,
     MappedAsDataclass,
     as_declarative,
+    clear_mappers,
+    configure_mappers,
     declarative_base,
+    declarative_mixin,
+    has_inherited_table,
     mapped_as_dataclass,
     registry,
 )
-from .decl_base import DeclarativeBase, MappedColumn, declared_attr, mapped_column
+from .decl_base import DeclarativeBase, DeclarativeBaseNoMeta, MappedColumn, declared_attr, mapped_column
 from .mapper import Mapper
 from .relationships import Relationship, relationship
 from .session import Session, SessionTransaction, object_session, sessionmaker
@@ -74,4 +78,9 @@ __all__ = [
     "declarative_base",
     "mapped_as_dataclass",
     "registry",
+    "DeclarativeBaseNoMeta",
+    "clear_mappers",
+    "configure_mappers",
+    "declarative_mixin",
+    "has_inherited_table",
 ]

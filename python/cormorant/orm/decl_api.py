@@ -5,6 +5,7 @@ models, as SQLAlchemy 2.0 has them."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -33,6 +34,9 @@ else:
 
 
 _O = TypeVar("_O", bound=type)
+
+#: Every registry alive, for configure_mappers() and clear_mappers().
+_registries: weakref.WeakSet[registry] = weakref.WeakSet()
 
 
 def _declarative_constructor(self: Any, **kwargs: Any) -> None:
@@ -66,6 +70,7 @@ class registry:
         self.update_type_annotation_map(type_annotation_map or {})
         self.constructor = constructor
         self._mappers: list[Mapper] = []
+        _registries.add(self)
 
     @property
     def mappers(self) -> frozenset[Mapper]:
@@ -362,3 +367,26 @@ def mapped_as_dataclass(
         dataclass_callable=dataclass_callable,
     )
     return decorate
+
+
+def configure_mappers() -> None:
+    """Configures the relationships of every mapped class of every registry now."""
+    for each in list(_registries):
+        each.configure()
+
+
+def clear_mappers() -> None:
+    """Unmaps every mapped class of every registry (registry.dispose() on each)."""
+    for each in list(_registries):
+        each.dispose()
+
+
+def declarative_mixin(cls: _O) -> _O:
+    """Marks a mixin class for declarative mapping; the class is returned as is."""
+    return cls
+
+
+def has_inherited_table(cls: type) -> bool:
+    """True when a superclass of `cls` is mapped to a table (`cls` would then
+    inherit it rather than declare its own)."""
+    return any(getattr(klass, "__table__", None) is not None for klass in cls.__mro__[1:])

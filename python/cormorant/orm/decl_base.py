@@ -134,9 +134,14 @@ class DeclarativeBase:
     __mapper__: ClassVar[Mapper]
     __tablename__: ClassVar[str]
 
+    #: Marks the classes whose direct subclasses are declarative bases.
+    _cm_declarative_root: ClassVar[bool] = True
+
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
-        if DeclarativeBase in cls.__bases__:
+        if "_cm_declarative_root" in cls.__dict__:
+            return
+        if any(base.__dict__.get("_cm_declarative_root") for base in cls.__bases__):
             _setup_base(cls)
         else:
             _declare_class(cls, cls.registry)
@@ -147,6 +152,13 @@ class DeclarativeBase:
             if not hasattr(cls, key):
                 raise TypeError(f"{key!r} is an invalid keyword argument for {cls.__name__}")
             setattr(self, key, value)
+
+
+class DeclarativeBaseNoMeta(DeclarativeBase):
+    """DeclarativeBase for classes that need a metaclass of their own: the
+    same (cormorant's DeclarativeBase has no metaclass either)."""
+
+    _cm_declarative_root: ClassVar[bool] = True
 
 
 def _setup_base(base: type) -> None:
@@ -403,4 +415,4 @@ class declared_attr(_declared_directive[Any]):
         return declared_attr(fn, cascading=True)
 
 
-_FRAMEWORK_CLASSES.add(DeclarativeBase)
+_FRAMEWORK_CLASSES.update((DeclarativeBase, DeclarativeBaseNoMeta))
