@@ -381,3 +381,25 @@ def test_mypy_sees_dataclass_mappings_as_dataclasses(tmp_path):
     assert 'incompatible type "int"; expected "str"' in errors[0]
     assert "Too many arguments" in errors[1] and 'Unexpected keyword argument "id"' in errors[2]
     assert "Too many positional arguments" in errors[3]
+
+
+def test_class_level_arguments_of_a_base_hold_for_its_subclasses():
+    class KwBase(MappedAsDataclass, DeclarativeBase, kw_only=True):
+        pass
+
+    class Defaulted(MappedAsDataclass, kw_only=True):
+        size: Mapped[int] = mapped_column(default=1)
+
+    class Part(KwBase):
+        __tablename__ = "dc_part"
+        id: Mapped[int] = mapped_column(primary_key=True, init=False)
+        name: Mapped[str] = mapped_column(String(20))
+
+    class Bolt(Defaulted, KwBase):
+        __tablename__ = "dc_bolt"
+        id: Mapped[int] = mapped_column(primary_key=True, init=False)
+        name: Mapped[str] = mapped_column(String(20))
+
+    assert str(inspect.signature(Part)) == "(*, name: str) -> None"
+    assert str(inspect.signature(Bolt)) == "(*, size: int = 1, name: str) -> None"
+    assert Bolt(name="m4").size == 1

@@ -331,7 +331,10 @@ class MappedAsDataclass:
             kw_only=kw_only,
             dataclass_callable=dataclass_callable,
         )
-        type.__setattr__(cls, OPTIONS_ATTRIBUTE, options)
+        inherited = getattr(
+            cls, OPTIONS_ATTRIBUTE, {}
+        )  # a base's class-level arguments hold for its subclasses
+        type.__setattr__(cls, OPTIONS_ATTRIBUTE, {**inherited, **options})
         super().__init_subclass__(**kw)
         if not issubclass(cls, DeclarativeBase) and not isinstance(cls, DeclarativeMeta):
             _prepare_dataclass(cls)  # a dataclass mixin, never mapped itself
