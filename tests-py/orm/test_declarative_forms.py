@@ -454,6 +454,7 @@ def test_declarative_base_no_meta_mixins_and_helpers():
         id: Mapped[int] = mapped_column(primary_key=True)
 
     assert isinstance(Base.registry, registry) and not hasattr(DeclarativeBaseNoMeta, "registry")
+    assert not issubclass(Base, DeclarativeBase) and type(Base) is type
     assert list(Part.__table__.c.keys()) == ["code", "id"] and Part(code="x").code == "x"
     assert has_inherited_table(Part) is False and ext_declarative.has_inherited_table is has_inherited_table
     assert has_inherited_table(type("Sub", (Part,), {"__module__": __name__})) is True

@@ -14,6 +14,7 @@ from ..sql.schema import Column, MetaData, Table
 from .decl_base import (
     _FRAMEWORK_CLASSES,
     DeclarativeBase,
+    DeclarativeBaseNoMeta,
     MappedColumn,
     _declare_class,
     _install_mapper,
@@ -336,7 +337,9 @@ class MappedAsDataclass:
         )  # a base's class-level arguments hold for its subclasses
         type.__setattr__(cls, OPTIONS_ATTRIBUTE, {**inherited, **options})
         super().__init_subclass__(**kw)
-        if not issubclass(cls, DeclarativeBase) and not isinstance(cls, DeclarativeMeta):
+        if not issubclass(cls, (DeclarativeBase, DeclarativeBaseNoMeta)) and not isinstance(
+            cls, DeclarativeMeta
+        ):
             _prepare_dataclass(cls)  # a dataclass mixin, never mapped itself
 
 

@@ -139,12 +139,7 @@ class DeclarativeBase:
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
-        if "_cm_declarative_root" in cls.__dict__:
-            return
-        if any(base.__dict__.get("_cm_declarative_root") for base in cls.__bases__):
-            _setup_base(cls)
-        else:
-            _declare_class(cls, cls.registry)
+        _declarative_subclass(cls)
 
     def __init__(self, **kwargs: Any) -> None:
         cls = type(self)
@@ -154,11 +149,32 @@ class DeclarativeBase:
             setattr(self, key, value)
 
 
-class DeclarativeBaseNoMeta(DeclarativeBase):
-    """DeclarativeBase for classes that need a metaclass of their own: the
-    same (cormorant's DeclarativeBase has no metaclass either)."""
+class DeclarativeBaseNoMeta:
+    """DeclarativeBase without a metaclass, for classes that need one of their
+    own: `class Base(DeclarativeBaseNoMeta)`, then map its subclasses."""
+
+    metadata: ClassVar[MetaData]
+    registry: ClassVar[Any]
+    __table__: ClassVar[Table]
+    __mapper__: ClassVar[Mapper]
+    __tablename__: ClassVar[str]
 
     _cm_declarative_root: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        _declarative_subclass(cls)
+
+    __init__ = DeclarativeBase.__init__
+
+
+def _declarative_subclass(cls: type) -> None:
+    """A new subclass of DeclarativeBase(NoMeta): a declarative base when it
+    subclasses one of those directly, else a class to map."""
+    if any(base.__dict__.get("_cm_declarative_root") for base in cls.__bases__):
+        _setup_base(cls)
+    else:
+        _declare_class(cls, cls.registry)  # type: ignore[attr-defined]
 
 
 def _setup_base(base: type) -> None:
