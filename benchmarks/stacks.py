@@ -16,6 +16,7 @@ CUSTOMER = "bench_customer"
 PARENT = "bench_parent"
 CHILD = "bench_child"
 INSERTED = "bench_inserted"  # the async workload's insert target, a Customer table of its own
+VEHICLE = "bench_vehicle"  # a single-table inheritance hierarchy
 RAW = "raw driver"
 CORMORANT_ASYNC = "cormorant async"
 SQLALCHEMY_ASYNC = "SQLAlchemy async"
@@ -169,8 +170,8 @@ def orm_stacks(only: list[str] | None = None, say: Callable[[str], None] = print
 
 def declare_models(sa: ModuleType, orm: ModuleType) -> SimpleNamespace:
     """SQLAlchemy's examples/performance Customer (and Inserted, the same columns
-    in a table of their own), and a parent/child pair, declared with whichever of
-    the two APIs `sa`/`orm` belong to."""
+    in a table of their own), a parent/child pair and a single-table inheritance
+    hierarchy, declared with whichever of the two APIs `sa`/`orm` belong to."""
 
     class Base(orm.DeclarativeBase):
         pass
@@ -199,7 +200,31 @@ def declare_models(sa: ModuleType, orm: ModuleType) -> SimpleNamespace:
         name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
         children: orm.Mapped[list[Child]] = orm.relationship()
 
-    return SimpleNamespace(Base=Base, Customer=Customer, Inserted=Inserted, Parent=Parent, Child=Child)
+    class Vehicle(Base):
+        __tablename__ = VEHICLE
+        id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+        name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+        kind: orm.Mapped[str] = orm.mapped_column(sa.String(20))
+        __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "vehicle"}
+
+    class Car(Vehicle):
+        seats: orm.Mapped[int | None] = orm.mapped_column()
+        __mapper_args__ = {"polymorphic_identity": "car"}
+
+    class Truck(Vehicle):
+        payload: orm.Mapped[int | None] = orm.mapped_column()
+        __mapper_args__ = {"polymorphic_identity": "truck"}
+
+    return SimpleNamespace(
+        Base=Base,
+        Customer=Customer,
+        Inserted=Inserted,
+        Parent=Parent,
+        Child=Child,
+        Vehicle=Vehicle,
+        Car=Car,
+        Truck=Truck,
+    )
 
 
 def postgres_url_from_env() -> str | None:

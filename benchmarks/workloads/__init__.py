@@ -6,6 +6,7 @@ from . import (
     async_,
     bulk_inserts,
     bulk_updates,
+    inheritance,
     large_resultsets,
     relationships,
     short_selects,
@@ -21,6 +22,7 @@ WORKLOADS = {
         single_inserts,
         bulk_updates,
         relationships,
+        inheritance,
         async_,
     )
 }

@@ -65,6 +65,14 @@ def stack_cases(ctx: Context, stack, ids: list[int]) -> list[Case]:
                 found += 1
         return found
 
+    def legacy_query_first() -> int:
+        found = 0
+        for id in ids:
+            with Session(engine) as session:
+                touch(session.query(Customer).filter(Customer.id == id).first())
+                found += 1
+        return found
+
     def core_select() -> int:
         found = 0
         with engine.connect() as conn:
@@ -76,5 +84,6 @@ def stack_cases(ctx: Context, stack, ids: list[int]) -> list[Case]:
     return [
         Case("ORM session.get()", stack.name, session_get, len(ids)),
         Case("ORM select().where(id == x)", stack.name, orm_select, len(ids)),
+        Case("ORM query().filter(id == x).first()", stack.name, legacy_query_first, len(ids)),
         Case("Core select().where(id == x)", stack.name, core_select, len(ids)),
     ]

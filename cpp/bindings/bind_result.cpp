@@ -12,9 +12,10 @@ namespace cormorant::bindings {
 void register_result(py::module_& m) {
     py::class_<EntityPlan>(m, "EntityPlan")
         .def(py::init<py::object, py::object, py::list, std::vector<std::size_t>,
-                      std::vector<std::size_t>, py::list>(),
+                      std::vector<std::size_t>, py::list, py::object>(),
              py::arg("cls"), py::arg("identity_class"), py::arg("attributes"), py::arg("columns"),
-             py::arg("primary_key"), py::arg("eager") = py::list());
+             py::arg("primary_key"), py::arg("eager") = py::list(),
+             py::arg("polymorphic") = py::none());
     py::class_<ResultPlan>(m, "ResultPlan")
         .def(py::init<py::list, py::list, py::object>(), py::arg("converters"), py::arg("outputs"),
              py::arg("keys"));

@@ -169,21 +169,44 @@ class BatchHydrator {
     PyObject* entity(const EntityPlan& e) {
         PyObject* identity = identity_value(e);
         if (!identity || identity == Py_None) return identity;  // None: an outer join found no row
+        const EntityPlan* built = e.polymorphic() ? plan_for_row(e) : &e;
         PyObject* objects = nullptr;
         PyObject* obj = nullptr;
-        if (objects_for(e, objects)) {
+        if (built && objects_for(e, objects)) {
             PyObject* found = objects ? PyDict_GetItemWithError(objects, identity) : nullptr;
             if (found) {
                 Py_INCREF(found);  // converters may run Python that evicts it
-                obj = existing(found, e);
+                obj = existing(found, *built);
                 Py_DECREF(found);
             } else if (!PyErr_Occurred()) {
-                obj = create(e, objects, identity);
+                obj = create(*built, objects, identity);
             }
         }
         Py_DECREF(identity);
         if (obj && !e.eager.empty() && !load_eager(obj, e)) Py_CLEAR(obj);
         return obj;
+    }
+
+    // The plan of the class this row's discriminator names (inheritance);
+    // a NULL discriminator builds the queried class, as SQLAlchemy does.
+    const EntityPlan* plan_for_row(const EntityPlan& e) {
+        PyObject* identity = column(e.discriminator);
+        if (!identity) return nullptr;
+        const EntityPlan* chosen = &e;
+        if (identity != Py_None) {
+            PyObject* plan = PyDict_GetItemWithError(e.subclass_plans.ptr(), identity);
+            if (plan) {
+                chosen = py::handle(plan).cast<const EntityPlan*>();
+            } else {
+                if (!PyErr_Occurred())
+                    PyErr_Format(PyExc_AssertionError,
+                                 "No such polymorphic_identity %R is defined for %R", identity,
+                                 e.cls.ptr());
+                chosen = nullptr;
+            }
+        }
+        Py_DECREF(identity);
+        return chosen;
     }
 
     // The related objects of `obj` carried by this row (joined eager loads).
@@ -262,7 +285,7 @@ class BatchHydrator {
 
 EntityPlan::EntityPlan(py::object cls_, py::object identity_class_, py::list attributes_,
                        std::vector<std::size_t> columns_, std::vector<std::size_t> primary_key_,
-                       py::list eager_)
+                       py::list eager_, py::object polymorphic)
     : cls(std::move(cls_)),
       identity_class(std::move(identity_class_)),
       columns(std::move(columns_)),
@@ -286,6 +309,16 @@ EntityPlan::EntityPlan(py::object cls_, py::object identity_class_, py::list att
         PyUnicode_InternInPlace(&name);
         eager.push_back({py::reinterpret_steal<py::object>(name), spec[1],
                          spec[1].cast<const EntityPlan*>(), spec[2]});
+    }
+    if (polymorphic.is_none()) return;
+    auto spec = polymorphic.cast<py::tuple>();
+    if (spec.size() != 2)
+        throw py::value_error("polymorphic is (discriminator column, {identity: plan})");
+    discriminator = spec[0].cast<std::size_t>();
+    subclass_plans = spec[1].cast<py::dict>();
+    for (auto [identity, plan] : subclass_plans) {
+        if (!py::isinstance<EntityPlan>(plan))
+            throw py::type_error("a polymorphic identity maps to an EntityPlan");
     }
 }
 

@@ -34,11 +34,19 @@ struct EntityPlan {
     // identity is reused), or npos.
     std::size_t key_attribute = static_cast<std::size_t>(-1);
     std::vector<EagerPlan> eager;
+    // Inheritance: the column holding the discriminator, and the plan of
+    // each of its values (polymorphic identity -> EntityPlan); npos and an
+    // empty dict when every row builds `cls`.
+    std::size_t discriminator = static_cast<std::size_t>(-1);
+    pybind11::dict subclass_plans;
 
-    // `eager` holds (attribute, EntityPlan, make_collection or None) tuples.
+    // `eager` holds (attribute, EntityPlan, make_collection or None) tuples;
+    // `polymorphic` is None or (discriminator column, {identity: EntityPlan}).
     EntityPlan(pybind11::object cls, pybind11::object identity_class, pybind11::list attributes,
                std::vector<std::size_t> columns, std::vector<std::size_t> primary_key,
-               pybind11::list eager);
+               pybind11::list eager, pybind11::object polymorphic);
+
+    bool polymorphic() const { return discriminator != static_cast<std::size_t>(-1); }
 };
 
 // The whole statement: column converters, then outputs (a column index or an

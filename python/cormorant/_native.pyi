@@ -199,7 +199,10 @@ class EntityPlan:
         columns: Sequence[int],
         primary_key: Sequence[int],
         eager: list[tuple[str, EntityPlan, Callable[[Any], Any] | None]] = ...,
-    ) -> None: ...
+        polymorphic: tuple[int, dict[Any, EntityPlan]] | None = None,
+    ) -> None:
+        """With `polymorphic` (inheritance), each row builds the plan its
+        discriminator column names: (column index, {identity: EntityPlan})."""
 
 @final
 class ResultPlan:

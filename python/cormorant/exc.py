@@ -83,6 +83,26 @@ class SAWarning(RuntimeWarning):
     """Something in the ORM's use is likely a mistake (SQLAlchemy's name)."""
 
 
+class SADeprecationWarning(DeprecationWarning):
+    """A feature that SQLAlchemy (and so cormorant) deprecates."""
+
+
+class SAPendingDeprecationWarning(PendingDeprecationWarning):
+    """A feature to be deprecated in a later release."""
+
+
+class Base20DeprecationWarning(SADeprecationWarning):
+    """A feature deprecated since SQLAlchemy 2.0."""
+
+
+class LegacyAPIWarning(Base20DeprecationWarning):
+    """A 1.x API that 2.0 keeps as legacy (Query.get(), for example)."""
+
+
+class MovedIn20Warning(Base20DeprecationWarning):
+    """A name that moved in 2.0 (declarative_base() to sqlalchemy.orm, for example)."""
+
+
 class CircularDependencyError(CormorantError):
     """The unit of work found rows that each need the other inserted first."""
 

@@ -17,7 +17,9 @@ from .decl_api import (
 )
 from .decl_base import DeclarativeBase, DeclarativeBaseNoMeta, MappedColumn, declared_attr, mapped_column
 from .mapper import Mapper
+from .query import Query
 from .relationships import Relationship, relationship
+from .scoping import QueryPropertyDescriptor, scoped_session
 from .session import Session, SessionTransaction, object_session, sessionmaker
 from .strategy_options import (
     Load,
@@ -30,16 +32,18 @@ from .strategy_options import (
     load_only,
     noload,
     raiseload,
+    selectin_polymorphic,
     selectinload,
     subqueryload,
     undefer,
 )
-from .util import AliasedClass, aliased, with_parent
+from .util import AliasedClass, aliased, with_parent, with_polymorphic
 
 __all__ = [
     "AliasedClass",
     "aliased",
     "with_parent",
+    "with_polymorphic",
     "InstrumentedList",
     "Load",
     "Relationship",
@@ -53,6 +57,7 @@ __all__ = [
     "noload",
     "raiseload",
     "relationship",
+    "selectin_polymorphic",
     "selectinload",
     "subqueryload",
     "undefer",
@@ -72,6 +77,9 @@ __all__ = [
     "mapped_column",
     "object_session",
     "sessionmaker",
+    "Query",
+    "QueryPropertyDescriptor",
+    "scoped_session",
     "DeclarativeMeta",
     "MappedAsDataclass",
     "as_declarative",

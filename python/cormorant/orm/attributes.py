@@ -119,7 +119,13 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
         return self.column._datum(binds)
 
     def _from_objects(self) -> list[FromClause]:
-        return self.column._from_objects()
+        joined = self.mapper.entity_from  # a joined-table inheritance class: all its tables
+        return [joined] if joined is not None else self.column._from_objects()
+
+    @property
+    def _entity_mapper(self) -> Mapper:
+        """The mapper whose criteria a SELECT of this attribute carries."""
+        return self.mapper
 
     @property
     def _row_key(self) -> str:

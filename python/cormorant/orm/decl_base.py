@@ -147,6 +147,9 @@ class DeclarativeBase:
             if not hasattr(cls, key):
                 raise TypeError(f"{key!r} is an invalid keyword argument for {cls.__name__}")
             setattr(self, key, value)
+        mapper = cls.__dict__.get("__mapper__")
+        if mapper is not None and mapper.polymorphic_identity is not None:
+            mapper.set_polymorphic_identity(self)
 
 
 class DeclarativeBaseNoMeta:
@@ -196,26 +199,11 @@ def _setup_base(base: type) -> None:
 
 def _declare_class(cls: type, registry: Any) -> None:
     """Maps a class of a declarative hierarchy (DeclarativeBase, declarative_base(),
-    registry.mapped): as a dataclass first when declared as one; not at all when
-    __abstract__; through inheritance when it subclasses a mapped class."""
+    registry.mapped): as a dataclass first when declared as one, then on its
+    table, or its mapped parent's (inheritance); not at all when __abstract__."""
     _prepare_dataclass(cls)
-    if cls.__dict__.get("__abstract__", False):
-        return
-    if _inherits_mapped(cls):
-        _map_subclass(cls)
-    else:
+    if not cls.__dict__.get("__abstract__", False):
         _map_class(cls, registry)
-
-
-def _inherits_mapped(cls: type) -> bool:
-    return any("__mapper__" in klass.__dict__ for klass in cls.__mro__[1:])
-
-
-def _map_subclass(cls: type) -> None:
-    """A subclass of a mapped class (inheritance). For now, mapped on a table
-    of its own when it names one, else left unmapped."""
-    if "__tablename__" in _own_or_mixin(cls) or "__table__" in cls.__dict__:
-        _map_class(cls)
 
 
 def _own_or_mixin(cls: type) -> dict[str, Any]:
@@ -234,8 +222,36 @@ _FRAMEWORK_CLASSES: set[type] = {object, typing.Generic}
 
 def _mapping_sources(cls: type) -> list[type]:
     """cls and the classes it takes mapped attributes from (mixins, abstract
-    classes, the declarative base), most basic first."""
-    return [k for k in reversed(cls.__mro__) if k not in _FRAMEWORK_CLASSES]
+    classes, the declarative base), most basic first; not the mapped class it
+    inherits from (inheritance), nor that one's bases."""
+    parent = _inherited_mapper(cls)
+    inherited = set(parent.class_.__mro__) if parent is not None else set()
+    return [k for k in reversed(cls.__mro__) if k not in _FRAMEWORK_CLASSES and k not in inherited]
+
+
+def _inherited_mapper(cls: type) -> Mapper | None:
+    """The mapper of the nearest mapped class cls inherits from (inheritance)."""
+    for klass in cls.__mro__[1:]:
+        mapper = klass.__dict__.get("__mapper__")
+        if isinstance(mapper, Mapper):
+            return mapper
+    return None
+
+
+def _mapper_args(cls: type) -> dict[str, Any]:
+    """cls's own __mapper_args__ (or a mixin's): a parent's belong to the parent."""
+    if "__mapper_args__" not in _own_or_mixin(cls):
+        return {}
+    return dict(cls.__mapper_args__ or {})  # type: ignore[attr-defined]
+
+
+def _own_table_name(cls: type) -> str | None:
+    """cls's own __tablename__ (or a mixin's, a declared_attr's result
+    included; a mapped parent's belongs to the parent)."""
+    if "__tablename__" not in _own_or_mixin(cls):
+        return None
+    name: str | None = getattr(cls, "__tablename__", None)
+    return name
 
 
 def _attribute_value(cls: type, klass: type, key: str) -> Any:
@@ -275,9 +291,15 @@ def _map_class(cls: type, registry: Any = None) -> None:
                     raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
                 if _is_mapped_annotation(annotation) and key not in columns:
                     columns[key] = MappedColumn()._column_for(key, annotation, type_map)
+    parent = _inherited_mapper(cls)
     table = cls.__dict__.get("__table__")
-    if table is None:
-        tablename = getattr(cls, "__tablename__", None)
+    tablename = _own_table_name(cls) if table is None else None
+    if table is None and parent is not None and tablename is None:
+        table = parent.local_table  # single-table inheritance: the parent's table gains the columns
+        for column in columns.values():
+            table.append_column(column)
+        attributes = columns
+    elif table is None:
         if tablename is None:
             raise InvalidRequestError(
                 f"Class {cls} does not have a __table__ or __tablename__ specified and does not inherit "
@@ -288,7 +310,9 @@ def _map_class(cls: type, registry: Any = None) -> None:
         attributes = columns
     else:
         attributes = {c.key or c.name: c for c in table.columns}
-    mapper = Mapper(cls, table, attributes, frozenset(deferred))
+    mapper = Mapper(
+        cls, table, attributes, frozenset(deferred), inherits=parent, mapper_args=_mapper_args(cls)
+    )
     _install_mapper(cls, mapper, registry, relationships)
 
 

@@ -42,7 +42,20 @@ class EntityLoad:
     own EntityLoad on a table alias), selectin relationships, and lazy
     strategies to record on the loaded instances."""
 
-    __slots__ = ("mapper", "keys", "alias", "joined", "selectin", "lazy", "default_lazy", "path", "criteria")
+    __slots__ = (
+        "mapper",
+        "keys",
+        "alias",
+        "joined",
+        "selectin",
+        "lazy",
+        "default_lazy",
+        "path",
+        "criteria",
+        "polymorphic",
+        "from_clause",
+        "selectin_subclasses",
+    )
 
     def __init__(self, mapper: Mapper, path: tuple[Any, ...] = ()) -> None:
         self.mapper = mapper
@@ -54,12 +67,18 @@ class EntityLoad:
         self.default_lazy: str | None = None
         self.path = path  # the relationships leading here, to stop default eager loads recursing
         self.criteria: dict[str, tuple[Any, ...]] = {}  # rel.and_(...) of a selectin load, by key
+        # with_polymorphic(): subclasses whose own columns the rows carry too, and the keys of those
+        self.polymorphic: dict[Mapper, list[str]] = {}
+        self.from_clause: Any = mapper.entity_from  # the join the entity reads from, if it needs one
+        # subclasses whose own columns load by a second SELECT (polymorphic_load="selectin", selectin_polymorphic())
+        self.selectin_subclasses: list[Mapper] = mapper.selectin_subclasses
 
     @classmethod
     def every_column(cls, mapper: Mapper) -> EntityLoad:
         """The load of an entity entry no loader option shaped: all its columns."""
         load = cls(mapper)
         load.keys = list(mapper.column_order)
+        load.add_subclasses(mapper.inline_subclasses)
         return load
 
     @classmethod
@@ -68,7 +87,28 @@ class EntityLoad:
         for rel in mapper.eager_relationships:
             if all(r is not rel for r in path):
                 load.set_strategy(rel._ensure(), rel.lazy)
+        load.add_subclasses(mapper.inline_subclasses)
         return load
+
+    def add_subclasses(self, subclasses: Sequence[Mapper]) -> None:
+        """Makes the rows carry these subclasses' own columns too (with_polymorphic,
+        of_type(), polymorphic_load="inline"), their tables outer-joined."""
+        from .util import joined_subclass_tables
+
+        wanted = [m for m in subclasses if m is not self.mapper and m not in self.polymorphic]
+        if not wanted:
+            return
+        if self.alias:
+            raise NotImplementedError(
+                f"loading subclass columns of {self.mapper.class_.__name__} through a joined eager load "
+                "or an aliased() entity is not supported yet; use selectinload()"
+            )
+        loaded = set(self.keys).union(*self.polymorphic.values())
+        for sub in sorted(wanted, key=lambda m: len(m.class_.__mro__)):  # parents before their subclasses
+            extra = [k for k in sub.column_order if k not in loaded]
+            loaded.update(extra)
+            self.polymorphic[sub] = extra
+        self.from_clause = joined_subclass_tables(self.mapper, list(self.polymorphic))
 
     # --- options ------------------------------------------------------------------
 
@@ -107,15 +147,20 @@ class EntityLoad:
             if step[0] == "columns":
                 node.apply_columns(step[1], step[2])
                 continue
+            if step[0] == "subclasses":  # selectin_polymorphic()
+                node.selectin_subclasses = [*node.selectin_subclasses, *step[2][1:]]
+                continue
             attr, strategy = step[1], step[2]
             if isinstance(attr, str) and attr == "*":
                 node.default_lazy = strategy
                 continue
             rel = _relationship_of(node.mapper, attr)
             node.criteria.pop(rel.key, None)
-            if isinstance(attr, RelationshipWithCriteria):
+            if isinstance(attr, RelationshipWithCriteria) and attr.criteria:
                 node.criteria[rel.key] = _narrowing(attr, strategy)
             node = node.set_strategy(rel, strategy, step[3] if len(step) > 3 else False)
+            if isinstance(attr, RelationshipWithCriteria) and attr.entity is not None:
+                node.add_subclasses(attr.subclasses[1:] if len(attr.subclasses) > 1 else attr.subclasses)
 
     def apply_columns(self, how: str, attrs: tuple[Any, ...]) -> None:
         mapper = self.mapper
@@ -139,6 +184,8 @@ class EntityLoad:
 
     def elements(self) -> list[Any]:
         elements = self.columns()
+        for sub, keys in self.polymorphic.items():
+            elements.extend(sub.attr_columns[k] for k in keys)
         for _, child, _ in self.joined.values():
             elements.extend(child.elements())
         return elements
@@ -147,11 +194,18 @@ class EntityLoad:
         """The native plan that builds this entity (and its joined relationships) from columns start.."""
         mapper = self.mapper
         positions = {k: start + i for i, k in enumerate(self.keys)}
-        eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]] = []
         offset = start + len(self.keys)
+        subclass_positions: dict[Mapper, dict[str, int]] = {}
+        for sub, keys in self.polymorphic.items():
+            subclass_positions[sub] = {k: offset + i for i, k in enumerate(keys)}
+            offset += len(keys)
+        eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]] = []
         for rel, child, _ in self.joined.values():
             eager.append((rel.key, child.plan(offset), rel.new_collection if rel.uselist else None))
             offset += len(child.elements())
+        subclass_plans = (
+            self._subclass_plans(positions, subclass_positions, eager) if mapper.polymorphic else None
+        )
         return _native.EntityPlan(
             mapper.class_,
             mapper.identity_class,
@@ -159,7 +213,39 @@ class EntityLoad:
             [positions[k] for k in self.keys],
             [positions[k] for k in mapper.pk_keys],
             eager,
+            subclass_plans,
         )
+
+    def _subclass_plans(
+        self,
+        positions: dict[str, int],
+        subclass_positions: dict[Mapper, dict[str, int]],
+        eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]],
+    ) -> tuple[int, dict[Any, _native.EntityPlan]] | None:
+        """(discriminator column, {identity: plan}): the class each row builds,
+        with the subclass columns with_polymorphic() added to the rows."""
+        mapper = self.mapper
+        assert mapper.polymorphic_on is not None
+        discriminator = positions.get(mapper.column_keys[mapper.polymorphic_on])
+        if discriminator is None:
+            return None
+        plans = {}
+        for sub in mapper.self_and_descendants:
+            if sub.polymorphic_identity is None:
+                continue
+            where = dict(positions)
+            for poly, extra in subclass_positions.items():
+                if issubclass(sub.class_, poly.class_):
+                    where.update(extra)
+            plans[sub.polymorphic_identity] = _native.EntityPlan(
+                sub.class_,
+                mapper.identity_class,
+                list(where),
+                list(where.values()),
+                [positions[k] for k in mapper.pk_keys],
+                eager,
+            )
+        return discriminator, plans
 
     @property
     def token(self) -> tuple[Any, ...]:
@@ -167,6 +253,7 @@ class EntityLoad:
         return (
             self.mapper,
             tuple(self.keys),
+            tuple((sub, tuple(keys)) for sub, keys in self.polymorphic.items()),
             tuple((key, child.token) for key, (_, child, _) in self.joined.items()),
         )
 
@@ -212,7 +299,7 @@ class EntityLoad:
         return any(rel.uselist or child.fills_collection_by_join() for rel, child, _ in self.joined.values())
 
     def needs_post_load(self) -> bool:
-        return bool(self.selectin or self.lazy or self.default_lazy) or any(
+        return bool(self.selectin or self.lazy or self.default_lazy or self.selectin_subclasses) or any(
             child.needs_post_load() for _, child, _ in self.joined.values()
         )
 
@@ -291,6 +378,8 @@ def _default_load(entry: ResultEntry) -> EntityLoad:
     load = EntityLoad.default(entry.mapper)
     if entry.load is not None:
         load.alias = entry.load.alias
+        load.polymorphic = entry.load.polymorphic
+        load.from_clause = entry.load.from_clause
     return load
 
 
@@ -455,6 +544,9 @@ def run_post_loads(
 def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
     if not objects:
         return
+    for sub in load.selectin_subclasses:
+        if sub not in load.polymorphic:
+            load_subclass_columns(session, sub, [o for o in objects if isinstance(o, sub.class_)])
     if load.lazy or load.default_lazy:
         _record_lazy(load, objects)
     for rel, child in load.selectin.values():
@@ -465,6 +557,29 @@ def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
         if child.needs_post_load():
             related = [o for obj in objects for o in members(obj.__dict__.get(rel.key))]
             post_load(session, child, _unique_objects(related))
+
+
+def load_subclass_columns(session: Session, sub: Mapper, objects: list[Any]) -> None:
+    """polymorphic_load="selectin" / selectin_polymorphic(): the subclass's own
+    columns for objects loaded through a query of its base, SELECTIN_CHUNK
+    keys per SELECT; values already present (changed since) are kept."""
+    keys = [k for k in sub.column_order if k not in sub.base_mapper.attr_columns]
+    objects = [o for o in objects if any(k not in o.__dict__ for k in keys)]
+    if not objects or not keys:
+        return
+    pk = sub.primary_key
+    base = select(*pk, *(sub.attr_columns[k] for k in keys)).select_from(sub.selectable)
+    by_key = {o.__dict__[STATE_KEY].key[1]: o for o in objects}
+    identities = list(by_key)
+    for start in range(0, len(identities), SELECTIN_CHUNK):
+        stmt = base.where(_in(pk, identities[start : start + SELECTIN_CHUNK]))
+        for row in session._execute_orm(stmt, None, prepared=True).all():
+            obj = by_key.get(row[0] if len(pk) == 1 else tuple(row[: len(pk)]))
+            if obj is None:
+                continue
+            d = obj.__dict__
+            for k, value in zip(keys, row[len(pk) :]):
+                d.setdefault(k, value)
 
 
 def _record_lazy(load: EntityLoad, objects: list[Any]) -> None:
@@ -483,7 +598,7 @@ def _unique_objects(objects: list[Any]) -> list[Any]:
 
 def _entity_select(*columns: Any, load: EntityLoad) -> Select[Any]:
     """select(columns..., entity) whose entity loads by `load`."""
-    stmt = select(*columns, load.mapper.class_).select_from(load.mapper.table)
+    stmt = select(*columns, load.mapper.class_).select_from(load.mapper.selectable)
     entries = [*stmt.result_entries[:-1], ResultEntry(mapper=load.mapper, load=load)]
     joins: list[tuple[Any, Any, bool]] = []
     order_by: list[Any] = []

@@ -6,43 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exc import ArgumentError
-from ..sql.elements import BindParameter, ColumnElement
+from ..sql.elements import BindParameter, ColumnElement, and_
 from ..sql.schema import Column, Table
 from .attributes import InstrumentedAttribute
 
 
-class Mapper:
-    """Maps a class's attributes onto the columns of one table."""
+class TableRows:
+    """What Mapper and TableMapping share: the rows of a table keyed by a
+    primary key, and statements built once and kept."""
 
-    def __init__(
-        self,
-        class_: type,
-        table: Table,
-        attributes: dict[str, Column[Any]],
-        deferred: frozenset[str] = frozenset(),
-    ) -> None:
-        self.class_ = class_
-        self.table = table
-        self.local_table = table
-        self.persist_selectable = table
-        self.attr_columns: dict[str, Column[Any]] = attributes
-        self.column_keys: dict[Column[Any], str] = {c: k for k, c in attributes.items()}
-        self.columns: list[Column[Any]] = [c for c in table.columns if c in self.column_keys]
-        self.primary_key: list[Column[Any]] = [c for c in self.columns if c.primary_key]
-        if not self.primary_key:
-            raise ArgumentError(
-                f"Mapper Mapper[{class_.__name__}({table.name})] could not assemble any primary key columns "
-                f"for mapped table '{table.name}'"
-            )
-        self.pk_keys = [self.column_keys[c] for c in self.primary_key]
-        self.identity_class = class_
-        self.attrs: dict[str, InstrumentedAttribute[Any]] = {}
-        self.relationships: dict[str, Any] = {}
-        self.column_order = [self.column_keys[c] for c in self.columns]
-        self.default_load_keys = [k for k in self.column_order if k not in deferred]
-        self.deferred = deferred
-        self._memo: dict[Any, Any] = {}
-        self.registry: Any = None  # the registry that mapped the class (set by declarative mapping)
+    primary_key: list[Column[Any]]
+    pk_keys: list[str]
+    _memo: dict[Any, Any]
 
     def memo(self, key: Any, build: Callable[[], Any]) -> Any:
         """What `build()` returns, built once per mapper and kept under `key`:
@@ -52,19 +27,6 @@ class Mapper:
         except KeyError:
             value = self._memo[key] = build()
             return value
-
-    @property
-    def eager_relationships(self) -> list[Any]:
-        """Relationships declared with lazy="joined" or "selectin"."""
-        return [r for r in self.relationships.values() if r.lazy in ("joined", "selectin")]
-
-    @property
-    def plain_loading(self) -> bool:
-        """True when a SELECT of this class loads every column and nothing else."""
-        plain = self.__dict__.get("_plain_loading")
-        if plain is None:
-            plain = self._plain_loading = not self.deferred and not self.eager_relationships
-        return plain
 
     def pk_criteria(self, bind_name: Callable[[Column[Any]], str] | None = None) -> list[ColumnElement[Any]]:
         """WHERE pk = :bind for each primary-key column; binds are named after
@@ -81,6 +43,256 @@ class Mapper:
         names = names or self.pk_keys
         return dict(zip(names, identity)) if len(names) > 1 else {names[0]: identity}
 
+
+class Mapper(TableRows):
+    """Maps a class's attributes onto the columns of one table, or, for a
+    subclass of a mapped class (inheritance), onto its parent's table
+    (single-table) or its parent's tables joined to its own (joined-table)."""
+
+    def __init__(
+        self,
+        class_: type,
+        table: Table,
+        attributes: dict[str, Column[Any]],
+        deferred: frozenset[str] = frozenset(),
+        *,
+        inherits: Mapper | None = None,
+        mapper_args: dict[str, Any] | None = None,
+    ) -> None:
+        args = dict(mapper_args or {})
+        # concrete-table inheritance: the subclass maps its own table alone,
+        # with its own identity; SELECTs of the parent do not return it
+        self.concrete = bool(args.pop("concrete", False))
+        if self.concrete:
+            inherits = None
+        self.class_ = class_
+        self.inherits: Mapper | None = inherits
+        self.base_mapper: Mapper = inherits.base_mapper if inherits is not None else self
+        self.table = table
+        self.local_table = table
+        self.single = inherits is not None and table is inherits.local_table
+        self.tables: list[Table] = [*inherits.tables, table] if inherits and not self.single else [table]
+        # joined-table inheritance: (parent key column, own column) pairs
+        self.inherit_pairs: list[tuple[Column[Any], Column[Any]]] = []
+        if inherits is not None:
+            attributes = {**inherits.attr_columns, **attributes}
+            deferred = deferred | inherits.deferred
+        self.deferred: frozenset[str] = deferred
+        self.attr_columns: dict[str, Column[Any]] = attributes
+        self.column_keys: dict[Column[Any], str] = {c: k for k, c in attributes.items()}
+        if inherits is not None:
+            self.column_keys = {**inherits.column_keys, **self.column_keys}
+        self.columns: list[Column[Any]] = [attributes[k] for k in self._column_order(inherits)]
+        self.persist_selectable: Any = self._joined_tables(inherits)
+        # what SELECTs of the class read from beyond its columns' own tables
+        self.entity_from = self.persist_selectable if len(self.tables) > 1 else None
+        self.primary_key: list[Column[Any]] = (
+            [attributes[k] for k in inherits.pk_keys]
+            if inherits is not None
+            else [c for c in self.columns if c.primary_key]
+        )
+        if not self.primary_key:
+            raise ArgumentError(
+                f"Mapper Mapper[{class_.__name__}({table.name})] could not assemble any primary key columns "
+                f"for mapped table '{table.name}'"
+            )
+        self.pk_keys: list[str] = [self.column_keys[c] for c in self.primary_key]
+        self.identity_class = self.base_mapper.class_
+        self.attrs: dict[str, InstrumentedAttribute[Any]] = {}
+        self.relationships: dict[str, Any] = dict(inherits.relationships) if inherits is not None else {}
+        self.column_order = [self.column_keys[c] for c in self.columns]
+        self.default_load_keys = [k for k in self.column_order if k not in deferred]
+        self._memo: dict[Any, Any] = {}
+        self.registry: Any = None  # the registry that mapped the class (set by declarative mapping)
+        self.hierarchy: list[Mapper] = [self]  # on a base mapper: it and every mapper inheriting from it
+        if inherits is not None:
+            self.base_mapper.hierarchy.append(self)
+        self._configure_polymorphism(args)
+
+    def _column_order(self, inherits: Mapper | None) -> list[str]:
+        """The attribute keys in SELECT order: the parent's, then this class's
+        own columns in table order."""
+        own = [self.column_keys[c] for c in self.local_table.columns if c in self.column_keys]
+        if inherits is None:
+            return own
+        inherited = list(inherits.column_order)
+        return inherited + [k for k in dict.fromkeys(own) if k not in inherited]
+
+    def _joined_tables(self, inherits: Mapper | None) -> Any:
+        """What the class is selected from: its table, or for joined-table
+        inheritance its parent's tables JOIN its own on the primary key."""
+        if inherits is None or self.single:
+            return self.local_table
+        from ..sql.base import Join
+
+        pairs = [
+            (parent_column, column)
+            for column in self.local_table.columns
+            for fk in column.foreign_keys
+            for parent_column in inherits.local_table.columns
+            if fk.target_fullname == f"{inherits.local_table.name}.{parent_column.name}"
+        ]
+        if not pairs:
+            raise ArgumentError(
+                f"Can't determine the inherit condition between '{inherits.local_table.name}' and "
+                f"'{self.local_table.name}' for {self.class_.__name__}: '{self.local_table.name}' has no "
+                f"foreign key to '{inherits.local_table.name}'"
+            )
+        self.inherit_pairs = pairs
+        return Join(
+            inherits.persist_selectable, self.local_table, and_(*(p == c for p, c in pairs)), False, False
+        )
+
+    # --- polymorphism ---------------------------------------------------------------
+
+    def _configure_polymorphism(self, args: dict[str, Any]) -> None:
+        on = args.pop("polymorphic_on", None)
+        self.polymorphic_identity = args.pop("polymorphic_identity", None)
+        self.polymorphic_load = args.pop("polymorphic_load", None)
+        self.polymorphic_abstract = bool(args.pop("polymorphic_abstract", False))
+        if args:
+            raise ArgumentError(
+                f"__mapper_args__ of {self.class_.__name__}: {', '.join(sorted(args))} "
+                "not supported by cormorant's mapper"
+            )
+        if self.polymorphic_load not in (None, "inline", "selectin"):
+            raise ArgumentError(
+                f"polymorphic_load must be 'inline' or 'selectin', not {self.polymorphic_load!r}"
+            )
+        if self.inherits is None:
+            self.polymorphic_on: Column[Any] | None = self._discriminator(on)
+            self.polymorphic_map: dict[Any, Mapper] = {}
+        else:
+            if on is not None:
+                raise ArgumentError(
+                    f"polymorphic_on belongs on the base class of {self.class_.__name__}'s hierarchy"
+                )
+            self.polymorphic_on = self.inherits.polymorphic_on
+            self.polymorphic_map = self.inherits.polymorphic_map
+        if self.polymorphic_identity is not None:
+            if self.polymorphic_on is None:
+                raise ArgumentError(
+                    f"{self.class_.__name__} has a polymorphic_identity but its hierarchy has no polymorphic_on column"
+                )
+            self.polymorphic_map[self.polymorphic_identity] = self
+        self.base_mapper._hierarchy_changed()
+
+    def _discriminator(self, on: Any) -> Column[Any] | None:
+        if on is None:
+            return None
+        if isinstance(on, str):
+            column = self.attr_columns.get(on)
+            if column is None:
+                raise ArgumentError(f"polymorphic_on {on!r} names no mapped column of {self.class_.__name__}")
+            return column
+        column = getattr(on, "column", on)
+        if column not in self.column_keys:
+            raise ArgumentError(f"polymorphic_on {on!r} is not a mapped column of {self.class_.__name__}")
+        return column  # type: ignore[no-any-return]
+
+    def _hierarchy_changed(self) -> None:
+        """A mapper joined this base's hierarchy: what was worked out from the
+        hierarchy (criteria, the plain-loading fast path) is worked out again."""
+        self.__dict__["_hierarchy_version"] = self.__dict__.get("_hierarchy_version", 0) + 1
+        for mapper in self.hierarchy:
+            mapper.__dict__.pop("_plain_loading", None)
+
+    @property
+    def self_and_descendants(self) -> list[Mapper]:
+        """This mapper and those of its mapped subclasses with an identity."""
+        return [
+            self,
+            *(
+                m
+                for m in self.polymorphic_map.values()
+                if m is not self and issubclass(m.class_, self.class_)
+            ),
+        ]
+
+    @property
+    def polymorphic_identities(self) -> list[Any]:
+        return [
+            m.polymorphic_identity for m in self.self_and_descendants if m.polymorphic_identity is not None
+        ]
+
+    @property
+    def inline_subclasses(self) -> list[Mapper]:
+        """Subclasses declared polymorphic_load="inline": their columns come with every SELECT of this class."""
+        return [m for m in self.self_and_descendants if m is not self and m.polymorphic_load == "inline"]
+
+    @property
+    def selectin_subclasses(self) -> list[Mapper]:
+        """Subclasses declared polymorphic_load="selectin": their columns load by a
+        second SELECT after a SELECT of this class."""
+        return [m for m in self.self_and_descendants if m is not self and m.polymorphic_load == "selectin"]
+
+    @property
+    def single_criterion(self) -> ColumnElement[bool] | None:
+        """WHERE discriminator IN (...) that a single-table subclass's SELECTs
+        carry (None for other mappers); one object while the hierarchy stays
+        as it is, so a statement can tell it already has it."""
+        if not self.single or self.polymorphic_on is None:
+            return None
+        version = self.base_mapper.__dict__.get("_hierarchy_version")
+        cached = self.__dict__.get("_single_criterion")
+        if cached is None or cached[0] != version:
+            cached = self.__dict__["_single_criterion"] = (
+                version,
+                self.polymorphic_on.in_(self.polymorphic_identities),
+            )
+        return cached[1]
+
+    @property
+    def polymorphic(self) -> bool:
+        """Whether a row's discriminator may name another class than this one."""
+        return self.polymorphic_on is not None and len(self.self_and_descendants) > 1
+
+    def set_polymorphic_identity(self, obj: Any) -> None:
+        """Sets a new object's discriminator to its class's identity, unless set."""
+        if self.polymorphic_identity is not None and self.polymorphic_on is not None:
+            key = self.column_keys[self.polymorphic_on]
+            if key not in obj.__dict__:
+                setattr(obj, key, self.polymorphic_identity)
+
+    @property
+    def table_mappings(self) -> list[Any]:
+        """What the unit of work writes, a table at a time, base table first:
+        the mapper itself, or for joined-table inheritance a TableMapping per table."""
+        if len(self.tables) == 1:
+            return [self]
+        return self.memo("table_mappings", lambda: [TableMapping(self, t) for t in self.tables])  # type: ignore[no-any-return]
+
+    def table_keys(self, table: Table) -> list[tuple[Column[Any], str]]:
+        """The mapped columns of one of this class's tables, with their attributes."""
+        return [(c, self.column_keys[c]) for c in table.columns if c in self.column_keys]
+
+    def pk_criteria_for(self, table: Table) -> list[ColumnElement[Any]]:
+        """WHERE pk = :bind on `table`'s own primary key columns (binds named
+        after the attributes), for loading columns of that table alone."""
+        return [
+            column == BindParameter(key, type_=column.type, label=column.key)
+            for column, key in self.table_keys(table)
+            if column.primary_key
+        ]
+
+    @property
+    def eager_relationships(self) -> list[Any]:
+        """Relationships declared with lazy="joined" or "selectin"."""
+        return [r for r in self.relationships.values() if r.lazy in ("joined", "selectin")]
+
+    @property
+    def plain_loading(self) -> bool:
+        """True when a SELECT of this class loads every column and nothing else."""
+        plain = self.__dict__.get("_plain_loading")
+        if plain is None:
+            plain = self._plain_loading = not (
+                self.deferred
+                or self.eager_relationships
+                or self.inline_subclasses
+                or self.selectin_subclasses
+            )
+        return plain
+
     @property
     def expire_keys(self) -> list[str]:
         """Every attribute that expiry removes: columns and relationships."""
@@ -91,8 +303,8 @@ class Mapper:
         self.__dict__.pop("_plain_loading", None)
 
     @property
-    def selectable(self) -> Table:
-        return self.table
+    def selectable(self) -> Any:
+        return self.persist_selectable
 
     @property
     def entity(self) -> type:
@@ -103,6 +315,8 @@ class Mapper:
         return [self.attrs[self.column_keys[c]] for c in self.columns]
 
     def instrument(self) -> None:
+        """Class attributes for every mapped column, inherited ones included:
+        a subclass's attributes carry its mapper (and so its criteria)."""
         for key, column in self.attr_columns.items():
             attr: InstrumentedAttribute[Any] = InstrumentedAttribute(key, column, self)
             self.attrs[key] = attr
@@ -130,3 +344,34 @@ def mapper_of(obj_or_class: Any) -> Mapper:
 
         raise UnmappedInstanceError(f"Class '{cls.__module__}.{cls.__name__}' is not mapped")
     return mapper
+
+
+class TableMapping(TableRows):
+    """One table of a joined-table inheritance class, as the unit of work
+    writes it: its mapped columns and their attributes, and its primary key
+    (equal, value for value, to the identity of the class)."""
+
+    def __init__(self, mapper: Mapper, table: Table) -> None:
+        self.mapper = mapper
+        self.table = table
+        pairs = mapper.table_keys(table)
+        self.columns = [c for c, _ in pairs]
+        self.column_keys = dict(pairs)
+        self.attr_columns = {k: c for c, k in reversed(pairs)}
+        self.primary_key = [c for c in self.columns if c.primary_key]
+        self.pk_keys = [self.column_keys[c] for c in self.primary_key]
+        # parent key -> own key, where this table's key column has another attribute name
+        self.inherited_keys = [
+            (mapper.column_keys[parent], mapper.column_keys[own])
+            for m in _lineage(mapper)
+            for parent, own in m.inherit_pairs
+            if own.table is table and mapper.column_keys[parent] != mapper.column_keys[own]
+        ]
+        self._memo: dict[Any, Any] = {}
+
+
+def _lineage(mapper: Mapper) -> list[Mapper]:
+    chain = [mapper]
+    while chain[-1].inherits is not None:
+        chain.append(chain[-1].inherits)
+    return chain

@@ -264,13 +264,19 @@ class Relationship(Mapped[Any]):
 
     def _join_target(self) -> list[tuple[Any, Any]]:
         """What select().join(User.posts) adds: the target, or the association table then the target."""
-        self._ensure()
+        return self._join_target_of(self._ensure().mapper)
+
+    def _join_target_of(self, target: Mapper) -> list[tuple[Any, Any]]:
+        """The FROM items of a join to `target` (the related class, or one of
+        its subclasses): its tables, on the relationship's condition and, for a
+        single-table inheritance subclass, its discriminator test."""
+        narrowing = [] if target.single_criterion is None else [target.single_criterion]
         if self.direction == MANYTOMANY:
             return [
                 (self.secondary, and_(*(col == sec for sec, col in self.local_pairs))),
-                (self.mapper.table, and_(*(col == sec for sec, col in self.remote_pairs))),
+                (target.selectable, and_(*(col == sec for sec, col in self.remote_pairs), *narrowing)),
             ]
-        return [(self.mapper.table, self.join_condition())]
+        return [(target.selectable, and_(self.join_condition(), *narrowing))]
 
     def join_condition(self, parent: Any = None, target: Any = None) -> Any:
         """parent = target ON clause; `parent`/`target` are aliases to use instead of the tables."""
@@ -282,8 +288,11 @@ class Relationship(Mapped[Any]):
     def is_collection(self) -> bool:
         return bool(self._ensure().uselist)
 
-    def of_type(self, _entity: Any) -> Relationship:
-        return self
+    def of_type(self, entity: Any) -> RelationshipWithCriteria:
+        """This relationship to a subclass of its target (or a with_polymorphic()
+        of it): joined, the join reaches the subclass's tables; in a loader
+        option, the related objects load with the subclass's columns."""
+        return RelationshipWithCriteria(self, (), entity)
 
     # --- instance access -------------------------------------------------------------------
 
@@ -530,12 +539,33 @@ class Relationship(Mapped[Any]):
 
 
 class RelationshipWithCriteria:
-    """A relationship narrowed by `.and_(criteria)`: joined, its ON clause
-    carries the criteria; in selectinload() the related rows are narrowed."""
+    """A relationship narrowed by `.and_(criteria)` or `.of_type(Subclass)`:
+    joined, its ON clause carries the criteria and reaches the subclass; in
+    selectinload() the related rows are narrowed and load the subclass's columns."""
 
-    def __init__(self, rel: Relationship, criteria: tuple[Any, ...]) -> None:
+    def __init__(self, rel: Relationship, criteria: tuple[Any, ...], entity: Any = None) -> None:
         self.relationship = rel
         self.criteria = criteria
+        self.entity = entity  # of_type(): a subclass of the target, or a with_polymorphic()
+        if entity is not None:
+            target = rel._ensure().mapper
+            if not issubclass(self.subclasses[0].class_, target.class_):
+                raise ArgumentError(f"{rel}.of_type({entity!r}): not a subclass of {target.class_.__name__}")
+
+    @property
+    def subclasses(self) -> list[Mapper]:
+        """The mappers of_type() names: a subclass, or a with_polymorphic()'s base and subclasses."""
+        entity = self.entity
+        polymorphic = getattr(entity, "_subclasses", None)
+        if polymorphic is not None:
+            return [entity._mapper, *polymorphic]
+        return [entity.__mapper__]
+
+    def and_(self, *criteria: Any) -> RelationshipWithCriteria:
+        return RelationshipWithCriteria(self.relationship, (*self.criteria, *criteria), self.entity)
+
+    def of_type(self, entity: Any) -> RelationshipWithCriteria:
+        return RelationshipWithCriteria(self.relationship, self.criteria, entity)
 
     @property
     def parent(self) -> Mapper:
@@ -546,11 +576,16 @@ class RelationshipWithCriteria:
         return self.relationship.key
 
     def _join_target(self) -> list[tuple[Any, Any]]:
-        targets = self.relationship._join_target()
+        rel = self.relationship._ensure()
+        targets = rel._join_target_of(self.subclasses[0] if self.entity is not None else rel.mapper)
+        if getattr(self.entity, "_subclasses", None) is not None:
+            raise NotImplementedError(f"joining {rel}.of_type(with_polymorphic(...)) is not supported yet")
         last, onclause = targets[-1]
         return [*targets[:-1], (last, and_(onclause, *self.criteria))]
 
     def __repr__(self) -> str:
+        if self.entity is not None:
+            return f"{self.relationship}.of_type({self.subclasses[0].class_.__name__})"
         return f"{self.relationship}.and_(...)"
 
 

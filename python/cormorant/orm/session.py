@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..engine.base import CommitOnExit, Connection, Engine, NestedTransaction, _ExecuteParams, _is_many
 from ..engine.result import Result, ScalarResult
@@ -42,10 +42,20 @@ from .collections import members
 from .identity import IdentityMap
 from .loading import SessionHydration, prepare_select
 from .mapper import Mapper, mapper_of
+from .query import Query, RowReturningQuery
 from .unitofwork import FlushTransaction
 
 _T = TypeVar("_T")
 _TP = TypeVar("_TP", bound=tuple[Any, ...])
+_T0 = TypeVar("_T0")
+_T1 = TypeVar("_T1")
+_T2 = TypeVar("_T2")
+_T3 = TypeVar("_T3")
+
+if TYPE_CHECKING:
+    from ..sql.elements import ColumnElement
+    from ..sql.selectable import _Typed
+    from .util import AliasedClass
 
 
 class SessionNestedTransaction(CommitOnExit):
@@ -589,7 +599,11 @@ class Session:
     def _load_deferred(self, instance: object, state: Any, key: str) -> None:
         """Loads one column left out of the SELECT that loaded `instance` (defer(), load_only())."""
         mapper = mapper_of(instance)
-        stmt = select(mapper.attr_columns[key]).where(*mapper.pk_criteria())
+        column = mapper.attr_columns[key]
+        # a joined-table inheritance class: read the column's own table alone
+        table = column.table if mapper.entity_from is not None else None
+        criteria = mapper.pk_criteria_for(table) if table is not None else mapper.pk_criteria()
+        stmt = select(column).where(*criteria)
         self._autoflush()
         rows = self._execute_orm(stmt, mapper.pk_params(state.key[1])).all()
         if not rows:
@@ -628,8 +642,8 @@ class Session:
         obj: _T | None = self._identity_map.get(key)  # an instance of `entity`, by its key
         if obj is not None:
             state = obj.__dict__[STATE_KEY]
-            if id(obj) in self._deleted or state.status == DELETED:
-                return None
+            if id(obj) in self._deleted or state.status == DELETED or not isinstance(obj, entity):
+                return None  # deleted, or (inheritance) an object of another class
             if populate_existing:
                 self._expire(obj, state)
             elif not state.expired and not with_for_update:
@@ -642,6 +656,26 @@ class Session:
         if execution_options:
             stmt = stmt.execution_options(**execution_options)
         return self._execute_orm(stmt, params).scalars().one_or_none()
+
+    @overload
+    def query(self, entity: type[_T] | AliasedClass[_T], /) -> Query[_T]: ...
+    @overload
+    def query(self, e0: ColumnElement[_T0], /) -> RowReturningQuery[tuple[_T0]]: ...
+    @overload
+    def query(self, e0: _Typed[_T0], e1: _Typed[_T1], /) -> RowReturningQuery[tuple[_T0, _T1]]: ...
+    @overload
+    def query(
+        self, e0: _Typed[_T0], e1: _Typed[_T1], e2: _Typed[_T2], /
+    ) -> RowReturningQuery[tuple[_T0, _T1, _T2]]: ...
+    @overload
+    def query(
+        self, e0: _Typed[_T0], e1: _Typed[_T1], e2: _Typed[_T2], e3: _Typed[_T3], /
+    ) -> RowReturningQuery[tuple[_T0, _T1, _T2, _T3]]: ...
+    @overload
+    def query(self, *entities: Any, **kwargs: Any) -> Query[Any]: ...
+    def query(self, *entities: Any, **kwargs: Any) -> Query[Any]:
+        """The legacy Query of these entities or columns, run through this Session."""
+        return Query(entities, self, **kwargs)
 
     def get_one(self, entity: type[_T], ident: Any, **kw: Any) -> _T:
         """get(), raising NoResultFound when there is no such row."""
@@ -729,7 +763,8 @@ class Session:
         """UPDATE/DELETE by criteria, keeping loaded objects in sync (synchronize_session)."""
         conn = self._connection_for_use()
         mapper = getattr(statement.entity, "__mapper__", None)
-        if mapper is None or statement._returning:
+        unsynchronized = statement._execution_options.get("synchronize_session", "auto") in (False, None)
+        if mapper is None or statement._returning or unsynchronized:
             return conn.execute(statement, params)
         sync = statement.returning(*mapper.primary_key)
         result = conn.execute(sync, params)

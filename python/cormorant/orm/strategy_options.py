@@ -124,6 +124,21 @@ def undefer(attr: Any, *more: Any) -> Load:
     return Load((("columns", "undefer", (attr, *more)),))
 
 
+def selectin_polymorphic(base: Any, classes: Any) -> Load:
+    """When the statement loads `base`, the own columns of the objects of
+    `classes` (subclasses of it) load with a second SELECT ... WHERE key IN (...)."""
+    from .mapper import mapper_of
+
+    root = mapper_of(base)
+    subclasses = tuple(mapper_of(c) for c in classes)
+    for sub in subclasses:
+        if not issubclass(sub.class_, root.class_):
+            raise ArgumentError(
+                f"selectin_polymorphic(): {sub.class_.__name__} is not a subclass of {root.class_.__name__}"
+            )
+    return Load((("subclasses", "selectin", (root, *subclasses)),))
+
+
 def _chain(strategy: Any, attrs: tuple[Any, ...], *extra: Any) -> Load:
     if not attrs:
         raise ArgumentError("a loader option needs a relationship attribute")
@@ -136,7 +151,7 @@ def column_keys(attrs: tuple[Any, ...], mapper: Any) -> list[str]:
     keys: list[str] = []
     for attr in attrs:
         key = attr if isinstance(attr, str) else getattr(attr, "key", None)
-        if isinstance(attr, InstrumentedAttribute) and attr.mapper is not mapper:
+        if isinstance(attr, InstrumentedAttribute) and not issubclass(mapper.class_, attr.mapper.class_):
             raise ArgumentError(f"Attribute '{attr}' does not apply to entity {mapper.class_.__name__}")
         if not isinstance(key, str) or key not in mapper.attr_columns:
             raise ArgumentError(f"{key!r} is not a column attribute of {mapper.class_.__name__}")

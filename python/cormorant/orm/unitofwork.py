@@ -15,8 +15,10 @@ from ..sql.dml import delete, insert, update
 from ..sql.elements import BindParameter, ClauseElement
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
 from .collections import members
-from .mapper import Mapper, mapper_of
+from .mapper import Mapper, TableMapping, mapper_of
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, Relationship
+
+TableWriter = Mapper | TableMapping  # what writes one table's rows
 
 if TYPE_CHECKING:
     from .identity import IdentityMap
@@ -79,7 +81,7 @@ def flush(uow: FlushTransaction) -> None:
     new = list(uow.new.values())
     deleted = list(uow.deleted.values())
     modified = uow.modified_survivors()
-    order = _mapper_order({mapper_of(o) for o in new + deleted + modified})
+    order = _mapper_order({mapper_of(o) for o in new + deleted + modified})  # base mappers
     for child, rel in changes.unlinks:
         _sync(child, rel, None)
     new_by_mapper = _group(new)
@@ -90,11 +92,12 @@ def flush(uow: FlushTransaction) -> None:
         if len(uow.modified) != grouped:  # links can change more objects
             grouped = len(uow.modified)
             modified_by_mapper = _group(uow.modified_survivors())
-        _update_objects(conn, modified_by_mapper.get(mapper, []), mapper)
+        _update_objects(conn, modified_by_mapper.get(mapper, []))
         for level in _insert_levels(changes, mapper, new_by_mapper.get(mapper, [])):
             for obj in level:
                 changes.apply_links_of(obj)
-            _insert_objects(uow, mapper, level)
+            for run in _class_runs(mapper, level):
+                _insert_objects(uow, mapper_of(run[0]), run)
     changes.apply_deferred_links()
     _update_objects(conn, uow.modified_survivors())
     _write_association_rows(conn, changes)
@@ -103,36 +106,57 @@ def flush(uow: FlushTransaction) -> None:
     for mapper in reversed(order):
         if deletes.get(mapper):
             for level in _delete_levels(mapper, deletes[mapper]):
-                _delete_objects(uow, mapper, level)
+                for run in _class_runs(mapper, level):
+                    _delete_objects(uow, mapper_of(run[0]), run)
     uow.finish()
 
 
 def _group(objects: list[Any]) -> dict[Mapper, list[Any]]:
+    """The objects by the base mapper of their class, in the order given."""
     groups: dict[Mapper, list[Any]] = defaultdict(list)
     for obj in objects:
-        groups[mapper_of(obj)].append(obj)
+        groups[mapper_of(obj).base_mapper].append(obj)
     return groups
 
 
+def _class_runs(base: Mapper, objects: list[Any]) -> list[list[Any]]:
+    """An inheritance hierarchy's objects in runs of one class, order kept
+    (SQLAlchemy writes a hierarchy's rows in the order they were added)."""
+    if len(base.hierarchy) == 1:
+        return [objects]
+    runs: list[list[Any]] = []
+    for obj in objects:
+        if runs and type(runs[-1][0]) is type(obj):
+            runs[-1].append(obj)
+        else:
+            runs.append([obj])
+    return runs
+
+
 def _mapper_order(mappers: set[Mapper]) -> list[Mapper]:
-    """Mappers parents-first by foreign key. A cycle is broken at a foreign
-    key of a post_update relationship, else at a nullable one: those rows get
-    the key by an UPDATE after both are inserted."""
-    by_table = {m.table.name: m for m in mappers}
-    deps: dict[Mapper, dict[Mapper, bool]] = {}
+    """The base mappers of `mappers` parents-first by foreign key (over every
+    table of their classes). A cycle is broken at a foreign key of a
+    post_update relationship, else at a nullable one: those rows get the key
+    by an UPDATE after both are inserted."""
+    tables: dict[Mapper, set[Any]] = defaultdict(set)
     for m in mappers:
+        tables[m.base_mapper].update(m.tables)
+    by_table = {t.name: base for base, owned in tables.items() for t in owned}
+    deps: dict[Mapper, dict[Mapper, bool]] = {}
+    for m, owned in tables.items():
         deferrable = {
             many for r in m.relationships.values() if r._ensure().post_update for _, many in r.pairs
         }
         edges: dict[Mapper, bool] = {}
-        for column in m.table.columns:
-            for fk in column.foreign_keys:
-                target = by_table.get(fk.target_table_name)
-                if target is not None and target is not m and column not in deferrable:
-                    edges[target] = edges.get(target, True) and column.nullable
+        for table in owned:
+            for column in table.columns:
+                for fk in column.foreign_keys:
+                    target = by_table.get(fk.target_table_name)
+                    if target is not None and target is not m and column not in deferrable:
+                        edges[target] = edges.get(target, True) and column.nullable
         deps[m] = edges
     order: list[Mapper] = []
-    remaining = sorted(mappers, key=lambda m: m.table.name)
+    remaining = sorted(tables, key=lambda m: m.table.name)
     while remaining:
         ready = [m for m in remaining if all(t not in remaining for t in deps[m])]
         if not ready:
@@ -188,7 +212,9 @@ class Changes:
 
     def apply_links(self, mapper: Mapper) -> None:
         """Links of this mapper's objects to parents that have a key by now."""
-        for key in [k for k, obj in self.linked.items() if k in self.links and mapper_of(obj) is mapper]:
+        for key in [
+            k for k, obj in self.linked.items() if k in self.links and mapper_of(obj).base_mapper is mapper
+        ]:
             obj = self.linked[key]
             if obj.__dict__[STATE_KEY].key is not None:
                 self.apply_links_of(obj)
@@ -408,7 +434,7 @@ def _clear_references_to_deleted(conn: Connection, deleted: list[Any]) -> None:
 # --- INSERT -----------------------------------------------------------------------
 
 
-def _insert_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
+def _insert_params(mapper: TableWriter, obj: Any) -> dict[str, Any]:
     d = obj.__dict__
     params: dict[str, Any] = {}
     for column in mapper.columns:
@@ -425,7 +451,7 @@ def _insert_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
     return params
 
 
-def _fetched_columns(mapper: Mapper, params: dict[str, Any]) -> list[Any]:
+def _fetched_columns(mapper: TableWriter, params: dict[str, Any]) -> list[Any]:
     """Columns the database fills in (autoincrement keys, server defaults, SQL
     expression values such as func.now()), read back with RETURNING."""
     return [
@@ -437,9 +463,25 @@ def _fetched_columns(mapper: Mapper, params: dict[str, Any]) -> list[Any]:
 
 
 def _insert_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
-    conn = uow.connection
-    """INSERTs batched per column set: executemany, or multi-row INSERT ... RETURNING
-    when the database fills in keys or server defaults."""
+    """INSERTs of the objects' rows, a table at a time (base table first with
+    joined-table inheritance), then the objects are persistent."""
+    if mapper.polymorphic_identity is not None:
+        for obj in objects:
+            mapper.set_polymorphic_identity(obj)
+    for part in mapper.table_mappings:
+        if part is not mapper and part.inherited_keys:
+            for obj in objects:
+                d = obj.__dict__
+                for parent_key, own_key in part.inherited_keys:
+                    d[own_key] = d.get(parent_key)
+        _insert_rows(uow.connection, part, objects)
+    for obj in objects:
+        _mark_persistent(uow, mapper, obj)
+
+
+def _insert_rows(conn: Connection, mapper: TableWriter, objects: list[Any]) -> None:
+    """INSERTs into one table batched per column set: executemany, or multi-row
+    INSERT ... RETURNING when the database fills in keys or server defaults."""
     groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
     for obj in objects:
         params = _insert_params(mapper, obj)
@@ -450,12 +492,10 @@ def _insert_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -
             conn.execute(insert(mapper.table), [params for _, params in group])
         else:
             _insert_returning(conn, mapper, group, fetched)
-        for obj, _ in group:
-            _mark_persistent(uow, mapper, obj)
 
 
 def _insert_returning(
-    conn: Connection, mapper: Mapper, group: list[tuple[Any, dict[str, Any]]], fetched: list[Any]
+    conn: Connection, mapper: TableWriter, group: list[tuple[Any, dict[str, Any]]], fetched: list[Any]
 ) -> None:
     """INSERT ... RETURNING the columns the database fills in, copied onto the objects."""
     rows = _returning_rows(conn, mapper, [params for _, params in group], fetched)
@@ -475,7 +515,7 @@ def _insert_returning(
 
 
 def _returning_rows(
-    conn: Connection, mapper: Mapper, params: list[dict[str, Any]], fetched: list[Any]
+    conn: Connection, mapper: TableWriter, params: list[dict[str, Any]], fetched: list[Any]
 ) -> Sequence[Any]:
     """Plain values go as parameters of one statement per mapper and RETURNING list
     (compiled once; multi-row VALUES pages for many rows). SQL expressions are
@@ -505,7 +545,7 @@ def _mark_persistent(uow: FlushTransaction, mapper: Mapper, obj: Any) -> None:
     uow.record_insert(obj, key)
 
 
-def _pk_params(mapper: Mapper, obj: Any) -> dict[str, Any]:
+def _pk_params(mapper: TableWriter, obj: Any) -> dict[str, Any]:
     """The WHERE parameters that identify `obj`'s row, from its identity key."""
     names = mapper.memo("pk_bind_names", lambda: [_pk_bind_name(c) for c in mapper.primary_key])
     return mapper.pk_params(obj.__dict__[STATE_KEY].key[1], names)
@@ -518,7 +558,7 @@ def _pk_bind_name(column: Any) -> str:
 # --- UPDATE -----------------------------------------------------------------------
 
 
-def _changes(mapper: Mapper, obj: Any) -> dict[str, Any]:
+def _changes(mapper: TableWriter, obj: Any) -> dict[str, Any]:
     state = obj.__dict__[STATE_KEY]
     committed = state.committed or {}
     d = obj.__dict__
@@ -544,18 +584,18 @@ def _update_objects(conn: Connection, modified: list[Any], mapper: Mapper | None
         state = obj.__dict__[STATE_KEY]
         if state.status != PERSISTENT or not state.committed:
             continue
-        obj_mapper = mapper or mapper_of(obj)
-        changes = _changes(obj_mapper, obj)
+        for part in (mapper or mapper_of(obj)).table_mappings:
+            changes = _changes(part, obj)
+            if changes:
+                # SQL expressions are part of the statement: group by which ones (by identity).
+                expressions = tuple(id(v) for v in changes.values() if isinstance(v, ClauseElement))
+                groups[(part, tuple(changes), expressions)].append((obj, changes))
         state.committed = None
-        if changes:
-            # SQL expressions are part of the statement: group by which ones (by identity).
-            expressions = tuple(id(v) for v in changes.values() if isinstance(v, ClauseElement))
-            groups[(obj_mapper, tuple(changes), expressions)].append((obj, changes))
     for (obj_mapper, _, _), group in groups.items():
         _update_group(conn, obj_mapper, group)
 
 
-def _update_group(conn: Connection, mapper: Mapper, group: list[tuple[Any, dict[str, Any]]]) -> None:
+def _update_group(conn: Connection, mapper: TableWriter, group: list[tuple[Any, dict[str, Any]]]) -> None:
     shape = {k: v if isinstance(v, ClauseElement) else None for k, v in group[0][1].items()}
     names = {k: f"v_{k}" for k, expression in shape.items() if expression is None}
     computed = [k for k, expression in shape.items() if expression is not None]
@@ -589,8 +629,9 @@ def check_update_rowcount(table: Any, expected: int, matched: int) -> None:
 
 
 def _delete_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
-    stmt = delete(mapper.table).where(*mapper.pk_criteria(_pk_bind_name))
-    uow.connection.execute(stmt, [_pk_params(mapper, obj) for obj in objects])
+    for part in reversed(mapper.table_mappings):  # joined-table inheritance: the subclass rows first
+        stmt = delete(part.table).where(*part.pk_criteria(_pk_bind_name))
+        uow.connection.execute(stmt, [_pk_params(part, obj) for obj in objects])
     for obj in objects:
         state = obj.__dict__[STATE_KEY]
         uow.record_delete(obj, state.key)

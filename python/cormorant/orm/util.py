@@ -1,6 +1,7 @@
 """aliased(): a mapped class read from another FROM item (a table alias for
-self-joins, or a subquery, CTE or set operation that returns its columns),
-and with_parent(): the criterion "related to this instance"."""
+self-joins, or a subquery, CTE or set operation that returns its columns);
+with_polymorphic(): an inheritance hierarchy's base loaded with subclass
+columns; with_parent(): the criterion "related to this instance"."""
 
 from __future__ import annotations
 
@@ -63,8 +64,8 @@ def aliased(
     read from `alias`: a subquery, CTE or set operation returning its columns.
     A Table or other FROM item gives its `.alias(name)`. Columns are matched
     to `alias` by what it selected, then by name, so `adapt_on_names=True`
-    holds either way; `flat` concerns joined-inheritance mappings, which
-    cormorant does not have yet, so every alias is already flat."""
+    holds either way; `flat` concerns joined-inheritance classes, which
+    cannot be aliased yet, so every alias is already flat."""
     mapper = getattr(element, "__mapper__", None)
     if mapper is None or not isinstance(element, type):
         if isinstance(element, AliasedClass):
@@ -73,6 +74,10 @@ def aliased(
             raise ArgumentError(f"aliased({element!r}, alias) needs a mapped class")
         return element.alias(name)
     mapper = mapper_of(element)
+    if alias is None and mapper.entity_from is not None:
+        raise NotImplementedError(
+            f"aliased({mapper.class_.__name__}): aliasing a joined-table inheritance class is not supported yet"
+        )
     if alias is None:
         selectable: Any = mapper.table.alias(name)
     else:
@@ -97,3 +102,112 @@ def with_parent(instance: Any, prop: Any, from_entity: Any = None) -> ColumnElem
     if not issubclass(mapper.class_, rel.parent.class_):
         raise ArgumentError(f"{rel} is not a relationship of {mapper.class_.__name__}")
     return and_(*rel.related_criteria(instance))
+
+
+class WithPolymorphic(Generic[_O]):
+    """What `with_polymorphic()` returns: select() of it loads the base class
+    and the given subclasses' columns in one SELECT (outer joins of their
+    tables, for joined-table inheritance); `poly.Sub.attr` is a subclass
+    column, `poly.attr` a base one."""
+
+    def __init__(
+        self, mapper: Mapper, subclasses: list[Mapper], from_clause: FromClause, name: str | None
+    ) -> None:
+        self._mapper = mapper
+        self._subclasses = subclasses
+        self._from_clause = from_clause
+        self._name = name
+
+    def __getattr__(self, key: str) -> Any:
+        for sub in self.__dict__["_subclasses"]:
+            if sub.class_.__name__ == key:
+                return _SubclassColumns(sub)
+        return getattr(self.__dict__["_mapper"].class_, key)
+
+    def __clause_element__(self) -> FromClause:
+        return self._from_clause
+
+    def __result_entry__(self) -> ResultEntry:
+        from .loading import EntityLoad
+
+        load = EntityLoad.every_column(self._mapper)
+        load.add_subclasses(self._subclasses)
+        load.from_clause = self._from_clause
+        name = self._name or self._mapper.class_.__name__
+        return ResultEntry(mapper=self._mapper, load=load, name=name, expr=self)
+
+    def __repr__(self) -> str:
+        names = ", ".join(m.class_.__name__ for m in self._subclasses)
+        return f"<with_polymorphic({self._mapper.class_.__name__}, [{names}])>"
+
+
+class _SubclassColumns:
+    """`poly.Sub`: the columns of one subclass of a with_polymorphic() entity."""
+
+    def __init__(self, mapper: Mapper) -> None:
+        self._mapper = mapper
+
+    def __getattr__(self, key: str) -> Any:
+        column = self.__dict__["_mapper"].attr_columns.get(key)
+        if column is None:
+            raise AttributeError(f"{self._mapper.class_.__name__} has no mapped column '{key}'")
+        return column
+
+
+def with_polymorphic(
+    base: Any,
+    classes: Any,
+    selectable: Any = False,
+    flat: bool = False,
+    polymorphic_on: Any = None,
+    aliased: bool = False,
+    innerjoin: bool = False,
+    adapt_on_names: bool = False,
+    name: str | None = None,
+) -> Any:
+    """The base class of an inheritance hierarchy, selected with the columns
+    of `classes` (a list of subclasses, or "*" for all of them), so that
+    their objects load fully in one SELECT: `select(with_polymorphic(Party, [Person, Company]))`."""
+    for option, value in (
+        ("selectable", selectable),
+        ("polymorphic_on", polymorphic_on),
+        ("aliased", aliased),
+    ):
+        if value not in (False, None):
+            raise NotImplementedError(f"with_polymorphic({option}=...) is not supported yet")
+    mapper = mapper_of(base)
+    if classes == "*":
+        subclasses = [m for m in mapper.self_and_descendants if m is not mapper]
+    else:
+        subclasses = [mapper_of(c) for c in (classes if isinstance(classes, (list, tuple)) else [classes])]
+    for sub in subclasses:
+        if not issubclass(sub.class_, mapper.class_):
+            raise ArgumentError(
+                f"with_polymorphic(): {sub.class_.__name__} is not a subclass of {mapper.class_.__name__}"
+            )
+    subclasses = sorted(subclasses, key=lambda m: len(m.class_.__mro__))  # parents before their subclasses
+    return WithPolymorphic(mapper, subclasses, joined_subclass_tables(mapper, subclasses, innerjoin), name)
+
+
+def joined_subclass_tables(mapper: Mapper, subclasses: list[Mapper], innerjoin: bool = False) -> FromClause:
+    """The base's FROM item, (outer) joined to each subclass table on its inherit condition."""
+    from ..sql.base import Join
+
+    joined: Any = mapper.selectable
+    tables = set(mapper.tables)
+    for sub in subclasses:
+        for level in reversed(_inheriting_levels(sub, mapper)):
+            if level.local_table not in tables:
+                tables.add(level.local_table)
+                onclause = and_(*(parent == own for parent, own in level.inherit_pairs))
+                joined = Join(joined, level.local_table, onclause, not innerjoin, False)
+    return joined  # type: ignore[no-any-return]
+
+
+def _inheriting_levels(sub: Mapper, base: Mapper) -> list[Mapper]:
+    """The mappers from `sub` up to (not including) `base`."""
+    levels = []
+    while sub is not base and sub is not None:
+        levels.append(sub)
+        sub = sub.inherits  # type: ignore[assignment]
+    return levels

@@ -164,7 +164,12 @@ class UpdateBase(HasPrefixes, HasCTE, Executable, ClauseElement):
         return tuple(el._datum(binds) for e in self._returning for el in e.elements)
 
     def _where_datum(self, binds: BindCollector) -> tuple[Any, ...] | None:
-        return and_(*self._where)._datum(binds) if self._where else None
+        criteria = self._where
+        mapper = getattr(self.entity, "__mapper__", None)
+        implied = mapper.single_criterion if mapper is not None else None
+        if implied is not None:  # a single-table inheritance subclass: only its rows
+            criteria = [*criteria, implied]
+        return and_(*criteria)._datum(binds) if criteria else None
 
     def _column(self, key: Any) -> Column[Any]:
         return column_for_key(self.entity, self.table, key)

@@ -671,6 +671,15 @@ class ResultEntry:
         return [self.column]
 
     @property
+    def from_clause(self) -> FromClause | None:
+        """What an entity reads from when its columns' tables alone would not
+        say it: the join of a joined-table inheritance class's tables."""
+        if self.load is not None:
+            from_clause: FromClause | None = self.load.from_clause
+            return from_clause
+        return self.mapper.entity_from if self.mapper is not None else None
+
+    @property
     def cache_token(self) -> Any:
         """What besides the SQL tells results of this entry apart: for a column
         expression its type, whose converter the cached result plan keeps
@@ -702,6 +711,25 @@ class ResultEntry:
             "expr": self.column,
             "entity": getattr(self.column, "class_", None),
         }
+
+
+def _entity_criterion(mapper: Any) -> ColumnElement[Any] | None:
+    return mapper.single_criterion if mapper is not None else None
+
+
+def _implied_criteria(
+    entries: list[ResultEntry], where: list[ColumnElement[Any]]
+) -> list[ColumnElement[Any]]:
+    """The criteria `entries` imply that `where` lacks, each once."""
+    implied: list[ColumnElement[Any]] = []
+    for e in entries:
+        if e.load is not None and e.load.alias is not None:
+            continue  # an aliased() entity reads another FROM item
+        mapper = e.mapper if e.mapper is not None else getattr(e.column, "_entity_mapper", None)
+        criterion = _entity_criterion(mapper)
+        if criterion is not None and all(c is not criterion for c in (*where, *implied)):
+            implied.append(criterion)
+    return implied
 
 
 def _entry(arg: Any) -> list[ResultEntry]:
@@ -806,6 +834,10 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
     def select_from(self, *froms: Any) -> Self:
         new = self._clone()
         new._select_from.extend(as_from(f) for f in froms)
+        for f in froms:  # a single-table inheritance subclass: only its rows
+            criterion = _entity_criterion(getattr(f, "__mapper__", None))
+            if criterion is not None and all(w is not criterion for w in new._where):
+                new._where.append(criterion)
         return new
 
     def join(self, target: Any, onclause: Any = None, *, isouter: bool = False, full: bool = False) -> Self:
@@ -952,7 +984,7 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
                     froms.append(next((f for f in implicit if f is not right), right))
                 left_index = self._join_left_index(froms, on)
                 froms[left_index] = Join(froms[left_index], right, on, isouter, full)
-        covered = {id(t) for f in froms for t in f._tables()} | {id(t) for t in self._correlate}
+        covered = {id(t) for f in froms for t in (f, *f._tables())} | {id(t) for t in self._correlate}
         for f in implicit:
             if id(f) not in covered:
                 froms.append(f)
@@ -971,11 +1003,28 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
 
     def _implicit_froms(self, columns: list[ColumnElement[Any]]) -> list[FromClause]:
         seen: dict[int, FromClause] = {}
+        for e in self._entries:  # an inheriting entity reads from a join of its tables
+            joined = e.from_clause
+            if joined is not None:
+                seen.setdefault(id(joined), joined)
         for elements in (columns, self._where):
             for el in elements:
                 for f in el._from_objects():
                     seen.setdefault(id(f), f)
-        return list(seen.values())
+        froms = list(seen.values())
+        joins = [f for f in froms if isinstance(f, Join)]
+        if not joins:
+            return froms
+        covered = {id(t) for j in joins for t in j._tables()}
+        return [f for f in froms if isinstance(f, Join) or id(f) not in covered]
+
+    def _where_criteria(self) -> list[ColumnElement[Any]]:
+        """WHERE: the statement's criteria, and those its entities imply (the
+        discriminator test of a single-table inheritance subclass)."""
+        implied: list[ColumnElement[Any]] | None = self.__dict__.get("_implied_criteria")
+        if implied is None:
+            implied = self.__dict__["_implied_criteria"] = _implied_criteria(self._entries, self._where)
+        return self._where + implied if implied else self._where
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return statement_datum(binds, self._select_datum)
@@ -1010,7 +1059,8 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
             else:
                 column_datums = tuple(el._datum(binds) for el in columns)
             from_datums = tuple(f._datum_from(binds) for f in froms)
-            where = and_(*self._where)._datum(binds) if self._where else None
+            criteria = self._where_criteria()
+            where = and_(*criteria)._datum(binds) if criteria else None
             ordered = self._group_by or self._having or self._order_by
             grouping = self._grouping_datums(binds, columns) if ordered else ((), None, ())
             datum = (
