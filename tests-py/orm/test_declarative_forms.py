@@ -70,15 +70,15 @@ class Item(TutorialBase):
 
 
 def get_user(db, user_id):
-    return db.scalars(select(User).where(User.id == user_id)).first()
+    return db.query(User).filter(User.id == user_id).first()
 
 
 def get_user_by_email(db, email):
-    return db.scalars(select(User).where(User.email == email)).first()
+    return db.query(User).filter(User.email == email).first()
 
 
 def get_users(db, skip=0, limit=100):
-    return db.scalars(select(User).offset(skip).limit(limit)).all()
+    return db.query(User).offset(skip).limit(limit).all()
 
 
 def create_user(db, email, password):
@@ -90,7 +90,7 @@ def create_user(db, email, password):
 
 
 def get_items(db, skip=0, limit=100):
-    return db.scalars(select(Item).offset(skip).limit(limit)).all()
+    return db.query(Item).offset(skip).limit(limit).all()
 
 
 def create_user_item(db, item, user_id):
@@ -480,3 +480,55 @@ print("cleared:", "__mapper__" not in A.__dict__, len(Base.registry.mappers))
 """
     proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
     assert proc.stdout.split("\n")[:2] == ["configure: True", "cleared: True 0"], proc.stdout + proc.stderr
+
+
+# --- declared_attr with inheritance ------------------------------------------------------------
+
+
+class InheritBase(DeclarativeBase):
+    pass
+
+
+class HasId:
+    @declared_attr.cascading
+    def id(cls) -> Mapped[int]:
+        if has_inherited_table(cls):
+            return mapped_column(ForeignKey("df_party.id"), primary_key=True)
+        return mapped_column(Integer, primary_key=True)
+
+
+class TableNamed:
+    @declared_attr.directive
+    def __tablename__(cls):
+        # a single-table subclass says None: it has no table of its own
+        return None if has_inherited_table(cls) and cls.__name__ != "Person" else "df_" + cls.__name__.lower()
+
+
+class Party(HasId, TableNamed, InheritBase):
+    kind: Mapped[str] = mapped_column(String(20))
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "party"}
+
+
+class Person(Party):
+    age: Mapped[int]
+    __mapper_args__ = {"polymorphic_identity": "person"}
+
+
+class Org(Party):
+    __mapper_args__ = {"polymorphic_identity": "org"}
+
+
+def test_declared_attr_cascading_and_a_tablename_directive_in_a_hierarchy(engine):
+    assert Person.__table__.name == "df_person" and Org.__table__ is Party.__table__
+    assert list(Person.__table__.c.keys()) == ["id", "age"]  # the cascading id, computed for Person
+    assert [fk.target_fullname for fk in Person.__table__.c.id.foreign_keys] == ["df_party.id"]
+    assert not Party.__table__.c.id.foreign_keys
+    InheritBase.metadata.create_all(engine)
+    with Session(engine) as s:
+        s.add_all([Person(age=30), Org(), Party()])
+        s.commit()
+    with Session(engine) as s:
+        rows = s.scalars(select(Party).order_by(Party.id)).all()
+        assert [type(p).__name__ for p in rows] == ["Person", "Org", "Party"]
+        assert rows[0].age == 30
+        assert s.execute(text("SELECT id, age FROM df_person")).all() == [(rows[0].id, 30)]

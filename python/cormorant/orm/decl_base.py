@@ -229,6 +229,27 @@ def _mapping_sources(cls: type) -> list[type]:
     return [k for k in reversed(cls.__mro__) if k not in _FRAMEWORK_CLASSES and k not in inherited]
 
 
+def _declaring_classes(cls: type) -> list[tuple[type, bool]]:
+    """(class, cascading only) for each class whose body declares cls's
+    mapped attributes: its mapping sources, after, for a subclass with a table
+    of its own (joined inheritance), the classes of its mapped parent that
+    hold declared_attr.cascading attributes, computed again for it."""
+    own = [(klass, False) for klass in _mapping_sources(cls)]
+    parent = _inherited_mapper(cls)
+    if parent is None or "__table__" in cls.__dict__ or _own_table_name(cls) is None:
+        return own
+    holders = [
+        (klass, True)
+        for klass in reversed(parent.class_.__mro__)
+        if klass not in _FRAMEWORK_CLASSES and any(_is_cascading(v) for v in klass.__dict__.values())
+    ]
+    return holders + own
+
+
+def _is_cascading(value: Any) -> bool:
+    return isinstance(value, declared_attr) and value.is_cascading
+
+
 def _inherited_mapper(cls: type) -> Mapper | None:
     """The mapper of the nearest mapped class cls inherits from (inheritance)."""
     for klass in cls.__mro__[1:]:
@@ -269,11 +290,13 @@ def _map_class(cls: type, registry: Any = None) -> None:
     columns: dict[str, Column[Any]] = {}
     deferred: set[str] = set()
     relationships: dict[str, tuple[Relationship, Any]] = {}
-    for klass in _mapping_sources(cls):
+    for klass, cascading_only in _declaring_classes(cls):
         annotations = klass.__dict__.get("__annotations__", {})
         # Declared order: annotated attributes as they appear, then columns
         # assigned without an annotation.
         for key in [*annotations, *(k for k in klass.__dict__ if k not in annotations)]:
+            if cascading_only and not _is_cascading(klass.__dict__.get(key)):
+                continue
             raw = annotations.get(key)
             value = _attribute_value(cls, klass, key)
             if raw is None and isinstance(klass.__dict__.get(key), declared_attr):
