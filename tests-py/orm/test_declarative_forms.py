@@ -532,3 +532,30 @@ def test_declared_attr_cascading_and_a_tablename_directive_in_a_hierarchy(engine
         assert [type(p).__name__ for p in rows] == ["Person", "Org", "Party"]
         assert rows[0].age == 30
         assert s.execute(text("SELECT id, age FROM df_person")).all() == [(rows[0].id, 30)]
+
+
+def test_class_body_columns_are_the_table_columns_in_1x_style_code(engine):
+    Base = declarative_base()
+
+    class Employee(Base):
+        __tablename__ = "df_employee"
+        id = Column(Integer, primary_key=True)
+        name = Column(String(20))
+        type = Column(String(20))
+        manager_id = Column(Integer, ForeignKey("df_employee.id"))
+        mentor_id = Column(Integer, ForeignKey("df_employee.id"))
+        mentor = relationship("Employee", foreign_keys=[mentor_id], remote_side=[id])
+        __mapper_args__ = {"polymorphic_on": type, "polymorphic_identity": "employee"}
+
+    class Manager(Employee):
+        __mapper_args__ = {"polymorphic_identity": "manager"}
+
+    assert Employee.__table__.c.type is Employee.__mapper__.polymorphic_on
+    Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        boss = Manager(name="bo")
+        s.add_all([boss, Employee(name="ed", mentor=boss)])
+        s.commit()
+    with Session(engine) as s:
+        ed = s.scalars(select(Employee).where(Employee.name == "ed")).one()
+        assert type(ed.mentor) is Manager and ed.mentor.type == "manager" and ed.manager_id is None

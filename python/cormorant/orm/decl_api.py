@@ -41,13 +41,9 @@ _registries: weakref.WeakSet[registry] = weakref.WeakSet()
 
 
 def _declarative_constructor(self: Any, **kwargs: Any) -> None:
-    """The __init__ a mapped class gets when it has none: sets each keyword
-    that names an attribute of the class."""
-    cls = type(self)
-    for key, value in kwargs.items():
-        if not hasattr(cls, key):
-            raise TypeError(f"{key!r} is an invalid keyword argument for {cls.__name__}")
-        setattr(self, key, value)
+    """The __init__ a mapped class gets when it has none: DeclarativeBase's
+    (each keyword names an attribute of the class)."""
+    DeclarativeBase.__init__(self, **kwargs)
 
 
 _declarative_constructor.__name__ = "__init__"

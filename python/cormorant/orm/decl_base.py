@@ -46,9 +46,13 @@ class MappedColumn:
         self.column = Column(*args, **kw)
 
     def _column_for(
-        self, key: str, annotation: Any, type_map: Mapping[Any, Any] | None = None
+        self, key: str, annotation: Any, own: bool = False, type_map: Mapping[Any, Any] | None = None
     ) -> Column[Any]:
-        column = self.column._copy()
+        # A template of the class's own body becomes the table's column itself,
+        # as in SQLAlchemy, so that what the body built from it (1.x-style
+        # __mapper_args__ = {"polymorphic_on": type}, foreign_keys=[owner_id])
+        # names the table's column.
+        column = self.column if own and self.column.table is None else self.column._copy()
         column.name = column.name or key
         column.key = key
         if annotation is not None:
@@ -306,14 +310,16 @@ def _map_class(cls: type, registry: Any = None) -> None:
                 relationships[key] = (value, raw)
             elif isinstance(value, (MappedColumn, Column)):
                 template = value if isinstance(value, MappedColumn) else _wrap_column(value)
-                columns[key] = template.resolved = template._column_for(key, annotation, type_map)
+                columns[key] = template.resolved = template._column_for(
+                    key, annotation, klass is cls, type_map
+                )
                 if template.deferred:
                     deferred.add(key)
             elif raw is not None:
                 if annotation is None and isinstance(raw, str) and "Mapped" in raw:
                     raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
                 if _is_mapped_annotation(annotation) and key not in columns:
-                    columns[key] = MappedColumn()._column_for(key, annotation, type_map)
+                    columns[key] = MappedColumn()._column_for(key, annotation, type_map=type_map)
     parent = _inherited_mapper(cls)
     table = cls.__dict__.get("__table__")
     tablename = _own_table_name(cls) if table is None else None
