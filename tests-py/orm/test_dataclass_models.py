@@ -403,3 +403,36 @@ def test_class_level_arguments_of_a_base_hold_for_its_subclasses():
     assert str(inspect.signature(Part)) == "(*, name: str) -> None"
     assert str(inspect.signature(Bolt)) == "(*, size: int = 1, name: str) -> None"
     assert Bolt(name="m4").size == 1
+
+
+class Employee(Base):
+    __tablename__ = "dc_employee"
+    id: Mapped[int] = mapped_column(primary_key=True, init=False)
+    name: Mapped[str] = mapped_column(String(20))
+    type: Mapped[str] = mapped_column(String(20), init=False)
+    __mapper_args__ = {"polymorphic_on": "type", "polymorphic_identity": "employee"}
+
+
+class Manager(Employee):
+    reports: Mapped[Optional[int]] = mapped_column(default=None)
+    __mapper_args__ = {"polymorphic_identity": "manager"}
+
+
+class Engineer(Employee):
+    __tablename__ = "dc_engineer"
+    id: Mapped[int] = mapped_column(ForeignKey("dc_employee.id"), primary_key=True, init=False)
+    language: Mapped[str] = mapped_column(String(20), default="c")
+    __mapper_args__ = {"polymorphic_identity": "engineer"}
+
+
+def test_dataclass_inheritance_hierarchy(db):
+    assert repr(Manager("mia", reports=3)) == "Manager(id=None, name='mia', type='manager', reports=3)"
+    assert repr(Engineer("eli")) == "Engineer(id=None, name='eli', type='engineer', language='c')"
+    assert str(inspect.signature(Engineer)) == "(name: str, language: str = 'c') -> None"
+    with Session(db) as s:
+        s.add_all([Manager("mia", reports=3), Engineer("eli", "py"), Employee("ed")])
+        s.commit()
+    with Session(db) as s:
+        everyone = s.scalars(select(Employee).order_by(Employee.name)).all()
+        assert [repr(e).split("(")[0] for e in everyone] == ["Employee", "Engineer", "Manager"]
+        assert (everyone[1].language, everyone[2].reports) == ("py", 3)

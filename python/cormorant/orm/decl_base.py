@@ -3,6 +3,7 @@ rules of SQLAlchemy 2.0 (Mapped[T], Optional[T] means nullable, mixins)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import types
@@ -208,6 +209,7 @@ def _declare_class(cls: type, registry: Any) -> None:
     _prepare_dataclass(cls)
     if not cls.__dict__.get("__abstract__", False):
         _map_class(cls, registry)
+        _polymorphic_identity_on_init(cls)
 
 
 def _own_or_mixin(cls: type) -> dict[str, Any]:
@@ -380,6 +382,22 @@ def _prepare_dataclass(cls: type) -> None:
         _refuse_dataclass_arguments(cls)
     else:
         make_dataclass(cls, _dataclass_fields(cls), options)
+
+
+def _polymorphic_identity_on_init(cls: type) -> None:
+    """A dataclass's generated __init__ sets the discriminator of a class with
+    a polymorphic identity, as DeclarativeBase.__init__ does."""
+    init = cls.__dict__.get("__init__")
+    mapper: Any = cls.__dict__.get("__mapper__")
+    if OPTIONS_ATTRIBUTE not in cls.__dict__ or init is None or mapper.polymorphic_identity is None:
+        return
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kw: Any) -> None:
+        init(self, *args, **kw)
+        type(self).__mapper__.set_polymorphic_identity(self)
+
+    type.__setattr__(cls, "__init__", __init__)
 
 
 def _refuse_dataclass_arguments(cls: type) -> None:
