@@ -15,7 +15,7 @@ from typing import Optional
 import cormorant
 import pytest
 from cormorant import ForeignKey, String, func, insert, select, text
-from cormorant.exc import ArgumentError, InvalidRequestError
+from cormorant.exc import ArgumentError, InvalidRequestError, SADeprecationWarning
 from cormorant.orm import (
     DeclarativeBase,
     Mapped,
@@ -436,3 +436,20 @@ def test_dataclass_inheritance_hierarchy(db):
         everyone = s.scalars(select(Employee).order_by(Employee.name)).all()
         assert [repr(e).split("(")[0] for e in everyone] == ["Employee", "Engineer", "Manager"]
         assert (everyone[1].language, everyone[2].reports) == ("py", 3)
+
+
+def test_a_mixin_that_is_not_a_dataclass_gives_its_fields_with_a_deprecation_warning():
+    class Local(MappedAsDataclass, DeclarativeBase):
+        pass
+
+    class Created:
+        created: Mapped[int] = mapped_column(default=0)
+
+    with pytest.warns(SADeprecationWarning, match=r"attribute\(s\) 'created' originates from superclass"):
+
+        class Doc(Created, Local):
+            __tablename__ = "dc_doc"
+            id: Mapped[int] = mapped_column(primary_key=True, init=False)
+            title: Mapped[str] = mapped_column(String(20), default="t")
+
+    assert str(inspect.signature(Doc)) == "(created: int = 0, title: str = 't') -> None"

@@ -8,10 +8,11 @@ import re
 import sys
 import types
 import typing
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar, Union
 
-from ..exc import InvalidRequestError
+from ..exc import InvalidRequestError, SADeprecationWarning
 from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
 from ..sql.sqltypes import NullType, to_instance, type_for_python
 from .attributes import Mapped
@@ -417,11 +418,26 @@ def _dataclass_fields(cls: type) -> list[FieldSpec]:
     for klass in _mapping_sources(cls):
         if klass is not cls and ("__dataclass_fields__" in klass.__dict__ or "__mapper__" in klass.__dict__):
             continue
-        for key, raw in klass.__dict__.get("__annotations__", {}).items():
-            spec = _field_spec(key, raw, klass.__dict__.get(key), own=klass is cls)
-            if spec is not None:
-                fields[key] = spec
+        found = [
+            spec
+            for key, raw in klass.__dict__.get("__annotations__", {}).items()
+            if (spec := _field_spec(key, raw, klass.__dict__.get(key), own=klass is cls)) is not None
+        ]
+        if found and klass is not cls:
+            _warn_mixin_fields(cls, klass, [spec.key for spec in found])
+        fields.update((spec.key, spec) for spec in found)
     return list(fields.values())
+
+
+def _warn_mixin_fields(cls: type, mixin: type, keys: list[str]) -> None:
+    names = ", ".join(repr(key) for key in keys)
+    warnings.warn(
+        f"When transforming {cls} to a dataclass, attribute(s) {names} originates from superclass {mixin}, "
+        "which is not a dataclass. This usage is deprecated (SQLAlchemy 2.1 refuses it): make every mixin "
+        "or superclass that declares attributes a subclass of MappedAsDataclass too.",
+        SADeprecationWarning,
+        stacklevel=5,
+    )
 
 
 def _field_spec(key: str, raw: Any, value: Any, own: bool) -> FieldSpec | None:
