@@ -333,3 +333,33 @@ def test_bulk_update_and_delete_of_a_single_table_subclass_touch_its_rows_only(d
         s.execute(delete(Manager))
         assert s.scalar(select(func.count()).select_from(Staff)) == 3
         s.rollback()
+
+
+def test_validators_and_hybrids_of_the_parent_apply_to_subclasses():
+    from cormorant.ext.hybrid import hybrid_property
+    from cormorant.orm import validates
+
+    class Other(DeclarativeBase):
+        pass
+
+    class Animal(Other):
+        __tablename__ = "animal"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        name: Mapped[str] = mapped_column(String(20))
+        kind: Mapped[str] = mapped_column(String(20))
+        __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "animal"}
+
+        @validates("name")
+        def lower(self, key, value):
+            return value.lower()
+
+        @hybrid_property
+        def shout(self) -> str:
+            return self.name + "!"
+
+    class Dog(Animal):
+        __mapper_args__ = {"polymorphic_identity": "dog"}
+
+    assert Dog(name="REX").name == "rex"
+    assert Dog(name="REX").shout == "rex!"
+    assert "animal.name || :name_1" in str(select(Dog.shout))

@@ -2,6 +2,8 @@
 
 from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, UnmappedInstanceError
 from .attributes import InstanceState, InstrumentedAttribute, Mapped
+from .base import InspectionAttrExtensionType, NotExtension
+from .bundle import Bundle
 from .collections import InstrumentedList
 from .decl_api import (
     DeclarativeMeta,
@@ -16,6 +18,15 @@ from .decl_api import (
     registry,
 )
 from .decl_base import DeclarativeBase, DeclarativeBaseNoMeta, MappedColumn, declared_attr, mapped_column
+from .descriptor_props import (
+    Composite,
+    CompositeProperty,
+    Synonym,
+    SynonymProperty,
+    composite,
+    synonym,
+    synonym_for,
+)
 from .mapper import Mapper
 from .query import Query
 from .relationships import Relationship, relationship
@@ -38,6 +49,7 @@ from .strategy_options import (
     undefer,
 )
 from .util import AliasedClass, aliased, with_parent, with_polymorphic
+from .validators import validates
 
 __all__ = [
     "AliasedClass",
@@ -80,6 +92,17 @@ __all__ = [
     "Query",
     "QueryPropertyDescriptor",
     "scoped_session",
+    "validates",
+    "Bundle",
+    "Composite",
+    "CompositeProperty",
+    "Synonym",
+    "SynonymProperty",
+    "composite",
+    "synonym",
+    "synonym_for",
+    "InspectionAttrExtensionType",
+    "NotExtension",
     "DeclarativeMeta",
     "MappedAsDataclass",
     "as_declarative",

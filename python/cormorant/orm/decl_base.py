@@ -23,8 +23,10 @@ from .decl_dataclass import (
     pop_field_arguments,
     refuse_field_arguments,
 )
+from .descriptor_props import DescriptorProperty
 from .mapper import Mapper
 from .relationships import Relationship
+from .validators import install_validators
 
 _T = TypeVar("_T")
 
@@ -297,6 +299,7 @@ def _map_class(cls: type, registry: Any = None) -> None:
     columns: dict[str, Column[Any]] = {}
     deferred: set[str] = set()
     relationships: dict[str, tuple[Relationship, Any]] = {}
+    descriptors: dict[str, DescriptorProperty] = {}
     for klass, cascading_only in _declaring_classes(cls):
         annotations = klass.__dict__.get("__annotations__", {})
         # Declared order: annotated attributes as they appear, then columns
@@ -311,6 +314,9 @@ def _map_class(cls: type, registry: Any = None) -> None:
             annotation = _resolve_annotation(klass, raw)
             if isinstance(value, Relationship):
                 relationships[key] = (value, raw)
+            elif isinstance(value, DescriptorProperty):  # synonym(), composite()
+                descriptors[key] = value
+                columns.update(value._declared_columns(key, annotation))
             elif isinstance(value, (MappedColumn, Column)):
                 template = value if isinstance(value, MappedColumn) else _wrap_column(value)
                 columns[key] = template.resolved = template._column_for(
@@ -342,6 +348,8 @@ def _map_class(cls: type, registry: Any = None) -> None:
         attributes = columns
     else:
         attributes = {c.key or c.name: c for c in table.columns}
+    for key, descriptor in descriptors.items():
+        descriptor._map_columns(key, attributes, cls)
     mapper = Mapper(
         cls, table, attributes, frozenset(deferred), inherits=parent, mapper_args=_mapper_args(cls)
     )
@@ -360,6 +368,7 @@ def _install_mapper(
         rel._declare(key, mapper, annotation)
         mapper.add_relationship(key, rel)
         setattr(cls, key, rel)
+    install_validators(cls, mapper, [k for k in reversed(cls.__mro__) if k is not object])
     registry._add_mapper(mapper)
 
 

@@ -17,6 +17,7 @@ from ..sql.elements import UnaryExpression, and_, or_
 from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
 from .attributes import DELETED, STATE_KEY
+from .bundle import composed_shape, is_composed
 from .collections import members
 from .relationships import (
     LOADERS_KEY,
@@ -406,10 +407,12 @@ def orm_shape(compiled: Compiled) -> ResultShape:
     outputs: list[Any] = []
     names: list[str] = []
     key = ResultKeys()
+    composed: list[tuple[str, int, int, Any]] = []  # per entry, when some are Bundles or composites
     for entry in compiled.entries:
         start = len(converters)
         elements = entry.elements
         converters.extend(compiled.converters(elements))
+        first = len(outputs)
         if entry.mapper is not None:
             load = entry.load if entry.load is not None else EntityLoad.every_column(entry.mapper)
             outputs.append(load.plan(start))
@@ -417,6 +420,11 @@ def orm_shape(compiled: Compiled) -> ResultShape:
         else:
             outputs.extend(range(start, start + len(elements)))
             names.extend(map(key, elements))
+        composed_load = entry.load if is_composed(entry) else None
+        name = entry.name if composed_load is not None else names[first]
+        composed.append((name, first, len(outputs) - first, composed_load))
+    if any(load is not None for *_, load in composed):
+        return composed_shape(converters, outputs, names, composed)
     return ResultShape.of(converters, outputs, names)
 
 
@@ -428,6 +436,10 @@ def by_name_shape(compiled: Compiled, column_names: Sequence[str]) -> ResultShap
     outputs: list[Any] = []
     names: list[str] = []
     for entry in compiled.entries:
+        if is_composed(entry):
+            raise NotImplementedError(
+                "from_statement() with a Bundle or composite among the entities is not supported"
+            )
         if entry.mapper is None:
             for el in entry.elements:
                 position = _column_position(where, el._row_key, "a selected column")
@@ -470,7 +482,7 @@ class SessionHydration(Hydration):
     stream would keep every object it ever loaded. Only the entities the rows
     name are released; objects loaded alongside (eager loads) stay."""
 
-    __slots__ = ("session", "loads", "streaming", "_positions")
+    __slots__ = ("session", "loads", "streaming", "_positions", "_compose")
 
     entities = True
 
@@ -479,6 +491,7 @@ class SessionHydration(Hydration):
         self.loads = loads
         self.streaming = streaming
         self._positions: list[int] = []  # where in a row the entities are, when streaming
+        self._compose: Callable[[list[Any]], None] | None = None  # rows with Bundles or composites
 
     @property
     def unique_required(self) -> bool:  # type: ignore[override]
@@ -492,7 +505,9 @@ class SessionHydration(Hydration):
         if compiled.entries[0].by_name:
             names = tuple(column_names)
             return compiled.shape_for((_ORM_SHAPE, names), lambda c: by_name_shape(c, names))
-        return compiled.shape_for(_ORM_SHAPE, orm_shape)
+        shape = compiled.shape_for(_ORM_SHAPE, orm_shape)
+        self._compose = getattr(shape, "compose", None)
+        return shape
 
     def fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
         session = self.session  # read each time: expunge_all() gives the Session a new map
@@ -501,6 +516,8 @@ class SessionHydration(Hydration):
         return _native.fetch_many(cursor, plan, size, session._identity_map, session._ref)
 
     def loaded(self, items: list[Any], single: bool) -> Any:
+        if self._compose is not None:
+            self._compose(items)
         if self.loads:
             run_post_loads(self.session, items, single, self.loads)
         if not (self.streaming and self._positions):

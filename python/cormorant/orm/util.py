@@ -36,6 +36,9 @@ class AliasedClass(Generic[_O]):
                 f"relationship attributes of an aliased() entity ({self._row_key}.{key}) are not supported yet; "
                 "join with an explicit ON clause instead"
             )
+        declared = next((k.__dict__[key] for k in mapper.class_.__mro__ if key in k.__dict__), None)
+        if hasattr(declared, "_for_alias"):  # a hybrid: its SQL side over the alias's columns
+            return declared._for_alias(self)  # type: ignore[union-attr]
         raise AttributeError(f"aliased({mapper.class_.__name__}) has no attribute '{key}'")
 
     def __clause_element__(self) -> FromClause:

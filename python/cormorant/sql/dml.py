@@ -329,7 +329,7 @@ class Update(ValuesBase):
         new = self._clone()
         given = dict(args[0]) if args else {}
         given.update(kwargs)
-        new._values = {**self._values, **{new._column(k): v for k, v in given.items()}}
+        new._values = {**self._values, **{new._column(k): v for k, v in _expanded(given).items()}}
         return new
 
     def ordered_values(self, *pairs: tuple[Any, Any]) -> Self:
@@ -416,6 +416,18 @@ class Delete(UpdateBase):
 def insert(target: Any) -> Insert:
     """INSERT into a Table or a mapped class."""
     return Insert(target)
+
+
+def _expanded(given: dict[Any, Any]) -> dict[Any, Any]:
+    """SET items as given, a key that stands for several columns (an ORM
+    hybrid's update_expression) replaced by the (column, value) pairs it gives."""
+    if not any(hasattr(k, "_bulk_update_tuples") for k in given):
+        return given
+    out: dict[Any, Any] = {}
+    for key, value in given.items():
+        expand = getattr(key, "_bulk_update_tuples", None)
+        out.update(expand(value) if expand is not None else [(key, value)])
+    return out
 
 
 def update(target: Any) -> Update:

@@ -929,6 +929,13 @@ def order_by_element(value: Any) -> ColumnElement[Any]:
     return LabelReference(value) if isinstance(value, str) else coerce(value)
 
 
+def order_by_elements(value: Any) -> list[ColumnElement[Any]]:
+    """order_by_element(), where a ClauseList (an ORM composite's columns)
+    stands for each of its members, as SQLAlchemy writes it: ORDER BY a, b."""
+    element = order_by_element(value)
+    return list(element.clauses) if type(element) is ClauseList else [element]
+
+
 class LabelReference(ColumnElement[Any]):
     """order_by("name"): the selected label or column of that name."""
 

@@ -23,7 +23,7 @@ from .elements import (
     and_,
     coerce,
     is_table_column,
-    order_by_element,
+    order_by_elements,
 )
 from .functions import Function, FunctionElement, func
 from .schema import Table
@@ -234,7 +234,7 @@ class GenerativeSelect(SelectBase):
         if len(clauses) == 1 and clauses[0] is None:
             new._order_by = []
         else:
-            new._order_by = [*self._order_by, *(order_by_element(c) for c in clauses)]
+            new._order_by = [*self._order_by, *(e for c in clauses for e in order_by_elements(c))]
         return new
 
     def limit(self, limit: int | None) -> Self:
@@ -703,7 +703,9 @@ class ResultEntry:
                 "expr": self.expr,
                 "entity": self.expr,
             }
-        assert self.column is not None
+        if self.column is None:  # several columns read as one value (an ORM Bundle)
+            described: dict[str, Any] = self.load.description(self.name)
+            return described
         return {
             "name": self.column._row_key,
             "type": self.column.type,
@@ -818,7 +820,7 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
 
     def group_by(self, *clauses: Any) -> Self:
         new = self._clone()
-        new._group_by.extend(order_by_element(c) for c in clauses)
+        new._group_by.extend(e for c in clauses for e in order_by_elements(c))
         return new
 
     def having(self, *criteria: Any) -> Self:
