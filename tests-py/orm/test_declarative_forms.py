@@ -214,6 +214,10 @@ def test_registry_mapped_and_roundtrip(engine):
         assert (loaded.owner, [e.amount for e in loaded.entries]) == ("ann", [5])
     with pytest.raises(TypeError, match="'bogus' is an invalid keyword argument for Account"):
         Account(bogus=1)
+    with pytest.raises(
+        ArgumentError, match=r"Class '<class '.*\.Account'>' already has a primary mapper defined"
+    ):
+        reg.mapped(Account)
 
 
 def test_registry_configure_reports_a_bad_relationship_and_dispose_unmaps():

@@ -88,6 +88,7 @@ class registry:
     def mapped(self, cls: _O) -> _O:
         """Class decorator: maps a plain class declaratively (its __tablename__
         or __table__ and its mapped_column / Column / relationship attributes)."""
+        _refuse_mapped_twice(cls)
         self._install_constructor(cls)
         _declare_class(cls, self)
         return cls
@@ -124,6 +125,7 @@ class registry:
         chosen = class_options(**options)
 
         def decorate(target: Any) -> Any:
+            _refuse_mapped_twice(target)
             type.__setattr__(target, OPTIONS_ATTRIBUTE, chosen)
             _declare_class(target, self)
             return target
@@ -147,10 +149,7 @@ class registry:
             raise NotImplementedError(
                 "map_imperatively() needs a Table: mapping onto no table is not supported"
             )
-        if "__mapper__" in class_.__dict__:
-            raise ArgumentError(
-                f"Class '{class_.__module__}.{class_.__name__}' already has a primary mapper defined."
-            )
+        _refuse_mapped_twice(class_)
         attributes: dict[str, Column[Any]] = {
             column.key or column.name: column for column in local_table.columns
         }
@@ -237,6 +236,11 @@ class registry:
 
     def __repr__(self) -> str:
         return f"<cormorant.orm.registry object with {len(self._mappers)} mappers>"
+
+
+def _refuse_mapped_twice(cls: type) -> None:
+    if "__mapper__" in cls.__dict__:
+        raise ArgumentError(f"Class '{cls}' already has a primary mapper defined.")
 
 
 def _plain_init(cls: type) -> bool:
