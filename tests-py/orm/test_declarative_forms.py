@@ -39,6 +39,7 @@ from cormorant.orm import (
     registry,
     relationship,
     sessionmaker,
+    synonym_for,
 )
 from cormorant.orm.mapper import mapper_of
 
@@ -132,6 +133,7 @@ def test_fastapi_tutorial_models_and_crud(engine, index_names):
 def test_declarative_base_forms():
     assert ext_declarative.declarative_base is declarative_base
     assert ext_declarative.DeclarativeMeta is DeclarativeMeta
+    assert ext_declarative.declared_attr is declared_attr and ext_declarative.synonym_for is synonym_for
     assert type(TutorialBase) is DeclarativeMeta and TutorialBase.__name__ == "Base"
     assert isinstance(TutorialBase.registry, registry)
     assert TutorialBase.registry.mappers == {mapper_of(User), mapper_of(Item)}
