@@ -309,3 +309,47 @@ def test_inspected_mapper_lists_expression_attributes():
 
     keys = [attr.key for attr in inspect(Author).column_attrs]
     assert keys[:3] == ["id", "first", "last"] and {"fullname", "book_count", "score"} <= set(keys)
+
+
+def test_dataclass_models_take_column_property_field_arguments(db):
+    from cormorant.orm import MappedAsDataclass
+
+    class DCBase(MappedAsDataclass, DeclarativeBase):
+        pass
+
+    class Person(DCBase):
+        __tablename__ = "cp_people"
+        id: Mapped[int] = mapped_column(primary_key=True, init=False)
+        first: Mapped[str] = mapped_column(String(20))
+        last: Mapped[str] = mapped_column(String(20))
+        full: Mapped[str] = column_property(first + " " + last, init=False)
+        rank: Mapped[Optional[int]] = query_expression(init=False, repr=False)
+
+    DCBase.metadata.create_all(db)
+    with Session(db) as s:
+        person = Person("Ann", "Lee")
+        s.add(person)
+        s.commit()
+        assert person.full == "Ann Lee"
+        assert repr(person).endswith("Person(id=1, first='Ann', last='Lee', full='Ann Lee')")
+    with pytest.raises(ArgumentError, match="dataclasses argument"):
+
+        class NotADataclass(Base):
+            __tablename__ = "cp_not_dc"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            twice = column_property(id * 2, init=False)
+
+
+def test_declarative_base_classes_take_properties_after_mapping():
+    from cormorant import Column, Integer
+    from cormorant.orm import declarative_base
+
+    Legacy = declarative_base()
+
+    class Row(Legacy):
+        __tablename__ = "cp_legacy_rows"
+        id = Column(Integer, primary_key=True)
+
+    Row.plus_one = column_property(Row.id + 1)
+    assert "plus_one" in Row.__mapper__.expressions
+    assert "+" in str(select(Row))

@@ -5,7 +5,26 @@ from .attributes import InstanceState, InstrumentedAttribute, Mapped
 from .base import InspectionAttrExtensionType, NotExtension
 from .bundle import Bundle
 from .collections import InstrumentedList
-from .decl_base import DeclarativeBase, MappedColumn, add_mapped_attribute, declared_attr, mapped_column
+from .decl_api import (
+    DeclarativeMeta,
+    MappedAsDataclass,
+    as_declarative,
+    clear_mappers,
+    configure_mappers,
+    declarative_base,
+    declarative_mixin,
+    has_inherited_table,
+    mapped_as_dataclass,
+    registry,
+)
+from .decl_base import (
+    DeclarativeBase,
+    DeclarativeBaseNoMeta,
+    MappedColumn,
+    add_mapped_attribute,
+    declared_attr,
+    mapped_column,
+)
 from .descriptor_props import (
     Composite,
     CompositeProperty,
@@ -96,6 +115,17 @@ __all__ = [
     "synonym_for",
     "InspectionAttrExtensionType",
     "NotExtension",
+    "DeclarativeMeta",
+    "MappedAsDataclass",
+    "as_declarative",
+    "declarative_base",
+    "mapped_as_dataclass",
+    "registry",
+    "DeclarativeBaseNoMeta",
+    "clear_mappers",
+    "configure_mappers",
+    "declarative_mixin",
+    "has_inherited_table",
     "ColumnProperty",
     "MappedSQLExpression",
     "add_mapped_attribute",

@@ -3,20 +3,34 @@ rules of SQLAlchemy 2.0 (Mapped[T], Optional[T] means nullable, mixins)."""
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
 import types
 import typing
-from typing import Any, ClassVar, Union
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar, Union
 
+from ..exc import InvalidRequestError, SADeprecationWarning
 from ..sql.elements import ColumnOperators
 from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
-from ..sql.sqltypes import NullType, type_for_python
+from ..sql.sqltypes import NullType, to_instance, type_for_python
 from .attributes import Mapped
+from .decl_dataclass import (
+    OPTIONS_ATTRIBUTE,
+    FieldSpec,
+    make_dataclass,
+    pop_field_arguments,
+    refuse_field_arguments,
+)
 from .descriptor_props import DescriptorProperty
 from .mapper import Mapper
 from .properties import ColumnProperty
 from .relationships import Relationship
 from .validators import install_validators
+
+_T = TypeVar("_T")
 
 
 class MappedColumn(ColumnOperators):
@@ -29,10 +43,13 @@ class MappedColumn(ColumnOperators):
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         self.nullable_given = kw.get("nullable", NO_DEFAULT)
-        kw.pop("init", None)
-        kw.pop("repr", None)
-        kw.pop("compare", None)
-        kw.pop("kw_only", None)
+        # init/repr/default_factory/compare/kw_only/hash describe the dataclass
+        # field; `default` is both the field's default and the INSERT default,
+        # unless insert_default names another one.
+        self.dataclass_arguments = pop_field_arguments(kw)
+        insert_default = kw.pop("insert_default", self.dataclass_arguments.get("default"))
+        if insert_default is not None:
+            kw["default"] = insert_default
         self.deferred_group: str | None = kw.pop("deferred_group", None)
         self.deferred_raiseload = bool(kw.pop("deferred_raiseload", False))
         given = kw.pop("deferred", None)
@@ -48,16 +65,20 @@ class MappedColumn(ColumnOperators):
     def type(self) -> Any:  # type: ignore[override]
         return self.column.type
 
-    def _column_for(self, key: str, annotation: Any, own: bool = False) -> Column[Any]:
+    def _column_for(
+        self, key: str, annotation: Any, own: bool = False, type_map: Mapping[Any, Any] | None = None
+    ) -> Column[Any]:
         # A template of the class's own body becomes the table's column itself,
-        # so the expressions its body built from it read that table.
+        # as in SQLAlchemy, so that what the body built from it (column_property(first + " " + last),
+        # 1.x-style __mapper_args__ = {"polymorphic_on": type}, foreign_keys=[owner_id])
+        # names the table's column.
         column = self.column if own and self.column.table is None else self.column._copy()
         column.name = column.name or key
         column.key = key
         if annotation is not None:
             inner, optional = _unwrap_annotation(annotation)
             if isinstance(column.type, NullType) and not column.foreign_keys:
-                column.type = _type_from_annotation(inner, key)
+                column.type = _type_from_annotation(inner, key, type_map)
             if self.nullable_given is NO_DEFAULT and not column.primary_key:
                 column.nullable = optional
         return column
@@ -80,7 +101,11 @@ def _unwrap_annotation(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def _type_from_annotation(py_type: Any, key: str) -> Any:
+def _type_from_annotation(py_type: Any, key: str, type_map: Mapping[Any, Any] | None = None) -> Any:
+    if type_map:
+        mapped = _lookup_type_map(py_type, type_map)
+        if mapped is not None:
+            return to_instance(mapped)
     if typing.get_origin(py_type) is typing.Annotated:
         py_type = typing.get_args(py_type)[0]
     type_ = type_for_python(py_type)
@@ -89,6 +114,24 @@ def _type_from_annotation(py_type: Any, key: str) -> Any:
             f"Could not locate a column type for attribute '{key}' annotated as {py_type!r}; pass one to mapped_column()"
         )
     return type_
+
+
+def _lookup_type_map(py_type: Any, type_map: Mapping[Any, Any]) -> Any:
+    """The type a registry's type_annotation_map gives `py_type`: for the type
+    itself (an Annotated one included), then what Annotated wraps, then the
+    nearest base class."""
+    candidates = [py_type]
+    if typing.get_origin(py_type) is typing.Annotated:
+        candidates.append(typing.get_args(py_type)[0])
+    if isinstance(candidates[-1], type):
+        candidates.extend(candidates[-1].__mro__[1:])
+    for candidate in candidates:
+        try:
+            if candidate in type_map:
+                return type_map[candidate]
+        except TypeError:  # an unhashable annotation
+            continue
+    return None
 
 
 def _resolve_annotation(klass: type, annotation: Any) -> Any:
@@ -146,17 +189,12 @@ class DeclarativeBase(metaclass=DeclarativeAttributeIntercept):
     __mapper__: ClassVar[Mapper]
     __tablename__: ClassVar[str]
 
+    #: Marks the classes whose direct subclasses are declarative bases.
+    _cm_declarative_root: ClassVar[bool] = True
+
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
-        if DeclarativeBase in cls.__bases__:
-            _setup_base(cls)
-        elif (
-            "__tablename__" in _own_or_mixin(cls)
-            or "__table__" in cls.__dict__
-            or _inherited_mapper(cls) is not None
-        ):
-            if not cls.__dict__.get("__abstract__", False):
-                _map_class(cls)
+        _declarative_subclass(cls)
 
     def __init__(self, **kwargs: Any) -> None:
         cls = type(self)
@@ -169,20 +207,59 @@ class DeclarativeBase(metaclass=DeclarativeAttributeIntercept):
             mapper.set_polymorphic_identity(self)
 
 
-class _Registry:
-    def __init__(self, metadata: MetaData) -> None:
-        self.metadata = metadata
-        self.mappers: list[Mapper] = []
-        self.classes_by_name: dict[str, type] = {}  # for relationship("Name") and "Name.attr" strings
+class DeclarativeBaseNoMeta:
+    """DeclarativeBase without a metaclass, for classes that need one of their
+    own: `class Base(DeclarativeBaseNoMeta)`, then map its subclasses."""
 
-    def dispose(self) -> None:
-        self.mappers.clear()
+    metadata: ClassVar[MetaData]
+    registry: ClassVar[Any]
+    __table__: ClassVar[Table]
+    __mapper__: ClassVar[Mapper]
+    __tablename__: ClassVar[str]
+
+    _cm_declarative_root: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        _declarative_subclass(cls)
+
+    __init__ = DeclarativeBase.__init__
+
+
+def _declarative_subclass(cls: type) -> None:
+    """A new subclass of DeclarativeBase(NoMeta): a declarative base when it
+    subclasses one of those directly, else a class to map."""
+    if any(base.__dict__.get("_cm_declarative_root") for base in cls.__bases__):
+        _setup_base(cls)
+    else:
+        _declare_class(cls, cls.registry)  # type: ignore[attr-defined]
 
 
 def _setup_base(base: type) -> None:
-    metadata = base.__dict__.get("metadata") or MetaData()
-    base.metadata = metadata  # type: ignore[attr-defined]
-    base.registry = _Registry(metadata)  # type: ignore[attr-defined]
+    """A new declarative base: its registry (given as `registry = registry(...)`,
+    or made from the `metadata` and `type_annotation_map` class attributes)."""
+    from .decl_api import registry as registry_class  # decl_api builds on this module
+
+    registry = base.__dict__.get("registry")
+    type_map = base.__dict__.get("type_annotation_map")
+    if isinstance(registry, registry_class):
+        if type_map:
+            registry.update_type_annotation_map(type_map)
+    else:
+        registry = registry_class(metadata=base.__dict__.get("metadata"), type_annotation_map=type_map)
+    base.registry = registry  # type: ignore[attr-defined]
+    base.metadata = registry.metadata  # type: ignore[attr-defined]
+    _prepare_dataclass(base)
+
+
+def _declare_class(cls: type, registry: Any) -> None:
+    """Maps a class of a declarative hierarchy (DeclarativeBase, declarative_base(),
+    registry.mapped): as a dataclass first when declared as one, then on its
+    table, or its mapped parent's (inheritance); not at all when __abstract__."""
+    _prepare_dataclass(cls)
+    if not cls.__dict__.get("__abstract__", False):
+        _map_class(cls, registry)
+        _polymorphic_identity_on_init(cls)
 
 
 def _own_or_mixin(cls: type) -> dict[str, Any]:
@@ -195,18 +272,38 @@ def _own_or_mixin(cls: type) -> dict[str, Any]:
     return found
 
 
+#: Classes of the declarative machinery itself, which declare no mapped attributes.
+_FRAMEWORK_CLASSES: set[type] = {object, typing.Generic}
+
+
 def _mapping_sources(cls: type) -> list[type]:
-    """The classes whose bodies declare cls's own mapped attributes: cls and
-    its mixins, not the mapped class it inherits from (nor that one's bases)."""
+    """cls and the classes it takes mapped attributes from (mixins, abstract
+    classes, the declarative base), most basic first; not the mapped class it
+    inherits from (inheritance), nor that one's bases."""
     parent = _inherited_mapper(cls)
     inherited = set(parent.class_.__mro__) if parent is not None else set()
-    return [
-        k
-        for k in reversed(cls.__mro__)
-        if k not in (object, DeclarativeBase, typing.Generic)
-        and DeclarativeBase not in k.__bases__
-        and k not in inherited
+    return [k for k in reversed(cls.__mro__) if k not in _FRAMEWORK_CLASSES and k not in inherited]
+
+
+def _declaring_classes(cls: type) -> list[tuple[type, bool]]:
+    """(class, cascading only) for each class whose body declares cls's
+    mapped attributes: its mapping sources, after, for a subclass with a table
+    of its own (joined inheritance), the classes of its mapped parent that
+    hold declared_attr.cascading attributes, computed again for it."""
+    own = [(klass, False) for klass in _mapping_sources(cls)]
+    parent = _inherited_mapper(cls)
+    if parent is None or "__table__" in cls.__dict__ or _own_table_name(cls) is None:
+        return own
+    holders = [
+        (klass, True)
+        for klass in reversed(parent.class_.__mro__)
+        if klass not in _FRAMEWORK_CLASSES and any(_is_cascading(v) for v in klass.__dict__.values())
     ]
+    return holders + own
+
+
+def _is_cascading(value: Any) -> bool:
+    return isinstance(value, declared_attr) and value.is_cascading
 
 
 def _inherited_mapper(cls: type) -> Mapper | None:
@@ -225,22 +322,45 @@ def _mapper_args(cls: type) -> dict[str, Any]:
     return dict(cls.__mapper_args__ or {})  # type: ignore[attr-defined]
 
 
-def _map_class(cls: type) -> None:
-    registry = cls.registry  # type: ignore[attr-defined]
+def _own_table_name(cls: type) -> str | None:
+    """cls's own __tablename__ (or a mixin's, a declared_attr's result
+    included; a mapped parent's belongs to the parent)."""
+    if "__tablename__" not in _own_or_mixin(cls):
+        return None
+    name: str | None = getattr(cls, "__tablename__", None)
+    return name
+
+
+def _attribute_value(cls: type, klass: type, key: str) -> Any:
+    """What `key` declares in `klass`'s body for the mapped class `cls`: a
+    declared_attr is evaluated for `cls`."""
+    value = klass.__dict__.get(key)
+    if isinstance(value, declared_attr):
+        return value.fn(cls)
+    return value
+
+
+def _map_class(cls: type, registry: Any = None) -> None:
+    registry = registry if registry is not None else cls.registry  # type: ignore[attr-defined]
+    type_map = registry.type_annotation_map
     columns: dict[str, Column[Any]] = {}
     deferred: set[str] = set()
     deferrals: dict[str, tuple[str | None, bool]] = {}
     expressions: dict[str, ColumnProperty] = {}
     relationships: dict[str, tuple[Relationship, Any]] = {}
     descriptors: dict[str, DescriptorProperty] = {}
-    for klass in _mapping_sources(cls):
+    for klass, cascading_only in _declaring_classes(cls):
         annotations = klass.__dict__.get("__annotations__", {})
         # Declared order: annotated attributes as they appear, then columns
         # assigned without an annotation.
         for key in [*annotations, *(k for k in klass.__dict__ if k not in annotations)]:
+            if cascading_only and not _is_cascading(klass.__dict__.get(key)):
+                continue
             raw = annotations.get(key)
+            value = _attribute_value(cls, klass, key)
+            if raw is None and isinstance(klass.__dict__.get(key), declared_attr):
+                raw = klass.__dict__[key].return_annotation
             annotation = _resolve_annotation(klass, raw)
-            value = klass.__dict__.get(key)
             if isinstance(value, Relationship):
                 relationships[key] = (value, raw)
             elif isinstance(value, ColumnProperty) and _maps_own_table_column(cls, key, value):
@@ -254,7 +374,9 @@ def _map_class(cls: type) -> None:
                 columns.update(value._declared_columns(key, annotation))
             elif isinstance(value, (MappedColumn, Column, ColumnProperty)):
                 template = value if isinstance(value, MappedColumn) else _wrap_column(value)
-                columns[key] = template.resolved = template._column_for(key, annotation, klass is cls)
+                columns[key] = template.resolved = template._column_for(
+                    key, annotation, klass is cls, type_map
+                )
                 if template.deferred:
                     deferred.add(key)
                     deferrals[key] = (template.deferred_group, template.deferred_raiseload)
@@ -262,16 +384,22 @@ def _map_class(cls: type) -> None:
                 if annotation is None and isinstance(raw, str) and "Mapped" in raw:
                     raise TypeError(f"Could not resolve the annotation {raw!r} of {cls.__name__}.{key}")
                 if _is_mapped_annotation(annotation) and key not in columns:
-                    columns[key] = MappedColumn()._column_for(key, annotation)
+                    columns[key] = MappedColumn()._column_for(key, annotation, type_map=type_map)
     parent = _inherited_mapper(cls)
     table = cls.__dict__.get("__table__")
-    if table is None and parent is not None and "__tablename__" not in _own_or_mixin(cls):
+    tablename = _own_table_name(cls) if table is None else None
+    if table is None and parent is not None and tablename is None:
         table = parent.local_table  # single-table inheritance: the parent's table gains the columns
         for column in columns.values():
             table.append_column(column)
         attributes = columns
     elif table is None:
-        table = Table(cls.__tablename__, registry.metadata, *columns.values(), *_table_args(cls))  # type: ignore[attr-defined]
+        if tablename is None:
+            raise InvalidRequestError(
+                f"Class {cls} does not have a __table__ or __tablename__ specified and does not inherit "
+                "from an existing table-mapped class."
+            )
+        table = Table(tablename, registry.metadata, *columns.values(), *_table_args(cls))
         cls.__table__ = table  # type: ignore[attr-defined]
         attributes = columns
     else:
@@ -282,7 +410,15 @@ def _map_class(cls: type) -> None:
         cls, table, attributes, frozenset(deferred), inherits=parent, mapper_args=_mapper_args(cls)
     )
     _add_properties(mapper, deferrals, expressions)
+    _install_mapper(cls, mapper, registry, relationships)
+
+
+def _install_mapper(
+    cls: type, mapper: Mapper, registry: Any, relationships: Mapping[str, tuple[Relationship, Any]]
+) -> None:
+    """Puts the mapper's attributes on the class and records it in its registry."""
     cls.__mapper__ = mapper  # type: ignore[attr-defined]
+    mapper.registry = registry
     mapper.instrument()
     for key, (declared, annotation) in relationships.items():
         rel = declared._copy() if declared.key else declared
@@ -290,8 +426,7 @@ def _map_class(cls: type) -> None:
         mapper.add_relationship(key, rel)
         setattr(cls, key, rel)
     install_validators(cls, mapper, [k for k in reversed(cls.__mro__) if k is not object])
-    registry.mappers.append(mapper)
-    registry.classes_by_name[cls.__name__] = cls
+    registry._add_mapper(mapper)
 
 
 def _maps_own_table_column(cls: type, key: str, prop: ColumnProperty) -> bool:
@@ -322,7 +457,106 @@ def _wrap_column(declared: Column[Any] | ColumnProperty) -> MappedColumn:
     template.deferred = prop.deferred if prop is not None else False
     template.deferred_group = prop.group if prop is not None else None
     template.deferred_raiseload = prop.raiseload if prop is not None else False
+    template.dataclass_arguments = {}
     return template
+
+
+# --- dataclass mappings ------------------------------------------------------------------
+
+
+def _prepare_dataclass(cls: type) -> None:
+    """A class declared as a dataclass mapping becomes a dataclass; any other
+    refuses the dataclass arguments of its mapped attributes."""
+    options = cls.__dict__.get(OPTIONS_ATTRIBUTE)
+    if options is None:
+        _refuse_dataclass_arguments(cls)
+    else:
+        make_dataclass(cls, _dataclass_fields(cls), options)
+
+
+def _polymorphic_identity_on_init(cls: type) -> None:
+    """A dataclass's generated __init__ sets the discriminator of a class with
+    a polymorphic identity, as DeclarativeBase.__init__ does."""
+    init = cls.__dict__.get("__init__")
+    mapper: Any = cls.__dict__.get("__mapper__")
+    if OPTIONS_ATTRIBUTE not in cls.__dict__ or init is None or mapper.polymorphic_identity is None:
+        return
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kw: Any) -> None:
+        init(self, *args, **kw)
+        type(self).__mapper__.set_polymorphic_identity(self)
+
+    type.__setattr__(cls, "__init__", __init__)
+
+
+def _refuse_dataclass_arguments(cls: type) -> None:
+    for klass in _mapping_sources(cls):
+        if "__mapper__" in klass.__dict__ or "__dataclass_fields__" in klass.__dict__:
+            continue
+        for key, value in klass.__dict__.items():
+            arguments = getattr(value, "dataclass_arguments", None)
+            if arguments and isinstance(value, (MappedColumn, Relationship, ColumnProperty)):
+                refuse_field_arguments(cls, key, arguments)
+
+
+def _dataclass_fields(cls: type) -> list[FieldSpec]:
+    """The fields `cls` adds to the dataclasses it inherits from: its own
+    annotated attributes, after those of mixins that are not dataclasses."""
+    fields: dict[str, FieldSpec] = {}
+    for klass in _mapping_sources(cls):
+        if klass is not cls and ("__dataclass_fields__" in klass.__dict__ or "__mapper__" in klass.__dict__):
+            continue
+        found = [
+            spec
+            for key, raw in klass.__dict__.get("__annotations__", {}).items()
+            if (spec := _field_spec(key, raw, klass.__dict__.get(key), own=klass is cls)) is not None
+        ]
+        if found and klass is not cls:
+            _warn_mixin_fields(cls, klass, [spec.key for spec in found])
+        fields.update((spec.key, spec) for spec in found)
+    return list(fields.values())
+
+
+def _warn_mixin_fields(cls: type, mixin: type, keys: list[str]) -> None:
+    names = ", ".join(repr(key) for key in keys)
+    warnings.warn(
+        f"When transforming {cls} to a dataclass, attribute(s) {names} originates from superclass {mixin}, "
+        "which is not a dataclass. This usage is deprecated (SQLAlchemy 2.1 refuses it): make every mixin "
+        "or superclass that declares attributes a subclass of MappedAsDataclass too.",
+        SADeprecationWarning,
+        stacklevel=5,
+    )
+
+
+def _field_spec(key: str, raw: Any, value: Any, own: bool) -> FieldSpec | None:
+    if key.startswith("__") or isinstance(value, declared_attr):
+        return None
+    if isinstance(value, (MappedColumn, Relationship, ColumnProperty)):
+        return FieldSpec(key, _field_type(raw), dict(value.dataclass_arguments))
+    if _names_mapped(raw):
+        return FieldSpec(key, _field_type(raw), {})
+    return FieldSpec(key, raw, None) if own else None
+
+
+_MAPPED_TEXT = re.compile(r"^\s*(?:\w+\.)*\w*Mapped\[(.*)\]\s*$", re.DOTALL)
+
+
+def _names_mapped(raw: Any) -> bool:
+    if isinstance(raw, str):
+        return _MAPPED_TEXT.match(raw) is not None
+    origin = typing.get_origin(raw) or raw
+    return isinstance(origin, type) and issubclass(origin, Mapped)
+
+
+def _field_type(raw: Any) -> Any:
+    """Mapped[int] -> int: the type of a dataclass field for a mapped attribute."""
+    if isinstance(raw, str):
+        match = _MAPPED_TEXT.match(raw)
+        return match.group(1) if match else raw
+    if _names_mapped(raw) and typing.get_args(raw):
+        return typing.get_args(raw)[0]
+    return raw
 
 
 def _table_args(cls: type) -> list[Any]:
@@ -338,11 +572,39 @@ def _table_args(cls: type) -> list[Any]:
     return items
 
 
-class declared_attr:
-    """Marks a mixin method whose result is computed per mapped class."""
+class _declared_directive(Generic[_T]):
+    """A declarative directive (__tablename__, __table_args__, __mapper_args__)
+    computed by a method, per mapped class."""
 
-    def __init__(self, fn: Any) -> None:
+    def __init__(self, fn: Callable[..., _T], cascading: bool = False) -> None:
         self.fn = fn
+        self.is_cascading = cascading
+        self.__doc__ = fn.__doc__
 
-    def __get__(self, instance: Any, owner: Any) -> Any:
+    @property
+    def return_annotation(self) -> Any:
+        """The method's return annotation (Mapped[int]...), for the column's type."""
+        return getattr(self.fn, "__annotations__", {}).get("return")
+
+    def __get__(self, instance: Any, owner: Any) -> _T:
         return self.fn(owner)
+
+
+class declared_attr(_declared_directive[Any]):
+    """Marks a mixin method whose result (a mapped_column(), a Column, a
+    relationship(), or a directive such as __tablename__) is computed for each
+    mapped class that inherits it."""
+
+    @staticmethod
+    def directive(fn: Callable[..., _T]) -> _declared_directive[_T]:
+        """@declared_attr.directive: for __tablename__, __table_args__ and __mapper_args__."""
+        return declared_attr(fn)
+
+    @staticmethod
+    def cascading(fn: Callable[..., Any]) -> declared_attr:
+        """@declared_attr.cascading: computed again for every mapped subclass,
+        also the subclasses of a mapped class (inheritance)."""
+        return declared_attr(fn, cascading=True)
+
+
+_FRAMEWORK_CLASSES.update((DeclarativeBase, DeclarativeBaseNoMeta))

@@ -92,8 +92,9 @@ class Mapper(TableRows):
             else [c for c in self.columns if c.primary_key]
         )
         if not self.primary_key:
-            raise ValueError(
-                f"Mapper for class {class_.__name__} could not assemble any primary key columns for table '{table.name}'"
+            raise ArgumentError(
+                f"Mapper Mapper[{class_.__name__}({table.name})] could not assemble any primary key columns "
+                f"for mapped table '{table.name}'"
             )
         self.pk_keys: list[str] = [self.column_keys[c] for c in self.primary_key]
         self.identity_class = self.base_mapper.class_
@@ -106,6 +107,7 @@ class Mapper(TableRows):
         self.expressions: dict[str, Any] = {}
         self.deferred_groups: dict[str, str] = dict(inherits.deferred_groups) if inherits is not None else {}
         self.raiseload_keys: frozenset[str] = inherits.raiseload_keys if inherits is not None else frozenset()
+        self.registry: Any = None  # the registry that mapped the class (set by declarative mapping)
         self.hierarchy: list[Mapper] = [self]  # on a base mapper: it and every mapper inheriting from it
         if inherits is not None:
             self.base_mapper.hierarchy.append(self)

@@ -14,8 +14,7 @@ from ..sql.schema import Column, Table
 from ..sql.selectable import ResultEntry, TableAlias, TableClause
 from ..sql.visitors import Visitable
 from .attributes import Mapped
-
-_DATACLASS_KEYWORDS = ("init", "repr", "default", "default_factory", "compare", "kw_only", "hash")
+from .decl_dataclass import pop_field_arguments
 
 
 class ColumnProperty(Mapped[Any]):
@@ -34,7 +33,7 @@ class ColumnProperty(Mapped[Any]):
         info: dict[str, Any] | None = None,
         doc: str | None = None,
         query_expression: bool = False,
-        dataclass_options: dict[str, Any] | None = None,
+        dataclass_arguments: dict[str, Any] | None = None,
     ) -> None:
         self.expression: ColumnElement[Any] = coerce(expression)
         self.group = group
@@ -46,7 +45,8 @@ class ColumnProperty(Mapped[Any]):
         self.info: dict[str, Any] = dict(info or {})
         self.doc = doc
         self.query_expression = query_expression
-        self.dataclass_options = dataclass_options or {}
+        # init/repr/default...: the dataclass field of a MappedAsDataclass class
+        self.dataclass_arguments = dataclass_arguments or {}
 
     @property
     def maps_table_column(self) -> bool:
@@ -74,10 +74,10 @@ def _property(
     comparator = kw.pop("comparator_factory", None)
     if comparator is not None:
         raise NotImplementedError(f"{function}(comparator_factory=...) is not supported yet")
-    dataclass_options = {k: kw.pop(k) for k in _DATACLASS_KEYWORDS if k in kw}
+    dataclass_arguments = pop_field_arguments(kw)
     if kw:
         raise ArgumentError(f"{function}() got unexpected keyword argument(s): {', '.join(sorted(kw))}")
-    return MappedSQLExpression(column, dataclass_options=dataclass_options, **options)
+    return MappedSQLExpression(column, dataclass_arguments=dataclass_arguments, **options)
 
 
 def column_property(

@@ -12,6 +12,7 @@ from ..exc import ArgumentError, DetachedInstanceError, InvalidRequestError
 from ..sql.elements import BindParameter, and_
 from .attributes import DETACHED, LOADERS_KEY, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
 from .collections import InstrumentedList
+from .decl_dataclass import pop_field_arguments
 from .writeonly import (
     DYNAMIC,
     WRITE_ONLY,
@@ -71,6 +72,7 @@ def relationship(
     **kw: Any,
 ) -> Any:
     """Declares a relationship to another mapped class, as in SQLAlchemy 2.0."""
+    dataclass_arguments = pop_field_arguments(kw)
     unsupported = sorted(set(kw) & {"primaryjoin", "secondaryjoin"})
     if kw.get("collection_class", list) is not list:
         unsupported.append("collection_class")
@@ -81,7 +83,7 @@ def relationship(
         )
     if lazy not in _LAZY:
         raise ArgumentError(f"Invalid lazy loading strategy {lazy!r}; expected one of {sorted(_LAZY)}")
-    return Relationship(
+    rel = Relationship(
         argument,
         secondary,
         back_populates=back_populates or backref,
@@ -97,6 +99,8 @@ def relationship(
         innerjoin=innerjoin,
         creates_backref=backref is not None,
     )
+    rel.dataclass_arguments = dataclass_arguments
+    return rel
 
 
 def dynamic_loader(argument: Any = None, **kw: Any) -> Any:
@@ -106,6 +110,9 @@ def dynamic_loader(argument: Any = None, **kw: Any) -> Any:
 
 class Relationship(Mapped[Any]):
     """A configured relationship; on the class it is User.posts, on an instance the related object(s)."""
+
+    #: init/repr/default/default_factory/compare/kw_only/hash given to relationship(), for a dataclass mapping.
+    dataclass_arguments: dict[str, Any] = {}  # noqa: RUF012 - replaced, never mutated
 
     def __init__(self, argument: Any, secondary: Any, **options: Any) -> None:
         self.argument = argument
@@ -657,7 +664,7 @@ def _fk_pairs(table: Table, referenced: Table) -> list[tuple[Column[Any], Column
 
 
 def _registry_class(parent: Mapper, name: str) -> type:
-    registry = parent.class_.registry  # type: ignore[attr-defined]
+    registry = parent.registry
     cls: type | None = registry.classes_by_name.get(name)
     if cls is None:
         raise InvalidRequestError(
@@ -696,7 +703,7 @@ def _resolve_secondary(parent: Mapper, secondary: Any) -> Table | None:
 
 def _evaluate(parent: Mapper, expression: str) -> Any:
     """ "Category.id" or "[Post.author_id]" in the class registry's namespace."""
-    registry = parent.class_.registry  # type: ignore[attr-defined]
+    registry = parent.registry
     namespace = dict(registry.classes_by_name)
     namespace.update(parent.table.metadata.tables)
     try:

@@ -445,8 +445,13 @@ def _insert_params(mapper: TableWriter, obj: Any) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for column in mapper.columns:
         key = mapper.column_keys[column]
-        if key in d:
-            params[column.key] = d[key]
+        value = d.get(key, NO_VALUE)
+        if value is None and (
+            column.primary_key or column.default is not None or column.server_default is not None
+        ):
+            value = NO_VALUE  # as SQLAlchemy: None leaves the key or value to the default or the database
+        if value is not NO_VALUE:
+            params[column.key] = value
         elif column.default is not None:
             params[column.key] = d[key] = column.default.value()
     return params
