@@ -273,3 +273,12 @@ def test_select_of_an_unflushed_owner_finds_no_orphans(db):
         account = Account(name="new")
         assert s.scalars(account.entries.select()).all() == []
         assert s.scalars(account.tags.select()).all() == []
+
+
+def test_select_reads_the_owner_key_after_autoflush(db):
+    with Session(db) as s:
+        account = Account(name="new")
+        s.add(account)
+        account.entries.add(Entry(amount=3))
+        stmt = account.entries.select()  # built before the owner has a key
+        assert [e.amount for e in s.scalars(stmt)] == [3]

@@ -30,9 +30,7 @@ class AppenderQuery(Query[_T], PendingChanges):
         self.instance = instance
         self.attr = rel
         self._changes: WriteOnlyCollection[_T] = WriteOnlyCollection(instance, rel)
-        # the owner's key values, read again when the query runs (after autoflush gave it a key)
-        self._binds = self._changes.owner_binds()
-        self._select = self._changes._select_on(self._binds)
+        self._select = self._changes.select()  # its parameters read the owner's key when it runs
 
     # --- changes for the unit of work ---------------------------------------------
 
@@ -66,18 +64,12 @@ class AppenderQuery(Query[_T], PendingChanges):
         return owning_session(state) if state is not None else None
 
     def _session(self) -> Session:
-        """The owner's Session, flushed (unless autoflush is off) so that the
-        owner has its key and the appended objects are rows."""
         session = self.session or self._owner_session()
         if session is None:
             raise InvalidRequestError(
                 f"Parent instance {type(self.instance).__name__} is not bound to a Session; the dynamic "
                 f"relationship '{self.attr}' can only be read through one"
             )
-        if self._autoflush:
-            session._autoflush()
-        for bind, key in self._binds:
-            bind.value = getattr(self.instance, key)
         return session
 
     def __iter__(self) -> Iterator[_T]:

@@ -74,6 +74,26 @@ def collection_kind(annotation: Any) -> str | None:
     return None
 
 
+class OwnerKeyParameter(BindParameter[Any]):
+    """A bound parameter whose value is an attribute of the owner object, read
+    each time a statement is run: `session.scalars(parent.items.select())`
+    after autoflush inserted the parent."""
+
+    __slots__ = ("_owner", "_key")
+
+    def __init__(self, owner: Any, key: str, type_: Any) -> None:
+        self._owner, self._key = owner, key
+        super().__init__(None, None, type_)
+
+    @property
+    def value(self) -> Any:
+        return getattr(self._owner, self._key)
+
+    @value.setter
+    def value(self, _: Any) -> None:
+        pass  # set by BindParameter.__init__; the owner holds the value
+
+
 class PendingChanges:
     """A collection attribute that is never loaded whole (write-only, dynamic):
     the unit of work reads the adds and removes made since the last flush."""
@@ -148,27 +168,20 @@ class WriteOnlyCollection(PendingChanges, Generic[_T]):
 
     def select(self) -> Select[tuple[_T]]:
         """SELECT of the related rows: `session.scalars(user.items.select().where(...))`."""
-        return self._select_on(self.owner_binds())
-
-    def _select_on(self, binds: list[tuple[BindParameter[Any], str]]) -> Select[tuple[_T]]:
         rel = self._rel
-        stmt: Select[Any] = select(rel.entity).where(*self._related_criteria(binds))
+        stmt: Select[Any] = select(rel.entity).where(*self._related_criteria())
         return stmt.order_by(*rel.order_by) if rel.order_by else stmt
 
-    def owner_binds(self) -> list[tuple[BindParameter[Any], str]]:
-        """A parameter per key value of the owner that related rows match, with
-        the owner's attribute it holds. As parameters, an owner not yet flushed
-        (a None key) matches no row, where IS NULL would match orphans."""
+    def _related_criteria(self) -> list[Any]:
+        """The related rows: their keys equal to parameters that read the
+        owner's key values when the statement runs (after autoflush gave a new
+        owner its key). As parameters, an owner without a key matches no row,
+        where IS NULL would match orphans."""
         rel = self._rel._ensure()
-        return [
-            (BindParameter(None, getattr(self._owner, key), column.type), key)
-            for column, key in zip(rel.related_columns, rel.owner_keys)
-        ]
-
-    def _related_criteria(self, binds: list[tuple[BindParameter[Any], str]] | None = None) -> list[Any]:
-        rel = self._rel._ensure()
+        owner = self._owner
         criteria = [
-            column == bind for column, (bind, _) in zip(rel.related_columns, binds or self.owner_binds())
+            column == OwnerKeyParameter(owner, key, column.type)
+            for column, key in zip(rel.related_columns, rel.owner_keys)
         ]
         if rel.direction == "MANYTOMANY":
             criteria += [col == sec for col, sec in rel.remote_pairs]
@@ -204,7 +217,7 @@ class WriteOnlyCollection(PendingChanges, Generic[_T]):
         owner = self._owner
         linked = select(*(sec for _, sec in rel.remote_pairs)).where(
             *(
-                sec == BindParameter(None, getattr(owner, rel.parent.column_keys[col]), sec.type)
+                sec == OwnerKeyParameter(owner, rel.parent.column_keys[col], sec.type)
                 for col, sec in rel.local_pairs
             )
         )
