@@ -363,3 +363,21 @@ def test_validators_and_hybrids_of_the_parent_apply_to_subclasses():
     assert Dog(name="REX").name == "rex"
     assert Dog(name="REX").shout == "rex!"
     assert "animal.name || :name_1" in str(select(Dog.shout))
+
+
+def test_a_single_table_subclass_may_not_redeclare_a_parent_column():
+    class Other(DeclarativeBase):
+        pass
+
+    class Org(Other):
+        __tablename__ = "org"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        kind: Mapped[str] = mapped_column(String(20))
+        __mapper_args__ = {"polymorphic_on": "kind"}
+
+    with pytest.raises(
+        ArgumentError, match="Column 'kind' on class Club conflicts with existing column 'org.kind'"
+    ):
+
+        class Club(Org):
+            kind: Mapped[str] = mapped_column(String(30))

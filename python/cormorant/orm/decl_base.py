@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar, Union
 
-from ..exc import InvalidRequestError, SADeprecationWarning
+from ..exc import ArgumentError, InvalidRequestError, SADeprecationWarning
 from ..sql.elements import ColumnOperators
 from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
 from ..sql.sqltypes import NullType, to_instance, type_for_python
@@ -391,6 +391,11 @@ def _map_class(cls: type, registry: Any = None) -> None:
     if table is None and parent is not None and tablename is None:
         table = parent.local_table  # single-table inheritance: the parent's table gains the columns
         for column in columns.values():
+            if column.name in table.c and table.c[column.name] is not column:
+                raise ArgumentError(
+                    f"Column '{column.name}' on class {cls.__name__} conflicts with existing column "
+                    f"'{table.name}.{column.name}'"
+                )
             table.append_column(column)
         attributes = columns
     elif table is None:
