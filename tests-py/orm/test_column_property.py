@@ -353,3 +353,35 @@ def test_declarative_base_classes_take_properties_after_mapping():
     Row.plus_one = column_property(Row.id + 1)
     assert "plus_one" in Row.__mapper__.expressions
     assert "+" in str(select(Row))
+
+
+class Staff(Base):
+    __tablename__ = "cp_staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))
+    shout = column_property(name + "!")
+    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "staff"}
+
+
+class Chief(Staff):
+    level: Mapped[Optional[int]] = mapped_column(nullable=True)
+    __mapper_args__ = {"polymorphic_identity": "chief"}
+
+
+Staff.name_length = column_property(func.length(Staff.name))
+
+
+def test_subclasses_inherit_expressions_declared_before_and_after(db, capture_sql):
+    with Session(db) as s:
+        s.add_all([Staff(name="ann"), Chief(name="bo", level=2)])
+        s.commit()
+    with Session(db) as s, capture_sql(db) as seen:
+        people = s.scalars(select(Staff).order_by(Staff.name)).all()
+        assert [(type(p).__name__, p.shout, p.name_length) for p in people] == [
+            ("Staff", "ann!", 3),
+            ("Chief", "bo!", 2),
+        ]
+        chief = s.scalars(select(Chief).where(Chief.name_length == 2)).one()
+        assert chief.shout == "bo!"
+    assert len(seen) == 2
