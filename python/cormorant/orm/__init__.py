@@ -4,9 +4,17 @@ from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, Unma
 from .attributes import InstanceState, InstrumentedAttribute, Mapped
 from .collections import InstrumentedList
 from .decl_base import DeclarativeBase, MappedColumn, declared_attr, mapped_column
+from .events import ORMExecuteState
 from .mapper import Mapper
 from .relationships import Relationship, relationship
-from .session import Session, SessionTransaction, object_session, sessionmaker
+from .session import (
+    Session,
+    SessionTransaction,
+    make_transient,
+    make_transient_to_detached,
+    object_session,
+    sessionmaker,
+)
 from .strategy_options import (
     Load,
     contains_eager,
@@ -60,4 +68,7 @@ __all__ = [
     "mapped_column",
     "object_session",
     "sessionmaker",
+    "ORMExecuteState",
+    "make_transient",
+    "make_transient_to_detached",
 ]

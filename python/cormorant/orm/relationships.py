@@ -95,6 +95,8 @@ def relationship(
 class Relationship(Mapped[Any]):
     """A configured relationship; on the class it is User.posts, on an instance the related object(s)."""
 
+    _has_events = False  # attribute event listeners exist (orm/events.py)
+
     def __init__(self, argument: Any, secondary: Any, **options: Any) -> None:
         self.argument = argument
         self.secondary_argument = secondary
@@ -336,6 +338,10 @@ class Relationship(Mapped[Any]):
         old = d.get(self.key, NO_VALUE)
         if old is NO_VALUE and self.reverse is not None:
             old = self._current(instance)  # the old parent's collection must drop `instance`
+        if self._has_events:
+            from .events import fire_set
+
+            value = fire_set(self, instance, value, old)
         if old is value:
             return
         record_change(instance, self.key, old)
@@ -364,9 +370,17 @@ class Relationship(Mapped[Any]):
         for item in old_items:
             if id(item) not in new_ids:
                 self._removed(instance, item)
+                if self._has_events:
+                    from .events import fire_remove
+
+                    fire_remove(self, instance, item)
         for item in new:
             if id(item) not in old_ids:
                 self._appended(instance, item)
+                if self._has_events:
+                    from .events import fire_append
+
+                    fire_append(self, instance, item)
 
     # --- collection events and the reverse side -----------------------------------------------
 

@@ -13,6 +13,7 @@ from ..engine.base import Connection
 from ..exc import CircularDependencyError, SAWarning, StaleDataError
 from ..sql.dml import delete, insert, update
 from ..sql.elements import BindParameter, ClauseElement
+from . import events
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
 from .collections import members
 from .mapper import Mapper, mapper_of
@@ -104,6 +105,8 @@ def flush(uow: FlushTransaction) -> None:
         if deletes.get(mapper):
             for level in _delete_levels(mapper, deletes[mapper]):
                 _delete_objects(uow, mapper, level)
+    if events.active("after_flush"):
+        events.fire_session(uow.session, "after_flush", uow)
     uow.finish()
 
 
@@ -432,9 +435,11 @@ def _fetched_columns(mapper: Mapper, params: dict[str, Any]) -> list[Any]:
 
 
 def _insert_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
-    conn = uow.connection
     """INSERTs batched per column set: executemany, or multi-row INSERT ... RETURNING
     when the database fills in keys or server defaults."""
+    conn = uow.connection
+    if events.active("before_insert"):
+        events.fire_mapper(mapper, "before_insert", conn, objects)
     groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
     for obj in objects:
         params = _insert_params(mapper, obj)
@@ -447,6 +452,8 @@ def _insert_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -
             _insert_returning(conn, mapper, group, fetched)
         for obj, _ in group:
             _mark_persistent(uow, mapper, obj)
+    if events.active("after_insert"):
+        events.fire_mapper(mapper, "after_insert", conn, objects)
 
 
 def _insert_returning(
@@ -535,6 +542,9 @@ def _update_objects(conn: Connection, modified: list[Any], mapper: Mapper | None
     """UPDATEs of the changed columns of `modified` (all of `mapper` when given),
     one executemany per statement shape."""
     groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
+    listened = events.active("before_update") or events.active("after_update")
+    if listened:
+        modified = _fire_before_update(conn, modified, mapper)
     for obj in modified:
         state = obj.__dict__[STATE_KEY]
         if state.status != PERSISTENT or not state.committed:
@@ -548,6 +558,22 @@ def _update_objects(conn: Connection, modified: list[Any], mapper: Mapper | None
             groups[(obj_mapper, tuple(changes), expressions)].append((obj, changes))
     for (obj_mapper, _, _), group in groups.items():
         _update_group(conn, obj_mapper, group)
+    if listened:
+        for obj_mapper, objects in _group(modified).items():
+            events.fire_mapper(obj_mapper, "after_update", conn, objects)
+
+
+def _fire_before_update(conn: Connection, modified: list[Any], mapper: Mapper | None) -> list[Any]:
+    """before_update for each dirty object (what it changes is written too); returns them."""
+    dirty = [
+        obj
+        for obj in modified
+        if obj.__dict__[STATE_KEY].status == PERSISTENT and obj.__dict__[STATE_KEY].committed
+    ]
+    groups = {mapper: dirty} if mapper is not None else _group(dirty)
+    for obj_mapper, objects in groups.items():
+        events.fire_mapper(obj_mapper, "before_update", conn, objects)
+    return dirty
 
 
 def _update_group(conn: Connection, mapper: Mapper, group: list[tuple[Any, dict[str, Any]]]) -> None:
@@ -584,9 +610,13 @@ def check_update_rowcount(table: Any, expected: int, matched: int) -> None:
 
 
 def _delete_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
+    if events.active("before_delete"):
+        events.fire_mapper(mapper, "before_delete", uow.connection, objects)
     stmt = delete(mapper.table).where(*mapper.pk_criteria(_pk_bind_name))
     uow.connection.execute(stmt, [_pk_params(mapper, obj) for obj in objects])
     for obj in objects:
         state = obj.__dict__[STATE_KEY]
         uow.record_delete(obj, state.key)
         state.status = DELETED
+    if events.active("after_delete"):
+        events.fire_mapper(mapper, "after_delete", uow.connection, objects)
