@@ -342,3 +342,46 @@ def test_unknown_event_names_and_flags_are_refused():
     with pytest.raises(NotImplementedError, match="after_attach"):
         event.listen(Session, "after_attach", lambda *a: None)
     assert not event.contains(Session, "before_flush", print)
+
+
+def test_core_events_take_once_and_insert_and_refuse_orm_flags(db):
+    seen = []
+    first = event.listens_for(db, "before_cursor_execute", insert=True)(lambda *a: seen.append("first"))
+    once = event.listens_for(db, "before_cursor_execute", once=True)(lambda *a: seen.append("once"))
+    try:
+        with db.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+            conn.exec_driver_sql("SELECT 2")
+        assert seen == ["first", "once", "first"]
+        with pytest.raises(ArgumentError, match="propagate"):
+            event.listen(db, "before_cursor_execute", print, propagate=True)
+        with pytest.raises(ArgumentError, match="retval"):
+            event.listen(db, "commit", print, retval=True)
+        with pytest.raises(ArgumentError, match="bogus"):
+            event.listen(db, "commit", print, bogus=1)
+    finally:
+        event.remove(db, "before_cursor_execute", first)
+        event.remove(db, "before_cursor_execute", once)
+
+
+def test_get_goes_through_do_orm_execute(db, listening):
+    with Session(db) as s:
+        s.add(Author(id=1, name="g"))
+        s.commit()
+    seen = []
+    listening(Session, "do_orm_execute", lambda state: seen.append(state.bind_mapper))
+    with Session(db) as s:
+        assert s.get(Author, 1).name == "g"
+        assert s.get(Author, 1) is not None  # from the identity map: no statement
+    assert seen == [Author.__mapper__]
+
+
+def test_refresh_of_some_attributes_names_them(db, listening):
+    seen = []
+    listening(Author, "refresh", lambda target, context, attrs: seen.append(attrs))
+    with Session(db) as s:
+        a = Author(name="r")
+        s.add(a)
+        s.commit()
+        s.refresh(a, ["name"])
+    assert seen[-1] == ["name"]

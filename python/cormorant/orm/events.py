@@ -11,12 +11,15 @@ attribute access (attributes with listeners get an evented descriptor class)."""
 from __future__ import annotations
 
 import functools
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import event as _core_event
 from ..exc import ArgumentError, InvalidRequestError
+from ..sql.dml import Delete, Insert, Update
+from ..sql.selectable import CompoundSelect, FromStatement, Select
 from .attributes import NO_VALUE, InstrumentedAttribute, state_of
 from .mapper import Mapper
 
@@ -216,6 +219,8 @@ def _session_key(target: Any) -> Any:
         return _InstanceKey(target)
     if isinstance(target, sessionmaker):
         return target.class_
+    if "cormorant.ext.asyncio.session" not in sys.modules:
+        return None  # no AsyncSession exists to be given
     from ..ext.asyncio.session import AsyncSession, async_sessionmaker
 
     if (isinstance(target, type) and issubclass(target, AsyncSession)) or isinstance(
@@ -326,26 +331,21 @@ class ORMExecuteState:
     def update_execution_options(self, **opts: Any) -> None:
         self.local_execution_options.update(opts)
 
-    def _kind(self, name: str) -> bool:
-        return type(self.statement).__name__ == name or any(
-            c.__name__ == name for c in type(self.statement).__mro__
-        )
-
     @property
     def is_select(self) -> bool:
-        return self._kind("Select") or self._kind("FromStatement") or self._kind("CompoundSelect")
+        return isinstance(self.statement, (Select, FromStatement, CompoundSelect))
 
     @property
     def is_insert(self) -> bool:
-        return self._kind("Insert")
+        return isinstance(self.statement, Insert)
 
     @property
     def is_update(self) -> bool:
-        return self._kind("Update")
+        return isinstance(self.statement, Update)
 
     @property
     def is_delete(self) -> bool:
-        return self._kind("Delete")
+        return isinstance(self.statement, Delete)
 
     @property
     def is_dml(self) -> bool:
@@ -357,7 +357,7 @@ class ORMExecuteState:
 
     @property
     def is_from_statement(self) -> bool:
-        return self._kind("FromStatement")
+        return isinstance(self.statement, FromStatement)
 
     @property
     def is_orm_statement(self) -> bool:

@@ -687,6 +687,8 @@ class Session:
         for name in others:
             d.pop(name, None)
             getattr(instance, name)
+        if _events.active("refresh"):
+            _events.fire_instance("refresh", [instance], _events.QueryContext(self), names)
 
     def _load_deferred(self, instance: object, state: Any, key: str) -> None:
         """Loads one column left out of the SELECT that loaded `instance` (defer(), load_only())."""
