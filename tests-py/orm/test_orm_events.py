@@ -110,7 +110,7 @@ def test_rollback_and_transaction_events(db, listening):
         s.add(Author(name="x"))
         s.flush()
         s.rollback()
-    assert seen == [("create", False), "begin", "rollback", "soft_rollback", ("end", False)]
+    assert seen == [("create", False), "begin", "rollback", ("end", False), "soft_rollback"]
     seen.clear()
     with Session(db) as s:
         s.add(Author(name="y"))
@@ -118,6 +118,10 @@ def test_rollback_and_transaction_events(db, listening):
         nested.rollback()
         s.commit()
     assert ("create", True) in seen and ("end", True) in seen and seen[-1] == ("end", False)
+    seen.clear()
+    with Session(db) as s:
+        s.commit()  # nothing to write: the transaction still begins and ends, as in SQLAlchemy
+    assert seen == [("create", False), ("end", False)]
 
 
 def test_listen_on_a_session_instance_and_a_sessionmaker(db):

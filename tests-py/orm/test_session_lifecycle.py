@@ -330,12 +330,15 @@ def test_merge_load_false(db):
         s.add(Owner(id=4, name="d"))
         s.commit()
     with Session(db) as s:
-        copy = Owner(id=4, name="d")
+        copy = s.get(Owner, 4)
+        s.expunge(copy)  # detached: has an identity
+    with Session(db) as s:
         merged = s.merge(copy, load=False)
-        assert merged.name == "d" and merged not in s.dirty and merged not in s.new
+        assert merged is not copy and merged.name == "d"
+        assert merged not in s.dirty and merged not in s.new
         assert s.get(Owner, 4) is merged
         with pytest.raises(InvalidRequestError, match="transient"):
-            s.merge(Owner(name="no key"), load=False)
+            s.merge(Owner(id=4, name="never persisted"), load=False)
 
 
 def test_merge_load_false_refuses_a_dirty_object(db):

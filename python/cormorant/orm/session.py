@@ -54,6 +54,14 @@ _TP = TypeVar("_TP", bound=tuple[Any, ...])
 JOIN_TRANSACTION_MODES = ("conditional_savepoint", "create_savepoint", "rollback_only", "control_fully")
 
 
+def _commit_events_active() -> bool:
+    """A commit with nothing to write still runs its transaction when someone listens."""
+    return any(
+        _events.active(name)
+        for name in ("before_commit", "after_commit", "after_transaction_create", "after_transaction_end")
+    )
+
+
 class SessionNestedTransaction(CommitOnExit):
     """A SAVEPOINT of the Session (begin_nested()). Rolling it back undoes the
     database work since it began; objects added since are expunged and every
@@ -83,8 +91,9 @@ class SessionNestedTransaction(CommitOnExit):
             self._savepoint.rollback()
             self.session._end_nested(self)
             self.session._undo_since(self._inserted_before, self._deletes_before)
-            self.session._fire("after_soft_rollback", self)
+            self.session._fire("after_rollback")
             self.session._fire("after_transaction_end", self)
+            self.session._fire("after_soft_rollback", self)
 
 
 class SessionTransaction:
@@ -475,7 +484,7 @@ class Session:
         """Flushes, commits the transaction and (by default) expires every loaded object."""
         self._check_usable()
         if self._transaction is None:
-            if not (self._new or self._deleted or self._modified) and not _events.active("after_commit"):
+            if not (self._new or self._deleted or self._modified) and not _commit_events_active():
                 return
             self._start_transaction()
         self._fire("before_commit")
@@ -512,8 +521,8 @@ class Session:
         self._undo_since(0, 0)
         if transaction is not None:
             self._fire("after_rollback")
-            self._fire("after_soft_rollback", transaction)
             self._fire("after_transaction_end", transaction)
+            self._fire("after_soft_rollback", transaction)
 
     def _rollback_connection(self) -> None:
         conn = self._connection
@@ -1020,6 +1029,11 @@ class Session:
 
     def _merge_target(self, instance: _T, mapper: Mapper, load: bool) -> _T:
         """The object of this session with `instance`'s identity, or a new one."""
+        if not load and state_of(instance).key is None:
+            raise InvalidRequestError(
+                "merge() with load=False option does not support objects transient (i.e. unpersisted) "
+                "objects.  flush() all changes on mapped instances before merging with load=False."
+            )
         key = mapper.identity_of(instance)
         cls = type(instance)
         target = None
@@ -1036,11 +1050,6 @@ class Session:
                 target_state.status = DETACHED
                 self._add_one(target)
                 return target
-        elif not load:
-            raise InvalidRequestError(
-                "merge() with load=False option does not support objects transient (i.e. unpersisted) "
-                "objects.  flush() all changes on mapped instances before merging with load=False."
-            )
         if target is None:
             target = cls.__new__(cls)
             self._add_one(target)
