@@ -389,3 +389,32 @@ def test_refresh_of_some_attributes_names_them(db, listening):
         s.commit()
         s.refresh(a, ["name"])
     assert seen[-1] == ["name"]
+
+
+def test_the_issue_acceptance_sequence(db):
+    """test_13_orm_breadth.py's test_orm_events, on this file's model."""
+    seen = []
+
+    @event.listens_for(Author, "before_insert")
+    def stamp(mapper, connection, target):
+        target.name = target.name.upper()
+
+    @event.listens_for(Session, "before_flush")
+    def count_new(session, flush_context, instances):
+        seen.append(len(session.new))
+
+    @event.listens_for(Session, "after_commit")
+    def after_commit(session):
+        seen.append("committed")
+
+    try:
+        with Session(db) as s:
+            s.add(Author(name="Ray"))
+            s.commit()
+            assert s.scalars(select(Author.name)).one() == "RAY"
+        assert seen == [1, "committed"]
+    finally:
+        event.remove(Author, "before_insert", stamp)
+        event.remove(Session, "before_flush", count_new)
+        event.remove(Session, "after_commit", after_commit)
+    assert not event.contains(Session, "after_commit", after_commit)

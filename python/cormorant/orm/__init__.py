@@ -71,4 +71,7 @@ __all__ = [
     "ORMExecuteState",
     "make_transient",
     "make_transient_to_detached",
+    "NO_VALUE",
+    "AttributeEventToken",
+    "UOWTransaction",
 ]

@@ -152,9 +152,10 @@ class _Registry:
                     f"The {self.kind} event '{identifier}' is not supported by cormorant; "
                     f"supported: {', '.join(self.events)}"
                 )
-            raise InvalidRequestError(
-                f"No such {self.kind} event '{identifier}'; known: {', '.join(self.events)}"
-            )
+            known = list(self.events)
+            if self.kind == "mapper":  # a class also takes instance events
+                known += list(INSTANCE_EVENTS)
+            raise InvalidRequestError(f"No such {self.kind} event '{identifier}'; known: {', '.join(known)}")
         unknown = sorted(set(kw) - _FLAGS)
         if unknown:
             raise ArgumentError(f"event.listen() got unknown keyword argument(s): {', '.join(unknown)}")
