@@ -418,3 +418,25 @@ def test_the_issue_acceptance_sequence(db):
         event.remove(Session, "before_flush", count_new)
         event.remove(Session, "after_commit", after_commit)
     assert not event.contains(Session, "after_commit", after_commit)
+
+
+def test_init_reaches_classes_defined_later_with_their_own_init(listening):
+    seen = []
+    listening(Mapper, "init", lambda target, args, kwargs: seen.append(type(target).__name__))
+
+    class Later(Base):
+        __tablename__ = "ev_later"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        note: Mapped[str] = mapped_column(String(20))
+
+        def __init__(self, note):
+            self.note = note
+
+    class Inheriting(Base):
+        __tablename__ = "ev_inheriting"
+        id: Mapped[int] = mapped_column(primary_key=True)
+
+    Later("x")
+    Inheriting()
+    Author(name="a")
+    assert seen == ["Later", "Inheriting", "Author"]

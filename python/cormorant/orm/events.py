@@ -529,6 +529,26 @@ def _instrument_init_for(key: Any) -> None:
         for sub in _subclasses(root)[1:]:
             if "__init__" in sub.__dict__:
                 _instrument_init(sub)
+        _instrument_future_subclasses(root)
+
+
+def _instrument_future_subclasses(root: type) -> None:
+    """Subclasses of `root` created later that define their own __init__
+    (a dataclass model, say) get it wrapped too, once they are complete."""
+    if root.__dict__.get("_cm_wraps_subclass_init"):
+        return
+    own = root.__dict__.get("__init_subclass__")
+
+    def __init_subclass__(cls: Any, /, **kw: Any) -> None:
+        if own is not None:
+            own.__func__(cls, **kw)
+        else:
+            super(root, cls).__init_subclass__(**kw)  # type: ignore[arg-type]
+        if "__init__" in cls.__dict__:
+            _instrument_init(cls)
+
+    setattr(root, "__init_subclass__", classmethod(__init_subclass__))  # noqa: B010
+    root._cm_wraps_subclass_init = True  # type: ignore[attr-defined]
 
 
 # --- attribute events ------------------------------------------------------------------------
