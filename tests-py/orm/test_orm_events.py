@@ -440,3 +440,15 @@ def test_init_reaches_classes_defined_later_with_their_own_init(listening):
     Inheriting()
     Author(name="a")
     assert seen == ["Later", "Inheriting", "Author"]
+
+
+def test_lazy_loads_pass_through_do_orm_execute(db, listening):
+    with Session(db) as s:
+        s.add(Author(id=1, name="a", books=[Book(title="b")]))
+        s.commit()
+    seen = []
+    listening(Session, "do_orm_execute", lambda state: seen.append(state.is_relationship_load))
+    with Session(db) as s:
+        author = s.get(Author, 1)
+        assert [b.title for b in author.books] == ["b"]
+    assert seen == [False, True]

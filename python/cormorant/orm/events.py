@@ -323,6 +323,7 @@ class ORMExecuteState:
         self.local_execution_options: dict[str, Any] = dict(execution_options or {})
         self.bind_arguments: dict[str, Any] = dict(bind_arguments or {})
         self._remaining = listeners
+        self.lazy_loaded_from: Any = None
 
     @property
     def execution_options(self) -> dict[str, Any]:
@@ -364,9 +365,13 @@ class ORMExecuteState:
     def is_orm_statement(self) -> bool:
         return bool(self.all_mappers)
 
-    # the statements cormorant sends through this event are the top-level ones only
+    # expired or deferred attributes load without this event; lazy relationship loads pass through it
     is_column_load = False
-    is_relationship_load = False
+
+    @property
+    def is_relationship_load(self) -> bool:
+        """True for the SELECT of a lazy load (lazy_loaded_from is the owner's InstanceState)."""
+        return self.lazy_loaded_from is not None
 
     @property
     def all_mappers(self) -> list[Mapper]:
@@ -399,6 +404,7 @@ class ORMExecuteState:
             {**self.local_execution_options, **(execution_options or {})},
             {**self.bind_arguments, **(bind_arguments or {})},
             self._remaining,
+            self.lazy_loaded_from,
         )
 
 
@@ -409,10 +415,12 @@ def run_do_orm_execute(
     execution_options: Mapping[str, Any] | None,
     bind_arguments: Mapping[str, Any] | None,
     listeners: list[Listener],
+    lazy_loaded_from: Any = None,
 ) -> tuple[Any, ORMExecuteState]:
     """Calls the listeners in turn; returns the Result one of them produced
     (else None) and the state holding the statement as they left it."""
     state = ORMExecuteState(session, statement, params, execution_options, bind_arguments, listeners)
+    state.lazy_loaded_from = lazy_loaded_from
     for i, listener in enumerate(listeners):
         state._remaining = listeners[i + 1 :]
         result = listener(state)

@@ -634,6 +634,17 @@ def _in(columns: list[Any], keys: list[Any]) -> Any:
 # --- lazy loads ------------------------------------------------------------------------------------
 
 
+def _lazy_rows(session: Session, rel: Relationship, instance: Any, params: Any) -> Sequence[Any]:
+    """The related objects of a lazy load; its SELECT passes through do_orm_execute listeners."""
+    if events.active("do_orm_execute"):
+        listeners = events.session_listeners(session, "do_orm_execute")
+        if listeners:
+            state = instance.__dict__[STATE_KEY]
+            result = session._execute_with_events(rel._lazy_statement, params, None, None, listeners, state)
+            return result.scalars().all()
+    return session._execute_orm(rel._lazy_statement, params).scalars().all()
+
+
 def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: bool = False) -> Any:
     """The value of `rel` for `instance`: from the identity map when the
     foreign key names a loaded object, else one SELECT."""
@@ -650,7 +661,7 @@ def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: 
         raise InvalidRequestError(f"'{rel}' is not available due to lazy='raise_on_sql'")
     session._refuse_unawaited_load(instance, rel.key, "Lazy load of relationship")
     session._autoflush()
-    items = session._execute_orm(rel._lazy_statement, params).scalars().all()
+    items = _lazy_rows(session, rel, instance, params)
     if rel.uselist:
         return rel.new_collection(instance, items)
     return items[0] if items else None

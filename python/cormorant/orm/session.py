@@ -810,11 +810,12 @@ class Session:
         execution_options: Mapping[str, Any] | None,
         bind_arguments: Any,
         listeners: list[Any],
+        lazy_loaded_from: Any = None,
     ) -> Result[Any]:
         """execute() through the do_orm_execute listeners: one may return the
         Result, else the statement runs as they left it."""
         result, state = _events.run_do_orm_execute(
-            self, statement, params, execution_options, bind_arguments, listeners
+            self, statement, params, execution_options, bind_arguments, listeners, lazy_loaded_from
         )
         if result is not None:
             return result  # type: ignore[no-any-return]
