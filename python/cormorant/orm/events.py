@@ -453,28 +453,30 @@ def class_listeners(registry: _Registry, cls: type, name: str) -> list[Listener]
     return found
 
 
-_mapper_cache: dict[tuple[int, str], tuple[int, list[Listener]]] = {}
+_class_cache: dict[tuple[type, str], tuple[int, list[Listener]]] = {}
 
 
-def mapper_listeners(mapper: Mapper, name: str) -> list[Listener]:
-    """class_listeners() of a mapper's persistence event, cached until listeners change."""
-    key = (id(mapper), name)
-    cached = _mapper_cache.get(key)
+def listeners_for_class(cls: type, name: str) -> list[Listener]:
+    """class_listeners() of a mapper event for `cls`, cached until listeners change."""
+    key = (cls, name)
+    cached = _class_cache.get(key)
     if cached is not None and cached[0] == _version[0]:
         return cached[1]
-    found = class_listeners(_mapper_registry, mapper.class_, name)
-    _mapper_cache[key] = (_version[0], found)
+    found = class_listeners(_mapper_registry, cls, name)
+    _class_cache[key] = (_version[0], found)
     return found
 
 
 def fire_mapper(mapper: Mapper, name: str, connection: Any, objects: Iterable[Any]) -> None:
-    """before_/after_insert, _update, _delete for each object of one mapper."""
-    listeners = mapper_listeners(mapper, name)
-    if not listeners:
-        return
+    """before_/after_insert, _update, _delete for each object (of `mapper`, or of
+    a subclass: each object hears its own class's listeners, with its own mapper)."""
     for obj in objects:
-        for listener in listeners:
-            listener(mapper, connection, state_of(obj) if listener.raw else obj)
+        cls = type(obj)
+        listeners = listeners_for_class(cls, name)
+        if listeners:
+            obj_mapper = cls.__dict__.get("__mapper__", mapper)
+            for listener in listeners:
+                listener(obj_mapper, connection, state_of(obj) if listener.raw else obj)
 
 
 def fire_instance(name: str, objects: Iterable[Any], *args: Any) -> None:
