@@ -121,7 +121,7 @@ def listen(target: Any, identifier: str, fn: Callable[..., Any], **kw: Any) -> N
 def _check_core_flags(identifier: str, kw: dict[str, Any]) -> None:
     unknown = sorted(set(kw) - _CORE_FLAGS - _ORM_ONLY_FLAGS)
     if unknown:
-        raise ArgumentError(f"event.listen() got unknown keyword argument(s): {', '.join(unknown)}")
+        raise TypeError(f"listen() got an unexpected keyword argument {unknown[0]!r}")
     refused = sorted(k for k in _ORM_ONLY_FLAGS if kw.get(k))
     if kw.get("retval") and identifier not in RETVAL_EVENTS:
         refused.append("retval")

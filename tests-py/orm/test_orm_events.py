@@ -310,13 +310,20 @@ def test_append_and_remove_events(db, listening):
     seen = []
     listening(Author.books, "append", lambda t, v, i: seen.append(("append", v.title)))
     listening(Author.books, "remove", lambda t, v, i: seen.append(("remove", v.title)))
-    listening(Book.author, "set", lambda t, v, old, i: seen.append(("set", v.name)))
+    listening(Book.author, "set", lambda t, v, old, i: seen.append(("set", v and v.name)))
     a = Author(name="a")
     b = Book(title="b")
-    a.books.append(b)
+    a.books.append(b)  # the other side follows, and says so: as SQLAlchemy's backrefs
     a.books.remove(b)
     Book(title="c").author = a
-    assert seen == [("append", "b"), ("remove", "b"), ("set", "a")]
+    assert seen == [
+        ("append", "b"),
+        ("set", "a"),
+        ("remove", "b"),
+        ("set", None),
+        ("set", "a"),
+        ("append", "c"),
+    ]
 
 
 # --- listen() flags and errors ---------------------------------------------------------------
@@ -339,7 +346,7 @@ def test_unknown_event_names_and_flags_are_refused():
         event.listen(Session, "before_flsh", lambda *a: None)
     with pytest.raises(InvalidRequestError, match="before_insrt"):
         event.listen(Author, "before_insrt", lambda *a: None)
-    with pytest.raises(ArgumentError, match="bogus"):
+    with pytest.raises(TypeError, match="bogus"):
         event.listen(Session, "before_flush", lambda *a: None, bogus=True)
     with pytest.raises(ArgumentError, match="retval"):
         event.listen(Session, "before_flush", lambda *a: None, retval=True)
@@ -361,7 +368,7 @@ def test_core_events_take_once_and_insert_and_refuse_orm_flags(db):
             event.listen(db, "before_cursor_execute", print, propagate=True)
         with pytest.raises(ArgumentError, match="retval"):
             event.listen(db, "commit", print, retval=True)
-        with pytest.raises(ArgumentError, match="bogus"):
+        with pytest.raises(TypeError, match="bogus"):
             event.listen(db, "commit", print, bogus=1)
     finally:
         event.remove(db, "before_cursor_execute", first)
@@ -388,7 +395,7 @@ def test_refresh_of_some_attributes_names_them(db, listening):
         s.add(a)
         s.commit()
         s.refresh(a, ["name"])
-    assert seen[-1] == ["name"]
+    assert set(seen[-1]) == {"name"}
 
 
 def test_the_issue_acceptance_sequence(db):

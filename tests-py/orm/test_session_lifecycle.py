@@ -405,5 +405,5 @@ def test_populate_existing_overwrites_loaded_objects(db):
         assert a.name == "a" and a not in s.dirty
         assert b.name == "also unflushed" and b in s.dirty  # not named by the rows
         b_stmt = select(Owner).where(Owner.id == 2)
-        s.execute(b_stmt, execution_options={"populate_existing": True})
+        s.execute(b_stmt, execution_options={"populate_existing": True}).all()
         assert b.name == "b" and not s.dirty

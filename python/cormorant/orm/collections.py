@@ -37,9 +37,9 @@ class InstrumentedList(list[Any]):
         self._rel._appended(self._owner, item)
 
     def _gone(self, item: Any) -> None:
-        self._rel._removed(self._owner, item)
         if self._rel._has_events:
             events.fire_remove(self._rel, self._owner, item)
+        self._rel._removed(self._owner, item)
 
     def append(self, item: Any) -> None:
         item = self._adding(item)

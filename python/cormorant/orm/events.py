@@ -158,7 +158,7 @@ class _Registry:
             raise InvalidRequestError(f"No such {self.kind} event '{identifier}'; known: {', '.join(known)}")
         unknown = sorted(set(kw) - _FLAGS)
         if unknown:
-            raise ArgumentError(f"event.listen() got unknown keyword argument(s): {', '.join(unknown)}")
+            raise TypeError(f"listen() got an unexpected keyword argument {unknown[0]!r}")
         refused = sorted(k for k, v in kw.items() if v and k not in self.flags)
         if refused:
             raise ArgumentError(

@@ -369,18 +369,12 @@ class Relationship(Mapped[Any]):
         old_ids = {id(o) for o in old_items}
         for item in old_items:
             if id(item) not in new_ids:
+                self._attribute_event("remove", instance, item)
                 self._removed(instance, item)
-                if self._has_events:
-                    from .events import fire_remove
-
-                    fire_remove(self, instance, item)
         for item in new:
             if id(item) not in old_ids:
+                self._attribute_event("append", instance, item)
                 self._appended(instance, item)
-                if self._has_events:
-                    from .events import fire_append
-
-                    fire_append(self, instance, item)
 
     # --- collection events and the reverse side -----------------------------------------------
 
@@ -397,6 +391,7 @@ class Relationship(Mapped[Any]):
                 if current is not owner:
                     record_change(item, reverse.key, current)
                     item.__dict__[reverse.key] = owner
+                    reverse._attribute_event("set", item, owner, current)
                     if current is not NO_VALUE and current is not None:
                         self._quiet_remove(current, item)
         cascade_add(owner, self, item)
@@ -412,6 +407,7 @@ class Relationship(Mapped[Any]):
             if current is owner or current is NO_VALUE:
                 record_change(item, reverse.key, owner)
                 item.__dict__[reverse.key] = None
+                reverse._attribute_event("set", item, None, owner)
 
     def _current(self, instance: Any) -> Any:
         """The loaded value of a persistent object's attribute (None otherwise), without autoflush."""
@@ -433,15 +429,32 @@ class Relationship(Mapped[Any]):
             if current is not item:
                 record_change(owner, self.key, current)
                 d[self.key] = item
+                self._attribute_event("set", owner, item, current)
             return
         collection = d.get(self.key)
         if collection is None:
             state = d.get(STATE_KEY)
             if state is not None and state.key is not None:
+                self._attribute_event("append", owner, item)
                 return
             collection = d[self.key] = self.new_collection(owner)
         record_change(owner, self.key, collection, collection=True)
         list.append(collection, item)
+        self._attribute_event("append", owner, item)
+
+    def _attribute_event(self, op: str, owner: Any, value: Any, old: Any = NO_VALUE) -> None:
+        """Fires `op` to this attribute's listeners, for changes made through
+        the other side too (as SQLAlchemy's backrefs do)."""
+        if not self._has_events:
+            return
+        from . import events
+
+        if op == "set":
+            events.fire_set(self, owner, value, old)
+        elif op == "append":
+            events.fire_append(self, owner, value)
+        else:
+            events.fire_remove(self, owner, value)
 
     def _quiet_remove(self, owner: Any, item: Any) -> None:
         d = owner.__dict__
@@ -449,6 +462,7 @@ class Relationship(Mapped[Any]):
             if d.get(self.key) is item:
                 record_change(owner, self.key, item)
                 d[self.key] = None
+                self._attribute_event("set", owner, None, item)
             return
         collection = d.get(self.key)
         if collection is None:
@@ -457,6 +471,7 @@ class Relationship(Mapped[Any]):
             if member is item:
                 record_change(owner, self.key, collection, collection=True)
                 list.__delitem__(collection, i)
+                self._attribute_event("remove", owner, item)
                 return
 
     # --- comparisons --------------------------------------------------------------------------

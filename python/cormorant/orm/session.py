@@ -697,7 +697,7 @@ class Session:
             d.pop(name, None)
             getattr(instance, name)
         if _events.active("refresh"):
-            _events.fire_instance("refresh", [instance], _events.QueryContext(self), names)
+            _events.fire_instance("refresh", [instance], _events.QueryContext(self), frozenset(names))
 
     def _load_deferred(self, instance: object, state: Any, key: str) -> None:
         """Loads one column left out of the SELECT that loaded `instance` (defer(), load_only())."""
