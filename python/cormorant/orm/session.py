@@ -536,6 +536,8 @@ class Session:
 
     def _release_connection(self) -> None:
         conn, self._connection = self._connection, None
+        if self._transaction is not None:
+            self._transaction.is_active = False  # it has ended
         self._transaction = None
         self._joined = None
         self._commits_joined = True
