@@ -1,14 +1,16 @@
 """event.listen / listens_for / remove / contains, as in SQLAlchemy.
 
 Targets (Engine, Pool) keep a Dispatch: a list of listeners per event name.
-Pool events given to an Engine go to its pool."""
+Pool events given to an Engine go to its pool. The ORM (orm/events.py)
+registers a resolver for its own targets (Session, mapped classes, Mapper,
+attributes): Core never imports the ORM."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from .exc import InvalidRequestError
+from .exc import ArgumentError, InvalidRequestError
 
 POOL_EVENTS = {"connect", "first_connect", "checkout", "checkin", "close", "reset", "invalidate", "detach"}
 ENGINE_EVENTS = {
@@ -32,23 +34,27 @@ class Dispatch:
         self._allowed = allowed
         self._listeners: dict[str, list[tuple[Callable[..., Any], bool]]] = {}
 
-    def add(self, name: str, fn: Callable[..., Any], retval: bool = False) -> None:
+    def add(self, name: str, fn: Callable[..., Any], retval: bool = False, *, insert: bool = False) -> None:
         if name not in self._allowed:
             raise InvalidRequestError(
                 f"No such event '{name}' for this target; known: {', '.join(sorted(self._allowed))}"
             )
-        self._listeners.setdefault(name, []).append((fn, retval))
+        entries = self._listeners.setdefault(name, [])
+        entries.insert(0, (fn, retval)) if insert else entries.append((fn, retval))
 
     def remove(self, name: str, fn: Callable[..., Any]) -> None:
         entries = self._listeners.get(name, [])
         for i, (listener, _) in enumerate(entries):
-            if listener is fn:
+            if listener is fn or (isinstance(listener, _once) and listener.fn is fn):
                 del entries[i]
                 return
         raise InvalidRequestError(f"No listener {fn!r} is registered for event '{name}'")
 
     def contains(self, name: str, fn: Callable[..., Any]) -> bool:
-        return any(listener is fn for listener, _ in self._listeners.get(name, []))
+        return any(
+            listener is fn or (isinstance(listener, _once) and listener.fn is fn)
+            for listener, _ in self._listeners.get(name, [])
+        )
 
     def has(self, name: str) -> bool:
         return bool(self._listeners.get(name))
@@ -66,6 +72,28 @@ class Dispatch:
         return statement, params
 
 
+# Core events whose listeners may return a value that replaces the arguments.
+RETVAL_EVENTS = {"before_cursor_execute"}
+_CORE_FLAGS = {"retval", "once", "insert"}
+_ORM_ONLY_FLAGS = {"propagate", "raw", "named"}
+
+# Functions (target, identifier) -> handle with listen(fn, kw)/remove(fn)/contains(fn),
+# or None when the target is not theirs: how the ORM takes its own targets.
+_target_resolvers: list[Callable[[Any, str], Any]] = []
+
+
+def register_target_resolver(resolver: Callable[[Any, str], Any]) -> None:
+    _target_resolvers.append(resolver)
+
+
+def _foreign_target(target: Any, identifier: str) -> Any:
+    for resolver in _target_resolvers:
+        handle = resolver(target, identifier)
+        if handle is not None:
+            return handle
+    return None
+
+
 def _dispatch_for(target: Any, name: str) -> Dispatch:
     if name in POOL_EVENTS and hasattr(target, "pool"):
         target = target.pool
@@ -75,9 +103,51 @@ def _dispatch_for(target: Any, name: str) -> Dispatch:
     return dispatch
 
 
-def listen(target: Any, identifier: str, fn: Callable[..., Any], *, retval: bool = False, **kw: Any) -> None:
-    """Calls `fn` whenever `identifier` happens on `target`."""
-    _dispatch_for(target, identifier).add(identifier, fn, retval)
+def listen(target: Any, identifier: str, fn: Callable[..., Any], **kw: Any) -> None:
+    """Calls `fn` whenever `identifier` happens on `target`. Keyword flags as
+    SQLAlchemy's: retval, once, insert (Core and ORM), propagate, raw, named (ORM)."""
+    handle = _foreign_target(target, identifier)
+    if handle is not None:
+        handle.listen(fn, kw)
+        return
+    _check_core_flags(identifier, kw)
+    if kw.get("once"):
+        fn = _once(fn)
+    _dispatch_for(target, identifier).add(
+        identifier, fn, bool(kw.get("retval")), insert=bool(kw.get("insert"))
+    )
+
+
+def _check_core_flags(identifier: str, kw: dict[str, Any]) -> None:
+    unknown = sorted(set(kw) - _CORE_FLAGS - _ORM_ONLY_FLAGS)
+    if unknown:
+        raise TypeError(f"listen() got an unexpected keyword argument {unknown[0]!r}")
+    refused = sorted(k for k in _ORM_ONLY_FLAGS if kw.get(k))
+    if kw.get("retval") and identifier not in RETVAL_EVENTS:
+        refused.append("retval")
+    if refused:
+        raise ArgumentError(f"{', '.join(refused)}=True does not apply to the Core event '{identifier}'")
+
+
+class _once:
+    """A listener that runs on its first event only (listen(..., once=True));
+    remove() still finds it by the function given."""
+
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
+        self.fired = False
+
+    def __call__(self, *args: Any) -> Any:
+        if self.fired:
+            return None
+        self.fired = True
+        return self.fn(*args)
+
+    def __eq__(self, other: object) -> bool:
+        return other is self or other is self.fn
+
+    def __hash__(self) -> int:
+        return hash(self.fn)
 
 
 def listens_for(
@@ -93,8 +163,15 @@ def listens_for(
 
 
 def remove(target: Any, identifier: str, fn: Callable[..., Any]) -> None:
+    handle = _foreign_target(target, identifier)
+    if handle is not None:
+        handle.remove(fn)
+        return
     _dispatch_for(target, identifier).remove(identifier, fn)
 
 
 def contains(target: Any, identifier: str, fn: Callable[..., Any]) -> bool:
+    handle = _foreign_target(target, identifier)
+    if handle is not None:
+        return bool(handle.contains(fn))
     return _dispatch_for(target, identifier).contains(identifier, fn)

@@ -11,10 +11,10 @@ from cormorant.exc import (
     ArgumentError,
     DBAPIError,
     IntegrityError,
+    InvalidRequestError,
     OperationalError,
     PendingRollbackError,
     ProgrammingError,
-    ResourceClosedError,
 )
 from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -70,12 +70,19 @@ def test_known_constructor_keywords_still_work():
 
 
 def test_closed_session_used_again(db):
+    # SQLAlchemy 2.0: close() ends the transaction and the Session begins anew when used
     s = Session(db)
     assert s.execute(select(func.count(Account.id))).scalar() == 2
     s.close()
-    with pytest.raises(ResourceClosedError) as info:
+    assert s.execute(select(func.count(Account.id))).scalar() == 2
+    s.close()
+
+
+def test_session_closed_for_good_with_close_resets_only_false(db):
+    s = Session(db, close_resets_only=False)
+    s.close()
+    with pytest.raises(InvalidRequestError, match="permanently closed"):
         s.execute(select(Account))
-    assert "closed" in str(info.value).lower()
 
 
 # --- failed commits and flushes --------------------------------------------------------

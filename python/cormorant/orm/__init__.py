@@ -35,12 +35,20 @@ from .descriptor_props import (
     synonym_for,
 )
 from .dynamic import AppenderQuery
+from .events import ORMExecuteState
 from .mapper import Mapper
 from .properties import ColumnProperty, MappedSQLExpression, column_property, deferred, query_expression
 from .query import Query
 from .relationships import Relationship, dynamic_loader, relationship
 from .scoping import QueryPropertyDescriptor, scoped_session
-from .session import Session, SessionTransaction, object_session, sessionmaker
+from .session import (
+    Session,
+    SessionTransaction,
+    make_transient,
+    make_transient_to_detached,
+    object_session,
+    sessionmaker,
+)
 from .strategy_options import (
     Load,
     contains_eager,
@@ -139,4 +147,10 @@ __all__ = [
     "WriteOnlyMapped",
     "AppenderQuery",
     "dynamic_loader",
+    "ORMExecuteState",
+    "make_transient",
+    "make_transient_to_detached",
+    "NO_VALUE",
+    "AttributeEventToken",
+    "UOWTransaction",
 ]

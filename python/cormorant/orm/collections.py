@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, SupportsIndex
 
+from . import events
 from .attributes import NO_VALUE, record_change
 from .writeonly import PendingChanges
 
@@ -27,13 +28,22 @@ class InstrumentedList(list[Any]):
     def _before_change(self) -> None:
         record_change(self._owner, self._rel.key, self, collection=True)
 
+    def _adding(self, item: Any) -> Any:
+        """The member to add: an append listener with retval=True may replace it."""
+        if self._rel._has_events:
+            return events.fire_append(self._rel, self._owner, item)
+        return item
+
     def _added(self, item: Any) -> None:
         self._rel._appended(self._owner, item)
 
     def _gone(self, item: Any) -> None:
+        if self._rel._has_events:
+            events.fire_remove(self._rel, self._owner, item)
         self._rel._removed(self._owner, item)
 
     def append(self, item: Any) -> None:
+        item = self._adding(item)
         self._before_change()
         list.append(self, item)
         self._added(item)
@@ -48,6 +58,7 @@ class InstrumentedList(list[Any]):
         return self
 
     def insert(self, index: SupportsIndex, item: Any) -> None:
+        item = self._adding(item)
         self._before_change()
         list.insert(self, index, item)
         self._added(item)
@@ -71,6 +82,7 @@ class InstrumentedList(list[Any]):
             self._gone(item)
 
     def __setitem__(self, index: Any, value: Any) -> None:
+        value = [self._adding(v) for v in value] if isinstance(index, slice) else self._adding(value)
         self._before_change()
         old = self[index]
         list.__setitem__(self, index, value)

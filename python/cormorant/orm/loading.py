@@ -5,6 +5,7 @@ Lazy loads of single attributes live here too."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from ..sql.compiler import Compiled, ResultKeys, register_statement_preparer
 from ..sql.elements import UnaryExpression, and_, coerce, or_
 from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
+from . import events
 from .attributes import DELETED, LOADERS_KEY, STATE_KEY
 from .bundle import composed_shape, is_composed
 from .collections import members
@@ -547,7 +549,7 @@ class SessionHydration(Hydration):
     stream would keep every object it ever loaded. Only the entities the rows
     name are released; objects loaded alongside (eager loads) stay."""
 
-    __slots__ = ("session", "loads", "streaming", "_positions", "_compose")
+    __slots__ = ("session", "loads", "streaming", "_positions", "_compose", "populate_existing")
 
     entities = True
 
@@ -557,6 +559,7 @@ class SessionHydration(Hydration):
         self.streaming = streaming
         self._positions: list[int] = []  # where in a row the entities are, when streaming
         self._compose: Callable[[list[Any]], None] | None = None  # rows with Bundles or composites
+        self.populate_existing = False  # execution_options(populate_existing=True)
 
     @property
     def unique_required(self) -> bool:  # type: ignore[override]
@@ -575,10 +578,47 @@ class SessionHydration(Hydration):
         return shape
 
     def fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
+        if self.populate_existing or events.active("load") or events.active("refresh"):
+            return self._fetch_observed(cursor, plan, size)
+        return self._fetch(cursor, plan, size)
+
+    def _fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
         session = self.session  # read each time: expunge_all() gives the Session a new map
         if size is None:
             return _native.fetch_all(cursor, plan, session._identity_map, session._ref)
         return _native.fetch_many(cursor, plan, size, session._identity_map, session._ref)
+
+    def _fetch_observed(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
+        """fetch() when objects already loaded must be overwritten from the
+        rows (populate_existing) or load/refresh listeners must hear of the
+        objects the rows create or reload. The native loop refills an object
+        of the identity map only when it is expired, so populate_existing
+        marks every loaded object expired for the length of the fetch and
+        puts the mark back on those the rows did not name."""
+        identity_map = self.session._identity_map
+        marked = [] if not self.populate_existing else _mark_expired(identity_map.values())
+        expired = [o for o in identity_map.values() if o.__dict__[STATE_KEY].expired]
+        sizes = {cls: len(objects) for cls, objects in identity_map._by_class.items()}
+        items = self._fetch(cursor, plan, size)
+        refreshed = [o for o in expired if not o.__dict__[STATE_KEY].expired]
+        for obj in marked:
+            state = obj.__dict__[STATE_KEY]
+            if state.expired:
+                state.expired = False
+        for obj in refreshed:
+            obj.__dict__[STATE_KEY].committed = None  # the row's values are now the committed ones
+            self.session._modified.pop(id(obj), None)
+        context = events.QueryContext(self.session)
+        if events.active("load"):
+            created = [
+                obj
+                for cls, objects in identity_map._by_class.items()
+                for obj in itertools.islice(objects.values(), sizes.get(cls, 0), None)
+            ]
+            events.fire_instance("load", created, context)
+        if refreshed and events.active("refresh"):
+            events.fire_instance("refresh", refreshed, context, None)
+        return items
 
     def loaded(self, items: list[Any], single: bool) -> Any:
         if self._compose is not None:
@@ -606,6 +646,17 @@ class SessionHydration(Hydration):
             if obj is not None and sys.getrefcount(obj) > 2:
                 objects[key[1]] = obj
             del obj
+
+
+def _mark_expired(objects: list[Any]) -> list[Any]:
+    """Marks the loaded objects among `objects` expired; returns those it marked."""
+    marked = []
+    for obj in objects:
+        state = obj.__dict__[STATE_KEY]
+        if not state.expired:
+            state.expired = True
+            marked.append(obj)
+    return marked
 
 
 # --- after the rows are in ----------------------------------------------------------------------
@@ -781,6 +832,17 @@ def _in(columns: list[Any], keys: list[Any]) -> Any:
 # --- lazy loads ------------------------------------------------------------------------------------
 
 
+def _lazy_rows(session: Session, rel: Relationship, instance: Any, params: Any) -> Sequence[Any]:
+    """The related objects of a lazy load; its SELECT passes through do_orm_execute listeners."""
+    if events.active("do_orm_execute"):
+        listeners = events.session_listeners(session, "do_orm_execute")
+        if listeners:
+            state = instance.__dict__[STATE_KEY]
+            result = session._execute_with_events(rel._lazy_statement, params, None, None, listeners, state)
+            return result.scalars().all()
+    return session._execute_orm(rel._lazy_statement, params).scalars().all()
+
+
 def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: bool = False) -> Any:
     """The value of `rel` for `instance`: from the identity map when the
     foreign key names a loaded object, else one SELECT."""
@@ -797,7 +859,7 @@ def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: 
         raise InvalidRequestError(f"'{rel}' is not available due to lazy='raise_on_sql'")
     session._refuse_unawaited_load(instance, rel.key, "Lazy load of relationship")
     session._autoflush()
-    items = session._execute_orm(rel._lazy_statement, params).scalars().all()
+    items = _lazy_rows(session, rel, instance, params)
     if rel.uselist:
         return rel.new_collection(instance, items)
     return items[0] if items else None

@@ -113,6 +113,7 @@ class Relationship(Mapped[Any]):
 
     #: init/repr/default/default_factory/compare/kw_only/hash given to relationship(), for a dataclass mapping.
     dataclass_arguments: dict[str, Any] = {}  # noqa: RUF012 - replaced, never mutated
+    _has_events = False  # attribute event listeners exist (orm/events.py)
 
     def __init__(self, argument: Any, secondary: Any, **options: Any) -> None:
         self.argument = argument
@@ -382,6 +383,10 @@ class Relationship(Mapped[Any]):
         old = d.get(self.key, NO_VALUE)
         if old is NO_VALUE and self.reverse is not None:
             old = self._current(instance)  # the old parent's collection must drop `instance`
+        if self._has_events:
+            from .events import fire_set
+
+            value = fire_set(self, instance, value, old)
         if old is value:
             return
         record_change(instance, self.key, old)
@@ -409,9 +414,11 @@ class Relationship(Mapped[Any]):
         old_ids = {id(o) for o in old_items}
         for item in old_items:
             if id(item) not in new_ids:
+                self._attribute_event("remove", instance, item)
                 self._removed(instance, item)
         for item in new:
             if id(item) not in old_ids:
+                self._attribute_event("append", instance, item)
                 self._appended(instance, item)
 
     # --- collection events and the reverse side -----------------------------------------------
@@ -429,6 +436,7 @@ class Relationship(Mapped[Any]):
                 if current is not owner:
                     record_change(item, reverse.key, current)
                     item.__dict__[reverse.key] = owner
+                    reverse._attribute_event("set", item, owner, current)
                     if current is not NO_VALUE and current is not None:
                         self._quiet_remove(current, item)
         cascade_add(owner, self, item)
@@ -444,6 +452,7 @@ class Relationship(Mapped[Any]):
             if current is owner or current is NO_VALUE:
                 record_change(item, reverse.key, owner)
                 item.__dict__[reverse.key] = None
+                reverse._attribute_event("set", item, None, owner)
 
     def _current(self, instance: Any) -> Any:
         """The loaded value of a persistent object's attribute (None otherwise), without autoflush."""
@@ -468,15 +477,32 @@ class Relationship(Mapped[Any]):
             if current is not item:
                 record_change(owner, self.key, current)
                 d[self.key] = item
+                self._attribute_event("set", owner, item, current)
             return
         collection = d.get(self.key)
         if collection is None:
             state = d.get(STATE_KEY)
             if state is not None and state.key is not None:
+                self._attribute_event("append", owner, item)
                 return
             collection = d[self.key] = self.new_collection(owner)
         record_change(owner, self.key, collection, collection=True)
         list.append(collection, item)
+        self._attribute_event("append", owner, item)
+
+    def _attribute_event(self, op: str, owner: Any, value: Any, old: Any = NO_VALUE) -> None:
+        """Fires `op` to this attribute's listeners, for changes made through
+        the other side too (as SQLAlchemy's backrefs do)."""
+        if not self._has_events:
+            return
+        from . import events
+
+        if op == "set":
+            events.fire_set(self, owner, value, old)
+        elif op == "append":
+            events.fire_append(self, owner, value)
+        else:
+            events.fire_remove(self, owner, value)
 
     def _quiet_remove(self, owner: Any, item: Any) -> None:
         if self.lazy in (WRITE_ONLY, DYNAMIC):
@@ -486,6 +512,7 @@ class Relationship(Mapped[Any]):
             if d.get(self.key) is item:
                 record_change(owner, self.key, item)
                 d[self.key] = None
+                self._attribute_event("set", owner, None, item)
             return
         collection = d.get(self.key)
         if collection is None:
@@ -494,6 +521,7 @@ class Relationship(Mapped[Any]):
             if member is item:
                 record_change(owner, self.key, collection, collection=True)
                 list.__delitem__(collection, i)
+                self._attribute_event("remove", owner, item)
                 return
 
     # --- comparisons --------------------------------------------------------------------------

@@ -3,6 +3,7 @@ and the ORM side of statement execution."""
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,17 +18,19 @@ from ..exc import (
     NoResultFound,
     ObjectDeletedError,
     PendingRollbackError,
-    ResourceClosedError,
 )
 from ..sql.dml import Delete, Insert, Update
 from ..sql.elements import ClauseElement
 from ..sql.lambdas import LambdaElement
 from ..sql.selectable import FromStatement, Select, select
+from ..util import IdentitySet
 from ..util.concurrency import in_greenlet
+from . import events as _events
 from . import unitofwork
 from .attributes import (
     DELETED,
     DETACHED,
+    LOADERS_KEY,
     NO_VALUE,
     PENDING,
     PERSISTENT,
@@ -59,6 +62,17 @@ if TYPE_CHECKING:
     from .util import AliasedClass
 
 
+JOIN_TRANSACTION_MODES = ("conditional_savepoint", "create_savepoint", "rollback_only", "control_fully")
+
+
+def _commit_events_active() -> bool:
+    """A commit with nothing to write still runs its transaction when someone listens."""
+    return any(
+        _events.active(name)
+        for name in ("before_commit", "after_commit", "after_transaction_create", "after_transaction_end")
+    )
+
+
 class SessionNestedTransaction(CommitOnExit):
     """A SAVEPOINT of the Session (begin_nested()). Rolling it back undoes the
     database work since it began; objects added since are expunged and every
@@ -69,6 +83,8 @@ class SessionNestedTransaction(CommitOnExit):
         self._savepoint = savepoint
         self._inserted_before = len(session._inserted_in_transaction)
         self._deletes_before = len(session._flushed_deletes)
+        self.nested = True
+        self.parent = session._transaction
 
     @property
     def is_active(self) -> bool:
@@ -79,16 +95,23 @@ class SessionNestedTransaction(CommitOnExit):
             self.session.flush()
             self._savepoint.commit()
             self.session._end_nested(self)
+            self.session._fire("after_transaction_end", self)
 
     def rollback(self) -> None:
         if self.is_active:
             self._savepoint.rollback()
             self.session._end_nested(self)
             self.session._undo_since(self._inserted_before, self._deletes_before)
+            self.session._fire("after_rollback")
+            self.session._fire("after_transaction_end", self)
+            self.session._fire("after_soft_rollback", self)
 
 
 class SessionTransaction:
     """The Session's current transaction (begin() returns it)."""
+
+    nested = False
+    parent = None
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -119,12 +142,25 @@ class Session:
         bind: Engine | Connection | None = None,
         *,
         autoflush: bool = True,
+        future: bool = True,
         expire_on_commit: bool = True,
         autobegin: bool = True,
+        twophase: bool = False,
+        binds: Mapping[Any, Any] | None = None,
+        enable_baked_queries: bool = True,
         info: dict[str, Any] | None = None,
-        **_: Any,
+        query_cls: type[Any] | None = None,
+        autocommit: bool = False,
+        join_transaction_mode: str = "conditional_savepoint",
+        close_resets_only: bool = True,
     ) -> None:
+        _check_session_arguments(future, twophase, binds, autocommit, join_transaction_mode)
         self.bind = bind
+        self.join_transaction_mode = join_transaction_mode
+        self.close_resets_only = close_resets_only
+        self.enable_baked_queries = enable_baked_queries  # cormorant caches compiled statements regardless
+        self.twophase = False
+        self._query_cls = query_cls
         self.autoflush = autoflush
         self.expire_on_commit = expire_on_commit
         self.autobegin = autobegin
@@ -142,6 +178,10 @@ class Session:
         self._nested: list[SessionNestedTransaction] = []
         self._failed_flush: BaseException | None = None
         self._closed = False
+        # how this session's transaction sits on its Connection: None when the
+        # session began it itself, else the joined Transaction or SAVEPOINT
+        self._joined: Any = None
+        self._commits_joined = True
         self._flushing = False
         self._no_autoflush = 0
 
@@ -149,7 +189,10 @@ class Session:
 
     def _check_usable(self) -> None:
         if self._closed:
-            raise ResourceClosedError("This Session is closed; create a new Session to keep working")
+            raise InvalidRequestError(
+                "This Session has been permanently closed and is unable to handle any more transaction "
+                "requests (it was made with close_resets_only=False)"
+            )
         if self._failed_flush is not None:
             raise PendingRollbackError(
                 "This Session's transaction has been rolled back due to a previous exception during flush. "
@@ -183,12 +226,40 @@ class Session:
             if self._connection is not None:
                 return
             connection = bind.connect() if isinstance(bind, Engine) else bind
-            self._connection = connection
             if self._transaction is None:
-                self._transaction = SessionTransaction(self)
-            connection._autobegin(reads_only=True)
+                self._start_transaction()
+            if isinstance(bind, Connection) and connection.in_transaction():
+                self._join(connection)
+            else:
+                connection._autobegin(reads_only=True)
+            self._connection = connection
         finally:
             self._provisioning.release()
+        self._fire("after_begin", self._transaction, connection)
+
+    def _join(self, connection: Connection) -> None:
+        """Joins the transaction the given Connection is already in, as
+        join_transaction_mode says (SQLAlchemy's rules)."""
+        mode = self.join_transaction_mode
+        if mode == "conditional_savepoint":
+            mode = "create_savepoint" if connection.in_nested_transaction() else "rollback_only"
+        if mode == "create_savepoint":
+            self._joined = connection.begin_nested()
+        elif connection.in_nested_transaction():
+            self._joined = connection._savepoints[-1]
+        else:
+            self._joined = connection.get_transaction()
+        self._commits_joined = mode != "rollback_only"
+
+    def _start_transaction(self) -> SessionTransaction:
+        transaction = self._transaction = SessionTransaction(self)
+        self._fire("after_transaction_create", transaction)
+        return transaction
+
+    def _fire(self, name: str, *args: Any) -> None:
+        """Runs the session's listeners of `name`, if any exist."""
+        if _events.active(name):
+            _events.fire_session(self, name, *args)
 
     def _refuse_unawaited_load(self, instance: object, key: str, what: str) -> None:
         """MissingGreenlet naming the attribute, when loading it would need I/O
@@ -344,16 +415,19 @@ class Session:
         return iter(list(self._identity_map.values()) + list(self._new.values()))
 
     @property
-    def new(self) -> list[Any]:
-        return list(self._new.values())
+    def new(self) -> IdentitySet:
+        """The pending objects, added since the last flush."""
+        return IdentitySet(self._new.values())
 
     @property
-    def dirty(self) -> list[Any]:
-        return [o for o in self._modified.values() if o.__dict__[STATE_KEY].committed]
+    def dirty(self) -> IdentitySet:
+        """The persistent objects with changed attributes."""
+        return IdentitySet(o for o in self._modified.values() if o.__dict__[STATE_KEY].committed)
 
     @property
-    def deleted(self) -> list[Any]:
-        return list(self._deleted.values())
+    def deleted(self) -> IdentitySet:
+        """The objects marked for deletion at the next flush."""
+        return IdentitySet(self._deleted.values())
 
     @property
     def identity_map(self) -> IdentityMap:
@@ -374,18 +448,19 @@ class Session:
         conn = self._connection_for_use()
         self._flushing = True
         try:
-            unitofwork.flush(
-                FlushTransaction(
-                    self,
-                    conn,
-                    new=self._new,
-                    modified=self._modified,
-                    deleted=self._deleted,
-                    identity_map=self._identity_map,
-                    inserted=self._inserted_in_transaction,
-                    flushed_deletes=self._flushed_deletes,
-                )
+            flush_context = FlushTransaction(
+                self,
+                conn,
+                new=self._new,
+                modified=self._modified,
+                deleted=self._deleted,
+                identity_map=self._identity_map,
+                inserted=self._inserted_in_transaction,
+                flushed_deletes=self._flushed_deletes,
             )
+            self._fire("before_flush", flush_context, objects)
+            unitofwork.flush(flush_context)
+            self._fire("after_flush_postexec", flush_context)
         except BaseException as e:
             self._failed_flush = e
             if not self._rollback_innermost_savepoint():
@@ -421,64 +496,103 @@ class Session:
     def commit(self) -> None:
         """Flushes, commits the transaction and (by default) expires every loaded object."""
         self._check_usable()
-        if self._transaction is None and self._connection is None:
-            if not (self._new or self._deleted or self._modified):
+        if self._transaction is None:
+            if not (self._new or self._deleted or self._modified) and not _commit_events_active():
                 return
+            self._start_transaction()
+        self._fire("before_commit")
         self.flush()
-        if self._connection is not None:
-            self._connection.commit()
+        self._commit_connection()
+        transaction = self._transaction
         self._release_connection()
         self._inserted_in_transaction.clear()
         for obj in self._flushed_deletes:
             self._detach(obj, obj.__dict__[STATE_KEY])
         self._flushed_deletes = []
+        self._fire("after_commit")
         if self.expire_on_commit:
             self.expire_all()
+        self._fire("after_transaction_end", transaction)
+
+    def _commit_connection(self) -> None:
+        conn = self._connection
+        if conn is None:
+            return
+        joined = self._joined
+        if joined is None:
+            conn.commit()
+        elif self._commits_joined and joined.is_active:
+            joined.commit()
 
     def rollback(self) -> None:
         """Rolls back; new objects are expunged and loaded ones expired, as in SQLAlchemy."""
         if self._closed:
             return
+        transaction = self._transaction
         self._rollback_connection()
         self._release_connection()
         self._undo_since(0, 0)
+        if transaction is not None:
+            self._fire("after_rollback")
+            self._fire("after_transaction_end", transaction)
+            self._fire("after_soft_rollback", transaction)
 
     def _rollback_connection(self) -> None:
         conn = self._connection
-        if conn is not None and not conn.closed:
+        if conn is None or conn.closed:
+            return
+        joined = self._joined
+        if joined is None:
             conn.rollback()
+        elif joined.is_active:
+            joined.rollback()
 
     def _release_connection(self) -> None:
         conn, self._connection = self._connection, None
+        if self._transaction is not None:
+            self._transaction.is_active = False  # it has ended
         self._transaction = None
+        self._joined = None
+        self._commits_joined = True
         self._nested.clear()
         if conn is not None and isinstance(self.bind, Engine):
             conn.close()
 
     def close(self) -> None:
-        """Releases the connection and detaches every object; the Session cannot be used again."""
+        """Ends the transaction (rolling it back) and detaches every object.
+        The Session may be used again: it begins anew, as SQLAlchemy 2.0's
+        (unless made with close_resets_only=False)."""
+        self._close(reset=self.close_resets_only)
+
+    def _close(self, reset: bool) -> None:
         if self._closed:
             return
+        transaction = self._transaction
         try:
-            self._rollback_connection()
+            if self._joined is None or self._commits_joined:  # rollback_only leaves the outer one be
+                self._rollback_connection()
         finally:
             self._release_connection()
             self.expunge_all()
             self._failed_flush = None
-            self._closed = True
+            self._closed = not reset
+        if transaction is not None:
+            self._fire("after_transaction_end", transaction)
 
     def reset(self) -> None:
-        """Like close(), but the Session stays usable."""
-        self.close()
-        self._closed = False
+        """Ends the transaction and detaches every object; the Session stays usable."""
+        self._close(reset=True)
 
     def begin_nested(self) -> SessionNestedTransaction:
         """Begins a SAVEPOINT (flushing pending changes first); as a context
         manager it releases the savepoint, or rolls back to it on an exception."""
         self.flush()
-        savepoint = self._connection_for_use().begin_nested()
+        connection = self._connection_for_use()
+        savepoint = connection.begin_nested()
         nested = SessionNestedTransaction(self, savepoint)
         self._nested.append(nested)
+        self._fire("after_transaction_create", nested)
+        self._fire("after_begin", nested, connection)
         return nested
 
     def _end_nested(self, nested: SessionNestedTransaction) -> None:
@@ -526,8 +640,7 @@ class Session:
         self._check_usable()
         if self._transaction is not None:
             raise InvalidRequestError("A transaction is already begun on this Session")
-        self._transaction = SessionTransaction(self)
-        return self._transaction
+        return self._start_transaction()
 
     def __enter__(self) -> Session:
         return self
@@ -598,6 +711,8 @@ class Session:
         for name in others:
             d.pop(name, None)
             getattr(instance, name)
+        if _events.active("refresh"):
+            _events.fire_instance("refresh", [instance], _events.QueryContext(self), frozenset(names))
 
     def _load_deferred(self, instance: object, state: Any, key: str) -> None:
         """Loads a column left out of the SELECT that loaded `instance` (defer(),
@@ -665,6 +780,8 @@ class Session:
         stmt = _locked(stmt, with_for_update)
         if execution_options:
             stmt = stmt.execution_options(**execution_options)
+        if _events.active("do_orm_execute") and _events.session_listeners(self, "do_orm_execute"):
+            return self.execute(stmt, params).scalars().one_or_none()
         return self._execute_orm(stmt, params).scalars().one_or_none()
 
     @overload
@@ -724,6 +841,35 @@ class Session:
         self._check_usable()
         if isinstance(statement, LambdaElement):
             statement = statement._resolved()
+        if _events.active("do_orm_execute"):
+            listeners = _events.session_listeners(self, "do_orm_execute")
+            if listeners:
+                return self._execute_with_events(
+                    statement, params, execution_options, bind_arguments, listeners
+                )
+        return self._execute(statement, params, execution_options)
+
+    def _execute_with_events(
+        self,
+        statement: Any,
+        params: _ExecuteParams | None,
+        execution_options: Mapping[str, Any] | None,
+        bind_arguments: Any,
+        listeners: list[Any],
+        lazy_loaded_from: Any = None,
+    ) -> Result[Any]:
+        """execute() through the do_orm_execute listeners: one may return the
+        Result, else the statement runs as they left it."""
+        result, state = _events.run_do_orm_execute(
+            self, statement, params, execution_options, bind_arguments, listeners, lazy_loaded_from
+        )
+        if result is not None:
+            return result  # type: ignore[no-any-return]
+        return self._execute(state.statement, state.parameters, state.local_execution_options)
+
+    def _execute(
+        self, statement: Any, params: _ExecuteParams | None, execution_options: Mapping[str, Any] | None
+    ) -> Result[Any]:
         if execution_options and hasattr(statement, "execution_options"):
             statement = statement.execution_options(**execution_options)
         if isinstance(statement, (Select, FromStatement)):
@@ -767,6 +913,8 @@ class Session:
                 "selectinload() strategy for better flexibility in loading objects."
             )
         hydration = SessionHydration(self, loads, streaming=bool(yield_per))
+        if options and options.get("populate_existing"):
+            hydration.populate_existing = True
         return conn.execute_hydrated(statement, params, hydration, yield_per=yield_per or None)
 
     def _execute_bulk_dml(self, statement: Update | Delete, params: Mapping[str, Any] | None) -> Result[Any]:
@@ -888,20 +1036,97 @@ class Session:
         )
         return result.scalar()
 
-    def merge(self, instance: _T, load: bool = True) -> _T:
-        """Copies the state of `instance` onto the persistent object with its key (loading or creating it)."""
+    def merge(self, instance: _T, load: bool = True, options: Sequence[Any] | None = None) -> _T:
+        """Copies the state of `instance` onto the object with its identity in
+        this session (found in the identity map, loaded, or else created as
+        pending) and returns that object; relationships with the "merge"
+        cascade are merged in turn. With load=False nothing is loaded or
+        marked changed: the copy is taken as the database state, as in SQLAlchemy."""
+        self._check_usable()
+        if options:
+            raise NotImplementedError("Session.merge(options=...): loader options on merge")
+        with self.no_autoflush:
+            return self._merge(instance, load, {})
+
+    def _merge(self, instance: _T, load: bool, merged: dict[int, Any]) -> _T:
+        done = merged.get(id(instance))
+        if done is not None:
+            return done  # type: ignore[no-any-return]
         mapper = mapper_of(instance)
+        state = state_of(instance)
+        if state.session is self._ref and state.status in (PENDING, PERSISTENT):
+            merged[id(instance)] = instance
+            self._merge_relationships(instance, instance, mapper, load, merged)
+            return instance
+        if not load and state.committed:
+            raise InvalidRequestError(
+                "merge() with load=False option does not support objects marked as 'dirty'.  "
+                "flush() all changes on mapped instances before merging with load=False."
+            )
+        target = self._merge_target(instance, mapper, load)
+        merged[id(instance)] = target
+        d, target_d = instance.__dict__, target.__dict__
+        for attr in mapper.attr_columns:
+            if attr in d:
+                if load:
+                    setattr(target, attr, d[attr])
+                else:
+                    target_d[attr] = d[attr]
+        self._merge_relationships(instance, target, mapper, load, merged)
+        return target
+
+    def _merge_target(self, instance: _T, mapper: Mapper, load: bool) -> _T:
+        """The object of this session with `instance`'s identity, or a new one."""
+        if not load and state_of(instance).key is None:
+            raise InvalidRequestError(
+                "merge() with load=False option does not support objects transient (i.e. unpersisted) "
+                "objects.  flush() all changes on mapped instances before merging with load=False."
+            )
         key = mapper.identity_of(instance)
+        cls = type(instance)
         target = None
         if key is not None:
-            target = self.get(type(instance), key[1])
+            target = self._identity_map.get(key)
+            if target is None and load:
+                target = self.get(cls, key[1])
+            elif target is None:
+                target = cls.__new__(cls)
+                for k, v in zip(mapper.pk_keys, (key[1],) if len(mapper.pk_keys) == 1 else key[1]):
+                    target.__dict__[k] = v
+                target_state = state_of(target)
+                target_state.key = key
+                target_state.status = DETACHED
+                self._add_one(target)
+                return target
         if target is None:
-            target = type(instance).__new__(type(instance))
-            self.add(target)
-        for attr in mapper.attr_columns:
-            if attr in instance.__dict__:
-                setattr(target, attr, instance.__dict__[attr])
+            target = cls.__new__(cls)
+            self._add_one(target)
         return target
+
+    def _merge_relationships(
+        self, instance: Any, target: Any, mapper: Mapper, load: bool, merged: dict[int, Any]
+    ) -> None:
+        d = instance.__dict__
+        for rel in mapper.relationships.values():
+            if "merge" not in rel.cascade or rel.key not in d:
+                continue
+            value = d[rel.key]
+            if rel._ensure().uselist:
+                copies = [self._merge(item, load, merged) for item in members(value)]
+                if target is instance:
+                    continue
+                if load:
+                    setattr(target, rel.key, copies)
+                else:
+                    target.__dict__[rel.key] = rel.new_collection(target, copies)
+            else:
+                copy = None if value is None else self._merge(value, load, merged)
+                if target is instance:
+                    continue
+                if load:
+                    setattr(target, rel.key, copy)
+                else:
+                    target.__dict__[rel.key] = copy
 
 
 def _locked(stmt: Select[Any], with_for_update: Any) -> Select[Any]:
@@ -935,12 +1160,35 @@ def _ident_values(mapper: Mapper, ident: Any) -> tuple[Any, ...]:
     return values
 
 
-class sessionmaker:
-    """A factory of Sessions with fixed options: `SessionLocal = sessionmaker(bind=engine)`."""
+def _check_session_arguments(
+    future: bool, twophase: bool, binds: Any, autocommit: bool, join_transaction_mode: str
+) -> None:
+    """SQLAlchemy 2.0's Session arguments that cormorant cannot honour are refused by name."""
+    if future is not True:
+        raise ArgumentError("The 'future' parameter passed to Session() may only be set to True.")
+    if autocommit:
+        raise ArgumentError("autocommit=True is no longer supported")
+    if join_transaction_mode not in JOIN_TRANSACTION_MODES:
+        raise ArgumentError(f'invalid selection for join_transaction_mode: "{join_transaction_mode}"')
+    if twophase:
+        raise NotImplementedError("Session(twophase=True): two-phase commit is not supported by cormorant")
+    if binds:
+        raise NotImplementedError(
+            "Session(binds=...): cormorant sessions have a single bind; pass it as bind="
+        )
 
-    def __init__(self, bind: Engine | None = None, *, class_: type[Session] = Session, **kw: Any) -> None:
+
+class sessionmaker:
+    """A factory of Sessions with fixed options: `SessionLocal = sessionmaker(bind=engine)`.
+    Each sessionmaker makes its own subclass of `class_`, so that event
+    listeners given to it apply to its sessions only, as in SQLAlchemy."""
+
+    def __init__(
+        self, bind: Engine | Connection | None = None, *, class_: type[Session] = Session, **kw: Any
+    ) -> None:
+        _check_keywords(class_, kw)
         self.bind = bind
-        self.class_ = class_
+        self.class_: type[Session] = type(class_.__name__, (class_,), {"__module__": class_.__module__})
         self.kw = kw
 
     def __call__(self, **local_kw: Any) -> Session:
@@ -958,11 +1206,60 @@ class sessionmaker:
         return scope()
 
     def configure(self, **kw: Any) -> None:
-        self.kw.update(kw)
+        _check_keywords(self.class_, kw)
         if "bind" in kw:
             self.bind = kw.pop("bind")
+        self.kw.update(kw)
+
+    def __repr__(self) -> str:
+        return f"sessionmaker(class_={self.class_.__name__!r}, bind={self.bind!r}, {self.kw!r})"
+
+
+def _check_keywords(class_: type[Session], kw: Mapping[str, Any]) -> None:
+    """TypeError for a keyword the session class does not take (expire_on_comit=...)."""
+    try:
+        inspect.signature(class_).bind_partial(**kw)
+    except TypeError as e:
+        raise TypeError(f"{class_.__name__}.__init__() {e}") from None
 
 
 def object_session(instance: object) -> Session | None:
+    """The Session `instance` is attached to, if any."""
     state = instance.__dict__.get(STATE_KEY)
     return owning_session(state) if state is not None else None
+
+
+def make_transient(instance: object) -> None:
+    """Makes `instance` transient: out of its session, without an identity,
+    as if never loaded (expired attributes stay unloaded)."""
+    state = state_of(instance)
+    session = owning_session(state)
+    if session is not None and state.session is session._ref:
+        session._detach(instance, state)
+        session._inserted_in_transaction.pop(id(instance), None)
+    instance.__dict__.pop(LOADERS_KEY, None)
+    state.session = None
+    state.key = None
+    state.status = TRANSIENT
+    state.committed = None
+    state.expired = False
+
+
+def make_transient_to_detached(instance: object) -> None:
+    """Makes a transient object detached, with the identity of its primary
+    key attributes, as if loaded and then expunged; attributes not set are
+    expired (they load when the object joins a session)."""
+    state = state_of(instance)
+    if state.status != TRANSIENT or state.session is not None:
+        raise InvalidRequestError("Given object must be transient")
+    mapper = mapper_of(instance)
+    key = mapper.identity_of(instance)
+    if key is None:
+        raise InvalidRequestError(
+            f"Instance {instance!r} has no primary key value; it cannot be given an identity"
+        )
+    state.key = key
+    state.status = DETACHED
+    state.committed = None
+    if any(k not in instance.__dict__ for k in mapper.attr_columns):
+        state.expired = True

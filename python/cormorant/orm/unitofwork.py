@@ -13,6 +13,7 @@ from ..engine.base import Connection
 from ..exc import CircularDependencyError, SAWarning, StaleDataError
 from ..sql.dml import delete, insert, update
 from ..sql.elements import BindParameter, ClauseElement
+from . import events
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
 from .collections import every_member, members
 from .mapper import Mapper, TableMapping, mapper_of
@@ -109,6 +110,8 @@ def flush(uow: FlushTransaction) -> None:
             for level in _delete_levels(mapper, deletes[mapper]):
                 for run in _class_runs(mapper, level):
                     _delete_objects(uow, mapper_of(run[0]), run)
+    if events.active("after_flush"):
+        events.fire_session(uow.session, "after_flush", uow)
     uow.finish()
 
 
@@ -471,18 +474,23 @@ def _fetched_columns(mapper: TableWriter, params: dict[str, Any]) -> list[Any]:
 def _insert_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
     """INSERTs of the objects' rows, a table at a time (base table first with
     joined-table inheritance), then the objects are persistent."""
+    conn = uow.connection
     if mapper.polymorphic_identity is not None:
         for obj in objects:
             mapper.set_polymorphic_identity(obj)
+    if events.active("before_insert"):
+        events.fire_mapper(mapper, "before_insert", conn, objects)
     for part in mapper.table_mappings:
         if part is not mapper and part.inherited_keys:
             for obj in objects:
                 d = obj.__dict__
                 for parent_key, own_key in part.inherited_keys:
                     d[own_key] = d.get(parent_key)
-        _insert_rows(uow.connection, part, objects)
+        _insert_rows(conn, part, objects)
     for obj in objects:
         _mark_persistent(uow, mapper, obj)
+    if events.active("after_insert"):
+        events.fire_mapper(mapper, "after_insert", conn, objects)
     if mapper.expressions:
         _expire_expressions(mapper, objects)
 
@@ -588,6 +596,9 @@ def _update_objects(conn: Connection, modified: list[Any], mapper: Mapper | None
     """UPDATEs of the changed columns of `modified` (all of `mapper` when given),
     one executemany per statement shape."""
     groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
+    listened = events.active("before_update") or events.active("after_update")
+    if listened:
+        modified = _fire_before_update(conn, modified, mapper)
     for obj in modified:
         state = obj.__dict__[STATE_KEY]
         if state.status != PERSISTENT or not state.committed:
@@ -604,6 +615,22 @@ def _update_objects(conn: Connection, modified: list[Any], mapper: Mapper | None
         state.committed = None
     for (obj_mapper, _, _), group in groups.items():
         _update_group(conn, obj_mapper, group)
+    if listened:
+        for obj_mapper, objects in _group(modified).items():
+            events.fire_mapper(obj_mapper, "after_update", conn, objects)
+
+
+def _fire_before_update(conn: Connection, modified: list[Any], mapper: Mapper | None) -> list[Any]:
+    """before_update for each dirty object (what it changes is written too); returns them."""
+    dirty = [
+        obj
+        for obj in modified
+        if obj.__dict__[STATE_KEY].status == PERSISTENT and obj.__dict__[STATE_KEY].committed
+    ]
+    groups = {mapper: dirty} if mapper is not None else _group(dirty)
+    for obj_mapper, objects in groups.items():
+        events.fire_mapper(obj_mapper, "before_update", conn, objects)
+    return dirty
 
 
 def _update_group(conn: Connection, mapper: TableWriter, group: list[tuple[Any, dict[str, Any]]]) -> None:
@@ -649,6 +676,8 @@ def check_update_rowcount(table: Any, expected: int, matched: int) -> None:
 
 
 def _delete_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
+    if events.active("before_delete"):
+        events.fire_mapper(mapper, "before_delete", uow.connection, objects)
     for part in reversed(mapper.table_mappings):  # joined-table inheritance: the subclass rows first
         stmt = delete(part.table).where(*part.pk_criteria(_pk_bind_name))
         uow.connection.execute(stmt, [_pk_params(part, obj) for obj in objects])
@@ -656,3 +685,5 @@ def _delete_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -
         state = obj.__dict__[STATE_KEY]
         uow.record_delete(obj, state.key)
         state.status = DELETED
+    if events.active("after_delete"):
+        events.fire_mapper(mapper, "after_delete", uow.connection, objects)

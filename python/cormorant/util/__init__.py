@@ -1,1 +1,6 @@
-"""Internal helpers shared by the engine and the ORM."""
+"""Internal helpers shared by the engine and the ORM, and the public
+utilities SQLAlchemy keeps in `sqlalchemy.util` (IdentitySet)."""
+
+from ._collections import IdentitySet
+
+__all__ = ["IdentitySet"]

@@ -18,6 +18,7 @@ from ...exc import ArgumentError
 from ...orm.attributes import STATE_KEY, owning_session
 from ...orm.session import Session
 from ...sql.selectable import Select
+from ...util import IdentitySet
 from ...util.concurrency import greenlet_spawn
 from .engine import AsyncConnection, AsyncEngine, _OneCallAtATime, _open_stream, _StartableContext, _Streamed
 from .result import AsyncResult, AsyncScalarResult
@@ -107,15 +108,15 @@ class AsyncSession(_OneCallAtATime):
         return iter(self.sync_session)
 
     @property
-    def new(self) -> list[Any]:
+    def new(self) -> IdentitySet:
         return self.sync_session.new
 
     @property
-    def dirty(self) -> list[Any]:
+    def dirty(self) -> IdentitySet:
         return self.sync_session.dirty
 
     @property
-    def deleted(self) -> list[Any]:
+    def deleted(self) -> IdentitySet:
         return self.sync_session.deleted
 
     @property
