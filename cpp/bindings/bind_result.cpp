@@ -20,9 +20,9 @@ void register_result(py::module_& m) {
         .def(py::init<py::list, py::list, py::object>(), py::arg("converters"), py::arg("outputs"),
              py::arg("keys"));
     m.def("fetch_all", &fetch_all, py::arg("cursor"), py::arg("plan"), py::arg("identity_map"),
-          py::arg("session"));
+          py::arg("session"), py::arg("populate_existing") = false);
     m.def("fetch_many", &fetch_many, py::arg("cursor"), py::arg("plan"), py::arg("max_rows"),
-          py::arg("identity_map"), py::arg("session"));
+          py::arg("identity_map"), py::arg("session"), py::arg("populate_existing") = false);
     m.def("fill_collections", &fill_collections, py::arg("rows"), py::arg("key_width"),
           py::arg("parents"), py::arg("attribute"), py::arg("make_collection"));
 }

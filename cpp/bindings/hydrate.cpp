@@ -56,8 +56,12 @@ struct Filling {
 
 class BatchHydrator {
   public:
-    BatchHydrator(const ResultPlan& plan, PyObject* identity_map, PyObject* session)
-        : plan_(plan), identity_map_(identity_map), session_(session) {}
+    BatchHydrator(const ResultPlan& plan, PyObject* identity_map, PyObject* session,
+                  bool populate_existing)
+        : plan_(plan),
+          identity_map_(identity_map),
+          session_(session),
+          populate_existing_(populate_existing) {}
 
     // A new reference to the output of `row`, or nullptr with an error set.
     PyObject* build(const result::RowBatch& batch, std::size_t row) {
@@ -128,15 +132,17 @@ class BatchHydrator {
         return true;
     }
 
-    // An object found in the identity map keeps its loaded state unless expired.
+    // An object found in the identity map keeps its loaded state unless
+    // expired; with populate_existing the row overwrites it, changes included.
     PyObject* existing(PyObject* obj, const EntityPlan& e) {
         PyObject* dict = PyObject_GenericGetDict(obj, nullptr);
         if (!dict) return nullptr;
         PyObject* state = PyDict_GetItemWithError(dict, state_attribute_name());
         bool ok = state != nullptr || !PyErr_Occurred();
-        if (state && is_instance_state(state) && state_expired(state)) {
+        if (state && is_instance_state(state) && (populate_existing_ || state_expired(state))) {
             ok = fill(dict, e);
-            if (ok) clear_state_expired(state);
+            if (ok && populate_existing_) reset_state_history(state);
+            if (ok && !populate_existing_) clear_state_expired(state);
         }
         Py_DECREF(dict);
         return ok ? Py_NewRef(obj) : nullptr;
@@ -273,6 +279,7 @@ class BatchHydrator {
     const ResultPlan& plan_;
     PyObject* identity_map_;
     PyObject* session_;
+    bool populate_existing_;
     const result::RowBatch* batch_ = nullptr;
     std::size_t row_ = 0;
     std::vector<std::pair<const EntityPlan*, py::object>> class_maps_;
@@ -390,12 +397,12 @@ void hydrate_batch(BatchHydrator& hydrator, const result::RowBatch& batch, py::l
 }  // namespace
 
 py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle identity_map,
-                   py::handle session) {
+                   py::handle session, bool populate_existing) {
     const pool::ConnectionClaim claim = handle.lease->claim();
     const pool::ConnectionTurn turn = take_turn(*handle.lease);
     driver::Cursor& cursor = cursor_for(handle, plan);
     driver::Scheduler* scheduler = handle.lease->connection().scheduler();
-    BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr());
+    BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr(), populate_existing);
     py::list out;
     // Collections would traverse the ever-growing result many times over; one
     // pass after the loop does the same job once.
@@ -424,7 +431,7 @@ py::list fetch_all(CursorHandle& handle, const ResultPlan& plan, py::handle iden
 }
 
 py::list fetch_many(CursorHandle& handle, const ResultPlan& plan, std::size_t max_rows,
-                    py::handle identity_map, py::handle session) {
+                    py::handle identity_map, py::handle session, bool populate_existing) {
     if (max_rows == 0) throw py::value_error("fetch_many needs max_rows > 0");
     const pool::ConnectionClaim claim = handle.lease->claim();
     const pool::ConnectionTurn turn = take_turn(*handle.lease);
@@ -432,7 +439,7 @@ py::list fetch_many(CursorHandle& handle, const ResultPlan& plan, std::size_t ma
     const std::size_t columns = cursor.column_names().size();
     // A hydrator per chunk: a joined collection could not continue into the
     // next chunk, which is why yield_per refuses joined eager collections.
-    BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr());
+    BatchHydrator hydrator(plan, identity_map.ptr(), session.ptr(), populate_existing);
     py::list out;
     GcPause gc_paused;
     // One batch, refilled: the caller consumes a chunk before asking for the

@@ -66,15 +66,18 @@ struct ResultPlan {
 };
 
 // Fetches every remaining row. `identity_map` (orm.identity.IdentityMap) and `session` are used
-// for entity outputs; pass None for both when the plan has no entities.
+// for entity outputs; pass None for both when the plan has no entities. With
+// `populate_existing`, objects already in the identity map are refilled from the rows.
 pybind11::list fetch_all(CursorHandle& cursor, const ResultPlan& plan,
-                         pybind11::handle identity_map, pybind11::handle session);
+                         pybind11::handle identity_map, pybind11::handle session,
+                         bool populate_existing);
 
 // Fetches and hydrates at most `max_rows` (> 0) further rows: a streaming
 // (yield_per) result's next chunk; an empty list once the cursor is
 // exhausted. Same arguments as fetch_all otherwise.
 pybind11::list fetch_many(CursorHandle& cursor, const ResultPlan& plan, std::size_t max_rows,
-                          pybind11::handle identity_map, pybind11::handle session);
+                          pybind11::handle identity_map, pybind11::handle session,
+                          bool populate_existing);
 
 // Selectin loading: each row is (key, child) or (key columns..., child);
 // children are appended, in row order, to a new collection of the parent

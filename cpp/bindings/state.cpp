@@ -154,6 +154,11 @@ void clear_state_expired(PyObject* state) {
     Py_SETREF(reinterpret_cast<StateObject*>(state)->expired, Py_NewRef(Py_False));
 }
 
+void reset_state_history(PyObject* state) {
+    clear_state_expired(state);
+    Py_SETREF(reinterpret_cast<StateObject*>(state)->committed, Py_NewRef(Py_None));
+}
+
 void register_state(pybind11::module_& m) {
     StateType.tp_name = "cormorant._native.InstanceState";
     StateType.tp_basicsize = sizeof(StateObject);

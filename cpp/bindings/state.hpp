@@ -21,6 +21,8 @@ PyObject* new_persistent_state(PyObject* session, PyObject* identity_class, PyOb
 bool is_instance_state(PyObject* obj);
 bool state_expired(PyObject* state);
 void clear_state_expired(PyObject* state);
+// A reloaded object's state: not expired, and no changes kept (populate_existing).
+void reset_state_history(PyObject* state);
 
 void register_state(pybind11::module_& m);
 

@@ -214,9 +214,15 @@ class ResultPlan:
     ) -> None: ...
 
 def fetch_all(
-    cursor: Cursor, plan: ResultPlan, identity_map: IdentityMap | None, session: SessionRef | None
+    cursor: Cursor,
+    plan: ResultPlan,
+    identity_map: IdentityMap | None,
+    session: SessionRef | None,
+    populate_existing: bool = False,
 ) -> list[Any]:
-    """Every remaining row, hydrated; the identity map and session are for entity outputs."""
+    """Every remaining row, hydrated; the identity map and session are for entity
+    outputs. With `populate_existing` the objects already in the identity map are
+    refilled from the rows, their kept changes dropped."""
 
 def fetch_many(
     cursor: Cursor,
@@ -224,8 +230,9 @@ def fetch_many(
     max_rows: int,
     identity_map: IdentityMap | None,
     session: SessionRef | None,
+    populate_existing: bool = False,
 ) -> list[Any]:
-    """At most `max_rows` further rows, hydrated; empty once the cursor is exhausted."""
+    """At most `max_rows` further rows, hydrated (as fetch_all()); empty once the cursor is exhausted."""
 
 def fill_collections(
     rows: list[Any],

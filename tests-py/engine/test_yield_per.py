@@ -84,8 +84,8 @@ def fetches(monkeypatch):
     calls = {"many": [], "all": 0}
     fetch_many, fetch_all = _native.fetch_many, _native.fetch_all
 
-    def many(cursor, plan, max_rows, identity_map, session):
-        rows = fetch_many(cursor, plan, max_rows, identity_map, session)
+    def many(cursor, plan, max_rows, *rest):
+        rows = fetch_many(cursor, plan, max_rows, *rest)
         calls["many"].append((max_rows, len(rows)))
         return rows
 

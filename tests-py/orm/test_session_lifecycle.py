@@ -407,3 +407,30 @@ def test_populate_existing_overwrites_loaded_objects(db):
         b_stmt = select(Owner).where(Owner.id == 2)
         s.execute(b_stmt, execution_options={"populate_existing": True}).all()
         assert b.name == "b" and not s.dirty
+
+
+def test_populate_existing_refills_only_the_objects_the_rows_name(engine):
+    """The native loop refills the objects the rows name, dropping their
+    unflushed changes; other loaded objects keep theirs."""
+    from cormorant import Integer, select
+    from cormorant.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Counter(Base):
+        __tablename__ = "pe_counter"
+        id: Mapped[int] = mapped_column(Integer, primary_key=True)
+        value: Mapped[int]
+
+    Base.metadata.create_all(engine)
+    with Session(engine) as s:
+        s.add_all([Counter(id=1, value=10), Counter(id=2, value=20)])
+        s.commit()
+        one, two = s.get(Counter, 1), s.get(Counter, 2)
+        one.value, two.value = 11, 21
+        stmt = select(Counter).where(Counter.id == 1).execution_options(populate_existing=True)
+        with s.no_autoflush:
+            assert s.scalars(stmt).one() is one
+        assert (one.value, two.value) == (10, 21)
+        assert one not in s.dirty and two in s.dirty

@@ -101,14 +101,14 @@ _NOT_SUPPORTED = {
 }
 _FLAGS = {"propagate", "raw", "retval", "once", "insert", "named"}
 
-# listeners per event name, over every target: the ORM's hooks check this first
-_active: dict[str, int] = defaultdict(int)
+# listeners per event name, over every target (names without any are left
+# out): the ORM's hooks check this first
+_active: dict[str, int] = {}
 _version = [0]  # bumped on every change, so cached listener lists know to refresh
 
-
-def active(name: str) -> bool:
-    """True when some listener of `name` exists anywhere."""
-    return _active.get(name, 0) > 0
+#: active(name): whether some listener of `name` exists anywhere. A bound
+#: dict method, as the hooks call it on every flush, commit and statement.
+active = _active.__contains__
 
 
 class Listener:
@@ -194,7 +194,11 @@ class _Registry:
 
 
 def _changed(identifier: str, delta: int) -> None:
-    _active[identifier] += delta
+    count = _active.get(identifier, 0) + delta
+    if count > 0:
+        _active[identifier] = count
+    else:
+        _active.pop(identifier, None)
     _version[0] += 1
 
 

@@ -578,36 +578,34 @@ class SessionHydration(Hydration):
         return shape
 
     def fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
-        if self.populate_existing or events.active("load") or events.active("refresh"):
+        if events.active("load") or events.active("refresh"):
             return self._fetch_observed(cursor, plan, size)
         return self._fetch(cursor, plan, size)
 
     def _fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
+        """The rows, hydrated natively; with populate_existing the objects
+        already loaded are refilled from them, their unflushed changes dropped."""
         session = self.session  # read each time: expunge_all() gives the Session a new map
+        identity_map, populate = session._identity_map, self.populate_existing
         if size is None:
-            return _native.fetch_all(cursor, plan, session._identity_map, session._ref)
-        return _native.fetch_many(cursor, plan, size, session._identity_map, session._ref)
+            return _native.fetch_all(cursor, plan, identity_map, session._ref, populate)
+        return _native.fetch_many(cursor, plan, size, identity_map, session._ref, populate)
 
     def _fetch_observed(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
-        """fetch() when objects already loaded must be overwritten from the
-        rows (populate_existing) or load/refresh listeners must hear of the
-        objects the rows create or reload. The native loop refills an object
-        of the identity map only when it is expired, so populate_existing
-        marks every loaded object expired for the length of the fetch and
-        puts the mark back on those the rows did not name."""
+        """fetch() when load/refresh listeners must hear of the objects the
+        rows create, or reload (expired ones, or with populate_existing every
+        one the rows name that was loaded before)."""
         identity_map = self.session._identity_map
-        marked = [] if not self.populate_existing else _mark_expired(identity_map.values())
+        loaded_before = {id(o): o for o in identity_map.values()} if self.populate_existing else {}
         expired = [o for o in identity_map.values() if o.__dict__[STATE_KEY].expired]
         sizes = {cls: len(objects) for cls, objects in identity_map._by_class.items()}
         items = self._fetch(cursor, plan, size)
-        refreshed = [o for o in expired if not o.__dict__[STATE_KEY].expired]
-        for obj in marked:
-            state = obj.__dict__[STATE_KEY]
-            if state.expired:
-                state.expired = False
-        for obj in refreshed:
-            obj.__dict__[STATE_KEY].committed = None  # the row's values are now the committed ones
-            self.session._modified.pop(id(obj), None)
+        refreshed = {id(o): o for o in expired if not o.__dict__[STATE_KEY].expired}
+        if loaded_before:
+            for item in items:
+                for value in item if isinstance(item, _native.Row) else (item,):
+                    if id(value) in loaded_before:
+                        refreshed[id(value)] = value
         context = events.QueryContext(self.session)
         if events.active("load"):
             created = [
@@ -617,7 +615,7 @@ class SessionHydration(Hydration):
             ]
             events.fire_instance("load", created, context)
         if refreshed and events.active("refresh"):
-            events.fire_instance("refresh", refreshed, context, None)
+            events.fire_instance("refresh", list(refreshed.values()), context, None)
         return items
 
     def loaded(self, items: list[Any], single: bool) -> Any:
@@ -646,17 +644,6 @@ class SessionHydration(Hydration):
             if obj is not None and sys.getrefcount(obj) > 2:
                 objects[key[1]] = obj
             del obj
-
-
-def _mark_expired(objects: list[Any]) -> list[Any]:
-    """Marks the loaded objects among `objects` expired; returns those it marked."""
-    marked = []
-    for obj in objects:
-        state = obj.__dict__[STATE_KEY]
-        if not state.expired:
-            state.expired = True
-            marked.append(obj)
-    return marked
 
 
 # --- after the rows are in ----------------------------------------------------------------------

@@ -262,9 +262,11 @@ class Mapper(TableRows):
     def table_mappings(self) -> list[Any]:
         """What the unit of work writes, a table at a time, base table first:
         the mapper itself, or for joined-table inheritance a TableMapping per table."""
-        if len(self.tables) == 1:
-            return [self]
-        return self.memo("table_mappings", lambda: [TableMapping(self, t) for t in self.tables])  # type: ignore[no-any-return]
+        mappings: list[Any] | None = self.__dict__.get("_table_mappings")
+        if mappings is None:
+            mappings = [self] if len(self.tables) == 1 else [TableMapping(self, t) for t in self.tables]
+            self.__dict__["_table_mappings"] = mappings
+        return mappings
 
     def table_keys(self, table: Table) -> list[tuple[Column[Any], str]]:
         """The mapped columns of one of this class's tables, with their attributes."""

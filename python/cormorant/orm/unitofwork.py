@@ -142,6 +142,11 @@ def _mapper_order(mappers: set[Mapper]) -> list[Mapper]:
     table of their classes). A cycle is broken at a foreign key of a
     post_update relationship, else at a nullable one: those rows get the key
     by an UPDATE after both are inserted."""
+    if len(mappers) == 1:
+        (only,) = mappers
+        for rel in only.relationships.values():
+            rel._ensure()  # the flush reads their configuration
+        return [only.base_mapper]
     tables: dict[Mapper, set[Any]] = defaultdict(set)
     for m in mappers:
         tables[m.base_mapper].update(m.tables)

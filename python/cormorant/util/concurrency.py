@@ -66,6 +66,12 @@ async def greenlet_spawn(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T
     """Runs `fn(*args, **kwargs)` in a greenlet, awaiting whatever it hands to await_only()."""
     context = _BridgeGreenlet(fn, greenlet.getcurrent())
     result = context.switch(*args, **kwargs)
+    if context.dead:
+        # Done without waiting (SQLite, a result already read): the call still
+        # gives the event loop one turn, as a driver's round trip would, so a
+        # task awaiting many quick calls never starves the others.
+        await asyncio.sleep(0)
+        return result  # type: ignore[no-any-return]
     while not context.dead:
         try:
             value = await result
