@@ -28,7 +28,7 @@ class _BridgeGreenlet(greenlet.greenlet):  # type: ignore[misc]
     """Runs one awaited call's synchronous code. Its parent is the greenlet of
     the coroutine awaiting it, to which await_only() hands its awaitables."""
 
-    __slots__ = ()
+    __slots__ = ("used_connection",)  # whether the call went to the database
 
 
 def in_greenlet() -> bool:
@@ -46,9 +46,12 @@ NOT_AWAITED = (
 
 def require_greenlet() -> None:
     """Raises MissingGreenlet outside greenlet_spawn(): an async engine's
-    connection is refused I/O there before anything is sent."""
-    if not in_greenlet():
+    connection is refused I/O there before anything is sent. Inside, notes
+    that the awaited call uses the connection."""
+    current = greenlet.getcurrent()
+    if not isinstance(current, _BridgeGreenlet):
         raise MissingGreenlet(NOT_AWAITED)
+    current.used_connection = True
 
 
 def await_only(awaitable: Awaitable[_T]) -> _T:
@@ -65,12 +68,15 @@ def await_only(awaitable: Awaitable[_T]) -> _T:
 async def greenlet_spawn(fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
     """Runs `fn(*args, **kwargs)` in a greenlet, awaiting whatever it hands to await_only()."""
     context = _BridgeGreenlet(fn, greenlet.getcurrent())
+    context.used_connection = False
     result = context.switch(*args, **kwargs)
     if context.dead:
-        # Done without waiting (SQLite, a result already read): the call still
-        # gives the event loop one turn, as a driver's round trip would, so a
-        # task awaiting many quick calls never starves the others.
-        await asyncio.sleep(0)
+        # Done without waiting. If it went to the database (SQLite, which
+        # never waits on a socket) it still gives the event loop one turn, as
+        # a driver's round trip would, so a task awaiting many quick queries
+        # never starves the others; an identity-map hit costs no turn.
+        if context.used_connection:
+            await asyncio.sleep(0)
         return result  # type: ignore[no-any-return]
     while not context.dead:
         try:
