@@ -1216,3 +1216,24 @@ def test_backref_creates_the_reverse_relationship(engine):
 def test_a_custom_join_condition_is_refused_by_name():
     with pytest.raises(ArgumentError, match="primaryjoin"):
         relationship("User", primaryjoin="User.id == Post.author_id")
+
+
+def test_joinedload_of_a_collection_with_limit_counts_entities(db):
+    """LIMIT and OFFSET apply to the users, in a subquery the posts are
+    joined to, so every user keeps all its posts (SQLAlchemy's form)."""
+    from cormorant import desc
+    from cormorant.orm import joinedload
+
+    with Session(db) as s:
+        s.add_all([User(name=n, posts=[Post(title=f"{n}{i}") for i in range(3)]) for n in "dcba"])
+        s.commit()
+    with Session(db) as s:
+        stmt = select(User).options(joinedload(User.posts)).order_by(desc(User.name)).limit(2).offset(1)
+        assert "FROM (SELECT users.id AS id" in str(stmt)
+        users = s.scalars(stmt).unique().all()
+        assert [(u.name, [p.title for p in u.posts]) for u in users] == [
+            ("c", ["c2", "c1", "c0"]),
+            ("b", ["b2", "b1", "b0"]),
+        ]
+        first = s.query(User).options(joinedload(User.posts)).order_by(User.name).first()
+        assert (first.name, len(first.posts)) == ("a", 3)

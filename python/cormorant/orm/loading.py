@@ -415,6 +415,12 @@ def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, Enti
         if isinstance(option, Load):
             for path in option.paths():
                 _root_for(path, loads).apply(path)
+    if stmt.limits_rows and any(load.joins_collection() for _, load in loads):
+        # LIMIT counts entities, not their joined collection rows (SQLAlchemy's subquery)
+        stmt, subquery = stmt.wrapped_in_subquery()
+        entries = list(stmt.result_entries)
+        for _, load in loads:
+            load.alias = subquery
     joins: list[tuple[Any, Any, bool]] = []
     order_by: list[Any] = []
     counter = [0]

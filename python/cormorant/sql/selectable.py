@@ -715,6 +715,21 @@ class ResultEntry:
         }
 
 
+def _from_subquery(subquery: Subquery, element: Any) -> Any:
+    """`element` (a column, maybe under asc()/desc()) as `subquery` selects it."""
+    if isinstance(element, UnaryExpression):
+        return UnaryExpression(element.operator, _from_subquery(subquery, element.element), element.type)
+    if isinstance(element, LabelReference):
+        return element  # a name the outer SELECT also has
+    found = subquery.corresponding_column(getattr(element, "__clause_element__", lambda: element)())
+    if found is None:
+        raise NotImplementedError(
+            f"joinedload() of a collection with LIMIT/OFFSET, together with {element!r} that the "
+            "entities' subquery does not select, is not supported yet; use selectinload()"
+        )
+    return found
+
+
 def _entity_criterion(mapper: Any) -> ColumnElement[Any] | None:
     return mapper.single_criterion if mapper is not None else None
 
@@ -928,6 +943,32 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
     def loader_options(self) -> Sequence[Any]:
         """The options() given, in order."""
         return self._options
+
+    @property
+    def limits_rows(self) -> bool:
+        """Whether LIMIT or OFFSET counts this statement's rows."""
+        return self._limit is not None or self._offset is not None
+
+    def wrapped_in_subquery(self) -> tuple[Self, Subquery]:
+        """This statement, loader options left out, as a subquery (its WHERE,
+        LIMIT, OFFSET and ORDER BY inside), and a SELECT of the same entries
+        from that subquery, ordered the same way: how the ORM keeps LIMIT
+        counting entities when joinedload() adds a row per collection member.
+        The caller points the entities' loads at the subquery."""
+        inner = self._clone()
+        inner._options = []
+        subquery = inner.subquery()
+        outer = type(self)()
+        outer._select_from = [subquery]
+        outer._options = list(self._options)
+        outer._execution_options = dict(self._execution_options)
+        outer._label_style = self._label_style
+        outer._entries = [
+            e if e.mapper is not None else ResultEntry(column=_from_subquery(subquery, e.column), name=e.name)
+            for e in self._entries
+        ]
+        outer._order_by = [_from_subquery(subquery, o) for o in self._order_by]
+        return outer, subquery
 
     def with_eager_loads(
         self,
