@@ -716,6 +716,8 @@ class ResultEntry:
 
 
 def _entity_criterion(mapper: Any) -> ColumnElement[Any] | None:
+    """The criterion an ORM mapper implies for its rows (`single_criterion`:
+    the discriminator test of a single-table inheritance subclass), if any."""
     return mapper.single_criterion if mapper is not None else None
 
 
