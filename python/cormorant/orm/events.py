@@ -249,19 +249,13 @@ def _session_key(target: Any) -> Any:
 
 
 class _InstanceKey:
-    """A Session instance as a registry key: by identity, and with the
-    listeners kept on the session itself so they go away with it."""
+    """The key of a Session instance's own listeners: they are kept on the
+    session itself (not in the registry), so they go away with it."""
 
     __slots__ = ("session",)
 
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def __hash__(self) -> int:
-        return id(self.session)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _InstanceKey) and other.session is self.session
 
 
 def session_listeners(session: Session, name: str) -> list[Listener]:
