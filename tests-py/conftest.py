@@ -22,11 +22,16 @@ Markers:
 `backend` ("sqlite" or "postgresql") is available to any test that needs to
 assert something different per backend. `engine` is an Engine on `url`,
 disposed after the test. `capture_sql` collects every SQL text sent through
-an engine."""
+an engine. `mypy_strict` and `run_program` check and run the typed programs
+of the static-typing tests."""
 
 import contextlib
 import os
+import pathlib
+import subprocess
+import sys
 
+import cormorant
 import pytest
 from cormorant import create_engine, event, text
 from cormorant.pool import NullPool
@@ -192,3 +197,64 @@ def _capture(engine):
 def capture_sql():
     """`with capture_sql(engine) as seen:` -> list of SQL strings executed."""
     return _capture
+
+
+def _write_program(directory, source, filename):
+    path = directory / filename
+    path.write_text(source)
+    return path
+
+
+def _mypy_env():
+    """mypy checks the cormorant under test: an installed one it finds itself,
+    a source tree (PYTHONPATH, which mypy ignores) through MYPYPATH."""
+    root = pathlib.Path(cormorant.__file__).parent.parent
+    if root.name in ("site-packages", "dist-packages"):
+        return None
+    return {**os.environ, "MYPYPATH": str(root)}
+
+
+@pytest.fixture
+def mypy_strict(tmp_path):
+    """`mypy_strict(source, filename)` -> the CompletedProcess of `mypy --strict`
+    over `source`, written to tmp_path/filename."""
+
+    def check(source, filename):
+        path = _write_program(tmp_path, source, filename)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mypy",
+                "--strict",
+                "--no-incremental",
+                "--cache-dir",
+                os.devnull,
+                str(path),
+            ],
+            cwd=tmp_path,
+            env=_mypy_env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    return check
+
+
+@pytest.fixture
+def run_program(tmp_path):
+    """`run_program(source, filename, url)` runs `source` (written to
+    tmp_path/filename, so tracebacks show its lines) and calls its
+    `exercise(engine)` with an Engine on `url`."""
+
+    def run(source, filename, url):
+        namespace: dict = {}
+        exec(compile(source, str(_write_program(tmp_path, source, filename)), "exec"), namespace)
+        engine = create_engine(url)
+        try:
+            namespace["exercise"](engine)
+        finally:
+            engine.dispose()
+
+    return run

@@ -4,14 +4,7 @@ the dialect insert()s keeping their own class through values() so
 on_conflict_do_update() type-checks. One mypy --strict run checks the
 assert_type() lines of PROGRAM; the same program also runs, on each backend."""
 
-import os
-import pathlib
-import subprocess
-import sys
 import textwrap
-
-import cormorant
-from cormorant import create_engine
 
 PROGRAM = textwrap.dedent(
     """
@@ -84,39 +77,10 @@ PROGRAM = textwrap.dedent(
 )
 
 
-def _write_program(tmp_path):
-    path = tmp_path / "static_types_program.py"
-    path.write_text(PROGRAM)
-    return path
-
-
-def _mypy_env():
-    """mypy checks the cormorant under test: an installed one it finds itself,
-    a source tree (PYTHONPATH, which mypy ignores) through MYPYPATH."""
-    root = pathlib.Path(cormorant.__file__).parent.parent
-    if root.name in ("site-packages", "dist-packages"):
-        return None
-    return {**os.environ, "MYPYPATH": str(root)}
-
-
-def test_mypy_strict_accepts_the_program(tmp_path):
-    path = _write_program(tmp_path)
-    proc = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, str(path)],
-        cwd=tmp_path,
-        env=_mypy_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def test_mypy_strict_accepts_the_program(mypy_strict):
+    proc = mypy_strict(PROGRAM, "static_types_program.py")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_the_program_runs(url, tmp_path):
-    namespace: dict = {}
-    exec(compile(PROGRAM, str(_write_program(tmp_path)), "exec"), namespace)
-    engine = create_engine(url)
-    try:
-        namespace["exercise"](engine)
-    finally:
-        engine.dispose()
+def test_the_program_runs(url, run_program):
+    run_program(PROGRAM, "static_types_program.py", url)

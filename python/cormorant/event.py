@@ -40,21 +40,21 @@ class Dispatch:
                 f"No such event '{name}' for this target; known: {', '.join(sorted(self._allowed))}"
             )
         entries = self._listeners.setdefault(name, [])
-        entries.insert(0, (fn, retval)) if insert else entries.append((fn, retval))
+        if insert:
+            entries.insert(0, (fn, retval))
+        else:
+            entries.append((fn, retval))
 
     def remove(self, name: str, fn: Callable[..., Any]) -> None:
         entries = self._listeners.get(name, [])
         for i, (listener, _) in enumerate(entries):
-            if listener is fn or (isinstance(listener, _once) and listener.fn is fn):
+            if _registered_as(listener, fn):
                 del entries[i]
                 return
         raise InvalidRequestError(f"No listener {fn!r} is registered for event '{name}'")
 
     def contains(self, name: str, fn: Callable[..., Any]) -> bool:
-        return any(
-            listener is fn or (isinstance(listener, _once) and listener.fn is fn)
-            for listener, _ in self._listeners.get(name, [])
-        )
+        return any(_registered_as(listener, fn) for listener, _ in self._listeners.get(name, []))
 
     def has(self, name: str) -> bool:
         return bool(self._listeners.get(name))
@@ -129,6 +129,11 @@ def _check_core_flags(identifier: str, kw: dict[str, Any]) -> None:
         raise ArgumentError(f"{', '.join(refused)}=True does not apply to the Core event '{identifier}'")
 
 
+def _registered_as(listener: Callable[..., Any], fn: Callable[..., Any]) -> bool:
+    """Whether `listener` is what listen() registered for `fn` (itself, or its once=True wrapper)."""
+    return listener is fn or (isinstance(listener, _once) and listener.fn is fn)
+
+
 class _once:
     """A listener that runs on its first event only (listen(..., once=True));
     remove() still finds it by the function given."""
@@ -142,12 +147,6 @@ class _once:
             return None
         self.fired = True
         return self.fn(*args)
-
-    def __eq__(self, other: object) -> bool:
-        return other is self or other is self.fn
-
-    def __hash__(self) -> int:
-        return hash(self.fn)
 
 
 def listens_for(

@@ -6,13 +6,8 @@ and of the class statement, and whose objects persist like any mapped object."""
 import dataclasses
 import datetime
 import inspect
-import os
-import pathlib
-import subprocess
-import sys
 from typing import Optional
 
-import cormorant
 import pytest
 from cormorant import ForeignKey, String, func, insert, select, text
 from cormorant.exc import ArgumentError, InvalidRequestError, SADeprecationWarning
@@ -354,28 +349,10 @@ Shelf([])
 """
 
 
-def _mypy(tmp_path, source):
-    path = tmp_path / "dataclass_program.py"
-    path.write_text(source)
-    root = pathlib.Path(cormorant.__file__).parent.parent
-    env = None if root.name in ("site-packages", "dist-packages") else {**os.environ, "MYPYPATH": str(root)}
-    command = [
-        sys.executable,
-        "-m",
-        "mypy",
-        "--strict",
-        "--no-incremental",
-        "--cache-dir",
-        os.devnull,
-        str(path),
-    ]
-    return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
-
-
-def test_mypy_sees_dataclass_mappings_as_dataclasses(tmp_path):
-    proc = _mypy(tmp_path, TYPED_PROGRAM)
+def test_mypy_sees_dataclass_mappings_as_dataclasses(mypy_strict):
+    proc = mypy_strict(TYPED_PROGRAM, "dataclass_program.py")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    proc = _mypy(tmp_path, TYPED_PROGRAM + BAD_CALLS)
+    proc = mypy_strict(TYPED_PROGRAM + BAD_CALLS, "dataclass_program.py")
     errors = [line for line in proc.stdout.splitlines() if "dataclass_program.py" in line]
     assert len(errors) == 4, proc.stdout
     assert 'incompatible type "int"; expected "str"' in errors[0]

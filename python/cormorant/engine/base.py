@@ -317,6 +317,10 @@ class Connection:
     def in_nested_transaction(self) -> bool:
         return bool(self._savepoints)
 
+    def get_nested_transaction(self) -> NestedTransaction | None:
+        """The innermost SAVEPOINT in progress, if any."""
+        return self._savepoints[-1] if self._savepoints else None
+
     def in_transaction(self) -> bool:
         return self._transaction is not None and self._transaction.is_active
 

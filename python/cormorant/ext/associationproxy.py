@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping, Mutabl
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from ..exc import ArgumentError, InvalidRequestError
-from ..orm.base import InspectionAttrExtensionType
+from ..orm.base import InspectionAttrExtensionType, refuse_dataclass_options
 from ..orm.relationships import MANYTOONE
 from ..sql.elements import ColumnElement, or_
 
@@ -19,17 +19,6 @@ if TYPE_CHECKING:
     from ..orm.relationships import Relationship
 
 _T = TypeVar("_T")
-
-_DATACLASS_OPTIONS = (
-    "init",
-    "repr",
-    "default",
-    "default_factory",
-    "compare",
-    "kw_only",
-    "hash",
-    "dataclass_metadata",
-)
 
 
 class AssociationProxyExtensionType(InspectionAttrExtensionType):
@@ -55,13 +44,7 @@ def association_proxy(
     **dataclass_options: Any,
 ) -> AssociationProxy[Any]:
     """A proxy showing `attr` of the object(s) in the relationship `target_collection`."""
-    unknown = sorted(set(dataclass_options) - set(_DATACLASS_OPTIONS))
-    if unknown:
-        raise TypeError(f"association_proxy() got unexpected keyword argument(s): {', '.join(unknown)}")
-    if dataclass_options:
-        raise NotImplementedError(
-            f"association_proxy(): the dataclass options {', '.join(sorted(dataclass_options))} are not supported"
-        )
+    refuse_dataclass_options("association_proxy", dataclass_options)
     return AssociationProxy(
         target_collection,
         attr,

@@ -9,6 +9,7 @@ import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
+from ..exc import InvalidRequestError
 from ..orm.base import InspectionAttrExtensionType
 from ..sql.elements import ColumnElement, ColumnOperators, Label, coerce, is_table_column
 
@@ -299,8 +300,6 @@ class hybrid_property(Generic[_T]):  # noqa: N801 - SQLAlchemy's name
 
     def _update_tuples(self, owner: type, value: Any) -> list[tuple[Any, Any]]:
         if self.update_expr is None:
-            from ..exc import InvalidRequestError
-
             raise InvalidRequestError(
                 f"Can't set hybrid property '{owner.__name__}.{self.__name__}' in an UPDATE; "
                 "it has no update_expression"

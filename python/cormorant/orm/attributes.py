@@ -7,7 +7,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .. import _native
-from ..exc import DetachedInstanceError
+from ..exc import DetachedInstanceError, InvalidRequestError
 from ..sql.elements import BindCollector, ColumnElement
 
 if TYPE_CHECKING:
@@ -192,8 +192,6 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
         mapper, key = self.mapper, self.key
         loaders = d.get(LOADERS_KEY)
         if key in mapper.raiseload_keys or (loaders is not None and loaders.get(key) == "raise"):
-            from ..exc import InvalidRequestError
-
             raise InvalidRequestError(f"'{self!r}' is not available due to raiseload=True")
         prop = mapper.expressions.get(key)
         return prop is not None and prop.query_expression

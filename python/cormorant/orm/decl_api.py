@@ -333,9 +333,8 @@ class MappedAsDataclass:
             kw_only=kw_only,
             dataclass_callable=dataclass_callable,
         )
-        inherited = getattr(
-            cls, OPTIONS_ATTRIBUTE, {}
-        )  # a base's class-level arguments hold for its subclasses
+        # a base's class-level arguments hold for its subclasses
+        inherited = getattr(cls, OPTIONS_ATTRIBUTE, {})
         type.__setattr__(cls, OPTIONS_ATTRIBUTE, {**inherited, **options})
         super().__init_subclass__(**kw)
         if not issubclass(cls, (DeclarativeBase, DeclarativeBaseNoMeta)) and not isinstance(

@@ -13,32 +13,12 @@ from ..exc import ArgumentError
 from ..sql.elements import ClauseList, ColumnElement, and_
 from ..sql.schema import Column
 from .attributes import STATE_KEY, InstrumentedAttribute
+from .base import refuse_dataclass_options
 
 if TYPE_CHECKING:
     from ..sql.selectable import ResultEntry
 
 _T = TypeVar("_T")
-
-_DATACLASS_OPTIONS = (
-    "init",
-    "repr",
-    "default",
-    "default_factory",
-    "compare",
-    "kw_only",
-    "hash",
-    "dataclass_metadata",
-)
-
-
-def _refuse_dataclass_options(what: str, options: dict[str, Any]) -> None:
-    unknown = sorted(set(options) - set(_DATACLASS_OPTIONS))
-    if unknown:
-        raise TypeError(f"{what}() got unexpected keyword argument(s): {', '.join(unknown)}")
-    if options:
-        raise NotImplementedError(
-            f"{what}(): the dataclass options {', '.join(sorted(options))} are not supported"
-        )
 
 
 class DescriptorProperty:
@@ -72,7 +52,7 @@ def synonym(
     **dataclass_options: Any,
 ) -> Any:
     """Another name for the mapped attribute `name`, usable on instances and in queries."""
-    _refuse_dataclass_options("synonym", dataclass_options)
+    refuse_dataclass_options("synonym", dataclass_options)
     if comparator_factory is not None:
         raise NotImplementedError("synonym(comparator_factory=...) is not supported")
     return Synonym(name, map_column=map_column, descriptor=descriptor, info=info, doc=doc)
@@ -175,7 +155,7 @@ def composite(class_: Any = None, *attrs: Any, **kw: Any) -> Any:
     if kw.pop("deferred", False) or kw.pop("group", None) is not None:
         raise NotImplementedError("composite(deferred=..., group=...) is not supported")
     kw.pop("active_history", None)  # the unit of work always compares old and new values
-    _refuse_dataclass_options("composite", kw)
+    refuse_dataclass_options("composite", kw)
     if class_ is not None and not isinstance(class_, type):
         attrs = (class_, *attrs)
         class_ = None

@@ -167,23 +167,10 @@ class _Registry:
 
     def add(self, key: Any, identifier: str, fn: Callable[..., Any], kw: dict[str, Any]) -> Listener:
         self.check(identifier, kw)
-        listener = Listener(fn, self.events[identifier], kw)
-        entries = self.by_target[key][identifier]
-        if kw.get("insert"):
-            entries.insert(0, listener)
-        else:
-            entries.append(listener)
-        _changed(identifier, +1)
-        return listener
+        return _add_listener(self, self.by_target[key][identifier], identifier, fn, kw)
 
     def remove(self, key: Any, identifier: str, fn: Callable[..., Any]) -> None:
-        entries = self.by_target.get(key, {}).get(identifier, [])
-        for i, listener in enumerate(entries):
-            if listener.fn is fn:
-                del entries[i]
-                _changed(identifier, -1)
-                return
-        raise InvalidRequestError(f"No listener {fn!r} is registered for event '{identifier}'")
+        _remove_listener(self.by_target.get(key, {}).get(identifier, []), identifier, fn)
 
     def contains(self, key: Any, identifier: str, fn: Callable[..., Any]) -> bool:
         return any(listener.fn is fn for listener in self.by_target.get(key, {}).get(identifier, []))
@@ -191,6 +178,28 @@ class _Registry:
     def listeners(self, key: Any, identifier: str) -> list[Listener]:
         targets = self.by_target.get(key)
         return targets.get(identifier, []) if targets else []
+
+
+def _add_listener(
+    registry: _Registry, entries: list[Listener], identifier: str, fn: Callable[..., Any], kw: dict[str, Any]
+) -> Listener:
+    """Adds the Listener of a listen() call `registry` has checked to `entries`."""
+    listener = Listener(fn, registry.events[identifier], kw)
+    if kw.get("insert"):
+        entries.insert(0, listener)
+    else:
+        entries.append(listener)
+    _changed(identifier, +1)
+    return listener
+
+
+def _remove_listener(entries: list[Listener], identifier: str, fn: Callable[..., Any]) -> None:
+    for i, listener in enumerate(entries):
+        if listener.fn is fn:
+            del entries[i]
+            _changed(identifier, -1)
+            return
+    raise InvalidRequestError(f"No listener {fn!r} is registered for event '{identifier}'")
 
 
 def _changed(identifier: str, delta: int) -> None:
@@ -240,19 +249,13 @@ def _session_key(target: Any) -> Any:
 
 
 class _InstanceKey:
-    """A Session instance as a registry key: by identity, and with the
-    listeners kept on the session itself so they go away with it."""
+    """The key of a Session instance's own listeners: they are kept on the
+    session itself (not in the registry), so they go away with it."""
 
     __slots__ = ("session",)
 
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def __hash__(self) -> int:
-        return id(self.session)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _InstanceKey) and other.session is self.session
 
 
 def session_listeners(session: Session, name: str) -> list[Listener]:
@@ -275,13 +278,8 @@ def fire_session(session: Session, name: str, *args: Any) -> None:
 def _listen_session(key: Any, identifier: str, fn: Callable[..., Any], kw: dict[str, Any]) -> None:
     if isinstance(key, _InstanceKey):
         _session_registry.check(identifier, kw)
-        listener = Listener(fn, SESSION_EVENTS[identifier], kw)
         own = key.session.__dict__.setdefault("_event_listeners", defaultdict(list))
-        if kw.get("insert"):
-            own[identifier].insert(0, listener)
-        else:
-            own[identifier].append(listener)
-        _changed(identifier, +1)
+        _add_listener(_session_registry, own[identifier], identifier, fn, kw)
         return
     _session_registry.add(key, identifier, fn, kw)
 
@@ -290,13 +288,7 @@ def _remove_session(key: Any, identifier: str, fn: Callable[..., Any]) -> None:
     if not isinstance(key, _InstanceKey):
         _session_registry.remove(key, identifier, fn)
         return
-    entries = key.session.__dict__.get("_event_listeners", {}).get(identifier, [])
-    for i, listener in enumerate(entries):
-        if listener.fn is fn:
-            del entries[i]
-            _changed(identifier, -1)
-            return
-    raise InvalidRequestError(f"No listener {fn!r} is registered for event '{identifier}'")
+    _remove_listener(key.session.__dict__.get("_event_listeners", {}).get(identifier, []), identifier, fn)
 
 
 def _contains_session(key: Any, identifier: str, fn: Callable[..., Any]) -> bool:

@@ -4,6 +4,7 @@ primary key alone, without building a key tuple for every row."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
@@ -54,3 +55,16 @@ class IdentityMap(MutableMapping[Any, Any]):
 
     def clear(self) -> None:
         self._by_class.clear()
+
+    def class_sizes(self) -> dict[type, int]:
+        """How many objects each class has now: the mark added_since() counts from."""
+        return {cls: len(objects) for cls, objects in self._by_class.items()}
+
+    def added_since(self, sizes: dict[type, int]) -> list[Any]:
+        """The objects added after class_sizes() returned `sizes`, provided none
+        was removed meanwhile (each class's dict keeps its insertion order)."""
+        return [
+            obj
+            for cls, objects in self._by_class.items()
+            for obj in itertools.islice(objects.values(), sizes.get(cls, 0), None)
+        ]

@@ -5,7 +5,6 @@ Lazy loads of single attributes live here too."""
 
 from __future__ import annotations
 
-import itertools
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -604,7 +603,7 @@ class SessionHydration(Hydration):
         identity_map = self.session._identity_map
         loaded_before = {id(o): o for o in identity_map.values()} if self.populate_existing else {}
         expired = [o for o in identity_map.values() if o.__dict__[STATE_KEY].expired]
-        sizes = {cls: len(objects) for cls, objects in identity_map._by_class.items()}
+        sizes = identity_map.class_sizes()
         items = self._fetch(cursor, plan, size)
         refreshed = {id(o): o for o in expired if not o.__dict__[STATE_KEY].expired}
         if loaded_before:
@@ -614,12 +613,7 @@ class SessionHydration(Hydration):
                         refreshed[id(value)] = value
         context = events.QueryContext(self.session)
         if events.active("load"):
-            created = [
-                obj
-                for cls, objects in identity_map._by_class.items()
-                for obj in itertools.islice(objects.values(), sizes.get(cls, 0), None)
-            ]
-            events.fire_instance("load", created, context)
+            events.fire_instance("load", identity_map.added_since(sizes), context)
         if refreshed and events.active("refresh"):
             events.fire_instance("refresh", list(refreshed.values()), context, None)
         return items

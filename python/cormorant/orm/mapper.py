@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exc import ArgumentError
+from ..sql.base import Join
 from ..sql.elements import BindParameter, ColumnElement, and_
 from ..sql.schema import Column, Table
 from .attributes import InstrumentedAttribute
@@ -127,8 +128,6 @@ class Mapper(TableRows):
         inheritance its parent's tables JOIN its own on the primary key."""
         if inherits is None or self.single:
             return self.local_table
-        from ..sql.base import Join
-
         pairs = [
             (parent_column, column)
             for column in self.local_table.columns

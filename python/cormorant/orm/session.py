@@ -245,10 +245,9 @@ class Session:
             mode = "create_savepoint" if connection.in_nested_transaction() else "rollback_only"
         if mode == "create_savepoint":
             self._joined = connection.begin_nested()
-        elif connection.in_nested_transaction():
-            self._joined = connection._savepoints[-1]
         else:
-            self._joined = connection.get_transaction()
+            nested = connection.get_nested_transaction()
+            self._joined = nested if nested is not None else connection.get_transaction()
         self._commits_joined = mode != "rollback_only"
 
     def _start_transaction(self) -> SessionTransaction:

@@ -597,18 +597,18 @@ def _changes(mapper: TableWriter, obj: Any) -> dict[str, Any]:
     return changes
 
 
-def _update_objects(conn: Connection, modified: list[Any], mapper: Mapper | None = None) -> None:
-    """UPDATEs of the changed columns of `modified` (all of `mapper` when given),
-    one executemany per statement shape."""
+def _update_objects(conn: Connection, modified: list[Any]) -> None:
+    """UPDATEs of the changed columns of `modified` (a table at a time with
+    joined-table inheritance), one executemany per statement shape."""
     groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any]]]] = defaultdict(list)
     listened = events.active("before_update") or events.active("after_update")
     if listened:
-        modified = _fire_before_update(conn, modified, mapper)
+        modified = _fire_before_update(conn, modified)
     for obj in modified:
         state = obj.__dict__[STATE_KEY]
         if state.status != PERSISTENT or not state.committed:
             continue
-        obj_mapper = mapper or mapper_of(obj)
+        obj_mapper = mapper_of(obj)
         for part in obj_mapper.table_mappings:
             changes = _changes(part, obj)
             if changes:
@@ -625,15 +625,14 @@ def _update_objects(conn: Connection, modified: list[Any], mapper: Mapper | None
             events.fire_mapper(obj_mapper, "after_update", conn, objects)
 
 
-def _fire_before_update(conn: Connection, modified: list[Any], mapper: Mapper | None) -> list[Any]:
+def _fire_before_update(conn: Connection, modified: list[Any]) -> list[Any]:
     """before_update for each dirty object (what it changes is written too); returns them."""
     dirty = [
         obj
         for obj in modified
         if obj.__dict__[STATE_KEY].status == PERSISTENT and obj.__dict__[STATE_KEY].committed
     ]
-    groups = {mapper: dirty} if mapper is not None else _group(dirty)
-    for obj_mapper, objects in groups.items():
+    for obj_mapper, objects in _group(dirty).items():
         events.fire_mapper(obj_mapper, "before_update", conn, objects)
     return dirty
 

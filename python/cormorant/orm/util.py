@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from ..exc import ArgumentError, InvalidRequestError
-from ..sql.base import FromClause
+from ..sql.base import FromClause, Join
 from ..sql.elements import ColumnElement, and_
 from ..sql.selectable import ResultEntry
 from .mapper import Mapper, mapper_of
@@ -203,8 +203,6 @@ def with_polymorphic(
 
 def joined_subclass_tables(mapper: Mapper, subclasses: list[Mapper], innerjoin: bool = False) -> FromClause:
     """The base's FROM item, (outer) joined to each subclass table on its inherit condition."""
-    from ..sql.base import Join
-
     joined: Any = mapper.selectable
     tables = set(mapper.tables)
     for sub in subclasses:

@@ -142,17 +142,12 @@ class ValidatedList(InstrumentedList):
 
     __slots__ = ()
 
-    def _valid(self, item: Any) -> Any:
-        return self._rel.validator.set(self._owner, item)
+    def _adding(self, item: Any) -> Any:
+        """Every way in (append, insert, extend, assignment) validates the member first."""
+        return super()._adding(self._rel.validator.set(self._owner, item))
 
     def _report_removal(self, item: Any) -> None:
         self._rel.validator.remove(self._owner, item)
-
-    def append(self, item: Any) -> None:
-        super().append(self._valid(item))
-
-    def insert(self, index: SupportsIndex, item: Any) -> None:
-        super().insert(index, self._valid(item))
 
     def remove(self, item: Any) -> None:
         self._report_removal(item)
@@ -171,7 +166,6 @@ class ValidatedList(InstrumentedList):
         old = self[index]
         for item in old if isinstance(index, slice) else [old]:
             self._report_removal(item)
-        value = [self._valid(v) for v in value] if isinstance(index, slice) else self._valid(value)
         super().__setitem__(index, value)
 
     def __delitem__(self, index: Any) -> None:

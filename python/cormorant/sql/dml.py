@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..exc import ArgumentError, InvalidRequestError
 from .elements import BindCollector, BindParameter, ClauseElement, ColumnElement, Executable, and_, coerce
-from .selectable import HasCTE, HasPrefixes, Select, _entry, _table_of
+from .selectable import HasCTE, HasPrefixes, Select, _entity_criterion, _entry, _table_of
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -165,8 +165,7 @@ class UpdateBase(HasPrefixes, HasCTE, Executable, ClauseElement):
 
     def _where_datum(self, binds: BindCollector) -> tuple[Any, ...] | None:
         criteria = self._where
-        mapper = getattr(self.entity, "__mapper__", None)
-        implied = mapper.single_criterion if mapper is not None else None
+        implied = _entity_criterion(getattr(self.entity, "__mapper__", None))
         if implied is not None:  # a single-table inheritance subclass: only its rows
             criteria = [*criteria, implied]
         return and_(*criteria)._datum(binds) if criteria else None

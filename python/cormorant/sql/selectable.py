@@ -731,6 +731,8 @@ def _from_subquery(subquery: Subquery, element: Any) -> Any:
 
 
 def _entity_criterion(mapper: Any) -> ColumnElement[Any] | None:
+    """The criterion an ORM mapper implies for its rows (`single_criterion`:
+    the discriminator test of a single-table inheritance subclass), if any."""
     return mapper.single_criterion if mapper is not None else None
 
 
