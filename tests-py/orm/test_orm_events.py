@@ -459,3 +459,17 @@ def test_lazy_loads_pass_through_do_orm_execute(db, listening):
         author = s.get(Author, 1)
         assert [b.title for b in author.books] == ["b"]
     assert seen == [False, True]
+
+
+def test_a_collected_sessions_own_listeners_stop_counting_as_active(engine):
+    import gc
+
+    from cormorant.orm import events
+
+    assert not events.active("after_soft_rollback")
+    session = Session(engine)
+    event.listen(session, "after_soft_rollback", lambda *args: None)
+    assert events.active("after_soft_rollback")
+    del session
+    gc.collect()
+    assert not events.active("after_soft_rollback")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -202,6 +203,13 @@ def _remove_listener(entries: list[Listener], identifier: str, fn: Callable[...,
     raise InvalidRequestError(f"No listener {fn!r} is registered for event '{identifier}'")
 
 
+def _forget(listeners: dict[str, list[Listener]]) -> None:
+    """A collected Session's own listeners: no longer active."""
+    for identifier, entries in listeners.items():
+        if entries:
+            _changed(identifier, -len(entries))
+
+
 def _changed(identifier: str, delta: int) -> None:
     count = _active.get(identifier, 0) + delta
     if count > 0:
@@ -278,7 +286,11 @@ def fire_session(session: Session, name: str, *args: Any) -> None:
 def _listen_session(key: Any, identifier: str, fn: Callable[..., Any], kw: dict[str, Any]) -> None:
     if isinstance(key, _InstanceKey):
         _session_registry.check(identifier, kw)
-        own = key.session.__dict__.setdefault("_event_listeners", defaultdict(list))
+        own = key.session.__dict__.get("_event_listeners")
+        if own is None:
+            own = key.session.__dict__["_event_listeners"] = defaultdict(list)
+            # the session's listeners stop counting as active when it goes away
+            weakref.finalize(key.session, _forget, own)
         _add_listener(_session_registry, own[identifier], identifier, fn, kw)
         return
     _session_registry.add(key, identifier, fn, kw)
