@@ -231,7 +231,6 @@ def test_bundle_from_statement_is_refused(session):
         session.execute(stmt).all()
 
 
-@pytest.mark.greenlet
 def test_through_async_session(async_url, engine):
     import asyncio
 
