@@ -21,8 +21,7 @@ from ..sql.dml import Delete, Update, delete, update
 from ..sql.elements import ColumnElement, Exists, Label, ScalarSelect, UnaryExpression, and_, literal_column
 from ..sql.functions import func
 from ..sql.selectable import CTE, CompoundSelect, FromStatement, Select, SelectBase, Subquery
-from .relationships import Relationship
-from .util import AliasedClass, aliased
+from .util import aliased
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -103,29 +102,7 @@ class Query(Generic[_T]):
     def filter_by(self, **kwargs: Any) -> Self:
         """WHERE attribute = value, for attributes of the last joined entity (or the first one)."""
         self._assert_no_limit_offset("filter_by")
-        target = self._filter_by_zero()
-        criteria = []
-        for key, value in kwargs.items():
-            try:
-                criteria.append(getattr(target, key) == value)
-            except AttributeError:
-                mapper = getattr(target, "__mapper__", None)
-                name = mapper.table.name if mapper is not None else getattr(target, "name", target)
-                raise InvalidRequestError(f'Entity namespace for "{name}" has no property "{key}"') from None
-        return self._with_select(self._select.where(*criteria))
-
-    def _filter_by_zero(self) -> Any:
-        """What filter_by() names attributes of: the last join's target, else the first entity."""
-        joins = self._select._joins
-        if joins:
-            target: Any = joins[-1][0]
-            if isinstance(target, Relationship):
-                return target._ensure().entity
-            return target if hasattr(target, "__mapper__") or isinstance(target, AliasedClass) else target.c
-        entity = self._entity_zero()
-        if entity is None:
-            raise InvalidRequestError("Query.filter_by() needs an entity or a table in the query")
-        return entity if hasattr(entity, "__mapper__") or isinstance(entity, AliasedClass) else entity.c
+        return self._with_select(self._select.filter_by(**kwargs))
 
     def order_by(self, *clauses: Any) -> Self:
         self._assert_no_limit_offset("order_by")
@@ -174,9 +151,7 @@ class Query(Generic[_T]):
 
     def distinct(self, *expr: Any) -> Self:
         self._assert_no_statement("distinct")
-        if expr:
-            raise NotImplementedError("Query.distinct(*expr) (DISTINCT ON) is not supported by cormorant")
-        return self._with_select(self._select.distinct())
+        return self._with_select(self._select.distinct(*expr))
 
     def correlate(self, *fromclauses: Any) -> Self:
         return self._with_select(self._select.correlate(*fromclauses))

@@ -285,6 +285,19 @@ class Relationship(Mapped[Any]):
         """What select().join(User.posts) adds: the target, or the association table then the target."""
         return self._join_target_of(self._ensure().mapper)
 
+    def _join_target_into(self, target: Any) -> list[tuple[Any, Any]]:
+        """What select().join(Target, Parent.rel) adds when Target is an alias
+        of the related table (aliased()): the same join, onto the alias."""
+        rel = self._ensure()
+        if target is rel.mapper.selectable:
+            return rel._join_target()
+        if rel.direction == MANYTOMANY:
+            return [
+                (rel.secondary, and_(*(col == sec for sec, col in rel.local_pairs))),
+                (target, and_(*(_side(target, col) == sec for sec, col in rel.remote_pairs))),
+            ]
+        return [(target, rel.join_condition(target=target))]
+
     def _join_target_of(self, target: Mapper) -> list[tuple[Any, Any]]:
         """The FROM items of a join to `target` (the related class, or one of
         its subclasses): its tables, on the relationship's condition and, for a
@@ -306,6 +319,11 @@ class Relationship(Mapped[Any]):
     @property
     def is_collection(self) -> bool:
         return bool(self._ensure().uselist)
+
+    @property
+    def _filter_by_entity(self) -> type:
+        """What select().join(rel).filter_by() names attributes of."""
+        return self._ensure().entity
 
     def of_type(self, entity: Any) -> RelationshipWithCriteria:
         """This relationship to a subclass of its target (or a with_polymorphic()
@@ -623,6 +641,10 @@ class RelationshipWithCriteria:
         if polymorphic is not None:
             return [entity._mapper, *polymorphic]
         return [entity.__mapper__]
+
+    @property
+    def _filter_by_entity(self) -> Any:
+        return self.entity if self.entity is not None else self.relationship._filter_by_entity
 
     def and_(self, *criteria: Any) -> RelationshipWithCriteria:
         return RelationshipWithCriteria(self.relationship, (*self.criteria, *criteria), self.entity)

@@ -823,17 +823,33 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
     filter = where
 
     def filter_by(self, **kwargs: Any) -> Self:
+        """WHERE attribute = value, for attributes of the last joined entity (else the first one)."""
         target = self._filter_by_target()
-        return self.where(*(getattr(target, key) == value for key, value in kwargs.items()))
+        criteria = []
+        for key, value in kwargs.items():
+            try:
+                criteria.append(getattr(target, key) == value)
+            except AttributeError:
+                table = getattr(getattr(target, "__mapper__", None), "table", None)
+                name = table.name if table is not None else getattr(target, "name", target)
+                raise InvalidRequestError(f'Entity namespace for "{name}" has no property "{key}"') from None
+        return self.where(*criteria)
 
     def _filter_by_target(self) -> Any:
+        """The last joined entity, else the first selected one (or FROM table), as in SQLAlchemy."""
         if self._joins:
             joined = self._joins[-1][0]
-            return getattr(joined, "_entity", None) or joined.c  # type: ignore[attr-defined]
+            if hasattr(joined, "__mapper__") or hasattr(joined, "__result_entry__"):
+                return joined  # a mapped class, an aliased() or with_polymorphic() entity
+            entity = getattr(joined, "_filter_by_entity", None)  # a relationship: its target
+            return entity if entity is not None else joined.c  # type: ignore[attr-defined]
         for e in self._entries:
             if e.mapper is not None:
-                return e.mapper.class_
-        raise ValueError("filter_by() needs a mapped entity in the select")
+                return e.expr
+        froms = self._froms()
+        if froms and hasattr(froms[0], "c"):
+            return froms[0].c
+        raise InvalidRequestError("filter_by() needs an entity or a table in the select")
 
     def group_by(self, *clauses: Any) -> Self:
         new = self._clone()
@@ -846,6 +862,11 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
         return new
 
     def distinct(self, *expr: Any) -> Self:
+        if expr:
+            raise NotImplementedError(
+                "select().distinct(*expr) (PostgreSQL's DISTINCT ON) is not supported yet; "
+                "use distinct() without arguments, or a window function"
+            )
         new = self._clone()
         new._distinct = True
         return new
@@ -891,6 +912,10 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
         skip_locked: bool = False,
         key_share: bool = False,
     ) -> Self:
+        if key_share:
+            raise NotImplementedError(
+                "with_for_update(key_share=True) (FOR KEY SHARE / FOR NO KEY UPDATE) is not supported yet"
+            )
         new = self._clone()
         targets = of if isinstance(of, (list, tuple)) else ([of] if of is not None else [])
         names = tuple(as_from(t).name if not hasattr(t, "table") else t.table.name for t in targets)  # type: ignore[attr-defined]
@@ -1011,7 +1036,11 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
         """The FROM items a join adds, each with its ON clause: one, or two
         for a relationship through an association table."""
         resolver = getattr(target, "_join_target", None)
-        if resolver is None:  # join(Target, Parent.relationship)
+        if resolver is None:  # join(Target, Parent.relationship), Target maybe an alias
+            into = getattr(onclause, "_join_target_into", None)
+            if into is not None:
+                joined: list[tuple[FromClause, Any]] = into(as_from(target))
+                return joined
             resolver = getattr(onclause, "_join_target", None)
         if resolver is not None:  # a relationship attribute
             targets: list[tuple[FromClause, Any]] = resolver()
