@@ -583,13 +583,13 @@ class SessionHydration(Hydration):
         return shape
 
     def fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
+        """The rows, hydrated natively; with populate_existing the objects
+        already loaded are refilled from them, their unflushed changes dropped."""
         if events.active("load") or events.active("refresh"):
             return self._fetch_observed(cursor, plan, size)
         return self._fetch(cursor, plan, size)
 
     def _fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:
-        """The rows, hydrated natively; with populate_existing the objects
-        already loaded are refilled from them, their unflushed changes dropped."""
         session = self.session  # read each time: expunge_all() gives the Session a new map
         identity_map, populate = session._identity_map, self.populate_existing
         if size is None:

@@ -9,6 +9,7 @@ from ..exc import ArgumentError
 from ..sql.base import Join
 from ..sql.elements import BindParameter, ColumnElement, and_
 from ..sql.schema import Column, Table
+from ..sql.selectable import expect_implied_criteria
 from .attributes import InstrumentedAttribute
 
 
@@ -172,6 +173,8 @@ class Mapper(TableRows):
                 )
             self.polymorphic_on = self.inherits.polymorphic_on
             self.polymorphic_map = self.inherits.polymorphic_map
+        if self.single and self.polymorphic_on is not None:
+            expect_implied_criteria()
         if self.polymorphic_identity is not None:
             if self.polymorphic_on is None:
                 raise ArgumentError(

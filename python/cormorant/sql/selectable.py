@@ -736,6 +736,18 @@ def _entity_criterion(mapper: Any) -> ColumnElement[Any] | None:
     return mapper.single_criterion if mapper is not None else None
 
 
+# Whether an entity may imply criteria (single-table inheritance subclasses
+# exist); the ORM sets it, so statements of other programs skip the search.
+_IMPLIED_CRITERIA = False
+
+
+def expect_implied_criteria() -> None:
+    """Called by the ORM when it maps a class whose SELECTs carry criteria of
+    their own (mapper.single_criterion)."""
+    global _IMPLIED_CRITERIA
+    _IMPLIED_CRITERIA = True
+
+
 def _implied_criteria(
     entries: list[ResultEntry], where: list[ColumnElement[Any]]
 ) -> list[ColumnElement[Any]]:
@@ -1078,23 +1090,26 @@ class Select(HasPrefixes, HasSuffixes, HasCTE, GenerativeSelect, Generic[_TP]):
     def _implicit_froms(self, columns: list[ColumnElement[Any]]) -> list[FromClause]:
         seen: dict[int, FromClause] = {}
         for e in self._entries:  # an inheriting entity reads from a join of its tables
-            joined = e.from_clause
-            if joined is not None:
-                seen.setdefault(id(joined), joined)
+            if e.mapper is not None:
+                joined = e.from_clause
+                if joined is not None:
+                    seen.setdefault(id(joined), joined)
         for elements in (columns, self._where):
             for el in elements:
                 for f in el._from_objects():
                     seen.setdefault(id(f), f)
         froms = list(seen.values())
-        joins = [f for f in froms if isinstance(f, Join)]
-        if not joins:
+        if len(froms) < 2 or not any(type(f) is Join for f in froms):
             return froms
-        covered = {id(t) for j in joins for t in j._tables()}
-        return [f for f in froms if isinstance(f, Join) or id(f) not in covered]
+        covered = {id(t) for j in froms if type(j) is Join for t in j._tables()}
+        return [f for f in froms if type(f) is Join or id(f) not in covered]
 
     def _where_criteria(self) -> list[ColumnElement[Any]]:
         """WHERE: the statement's criteria, and those its entities imply (the
-        discriminator test of a single-table inheritance subclass)."""
+        discriminator test of a single-table inheritance subclass), once the
+        ORM has mapped such a class."""
+        if not _IMPLIED_CRITERIA:
+            return self._where
         implied: list[ColumnElement[Any]] | None = self.__dict__.get("_implied_criteria")
         if implied is None:
             implied = self.__dict__["_implied_criteria"] = _implied_criteria(self._entries, self._where)
