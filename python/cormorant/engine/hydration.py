@@ -7,7 +7,7 @@ calls the methods below and knows nothing of sessions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import _native
@@ -19,6 +19,10 @@ class ResultShape:
     """The native hydration plan of one compiled statement, with its row keys."""
 
     __slots__ = ("plan", "keys", "single")
+
+    # A function that finishes the hydrated items in place (a subclass's
+    # method: rows whose entries combine several columns), or None.
+    compose: Callable[[list[Any]], None] | None = None
 
     def __init__(self, plan: Any, keys: Any, single: bool) -> None:
         self.plan, self.keys, self.single = plan, keys, single

@@ -42,6 +42,7 @@ from .attributes import (
 )
 from .bulk_persistence import bulk_update_by_pk, is_bulk_update_by_pk
 from .collections import every_member, members
+from .events import active as _active
 from .identity import IdentityMap
 from .loading import SessionHydration, prepare_select
 from .mapper import Mapper, mapper_of
@@ -95,16 +96,20 @@ class SessionNestedTransaction(CommitOnExit):
             self.session.flush()
             self._savepoint.commit()
             self.session._end_nested(self)
-            self.session._fire("after_transaction_end", self)
+            if _active("after_transaction_end"):
+                _events.fire_session(self.session, "after_transaction_end", self)
 
     def rollback(self) -> None:
         if self.is_active:
             self._savepoint.rollback()
             self.session._end_nested(self)
             self.session._undo_since(self._inserted_before, self._deletes_before)
-            self.session._fire("after_rollback")
-            self.session._fire("after_transaction_end", self)
-            self.session._fire("after_soft_rollback", self)
+            if _active("after_rollback"):
+                _events.fire_session(self.session, "after_rollback")
+            if _active("after_transaction_end"):
+                _events.fire_session(self.session, "after_transaction_end", self)
+            if _active("after_soft_rollback"):
+                _events.fire_session(self.session, "after_soft_rollback", self)
 
 
 class SessionTransaction:
@@ -154,7 +159,14 @@ class Session:
         join_transaction_mode: str = "conditional_savepoint",
         close_resets_only: bool = True,
     ) -> None:
-        _check_session_arguments(future, twophase, binds, autocommit, join_transaction_mode)
+        if (
+            future is not True
+            or twophase
+            or binds
+            or autocommit
+            or join_transaction_mode != "conditional_savepoint"
+        ):
+            _check_session_arguments(future, twophase, binds, autocommit, join_transaction_mode)
         self.bind = bind
         self.join_transaction_mode = join_transaction_mode
         self.close_resets_only = close_resets_only
@@ -235,7 +247,8 @@ class Session:
             self._connection = connection
         finally:
             self._provisioning.release()
-        self._fire("after_begin", self._transaction, connection)
+        if _active("after_begin"):
+            _events.fire_session(self, "after_begin", self._transaction, connection)
 
     def _join(self, connection: Connection) -> None:
         """Joins the transaction the given Connection is already in, as
@@ -252,13 +265,9 @@ class Session:
 
     def _start_transaction(self) -> SessionTransaction:
         transaction = self._transaction = SessionTransaction(self)
-        self._fire("after_transaction_create", transaction)
+        if _active("after_transaction_create"):
+            _events.fire_session(self, "after_transaction_create", transaction)
         return transaction
-
-    def _fire(self, name: str, *args: Any) -> None:
-        """Runs the session's listeners of `name`, if any exist."""
-        if _events.active(name):
-            _events.fire_session(self, name, *args)
 
     def _refuse_unawaited_load(self, instance: object, key: str, what: str) -> None:
         """MissingGreenlet naming the attribute, when loading it would need I/O
@@ -457,9 +466,11 @@ class Session:
                 inserted=self._inserted_in_transaction,
                 flushed_deletes=self._flushed_deletes,
             )
-            self._fire("before_flush", flush_context, objects)
+            if _active("before_flush"):
+                _events.fire_session(self, "before_flush", flush_context, objects)
             unitofwork.flush(flush_context)
-            self._fire("after_flush_postexec", flush_context)
+            if _active("after_flush_postexec"):
+                _events.fire_session(self, "after_flush_postexec", flush_context)
         except BaseException as e:
             self._failed_flush = e
             if not self._rollback_innermost_savepoint():
@@ -499,7 +510,8 @@ class Session:
             if not (self._new or self._deleted or self._modified) and not _commit_events_active():
                 return
             self._start_transaction()
-        self._fire("before_commit")
+        if _active("before_commit"):
+            _events.fire_session(self, "before_commit")
         self.flush()
         self._commit_connection()
         transaction = self._transaction
@@ -508,10 +520,12 @@ class Session:
         for obj in self._flushed_deletes:
             self._detach(obj, obj.__dict__[STATE_KEY])
         self._flushed_deletes = []
-        self._fire("after_commit")
+        if _active("after_commit"):
+            _events.fire_session(self, "after_commit")
         if self.expire_on_commit:
             self.expire_all()
-        self._fire("after_transaction_end", transaction)
+        if _active("after_transaction_end"):
+            _events.fire_session(self, "after_transaction_end", transaction)
 
     def _commit_connection(self) -> None:
         conn = self._connection
@@ -532,9 +546,12 @@ class Session:
         self._release_connection()
         self._undo_since(0, 0)
         if transaction is not None:
-            self._fire("after_rollback")
-            self._fire("after_transaction_end", transaction)
-            self._fire("after_soft_rollback", transaction)
+            if _active("after_rollback"):
+                _events.fire_session(self, "after_rollback")
+            if _active("after_transaction_end"):
+                _events.fire_session(self, "after_transaction_end", transaction)
+            if _active("after_soft_rollback"):
+                _events.fire_session(self, "after_soft_rollback", transaction)
 
     def _rollback_connection(self) -> None:
         conn = self._connection
@@ -576,7 +593,8 @@ class Session:
             self._failed_flush = None
             self._closed = not reset
         if transaction is not None:
-            self._fire("after_transaction_end", transaction)
+            if _active("after_transaction_end"):
+                _events.fire_session(self, "after_transaction_end", transaction)
 
     def reset(self) -> None:
         """Ends the transaction and detaches every object; the Session stays usable."""
@@ -590,8 +608,10 @@ class Session:
         savepoint = connection.begin_nested()
         nested = SessionNestedTransaction(self, savepoint)
         self._nested.append(nested)
-        self._fire("after_transaction_create", nested)
-        self._fire("after_begin", nested, connection)
+        if _active("after_transaction_create"):
+            _events.fire_session(self, "after_transaction_create", nested)
+        if _active("after_begin"):
+            _events.fire_session(self, "after_begin", nested, connection)
         return nested
 
     def _end_nested(self, nested: SessionNestedTransaction) -> None:
