@@ -381,3 +381,12 @@ def test_a_single_table_subclass_may_not_redeclare_a_parent_column():
 
         class Club(Org):
             kind: Mapped[str] = mapped_column(String(30))
+
+
+def test_a_deferred_column_of_a_subclass_table_with_its_own_key_name_loads(db):
+    from cormorant.orm import defer
+
+    with Session(db) as s:
+        desk = s.scalars(select(Desk).options(defer(Desk.width_cm))).one()
+        assert "width_cm" not in desk.__dict__
+        assert desk.width_cm == 160

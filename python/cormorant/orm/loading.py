@@ -587,11 +587,6 @@ class SessionHydration(Hydration):
         already loaded are refilled from them, their unflushed changes dropped."""
         if events.active("load") or events.active("refresh"):
             return self._fetch_observed(cursor, plan, size)
-        session = self.session  # read each time: expunge_all() gives the Session a new map
-        if size is None:
-            return _native.fetch_all(
-                cursor, plan, session._identity_map, session._ref, self.populate_existing
-            )
         return self._fetch(cursor, plan, size)
 
     def _fetch(self, cursor: Any, plan: Any, size: int | None) -> list[Any]:

@@ -274,14 +274,11 @@ class Mapper(TableRows):
         """The mapped columns of one of this class's tables, with their attributes."""
         return [(c, self.column_keys[c]) for c in table.columns if c in self.column_keys]
 
-    def pk_criteria_for(self, table: Table) -> list[ColumnElement[Any]]:
-        """WHERE pk = :bind on `table`'s own primary key columns (binds named
-        after the attributes), for loading columns of that table alone."""
-        return [
-            column == BindParameter(key, type_=column.type, label=column.key)
-            for column, key in self.table_keys(table)
-            if column.primary_key
-        ]
+    def table_rows(self, table: Table) -> TableRows:
+        """The rows of one of the class's tables, keyed by that table's own
+        primary key (the mapper itself when it has one table)."""
+        rows: TableRows = next(part for part in self.table_mappings if part.table is table)
+        return rows
 
     @property
     def eager_relationships(self) -> list[Any]:

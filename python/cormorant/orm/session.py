@@ -744,12 +744,12 @@ class Session:
         # a joined-table inheritance class: columns of one table read that table alone
         tables = {getattr(c, "table", None) for c in read}
         table = tables.pop() if mapper.entity_from is not None and len(tables) == 1 else None
-        criteria = mapper.pk_criteria_for(table) if table is not None else mapper.pk_criteria()
-        stmt = select(*read).where(*criteria)
+        rows_of = mapper.table_rows(table) if table is not None else mapper
+        stmt = select(*read).where(*rows_of.pk_criteria())
         if table is None and mapper.entity_from is not None:
             stmt = stmt.select_from(mapper.entity_from)
         self._autoflush()
-        rows = self._execute_orm(stmt, mapper.pk_params(state.key[1])).all()
+        rows = self._execute_orm(stmt, rows_of.pk_params(state.key[1])).all()
         if not rows:
             raise _deleted(instance)
         d.update(zip(keys, rows[0]))
