@@ -604,22 +604,25 @@ def _update_objects(conn: Connection, modified: list[Any]) -> None:
     listened = events.active("before_update") or events.active("after_update")
     if listened:
         modified = _fire_before_update(conn, modified)
+    with_expressions: dict[Mapper, list[Any]] = defaultdict(list)
     for obj in modified:
         state = obj.__dict__[STATE_KEY]
         if state.status != PERSISTENT or not state.committed:
             continue
         obj_mapper = mapper_of(obj)
+        if obj_mapper.expressions:
+            with_expressions[obj_mapper].append(obj)
         for part in obj_mapper.table_mappings:
             changes = _changes(part, obj)
             if changes:
                 # SQL expressions are part of the statement: group by which ones (by identity).
                 expressions = tuple(id(v) for v in changes.values() if isinstance(v, ClauseElement))
                 groups[(part, tuple(changes), expressions)].append((obj, changes))
-        if obj_mapper.expressions:
-            _expire_expressions(obj_mapper, [obj])
         state.committed = None
     for (obj_mapper, _, _), group in groups.items():
         _update_group(conn, obj_mapper, group)
+    for obj_mapper, objects in with_expressions.items():
+        _expire_expressions(obj_mapper, objects)
     if listened:
         for obj_mapper, objects in _group(modified).items():
             events.fire_mapper(obj_mapper, "after_update", conn, objects)
