@@ -143,6 +143,8 @@ class AssociationProxyInstance(Generic[_T]):
         self.target_class = target_class
         self.value_attr = value_attr
         self.collection_class: type | None = list if self._relationship.uselist else None
+        self.scalar = self.collection_class is None  # the relationship holds one object
+        self._default_getset = _attribute_getset(value_attr)
 
     @classmethod
     def for_proxy(cls, parent: AssociationProxy[Any], owning_class: type) -> AssociationProxyInstance[Any]:
@@ -168,11 +170,6 @@ class AssociationProxyInstance(Generic[_T]):
     def _relationship(self) -> Relationship:
         rel: Relationship = self.owning_class.__mapper__.relationships[self.target_collection]  # type: ignore[attr-defined]
         return rel._ensure()
-
-    @property
-    def scalar(self) -> bool:
-        """True when the relationship holds one object, not a collection."""
-        return not self._relationship.uselist
 
     @property
     def local_attr(self) -> Any:
@@ -203,15 +200,7 @@ class AssociationProxyInstance(Generic[_T]):
                 self.collection_class, self
             )
             return given
-        name = self.value_attr
-
-        def get_value(target: Any) -> Any:
-            return getattr(target, name) if target is not None else None
-
-        def set_value(target: Any, value: Any) -> None:
-            setattr(target, name, value)
-
-        return get_value, set_value
+        return self._default_getset
 
     def _creator(self) -> Callable[..., Any]:
         return self.parent.creator or self.target_class
@@ -641,3 +630,15 @@ __all__ = [
     "ObjectAssociationProxyInstance",
     "association_proxy",
 ]
+
+
+def _attribute_getset(name: str) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None]]:
+    """Reads and writes attribute `name` of a related object (no getset_factory)."""
+
+    def get_value(target: Any) -> Any:
+        return getattr(target, name) if target is not None else None
+
+    def set_value(target: Any, value: Any) -> None:
+        setattr(target, name, value)
+
+    return get_value, set_value

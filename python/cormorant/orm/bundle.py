@@ -157,10 +157,9 @@ class ComposedShape(ResultShape):
     """A ResultShape whose native rows are flat (each composed entry's columns
     side by side); compose() turns them, in place, into the rows the caller sees."""
 
-    __slots__ = ("steps", "public_keys")
+    __slots__ = ("steps",)
 
     steps: list[RowProcessor]
-    public_keys: Any
 
     def compose(self, items: list[Any]) -> None:
         steps = self.steps
@@ -168,7 +167,7 @@ class ComposedShape(ResultShape):
             step = steps[0]
             items[:] = [step(raw) for raw in items]
             return
-        keys = self.public_keys
+        keys = self.keys
         Row = _native.Row  # noqa: N806 - the class
         items[:] = [Row(keys, [step(raw) for step in steps]) for raw in items]
 
@@ -192,7 +191,6 @@ def composed_shape(
     public_keys = _native.RowKeys([name for name, *_ in entries])
     shape = ComposedShape(plan, public_keys, len(entries) == 1)
     shape.steps = steps
-    shape.public_keys = public_keys
     return shape
 
 

@@ -267,8 +267,9 @@ class Composite(DescriptorProperty, Generic[_T]):
             )
 
         def _compare(self, op: Callable[[Any, Any], Any], other: Any) -> ColumnElement[bool]:
-            values = [None] * len(self.columns) if other is None else _composite_values(other)
-            return and_(*(op(column, value) for column, value in zip(self.columns, values, strict=True)))
+            columns = self.columns
+            values = [None] * len(columns) if other is None else _composite_values(other)
+            return and_(*(op(column, value) for column, value in zip(columns, values, strict=True)))
 
         def __eq__(self, other: Any) -> ColumnElement[bool]:  # type: ignore[override]
             return self._compare(operator.eq, other)

@@ -204,6 +204,14 @@ class Mapper(TableRows):
             mapper.__dict__.pop("_plain_loading", None)
 
     @property
+    def lineage(self) -> list[Mapper]:
+        """This mapper and those it inherits from, nearest first."""
+        chain = [self]
+        while chain[-1].inherits is not None:
+            chain.append(chain[-1].inherits)
+        return chain
+
+    @property
     def self_and_descendants(self) -> list[Mapper]:
         """This mapper and those of its mapped subclasses with an identity."""
         return [
@@ -408,15 +416,8 @@ class TableMapping(TableRows):
         # parent key -> own key, where this table's key column has another attribute name
         self.inherited_keys = [
             (mapper.column_keys[parent], mapper.column_keys[own])
-            for m in _lineage(mapper)
+            for m in mapper.lineage
             for parent, own in m.inherit_pairs
             if own.table is table and mapper.column_keys[parent] != mapper.column_keys[own]
         ]
         self._memo: dict[Any, Any] = {}
-
-
-def _lineage(mapper: Mapper) -> list[Mapper]:
-    chain = [mapper]
-    while chain[-1].inherits is not None:
-        chain.append(chain[-1].inherits)
-    return chain

@@ -206,18 +206,10 @@ def joined_subclass_tables(mapper: Mapper, subclasses: list[Mapper], innerjoin: 
     joined: Any = mapper.selectable
     tables = set(mapper.tables)
     for sub in subclasses:
-        for level in reversed(_inheriting_levels(sub, mapper)):
+        lineage = sub.lineage
+        for level in reversed(lineage[: lineage.index(mapper)]):
             if level.local_table not in tables:
                 tables.add(level.local_table)
                 onclause = and_(*(parent == own for parent, own in level.inherit_pairs))
                 joined = Join(joined, level.local_table, onclause, not innerjoin, False)
     return joined  # type: ignore[no-any-return]
-
-
-def _inheriting_levels(sub: Mapper, base: Mapper) -> list[Mapper]:
-    """The mappers from `sub` up to (not including) `base`."""
-    levels = []
-    while sub is not base and sub is not None:
-        levels.append(sub)
-        sub = sub.inherits  # type: ignore[assignment]
-    return levels
