@@ -64,3 +64,15 @@ def test_the_import_resolver_sees_relative_imports():
     names = set(_imported(PACKAGE / "orm" / "session.py"))
     assert "cormorant.engine.base" in names
     assert "cormorant.orm.unitofwork" in names
+
+
+def test_only_the_alembic_bridge_imports_sqlalchemy():
+    bridge = PACKAGE / "ext" / "alembic"
+    offenders = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if bridge not in path.parents
+        for name in _imported(path)
+        if name.split(".")[0] in ("sqlalchemy", "alembic")
+    ]
+    assert offenders == []

@@ -404,7 +404,8 @@ def _map_class(cls: type, registry: Any = None) -> None:
                 f"Class {cls} does not have a __table__ or __tablename__ specified and does not inherit "
                 "from an existing table-mapped class."
             )
-        table = Table(tablename, registry.metadata, *columns.values(), *_table_args(cls))
+        items, options = _table_args(cls)
+        table = Table(tablename, registry.metadata, *columns.values(), *items, **options)
         cls.__table__ = table  # type: ignore[attr-defined]
         attributes = columns
     else:
@@ -564,17 +565,18 @@ def _field_type(raw: Any) -> Any:
     return raw
 
 
-def _table_args(cls: type) -> list[Any]:
+def _table_args(cls: type) -> tuple[list[Any], dict[str, Any]]:
+    """__table_args__ as Table()'s positional items and keyword options: a dict
+    alone, or a tuple whose last member may be the dict."""
     args = getattr(cls, "__table_args__", ())
     if isinstance(args, dict):
-        return []
+        return [], dict(args)
     items = list(args)
-    if items and isinstance(items[-1], dict):
-        items.pop()
+    options = items.pop() if items and isinstance(items[-1], dict) else {}
     for item in items:
         if not isinstance(item, (Constraint, Index)):
             raise TypeError(f"__table_args__ of {cls.__name__} holds {item!r}, not a constraint or index")
-    return items
+    return items, dict(options)
 
 
 class _declared_directive(Generic[_T]):

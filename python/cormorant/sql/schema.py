@@ -337,10 +337,18 @@ class ForeignKeyConstraint(Constraint):
 class Index:
     """CREATE INDEX name ON table (columns)."""
 
-    def __init__(self, name: str, *expressions: str | Column[Any], unique: bool = False, **_: Any) -> None:
+    def __init__(
+        self,
+        name: str,
+        *expressions: str | Column[Any],
+        unique: bool = False,
+        _column_flag: bool = False,
+        **_: Any,
+    ) -> None:
         self.name = name
         self.expressions = list(expressions)
         self.unique = unique
+        self._column_flag = _column_flag  # made by Column(index=True), as SQLAlchemy marks it
         self.table: Table | None = None
 
     def _attach(self, table: Table) -> None:
@@ -388,6 +396,10 @@ class Table(FromClause):
         self.info = kw.pop("info", {})
         self.comment = kw.pop("comment", None)
         self.schema = kw.pop("schema", None)
+        if kw:
+            raise TypeError(
+                f"Table('{name}') got keyword argument(s) cormorant does not support: {', '.join(sorted(kw))}"
+            )
         for item in args:
             self.append(item)
         metadata._add_table(self)
@@ -410,7 +422,9 @@ class Table(FromClause):
         column.table = self
         self.columns._add(column)
         if column.index:
-            self.indexes.append(Index(f"ix_{self.name}_{column.name}", column, unique=column.unique))
+            self.indexes.append(
+                Index(f"ix_{self.name}_{column.name}", column, unique=column.unique, _column_flag=True)
+            )
             self.indexes[-1]._attach(self)
 
     @property
@@ -498,13 +512,17 @@ class Table(FromClause):
         return f"Table({', '.join(parts)}, schema={self.schema!r})"
 
 
+# SQLAlchemy's default: an index's name is "ix_" + the table and column names.
+DEFAULT_NAMING_CONVENTION: dict[Any, Any] = {"ix": "ix_%(column_0_label)s"}
+
+
 class MetaData:
     """A collection of Tables, created and dropped together."""
 
     def __init__(self, schema: str | None = None, naming_convention: dict[Any, Any] | None = None) -> None:
         self.tables: dict[str, Table] = {}
         self.schema = schema
-        self.naming_convention = naming_convention or {}
+        self.naming_convention = naming_convention or dict(DEFAULT_NAMING_CONVENTION)
 
     def __repr__(self) -> str:
         return "MetaData()"

@@ -249,8 +249,12 @@ class Text(String):
         return ("text",)
 
 
-Unicode = String
-UnicodeText = Text
+class Unicode(String):
+    """A string column of Unicode text (every string is, on SQLite and PostgreSQL)."""
+
+
+class UnicodeText(Text):
+    """An unbounded string column of Unicode text."""
 
 
 class Boolean(TypeEngine):
@@ -274,7 +278,8 @@ class Float(TypeEngine):
         return RAW if dialect == "sqlite" else FLOAT
 
 
-Double = Float
+class Double(Float):
+    """A double-precision floating point column."""
 
 
 class Numeric(TypeEngine):
