@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from .. import _native
+from ..util.options import refuse_unsupported
 from .base import ColumnCollection, FromClause
 from .ddl import create_script, drop_script
 from .elements import BindCollector, ColumnElement, TextClause, coerce
@@ -67,8 +68,9 @@ class ForeignKey:
         onupdate: str | None = None,
         name: str | None = None,
         use_alter: bool = False,
-        **_: Any,
+        **unsupported: Any,
     ) -> None:
+        refuse_unsupported("ForeignKey()", unsupported)
         self._target = column
         self.ondelete, self.onupdate, self.name = ondelete, onupdate, name
         self.use_alter = use_alter  # added by ALTER TABLE after the tables exist (cycles)
@@ -162,8 +164,15 @@ class Column(ColumnElement[_T]):
         self.comment = kw.pop("comment", None)
         self.info = kw.pop("info", {})
         self.doc = kw.pop("doc", None)
-        for ignored in ("server_onupdate", "quote", "system", "sort_order"):
-            kw.pop(ignored, None)
+        refuse_unsupported(
+            f"Column({name!r})",
+            {
+                option: kw.pop(option)
+                for option in ("server_onupdate", "quote", "system", "sort_order")
+                if option in kw
+            },
+            {"system": False},
+        )
         if kw:
             raise TypeError(f"Column() got unexpected keyword argument(s): {', '.join(sorted(kw))}")
         self.foreign_keys: list[ForeignKey] = []
@@ -311,8 +320,9 @@ class ForeignKeyConstraint(Constraint):
         name: str | None = None,
         ondelete: str | None = None,
         onupdate: str | None = None,
-        **_: Any,
+        **unsupported: Any,
     ) -> None:
+        refuse_unsupported("ForeignKeyConstraint()", unsupported)
         self.column_names = [c if isinstance(c, str) else c.name for c in columns]
         self.refcolumns = [c if isinstance(c, str) else _qualified_name(c) for c in refcolumns]
         self.name, self.ondelete, self.onupdate = name, ondelete, onupdate
@@ -343,8 +353,9 @@ class Index:
         *expressions: str | Column[Any],
         unique: bool = False,
         _column_flag: bool = False,
-        **_: Any,
+        **unsupported: Any,
     ) -> None:
+        refuse_unsupported(f"Index({name!r})", unsupported)
         self.name = name
         self.expressions = list(expressions)
         self.unique = unique

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import _native
 from ..exc import ArgumentError
+from ..util.options import refuse_unsupported
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -493,8 +494,11 @@ class Enum(String):
         name: str | None = None,
         length: int | None = None,
         native_enum: bool = True,
-        **_: Any,
+        validate_strings: bool = False,
+        **unsupported: Any,
     ) -> None:
+        # validate_strings: strings are always checked against the members here
+        refuse_unsupported("Enum()", unsupported, {"create_constraint": False, "omit_aliases": True})
         if len(enums) == 1 and isinstance(enums[0], type) and issubclass(enums[0], enum.Enum):
             self.enum_class: type[enum.Enum] | None = enums[0]
             self.values = [m.name for m in enums[0]]
