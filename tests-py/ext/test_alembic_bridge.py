@@ -334,3 +334,52 @@ def test_schema_options_cormorant_cannot_honour_are_refused(build, message):
 
     with pytest.raises(NotImplementedError, match=message):
         build(cormorant)
+
+
+def test_the_alembic_command_line_runs_the_seeds_five_commands(url, tmp_path):
+    """`alembic` itself, in a fresh process: Alembic finds the plugin through its
+    entry point, as it does for a user (the test command installs cormorant)."""
+    import os
+    import subprocess
+
+    import cormorant
+
+    app = tmp_path / "cli_app"
+    app.mkdir()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(app), os.path.dirname(os.path.dirname(cormorant.__file__))]),
+    }
+
+    def alembic(*args):
+        done = subprocess.run(
+            [sys.executable, "-m", "alembic", *args],
+            cwd=app,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout + done.stderr
+
+    alembic("init", "migrations")
+    ini = app / "alembic.ini"
+    ini.write_text(re.sub(r"^sqlalchemy\.url = .*$", f"sqlalchemy.url = {url}", ini.read_text(), flags=re.M))
+    env_py = app / "migrations" / "env.py"
+    env_py.write_text(
+        env_py.read_text().replace(
+            "target_metadata = None", "from app_models import Base\ntarget_metadata = Base.metadata"
+        )
+    )
+    (app / "app_models.py").write_text(MODELS.format(lib="cormorant"))
+
+    assert "Detected added table 'things'" in alembic("revision", "--autogenerate", "-m", "Add things")
+    alembic("upgrade", "head")
+    (revision,) = (app / "migrations" / "versions").glob("*add_things.py")
+    head = re.search(r"^Revision ID: (\w+)$", revision.read_text(), re.M).group(1)
+    assert head in alembic("current")
+    assert "Add things" in alembic("history")
+    assert "No new upgrade operations detected" in alembic("check")
+    alembic("downgrade", "-1")
+    assert head not in alembic("current")
