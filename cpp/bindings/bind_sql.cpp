@@ -13,6 +13,7 @@
 #include "cormorant/schema/type.hpp"
 #include "cormorant/sql/compiler.hpp"
 #include "cormorant/sql/datum.hpp"
+#include "cormorant/sql/quote.hpp"
 #include "cormorant/sql/datum_form.hpp"
 #include "cormorant/sql/decode.hpp"
 #include "cormorant/sql/values_template.hpp"
@@ -121,6 +122,8 @@ void register_sql(py::module_& m) {
           "Order [(table, [referenced tables])] so referenced tables come first.");
     m.def("render_type", &render_type, py::arg("type"), py::arg("dialect"),
           "The DDL spelling of a type in tuple form, e.g. VARCHAR(20).");
+    m.def("quote_identifier", &sql::quote_identifier, py::arg("name"),
+          "An identifier as SQL writes it: quoted when it is reserved, mixed-case or unusual.");
 }
 
 }  // namespace cormorant::bindings

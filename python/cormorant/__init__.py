@@ -10,6 +10,20 @@ from .engine import URL, Connection, CursorResult, Engine, Result, Row, create_e
 from .event import listen, listens_for
 from .inspection import inspect
 from .pool import NullPool, QueuePool, StaticPool
+from .schema import (
+    BLANK_SCHEMA,
+    DDL,
+    BaseDDLElement,
+    ColumnDefault,
+    Computed,
+    Constraint,
+    DDLElement,
+    DefaultClause,
+    ExecutableDDLElement,
+    FetchedValue,
+    Identity,
+    Sequence,
+)
 from .sql import (
     CTE,
     LABEL_STYLE_DEFAULT,
@@ -184,6 +198,18 @@ __all__ = [
     "Case",
     "Cast",
     "CheckConstraint",
+    "BLANK_SCHEMA",
+    "DDL",
+    "BaseDDLElement",
+    "ColumnDefault",
+    "Computed",
+    "Constraint",
+    "DDLElement",
+    "DefaultClause",
+    "ExecutableDDLElement",
+    "FetchedValue",
+    "Identity",
+    "Sequence",
     "ClauseElement",
     "ClauseList",
     "CollectionAggregate",
@@ -338,4 +364,61 @@ __all__ += [
     "union",
     "union_all",
     "values",
+]
+
+# Core's classes that SQLAlchemy also offers from the top-level package.
+from .engine import MappingResult, ScalarResult, Transaction  # noqa: E402
+from .engine.base import NestedTransaction  # noqa: E402
+from .engine.result import RowMapping  # noqa: E402
+from .pool import AsyncAdaptedQueuePool, Pool, SingletonThreadPool  # noqa: E402
+from .sql import (  # noqa: E402
+    ColumnCollection,
+    Executable,
+    LambdaElement,
+    NotNullable,
+    Nullable,
+    SQLColumnExpression,
+    StatementLambdaElement,
+    outparam,
+    quoted_name,
+)
+from .sql.expression import (  # noqa: E402
+    CacheKey,
+    HasPrefixes,
+    HasSuffixes,
+    ReleaseSavepointClause,
+    RollbackToSavepointClause,
+    SavepointClause,
+    UpdateBase,
+    ValuesBase,
+    Visitable,
+)
+
+__all__ += [
+    "MappingResult",
+    "ScalarResult",
+    "Transaction",
+    "NestedTransaction",
+    "RowMapping",
+    "AsyncAdaptedQueuePool",
+    "Pool",
+    "SingletonThreadPool",
+    "ColumnCollection",
+    "Executable",
+    "LambdaElement",
+    "NotNullable",
+    "Nullable",
+    "SQLColumnExpression",
+    "StatementLambdaElement",
+    "outparam",
+    "quoted_name",
+    "CacheKey",
+    "HasPrefixes",
+    "HasSuffixes",
+    "ReleaseSavepointClause",
+    "RollbackToSavepointClause",
+    "SavepointClause",
+    "UpdateBase",
+    "ValuesBase",
+    "Visitable",
 ]

@@ -271,5 +271,8 @@ def reads_only(sql: str) -> bool:
 def sort_tables(tables: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
     """Orders [(table, [referenced tables])] so referenced tables come first."""
 
+def quote_identifier(name: str) -> str:
+    """An identifier as SQL writes it: quoted when reserved, mixed-case or unusual."""
+
 def render_type(type: _Datum, dialect: str) -> str:
     """The DDL spelling of a type in tuple form, e.g. VARCHAR(20)."""

@@ -134,10 +134,10 @@ TEST_CASE("DDL errors", "[schema][ddl]") {
 TEST_CASE("C++ schema structs", "[schema][ddl]") {
     schema::Table t;
     t.name = "posts";
-    t.columns.push_back({"id", schema::types::big_integer(), false, nullptr, true});
-    t.columns.push_back({"title", schema::types::string(200), false, nullptr, false});
-    t.columns.push_back({"published", schema::types::boolean(), false, false_(), false});
-    t.columns.push_back({"author_id", schema::types::integer(), true, nullptr, false});
+    t.columns.push_back({"id", schema::types::big_integer(), false, nullptr, true, {}});
+    t.columns.push_back({"title", schema::types::string(200), false, nullptr, false, {}});
+    t.columns.push_back({"published", schema::types::boolean(), false, false_(), false, {}});
+    t.columns.push_back({"author_id", schema::types::integer(), true, nullptr, false, {}});
     t.constraints.push_back(schema::PrimaryKey{{"id"}, {}});
     t.constraints.push_back(schema::ForeignKey{{"author_id"}, "users", {"id"}, "CASCADE", {}, {}});
     CHECK(schema::create_table_sql(t, Dialect::SQLite) ==

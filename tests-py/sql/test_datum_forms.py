@@ -58,6 +58,7 @@ from cormorant import (
 from cormorant.dialects import postgresql, sqlite
 from cormorant.dialects.postgresql import JSONB
 from cormorant.sql.ddl import create_script, drop_script
+from cormorant.sql.defaults import Computed, Identity
 from cormorant.sql.elements import BindCollector
 from cormorant.sql.selectable import column, statement_datum, tablesample, union_all, values
 
@@ -99,6 +100,9 @@ class Walk:
         if name == "type":
             if value != ("null",):
                 self.form(value, "type")
+            return
+        if tag == "column" and name == "generated":
+            self.form(value, "element")
             return
         if tag == "add_constraint" and name == "constraint":
             self.form(value, "element")
@@ -164,6 +168,8 @@ child = Table(
     Column("span", postgresql.INTERVAL),
     Column("tags", postgresql.ARRAY(String(10))),
     Column("spot", Point),
+    Column("twice", Integer, Computed("small * 2")),
+    Column("serial_no", Integer, Identity(start=3)),
     UniqueConstraint("body", name="uq_body"),
     CheckConstraint("small >= 0", name="ck_small"),
     Index("ix_child_day", "day", unique=True),

@@ -430,10 +430,17 @@ void Compiler::delete_(const Node& n) {
 // --- DDL ------------------------------------------------------------------------------------
 void Compiler::ddl(const Node& n) {
     bool if_exists = n.has(flag::if_exists);
+    // Shown as SQLAlchemy shows them: CREATE/DROP TABLE and DROP INDEX on a line of their own.
+    bool display = display_ != nullptr;
+    if (display && (n.kind == Kind::CreateTable || n.kind == Kind::DropTable ||
+                    n.kind == Kind::DropIndex))
+        out("\n");
     switch (n.kind) {
         case Kind::CreateTable:
             if (!n.table_def) throw Error(ErrorKind::Programming, "create_table without a table");
-            return out(schema::create_table_sql(*n.table_def, dialect_, if_exists));
+            return out(schema::create_table_sql(
+                *n.table_def, dialect_, if_exists,
+                display ? schema::Layout::Display : schema::Layout::OneLine));
         case Kind::DropTable:
             return out(schema::drop_table_sql(n.name, if_exists));
         case Kind::CreateIndex: {

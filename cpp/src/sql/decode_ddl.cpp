@@ -14,6 +14,26 @@ namespace {
 
 using R = DatumReader;
 
+schema::Generated decode_generated(const Datum& d) {
+    R r(d);
+    r.conform(form_of(r, element_forms()));
+    schema::Generated g;
+    if (r.head() == "computed") {
+        g.kind = schema::Generated::Kind::Computed;
+        g.expression = r.node(1);
+        g.persisted = r.opt_str(2, "persisted");
+        if (!g.persisted.empty() && g.persisted != "stored" && g.persisted != "virtual")
+            r.fail("persisted must be 'stored', 'virtual' or None");
+    } else if (r.head() == "identity") {
+        g.kind = schema::Generated::Kind::Identity;
+        g.always = r.flag(1, "always");
+        g.options = r.opt_str(2, "options");
+    } else {
+        r.fail("expected a ('computed', ...) or ('identity', ...) generated column");
+    }
+    return g;
+}
+
 schema::Column decode_column(const Datum& d) {
     R r(d);
     if (r.head() != "column") r.fail("expected a ('column', ...) definition");
@@ -24,6 +44,7 @@ schema::Column decode_column(const Datum& d) {
     c.nullable = r.flag(3, "nullable");
     c.server_default = r.opt_node(4);
     c.autoincrement = r.flag(5, "autoincrement");
+    if (r.size() > 6 && !r.at(6).is_null()) c.generated = decode_generated(r.at(6));
     return c;
 }
 
@@ -31,7 +52,8 @@ schema::Constraint decode_constraint(const Datum& d) {
     R r(d);
     r.conform(form_of(r, element_forms()));
     if (r.head() == "primary_key") {
-        return schema::PrimaryKey{r.strings(1, "columns"), {}};
+        return schema::PrimaryKey{r.strings(1, "columns"),
+                                  r.size() > 2 ? r.opt_str(2, "name") : std::string()};
     }
     if (r.head() == "unique") {
         return schema::UniqueConstraint{r.strings(2, "columns"), r.opt_str(1, "name")};
@@ -110,8 +132,13 @@ const std::vector<HeadEntry>& ddl_entries() {
 
 const std::vector<DatumForm>& element_forms() {
     static const std::vector<DatumForm> forms = {
-        {"element", "column", {"name", "type", "nullable", "server_default", "autoincrement"}},
-        {"element", "primary_key", {"columns"}},
+        {"element",
+         "column",
+         {"name", "type", "nullable", "server_default", "autoincrement", "generated"},
+         1},
+        {"element", "computed", {"expression", "persisted"}},
+        {"element", "identity", {"always", "options"}},
+        {"element", "primary_key", {"columns", "name"}, 1},
         {"element", "unique", {"name", "columns"}},
         {"element",
          "foreign_key",

@@ -1,7 +1,7 @@
 """The ORM: declarative mapping, the Session and the unit of work."""
 
 from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, UnmappedInstanceError
-from .attributes import InstanceState, InstrumentedAttribute, Mapped
+from .attributes import NO_VALUE, InstanceState, InstrumentedAttribute, Mapped
 from .base import InspectionAttrExtensionType, NotExtension
 from .bundle import Bundle
 from .collections import InstrumentedList
@@ -35,7 +35,7 @@ from .descriptor_props import (
     synonym_for,
 )
 from .dynamic import AppenderQuery
-from .events import ORMExecuteState
+from .events import AttributeEventToken, ORMExecuteState
 from .mapper import Mapper
 from .properties import ColumnProperty, MappedSQLExpression, column_property, deferred, query_expression
 from .query import Query
@@ -67,6 +67,7 @@ from .strategy_options import (
     undefer_group,
     with_expression,
 )
+from .unitofwork import UOWTransaction
 from .util import AliasedClass, aliased, with_parent, with_polymorphic
 from .validators import validates
 from .writeonly import DynamicMapped, WriteOnlyCollection, WriteOnlyMapped

@@ -76,6 +76,10 @@ class FlushTransaction:
         self.deleted.clear()
 
 
+# SQLAlchemy's name for the flush context that flush events receive.
+UOWTransaction = FlushTransaction
+
+
 def flush(uow: FlushTransaction) -> None:
     """Writes every pending change through `uow.connection`, parents first."""
     conn = uow.connection
@@ -643,8 +647,10 @@ def _fire_before_update(conn: Connection, modified: list[Any]) -> list[Any]:
 def _update_group(conn: Connection, mapper: TableWriter, group: list[tuple[Any, dict[str, Any]]]) -> None:
     shape = {k: v if isinstance(v, ClauseElement) else None for k, v in group[0][1].items()}
     names = {k: f"v_{k}" for k, expression in shape.items() if expression is None}
-    computed = [k for k, expression in shape.items() if expression is not None]
     columns = mapper.attr_columns
+    # the database computed these: reload on access (SQL expressions set, Computed columns)
+    computed = [k for k, expression in shape.items() if expression is not None]
+    computed += [k for k, column in columns.items() if column.computed is not None]
     assignments = {
         columns[k].key: expression
         if expression is not None
@@ -657,7 +663,7 @@ def _update_group(conn: Connection, mapper: TableWriter, group: list[tuple[Any, 
         values = {name: changes[k] for k, name in names.items()}
         values.update(_pk_params(mapper, obj))
         params.append(values)
-        for k in computed:  # the database computed it: reload on access
+        for k in computed:
             obj.__dict__.pop(k, None)
     check_update_rowcount(mapper.table, len(group), conn.execute(stmt, params).rowcount)
 

@@ -159,6 +159,8 @@ class SQLCompiler:
         datum = datum_of(statement, binds, shown_keys() if shown_keys is not None else ())
         literals = self._literals(binds, name) if options.get("literal_binds") else {}
         native_dialect = "sqlite" if name == "sqlite" else "postgresql"
+        if name == "default":  # SQLAlchemy's generic string form: the nearer spelling
+            native_dialect = getattr(statement, "_default_string_dialect", native_dialect)
         self.string, keys = _native.render(datum, native_dialect, _PLACEHOLDERS[name], literals)
         shown = [k for k in dict.fromkeys(keys) if k not in literals]
         self.params: dict[str, Any] = {k: binds.values.get(k) for k in shown}
@@ -227,3 +229,26 @@ def render_literal(value: Any, type_: Any, dialect: str) -> str:
         f"No literal value renderer is available for literal value {value!r} "
         f"with datatype {type(type_).__name__}"
     )
+
+
+def ddl_expression_datum(expression: ClauseElement, dialect: str | None) -> Any:
+    """The datum of an expression inside DDL (a server default, CHECK, a computed
+    column): its values written inline as SQL, as DDL has no parameters, and its
+    columns by name alone, as they are the table's own."""
+    binds = BindCollector("ddl", display=True)
+    datum = expression._datum(binds)
+    literals = {
+        key: render_literal(binds.values[key], type_, dialect or "sqlite")
+        for key, type_ in binds.types.items()
+    }
+    return _ddl_form(datum, literals)
+
+
+def _ddl_form(datum: Any, literals: Mapping[str, str]) -> Any:
+    if not isinstance(datum, tuple) or not datum:
+        return datum
+    if datum[0] == "bind":
+        return ("text", literals[datum[1]].replace(":", "\\:"))
+    if datum[0] == "col":
+        return ("col", None, *datum[2:])
+    return tuple(_ddl_form(item, literals) for item in datum)

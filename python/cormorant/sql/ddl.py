@@ -6,11 +6,13 @@ engine calls into sql/, and nothing here executes."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..exc import ArgumentError
+from .. import _native
+from ..exc import ArgumentError, CompileError
 from .elements import BindCollector, ClauseElement, Executable
+from .visitors import ClauseVisitor
 
 DDLScript = list[Any]  # DDL datums, compiled by the engine like any statement
 
@@ -21,7 +23,9 @@ def supports_alter(dialect: str) -> bool:
     return dialect == "postgresql"
 
 
-def create_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defer_alter: bool) -> DDLScript:
+def create_script(
+    tables: Sequence[Any], dialect: str, checkfirst: bool, *, defer_alter: bool, metadata: Any = None
+) -> DDLScript:
     """CREATE TABLE (and CREATE INDEX) for `tables` in the order given, after
     their enum types on PostgreSQL. With `defer_alter` (create_all), use_alter
     foreign keys are added by ALTER TABLE once every table exists."""
@@ -29,15 +33,32 @@ def create_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defe
     script: DDLScript = []
     if dialect == "postgresql":
         script += [("create_enum", n, v, checkfirst) for n, v in _native_enums(tables).items()]
+        script += [
+            CreateSequence(s, checkfirst)._sequence_datum(dialect) for s in sequences_of(tables, metadata)
+        ]
     for table in tables:
         script.append(table._create_datum(checkfirst, not deferred, dialect))
-        script.extend(index._create_datum(checkfirst) for index in table.indexes)
+        script.extend(
+            index._create_datum(checkfirst) for index in table.indexes if index._included_on(dialect)
+        )
+        if dialect == "postgresql":
+            script.extend(_comment_datums(table))
     if deferred:
         script += add_deferred_foreign_keys(tables, checkfirst)
     return script
 
 
-def drop_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defer_alter: bool) -> DDLScript:
+def _comment_datums(table: Any) -> DDLScript:
+    """COMMENT ON the table and its columns, for those that have one (PostgreSQL)."""
+    items: list[_CommentDDL] = [SetTableComment(table)] if table.comment else []
+    items += [SetColumnComment(c) for c in table.columns if c.comment]
+    binds = BindCollector("postgresql")
+    return [item._datum(binds) for item in items]
+
+
+def drop_script(
+    tables: Sequence[Any], dialect: str, checkfirst: bool, *, defer_alter: bool, metadata: Any = None
+) -> DDLScript:
     """DROP TABLE for `tables` in the order given (dependents first), then
     their enum types on PostgreSQL; with `defer_alter` (drop_all), use_alter
     foreign keys are dropped first."""
@@ -47,6 +68,9 @@ def drop_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defer_
     script += [("drop_table", t.name, checkfirst) for t in tables]
     if dialect == "postgresql":
         script += [("drop_enum", n, checkfirst) for n in _native_enums(tables)]
+        script += [
+            DropSequence(s, checkfirst)._sequence_datum(dialect) for s in sequences_of(tables, metadata)
+        ]
     return script
 
 
@@ -57,7 +81,8 @@ def _deferred_foreign_keys(tables: Iterable[Any]) -> list[tuple[Any, Any, str]]:
             for fk in column.foreign_keys:
                 if fk.use_alter:
                     target = fk.target_table_name
-                    found.append((table, fk, fk.name or f"fk_{table.name}_{column.name}_{target}"))
+                    datum = table._column_foreign_key_datum(column, fk)
+                    found.append((table, fk, datum[1] or f"fk_{table.name}_{column.name}_{target}"))
     return found
 
 
@@ -95,6 +120,48 @@ def _native_enums(tables: Iterable[Any]) -> dict[str, tuple[str, ...]]:
             if isinstance(type_, Enum) and type_.native_name:
                 found.setdefault(type_.native_name, tuple(type_.values))
     return found
+
+
+class HasConditionalDDL:
+    """An index or constraint that create_all makes only on some dialects: ddl_if()."""
+
+    _ddl_dialects: tuple[str, ...] | None = None
+
+    def ddl_if(
+        self, dialect: str | Sequence[str] | None = None, callable_: Any = None, state: Any = None
+    ) -> Any:
+        """Create this item only on `dialect` (a name, or several) with create_all."""
+        if callable_ is not None or state is not None:
+            raise NotImplementedError(
+                "ddl_if(callable_=, state=): cormorant builds DDL scripts before it has a connection "
+                "to call them with; give dialect= instead"
+            )
+        self._ddl_dialects = (
+            None if dialect is None else (dialect,) if isinstance(dialect, str) else tuple(dialect)
+        )
+        return self
+
+    def _included_on(self, dialect: str | None) -> bool:
+        return self._ddl_dialects is None or dialect is None or dialect in self._ddl_dialects
+
+
+class SchemaVisitor(ClauseVisitor):
+    """A visitor over schema objects: traverse_single(item) calls visit_<name>(item)."""
+
+    __traverse_options__ = {"schema_visitor": True}
+
+    def traverse_single(self, obj: Any, **kw: Any) -> Any:
+        method = getattr(self, f"visit_{obj.__visit_name__}", None)
+        return method(obj, **kw) if method is not None else None
+
+
+class InvokeDDLBase(SchemaVisitor):
+    """A SchemaVisitor that runs DDL on `connection` as it visits (create_all's kind)."""
+
+    def __init__(self, connection: Any, **kw: Any) -> None:
+        self.connection = connection
+        for name, value in kw.items():
+            setattr(self, name, value)
 
 
 class BaseDDLElement(ClauseElement):
@@ -159,3 +226,319 @@ class DDL(ExecutableDDLElement):
 
     def __repr__(self) -> str:
         return f"<DDL@{id(self)}; {self.statement!r}>"
+
+
+# --- DDL about one schema item: CreateTable(t), DropIndex(ix), AddConstraint(c)... -------------
+
+
+def _ddl_dialect(binds: BindCollector) -> str | None:
+    """The dialect a DDL datum is built for; None for SQLAlchemy's generic string form."""
+    return binds.dialect if binds.dialect in ("sqlite", "postgresql") else None
+
+
+def _q(name: str) -> str:
+    return _native.quote_identifier(name)
+
+
+def _string_literal(value: str | None) -> str:
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def _text_datum(sql: str) -> tuple[Any, ...]:
+    return ("text", sql.replace(":", "\\:"))
+
+
+class _CreateDropBase(ExecutableDDLElement):
+    """A DDL statement about one schema item, `element`, built for the dialect
+    it is compiled for. Printed without a dialect, it reads as SQLAlchemy's
+    generic DDL, which SQLite's spelling of the types matches."""
+
+    _default_string_dialect = "sqlite"
+
+    def __init__(self, element: Any) -> None:
+        super().__init__()
+        self.element = element
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {getattr(self.element, 'name', self.element)!r}>"
+
+
+class CreateTable(_CreateDropBase):
+    """CREATE TABLE for a Table: its columns, key and constraints (not its indexes)."""
+
+    __visit_name__ = "create_table"
+
+    def __init__(
+        self, element: Any, include_foreign_key_constraints: Any = None, if_not_exists: bool = False
+    ) -> None:
+        if include_foreign_key_constraints is not None:
+            raise NotImplementedError(
+                "CreateTable(include_foreign_key_constraints=) is not supported: cormorant writes a "
+                "table's foreign keys inline, and adds use_alter ones with AddConstraint"
+            )
+        super().__init__(element)
+        self.if_not_exists = if_not_exists
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        datum: tuple[Any, ...] = self.element._create_datum(self.if_not_exists, True, _ddl_dialect(binds))
+        return datum
+
+
+class DropTable(_CreateDropBase):
+    __visit_name__ = "drop_table"
+
+    def __init__(self, element: Any, if_exists: bool = False) -> None:
+        super().__init__(element)
+        self.if_exists = if_exists
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("drop_table", self.element.name, self.if_exists)
+
+
+class CreateIndex(_CreateDropBase):
+    __visit_name__ = "create_index"
+
+    def __init__(self, element: Any, if_not_exists: bool = False) -> None:
+        super().__init__(element)
+        self.if_not_exists = if_not_exists
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        datum: tuple[Any, ...] = self.element._create_datum(self.if_not_exists)
+        return datum
+
+
+class DropIndex(_CreateDropBase):
+    __visit_name__ = "drop_index"
+
+    def __init__(self, element: Any, if_exists: bool = False) -> None:
+        super().__init__(element)
+        self.if_exists = if_exists
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        datum: tuple[Any, ...] = self.element._drop_datum(self.if_exists)
+        return datum
+
+
+class AddConstraint(_CreateDropBase):
+    """ALTER TABLE ... ADD CONSTRAINT (PostgreSQL; SQLite has no such statement).
+    With `isolate_from_table` (the default), CreateTable leaves the constraint out."""
+
+    __visit_name__ = "add_constraint"
+
+    def __init__(self, element: Any, isolate_from_table: bool = True) -> None:
+        super().__init__(element)
+        if isolate_from_table:
+            element.create_inline = False
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        constraint = self.element
+        if not hasattr(constraint, "_datum") or constraint.table is None:
+            raise ArgumentError(f"AddConstraint() takes a constraint of a table, not {constraint!r}")
+        return ("add_constraint", constraint.table.name, constraint._datum(_ddl_dialect(binds)), False)
+
+
+class DropConstraint(_CreateDropBase):
+    __visit_name__ = "drop_constraint"
+
+    def __init__(self, element: Any, cascade: bool = False, if_exists: bool = False) -> None:
+        super().__init__(element)
+        self.cascade, self.if_exists = cascade, if_exists
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        constraint = self.element
+        if constraint.name is None or constraint.table is None:
+            raise ArgumentError("DropConstraint() needs a named constraint of a table")
+        if not self.cascade:
+            return ("drop_constraint", constraint.table.name, constraint.name, self.if_exists)
+        exists = "IF EXISTS " if self.if_exists else ""
+        return _text_datum(
+            f"ALTER TABLE {_q(constraint.table.name)} DROP CONSTRAINT {exists}{_q(constraint.name)} CASCADE"
+        )
+
+
+class CreateSchema(_CreateDropBase):
+    __visit_name__ = "create_schema"
+
+    def __init__(self, name: str, if_not_exists: bool = False) -> None:
+        super().__init__(name)
+        self.if_not_exists = if_not_exists
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return _text_datum(
+            f"CREATE SCHEMA {'IF NOT EXISTS ' if self.if_not_exists else ''}{_q(self.element)}"
+        )
+
+
+class DropSchema(_CreateDropBase):
+    __visit_name__ = "drop_schema"
+
+    def __init__(self, name: str, cascade: bool = False, if_exists: bool = False) -> None:
+        super().__init__(name)
+        self.cascade, self.if_exists = cascade, if_exists
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        exists = "IF EXISTS " if self.if_exists else ""
+        return _text_datum(f"DROP SCHEMA {exists}{_q(self.element)}{' CASCADE' if self.cascade else ''}")
+
+
+class _CommentDDL(_CreateDropBase):
+    """COMMENT ON ... IS ...: PostgreSQL's; SQLite keeps no comments."""
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        if binds.dialect == "sqlite":
+            raise CompileError(
+                f"{type(self).__name__}: SQLite does not support comments on tables or columns"
+            )
+        return _text_datum(f"COMMENT ON {self._target()} IS {_string_literal(self._comment())}")
+
+    def _target(self) -> str:
+        raise NotImplementedError
+
+    def _comment(self) -> str | None:
+        return None  # the Drop... forms
+
+
+class SetTableComment(_CommentDDL):
+    __visit_name__ = "set_table_comment"
+
+    def _target(self) -> str:
+        return f"TABLE {_q(self.element.name)}"
+
+    def _comment(self) -> str | None:
+        comment: str | None = self.element.comment
+        return comment
+
+
+class DropTableComment(SetTableComment):
+    __visit_name__ = "drop_table_comment"
+
+    def _comment(self) -> str | None:
+        return None
+
+
+class SetColumnComment(_CommentDDL):
+    __visit_name__ = "set_column_comment"
+
+    def _target(self) -> str:
+        column = self.element
+        return f"COLUMN {_q(column.table.name)}.{_q(column.name)}"
+
+    def _comment(self) -> str | None:
+        comment: str | None = self.element.comment
+        return comment
+
+
+class DropColumnComment(SetColumnComment):
+    __visit_name__ = "drop_column_comment"
+
+    def _comment(self) -> str | None:
+        return None
+
+
+class SetConstraintComment(_CommentDDL):
+    __visit_name__ = "set_constraint_comment"
+
+    def _target(self) -> str:
+        constraint = self.element
+        return f"CONSTRAINT {_q(constraint.name)} ON {_q(constraint.table.name)}"
+
+    def _comment(self) -> str | None:
+        comment: str | None = getattr(self.element, "comment", None)
+        return comment
+
+
+class DropConstraintComment(SetConstraintComment):
+    __visit_name__ = "drop_constraint_comment"
+
+    def _comment(self) -> str | None:
+        return None
+
+
+class CreateSequence(_CreateDropBase):
+    """CREATE SEQUENCE name [options] (PostgreSQL)."""
+
+    __visit_name__ = "create_sequence"
+
+    def __init__(self, element: Any, if_not_exists: bool = False) -> None:
+        super().__init__(element)
+        self.if_not_exists = if_not_exists
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return self._sequence_datum(binds.dialect)
+
+    def _sequence_datum(self, dialect: str) -> tuple[Any, ...]:
+        exists = "IF NOT EXISTS " if self.if_not_exists else ""
+        options = self.element._options_sql()
+        return _text_datum(
+            f"CREATE SEQUENCE {exists}{_q(self.element.name)}" + (f" {options}" if options else "")
+        )
+
+
+class DropSequence(_CreateDropBase):
+    __visit_name__ = "drop_sequence"
+
+    def __init__(self, element: Any, if_exists: bool = False) -> None:
+        super().__init__(element)
+        self.if_exists = if_exists
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return self._sequence_datum(binds.dialect)
+
+    def _sequence_datum(self, dialect: str) -> tuple[Any, ...]:
+        return _text_datum(f"DROP SEQUENCE {'IF EXISTS ' if self.if_exists else ''}{_q(self.element.name)}")
+
+
+def sequences_of(tables: Iterable[Any], metadata: Any = None) -> list[Any]:
+    """The sequences create_all makes for `tables`: their columns' defaults, and
+    those made with metadata=, each once."""
+    found = {id(s): s for s in (getattr(metadata, "_sequences", {}) or {}).values()}
+    for table in tables:
+        for column in table.columns:
+            if getattr(column.default, "is_sequence", False):
+                found.setdefault(id(column.default), column.default)
+    return list(found.values())
+
+
+def _referred_table(key: Any) -> str:
+    """The table a ForeignKey or a ForeignKeyConstraint refers to."""
+    name: str = key.target_table_name if hasattr(key, "target_table_name") else key.referred_table_name
+    return name
+
+
+def sort_tables(
+    tables: Iterable[Any], skip_fn: Callable[[Any], bool] | None = None, extra_dependencies: Any = None
+) -> list[Any]:
+    """`tables` ordered so that each comes after the tables its foreign keys
+    reference; `skip_fn(foreign_key)` True leaves that key out of the order,
+    `extra_dependencies` adds (parent, child) pairs."""
+    chosen = list(tables)
+    by_name = {t.name: t for t in chosen}
+    edges: dict[str, list[str]] = {}
+    for table in chosen:
+        keys = [*table.foreign_keys, *(c for c in table.constraints if hasattr(c, "referred_table_name"))]
+        refs = [_referred_table(key) for key in keys if skip_fn is None or not skip_fn(key)]
+        edges[table.name] = [n for n in dict.fromkeys(refs) if n != table.name and n in by_name]
+    for parent, child in extra_dependencies or ():
+        if child.name in edges:
+            edges[child.name].append(parent.name)
+    return [by_name[name] for name in _native.sort_tables(list(edges.items()))]
+
+
+def sort_tables_and_constraints(
+    tables: Iterable[Any],
+    filter_fn: Callable[[Any], bool | None] | None = None,
+    extra_dependencies: Any = None,
+) -> list[tuple[Any, list[Any]]]:
+    """(table, []) for each table in dependency order, then (None, [keys]): the
+    foreign keys that cannot be created with their table (use_alter, or those
+    `filter_fn` returns False for), to be added by ALTER TABLE once all exist."""
+    chosen = list(tables)
+    deferred = [
+        key
+        for table in chosen
+        for key in [*table.foreign_keys, *(c for c in table.constraints if hasattr(c, "referred_table_name"))]
+        if getattr(key, "use_alter", False) or (filter_fn is not None and filter_fn(key) is False)
+    ]
+    skipped = {id(key) for key in deferred}
+    ordered = sort_tables(chosen, lambda key: id(key) in skipped, extra_dependencies)
+    return [*((table, []) for table in ordered), (None, deferred)]

@@ -3,52 +3,42 @@ and the DDL datums that create and drop them."""
 
 from __future__ import annotations
 
-import inspect as _inspect
-from collections.abc import Callable, Iterable
+import enum
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from .. import _native
+from ..exc import ArgumentError
 from ..util.options import refuse_unsupported
 from .base import ColumnCollection, FromClause
-from .ddl import create_script, drop_script
+from .ddl import HasConditionalDDL, create_script, drop_script
+from .defaults import (
+    ColumnDefault,
+    Computed,
+    DefaultClause,
+    FetchedValue,
+    Identity,
+    SchemaItem,
+    Sequence,
+    as_server_default,
+    ddl_datum,
+)
 from .elements import BindCollector, ColumnElement, TextClause, coerce
+from .naming import convention_name
 from .sqltypes import Integer, NullType, TypeEngine, to_instance
 
 NO_DEFAULT = object()
 
+
+class SchemaConst(enum.Enum):
+    RETAIN_SCHEMA = 1  # Table.to_metadata(): keep the table's schema
+    BLANK_SCHEMA = 2  # Table(schema=BLANK_SCHEMA): no schema, whatever MetaData(schema=) says
+    NULL_UNSPECIFIED = 3  # Column(nullable=) not given
+
+
+BLANK_SCHEMA = SchemaConst.BLANK_SCHEMA
+
 _T = TypeVar("_T")
-
-
-class ColumnDefault:
-    """A Python-side default: a constant, or a callable run once per row."""
-
-    __slots__ = ("arg", "is_callable", "_given")
-
-    def __init__(self, arg: Any) -> None:
-        self.is_callable = callable(arg)
-        self._given = arg
-        self.arg = _zero_arg(arg) if self.is_callable else arg
-
-    def value(self) -> Any:
-        return self.arg() if self.is_callable else self.arg
-
-    def __repr__(self) -> str:
-        kind = "CallableColumnDefault" if self.is_callable else "ScalarElementColumnDefault"
-        return f"{kind}({self._given!r})"
-
-
-def _zero_arg(fn: Callable[..., Any]) -> Callable[[], Any]:
-    try:
-        params = [
-            p
-            for p in _inspect.signature(fn).parameters.values()
-            if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-    except (TypeError, ValueError):
-        return fn
-    if params:  # SQLAlchemy passes an execution context; we have none to give
-        return lambda: fn(None)
-    return fn
 
 
 def _qualified_name(column: Column[Any]) -> str:
@@ -58,8 +48,10 @@ def _qualified_name(column: Column[Any]) -> str:
     return f"{column.table.name}.{column.name}"
 
 
-class ForeignKey:
+class ForeignKey(SchemaItem):
     """A reference from a column to "table.column"."""
+
+    __visit_name__ = "foreign_key"
 
     def __init__(
         self,
@@ -106,7 +98,7 @@ class ForeignKey:
         return f"ForeignKey({self.target_fullname!r})"
 
 
-class Column(ColumnElement[_T]):
+class Column(ColumnElement[_T], SchemaItem):
     """A table column. Also the expression that refers to it. Column[int]
     names its Python value type for static typing; a Column() call makes a
     Column[Any]."""
@@ -128,6 +120,8 @@ class Column(ColumnElement[_T]):
         "comment",
         "info",
         "doc",
+        "computed",
+        "identity",
     )
 
     def __init__(self: Column[Any], *args: Any, **kw: Any) -> None:
@@ -140,6 +134,12 @@ class Column(ColumnElement[_T]):
                 fks.append(a)
             elif isinstance(a, TypeEngine) or (isinstance(a, type) and issubclass(a, TypeEngine)):
                 type_ = a
+            elif isinstance(a, Sequence):
+                kw.setdefault("default", a)
+            elif isinstance(a, FetchedValue):  # Computed, Identity, DefaultClause, FetchedValue
+                if kw.get("server_default") is not None:
+                    raise ArgumentError(f"Column {name!r} has both server_default= and {a!r}")
+                kw["server_default"] = a
             else:
                 raise TypeError(f"unexpected positional argument to Column: {a!r}")
         # A declarative attribute's Column is made without a name and gets it
@@ -154,10 +154,16 @@ class Column(ColumnElement[_T]):
         nullable = kw.pop("nullable", NO_DEFAULT)
         self.nullable: bool = (not self.primary_key) if nullable is NO_DEFAULT else bool(nullable)
         default = kw.pop("default", kw.pop("insert_default", None))
-        self.default = ColumnDefault(default) if default is not None else None
+        self.default: ColumnDefault | Sequence | None = (
+            default if isinstance(default, (Sequence, type(None))) else ColumnDefault(default)
+        )
         onupdate = kw.pop("onupdate", None)
         self.onupdate = ColumnDefault(onupdate) if onupdate is not None else None
-        self.server_default = kw.pop("server_default", None)
+        self.server_default = as_server_default(kw.pop("server_default", None))
+        self.computed = self.server_default if isinstance(self.server_default, Computed) else None
+        self.identity = self.server_default if isinstance(self.server_default, Identity) else None
+        if self.identity is not None and nullable is NO_DEFAULT:
+            self.nullable = False
         self.unique: bool = kw.pop("unique", False) or False
         self.index: bool = kw.pop("index", False) or False
         self.autoincrement = kw.pop("autoincrement", "auto")
@@ -227,16 +233,18 @@ class Column(ColumnElement[_T]):
         return c
 
     def _ddl(self, dialect: str | None = None) -> tuple[Any, ...]:
-        default = self.server_default
-        if default is not None:
-            default = _server_default_datum(default)
+        server_default = self.server_default
+        generated = self.computed or self.identity
+        # SERIAL only where nothing else numbers the key: not an identity, not a sequence
+        serial = self.is_autoincrement and self.identity is None and not isinstance(self.default, Sequence)
         return (
             "column",
             self.name,
             self._resolve_type()._dialect_ddl(dialect),
             self.nullable,
-            default,
-            self.is_autoincrement,
+            server_default._datum(dialect) if isinstance(server_default, DefaultClause) else None,
+            serial,
+            generated._generated_datum(dialect) if generated is not None else None,
         )
 
     def __repr__(self) -> str:
@@ -260,32 +268,49 @@ class Column(ColumnElement[_T]):
         if self.default is not None:
             shown.append(("default", repr(self.default)))
         if self.server_default is not None:
-            shown.append(("server_default", f"DefaultClause({self.server_default!r}, for_update=False)"))
+            shown.append(("server_default", repr(self.server_default)))
         if self.comment:
             shown.append(("comment", repr(self.comment)))
         return shown
 
 
-def _server_default_datum(default: Any) -> tuple[Any, ...]:
-    if isinstance(default, str):  # a string value: DEFAULT 'value'
-        return ("literal", default)
-    if isinstance(default, TextClause):  # SQL as written: DEFAULT now()
-        return ("text", default.text)
-    return coerce(default)._datum(BindCollector("ddl"))
-
-
-class Constraint:
+class Constraint(HasConditionalDDL, SchemaItem):
     name: str | None = None
     table: Table | None = None
+    create_inline = True  # False once AddConstraint() adds it by ALTER TABLE instead
 
     def _attach(self, table: Table) -> None:
         self.table = table
 
 
-class PrimaryKeyConstraint(Constraint):
+class ColumnCollectionMixin:
+    """A constraint over named columns of its table."""
+
+    column_names: list[str]
+    table: Table | None
+
+    @property
+    def columns(self) -> ColumnCollection[Column[Any]]:
+        """The constraint's columns, once it belongs to a table."""
+        found: ColumnCollection[Column[Any]] = ColumnCollection()
+        for name in self.column_names if self.table is not None else ():
+            found._add(self.table.c[name])  # type: ignore[union-attr]
+        return found
+
+    def contains_column(self, column: Column[Any]) -> bool:
+        return column.table is self.table and column.name in self.column_names
+
+
+class ColumnCollectionConstraint(ColumnCollectionMixin, Constraint):
+    """A constraint over some of its table's columns, given as Columns or names."""
+
     def __init__(self, *columns: str | Column[Any], name: str | None = None) -> None:
         self.column_names = [c if isinstance(c, str) else c.name for c in columns]
         self.name = name
+
+
+class PrimaryKeyConstraint(ColumnCollectionConstraint):
+    __visit_name__ = "primary_key_constraint"
 
     def _attach(self, table: Table) -> None:
         super()._attach(table)
@@ -294,25 +319,27 @@ class PrimaryKeyConstraint(Constraint):
             table.c[n].nullable = False
 
 
-class UniqueConstraint(Constraint):
-    def __init__(self, *columns: str | Column[Any], name: str | None = None) -> None:
-        self.column_names = [c if isinstance(c, str) else c.name for c in columns]
-        self.name = name
+class UniqueConstraint(ColumnCollectionConstraint):
+    __visit_name__ = "unique_constraint"
 
-    def _datum(self) -> tuple[Any, ...]:
+    def _datum(self, dialect: str | None = None) -> tuple[Any, ...]:
         return ("unique", self.name, tuple(self.column_names))
 
 
-class CheckConstraint(Constraint):
+class CheckConstraint(ColumnCollectionConstraint):
+    __visit_name__ = "check_constraint"
+
     def __init__(self, sqltext: Any, name: str | None = None) -> None:
+        super().__init__(name=name)
         self.sqltext = TextClause(sqltext) if isinstance(sqltext, str) else coerce(sqltext)
-        self.name = name
 
-    def _datum(self) -> tuple[Any, ...]:
-        return ("check", self.name, self.sqltext._datum(BindCollector("ddl")))
+    def _datum(self, dialect: str | None = None) -> tuple[Any, ...]:
+        return ("check", self.name, ddl_datum(self.sqltext, dialect))
 
 
-class ForeignKeyConstraint(Constraint):
+class ForeignKeyConstraint(ColumnCollectionConstraint):
+    __visit_name__ = "foreign_key_constraint"
+
     def __init__(
         self,
         columns: Iterable[str | Column[Any]],
@@ -331,7 +358,7 @@ class ForeignKeyConstraint(Constraint):
     def referred_table_name(self) -> str:
         return self.refcolumns[0].rsplit(".", 1)[0]
 
-    def _datum(self) -> tuple[Any, ...]:
+    def _datum(self, dialect: str | None = None) -> tuple[Any, ...]:
         refcols = tuple(r.rsplit(".", 1)[1] for r in self.refcolumns)
         return (
             "foreign_key",
@@ -344,12 +371,14 @@ class ForeignKeyConstraint(Constraint):
         )
 
 
-class Index:
+class Index(HasConditionalDDL, SchemaItem):
     """CREATE INDEX name ON table (columns)."""
+
+    __visit_name__ = "index"
 
     def __init__(
         self,
-        name: str,
+        name: str | None,
         *expressions: str | Column[Any],
         unique: bool = False,
         _column_flag: bool = False,
@@ -361,6 +390,9 @@ class Index:
         self.unique = unique
         self._column_flag = _column_flag  # made by Column(index=True), as SQLAlchemy marks it
         self.table: Table | None = None
+        owner = next((e.table for e in expressions if isinstance(e, Column) and e.table is not None), None)
+        if owner is not None and not _column_flag:  # given a table's columns, it joins that table
+            owner.append(self)
 
     def _attach(self, table: Table) -> None:
         self.table = table
@@ -394,7 +426,7 @@ class Index:
         return f"Index({self.name!r})"
 
 
-class Table(FromClause):
+class Table(FromClause, SchemaItem):
     """A named table: its columns, constraints and indexes."""
 
     def __init__(self, name: str, metadata: MetaData, *args: Any, **kw: Any) -> None:
@@ -406,7 +438,8 @@ class Table(FromClause):
         self.indexes: list[Index] = []
         self.info = kw.pop("info", {})
         self.comment = kw.pop("comment", None)
-        self.schema = kw.pop("schema", None)
+        schema = kw.pop("schema", None)
+        self.schema = None if schema is BLANK_SCHEMA else schema if schema is not None else metadata.schema
         if kw:
             raise TypeError(
                 f"Table('{name}') got keyword argument(s) cormorant does not support: {', '.join(sorted(kw))}"
@@ -419,10 +452,14 @@ class Table(FromClause):
         if isinstance(item, Column):
             self.append_column(item)
         elif isinstance(item, Index):
+            if item in self.indexes:
+                return
             item._attach(self)
+            item.name = self._named("ix", Index, item, item.column_names, item.name)
             self.indexes.append(item)
         elif isinstance(item, Constraint):
             item._attach(self)
+            item.name = self._conventional_name(item)
             self.constraints.append(item)
         else:
             raise TypeError(f"cannot add {item!r} to table '{self.name}'")
@@ -433,10 +470,10 @@ class Table(FromClause):
         column.table = self
         self.columns._add(column)
         if column.index:
-            self.indexes.append(
-                Index(f"ix_{self.name}_{column.name}", column, unique=column.unique, _column_flag=True)
-            )
-            self.indexes[-1]._attach(self)
+            index = Index(None, column, unique=column.unique, _column_flag=True)
+            index._attach(self)
+            index.name = self._named("ix", Index, index, [column]) or f"ix_{self.name}_{column.name}"
+            self.indexes.append(index)
 
     @property
     def primary_key(self) -> list[Column[Any]]:
@@ -454,7 +491,15 @@ class Table(FromClause):
         return [n for n in dict.fromkeys(names) if n != self.name]
 
     def _datum_from(self, binds: BindCollector) -> tuple[Any, ...]:
+        if self.schema is not None:
+            self._refuse_schema()
         return ("table", self.name)
+
+    def _refuse_schema(self) -> None:
+        raise NotImplementedError(
+            f"Table('{self.name}', schema='{self.schema}'): schema-qualified tables are not supported "
+            "by cormorant yet; statements would reach the default schema instead"
+        )
 
     def alias(self, name: str | None = None) -> Any:
         """This table under another name (`FROM t AS name`)."""
@@ -468,27 +513,77 @@ class Table(FromClause):
     def _all_columns(self) -> list[Column[Any]]:
         return list(self.columns)
 
+    def _named(
+        self,
+        kind: str,
+        kind_class: type,
+        item: Any,
+        columns: list[Any],
+        name: str | None = None,
+        referred_table: str | None = None,
+        referred_columns: tuple[str, ...] = (),
+    ) -> Any:
+        """`name` as the metadata's naming convention for `kind` makes it."""
+        convention = self.metadata.naming_convention
+        return convention_name(
+            convention, kind, kind_class, item, self, columns, name, referred_table, referred_columns
+        )
+
+    def _conventional_name(self, constraint: Constraint) -> Any:
+        if isinstance(constraint, ForeignKeyConstraint):
+            refcols = tuple(r.rsplit(".", 1)[1] for r in constraint.refcolumns)
+            return self._named(
+                "fk",
+                ForeignKeyConstraint,
+                constraint,
+                constraint.column_names,
+                constraint.name,
+                constraint.referred_table_name,
+                refcols,
+            )
+        for kind, kind_class in (
+            ("pk", PrimaryKeyConstraint),
+            ("uq", UniqueConstraint),
+            ("ck", CheckConstraint),
+        ):
+            if isinstance(constraint, kind_class):
+                return self._named(kind, kind_class, constraint, constraint.column_names, constraint.name)
+        return constraint.name
+
+    def _primary_key_name(self, columns: list[Column[Any]]) -> Any:
+        declared = next((c for c in self.constraints if isinstance(c, PrimaryKeyConstraint)), None)
+        if declared is not None:
+            return declared.name
+        return self._named("pk", PrimaryKeyConstraint, None, columns)
+
+    def _column_foreign_key_datum(self, column: Column[Any], fk: ForeignKey) -> tuple[Any, ...]:
+        table, referred = fk.target_fullname.rsplit(".", 1)
+        name = self._named("fk", ForeignKeyConstraint, fk, [column], fk.name, table, (referred,))
+        return ("foreign_key", name, (column.name,), table, (referred,), fk.ondelete, fk.onupdate)
+
     def _create_datum(
         self, if_not_exists: bool, inline_alter: bool = True, dialect: str | None = None
     ) -> tuple[Any, ...]:
+        if self.schema is not None:
+            self._refuse_schema()
         constraints: list[tuple[Any, ...]] = []
-        pk = [c.name for c in self.columns if c.primary_key]
+        pk = [c for c in self.columns if c.primary_key]
         if pk:
-            constraints.append(("primary_key", tuple(pk)))
+            constraints.append(("primary_key", tuple(c.name for c in pk), self._primary_key_name(pk)))
         for c in self.columns:
             if c.unique and not c.index:
-                constraints.append(("unique", None, (c.name,)))
+                constraints.append(("unique", self._named("uq", UniqueConstraint, None, [c]), (c.name,)))
         for constraint in self.constraints:
-            if isinstance(constraint, (UniqueConstraint, CheckConstraint, ForeignKeyConstraint)):
-                constraints.append(constraint._datum())
+            if (
+                constraint.create_inline
+                and constraint._included_on(dialect)
+                and isinstance(constraint, (UniqueConstraint, CheckConstraint, ForeignKeyConstraint))
+            ):
+                constraints.append(constraint._datum(dialect))
         for c in self.columns:
             for fk in c.foreign_keys:
-                if fk.use_alter and not inline_alter:
-                    continue
-                ref = fk.target_fullname.rsplit(".", 1)
-                constraints.append(
-                    ("foreign_key", fk.name, (c.name,), ref[0], (ref[1],), fk.ondelete, fk.onupdate)
-                )
+                if not fk.use_alter or inline_alter:
+                    constraints.append(self._column_foreign_key_datum(c, fk))
         columns = tuple(c._ddl(dialect) for c in self.columns)
         return ("create_table", self.name, columns, tuple(constraints), if_not_exists)
 
@@ -527,16 +622,22 @@ class Table(FromClause):
 DEFAULT_NAMING_CONVENTION: dict[Any, Any] = {"ix": "ix_%(column_0_label)s"}
 
 
-class MetaData:
+class MetaData(SchemaItem):
     """A collection of Tables, created and dropped together."""
+
+    __visit_name__ = "metadata"
 
     def __init__(self, schema: str | None = None, naming_convention: dict[Any, Any] | None = None) -> None:
         self.tables: dict[str, Table] = {}
+        self._sequences: dict[str, Sequence] = {}
         self.schema = schema
         self.naming_convention = naming_convention or dict(DEFAULT_NAMING_CONVENTION)
 
     def __repr__(self) -> str:
         return "MetaData()"
+
+    def _add_sequence(self, sequence: Sequence) -> None:
+        self._sequences[sequence.name] = sequence
 
     def _add_table(self, table: Table) -> None:
         if table.name in self.tables:
@@ -553,13 +654,17 @@ class MetaData:
         """CREATE every table (and its indexes) that does not exist yet."""
         chosen = set(tables) if tables is not None else None
         selected = [t for t in self.sorted_tables if chosen is None or t in chosen]
-        bind._run_ddl(lambda dialect: create_script(selected, dialect, checkfirst, defer_alter=True))
+        bind._run_ddl(
+            lambda dialect: create_script(selected, dialect, checkfirst, defer_alter=True, metadata=self)
+        )
 
     def drop_all(self, bind: Any, tables: Iterable[Table] | None = None, checkfirst: bool = True) -> None:
         """DROP every table, dependents first."""
         chosen = set(tables) if tables is not None else None
         selected = [t for t in reversed(self.sorted_tables) if chosen is None or t in chosen]
-        bind._run_ddl(lambda dialect: drop_script(selected, dialect, checkfirst, defer_alter=True))
+        bind._run_ddl(
+            lambda dialect: drop_script(selected, dialect, checkfirst, defer_alter=True, metadata=self)
+        )
 
     def clear(self) -> None:
         self.tables.clear()

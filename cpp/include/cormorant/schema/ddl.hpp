@@ -12,7 +12,10 @@
 
 namespace cormorant::schema {
 
-std::string create_table_sql(const Table& table, sql::Dialect dialect, bool if_not_exists = false);
+// Display writes SQLAlchemy's layout for reading: an item per line, tab-indented.
+enum class Layout { OneLine, Display };
+std::string create_table_sql(const Table& table, sql::Dialect dialect, bool if_not_exists = false,
+                             Layout layout = Layout::OneLine);
 std::string drop_table_sql(std::string_view name, bool if_exists = false);
 // PostgreSQL: CREATE TYPE name AS ENUM (...); with if_not_exists, inside a DO
 // block that ignores duplicate_object (PostgreSQL has no IF NOT EXISTS here).

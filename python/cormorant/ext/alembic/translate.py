@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql as sa_postgresql
 from sqlalchemy.dialects import sqlite as sa_sqlite
 
 from ...dialects import postgresql, sqlite
-from ...sql import schema, sqltypes
+from ...sql import defaults, schema, sqltypes
 from ...sql.elements import ColumnElement, TextClause
 
 # Where SQLAlchemy keeps the type classes of each cormorant types module.
@@ -77,6 +77,7 @@ def _column(column: schema.Column[Any], dialect: str | None) -> sa.Column[Any]:
         column.name,
         sqlalchemy_type(column._resolve_type()),
         *foreign_keys,
+        *_generators(column, dialect),
         key=column.key,
         primary_key=column.primary_key,
         nullable=column.nullable,
@@ -90,9 +91,34 @@ def _column(column: schema.Column[Any], dialect: str | None) -> sa.Column[Any]:
 
 
 def _server_default(default: Any, dialect: str | None) -> Any:
-    if default is None or isinstance(default, str):
-        return default
-    return sa.text(_sql(default, dialect))
+    """A DEFAULT clause: a string value as is, SQL as text(); what the database
+    generates otherwise (Computed, Identity) travels as _generators() does."""
+    if not isinstance(default, defaults.DefaultClause):
+        return None
+    if isinstance(default.arg, str):
+        return default.arg
+    return sa.text(_sql(default.arg, dialect))
+
+
+def _generators(column: schema.Column[Any], dialect: str | None) -> list[Any]:
+    """The column's Sequence, Computed, Identity or bare FetchedValue, as SQLAlchemy's."""
+    found: list[Any] = []
+    sequence = column.default
+    if isinstance(sequence, defaults.Sequence):
+        found.append(sa.Sequence(sequence.name, **_sequence_options(sequence)))
+    generated = column.server_default
+    if isinstance(generated, defaults.Computed):
+        found.append(sa.Computed(sa.text(_sql(generated.sqltext, dialect)), persisted=generated.persisted))
+    elif isinstance(generated, defaults.Identity):
+        found.append(sa.Identity(always=generated.always, **_sequence_options(generated)))
+    elif generated is not None and not isinstance(generated, defaults.DefaultClause):
+        found.append(sa.FetchedValue())
+    return found
+
+
+def _sequence_options(options: defaults.IdentityOptions) -> dict[str, Any]:
+    names = ("start", "increment", "minvalue", "maxvalue", "nominvalue", "nomaxvalue", "cycle", "cache")
+    return {name: getattr(options, name) for name in names if getattr(options, name) is not None}
 
 
 def _sql(expression: Any, dialect: str | None) -> str:
