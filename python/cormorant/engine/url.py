@@ -35,6 +35,9 @@ class _FrozenQuery(dict[str, QueryValue]):
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(tuple(sorted(self.items())))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle without __setitem__
+        return (_FrozenQuery, (dict(self),))
+
 
 def _query_value(value: Any) -> QueryValue:
     if isinstance(value, str):
