@@ -221,3 +221,38 @@ def test_paramstyle_of_the_native_driver_is_accepted(url, backend):
     create_engine(url, paramstyle=native).dispose()
     with pytest.raises(ArgumentError, match=f"statements show them in the '{native}' style"):
         create_engine(url, paramstyle="named")
+
+
+@pytest.mark.parametrize(
+    "option, reason",
+    [
+        ("schema_translate_map", "the native compiler writes schema names as the Table gives them"),
+        ("compiled_cache", "size it with create_engine(query_cache_size=...)"),
+        ("logging_token", "echo logs carry no per-connection token"),
+        ("postgresql_readonly", "no READ ONLY transaction mode"),
+        ("postgresql_deferrable", "no DEFERRABLE transaction mode"),
+    ],
+)
+def test_execution_options_that_cannot_apply_are_refused(url, option, reason):
+    engine = create_engine(url)
+    expected = f"execution option '{option}' is not supported: "
+    for target in (engine.execution_options, engine.update_execution_options):
+        with pytest.raises(ArgumentError) as raised:
+            target(**{option: {}})
+        assert str(raised.value).startswith(expected) and reason in str(raised.value)
+    with engine.connect() as conn, pytest.raises(ArgumentError, match=expected):
+        conn.execution_options(**{option: {}})
+    with pytest.raises(ArgumentError, match=expected):
+        create_engine(url, execution_options={option: {}})
+    engine.dispose()
+
+
+def test_update_execution_options_changes_the_engine_in_place(url):
+    engine = create_engine(url)
+    engine.update_execution_options(isolation_level="AUTOCOMMIT", stream_results=True)
+    assert engine.get_execution_options() == {"isolation_level": "AUTOCOMMIT", "stream_results": True}
+    with engine.connect() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))  # committed without commit()
+    with create_engine(url).connect() as other:
+        assert other.execute(text("SELECT count(*) FROM t")).scalar() == 0
+    engine.dispose()

@@ -20,6 +20,7 @@ from ..exc import (
     PendingRollbackError,
     ProgrammingError,
     ResourceClosedError,
+    StatementError,
 )
 from ..sql.cache import StatementCache
 from ..sql.compiler import Compiled
@@ -47,6 +48,24 @@ _TP = TypeVar("_TP", bound=tuple[Any, ...])
 INSERT_PAGE_PARAMS = 30000
 
 logger = logging.getLogger("cormorant.engine.Engine")
+
+# SQLAlchemy execution options of Engine and Connection that cormorant cannot
+# honour, with the reason; giving one raises ArgumentError rather than being ignored.
+_REFUSED_EXECUTION_OPTIONS = {
+    "schema_translate_map": "the native compiler writes schema names as the Table gives them",
+    "compiled_cache": "each engine has one statement cache; size it with create_engine(query_cache_size=...)",
+    "logging_token": "echo logs carry no per-connection token",
+    "postgresql_readonly": "cormorant sets no READ ONLY transaction mode",
+    "postgresql_deferrable": "cormorant sets no DEFERRABLE transaction mode",
+}
+
+
+def _refuse_execution_options(options: Mapping[str, Any]) -> None:
+    refused = sorted(options.keys() & _REFUSED_EXECUTION_OPTIONS.keys())
+    if refused:
+        name = refused[0]
+        raise ArgumentError(f"execution option {name!r} is not supported: {_REFUSED_EXECUTION_OPTIONS[name]}")
+
 
 # Rows per chunk of a stream_results=True result that names no yield_per
 # (SQLAlchemy's default max_row_buffer).
@@ -121,6 +140,7 @@ class Engine:
     def _set_execution_options(self, options: Mapping[str, Any]) -> None:
         """Makes `options` the defaults of this engine's Connections; an
         isolation_level is set on each Connection as it checks out."""
+        _refuse_execution_options(options)
         self._execution_options = {**self._execution_options, **options}
         if "isolation_level" in options:
             level = checked_level(self.name, options["isolation_level"])
@@ -136,6 +156,10 @@ class Engine:
         copy.__dict__.update(self.__dict__)
         copy._set_execution_options(options)
         return copy
+
+    def update_execution_options(self, **options: Any) -> None:
+        """Adds `options` to this engine's own defaults, in place."""
+        self._set_execution_options(options)
 
     def get_execution_options(self) -> dict[str, Any]:
         return dict(self._execution_options)
@@ -303,6 +327,7 @@ class Connection:
     def execution_options(self, **options: Any) -> Connection:
         """Sets options for every later execution on this Connection (yield_per,
         stream_results, isolation_level, ...) and returns it, as SQLAlchemy 2.0 does."""
+        _refuse_execution_options(options)
         if "isolation_level" in options:
             options = {**options, "isolation_level": self._set_isolation_level(options["isolation_level"])}
         self._execution_options = {**self._execution_options, **options}
@@ -746,7 +771,9 @@ class Connection:
             refused = _expression_parameter(compiled, rows)
             if refused is None:
                 raise
-            raise ProgrammingError(refused, compiled.sql, rows[:10], e) from None
+            error = ProgrammingError(refused, compiled.sql, rows[:10], e)
+            error.hide_parameters = self.engine.hide_parameters
+            raise error from None
 
     def _execute_many_rows(
         self,
@@ -899,8 +926,8 @@ class Connection:
         this Connection and, as in SQLAlchemy, every pooled connection opened
         before it: a server restart costs one error, not one per connection."""
         wrapped = translate(error, sql, params)
-        if self.engine.hide_parameters:
-            wrapped.hide_parameters = True  # type: ignore[attr-defined]
+        if self.engine.hide_parameters and isinstance(wrapped, StatementError):
+            wrapped.hide_parameters = True
         if getattr(wrapped, "connection_invalidated", False):
             self.invalidate(wrapped)
             self.engine.pool.invalidate_older()

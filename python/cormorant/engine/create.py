@@ -340,6 +340,7 @@ def _postgres_connector(url: URL, connect_args: dict[str, Any], scheduler: Any) 
         port_number = url.port or 5432
     if port is not None:  # several ports: libpq reads the last 'port' keyword of the conninfo
         parameters["port"] = port
+        port_number = int(next((p for p in port.split(",") if p), port_number))  # for error messages
     options = _native.PostgresOptions(
         host=host,
         port=port_number,
