@@ -256,3 +256,33 @@ def test_update_execution_options_changes_the_engine_in_place(url):
     with create_engine(url).connect() as other:
         assert other.execute(text("SELECT count(*) FROM t")).scalar() == 0
     engine.dispose()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    "arguments, reason",
+    [
+        ({"check_same_thread": True}, "not bound to the thread that opened them"),
+        ({"isolation_level": None}, "use create_engine(isolation_level="),
+        ({"detect_types": 1}, "converted by the columns' types"),
+        ({"cached_statements": 10}, "sizes its own prepared-statement cache"),
+    ],
+)
+def test_sqlite3_connect_arguments_without_effect_are_refused(url, arguments, reason):
+    ((name, value),) = arguments.items()
+    with pytest.raises(ArgumentError) as raised:
+        create_engine(url, connect_args=arguments)
+    assert f"SQLite connect argument {name}={value!r} is not supported" in str(raised.value)
+    assert reason in str(raised.value)
+
+
+@pytest.mark.sqlite_only
+def test_sqlite3_connect_arguments_cormorant_already_honours(url):
+    engine = create_engine(
+        url + "?check_same_thread=false", connect_args={"check_same_thread": False, "detect_types": 0}
+    )
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar() == 1
+    engine.dispose()
+    with pytest.raises(ArgumentError, match="check_same_thread='true' is not supported"):
+        create_engine(url + "?check_same_thread=true")

@@ -13,7 +13,7 @@ from ..pool import Pool, QueuePool, StaticPool
 from ..util.concurrency import LOOP_SCHEDULER
 from .base import Engine, EngineSettings
 from .isolation import checked_level
-from .url import URL, connect_timeout, is_memory_sqlite, make_url, sqlite_path, supported_url
+from .url import URL, connect_timeout, is_memory_sqlite, make_url, sqlite_path, supported_url, truthy
 
 _POOL_OPTIONS = {"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_pre_ping"}
 # SQLAlchemy's create_engine() options that cormorant honours (engine/base.py,
@@ -275,10 +275,35 @@ def _sqlite_connector(url: URL, connect_args: dict[str, Any], scheduler: Any) ->
     unknown = set(connect_args) - _SQLITE_CONNECT_ARGS
     if unknown:
         raise ArgumentError(f"Unsupported SQLite connect_args: {', '.join(sorted(unknown))}")
+    _refuse_pysqlite_args({**url.query, **connect_args})
     connector = _native.sqlite_connector(
         sqlite_path(url, connect_args), connect_timeout(connect_args, url=url), scheduler
     )
     return connector, StaticPool if is_memory_sqlite(url) else QueuePool
+
+
+# sqlite3.connect() arguments whose effect the native SQLite driver does not
+# give, by the value that asks for it, with the reason.
+_PYSQLITE_REFUSED = {
+    "check_same_thread": "cormorant's SQLite connections are not bound to the thread that opened them",
+    "isolation_level": "use create_engine(isolation_level='AUTOCOMMIT' | 'SERIALIZABLE' | 'READ UNCOMMITTED')",
+    "detect_types": "values are converted by the columns' types, not by sqlite3's converters",
+    "cached_statements": "the native driver sizes its own prepared-statement cache",
+}
+
+
+def _refuse_pysqlite_args(arguments: Mapping[str, Any]) -> None:
+    """sqlite3.connect() arguments are accepted only where cormorant already
+    behaves so (check_same_thread=False, detect_types=0)."""
+    for name, reason in _PYSQLITE_REFUSED.items():
+        if name not in arguments:
+            continue
+        value = arguments[name]
+        if name == "check_same_thread" and not truthy(value):
+            continue
+        if name == "detect_types" and str(value) == "0":
+            continue
+        raise ArgumentError(f"SQLite connect argument {name}={value!r} is not supported: {reason}")
 
 
 def _query_text(value: Any) -> str:

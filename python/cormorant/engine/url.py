@@ -334,7 +334,7 @@ _PYSQLITE_ARGS = (
 )
 
 
-def _truthy(value: Any) -> bool:
+def truthy(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
@@ -367,7 +367,7 @@ def sqlite_path(url: URL, connect_args: dict[str, Any] | None = None) -> str:
     than an error."""
     database = url.database or ":memory:"
     params = sqlite_uri_params(url)
-    uri = _truthy(url.query.get("uri", False)) or _truthy((connect_args or {}).get("uri", False))
+    uri = truthy(url.query.get("uri", False)) or truthy((connect_args or {}).get("uri", False))
     if not uri:
         if params:
             raise ArgumentError(
