@@ -273,11 +273,13 @@ def test_async_connection_isolation_level(async_url, backend):
     async def main():
         engine = create_async_engine(async_url)
         async with engine.connect() as conn:
+            default = conn.default_isolation_level
             await conn.execution_options(isolation_level=other)
             level = await conn.get_isolation_level()
         auto = engine.execution_options(isolation_level="AUTOCOMMIT")
         options = auto.get_execution_options()
         await engine.dispose()
-        return level, options
+        return default, level, options
 
-    assert asyncio.run(main()) == (other, {"isolation_level": "AUTOCOMMIT"})
+    default = "READ COMMITTED" if backend == "postgresql" else "SERIALIZABLE"
+    assert asyncio.run(main()) == (default, other, {"isolation_level": "AUTOCOMMIT"})

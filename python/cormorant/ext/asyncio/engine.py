@@ -213,6 +213,8 @@ class AsyncConnection(_OneCallAtATime, _StartableContext["AsyncConnection"]):
         if self._sync_connection is not None:
             raise AsyncContextAlreadyStarted("this AsyncConnection has already been started")
         self._sync_connection = await greenlet_spawn(self.sync_engine.connect)
+        if self.sync_engine.dialect._default_isolation_level is None:  # read once per engine
+            await greenlet_spawn(lambda: self._connection().default_isolation_level)
         return self
 
     async def __aexit__(
@@ -303,9 +305,8 @@ class AsyncConnection(_OneCallAtATime, _StartableContext["AsyncConnection"]):
 
     @property
     def default_isolation_level(self) -> str | None:
-        """The level of a newly opened connection, once known (after the first
-        get_isolation_level() or sync connection's default_isolation_level)."""
-        return self.sync_engine.dialect._default_isolation_level
+        """The level of a newly opened connection (read when the first AsyncConnection started)."""
+        return self._connection().default_isolation_level
 
     # --- statements ------------------------------------------------------------------
 
