@@ -283,3 +283,16 @@ def test_async_connection_isolation_level(async_url, backend):
 
     default = "READ COMMITTED" if backend == "postgresql" else "SERIALIZABLE"
     assert asyncio.run(main()) == (default, other, {"isolation_level": "AUTOCOMMIT"})
+
+
+def test_create_async_engine_isolation_level(async_url, backend):
+    other = "REPEATABLE READ" if backend == "postgresql" else "READ UNCOMMITTED"
+
+    async def main():
+        engine = create_async_engine(async_url, isolation_level=other)
+        async with engine.connect() as conn:
+            seen = (await conn.get_isolation_level(), conn.default_isolation_level)
+        await engine.dispose()
+        return seen
+
+    assert asyncio.run(main()) == (other, other)
