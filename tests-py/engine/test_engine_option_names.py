@@ -5,8 +5,9 @@ or refused with an ArgumentError that names it and says why."""
 import logging
 
 import pytest
-from cormorant import Column, Integer, MetaData, String, Table, create_engine, insert, select, text
+from cormorant import Column, Integer, MetaData, String, Table, create_engine, event, insert, select, text
 from cormorant.exc import ArgumentError, IntegrityError
+from cormorant.pool import NullPool
 
 FORMER_IGNORED = {
     "future",
@@ -30,11 +31,7 @@ FORMER_IGNORED = {
 # name -> (a value that is honoured or None, a value that is refused or None, the refusal's words)
 OUTCOMES = {
     "future": (True, False, "The 'future' parameter passed to create_engine() may only be set to True."),
-    "pool_use_lifo": (
-        False,
-        True,
-        "pool_use_lifo=True is not supported: cormorant's native pool hands out idle",
-    ),
+    "pool_use_lifo": (True, None, None),
     "pool_reset_on_return": ("rollback", "commit", "pool_reset_on_return='commit' is not supported"),
     "echo_pool": (True, None, None),
     "hide_parameters": (True, None, None),
@@ -87,6 +84,35 @@ def test_creator_is_refused_with_the_reason(url):
 
 
 # --- the honoured ones, by their effect -------------------------------------------------------
+
+
+def _checked_out_ids(engine):
+    """The pooled connection ids in checkout order."""
+    seen = []
+    event.listen(engine, "checkout", lambda dbapi_conn, record, proxy: seen.append(record.id))
+    return seen
+
+
+@pytest.mark.parametrize("use_lifo", [False, True])
+def test_pool_use_lifo_hands_out_the_newest_idle_connection(url, use_lifo):
+    engine = create_engine(url, pool_use_lifo=use_lifo, pool_size=2, max_overflow=0)
+    seen = _checked_out_ids(engine)
+    first, second = engine.connect(), engine.connect()
+    first.close()
+    second.close()  # the most recently returned
+    with engine.connect():
+        pass
+    oldest, newest = seen[0], seen[1]
+    assert seen[2] == (newest if use_lifo else oldest)
+    engine.dispose()
+
+
+def test_pool_use_lifo_needs_a_queue_pool(url):
+    with pytest.raises(
+        ArgumentError,
+        match=r"Invalid argument\(s\) 'pool_use_lifo' sent to create_engine\(\), using configuration NullPool",
+    ):
+        create_engine(url, poolclass=NullPool, pool_use_lifo=True)
 
 
 def test_pool_reset_on_return_rollback_undoes_uncommitted_work(url):

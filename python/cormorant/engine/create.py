@@ -201,11 +201,6 @@ def _refuse_unsupported(kwargs: dict[str, Any], backend: str) -> None:
         )
     if kwargs.get("future", True) is not True:
         raise ArgumentError("The 'future' parameter passed to create_engine() may only be set to True.")
-    if kwargs.get("pool_use_lifo"):
-        raise ArgumentError(
-            "pool_use_lifo=True is not supported: cormorant's native pool hands out idle "
-            "connections first-in, first-out only"
-        )
     reset = kwargs.get("pool_reset_on_return", "rollback")
     if reset not in _RESET_ON_RETURN:
         raise ArgumentError(f"Invalid value for 'reset_on_return': {reset!r}")
@@ -381,6 +376,11 @@ def _postgres_connector(url: URL, connect_args: dict[str, Any], scheduler: Any) 
 def _make_pool(poolclass: type[Pool], connector: Any, kwargs: dict[str, Any], cooperative: bool) -> Pool:
     if not (isinstance(poolclass, type) and issubclass(poolclass, Pool)):
         raise ArgumentError(f"poolclass must be one of cormorant.pool's classes, not {poolclass!r}")
+    if "pool_use_lifo" in kwargs and poolclass._kind != "queue":
+        raise ArgumentError(
+            f"Invalid argument(s) 'pool_use_lifo' sent to create_engine(), using configuration "
+            f"{poolclass.__name__}: only QueuePool keeps idle connections to choose from"
+        )
     return poolclass(
         connector,
         pool_size=kwargs.get("pool_size", 5),
@@ -391,4 +391,5 @@ def _make_pool(poolclass: type[Pool], connector: Any, kwargs: dict[str, Any], co
         cooperative=cooperative,
         echo=kwargs.get("echo_pool", False),
         logging_name=kwargs.get("pool_logging_name"),
+        use_lifo=bool(kwargs.get("pool_use_lifo", False)),
     )

@@ -112,6 +112,7 @@ class Pool:
         echo: bool | str = False,
         cooperative: bool = False,
         logging_name: str | None = None,
+        use_lifo: bool = False,
         **_: Any,
     ) -> None:
         self._connector = connector
@@ -124,8 +125,16 @@ class Pool:
         # pool is asked without waiting, then again after each checkin).
         self.cooperative = cooperative
         native_timeout = 0.0 if cooperative else timeout
+        self._use_lifo = use_lifo
         self._native = _native.Pool(
-            connector, self._kind, pool_size, max_overflow, native_timeout, recycle, pre_ping
+            connector,
+            self._kind,
+            pool_size,
+            max_overflow,
+            native_timeout,
+            recycle,
+            pre_ping,
+            **({"lifo": True} if use_lifo else {}),  # a QueuePool's idle connections, newest first
         )
         self.dispatch = Dispatch(POOL_EVENTS)
         self._records: dict[int, ConnectionRecord] = {}
@@ -265,6 +274,7 @@ class Pool:
             echo=self._echo,
             cooperative=self.cooperative,
             logging_name=self.logging_name,
+            use_lifo=self._use_lifo,
         )
         pool._fresh_setup = list(self._fresh_setup)
         return pool
