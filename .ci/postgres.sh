@@ -45,5 +45,6 @@ start_throwaway_postgres() {
         -o "-p $port -k $PG_TEST_DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null \
         || { cat "$PG_TEST_DIR/server.log"; return 1; }
     export CORMORANT_TEST_PG_URL="postgresql://postgres@127.0.0.1:$port/postgres"
+    export CORMORANT_TEST_PG_SOCKET_DIR="$PG_TEST_DIR"  # its Unix socket (tests-py/engine/test_pg_url_forms.py)
     echo "==> PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 }

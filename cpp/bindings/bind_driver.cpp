@@ -63,7 +63,7 @@ pool::PoolKind pool_kind(const std::string& name) {
 
 std::shared_ptr<Pool> make_pool(const Connector& connector, const std::string& kind,
                                 std::size_t pool_size, int max_overflow, double timeout,
-                                double recycle, bool pre_ping) {
+                                double recycle, bool pre_ping, bool lifo) {
     pool::Options options;
     options.kind = pool_kind(kind);
     options.pool_size = pool_size;
@@ -71,6 +71,7 @@ std::shared_ptr<Pool> make_pool(const Connector& connector, const std::string& k
     options.timeout_seconds = timeout;
     options.recycle_seconds = recycle;
     options.pre_ping = pre_ping;
+    options.lifo = lifo;
     return std::make_shared<Pool>(connector.factory, options);
 }
 
@@ -96,7 +97,8 @@ void register_driver(py::module_& m) {
 
     py::class_<Pool, std::shared_ptr<Pool>>(m, "Pool")
         .def(py::init(&make_pool), py::arg("connector"), py::arg("kind"), py::arg("pool_size"),
-             py::arg("max_overflow"), py::arg("timeout"), py::arg("recycle"), py::arg("pre_ping"))
+             py::arg("max_overflow"), py::arg("timeout"), py::arg("recycle"), py::arg("pre_ping"),
+             py::arg("lifo") = false)
         .def("checkout", &Pool::checkout, release_gil())
         .def("checkin", &Pool::checkin, release_gil())
         .def("dispose", &Pool::dispose, release_gil())

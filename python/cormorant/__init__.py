@@ -6,7 +6,17 @@ from . import (
     event,  # noqa: E402  (the module, as in `from cormorant import event`)
     exc,
 )
-from .engine import URL, Connection, CursorResult, Engine, Result, Row, create_engine, make_url
+from .engine import (
+    URL,
+    Connection,
+    CursorResult,
+    Engine,
+    Result,
+    Row,
+    create_engine,
+    engine_from_config,
+    make_url,
+)
 from .event import listen, listens_for
 from .inspection import inspect
 from .pool import NullPool, QueuePool, StaticPool
@@ -288,6 +298,7 @@ __all__ = [
     "cast",
     "collate",
     "create_engine",
+    "engine_from_config",
     "custom_op",
     "delete",
     "desc",

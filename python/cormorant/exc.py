@@ -124,11 +124,16 @@ class StatementError(CormorantError):
         self.params = params
         self.orig = orig
 
+    # create_engine(hide_parameters=True): the message leaves the parameters out.
+    hide_parameters = False
+
     def __str__(self) -> str:
         text = super().__str__()
         if self.statement:
             text += f"\n[SQL: {self.statement}]"
-            if self.params:
+            if self.hide_parameters:
+                text += "\n[SQL parameters hidden due to hide_parameters=True]"
+            elif self.params:
                 text += f"\n[parameters: {_repr_params(self.params)}]"
         return text
 

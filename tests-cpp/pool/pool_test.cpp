@@ -63,6 +63,24 @@ TEST_CASE("QueuePool reuses returned connections", "[pool]") {
     CHECK_THROWS_AS(b->connection(), Error);
 }
 
+TEST_CASE("QueuePool hands out idle connections FIFO, or LIFO when asked", "[pool]") {
+    for (const bool lifo : {false, true}) {
+        Fixture f;
+        Options o = queue(2, 0);
+        o.lifo = lifo;
+        Pool pool(f.factory(), o);
+        auto a = pool.checkout();
+        auto b = pool.checkout();
+        const auto first = a->id();
+        const auto last = b->id();
+        pool.checkin(a);
+        pool.checkin(b);  // b is the most recently returned
+        auto next = pool.checkout();
+        CHECK(next->id() == (lifo ? last : first));
+        pool.checkin(next);
+    }
+}
+
 TEST_CASE("QueuePool overflow and timeout", "[pool]") {
     Fixture f;
     Pool pool(f.factory(), queue(2, 1, 0.2));

@@ -101,8 +101,14 @@ std::shared_ptr<PooledConnection> PoolState::checkout_queue() {
         lock.unlock();
         return lease(open_counted(), true);
     }
-    auto record = std::move(idle_.front());
-    idle_.pop_front();
+    std::shared_ptr<ConnectionRecord> record;
+    if (options.lifo) {
+        record = std::move(idle_.back());
+        idle_.pop_back();
+    } else {
+        record = std::move(idle_.front());
+        idle_.pop_front();
+    }
     lock.unlock();
     if (!stale(*record)) return lease(std::move(record), false);
     close_quietly(*record);  // replaced in the same slot

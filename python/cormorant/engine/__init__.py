@@ -1,7 +1,7 @@
 """Engines, connections and results."""
 
 from .base import Connection, Engine, Transaction
-from .create import create_engine
+from .create import create_engine, engine_from_config
 from .result import CursorResult, MappingResult, Result, Row, ScalarResult
 from .url import URL, make_url
 
@@ -16,5 +16,6 @@ __all__ = [
     "Transaction",
     "URL",
     "create_engine",
+    "engine_from_config",
     "make_url",
 ]

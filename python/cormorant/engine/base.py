@@ -8,16 +8,19 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
 from .. import _native
 from ..event import ENGINE_EVENTS, Dispatch
 from ..exc import (
     ArgumentError,
+    DBAPIError,
     InvalidRequestError,
     PendingRollbackError,
     ProgrammingError,
     ResourceClosedError,
+    StatementError,
 )
 from ..sql.cache import StatementCache
 from ..sql.compiler import Compiled
@@ -29,6 +32,7 @@ from ..util.concurrency import require_greenlet
 from .default import DefaultDialect, dialect_for
 from .errors import translate
 from .hydration import CORE_HYDRATION, Hydration
+from .isolation import AUTOCOMMIT, checked_level, current_level, opening_level, set_session_level
 from .result import CursorResult, Result, ScalarResult, _Stream, empty_result
 from .url import URL
 
@@ -45,22 +49,120 @@ INSERT_PAGE_PARAMS = 30000
 
 logger = logging.getLogger("cormorant.engine.Engine")
 
+# SQLAlchemy execution options of Engine and Connection that cormorant cannot
+# honour, with the reason; giving one raises ArgumentError rather than being ignored.
+_REFUSED_EXECUTION_OPTIONS = {
+    "schema_translate_map": "the native compiler writes schema names as the Table gives them",
+    "compiled_cache": "each engine has one statement cache; size it with create_engine(query_cache_size=...)",
+    "logging_token": "echo logs carry no per-connection token",
+    "postgresql_readonly": "cormorant sets no READ ONLY transaction mode",
+    "postgresql_deferrable": "cormorant sets no DEFERRABLE transaction mode",
+}
+
+
+def _refuse_execution_options(options: Mapping[str, Any]) -> None:
+    refused = sorted(options.keys() & _REFUSED_EXECUTION_OPTIONS.keys())
+    if refused:
+        name = refused[0]
+        raise ArgumentError(f"execution option {name!r} is not supported: {_REFUSED_EXECUTION_OPTIONS[name]}")
+
+
 # Rows per chunk of a stream_results=True result that names no yield_per
 # (SQLAlchemy's default max_row_buffer).
 _STREAM_ROWS = 1000
 
 
+@dataclass(frozen=True)
+class EngineSettings:
+    """create_engine()'s engine-wide options (engine/create.py checks them)."""
+
+    isolation_level: str | None = None  # every new connection's level
+    execution_options: dict[str, Any] = field(default_factory=dict)  # Connections' defaults
+    hide_parameters: bool = False  # error messages and echo leave parameters out
+    logging_name: str | None = None  # echo logs to cormorant.engine.Engine.<name>
+    query_cache_size: int | None = None  # compiled statements kept; None: the default
+    insertmanyvalues_page_size: int | None = None  # rows per multi-row INSERT ... RETURNING
+
+
 class Engine:
     """A pool of connections to one database, and the statement cache for it."""
 
-    def __init__(self, url: URL, pool: Any, dialect: str, echo: bool | str = False) -> None:
+    def __init__(
+        self,
+        url: URL,
+        pool: Any,
+        dialect: str,
+        echo: bool | str = False,
+        settings: EngineSettings | None = None,
+    ) -> None:
+        settings = settings or EngineSettings()
         self.url = url
         self.pool = pool
         self.dialect = dialect_for(dialect, is_async=pool.cooperative)
         self.name = dialect
         self.dispatch = Dispatch(ENGINE_EVENTS)
-        self._cache = StatementCache(dialect)
+        self._cache = StatementCache(dialect, settings.query_cache_size)
+        self._settings = settings
+        self.hide_parameters = settings.hide_parameters
+        self.logging_name = settings.logging_name
+        self._logger = logging.getLogger(
+            logger.name + (f".{settings.logging_name}" if settings.logging_name else "")
+        )
+        self._execution_options: dict[str, Any] = {}
+        # Connections at AUTOCOMMIT send no BEGIN; one at another level sets it on checkout.
+        self._autocommit = settings.isolation_level == AUTOCOMMIT
+        self._connection_level: str | None = None
+        self._set_execution_options(settings.execution_options)
+        if settings.isolation_level not in (None, AUTOCOMMIT):
+            self.dialect.default_isolation_level = settings.isolation_level
+            pool.on_fresh_connection(self._set_opening_level)
+        else:
+            self.dialect.read_default_isolation_level = self._read_default_level
         self.echo = echo
+
+    def _set_opening_level(self, lease: Any) -> None:
+        """create_engine(isolation_level=...): each new connection's level for its life."""
+        set_session_level(lease, self.name, self._settings.isolation_level)
+
+    @property
+    def _opening_level(self) -> str | None:
+        """The session level the pool's connections open with (None: the server's)."""
+        level = self._settings.isolation_level
+        return None if level == AUTOCOMMIT else level
+
+    def _read_default_level(self) -> str:
+        lease = self.pool.lease()
+        try:
+            return opening_level(lease, self.name)
+        finally:
+            self.pool.release(lease)
+
+    def _set_execution_options(self, options: Mapping[str, Any]) -> None:
+        """Makes `options` the defaults of this engine's Connections; an
+        isolation_level is set on each Connection as it checks out."""
+        _refuse_execution_options(options)
+        self._execution_options = {**self._execution_options, **options}
+        if "isolation_level" in options:
+            level = checked_level(self.name, options["isolation_level"])
+            self._execution_options["isolation_level"] = level
+            self._autocommit = level == AUTOCOMMIT
+            self._connection_level = None if self._autocommit else level
+
+    def execution_options(self, **options: Any) -> Engine:
+        """An Engine sharing this one's pool, dialect and statement cache whose
+        Connections take `options` as their execution options (SQLAlchemy's
+        OptionEngine): `engine.execution_options(isolation_level="AUTOCOMMIT")`."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy._set_execution_options(options)
+        return copy
+
+    def update_execution_options(self, **options: Any) -> None:
+        """Adds `options` to this engine's own defaults, in place."""
+        self._set_execution_options(options)
+
+    def get_execution_options(self) -> dict[str, Any]:
+        return dict(self._execution_options)
 
     @property
     def echo(self) -> bool | str:
@@ -70,7 +172,7 @@ class Engine:
     def echo(self, value: bool | str) -> None:
         self._echo = value
         if value:
-            logger.setLevel(logging.DEBUG if value == "debug" else logging.INFO)
+            self._logger.setLevel(logging.DEBUG if value == "debug" else logging.INFO)
             if not logger.handlers:
                 handler = logging.StreamHandler()
                 handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
@@ -97,9 +199,6 @@ class Engine:
         from ..pool import DBAPIConnection
 
         return DBAPIConnection(self.pool.lease(), self.pool.cooperative)
-
-    def execution_options(self, **options: Any) -> Engine:
-        return self
 
     def __repr__(self) -> str:
         return f"Engine({self.url})"
@@ -149,8 +248,13 @@ class Connection:
         self._transaction: Transaction | None = None
         self._savepoints: list[NestedTransaction] = []
         self._savepoint_count = 0
-        self._execution_options: dict[str, Any] = {}
+        self._execution_options: dict[str, Any] = engine._execution_options
         self._streams: weakref.WeakSet[_Stream] | None = None  # open streaming results
+        self._session_level: str | None = None  # a level set on the lease, undone at close
+        if engine._autocommit:
+            self._begin_native = self._skip_begin  # type: ignore[method-assign]
+        if engine._connection_level is not None:
+            self._set_session_level(engine._connection_level)
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -166,6 +270,8 @@ class Connection:
             )
         if self._lease is None:  # reconnecting after a lost connection was rolled back
             self._lease = self.engine.pool.lease()
+            if self._session_level is not None:
+                self._set_session_level(self._session_level)
         return self._lease
 
     @property
@@ -200,7 +306,9 @@ class Connection:
         try:
             if not lease.invalidated and lease.in_transaction():
                 lease.rollback()
-        except _native.Error:
+            if self._session_level is not None and not lease.invalidated:
+                self._reset_session_level(lease)
+        except (_native.Error, DBAPIError):
             lease.invalidate()
         finally:
             self.engine.pool.release(lease)
@@ -218,9 +326,57 @@ class Connection:
 
     def execution_options(self, **options: Any) -> Connection:
         """Sets options for every later execution on this Connection (yield_per,
-        stream_results, ...) and returns it, as SQLAlchemy 2.0 does."""
+        stream_results, isolation_level, ...) and returns it, as SQLAlchemy 2.0 does."""
+        _refuse_execution_options(options)
+        if "isolation_level" in options:
+            options = {**options, "isolation_level": self._set_isolation_level(options["isolation_level"])}
         self._execution_options = {**self._execution_options, **options}
         return self
+
+    # --- isolation levels -----------------------------------------------------------
+
+    def _set_isolation_level(self, level: Any) -> str:
+        """execution_options(isolation_level=...): from the next transaction on,
+        until this Connection is closed (its pooled connection is then reset)."""
+        checked = checked_level(self.engine.name, level)
+        if self.in_transaction():
+            raise InvalidRequestError(
+                "This connection has already initialized a SQLAlchemy Transaction() object via "
+                "begin() or autobegin; isolation_level may not be altered unless rollback() or "
+                "commit() is called first."
+            )
+        if checked == AUTOCOMMIT:
+            self._begin_native = self._skip_begin  # type: ignore[method-assign]
+        else:
+            self.__dict__.pop("_begin_native", None)
+            self._set_session_level(checked)
+        return checked
+
+    def _skip_begin(self, statement: str = "BEGIN", params: Any = None, immediate: bool = False) -> None:
+        """_begin_native at AUTOCOMMIT: no BEGIN is sent, so each statement
+        commits as it runs (CREATE DATABASE, VACUUM can run)."""
+
+    def _set_session_level(self, level: str) -> None:
+        set_session_level(self._check_open(), self.engine.name, level)
+        self._session_level = level
+
+    def _reset_session_level(self, lease: Any) -> None:
+        """Gives the pooled connection back the level it opened with."""
+        self._session_level = None
+        set_session_level(lease, self.engine.name, self.engine._opening_level)
+
+    def get_isolation_level(self) -> str:
+        """The isolation level in effect on the database connection, read from
+        it; as in SQLAlchemy, never AUTOCOMMIT (which only means no BEGIN is sent)."""
+        return current_level(self._check_open(), self.engine.name)
+
+    @property
+    def default_isolation_level(self) -> str | None:
+        """The level of a newly opened connection of this engine."""
+        dialect = self.engine.dialect
+        if dialect._default_isolation_level is None:
+            dialect.default_isolation_level = opening_level(self._check_open(), self.engine.name)
+        return dialect.default_isolation_level
 
     def get_execution_options(self) -> dict[str, Any]:
         return dict(self._execution_options)
@@ -615,7 +771,9 @@ class Connection:
             refused = _expression_parameter(compiled, rows)
             if refused is None:
                 raise
-            raise ProgrammingError(refused, compiled.sql, rows[:10], e) from None
+            error = ProgrammingError(refused, compiled.sql, rows[:10], e)
+            error.hide_parameters = self.engine.hide_parameters
+            raise error from None
 
     def _execute_many_rows(
         self,
@@ -653,6 +811,9 @@ class Connection:
         a time, as SQLAlchemy's "insertmanyvalues" does; None when the statement cannot."""
         keys = compiled.param_keys
         per_page = max(1, INSERT_PAGE_PARAMS // len(keys)) if keys else 1
+        page_rows = self.engine._settings.insertmanyvalues_page_size
+        if page_rows is not None:
+            per_page = min(per_page, page_rows)
         if compiled.many_values_sql(min(len(rows), per_page)) is None:
             return None
         results = []
@@ -669,8 +830,12 @@ class Connection:
 
     def _before_execute(self, sql: str, params: Any, many: bool) -> tuple[str, Any]:
         if self.engine._echo:
-            logger.info("%s", sql)
-            logger.info("[%s] %r", "generated in native", params if not many else params[:10])
+            engine_logger = self.engine._logger
+            engine_logger.info("%s", sql)
+            if self.engine.hide_parameters:
+                engine_logger.info("[SQL parameters hidden due to hide_parameters=True]")
+            else:
+                engine_logger.info("[%s] %r", "generated in native", params if not many else params[:10])
         if self.engine.dispatch.has("before_cursor_execute"):
             sql, params = self.engine.dispatch.fire_retval(
                 "before_cursor_execute", sql, params, self, None, None, many
@@ -761,6 +926,8 @@ class Connection:
         this Connection and, as in SQLAlchemy, every pooled connection opened
         before it: a server restart costs one error, not one per connection."""
         wrapped = translate(error, sql, params)
+        if self.engine.hide_parameters and isinstance(wrapped, StatementError):
+            wrapped.hide_parameters = True
         if getattr(wrapped, "connection_invalidated", False):
             self.invalidate(wrapped)
             self.engine.pool.invalidate_older()

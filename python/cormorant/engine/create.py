@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import configparser
+import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .. import _native
 from ..exc import ArgumentError
 from ..pool import Pool, QueuePool, StaticPool
 from ..util.concurrency import LOOP_SCHEDULER
-from .base import Engine
-from .url import URL, connect_timeout, is_memory_sqlite, make_url, sqlite_path
+from .base import Engine, EngineSettings
+from .isolation import checked_level
+from .url import URL, connect_timeout, is_memory_sqlite, make_url, sqlite_path, supported_url, truthy
 
 _POOL_OPTIONS = {"pool_size", "max_overflow", "pool_timeout", "pool_recycle", "pool_pre_ping"}
-_IGNORED = {
+# SQLAlchemy's create_engine() options that cormorant honours (engine/base.py,
+# pool/) or refuses with the reason (_refuse_unsupported); none is ignored.
+_ENGINE_OPTIONS = {
+    "echo",
+    "poolclass",
+    "connect_args",
+    "pool",
+    "creator",
     "future",
     "pool_use_lifo",
     "pool_reset_on_return",
@@ -39,6 +50,82 @@ _SQLITE_CONNECT_ARGS = {
     "detect_types",
     "cached_statements",
 }
+# connect_args spellings of the URL's parts, as psycopg2 takes them, by libpq keyword.
+_PG_URL_PARTS = {
+    "host": "host",
+    "port": "port",
+    "user": "user",
+    "password": "password",
+    "dbname": "dbname",
+    "database": "dbname",
+}
+
+
+# --- engine_from_config ----------------------------------------------------------------
+
+
+def _as_bool(value: Any) -> bool:
+    """A configuration file's boolean, read as SQLAlchemy's util.asbool does."""
+    if not isinstance(value, str):
+        return bool(value)
+    word = value.strip().lower()
+    if word in ("true", "yes", "on", "y", "t", "1"):
+        return True
+    if word in ("false", "no", "off", "n", "f", "0"):
+        return False
+    raise ValueError(f"String is not true/false: {word!r}")
+
+
+def _bool_or_debug(value: Any) -> bool | str:
+    return value if value == "debug" else _as_bool(value)
+
+
+def _as_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+# The options whose string values engine_from_config() converts: SQLAlchemy's
+# engine_config_types, and the other numeric and boolean options it takes.
+_CONFIG_TYPES: dict[str, Callable[[Any], Any]] = {
+    "pool_timeout": float,
+    "pool_recycle": _as_int,
+    "pool_size": _as_int,
+    "max_overflow": _as_int,
+    "query_cache_size": _as_int,
+    "insertmanyvalues_page_size": _as_int,
+    "echo": _bool_or_debug,
+    "echo_pool": _bool_or_debug,
+    "future": _as_bool,
+    "pool_pre_ping": _as_bool,
+    "pool_use_lifo": _as_bool,
+    "hide_parameters": _as_bool,
+    "implicit_returning": _as_bool,
+}
+
+
+def config_options(
+    configuration: Mapping[str, Any] | configparser.SectionProxy, prefix: str, kwargs: dict[str, Any]
+) -> tuple[Any, dict[str, Any]]:
+    """The URL and the create_engine() options in `configuration`'s `prefix`-ed
+    keys, string values converted; `kwargs` override them."""
+    options = {key[len(prefix) :]: configuration[key] for key in configuration if key.startswith(prefix)}
+    options.update(kwargs)
+    if "url" not in options:
+        raise ArgumentError(f"engine_from_config() found no '{prefix}url' key in the configuration")
+    url = options.pop("url")
+    for key, convert in _CONFIG_TYPES.items():
+        if isinstance(options.get(key), str):
+            options[key] = convert(options[key])
+    return url, options
+
+
+def engine_from_config(
+    configuration: Mapping[str, Any] | configparser.SectionProxy, prefix: str = "sqlalchemy.", **kwargs: Any
+) -> Engine:
+    """create_engine() from a configuration mapping or configparser section:
+    `sqlalchemy.url`, `sqlalchemy.pool_size = 10`, ... (keyword arguments win)."""
+    url, options = config_options(configuration, prefix, kwargs)
+    return create_engine(url, **options)
 
 
 # Driver names that only exist as asyncio drivers, and those only used synchronously.
@@ -48,7 +135,7 @@ _SYNC_ONLY_DRIVERS = {None, "pysqlite", "psycopg2", "pg8000"}
 
 def create_engine(url: str | URL, **kwargs: Any) -> Engine:
     """An Engine for `url`; accepts SQLAlchemy's pool and engine options."""
-    parsed = make_url(url)
+    parsed = supported_url(make_url(url))
     if parsed.driver in ASYNC_DRIVERS:
         raise ArgumentError(
             f"The URL {parsed} names the asyncio driver '{parsed.driver}', which create_engine() "
@@ -75,11 +162,14 @@ def check_async_driver(url: URL) -> None:
 def build_engine(parsed: URL, kwargs: dict[str, Any], cooperative: bool) -> Engine:
     """The Engine for create_engine() and, with `cooperative` (waits through
     the event loop), for create_async_engine()'s sync_engine."""
-    unknown = set(kwargs) - _POOL_OPTIONS - _IGNORED - {"echo", "poolclass", "connect_args", "pool"}
+    parsed = supported_url(parsed)
+    unknown = set(kwargs) - _POOL_OPTIONS - _ENGINE_OPTIONS
     if unknown:
         raise ArgumentError(
             f"Invalid argument(s) {', '.join(repr(k) for k in sorted(unknown))} sent to create_engine()"
         )
+    _refuse_unsupported(kwargs, parsed.backend)
+    settings = _engine_settings(kwargs, parsed.backend)
     connect_args = dict(kwargs.get("connect_args") or {})
     scheduler = LOOP_SCHEDULER if cooperative else None
     if parsed.backend == "sqlite":
@@ -92,32 +182,191 @@ def build_engine(parsed: URL, kwargs: dict[str, Any], cooperative: bool) -> Engi
     if pool.cooperative != cooperative:
         kind = "an async" if pool.cooperative else "a sync"
         raise ArgumentError(f"pool= was made for {kind} engine; pass pool options instead")
-    return Engine(parsed, pool, parsed.backend, echo=kwargs.get("echo", False))
+    return Engine(parsed, pool, parsed.backend, echo=kwargs.get("echo", False), settings=settings)
+
+
+# --- options cormorant cannot honour: refused, with the reason ----------------------------
+
+_RESET_ON_RETURN = {"rollback", "commit", None, True, False}
+
+
+def _refuse_unsupported(kwargs: dict[str, Any], backend: str) -> None:
+    """ArgumentError for each given option whose effect cormorant cannot give."""
+    if "creator" in kwargs:
+        raise ArgumentError(
+            "creator= is not supported: it returns a DB-API connection (psycopg2, sqlite3), and "
+            "cormorant's engine talks to the database through its own native drivers (libpq, the "
+            "SQLite C API), which cannot adopt one. Put the connection parameters in the URL or in "
+            "connect_args instead"
+        )
+    if kwargs.get("future", True) is not True:
+        raise ArgumentError("The 'future' parameter passed to create_engine() may only be set to True.")
+    reset = kwargs.get("pool_reset_on_return", "rollback")
+    if reset not in _RESET_ON_RETURN:
+        raise ArgumentError(f"Invalid value for 'reset_on_return': {reset!r}")
+    if reset not in ("rollback", True):
+        raise ArgumentError(
+            f"pool_reset_on_return={reset!r} is not supported: cormorant's native pool always rolls "
+            "back a connection returned inside a transaction, so it is never pooled mid-transaction "
+            "(pool_reset_on_return='rollback', the default, is what it does)"
+        )
+    for name in ("json_serializer", "json_deserializer"):
+        if kwargs.get(name) is not None:
+            raise ArgumentError(
+                f"{name}= is not supported: cormorant's JSON type encodes with json.dumps and the "
+                "PostgreSQL driver decodes json/jsonb natively; for another encoding, use a "
+                "TypeDecorator over JSON or Text"
+            )
+    if kwargs.get("plugins"):
+        raise ArgumentError(
+            f"plugins={kwargs['plugins']!r} is not supported: cormorant has no CreateEnginePlugin "
+            "entry points to load them from"
+        )
+    _refuse_paramstyle(kwargs.get("paramstyle"), backend)
+    if kwargs.get("implicit_returning", True) is not True:
+        raise ArgumentError(
+            "implicit_returning=False is not supported: in SQLAlchemy 2.0 this create_engine() "
+            "parameter may only be True (it has no effect); RETURNING is used where the backend has it"
+        )
+
+
+def _refuse_paramstyle(paramstyle: Any, backend: str) -> None:
+    from .default import dialect_for
+
+    native = dialect_for(backend).paramstyle
+    if paramstyle is not None and paramstyle != native:
+        raise ArgumentError(
+            f"paramstyle={paramstyle!r} is not supported: cormorant's native {backend} driver binds "
+            f"parameters by position, and statements show them in the '{native}' style"
+        )
+
+
+def _engine_settings(kwargs: dict[str, Any], backend: str) -> EngineSettings:
+    """The engine-wide options an Engine honours, checked."""
+    execution_options = dict(kwargs.get("execution_options") or {})
+    if "isolation_level" in execution_options:
+        execution_options["isolation_level"] = checked_level(backend, execution_options["isolation_level"])
+    level = kwargs.get("isolation_level")
+    page_size = kwargs.get("insertmanyvalues_page_size")
+    if page_size is not None and (not isinstance(page_size, int) or page_size < 1):
+        raise ArgumentError(f"insertmanyvalues_page_size must be a positive integer, not {page_size!r}")
+    cache_size = kwargs.get("query_cache_size")
+    if cache_size is not None and (not isinstance(cache_size, int) or cache_size < 0):
+        raise ArgumentError(f"query_cache_size must be an integer >= 0, not {cache_size!r}")
+    return EngineSettings(
+        isolation_level=None if level is None else checked_level(backend, level),
+        execution_options=execution_options,
+        hide_parameters=bool(kwargs.get("hide_parameters", False)),
+        logging_name=kwargs.get("logging_name"),
+        query_cache_size=cache_size,
+        insertmanyvalues_page_size=page_size,
+    )
+
+
+# --- connectors and pools -----------------------------------------------------------------
 
 
 def _sqlite_connector(url: URL, connect_args: dict[str, Any], scheduler: Any) -> tuple[Any, type[Pool]]:
     unknown = set(connect_args) - _SQLITE_CONNECT_ARGS
     if unknown:
         raise ArgumentError(f"Unsupported SQLite connect_args: {', '.join(sorted(unknown))}")
+    _refuse_pysqlite_args({**url.query, **connect_args})
     connector = _native.sqlite_connector(
         sqlite_path(url, connect_args), connect_timeout(connect_args, url=url), scheduler
     )
     return connector, StaticPool if is_memory_sqlite(url) else QueuePool
 
 
+# sqlite3.connect() arguments whose effect the native SQLite driver does not
+# give, by the value that asks for it, with the reason.
+_PYSQLITE_REFUSED = {
+    "check_same_thread": "cormorant's SQLite connections are not bound to the thread that opened them",
+    "isolation_level": "use create_engine(isolation_level='AUTOCOMMIT' | 'SERIALIZABLE' | 'READ UNCOMMITTED')",
+    "detect_types": "values are converted by the columns' types, not by sqlite3's converters",
+    "cached_statements": "the native driver sizes its own prepared-statement cache",
+}
+
+
+def _refuse_pysqlite_args(arguments: Mapping[str, Any]) -> None:
+    """sqlite3.connect() arguments are accepted only where cormorant already
+    behaves so (check_same_thread=False, detect_types=0)."""
+    for name, reason in _PYSQLITE_REFUSED.items():
+        if name not in arguments:
+            continue
+        value = arguments[name]
+        if name == "check_same_thread" and not truthy(value):
+            continue
+        if name == "detect_types" and str(value) == "0":
+            continue
+        raise ArgumentError(f"SQLite connect argument {name}={value!r} is not supported: {reason}")
+
+
+def _query_text(value: Any) -> str:
+    """A query-string parameter for libpq: a repeated key's values comma-joined."""
+    return ",".join(value) if isinstance(value, tuple) else str(value)
+
+
+# A host name (letters, digits, '.', '-') with a ':port', as in ?host=db1:5432.
+_HOST_PORT = re.compile(r"^([a-zA-Z0-9\-.]*)(?::(\d*))?$")
+
+
+def _split_hosts(url: URL) -> tuple[list[str] | None, list[str] | None]:
+    """The hosts and ports the URL's query gives, as SQLAlchemy's psycopg
+    dialects read them: ?host=h1:5432&host=h2:5433, or ?host=h1,h2&port=5432,5433,
+    or ?host=/socket/dir (a Unix socket directory). (None, None): none given."""
+    host, port = url.query.get("host"), url.query.get("port")
+    hosts: list[str] | None = None
+    ports: list[str] | None = None
+    joined_ports = False
+    if isinstance(host, tuple):
+        pairs = [entry.rsplit(":", 1) if ":" in entry else [entry, ""] for entry in host]
+        hosts, ports, joined_ports = [h for h, _ in pairs], [p for _, p in pairs], True
+    elif isinstance(host, str):
+        hosts = host.split(",")
+        host_and_port = _HOST_PORT.match(host) if port is None and len(hosts) == 1 else None
+        if host_and_port is not None and ":" in host:
+            hosts, ports, joined_ports = [host_and_port[1]], [host_and_port[2] or ""], True
+    if port is not None:
+        if joined_ports:
+            raise ArgumentError(
+                "Can't mix 'multihost' formats together; use "
+                '"host=h1,h2,h3&port=p1,p2,p3" or "host=h1:p1&host=h2:p2&host=h3:p3" separately'
+            )
+        ports = list(port) if isinstance(port, tuple) else port.split(",")
+    if ports is not None:
+        if not all(p.isdigit() or p == "" for p in ports):
+            raise ArgumentError(f"Received non-integer port arguments: {tuple(ports)}")
+        host_count = len(hosts or ())
+        if (host_count == 0 and len(ports) > 1) or (
+            host_count and host_count != len(ports) and max(host_count, len(ports)) > 1
+        ):
+            raise ArgumentError("number of hosts and ports don't match")
+    return hosts, ports
+
+
 def _postgres_connector(url: URL, connect_args: dict[str, Any], scheduler: Any) -> Any:
-    """libpq parameters from the URL, its query string and connect_args (which win)."""
-    parameters = {**url.query, **{k: str(v) for k, v in connect_args.items()}}
+    """libpq parameters from the URL, its query string and connect_args (which win).
+    Several hosts become libpq's multi-host conninfo (host=h1,h2 port=p1,p2),
+    which tries them in turn; a host starting with '/' is a Unix socket directory."""
+    hosts, ports = _split_hosts(url)
+    parameters = {k: _query_text(v) for k, v in url.query.items() if k not in ("host", "port")}
+    parameters.update({_PG_URL_PARTS.get(k, k): str(v) for k, v in connect_args.items()})
     timeout = float(parameters.pop("connect_timeout", _PG_CONNECT_TIMEOUT))
-    for key in ("host", "port", "user", "password", "dbname"):
-        if key in parameters:
-            raise ArgumentError(f"give the PostgreSQL {key} in the URL, not as a connect argument ({url})")
+    host = parameters.pop("host", None) or (",".join(hosts) if hosts else url.host) or "localhost"
+    port = parameters.pop("port", None) or (",".join(ports) if ports and any(ports) else None)
+    if port is not None and "," not in port:
+        port_number, port = int(port), None
+    else:
+        port_number = url.port or 5432
+    if port is not None:  # several ports: libpq reads the last 'port' keyword of the conninfo
+        parameters["port"] = port
+        port_number = int(next((p for p in port.split(",") if p), port_number))  # for error messages
     options = _native.PostgresOptions(
-        host=url.host or "localhost",
-        port=url.port or 5432,
-        user=url.username or "",
-        password=url.password or "",
-        dbname=url.database or "",
+        host=host,
+        port=port_number,
+        user=parameters.pop("user", url.username or ""),
+        password=parameters.pop("password", url.password or ""),
+        dbname=parameters.pop("dbname", url.database or ""),
         connect_timeout=timeout,
         parameters=parameters,
     )
@@ -127,6 +376,11 @@ def _postgres_connector(url: URL, connect_args: dict[str, Any], scheduler: Any) 
 def _make_pool(poolclass: type[Pool], connector: Any, kwargs: dict[str, Any], cooperative: bool) -> Pool:
     if not (isinstance(poolclass, type) and issubclass(poolclass, Pool)):
         raise ArgumentError(f"poolclass must be one of cormorant.pool's classes, not {poolclass!r}")
+    if "pool_use_lifo" in kwargs and poolclass._kind != "queue":
+        raise ArgumentError(
+            f"Invalid argument(s) 'pool_use_lifo' sent to create_engine(), using configuration "
+            f"{poolclass.__name__}: only QueuePool keeps idle connections to choose from"
+        )
     return poolclass(
         connector,
         pool_size=kwargs.get("pool_size", 5),
@@ -135,4 +389,7 @@ def _make_pool(poolclass: type[Pool], connector: Any, kwargs: dict[str, Any], co
         recycle=kwargs.get("pool_recycle", -1),
         pre_ping=kwargs.get("pool_pre_ping", False),
         cooperative=cooperative,
+        echo=kwargs.get("echo_pool", False),
+        logging_name=kwargs.get("pool_logging_name"),
+        use_lifo=bool(kwargs.get("pool_use_lifo", False)),
     )

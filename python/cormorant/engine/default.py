@@ -4,6 +4,8 @@ the native compiler; a dialect names the backend and its placeholder style."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class DefaultDialect:
     """SQLAlchemy's default dialect: the string form of `str(stmt)`, with
@@ -18,6 +20,21 @@ class DefaultDialect:
     def __init__(self, is_async: bool = False) -> None:
         # The engine waits through the event loop (create_async_engine).
         self.is_async = is_async
+        self._default_isolation_level: str | None = None
+        # Set by an Engine: reads the level from a connection, the first time it is asked.
+        self.read_default_isolation_level: Callable[[], str] | None = None
+
+    @property
+    def default_isolation_level(self) -> str | None:
+        """The isolation level of a newly opened connection (create_engine's
+        isolation_level, else the database's default)."""
+        if self._default_isolation_level is None and self.read_default_isolation_level is not None:
+            self._default_isolation_level = self.read_default_isolation_level()
+        return self._default_isolation_level
+
+    @default_isolation_level.setter
+    def default_isolation_level(self, level: str | None) -> None:
+        self._default_isolation_level = level
 
     def __repr__(self) -> str:
         return f"<Dialect {self.name}>"

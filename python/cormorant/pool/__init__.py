@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from .. import _native
@@ -107,8 +109,10 @@ class Pool:
         timeout: float = 30.0,
         recycle: float = -1,
         pre_ping: bool = False,
-        echo: bool = False,
+        echo: bool | str = False,
         cooperative: bool = False,
+        logging_name: str | None = None,
+        use_lifo: bool = False,
         **_: Any,
     ) -> None:
         self._connector = connector
@@ -121,12 +125,42 @@ class Pool:
         # pool is asked without waiting, then again after each checkin).
         self.cooperative = cooperative
         native_timeout = 0.0 if cooperative else timeout
+        self._use_lifo = use_lifo
         self._native = _native.Pool(
-            connector, self._kind, pool_size, max_overflow, native_timeout, recycle, pre_ping
+            connector,
+            self._kind,
+            pool_size,
+            max_overflow,
+            native_timeout,
+            recycle,
+            pre_ping,
+            **({"lifo": True} if use_lifo else {}),  # a QueuePool's idle connections, newest first
         )
         self.dispatch = Dispatch(POOL_EVENTS)
         self._records: dict[int, ConnectionRecord] = {}
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._fresh_setup: list[Callable[[Any], None]] = []  # run on each new connection
+        self._echo = echo
+        self.logging_name = logging_name
+        self.logger = logging.getLogger(
+            f"cormorant.pool.impl.{type(self).__name__}" + (f".{logging_name}" if logging_name else "")
+        )
+        if echo:
+            _show_log(self.logger, echo)
+
+    def on_fresh_connection(self, setup: Callable[[Any], None]) -> None:
+        """Runs `setup(lease)` on each connection this pool opens, before its
+        first checkout is handed out (an engine's isolation level)."""
+        self._fresh_setup.append(setup)
+
+    def _set_up_fresh(self, lease: Any) -> None:
+        try:
+            for setup in self._fresh_setup:
+                setup(lease)
+        except BaseException:
+            lease.invalidate()
+            self.release(lease)
+            raise
 
     def _record(self, lease: Any) -> ConnectionRecord:
         record = self._records.get(lease.id)
@@ -144,8 +178,13 @@ class Pool:
                 lease = self._native.checkout()
             except _native.Error as e:
                 raise translate(e) from e
-        if lease.fresh and self.dispatch.has("connect"):
-            self.dispatch.fire("connect", DBAPIConnection(lease, self.cooperative), self._record(lease))
+        if lease.fresh:
+            if self._fresh_setup:
+                self._set_up_fresh(lease)
+            if self.dispatch.has("connect"):
+                self.dispatch.fire("connect", DBAPIConnection(lease, self.cooperative), self._record(lease))
+        if self._echo:
+            self.logger.debug("Connection %s checked out from pool", lease.id)
         if self.dispatch.has("checkout"):
             self.dispatch.fire(
                 "checkout", DBAPIConnection(lease, self.cooperative), self._record(lease), lease
@@ -197,6 +236,8 @@ class Pool:
 
     def release(self, lease: Any) -> None:
         """Returns a lease from lease() to the pool (firing checkin)."""
+        if self._echo:
+            self.logger.debug("Connection %s being returned to pool", lease.id)
         if self.dispatch.has("checkin"):
             self.dispatch.fire("checkin", DBAPIConnection(lease, self.cooperative), self._record(lease))
         if lease.invalidated:
@@ -223,15 +264,20 @@ class Pool:
         self._native.dispose()
 
     def recreate(self) -> Pool:
-        return type(self)(
+        pool = type(self)(
             self._connector,
             self._size,
             self._max_overflow,
             self._timeout,
             self._recycle,
             self._pre_ping,
+            echo=self._echo,
             cooperative=self.cooperative,
+            logging_name=self.logging_name,
+            use_lifo=self._use_lifo,
         )
+        pool._fresh_setup = list(self._fresh_setup)
+        return pool
 
     def checkedout(self) -> int:
         return self._native.checked_out()
@@ -253,6 +299,17 @@ class Pool:
             f"Pool size: {self.size()}  Connections in pool: {self.checkedin()} "
             f"Current Overflow: {self.overflow()} Current Checked out connections: {self.checkedout()}"
         )
+
+
+def _show_log(logger: logging.Logger, echo: bool | str) -> None:
+    """echo_pool=True logs the pool's checkouts and checkins (and "debug" as
+    much) to stderr, as SQLAlchemy's echo_pool does."""
+    logger.setLevel(logging.DEBUG)
+    base = logging.getLogger("cormorant.pool")
+    if not base.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        base.addHandler(handler)
 
 
 class QueuePool(Pool):

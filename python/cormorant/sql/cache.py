@@ -25,9 +25,9 @@ def _entries_of(statement: ClauseElement) -> list[ResultEntry]:
 class StatementCache:
     """Compiled statements by datum and result entities, with a size bound."""
 
-    def __init__(self, dialect: str, size: int = _CACHE_SIZE) -> None:
+    def __init__(self, dialect: str, size: int | None = None) -> None:
         self.dialect = dialect
-        self._size = size
+        self._size = _CACHE_SIZE if size is None else size  # create_engine(query_cache_size=...)
         self._entries: dict[tuple[Any, ...], Compiled] = {}
         self.hits = 0
         self.misses = 0
@@ -56,7 +56,7 @@ class StatementCache:
             )
         else:
             self.hits += 1
-        if memo_key is not None:
+        if memo_key is not None and self._size:
             # The statement never changes once built (every method returns a copy) and
             # its datum holds nothing computed per execution: remember the result.
             statement._compiled = (self, memo_key, compiled, dict(binds.values))  # type: ignore[attr-defined]
@@ -74,6 +74,8 @@ class StatementCache:
         return compiled
 
     def _store(self, key: tuple[Any, ...], compiled: Compiled) -> Compiled:
+        if self._size == 0:  # query_cache_size=0: nothing is kept
+            return compiled
         if len(self._entries) >= self._size:
             self._entries.pop(next(iter(self._entries)))
         self._entries[key] = compiled

@@ -27,6 +27,7 @@ struct Options {
     double timeout_seconds = 30;
     double recycle_seconds = -1;  // < 0 = never
     bool pre_ping = false;
+    bool lifo = false;  // QueuePool: hand out the most recently returned idle connection first
 };
 
 struct PoolState;  // shared by a pool and its leases (pool_state.hpp)

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from ...engine.base import Connection, Engine, NestedTransaction, Transaction
-from ...engine.create import build_engine, check_async_driver
+from ...engine.create import build_engine, check_async_driver, config_options
 from ...engine.result import Result
 from ...engine.url import URL, make_url
 from ...exc import ArgumentError, InvalidRequestError
@@ -47,28 +47,8 @@ def async_engine_from_config(
 ) -> AsyncEngine:
     """create_async_engine() from the `prefix`-ed keys of a configuration
     mapping (sqlalchemy.url, sqlalchemy.echo, ...), as engine_from_config() does."""
-    options = {key[len(prefix) :]: value for key, value in configuration.items() if key.startswith(prefix)}
-    if "url" not in options:
-        raise ArgumentError(f"async_engine_from_config() needs a '{prefix}url' key")
-    options.update(kwargs)
-    url = options.pop("url")
-    return create_async_engine(url, **_coerce_config(options))
-
-
-def _coerce_config(options: dict[str, Any]) -> dict[str, Any]:
-    """Configuration files hold strings: the numeric and boolean options become numbers and booleans."""
-    numbers = {"pool_size": int, "max_overflow": int, "pool_timeout": float, "pool_recycle": int}
-    flags = {"pool_pre_ping", "future"}
-    out: dict[str, Any] = {}
-    for key, value in options.items():
-        if isinstance(value, str) and key in numbers:
-            value = numbers[key](value)
-        elif isinstance(value, str) and key in flags:
-            value = value.strip().lower() in ("true", "1", "yes", "on")
-        elif isinstance(value, str) and key == "echo":
-            value = value if value == "debug" else value.strip().lower() in ("true", "1", "yes", "on")
-        out[key] = value
-    return out
+    url, options = config_options(configuration, prefix, kwargs)
+    return create_async_engine(url, **options)
 
 
 def create_async_pool_from_url(url: str | URL, **kwargs: Any) -> Pool:
@@ -188,7 +168,7 @@ class AsyncEngine:
         return AsyncEngine(self.sync_engine.execution_options(**options))
 
     def get_execution_options(self) -> dict[str, Any]:
-        return {}
+        return self.sync_engine.get_execution_options()
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AsyncEngine) and other.sync_engine is self.sync_engine
@@ -233,6 +213,8 @@ class AsyncConnection(_OneCallAtATime, _StartableContext["AsyncConnection"]):
         if self._sync_connection is not None:
             raise AsyncContextAlreadyStarted("this AsyncConnection has already been started")
         self._sync_connection = await greenlet_spawn(self.sync_engine.connect)
+        if self.sync_engine.dialect._default_isolation_level is None:  # read once per engine
+            await greenlet_spawn(lambda: self._connection().default_isolation_level)
         return self
 
     async def __aexit__(
@@ -316,6 +298,15 @@ class AsyncConnection(_OneCallAtATime, _StartableContext["AsyncConnection"]):
 
     def get_execution_options(self) -> dict[str, Any]:
         return self._connection().get_execution_options()
+
+    async def get_isolation_level(self) -> str:
+        """The isolation level in effect on the database connection (never AUTOCOMMIT)."""
+        return await self._run(self._connection().get_isolation_level)
+
+    @property
+    def default_isolation_level(self) -> str | None:
+        """The level of a newly opened connection (read when the first AsyncConnection started)."""
+        return self._connection().default_isolation_level
 
     # --- statements ------------------------------------------------------------------
 
