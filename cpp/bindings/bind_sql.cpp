@@ -13,9 +13,9 @@
 #include "cormorant/schema/type.hpp"
 #include "cormorant/sql/compiler.hpp"
 #include "cormorant/sql/datum.hpp"
-#include "cormorant/sql/quote.hpp"
 #include "cormorant/sql/datum_form.hpp"
 #include "cormorant/sql/decode.hpp"
+#include "cormorant/sql/quote.hpp"
 #include "cormorant/sql/values_template.hpp"
 
 namespace py = pybind11;

@@ -432,8 +432,8 @@ void Compiler::ddl(const Node& n) {
     bool if_exists = n.has(flag::if_exists);
     // Shown as SQLAlchemy shows them: CREATE/DROP TABLE and DROP INDEX on a line of their own.
     bool display = display_ != nullptr;
-    if (display && (n.kind == Kind::CreateTable || n.kind == Kind::DropTable ||
-                    n.kind == Kind::DropIndex))
+    if (display &&
+        (n.kind == Kind::CreateTable || n.kind == Kind::DropTable || n.kind == Kind::DropIndex))
         out("\n");
     switch (n.kind) {
         case Kind::CreateTable:
