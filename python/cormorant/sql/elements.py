@@ -16,6 +16,7 @@ from ..exc import ArgumentError, CompileError
 from .sqltypes import (
     JSON,
     Boolean,
+    Concatenable,
     Float,
     Integer,
     NullType,
@@ -25,6 +26,7 @@ from .sqltypes import (
     resolve_variant,
     to_instance,
 )
+from .type_api import TupleType
 from .visitors import Visitable
 
 if TYPE_CHECKING:
@@ -124,7 +126,7 @@ class BindCollector:
             value = convert_bind(processor, value, type_, label)
         self.values[key] = value
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
-            return ("bind", key, type_._dialect_ddl(self.dialect))
+            return ("bind", key, type_._bind_ddl(self.dialect))
         return ("bind", key)
 
     def add_value(self, value: Any, type_: TypeEngine, column_key: str) -> tuple[Any, ...]:
@@ -144,7 +146,7 @@ class BindCollector:
             self.values.setdefault(key, None)
             return ("bind", key)
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
-            return ("bind", key, type_._dialect_ddl(self.dialect))
+            return ("bind", key, type_._bind_ddl(self.dialect))
         return ("bind", key)
 
     def from_name(self, from_: Any, base: str) -> str:
@@ -347,12 +349,12 @@ class ColumnOperators:
         return BinaryExpression(left, op, right, _arith_type(op, this.type, other_el.type))
 
     def __add__(self, other: Any) -> BinaryExpression:
-        if isinstance(coerce(self).type, String):
+        if isinstance(coerce(self).type, Concatenable):
             return self._arith("||", other)
         return self._arith("+", other)
 
     def __radd__(self, other: Any) -> BinaryExpression:
-        if isinstance(coerce(self).type, String):
+        if isinstance(coerce(self).type, Concatenable):
             return self._arith("||", other, reverse=True)
         return self._arith("+", other, reverse=True)
 
@@ -1282,7 +1284,7 @@ class Tuple(ColumnElement[Any]):
             raise ArgumentError("tuple_() needs one type per element")
         given = [to_instance(t) for t in types] if types is not None else [None] * len(clauses)
         self.clauses = [coerce(c, t) for c, t in zip(clauses, given, strict=True)]
-        self.type = NullType()
+        self.type = TupleType(*(c.type for c in self.clauses))
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("tuple", tuple(c._datum(binds) for c in self.clauses))
