@@ -92,7 +92,7 @@ def _native_enums(tables: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     for table in tables:
         for column in table.columns:
             type_ = column._resolve_type()
-            if isinstance(type_, Enum) and type_.native_name:
+            if isinstance(type_, Enum) and type_.native_name and getattr(type_, "create_type", True):
                 found.setdefault(type_.native_name, tuple(type_.values))
     return found
 

@@ -317,6 +317,16 @@ class ColumnOperators:
     __slots__ = ()
     type: TypeEngine
 
+    def __getattr__(self, name: str) -> Any:
+        # A type's own operators (ARRAY's overlap(), JSONB's has_key(), a range's
+        # adjacent_to()...): reached only when the expression has no such attribute.
+        if not name.startswith("_") and name != "type":
+            this = coerce(self)
+            operator = type(this.type)._operators.get(name)
+            if operator is not None:
+                return functools.partial(operator, this.type, this)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def _binary(self, op: str, other: Any, result_type: TypeEngine | None = None) -> BinaryExpression:
         this = coerce(self)
         other_el = (
