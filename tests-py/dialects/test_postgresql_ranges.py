@@ -123,6 +123,7 @@ def test_multiranges_round_trip_as_lists_of_ranges(engine):
             conn.execute(insert(table), {"id": 4, "ints": Range(1, 2), "stamps": None})
     # the server merges and sorts the ranges of a multirange
     assert rows[0] == ([Range(1, 4), Range(5, 7)], [Range()])
+    assert type(rows[0][0]) is pg.MultiRange
     assert rows[1] == ([], []) and rows[2] == (None, None)
 
 

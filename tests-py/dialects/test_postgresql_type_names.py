@@ -276,3 +276,47 @@ def test_numeric_edges_in_arrays(engine):
     with engine.connect() as conn:
         got = conn.execute(select(pg.array([decimal.Decimal("1.5"), decimal.Decimal("-0.001")]))).scalar()
     assert got == [decimal.Decimal("1.5"), decimal.Decimal("-0.001")]
+
+
+# --- DOMAIN ------------------------------------------------------------------------------------
+
+
+def test_domain_ddl_is_sqlalchemys():
+    positive = pg.DOMAIN(
+        "positive_int", Integer, check="VALUE > 0", not_null=True, default="1", constraint_name="pos"
+    )
+    dialect = pg.dialect()
+    assert str(pg.CreateDomainType(positive).compile(dialect=dialect)) == (
+        "CREATE DOMAIN positive_int AS INTEGER DEFAULT '1' CONSTRAINT pos NOT NULL CHECK (VALUE > 0)"
+    )
+    assert str(pg.DropDomainType(positive).compile(dialect=dialect)) == "DROP DOMAIN positive_int"
+    email = pg.DOMAIN("email", String(50), collation="C", check=text("VALUE ~ '@'"))
+    assert str(pg.CreateDomainType(email).compile(dialect=dialect)) == (
+        "CREATE DOMAIN email AS VARCHAR(50) COLLATE \"C\" CHECK (VALUE ~ '@')"
+    )
+    assert positive.compile("postgresql") == "positive_int"
+    with pytest.raises(TypeError, match="unexpected keyword argument 'checks'"):
+        pg.DOMAIN("d", Integer, checks="VALUE > 0")
+
+
+def test_domains_are_created_and_dropped_with_their_tables(engine):
+    positive = pg.DOMAIN("positive_int", Integer, check="VALUE > 0", not_null=True)
+    recent = pg.DOMAIN("recent_day", T.Date, check=text("VALUE > '2000-01-01'"))
+    outside = pg.DOMAIN("outside_d", Integer, create_type=False)
+    md = MetaData()
+    table = Table("measures", md, Column("n", positive), Column("day", recent), Column("o", outside))
+    with engine.begin() as conn:
+        conn.execute(pg.CreateDomainType(outside))
+    md.create_all(engine)
+    md.create_all(engine)  # checkfirst: nothing to do the second time
+    with engine.begin() as conn:
+        conn.execute(insert(table), {"n": 7, "day": dt.date(2020, 2, 29), "o": -1})
+        assert conn.execute(select(table)).one() == (7, dt.date(2020, 2, 29), -1)
+    with pytest.raises(cormorant.exc.IntegrityError, match="positive_int"), engine.begin() as conn:
+        conn.execute(insert(table), {"n": 0, "day": None, "o": None})
+    md.drop_all(engine)
+    with engine.connect() as conn:
+        left = (
+            conn.execute(text("SELECT typname FROM pg_type WHERE typtype = 'd' ORDER BY 1")).scalars().all()
+        )
+    assert "positive_int" not in left and "recent_day" not in left and "outside_d" in left

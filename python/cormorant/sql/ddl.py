@@ -29,6 +29,8 @@ def create_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defe
     script: DDLScript = []
     if dialect == "postgresql":
         script += [("create_enum", n, v, checkfirst) for n, v in _native_enums(tables).items()]
+    for named in _named_types(tables):  # PostgreSQL's domains
+        script += named._schema_script(dialect, True, checkfirst)
     for table in tables:
         script.append(table._create_datum(checkfirst, not deferred, dialect))
         script.extend(index._create_datum(checkfirst) for index in table.indexes)
@@ -45,6 +47,8 @@ def drop_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defer_
     if defer_alter and supports_alter(dialect):
         script += drop_deferred_foreign_keys(tables, checkfirst)
     script += [("drop_table", t.name, checkfirst) for t in tables]
+    for named in _named_types(tables):
+        script += named._schema_script(dialect, False, checkfirst)
     if dialect == "postgresql":
         script += [("drop_enum", n, checkfirst) for n in _native_enums(tables)]
     return script
@@ -95,6 +99,24 @@ def _native_enums(tables: Iterable[Any]) -> dict[str, tuple[str, ...]]:
             if isinstance(type_, Enum) and type_.native_name and getattr(type_, "create_type", True):
                 found.setdefault(type_.native_name, tuple(type_.values))
     return found
+
+
+def _named_types(tables: Iterable[Any]) -> list[Any]:
+    """The schema types other than enums the tables' columns use (domains),
+    once each by name, unless created elsewhere (create_type=False)."""
+    from .sqltypes import Enum, SchemaType
+
+    found: dict[str, Any] = {}
+    for table in tables:
+        for column in table.columns:
+            type_ = column._resolve_type()
+            if (
+                isinstance(type_, SchemaType)
+                and not isinstance(type_, Enum)
+                and getattr(type_, "create_type", False)
+            ):
+                found.setdefault(type_.name, type_)  # type: ignore[attr-defined]
+    return list(found.values())
 
 
 class BaseDDLElement(ClauseElement):

@@ -27,7 +27,15 @@ from ...sql.standard_types import (
 from .._on_conflict import Excluded, ExcludedColumn, OnConflictInsert, constraint_columns
 from .ext import All, Any, aggregate_order_by, array, array_agg
 from .hstore import HSTORE, hstore
-from .named_types import ENUM, CreateEnumType, DropEnumType, NamedType
+from .named_types import (
+    DOMAIN,
+    ENUM,
+    CreateDomainType,
+    CreateEnumType,
+    DropDomainType,
+    DropEnumType,
+    NamedType,
+)
 from .ranges import (
     DATEMULTIRANGE,
     DATERANGE,
@@ -41,6 +49,7 @@ from .ranges import (
     TSRANGE,
     TSTZMULTIRANGE,
     TSTZRANGE,
+    MultiRange,
     Range,
 )
 from .types import (
@@ -131,6 +140,10 @@ __all__ = [
     "array_agg",
     "HSTORE",
     "hstore",
+    "DOMAIN",
+    "CreateDomainType",
+    "DropDomainType",
+    "MultiRange",
 ]
 
 

@@ -3,7 +3,7 @@
 algebra PostgreSQL has (contains, overlaps, adjacent_to, union...).
 
 Ranges are bound and read in PostgreSQL's text form ([1,5), empty, {[1,3),[5,7)});
-a multirange's value is a list of Range."""
+a multirange's value is a MultiRange, a list of Range."""
 
 from __future__ import annotations
 
@@ -223,6 +223,10 @@ class Range(Generic[_T]):
         return f"Range({self.lower!r}, {self.upper!r}, bounds={self.bounds!r})"
 
 
+class MultiRange(list[Range[_T]]):
+    """A multirange's value: a list of Range (the server keeps them sorted and merged)."""
+
+
 def _step(value: Any) -> Any:
     """The distance between neighbours of a discrete element type, else None."""
     if isinstance(value, bool):
@@ -337,7 +341,7 @@ def _split_bounds(body: str) -> tuple[str | None, str | None]:
     return parts[0], parts[1]
 
 
-def _parse_multirange(text: str, element: Callable[[str], Any]) -> list[Range[Any]]:
+def _parse_multirange(text: str, element: Callable[[str], Any]) -> MultiRange[Any]:
     """{[1,3),[5,7)} -> the ranges; quoted bounds may hold commas and brackets."""
     ranges: list[Range[Any]] = []
     pos, body = 0, text[1:-1]
@@ -358,7 +362,7 @@ def _parse_multirange(text: str, element: Callable[[str], Any]) -> list[Range[An
             end += 1
         ranges.append(_parse_range(body[pos : end + 1], element))
         pos = end + 1
-    return ranges
+    return MultiRange(ranges)
 
 
 def _datetime(text: str) -> _dt.datetime:
@@ -582,6 +586,7 @@ __all__ = [
     "INT4RANGE",
     "INT8MULTIRANGE",
     "INT8RANGE",
+    "MultiRange",
     "NUMMULTIRANGE",
     "NUMRANGE",
     "Range",
