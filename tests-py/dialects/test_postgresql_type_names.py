@@ -249,6 +249,7 @@ def test_array_operators_and_literals(engine):
         assert ids(pg.Any("a", tags)) == [1]
         assert ids(pg.All("a", tags)) == [2]  # vacuously true for the empty array
         assert ids(pg.Any("b", tags, operator=lambda a, b: a < b)) == []
+        assert ids(tags.all("a")) == [2] and ids(tags.all("b", operator=lambda a, b: a <= b)) == [2]
         literal = conn.execute(select(pg.array([1, 2, table.c.id]))).scalars().all()
         many = conn.execute(select(pg.array(list(range(300))))).scalar()
         nested = conn.execute(select(pg.array([pg.array([1, 2]), pg.array([3, 4])]))).scalar()

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 import json
+import operator as _operator
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from .. import _native
 from ..exc import UnsupportedCompilationError
-from .elements import BinaryExpression, coerce
+from .elements import BinaryExpression, all_, coerce
 from .functions import Function
 from .sqltypes import (
     JSON,
@@ -209,6 +210,17 @@ class ARRAY(Indexable, Concatenable, TypeEngine):
 
     def _any_expression(self, array: Any, other: Any) -> Any:
         return BinaryExpression(coerce(other, self.item_type, None), "=", Function("ANY", array), Boolean())
+
+
+def _all_items(
+    type_: ARRAY, array: Any, other: Any, operator: Callable[[Any, Any], Any] | None = None
+) -> Any:
+    """`other <operator> ALL (array)` (= unless given): true when it holds for every item."""
+    compare = operator or _operator.eq
+    return compare(coerce(other, type_.item_type, None), all_(array))
+
+
+ARRAY._operators = {"all": _all_items}
 
 
 def _as_tuple(value: Any) -> Any:

@@ -89,7 +89,8 @@ class INTERVAL(TypeEngine):
 class ARRAY(_GenericARRAY):
     """PostgreSQL's ARRAY of `item_type`; values are (nested) lists.
     `col[i]` reads an item (1-based, as in PostgreSQL), `col.contains(list)`
-    is `@>` and `col.any(value)` is `value = ANY(col)`."""
+    is `@>`, `col.any(value)` / `col.all(value)` are `value = ANY / ALL (col)`,
+    `col.overlap(list)` is `&&` and `col.contained_by(list)` is `<@`."""
 
     _operators = {
         **_GenericARRAY._operators,
