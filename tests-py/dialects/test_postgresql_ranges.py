@@ -213,3 +213,28 @@ def test_range_algebra_matches_postgresql(engine):
                 assert conn.execute(select(getattr(left, name)(right))).scalar() == mine, (name, a, b)
                 checked += 1
     assert checked > len(pairs)
+
+
+@pytest.mark.postgresql_only
+def test_range_operators_on_mapped_attributes(engine):
+    from cormorant.orm import DeclarativeBase, Mapped, Session, aliased, mapped_column
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Booking(Base):
+        __tablename__ = "bookings"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        nights: Mapped[Range[dt.date]] = mapped_column(pg.DATERANGE)
+
+    Base.metadata.create_all(engine)
+    stay = Range(dt.date(2024, 12, 30), dt.date(2025, 1, 2))
+    with Session(engine) as session:
+        session.add(Booking(id=1, nights=stay))
+        session.commit()
+        clash = Range(dt.date(2025, 1, 1), dt.date(2025, 1, 5))
+        assert session.scalars(select(Booking.id).where(Booking.nights.overlaps(clash))).all() == [1]
+        other = aliased(Booking)
+        assert session.scalars(select(other.id).where(other.nights.contains(dt.date(2025, 1, 2)))).all() == []
+        session.expire_all()
+        assert session.get(Booking, 1).nights == stay

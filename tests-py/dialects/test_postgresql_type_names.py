@@ -53,7 +53,9 @@ def test_postgresql_types_are_spelled_as_sqlalchemy_spells_them(type_, spelling)
     assert type_.compile("postgresql") == spelling
 
 
-@pytest.mark.parametrize("type_", [pg.BIT(), pg.MONEY(), pg.CITEXT(), pg.HSTORE(), pg.TSQUERY()], ids=repr)
+@pytest.mark.parametrize(
+    "type_", [pg.BIT(), pg.BYTEA(), pg.MONEY(), pg.CITEXT(), pg.HSTORE(), pg.TSQUERY()], ids=repr
+)
 def test_postgresql_only_types_have_no_sqlite_ddl(type_):
     with pytest.raises(UnsupportedCompilationError, match="can't render element of type"):
         type_.compile("sqlite")

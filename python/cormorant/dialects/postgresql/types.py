@@ -120,8 +120,10 @@ class _PostgreSQLOnly(SpelledType):
         return self._name
 
 
-class BYTEA(LargeBinary):
+class BYTEA(_PostgreSQLOnly, LargeBinary):
     """PostgreSQL's binary string type; values are bytes."""
+
+    _name = "BYTEA"
 
 
 class CITEXT(_PostgreSQLOnly, Text):

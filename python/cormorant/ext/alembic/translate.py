@@ -28,6 +28,10 @@ _TYPE_MODULES: dict[str, Any] = {
     "cormorant.sql.type_api": sa.types,
     "cormorant.dialects.postgresql": sa_postgresql,
     "cormorant.dialects.postgresql.types": sa_postgresql,
+    "cormorant.dialects.postgresql.named_types": sa_postgresql,
+    "cormorant.dialects.postgresql.ranges": sa_postgresql,
+    "cormorant.dialects.postgresql.hstore": sa_postgresql,
+    "cormorant.dialects.sqlite.types": sa_sqlite,
     "cormorant.dialects.sqlite": sa_sqlite,
 }
 _DIALECTS = {"postgresql": postgresql.dialect(), "sqlite": sqlite.dialect()}
