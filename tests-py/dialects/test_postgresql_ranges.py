@@ -238,3 +238,33 @@ def test_range_operators_on_mapped_attributes(engine):
         assert session.scalars(select(other.id).where(other.nights.contains(dt.date(2025, 1, 2)))).all() == []
         session.expire_all()
         assert session.get(Booking, 1).nights == stay
+
+
+def test_a_literal_range_binds_as_the_range_type_of_its_ends():
+    from cormorant import literal as lit
+
+    assert type(lit(Range(1, 2)).type) is pg.INT4RANGE
+    assert type(lit(Range(None, 2**40)).type) is pg.INT8RANGE
+    assert type(lit(Range(decimal.Decimal(1), None)).type) is pg.NUMRANGE
+    assert type(lit(Range(dt.date(2020, 1, 1), None)).type) is pg.DATERANGE
+    assert type(lit(Range(dt.datetime(2020, 1, 1), None)).type) is pg.TSRANGE
+    assert type(lit(Range(dt.datetime(2020, 1, 1, tzinfo=UTC), None)).type) is pg.TSTZRANGE
+
+
+def test_shift_operators_are_strictly_left_and_right_of_on_ranges():
+    from cormorant import column
+
+    span = column("span", pg.INT4RANGE)
+    assert str(span << Range(1, 2)) == str(span.strictly_left_of(Range(1, 2)))
+    assert " >> " in str(span >> Range(1, 2))
+    with pytest.raises(NotImplementedError, match="Operator 'lshift' is not supported on this expression"):
+        column("n", Integer) << 2
+
+
+@pytest.mark.postgresql_only
+def test_literal_ranges_run(engine):
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(literal(Range(1, 5)).contains(3), literal(Range(dt.date(2020, 1, 1), None)))
+        ).one()
+    assert row == (True, Range(dt.date(2020, 1, 1), None))

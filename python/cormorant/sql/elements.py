@@ -284,7 +284,11 @@ def _type_of_value(value: Any) -> TypeEngine:
 
     if type(value) is int and value.bit_length() >= 32:
         return BigInteger()
-    return type_for_python(type(value)) or NullType()
+    found = type_for_python(type(value))
+    if found is None:  # a value that knows its SQL type (a PostgreSQL Range)
+        literal_type = getattr(value, "_literal_type", None)
+        found = literal_type() if literal_type is not None else NullType()
+    return found
 
 
 def _compared_type(type_: TypeEngine, value: Any) -> TypeEngine:
@@ -376,6 +380,21 @@ class ColumnOperators:
 
     def __mul__(self, other: Any) -> BinaryExpression:
         return self._arith("*", other)
+
+    def __lshift__(self, other: Any) -> ColumnElement[Any]:
+        return self._type_operator("strictly_left_of", "lshift", other)
+
+    def __rshift__(self, other: Any) -> ColumnElement[Any]:
+        return self._type_operator("strictly_right_of", "rshift", other)
+
+    def _type_operator(self, name: str, python_name: str, other: Any) -> ColumnElement[Any]:
+        """A Python operator only some types give a meaning (a range's << and >>)."""
+        this = coerce(self)
+        operator = type(this.type)._operators.get(name)
+        if operator is None:
+            raise NotImplementedError(f"Operator {python_name!r} is not supported on this expression")
+        result: ColumnElement[Any] = operator(this.type, this, other)
+        return result
 
     def __rmul__(self, other: Any) -> BinaryExpression:
         return self._arith("*", other, reverse=True)

@@ -209,6 +209,10 @@ class Range(Generic[_T]):
 
     __mul__ = intersection
 
+    def _literal_type(self) -> TypeEngine:
+        """The range type a literal Range binds as: from its ends' Python type."""
+        return _range_type_of(self.lower if self.lower is not None else self.upper, self.upper)
+
     def __str__(self) -> str:
         """PostgreSQL's text form: [1,5), (,2020-01-01], empty."""
         if self.empty:
@@ -301,6 +305,23 @@ def _bound_text(value: Any) -> str:
     if any(ch in text for ch in ' ,()[]"\\'):
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return text
+
+
+def _range_type_of(end: Any, other_end: Any) -> TypeEngine:
+    from ...sql.sqltypes import NullType
+
+    if isinstance(end, bool) or end is None:
+        return NullType()
+    if isinstance(end, int):
+        big = any(isinstance(v, int) and v.bit_length() >= 32 for v in (end, other_end))
+        return INT8RANGE() if big else INT4RANGE()
+    if isinstance(end, (decimal.Decimal, float)):
+        return NUMRANGE()
+    if isinstance(end, _dt.datetime):
+        return TSTZRANGE() if end.tzinfo is not None else TSRANGE()
+    if isinstance(end, _dt.date):
+        return DATERANGE()
+    return NullType()
 
 
 # --- reading PostgreSQL's text form ------------------------------------------------------
