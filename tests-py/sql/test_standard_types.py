@@ -301,3 +301,14 @@ def test_a_schema_type_creates_and_drops_its_enum_type(engine):
     mood.drop(engine, checkfirst=True)
     with pytest.raises(DBAPIError, match="mood_standalone"), engine.connect() as conn:
         conn.exec_driver_sql("SELECT 'glad'::mood_standalone")
+
+
+def test_a_type_operator_on_a_type_without_it_is_refused():
+    with pytest.raises(
+        AttributeError,
+        match="Neither 'ColumnClause' object nor 'Comparator' object has an attribute 'overlap'",
+    ):
+        column("n", Integer).overlap([1])
+    with pytest.raises(AttributeError, match="has an attribute 'has_key'"):
+        column("s", String).has_key("a")
+    assert str(column("a", T.ARRAY(Integer)).all(3)).endswith("= ALL (a)")

@@ -27,6 +27,7 @@ from .sqltypes import (
     to_instance,
 )
 from .type_api import TupleType
+from .type_operators import TypeOperators
 from .visitors import Visitable
 
 if TYPE_CHECKING:
@@ -315,21 +316,11 @@ def _is_null(value: Any) -> bool:
     return value is None or isinstance(value, Null)
 
 
-class ColumnOperators:
+class ColumnOperators(TypeOperators):
     """The Python operators that build SQL expressions."""
 
     __slots__ = ()
     type: TypeEngine
-
-    def __getattr__(self, name: str) -> Any:
-        # A type's own operators (ARRAY's overlap(), JSONB's has_key(), a range's
-        # adjacent_to()...): reached only when the expression has no such attribute.
-        if not name.startswith("_") and name != "type":
-            this = coerce(self)
-            operator = type(this.type)._operators.get(name)
-            if operator is not None:
-                return functools.partial(operator, this.type, this)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _binary(self, op: str, other: Any, result_type: TypeEngine | None = None) -> BinaryExpression:
         this = coerce(self)
@@ -382,19 +373,28 @@ class ColumnOperators:
         return self._arith("*", other)
 
     def __lshift__(self, other: Any) -> ColumnElement[Any]:
-        return self._type_operator("strictly_left_of", "lshift", other)
+        """A range's strictly_left_of(); no meaning elsewhere."""
+        if "strictly_left_of" not in type(coerce(self).type)._operators:
+            raise NotImplementedError("Operator 'lshift' is not supported on this expression")
+        result: ColumnElement[Any] = self._type_operator("strictly_left_of", other)
+        return result
 
     def __rshift__(self, other: Any) -> ColumnElement[Any]:
-        return self._type_operator("strictly_right_of", "rshift", other)
+        """A range's strictly_right_of(); no meaning elsewhere."""
+        if "strictly_right_of" not in type(coerce(self).type)._operators:
+            raise NotImplementedError("Operator 'rshift' is not supported on this expression")
+        result: ColumnElement[Any] = self._type_operator("strictly_right_of", other)
+        return result
 
-    def _type_operator(self, name: str, python_name: str, other: Any) -> ColumnElement[Any]:
-        """A Python operator only some types give a meaning (a range's << and >>)."""
+    def _type_operator(self, name: str, *args: Any, **kw: Any) -> Any:
+        """The expression the type's operator `name` builds (TypeOperators' methods)."""
         this = coerce(self)
         operator = type(this.type)._operators.get(name)
         if operator is None:
-            raise NotImplementedError(f"Operator {python_name!r} is not supported on this expression")
-        result: ColumnElement[Any] = operator(this.type, this, other)
-        return result
+            raise AttributeError(
+                f"Neither {type(self).__name__!r} object nor 'Comparator' object has an attribute {name!r}"
+            )
+        return operator(this.type, this, *args, **kw)
 
     def __rmul__(self, other: Any) -> BinaryExpression:
         return self._arith("*", other, reverse=True)

@@ -62,7 +62,7 @@ class TypeEngine:
     binds_none: bool = False
     # with_variant(): dialect name -> the type used there instead.
     _variant_mapping: dict[str, TypeEngine] = {}
-    # Operators of the type's own, as methods of its expressions: name ->
+    # Operators of the type's own (the methods of sql.type_operators): name ->
     # function(type, expression, *args) building the SQL expression.
     _operators: ClassVar[dict[str, Callable[..., Any]]] = {}
 
