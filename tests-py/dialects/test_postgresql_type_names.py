@@ -253,11 +253,13 @@ def test_array_operators_and_literals(engine):
         assert ids(pg.Any("b", tags, operator=lambda a, b: a < b)) == []
         assert ids(tags.all("a")) == [2] and ids(tags.all("b", operator=lambda a, b: a <= b)) == [2]
         literal = conn.execute(select(pg.array([1, 2, table.c.id]))).scalars().all()
+        joined = conn.execute(select(tags + ["c"], ["z"] + tags).where(table.c.id == 1)).one()
         many = conn.execute(select(pg.array(list(range(300))))).scalar()
         nested = conn.execute(select(pg.array([pg.array([1, 2]), pg.array([3, 4])]))).scalar()
         empty = conn.execute(select(pg.array([], type_=Integer))).scalar()
     assert sorted(literal) == [[1, 2, 1], [1, 2, 2]]
     assert many == list(range(300)) and nested == [[1, 2], [3, 4]] and empty == []
+    assert joined == (["a", "b", "c"], ["z", "a", "b"])  # ARRAY is Concatenable: + is ||
 
 
 def test_array_agg_with_its_own_order(engine):
