@@ -285,6 +285,13 @@ def test_adapt_type_and_to_instance():
     assert isinstance(T.to_instance(T.TEXT), T.TEXT) and isinstance(T.to_instance(None), T.NullType)
 
 
+def test_an_enum_adapts_with_its_members():
+    from cormorant.dialects import postgresql
+
+    adapted = T.adapt_type(T.Enum("a", "b", name="ab"), {T.Enum: postgresql.ENUM})
+    assert type(adapted) is postgresql.ENUM and adapted.values == ["a", "b"] and adapted.name == "ab"
+
+
 def test_variant_is_a_placeholder():
     with pytest.raises(NotImplementedError, match="Variant is no longer used"):
         T.Variant(Integer())

@@ -585,6 +585,12 @@ class Enum(String, SchemaType):
     def _ddl(self) -> tuple[Any, ...]:
         return ("enum", tuple(self.values), self.native_name)
 
+    def adapt(self, cls: type[TypeEngine], **kw: Any) -> TypeEngine:
+        """This enum as `cls` (an Enum subclass, PostgreSQL's ENUM), with its members and options."""
+        members = [self.enum_class] if self.enum_class is not None else list(self.values)
+        options = {"name": self.name, "native_enum": self.native_enum, "length": self._given_length, **kw}
+        return cls(*members, **options)
+
     def _schema_script(self, dialect: str, create: bool, checkfirst: bool) -> list[Any]:
         name = self.native_name
         if dialect != "postgresql" or not name:
