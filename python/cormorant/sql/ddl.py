@@ -36,6 +36,8 @@ def create_script(
         script += [
             CreateSequence(s, checkfirst)._sequence_datum(dialect) for s in sequences_of(tables, metadata)
         ]
+    for named in _named_types(tables):  # PostgreSQL's domains
+        script += named._schema_script(dialect, True, checkfirst)
     for table in tables:
         script.append(table._create_datum(checkfirst, not deferred, dialect))
         script.extend(
@@ -66,6 +68,8 @@ def drop_script(
     if defer_alter and supports_alter(dialect):
         script += drop_deferred_foreign_keys(tables, checkfirst)
     script += [("drop_table", t.name, checkfirst) for t in tables]
+    for named in _named_types(tables):
+        script += named._schema_script(dialect, False, checkfirst)
     if dialect == "postgresql":
         script += [("drop_enum", n, checkfirst) for n in _native_enums(tables)]
         script += [
@@ -117,7 +121,7 @@ def _native_enums(tables: Iterable[Any]) -> dict[str, tuple[str, ...]]:
     for table in tables:
         for column in table.columns:
             type_ = column._resolve_type()
-            if isinstance(type_, Enum) and type_.native_name:
+            if isinstance(type_, Enum) and type_.native_name and getattr(type_, "create_type", True):
                 found.setdefault(type_.native_name, tuple(type_.values))
     return found
 
@@ -162,6 +166,24 @@ class InvokeDDLBase(SchemaVisitor):
         self.connection = connection
         for name, value in kw.items():
             setattr(self, name, value)
+
+
+def _named_types(tables: Iterable[Any]) -> list[Any]:
+    """The schema types other than enums the tables' columns use (domains),
+    once each by name, unless created elsewhere (create_type=False)."""
+    from .sqltypes import Enum, SchemaType
+
+    found: dict[str, Any] = {}
+    for table in tables:
+        for column in table.columns:
+            type_ = column._resolve_type()
+            if (
+                isinstance(type_, SchemaType)
+                and not isinstance(type_, Enum)
+                and getattr(type_, "create_type", False)
+            ):
+                found.setdefault(type_.name, type_)  # type: ignore[attr-defined]
+    return list(found.values())
 
 
 class BaseDDLElement(ClauseElement):

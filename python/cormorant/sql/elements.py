@@ -16,6 +16,7 @@ from ..exc import ArgumentError, CompileError
 from .sqltypes import (
     JSON,
     Boolean,
+    Concatenable,
     Float,
     Integer,
     NullType,
@@ -25,6 +26,8 @@ from .sqltypes import (
     resolve_variant,
     to_instance,
 )
+from .type_api import TupleType
+from .type_operators import TypeOperators
 from .visitors import Visitable
 
 if TYPE_CHECKING:
@@ -124,7 +127,7 @@ class BindCollector:
             value = convert_bind(processor, value, type_, label)
         self.values[key] = value
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
-            return ("bind", key, type_._dialect_ddl(self.dialect))
+            return ("bind", key, type_._bind_ddl(self.dialect))
         return ("bind", key)
 
     def add_value(self, value: Any, type_: TypeEngine, column_key: str) -> tuple[Any, ...]:
@@ -144,7 +147,7 @@ class BindCollector:
             self.values.setdefault(key, None)
             return ("bind", key)
         if self.dialect == "postgresql" and not isinstance(type_, NullType):
-            return ("bind", key, type_._dialect_ddl(self.dialect))
+            return ("bind", key, type_._bind_ddl(self.dialect))
         return ("bind", key)
 
     def from_name(self, from_: Any, base: str) -> str:
@@ -282,7 +285,11 @@ def _type_of_value(value: Any) -> TypeEngine:
 
     if type(value) is int and value.bit_length() >= 32:
         return BigInteger()
-    return type_for_python(type(value)) or NullType()
+    found = type_for_python(type(value))
+    if found is None:  # a value that knows its SQL type (a PostgreSQL Range)
+        literal_type = getattr(value, "_literal_type", None)
+        found = literal_type() if literal_type is not None else NullType()
+    return found
 
 
 def _compared_type(type_: TypeEngine, value: Any) -> TypeEngine:
@@ -309,7 +316,7 @@ def _is_null(value: Any) -> bool:
     return value is None or isinstance(value, Null)
 
 
-class ColumnOperators:
+class ColumnOperators(TypeOperators):
     """The Python operators that build SQL expressions."""
 
     __slots__ = ()
@@ -347,12 +354,12 @@ class ColumnOperators:
         return BinaryExpression(left, op, right, _arith_type(op, this.type, other_el.type))
 
     def __add__(self, other: Any) -> BinaryExpression:
-        if isinstance(coerce(self).type, String):
+        if isinstance(coerce(self).type, Concatenable):
             return self._arith("||", other)
         return self._arith("+", other)
 
     def __radd__(self, other: Any) -> BinaryExpression:
-        if isinstance(coerce(self).type, String):
+        if isinstance(coerce(self).type, Concatenable):
             return self._arith("||", other, reverse=True)
         return self._arith("+", other, reverse=True)
 
@@ -364,6 +371,30 @@ class ColumnOperators:
 
     def __mul__(self, other: Any) -> BinaryExpression:
         return self._arith("*", other)
+
+    def __lshift__(self, other: Any) -> ColumnElement[Any]:
+        """A range's strictly_left_of(); no meaning elsewhere."""
+        if "strictly_left_of" not in type(coerce(self).type)._operators:
+            raise NotImplementedError("Operator 'lshift' is not supported on this expression")
+        result: ColumnElement[Any] = self._type_operator("strictly_left_of", other)
+        return result
+
+    def __rshift__(self, other: Any) -> ColumnElement[Any]:
+        """A range's strictly_right_of(); no meaning elsewhere."""
+        if "strictly_right_of" not in type(coerce(self).type)._operators:
+            raise NotImplementedError("Operator 'rshift' is not supported on this expression")
+        result: ColumnElement[Any] = self._type_operator("strictly_right_of", other)
+        return result
+
+    def _type_operator(self, name: str, *args: Any, **kw: Any) -> Any:
+        """The expression the type's operator `name` builds (TypeOperators' methods)."""
+        this = coerce(self)
+        operator = type(this.type)._operators.get(name)
+        if operator is None:
+            raise AttributeError(
+                f"Neither {type(self).__name__!r} object nor 'Comparator' object has an attribute {name!r}"
+            )
+        return operator(this.type, this, *args, **kw)
 
     def __rmul__(self, other: Any) -> BinaryExpression:
         return self._arith("*", other, reverse=True)
@@ -1282,7 +1313,7 @@ class Tuple(ColumnElement[Any]):
             raise ArgumentError("tuple_() needs one type per element")
         given = [to_instance(t) for t in types] if types is not None else [None] * len(clauses)
         self.clauses = [coerce(c, t) for c, t in zip(clauses, given, strict=True)]
-        self.type = NullType()
+        self.type = TupleType(*(c.type for c in self.clauses))
 
     def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
         return ("tuple", tuple(c._datum(binds) for c in self.clauses))

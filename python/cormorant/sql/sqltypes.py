@@ -62,6 +62,9 @@ class TypeEngine:
     binds_none: bool = False
     # with_variant(): dialect name -> the type used there instead.
     _variant_mapping: dict[str, TypeEngine] = {}
+    # Operators of the type's own (the methods of sql.type_operators): name ->
+    # function(type, expression, *args) building the SQL expression.
+    _operators: ClassVar[dict[str, Callable[..., Any]]] = {}
 
     def _ddl(self) -> tuple[Any, ...]:
         return (self._ddl_name,)
@@ -74,6 +77,11 @@ class TypeEngine:
         and a TypeDecorator's load_dialect_impl() decides."""
         variant = self._variant_mapping.get(dialect) if dialect is not None else None
         return variant._dialect_ddl(dialect) if variant is not None else self._ddl()
+
+    def _bind_ddl(self, dialect: str) -> tuple[Any, ...]:
+        """The type a bind is cast to on PostgreSQL: the DDL type, unless a
+        type spelled with a length must not truncate its binds to it."""
+        return self._dialect_ddl(dialect)
 
     def _result_key(self) -> Any:
         """What tells apart the result converters of types: part of a cached
@@ -133,6 +141,21 @@ class TypeEngine:
     def evaluates_none(self) -> Self:
         """A copy that binds Python None as a value rather than SQL NULL."""
         return self.copy(binds_none=True)
+
+    def compare_values(self, x: Any, y: Any) -> bool:
+        """Whether two Python values of this type are equal."""
+        return bool(x == y)
+
+    def adapt(self, cls: type[TypeEngine], **kw: Any) -> TypeEngine:
+        """An instance of `cls` built with this type's constructor arguments (and `kw`)."""
+        positional, keywords, _ = _init_arguments(cls)
+        arguments = {
+            name: getattr(self, name)
+            for name in [*positional, *(k for k, _ in keywords)]
+            if hasattr(self, name)
+        }
+        arguments.update(kw)
+        return cls(**arguments)
 
     def bind_processor(self, dialect: Any) -> Callable[[Any], Any] | None:
         """The function that turns a Python value into what the driver sends, or None."""
@@ -219,6 +242,38 @@ class NullType(TypeEngine):
     pass
 
 
+class Concatenable:
+    """Mixin of the types whose `+` concatenates (SQL's ||): strings and arrays."""
+
+
+class Indexable:
+    """Mixin of the types whose expressions take `expr[index]`: JSON and arrays."""
+
+
+class ExternalType:
+    """Mixin of the types defined outside the library (TypeDecorator,
+    UserDefinedType): `cache_ok` says whether statements using one may be
+    cached by its arguments."""
+
+    cache_ok: ClassVar[bool | None] = None
+
+
+class SchemaType:
+    """Mixin of the types that may own a schema object of their own (PostgreSQL's
+    enum types); create() and drop() make or remove it where there is one."""
+
+    def _schema_script(self, dialect: str, create: bool, checkfirst: bool) -> list[Any]:
+        return []
+
+    def create(self, bind: Any, checkfirst: bool = False) -> None:
+        """Creates this type's schema object, if it has one on `bind`'s backend."""
+        bind._run_ddl(lambda dialect: self._schema_script(dialect, True, checkfirst))
+
+    def drop(self, bind: Any, checkfirst: bool = False) -> None:
+        """Drops this type's schema object, if it has one on `bind`'s backend."""
+        bind._run_ddl(lambda dialect: self._schema_script(dialect, False, checkfirst))
+
+
 class Integer(TypeEngine):
     python_type = int
     _ddl_name = "integer"
@@ -232,7 +287,7 @@ class SmallInteger(Integer):
     _ddl_name = "smallinteger"
 
 
-class String(TypeEngine):
+class String(Concatenable, TypeEngine):
     python_type = str
     _ddl_name = "string"
 
@@ -258,7 +313,7 @@ class UnicodeText(Text):
     """An unbounded string column of Unicode text."""
 
 
-class Boolean(TypeEngine):
+class Boolean(SchemaType, TypeEngine):
     python_type = bool
     _ddl_name = "boolean"
 
@@ -421,7 +476,7 @@ class LargeBinary(TypeEngine):
         return _BYTES
 
 
-class JSON(TypeEngine):
+class JSON(Indexable, TypeEngine):
     python_type = dict
     _ddl_name = "json"
 
@@ -483,7 +538,7 @@ def _to_uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
 
 
-class Enum(String):
+class Enum(String, SchemaType):
     """A string column restricted to an enum class's names (or the given strings).
     On PostgreSQL it is a native type (CREATE TYPE ... AS ENUM), named `name` or
     after the enum class, unless native_enum=False."""
@@ -529,6 +584,20 @@ class Enum(String):
 
     def _ddl(self) -> tuple[Any, ...]:
         return ("enum", tuple(self.values), self.native_name)
+
+    def adapt(self, cls: type[TypeEngine], **kw: Any) -> TypeEngine:
+        """This enum as `cls` (an Enum subclass, PostgreSQL's ENUM), with its members and options."""
+        members = [self.enum_class] if self.enum_class is not None else list(self.values)
+        options = {"name": self.name, "native_enum": self.native_enum, "length": self._given_length, **kw}
+        return cls(*members, **options)
+
+    def _schema_script(self, dialect: str, create: bool, checkfirst: bool) -> list[Any]:
+        name = self.native_name
+        if dialect != "postgresql" or not name:
+            return []
+        if create:
+            return [("create_enum", name, tuple(self.values), checkfirst)]
+        return [("drop_enum", name, checkfirst)]
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
         return self._check_member
@@ -582,7 +651,7 @@ def to_instance(type_: TypeEngine | type[TypeEngine] | None) -> TypeEngine:
 # --- user-defined types -----------------------------------------------------------------------
 
 
-class TypeDecorator(TypeEngine):
+class TypeDecorator(ExternalType, TypeEngine):
     """A type built on an existing one (`impl`): DDL, binds and results go
     through the impl's (native) conversions, with the Python hooks
     process_bind_param / process_result_value around them."""
@@ -656,6 +725,9 @@ class TypeDecorator(TypeEngine):
         impl = self._impl_for(dialect) if dialect is not None else self.impl_instance
         return impl._dialect_ddl(dialect)
 
+    def _bind_ddl(self, dialect: str) -> tuple[Any, ...]:
+        return self._impl_for(dialect)._bind_ddl(dialect)
+
     def _result_key(self) -> Any:
         # A type whose cache_ok is not True never shares a cached result plan.
         identity = None if self.cache_ok else id(self)
@@ -707,7 +779,7 @@ class TypeDecorator(TypeEngine):
         return type(self).__name__ + impl[impl.index("(") :]
 
 
-class UserDefinedType(TypeEngine):
+class UserDefinedType(ExternalType, TypeEngine):
     """A type spelled by get_col_spec(), converted by bind_processor() and
     result_processor() (each None for no conversion)."""
 

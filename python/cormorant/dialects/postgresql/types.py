@@ -1,40 +1,21 @@
 """PostgreSQL column types: UUID, INET, CIDR, TSVECTOR, INTERVAL and ARRAY.
 
-INTERVAL comes back as a timedelta from the native decoder; ARRAY values are
-bound and read in PostgreSQL's array text form ({1,2,"a b"}), each item
-through its item type."""
+INTERVAL comes back as a timedelta from the native decoder; ARRAY is the
+generic ARRAY (cormorant.sql.arrays) under PostgreSQL's name."""
 
 from __future__ import annotations
 
 import datetime as _dt
-import decimal
 import ipaddress
-import json
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-from ... import _native
-from ...sql.elements import BinaryExpression, coerce
-from ...sql.functions import Function
-from ...sql.sqltypes import (
-    JSON,
-    Boolean,
-    Converter,
-    Date,
-    DateTime,
-    Float,
-    Integer,
-    Numeric,
-    String,
-    Text,
-    Time,
-    TypeEngine,
-    Uuid,
-    _short_repr,
-    interval_text,
-    to_instance,
-)
+from ...exc import UnsupportedCompilationError
+from ...sql import standard_types
+from ...sql.arrays import ARRAY as _GenericARRAY
+from ...sql.elements import CustomOpExpression, coerce
+from ...sql.sqltypes import Boolean, LargeBinary, Text, TypeEngine, Uuid, _short_repr, interval_text
+from ...sql.standard_types import SpelledType
 
 
 class UUID(Uuid):
@@ -105,179 +86,183 @@ class INTERVAL(TypeEngine):
 # --- ARRAY -------------------------------------------------------------------------------------
 
 
-def _quote_item(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
-def _array_text(items: Any, item_bind: Callable[[Any], Any] | None) -> str:
-    """A (nested) list as PostgreSQL array text, each item quoted."""
-    parts = []
-    for item in items:
-        if isinstance(item, (list, tuple)):
-            parts.append(_array_text(item, item_bind))
-        elif item is None:
-            parts.append("NULL")
-        else:
-            value = item_bind(item) if item_bind is not None else item
-            if isinstance(value, bool):
-                value = "t" if value else "f"
-            parts.append(_quote_item(str(value)))
-    return "{" + ",".join(parts) + "}"
-
-
-def _parse_array(text: str, item: Callable[[str], Any]) -> list[Any]:
-    """PostgreSQL array text ({1,NULL,"a,b",{2,3}}, or with explicit bounds
-    [0:1]={1,2}) as nested lists."""
-    if text.startswith("["):  # explicit bounds: the items follow the "="
-        text = text[text.index("=") + 1 :] if "=" in text else text
-    if not text.startswith("{"):
-        raise ValueError(f"malformed array text {text!r}")
-    value, end = _parse_level(text, 1, item)
-    if end != len(text):
-        raise ValueError(f"malformed array text {text!r}")
-    return value
-
-
-def _parse_level(text: str, pos: int, item: Callable[[str], Any]) -> tuple[list[Any], int]:
-    out: list[Any] = []
-    while pos < len(text):
-        ch = text[pos]
-        if ch == "}":
-            return out, pos + 1
-        if ch == ",":
-            pos += 1
-        elif ch == "{":
-            nested, pos = _parse_level(text, pos + 1, item)
-            out.append(nested)
-        elif ch == '"':
-            raw, pos = _quoted(text, pos + 1)
-            out.append(item(raw))
-        else:
-            end = pos
-            while text[end] not in ",}":
-                end += 1
-            word = text[pos:end]
-            out.append(None if word == "NULL" else item(word))
-            pos = end
-    raise ValueError(f"malformed array text {text!r}")
-
-
-def _quoted(text: str, pos: int) -> tuple[str, int]:
-    chars = []
-    while text[pos] != '"':
-        if text[pos] == "\\":
-            pos += 1
-        chars.append(text[pos])
-        pos += 1
-    return "".join(chars), pos + 1
-
-
-# Items PostgreSQL prints in ISO form (DateStyle ISO, set at connect).
-_TEMPORAL_READERS: tuple[tuple[type, Callable[[str], Any]], ...] = (
-    (DateTime, _dt.datetime.fromisoformat),
-    (Date, _dt.date.fromisoformat),
-    (Time, _dt.time.fromisoformat),
-)
-
-
-def _native_array_code(item_type: TypeEngine) -> int | None:
-    """The native array converter for items of `item_type`, when there is one."""
-    if isinstance(item_type, Boolean):
-        return _native.CONVERT_BOOLEAN_ARRAY
-    if isinstance(item_type, Integer):
-        return _native.CONVERT_INTEGER_ARRAY
-    if isinstance(item_type, Float):
-        return _native.CONVERT_FLOAT_ARRAY
-    if type(item_type) in (String, Text):
-        return _native.CONVERT_TEXT_ARRAY
-    return None
-
-
-def _item_reader(item_type: TypeEngine, dialect: str) -> Callable[[str], Any]:
-    """How one item's text becomes its Python value."""
-    if isinstance(item_type, Boolean):
-        return lambda text: text == "t"
-    if isinstance(item_type, Integer):
-        return int
-    if isinstance(item_type, Float):
-        return float
-    if isinstance(item_type, Numeric):
-        return decimal.Decimal
-    if isinstance(item_type, Uuid):
-        return uuid.UUID if item_type.as_uuid else str
-    for kind, reader in _TEMPORAL_READERS:
-        if isinstance(item_type, kind):
-            return reader
-    if isinstance(item_type, JSON):
-        return json.loads
-    converter = item_type._result_converter(dialect)
-    return converter if callable(converter) else str
-
-
-class ARRAY(TypeEngine):
+class ARRAY(_GenericARRAY):
     """PostgreSQL's ARRAY of `item_type`; values are (nested) lists.
     `col[i]` reads an item (1-based, as in PostgreSQL), `col.contains(list)`
-    is `@>` and `col.any(value)` is `value = ANY(col)`."""
+    is `@>`, `col.any(value)` / `col.all(value)` are `value = ANY / ALL (col)`,
+    `col.overlap(list)` is `&&` and `col.contained_by(list)` is `<@`."""
 
-    python_type = list
+    _operators = {
+        **_GenericARRAY._operators,
+        "overlap": lambda type_, array, other: _array_operator(type_, array, "&&", other),
+        "contained_by": lambda type_, array, other: _array_operator(type_, array, "<@", other),
+    }
 
-    def __init__(
-        self,
-        item_type: Any,
-        as_tuple: bool = False,
-        dimensions: int | None = None,
-        zero_indexes: bool = False,
-    ) -> None:
-        if isinstance(item_type, ARRAY):
-            raise ValueError(
-                "Do not nest ARRAY types; ARRAY(basetype) handles multi-dimensional arrays of basetype"
-            )
-        self.item_type = to_instance(item_type)
-        self.as_tuple, self.dimensions, self.zero_indexes = as_tuple, dimensions, zero_indexes
 
-    def _ddl(self) -> tuple[Any, ...]:
-        return ("array", self.item_type._ddl())
+def _array_operator(type_: TypeEngine, array: Any, operator: str, other: Any) -> CustomOpExpression:
+    return CustomOpExpression(array, operator, coerce(other, type_, None), Boolean(), _COMPARISON)
 
-    def _result_key(self) -> Any:
-        return (type(self), self._ddl(), self.item_type._result_key(), self.as_tuple)
+
+_COMPARISON = 5  # binds as tightly as =, as SQLAlchemy ranks these operators
+
+
+# --- types spelled by name, whose values are the driver's text (or int) ---------------------
+
+
+class _PostgreSQLOnly(SpelledType):
+    """A type SQLite cannot render in DDL (as in SQLAlchemy)."""
+
+    _name = ""
+
+    def _spelling(self, dialect: str | None) -> str:
+        if dialect == "sqlite":
+            raise UnsupportedCompilationError("sqlite type compiler", type(self))
+        return self._name
+
+
+class BYTEA(_PostgreSQLOnly, LargeBinary):
+    """PostgreSQL's binary string type; values are bytes."""
+
+    _name = "BYTEA"
+
+
+class CITEXT(_PostgreSQLOnly, Text):
+    """Case-insensitive text (the citext extension); values are str."""
+
+    _name = "CITEXT"
+
+
+class BIT(_PostgreSQLOnly):
+    """A bit string, BIT(n) or BIT VARYING(n); values are str of 0s and 1s."""
+
+    python_type = str
+
+    def __init__(self, length: int | None = None, varying: bool = False) -> None:
+        self.length = length if length is not None or varying else 1
+        self.varying = varying
+
+    def _spelling(self, dialect: str | None) -> str:
+        super()._spelling(dialect)
+        name = "BIT VARYING" if self.varying else "BIT"
+        return name if self.length is None else f"{name}({self.length})"
+
+    def _cast_spelling(self) -> str:
+        return "VARBIT"  # a cast to BIT(n) would pad or cut the value
 
     def _bind_processor(self, dialect: str) -> Callable[[Any], Any] | None:
-        item_bind = self.item_type._bind_processor(dialect)
-
-        def process(value: Any) -> Any:
-            if not isinstance(value, (list, tuple)):
-                raise TypeError(f"expected a list, got {type(value).__name__} {_short_repr(value)}")
-            return _array_text(value, item_bind)
-
-        return process
-
-    def _result_converter(self, dialect: str) -> Converter:
-        native = _native_array_code(self.item_type) if dialect == "postgresql" else None
-        if native is not None:  # parsed into lists by the native decoder
-            return (native, _as_tuple) if self.as_tuple else native
-        reader = _item_reader(self.item_type, dialect)
-        if self.as_tuple:
-            return lambda text: _as_tuple(_parse_array(text, reader))
-        return lambda text: _parse_array(text, reader) if isinstance(text, str) else text
-
-    def _index_expression(self, array: Any, index: Any) -> Any:
-        if isinstance(index, slice):
-            raise NotImplementedError("ARRAY slices are not supported; index one item at a time")
-        if isinstance(index, int) and self.zero_indexes:
-            index += 1
-        return BinaryExpression(array, "[]", coerce(index, Integer(), None), self.item_type)
-
-    def _contains_expression(self, array: Any, other: Any) -> Any:
-        return BinaryExpression(array, "@>", coerce(other, self, None), Boolean())
-
-    def _any_expression(self, array: Any, other: Any) -> Any:
-        return BinaryExpression(coerce(other, self.item_type, None), "=", Function("ANY", array), Boolean())
+        return _bits
 
 
-def _as_tuple(value: Any) -> Any:
-    """Nested lists as nested tuples (ARRAY's as_tuple); None stays None."""
-    return tuple(_as_tuple(v) for v in value) if isinstance(value, list) else value
+def _bits(value: Any) -> Any:
+    if isinstance(value, str) and set(value) <= {"0", "1"}:
+        return value
+    raise TypeError(f"expected a str of 0s and 1s, got {type(value).__name__} {_short_repr(value)}")
 
 
-__all__ = ["ARRAY", "CIDR", "INET", "INTERVAL", "TSVECTOR", "UUID"]
+class JSONPATH(_PostgreSQLOnly):
+    """A SQL/JSON path expression ($.a[*] ? (@ > 1)); values are str."""
+
+    python_type = str
+    _name = "JSONPATH"
+
+
+class MACADDR(_PostgreSQLOnly):
+    """A 6-byte MAC address; values are str (08:00:2b:01:02:03)."""
+
+    python_type = str
+    _name = "MACADDR"
+
+
+class MACADDR8(_PostgreSQLOnly):
+    """An 8-byte MAC address; values are str."""
+
+    python_type = str
+    _name = "MACADDR8"
+
+
+class MONEY(_PostgreSQLOnly):
+    """A currency amount; values are str as the server prints them ($1.50)."""
+
+    python_type = str
+    _name = "MONEY"
+
+
+class OID(_PostgreSQLOnly):
+    """An object identifier; values are int."""
+
+    python_type = int
+    _name = "OID"
+
+
+class REGCLASS(_PostgreSQLOnly):
+    """A relation's name resolved to its oid; values are str (the name)."""
+
+    python_type = str
+    _name = "REGCLASS"
+
+
+class REGCONFIG(_PostgreSQLOnly):
+    """A text search configuration's name; values are str."""
+
+    python_type = str
+    _name = "REGCONFIG"
+
+
+class TSQUERY(_PostgreSQLOnly):
+    """A text-search query; values are its text form, str."""
+
+    python_type = str
+    _name = "TSQUERY"
+
+
+class TIME(standard_types.TIME):
+    """PostgreSQL's TIME [WITH TIME ZONE], with an optional fractional-second precision."""
+
+    def __init__(self, timezone: bool = False, precision: int | None = None) -> None:
+        super().__init__(timezone)
+        self.precision = precision
+
+    def _spelling(self, dialect: str | None) -> str:
+        return _with_precision(super()._spelling(dialect), self.precision, dialect)
+
+
+class TIMESTAMP(standard_types.TIMESTAMP):
+    """PostgreSQL's TIMESTAMP [WITH TIME ZONE], with an optional fractional-second precision."""
+
+    def __init__(self, timezone: bool = False, precision: int | None = None) -> None:
+        super().__init__(timezone)
+        self.precision = precision
+
+    def _spelling(self, dialect: str | None) -> str:
+        return _with_precision(super()._spelling(dialect), self.precision, dialect)
+
+
+def _with_precision(spelling: str, precision: int | None, dialect: str | None) -> str:
+    """TIME WITH TIME ZONE -> TIME(3) WITH TIME ZONE."""
+    if precision is None or dialect == "sqlite":
+        return spelling
+    name, _, rest = spelling.partition(" ")
+    return f"{name}({precision}) {rest}".rstrip()
+
+
+__all__ = [
+    "ARRAY",
+    "BIT",
+    "BYTEA",
+    "CIDR",
+    "CITEXT",
+    "INET",
+    "INTERVAL",
+    "JSONPATH",
+    "MACADDR",
+    "MACADDR8",
+    "MONEY",
+    "OID",
+    "REGCLASS",
+    "REGCONFIG",
+    "TIME",
+    "TIMESTAMP",
+    "TSQUERY",
+    "TSVECTOR",
+    "UUID",
+]

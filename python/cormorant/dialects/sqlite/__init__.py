@@ -1,4 +1,5 @@
-"""SQLite-specific constructs: its JSON type, and `insert()` with ON CONFLICT upserts."""
+"""SQLite-specific constructs: its types (JSON, DATE/DATETIME/TIME with a
+storage_format, the SQL-standard names), and `insert()` with ON CONFLICT upserts."""
 
 from __future__ import annotations
 
@@ -7,12 +8,50 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine.default import SQLiteDialect
 from ...sql import sqltypes
+from ...sql.standard_types import (
+    BLOB,
+    BOOLEAN,
+    CHAR,
+    DECIMAL,
+    FLOAT,
+    INTEGER,
+    NUMERIC,
+    REAL,
+    SMALLINT,
+    TEXT,
+    TIMESTAMP,
+    VARCHAR,
+)
 from .._on_conflict import Excluded, ExcludedColumn, OnConflictInsert
+from .types import DATE, DATETIME, TIME
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["JSON", "SQLiteDialect", "dialect", "Excluded", "ExcludedColumn", "Insert", "insert"]
+__all__ = [
+    "JSON",
+    "SQLiteDialect",
+    "dialect",
+    "Excluded",
+    "ExcludedColumn",
+    "Insert",
+    "insert",
+    "BLOB",
+    "BOOLEAN",
+    "CHAR",
+    "DATE",
+    "DATETIME",
+    "DECIMAL",
+    "FLOAT",
+    "INTEGER",
+    "NUMERIC",
+    "REAL",
+    "SMALLINT",
+    "TEXT",
+    "TIME",
+    "TIMESTAMP",
+    "VARCHAR",
+]
 
 
 class JSON(sqltypes.JSON):

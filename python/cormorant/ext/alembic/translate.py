@@ -23,8 +23,15 @@ from ...sql.elements import ColumnElement, TextClause
 # Where SQLAlchemy keeps the type classes of each cormorant types module.
 _TYPE_MODULES: dict[str, Any] = {
     sqltypes.__name__: sa.types,
+    "cormorant.sql.standard_types": sa.types,
+    "cormorant.sql.arrays": sa.types,
+    "cormorant.sql.type_api": sa.types,
     "cormorant.dialects.postgresql": sa_postgresql,
     "cormorant.dialects.postgresql.types": sa_postgresql,
+    "cormorant.dialects.postgresql.named_types": sa_postgresql,
+    "cormorant.dialects.postgresql.ranges": sa_postgresql,
+    "cormorant.dialects.postgresql.hstore": sa_postgresql,
+    "cormorant.dialects.sqlite.types": sa_sqlite,
     "cormorant.dialects.sqlite": sa_sqlite,
 }
 _DIALECTS = {"postgresql": postgresql.dialect(), "sqlite": sqlite.dialect()}
