@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from ..exc import ArgumentError
+from ..exc import ArgumentError, NoSuchModuleError
 
 SUPPORTED = (
     "sqlite://, sqlite:///path, sqlite:///:memory:, sqlite+pysqlite://, sqlite+aiosqlite://, "
@@ -74,7 +74,7 @@ def make_url(value: str | URL) -> URL:
         backend = "postgresql"
         scheme = backend + (f"+{driver}" if driver else "")
     if backend not in _DRIVERS or (driver or None) not in _DRIVERS[backend]:
-        raise ArgumentError(
+        raise NoSuchModuleError(
             f"Can't load plugin: cormorant has no driver for '{scheme}://' (URL {value!r}). "
             f"Supported: {SUPPORTED}"
         )

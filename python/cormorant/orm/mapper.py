@@ -393,9 +393,11 @@ def mapper_of(obj_or_class: Any) -> Mapper:
     cls = obj_or_class if isinstance(obj_or_class, type) else type(obj_or_class)
     mapper = getattr(cls, "__mapper__", None)
     if type(mapper) is not Mapper:
-        from ..exc import UnmappedInstanceError
+        from .exc import UnmappedClassError, UnmappedInstanceError
 
-        raise UnmappedInstanceError(f"Class '{cls.__module__}.{cls.__name__}' is not mapped")
+        if obj_or_class is cls:
+            raise UnmappedClassError(cls)
+        raise UnmappedInstanceError(obj_or_class)
     return mapper
 
 

@@ -8,11 +8,12 @@ import re
 import typing
 from typing import TYPE_CHECKING, Any
 
-from ..exc import ArgumentError, DetachedInstanceError, InvalidRequestError
+from ..exc import AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError
 from ..sql.elements import BindParameter, and_
 from .attributes import DETACHED, LOADERS_KEY, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
 from .collections import InstrumentedList
 from .decl_dataclass import pop_field_arguments
+from .exc import DetachedInstanceError
 from .writeonly import (
     DYNAMIC,
     WRITE_ONLY,
@@ -233,7 +234,7 @@ class Relationship(Mapped[Any]):
             many_to_one = bool(remote) and all(any(one is r for one, _ in pairs) for r in remote)
             self.direction = MANYTOONE if many_to_one else ONETOMANY
         elif child_side and parent_side:
-            raise ArgumentError(
+            raise AmbiguousForeignKeysError(
                 f"Could not determine join condition between parent/child tables on relationship {self} - "
                 "there are foreign key paths in both directions; specify the 'foreign_keys' argument"
             )
@@ -242,16 +243,18 @@ class Relationship(Mapped[Any]):
         elif parent_side:
             self.direction, pairs = MANYTOONE, parent_side
         else:
-            raise ArgumentError(
+            raise NoForeignKeysError(
                 f"Could not determine join condition between parent/child tables on relationship {self} - "
-                f"there are no foreign keys linking '{parent_table.name}' and '{target_table.name}'"
+                f"there are no foreign keys linking '{parent_table.name}' and '{target_table.name}'. "
+                "Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, "
+                "or specify a 'primaryjoin' expression."
             )
         if len({id(many.table) for _, many in pairs}) == 1 and len(pairs) > len(
             {fk_target for fk_target, _ in pairs}
         ):
-            raise ArgumentError(
-                f"Could not determine join condition on relationship {self} - there are multiple foreign key "
-                "paths linking the tables; specify the 'foreign_keys' argument"
+            raise AmbiguousForeignKeysError(
+                f"Could not determine join condition between parent/child tables on relationship {self} - "
+                "there are multiple foreign key paths linking the tables; specify the 'foreign_keys' argument"
             )
         # (column on the referenced "one" side, foreign key column on the "many" side)
         self.pairs: list[tuple[Column[Any], Column[Any]]] = pairs
@@ -271,7 +274,7 @@ class Relationship(Mapped[Any]):
         self.local_pairs = _fk_pairs(self.secondary, self.parent.table)
         self.remote_pairs = _fk_pairs(self.secondary, self.mapper.table)
         if not self.local_pairs or not self.remote_pairs:
-            raise ArgumentError(
+            raise NoForeignKeysError(
                 f"Could not determine join condition on relationship {self}: table "
                 f"'{self.secondary.name}' needs foreign keys to both '{self.parent.table.name}' and "
                 f"'{self.mapper.table.name}'"

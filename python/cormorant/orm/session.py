@@ -16,8 +16,8 @@ from ..exc import (
     InvalidRequestError,
     MissingGreenlet,
     NoResultFound,
-    ObjectDeletedError,
     PendingRollbackError,
+    UnboundExecutionError,
 )
 from ..sql.dml import Delete, Insert, Update
 from ..sql.elements import ClauseElement
@@ -43,6 +43,7 @@ from .attributes import (
 from .bulk_persistence import bulk_update_by_pk, is_bulk_update_by_pk
 from .collections import every_member, members
 from .events import active as _active
+from .exc import ObjectDeletedError
 from .identity import IdentityMap
 from .loading import SessionHydration, prepare_select
 from .mapper import Mapper, mapper_of
@@ -216,7 +217,7 @@ class Session:
         self._check_usable()
         if self._connection is None:
             if self.bind is None:
-                raise InvalidRequestError(
+                raise UnboundExecutionError(
                     "This Session is not bound to an Engine; pass one to Session(bind=...)"
                 )
             if not self.autobegin and self._transaction is None:
@@ -1157,7 +1158,9 @@ def _locked(stmt: Select[Any], with_for_update: Any) -> Select[Any]:
 
 
 def _deleted(instance: object) -> Exception:
-    return ObjectDeletedError(f"Instance {instance!r} has been deleted, or its row is otherwise not present")
+    from .instance_state import InstanceState
+
+    return ObjectDeletedError(InstanceState(instance))
 
 
 def _identity_select(mapper: Mapper, identity: Any) -> tuple[Select[Any], dict[str, Any]]:

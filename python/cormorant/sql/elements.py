@@ -48,7 +48,10 @@ def convert_bind(processor: Callable[[Any], Any], value: Any, type_: Any, label:
     try:
         return processor(value)
     except (TypeError, ValueError, LookupError) as e:
-        from ..exc import StatementError
+        from ..exc import DontWrapMixin, StatementError
+
+        if isinstance(e, DontWrapMixin):
+            raise
 
         where = f"column '{label}'" if label else "a bound parameter"
         raise StatementError(
