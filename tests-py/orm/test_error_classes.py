@@ -20,6 +20,7 @@ from cormorant import (
     TypeDecorator,
     UniqueConstraint,
     create_engine,
+    event,
     insert,
     inspect,
     select,
@@ -396,3 +397,63 @@ def test_unresolvable_mapped_annotation():
 def test_configure_mappers_still_works_after_the_failures_above():
     configure_mappers()
     assert inspect(Item).class_ is Item
+
+
+# --- pool and DDL ---------------------------------------------------------------------------
+
+
+def test_checkout_listener_reporting_a_disconnect_gets_a_new_connection(engine):
+    connects, checkouts = [], []
+
+    def on_checkout(dbapi_connection, record, proxy):
+        checkouts.append(1)
+        if len(checkouts) == 1:
+            raise exc.DisconnectionError("stale")
+
+    event.listen(engine, "connect", lambda dbapi_connection, record: connects.append(1))
+    event.listen(engine, "checkout", on_checkout)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT 1")).scalar() == 1
+    assert (len(connects), len(checkouts)) == (2, 2)
+
+
+def test_invalidate_pool_error_invalidates_every_pooled_connection(engine):
+    with engine.connect(), engine.connect():
+        pass
+    assert engine.pool.checkedin() == 2
+    refused = []
+
+    def on_checkout(dbapi_connection, record, proxy):
+        if not refused:
+            refused.append(1)
+            raise exc.InvalidatePoolError("database restarted")
+
+    event.listen(engine, "checkout", on_checkout)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT 2")).scalar() == 2
+        assert engine.pool.checkedin() == 0
+
+
+def test_checkout_that_keeps_failing_closes_the_connection(engine):
+    def on_checkout(dbapi_connection, record, proxy):
+        raise exc.DisconnectionError("always")
+
+    event.listen(engine, "checkout", on_checkout)
+    with pytest.raises(exc.InvalidRequestError, match="This connection is closed"):
+        engine.connect()
+    assert engine.pool.checkedout() == 0
+
+
+def test_explicit_names_too_long_for_postgresql(engine, backend):
+    metadata = MetaData()
+    Table(
+        "long_names",
+        metadata,
+        Column("x", Integer, index=True),
+        UniqueConstraint("x", name="uq_" + "a" * 70),
+    )
+    if backend == "sqlite":
+        metadata.create_all(engine)  # SQLite has no such limit
+        return
+    with pytest.raises(exc.IdentifierError, match="exceeds maximum length of 63 characters"):
+        metadata.create_all(engine)

@@ -9,7 +9,7 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..exc import ArgumentError
+from ..exc import ArgumentError, IdentifierError
 from .elements import BindCollector, ClauseElement, Executable
 
 DDLScript = list[Any]  # DDL datums, compiled by the engine like any statement
@@ -28,6 +28,7 @@ def create_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defe
     deferred = defer_alter and supports_alter(dialect)
     script: DDLScript = []
     if dialect == "postgresql":
+        require_identifier_lengths(tables)
         script += [("create_enum", n, v, checkfirst) for n, v in _native_enums(tables).items()]
     for table in tables:
         script.append(table._create_datum(checkfirst, not deferred, dialect))
@@ -35,6 +36,25 @@ def create_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defe
     if deferred:
         script += add_deferred_foreign_keys(tables, checkfirst)
     return script
+
+
+# The longest name PostgreSQL keeps whole (NAMEDATALEN - 1); it would cut longer ones.
+POSTGRESQL_MAX_IDENTIFIER = 63
+
+
+def require_identifier_lengths(tables: Sequence[Any]) -> None:
+    """IdentifierError for an index or constraint name given explicitly that
+    PostgreSQL would cut short, as SQLAlchemy raises (the names cormorant makes
+    up, for Column(index=True), are left to PostgreSQL)."""
+    for table in tables:
+        names = [index.name for index in table.indexes if not index._column_flag]
+        names += [constraint.name for constraint in table.constraints]
+        names += [fk.name for fk in table.foreign_keys]
+        for name in names:
+            if name and len(name) > POSTGRESQL_MAX_IDENTIFIER:
+                raise IdentifierError(
+                    f"Identifier '{name}' exceeds maximum length of {POSTGRESQL_MAX_IDENTIFIER} characters"
+                )
 
 
 def drop_script(tables: Sequence[Any], dialect: str, checkfirst: bool, *, defer_alter: bool) -> DDLScript:
