@@ -457,3 +457,32 @@ def test_explicit_names_too_long_for_postgresql(engine, backend):
         return
     with pytest.raises(exc.IdentifierError, match="exceeds maximum length of 63 characters"):
         metadata.create_all(engine)
+
+
+def test_session_execute_of_a_non_statement_words_it_as_sqlalchemy(engine):
+    with Session(engine) as session:
+        with pytest.raises(exc.ArgumentError, match=r"should be explicitly declared as text\('SELECT 1'\)"):
+            session.execute("SELECT 1")
+        with pytest.raises(exc.ArgumentError, match="Executable SQL or text\\(\\) construct expected, got 5"):
+            session.execute(5)
+
+
+def test_unknown_lazy_loading_strategy():
+    class LocalBase(DeclarativeBase):
+        pass
+
+    class Parent(LocalBase):
+        __tablename__ = "parents"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        children = relationship("Child", lazy="bogus")
+
+    class Child(LocalBase):
+        __tablename__ = "children"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id"))
+
+    with pytest.raises(
+        orm_exc.LoaderStrategyException, match=r"Can't find strategy \(\('lazy', 'bogus'\),\) for"
+    ):
+        LocalBase.registry.configure()
+    LocalBase.registry.dispose()

@@ -13,7 +13,7 @@ from ..sql.elements import BindParameter, and_
 from .attributes import DETACHED, LOADERS_KEY, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
 from .collections import InstrumentedList
 from .decl_dataclass import pop_field_arguments
-from .exc import DetachedInstanceError
+from .exc import DetachedInstanceError, LoaderStrategyException
 from .writeonly import (
     DYNAMIC,
     WRITE_ONLY,
@@ -82,8 +82,6 @@ def relationship(
             f"relationship() does not support {', '.join(unsupported)} yet; the join condition comes from "
             "foreign keys (narrow it with foreign_keys=) and collections are lists"
         )
-    if lazy not in _LAZY:
-        raise ArgumentError(f"Invalid lazy loading strategy {lazy!r}; expected one of {sorted(_LAZY)}")
     rel = Relationship(
         argument,
         secondary,
@@ -157,6 +155,8 @@ class Relationship(Mapped[Any]):
         return self
 
     def _configure(self) -> None:
+        if self.lazy not in _LAZY:
+            raise LoaderStrategyException(type(self), self, None, None, (("lazy", self.lazy),))
         target, annotated_list = self._target_from_annotation()
         self.mapper: Mapper = _resolve_class(
             self.parent, self.argument if self.argument is not None else target

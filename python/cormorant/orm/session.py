@@ -20,7 +20,8 @@ from ..exc import (
     UnboundExecutionError,
 )
 from ..sql.dml import Delete, Insert, Update
-from ..sql.elements import ClauseElement
+from ..sql.elements import ClauseElement, Executable
+from ..sql.functions import FunctionElement
 from ..sql.lambdas import LambdaElement
 from ..sql.selectable import FromStatement, Select, select
 from ..util import IdentitySet
@@ -910,6 +911,8 @@ class Session:
                     )
                 return self._execute_orm(statement, params)
             return conn.execute(statement, params)
+        if not isinstance(statement, (Executable, FunctionElement)):
+            raise _not_a_statement(statement)
         self._autoflush()
         # a statement without execution_options() (text()) still takes them (yield_per)
         return self._connection_for_use().execute(statement, params, execution_options=execution_options)
@@ -1155,6 +1158,15 @@ def _locked(stmt: Select[Any], with_for_update: Any) -> Select[Any]:
     if not with_for_update:
         return stmt
     return stmt.with_for_update(**(with_for_update if isinstance(with_for_update, dict) else {}))
+
+
+def _not_a_statement(statement: object) -> ArgumentError:
+    """What Session.execute() raises for `statement`, as SQLAlchemy words it."""
+    if isinstance(statement, str):
+        return ArgumentError(
+            f"Textual SQL expression {statement!r} should be explicitly declared as text({statement!r})"
+        )
+    return ArgumentError(f"Executable SQL or text() construct expected, got {statement!r}.")
 
 
 def _deleted(instance: object) -> Exception:
