@@ -486,3 +486,32 @@ def test_unknown_lazy_loading_strategy():
     ):
         LocalBase.registry.configure()
     LocalBase.registry.dispose()
+
+
+def test_none_in_a_collection_is_refused_at_flush(engine):
+    class LocalBase(DeclarativeBase):
+        pass
+
+    class Parent(LocalBase):
+        __tablename__ = "parents"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        children = relationship("Child", back_populates="parent")
+
+    class Child(LocalBase):
+        __tablename__ = "children"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        parent_id: Mapped[int] = mapped_column(ForeignKey("parents.id"))
+        parent = relationship("Parent", back_populates="children")
+
+    LocalBase.metadata.create_all(engine)
+    try:
+        with Session(engine) as session:
+            parent = Parent(id=1)
+            session.add(parent)
+            parent.children.append(None)
+            with pytest.raises(
+                orm_exc.FlushError, match=r"Can't flush None value found in collection Parent.children"
+            ):
+                session.flush()
+    finally:
+        LocalBase.registry.dispose()

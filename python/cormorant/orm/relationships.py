@@ -445,7 +445,10 @@ class Relationship(Mapped[Any]):
     # --- collection events and the reverse side -----------------------------------------------
 
     def _appended(self, owner: Any, item: Any) -> None:
-        """`item` joined owner's collection: the reverse side and the session follow."""
+        """`item` joined owner's collection: the reverse side and the session follow
+        (None has neither; flush() refuses it)."""
+        if item is None:
+            return
         reverse = self.reverse
         if reverse is not None:
             if reverse.uselist:

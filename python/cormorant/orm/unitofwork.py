@@ -16,7 +16,7 @@ from ..sql.elements import BindParameter, ClauseElement
 from . import events
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
 from .collections import every_member, members
-from .exc import StaleDataError
+from .exc import FlushError, StaleDataError
 from .mapper import Mapper, TableMapping, mapper_of
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, Relationship
 from .writeonly import PendingChanges
@@ -272,7 +272,12 @@ def collect_changes(uow: FlushTransaction) -> Changes:
 def _in_session(uow: FlushTransaction, rel: Relationship, related: list[Any]) -> list[Any]:
     """Related objects the flush can write; one never added to the session is left out, with a warning."""
     session = uow.session
-    kept = [o for o in related if o in session or uow.is_deleted(o)]
+    try:
+        kept = [o for o in related if o in session or uow.is_deleted(o)]
+    except AttributeError:
+        if any(o is None for o in related):
+            raise FlushError(f"Can't flush None value found in collection {rel}") from None
+        raise
     if len(kept) != len(related):
         for obj in related:
             if obj not in session:
