@@ -66,7 +66,7 @@ def registered():
     @compiles(CreateView)
     def create_view(element, compiler, **kw):
         query = compiler.sql_compiler.process(element.selectable, literal_binds=True)
-        return f"CREATE VIEW {element.name} AS {query}"
+        return f"CREATE VIEW {compiler.preparer.quote(element.name)} AS {query}"
 
     yield
     for class_ in (plus, tagged, nowhere, CreateView):
@@ -136,8 +136,26 @@ def test_a_dialect_without_a_compilation_is_refused(engine, registered):
 def test_custom_ddl_element(engine, numbers, registered):
     with engine.begin() as conn:
         conn.execute(CreateView("big_numbers", select(numbers.c.id).where(numbers.c.id > 5)))
+        conn.execute(CreateView("Small:Numbers", select(numbers.c.id).where(numbers.c.id < 5)))
     with engine.connect() as conn:
         assert conn.execute(text("SELECT id FROM big_numbers")).scalars().all() == [10]
+        assert conn.execute(text('SELECT id FROM "Small\\:Numbers"')).scalars().all() == [1]
+
+
+def test_preparer_quotes_identifiers_as_the_dialect_needs(engine, numbers):
+    @compiles(plus)
+    def qualified(element, compiler, **kw):
+        preparer = compiler.preparer
+        assert preparer.quote("users") == "users"
+        assert preparer.quote("User") == '"User"' and preparer.quote_identifier("x") == '"x"'
+        table = preparer.format_table(numbers)
+        return f"(SELECT max({preparer.format_column(numbers.c.id)}) FROM {table})"
+
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(select(plus(1, 2))).scalar() == 10
+    finally:
+        deregister(plus)
 
 
 def test_override_of_a_builtin_function_and_deregister(engine):

@@ -133,6 +133,30 @@ class _Dialect:
         return f"<dialect {self.name}>"
 
 
+class _Preparer:
+    """compiler.preparer: identifiers quoted as the dialect needs them."""
+
+    def __init__(self, dialect: str) -> None:
+        self._dialect = dialect if dialect == "sqlite" else "postgresql"
+
+    def quote(self, ident: str) -> str:
+        """`ident`, quoted when it must be (upper case, a reserved word, odd characters)."""
+        sql: str = _native.render(("table", ident), self._dialect, "named", {})[0]
+        return sql
+
+    def quote_identifier(self, value: str) -> str:
+        """`value` quoted, whatever it is."""
+        return '"' + value.replace('"', '""') + '"'
+
+    def format_table(self, table: Any, use_schema: bool = True) -> str:
+        schema = getattr(table, "schema", None)
+        name = self.quote(table.name)
+        return f"{self.quote(schema)}.{name}" if use_schema and schema else name
+
+    def format_column(self, column: Any) -> str:
+        return self.quote(column.name)
+
+
 _DIALECTS: dict[str, _Dialect] = {}
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FRAGMENT = re.compile(r"\x00(\d+)\x00")
@@ -141,8 +165,9 @@ _FRAGMENT = re.compile(r"\x00(\d+)\x00")
 class Compiler:
     """The `compiler` a compilation function receives: process() writes a
     sub-element's SQL (its values bound as parameters), dialect.name says
-    which database the SQL is for, and visit_<name>(element) writes an
-    element as cormorant would without the functions registered for it."""
+    which database the SQL is for, preparer quotes identifiers, and
+    visit_<name>(element) writes an element as cormorant would without the
+    functions registered for it."""
 
     def __init__(self, binds: BindCollector, args: tuple[Any, ...] = ()) -> None:
         self._binds = binds
@@ -161,6 +186,10 @@ class Compiler:
     def sql_compiler(self) -> Compiler:
         """What a DDL compilation function compiles its SQL expressions with: this compiler."""
         return self
+
+    @property
+    def preparer(self) -> _Preparer:
+        return _Preparer(self._binds.dialect)
 
     def process(self, element: Any, *, literal_binds: bool = False, **kw: Any) -> str:
         """The SQL of `element` (a SQL expression or construct; a Python value
