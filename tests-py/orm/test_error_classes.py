@@ -230,6 +230,10 @@ class _Refused(exc.DontWrapMixin, ValueError):
     pass
 
 
+class _Unusual(Exception):
+    pass
+
+
 class _Picky(TypeDecorator):
     impl = Integer
     cache_ok = True
@@ -239,6 +243,8 @@ class _Picky(TypeDecorator):
             raise _Refused("one is refused")
         if value == 2:
             raise ValueError("two is refused")
+        if value == 4:
+            raise _Unusual("four is refused")
         return value
 
 
@@ -253,6 +259,11 @@ def test_dont_wrap_mixin_exceptions_propagate_unwrapped(engine):
         with pytest.raises(exc.StatementError, match="two is refused") as info:
             conn.execute(insert(table), {"v": 2})
         assert not isinstance(info.value, _Refused)
+        with pytest.raises(
+            exc.StatementError, match=r"\(test_error_classes._Unusual\) .*four is refused"
+        ) as info:
+            conn.execute(insert(table), {"v": 4})
+        assert isinstance(info.value.orig, _Unusual)
         conn.execute(insert(table), {"v": 3})
         assert conn.execute(select(table.c.v)).scalars().all() == [3]
 
