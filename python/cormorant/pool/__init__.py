@@ -142,8 +142,16 @@ class Pool:
         and checkout); hand it back with release(). A checkout listener
         raising DisconnectionError has the connection replaced (and with
         InvalidatePoolError every older one invalidated), as in SQLAlchemy."""
-        for _ in range(_CHECKOUT_ATTEMPTS):
-            lease = self._checkout()
+        if self.cooperative:
+            lease = self._checkout_on_loop()
+        else:
+            try:
+                lease = self._native.checkout()
+            except _native.Error as e:
+                raise translate(e) from e
+        if not self.dispatch.has("checkout") and not (lease.fresh and self.dispatch.has("connect")):
+            return lease
+        for attempt in range(1, _CHECKOUT_ATTEMPTS + 1):
             if lease.fresh and self.dispatch.has("connect"):
                 self.dispatch.fire("connect", DBAPIConnection(lease, self.cooperative), self._record(lease))
             if not self.dispatch.has("checkout"):
@@ -155,6 +163,8 @@ class Pool:
                 return lease
             except DisconnectionError as e:
                 self._discard(lease, invalidate_pool=getattr(e, "invalidate_pool", False))
+            if attempt < _CHECKOUT_ATTEMPTS:
+                lease = self._checkout()
         raise InvalidRequestError("This connection is closed")
 
     def _checkout(self) -> Any:
