@@ -5,8 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 
-class CormorantError(Exception):
+class HasDescriptionCode:
+    """Gives an error a `code` (keyword `code=` or a class attribute) naming
+    the SQLAlchemy documentation section that explains it; str() then ends
+    with a link to that section."""
+
+    code: str | None = None
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        code = kw.pop("code", None)
+        if code is not None:
+            self.code = code
+        super().__init__(*args, **kw)
+
+    def _code_str(self) -> str:
+        if not self.code:
+            return ""
+        return f"(Background on this error at: https://sqlalche.me/e/20/{self.code})"
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        return f"{message} {self._code_str()}" if self.code else message
+
+
+class DontWrapMixin:
+    """Mixed into a user exception class, keeps an instance raised while a
+    statement executes (in a TypeDecorator's process_bind_param, say) from
+    being wrapped in StatementError: it propagates as raised."""
+
+
+class CormorantError(HasDescriptionCode, Exception):
     """Base of every cormorant error."""
+
+    def __str__(self) -> str:
+        # The message as given, even where KeyError (NoSuchColumnError's other base) would quote it.
+        message = str(self.args[0]) if len(self.args) == 1 else str(self.args)
+        return f"{message} {self._code_str()}" if self.code else message
 
 
 SQLAlchemyError = CormorantError
@@ -14,6 +48,41 @@ SQLAlchemyError = CormorantError
 
 class ArgumentError(CormorantError):
     """Bad arguments to a constructor or function (an unsupported URL, say)."""
+
+
+class ObjectNotExecutableError(ArgumentError):
+    """execute() was given something that is not a statement."""
+
+    def __init__(self, target: Any) -> None:
+        super().__init__(f"Not an executable object: {target!r}")
+        self.target = target
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self.__class__, (self.target,)
+
+
+class NoSuchModuleError(ArgumentError):
+    """No dialect (or plugin) of the requested name exists."""
+
+
+class NoForeignKeysError(ArgumentError):
+    """No foreign key links the two sides of a join or relationship."""
+
+
+class AmbiguousForeignKeysError(ArgumentError):
+    """More than one foreign key links the two sides of a join or relationship."""
+
+
+class DuplicateColumnError(ArgumentError):
+    """A Column would replace another of the same name in its Table."""
+
+
+class ConstraintColumnNotFoundError(ArgumentError):
+    """A constraint or index names a column its table does not have."""
+
+
+class IdentifierError(CormorantError):
+    """A name is longer than the database allows for identifiers."""
 
 
 class CompileError(CormorantError):
@@ -54,16 +123,53 @@ class NoSuchTableError(InvalidRequestError):
     pass
 
 
-class UnmappedInstanceError(InvalidRequestError):
-    pass
+class NoSuchColumnError(InvalidRequestError, KeyError):
+    """A Row (or RowMapping) has no column of the requested key."""
 
 
-class DetachedInstanceError(InvalidRequestError):
-    pass
+class NoInspectionAvailable(InvalidRequestError):
+    """inspect() was given an object it has nothing to say about."""
 
 
-class ObjectDeletedError(InvalidRequestError):
-    pass
+class UnboundExecutionError(InvalidRequestError):
+    """SQL was to run without a connection to run it on (an unbound Session)."""
+
+
+class IllegalStateChangeError(InvalidRequestError):
+    """An object moved to a state its current state does not allow."""
+
+
+class UnreflectableTableError(InvalidRequestError):
+    """The table exists but cannot be reflected."""
+
+
+class NoReferenceError(InvalidRequestError):
+    """A ForeignKey's target cannot be resolved."""
+
+    table_name: str
+
+
+class NoReferencedTableError(NoReferenceError):
+    """A ForeignKey names a table its MetaData does not hold."""
+
+    def __init__(self, message: str, tname: str) -> None:
+        super().__init__(message)
+        self.table_name = tname
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self.__class__, (self.args[0], self.table_name)
+
+
+class NoReferencedColumnError(NoReferenceError):
+    """A ForeignKey names a column its target table does not have."""
+
+    def __init__(self, message: str, tname: str, cname: str) -> None:
+        super().__init__(message)
+        self.table_name = tname
+        self.column_name = cname
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self.__class__, (self.args[0], self.table_name, self.column_name)
 
 
 class AwaitRequired(InvalidRequestError):
@@ -75,12 +181,12 @@ class MissingGreenlet(InvalidRequestError):
     (a lazy load or an expired attribute read in async code, for example)."""
 
 
-class StaleDataError(CormorantError):
-    pass
-
-
 class SAWarning(RuntimeWarning):
     """Something in the ORM's use is likely a mistake (SQLAlchemy's name)."""
+
+
+class SATestSuiteWarning(Warning):
+    """A non-fatal condition noticed while running a test suite."""
 
 
 class SADeprecationWarning(DeprecationWarning):
@@ -113,6 +219,13 @@ class TimeoutError(CormorantError):  # noqa: A001 - SQLAlchemy's name
 
 class DisconnectionError(CormorantError):
     pass
+
+
+class InvalidatePoolError(DisconnectionError):
+    """A disconnect that means every pooled connection is stale (the database
+    restarted): the pool invalidates them all."""
+
+    invalidate_pool: bool = True
 
 
 class StatementError(CormorantError):
@@ -224,3 +337,18 @@ class ProgrammingError(DatabaseError):
 
 class NotSupportedError(DatabaseError):
     pass
+
+
+# The ORM's errors live in cormorant.orm.exc, as in SQLAlchemy; these names
+# were importable from here before, and still are (lazily: Core imports no ORM).
+_MOVED_TO_ORM = frozenset(
+    {"UnmappedInstanceError", "DetachedInstanceError", "ObjectDeletedError", "StaleDataError"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED_TO_ORM:
+        from .orm import exc as orm_exc
+
+        return getattr(orm_exc, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .exc import ArgumentError
+from .exc import NoInspectionAvailable
 
 
 def inspect(subject: Any, raiseerr: bool = True) -> Any:
     """An Engine or Connection gives an Inspector of its database; a mapped
     class (or its Mapper) gives the Mapper; a mapped instance gives its
-    InstanceState. Anything else raises ArgumentError, or returns None when
+    InstanceState. Anything else raises NoInspectionAvailable, or returns None when
     raiseerr is False."""
     from .engine.base import Connection, Engine
     from .engine.reflection import Inspector
@@ -29,5 +29,5 @@ def inspect(subject: Any, raiseerr: bool = True) -> Any:
 
         return InstanceState(subject)
     if raiseerr:
-        raise ArgumentError(f"No inspection system is available for object of type {type(subject)}")
+        raise NoInspectionAvailable(f"No inspection system is available for object of type {type(subject)}")
     return None

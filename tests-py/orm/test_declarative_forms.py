@@ -22,7 +22,7 @@ from cormorant import (
     select,
     text,
 )
-from cormorant.exc import ArgumentError, InvalidRequestError, UnmappedInstanceError
+from cormorant.exc import ArgumentError, InvalidRequestError
 from cormorant.ext import declarative as ext_declarative
 from cormorant.orm import (
     DeclarativeBase,
@@ -41,6 +41,7 @@ from cormorant.orm import (
     sessionmaker,
     synonym_for,
 )
+from cormorant.orm.exc import UnmappedClassError
 from cormorant.orm.mapper import mapper_of
 
 # --- the older FastAPI SQL tutorial (sql_app): database.py, models.py, crud.py ------------
@@ -235,7 +236,7 @@ def test_registry_configure_reports_a_bad_relationship_and_dispose_unmaps():
         reg.configure()
     reg.dispose()
     assert reg.mappers == frozenset()
-    with pytest.raises(UnmappedInstanceError):
+    with pytest.raises(UnmappedClassError):
         mapper_of(Lonely)
     assert "friend" not in Lonely.__dict__ and "id" not in Lonely.__dict__
 

@@ -17,6 +17,7 @@ from ..exc import (
     ArgumentError,
     DBAPIError,
     InvalidRequestError,
+    ObjectNotExecutableError,
     PendingRollbackError,
     ProgrammingError,
     ResourceClosedError,
@@ -26,7 +27,8 @@ from ..sql.cache import StatementCache
 from ..sql.compiler import Compiled
 from ..sql.ddl import DDLScript
 from ..sql.dml import Delete, Insert, Update
-from ..sql.elements import ClauseElement
+from ..sql.elements import ClauseElement, Executable
+from ..sql.functions import FunctionElement
 from ..sql.lambdas import LambdaElement
 from ..util.concurrency import require_greenlet
 from .default import DefaultDialect, dialect_for
@@ -555,13 +557,8 @@ class Connection:
         execution_options: Mapping[str, Any] | None = None,
     ) -> Result[Any]:
         """Runs a statement; a list of parameter dicts runs it once per dict (executemany)."""
-        if isinstance(statement, str):
-            raise ArgumentError(
-                "Textual SQL expression should be explicitly declared as text(); "
-                f"got the string {statement[:60]!r}"
-            )
-        if not isinstance(statement, ClauseElement):
-            raise ArgumentError(f"Not an executable statement: {statement!r}")
+        if not isinstance(statement, (Executable, LambdaElement, FunctionElement)):
+            raise _not_executable(statement)
         if isinstance(statement, LambdaElement):
             statement = statement._resolved()
         if (
@@ -935,6 +932,15 @@ class Connection:
 
     def info(self) -> dict[str, Any]:
         return {}
+
+
+def _not_executable(statement: object) -> ObjectNotExecutableError:
+    error = ObjectNotExecutableError(statement)
+    if isinstance(statement, str):
+        error.args = (
+            f"{error.args[0]}; textual SQL should be explicitly declared as text({statement[:60]!r})",
+        )
+    return error
 
 
 def _result_class(hydration: Hydration) -> type[Result[Any]]:

@@ -15,7 +15,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 from .. import _native
-from ..exc import InvalidRequestError, MultipleResultsFound, NoResultFound, ResourceClosedError
+from ..exc import (
+    InvalidRequestError,
+    MultipleResultsFound,
+    NoResultFound,
+    NoSuchColumnError,
+    ResourceClosedError,
+)
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")  # what a result yields per item: a Row, a scalar, a mapping
@@ -86,10 +92,24 @@ class RowMapping(dict[Any, Any]):
         name = key.__name__ if isinstance(key, type) else getattr(key, "_row_key", None)
         if name is not None and name in self:
             return self[name]
-        raise KeyError(key)
+        raise NoSuchColumnError(f"Could not locate column in row for column '{_column_name(key)}'")
+
+
+def _column_name(key: Any) -> str:
+    return key if isinstance(key, str) else getattr(key, "_row_key", None) or str(key)
 
 
 _native.set_row_mapping_type(RowMapping)
+
+
+def _position(fields: Sequence[str], index: int | str) -> int:
+    """The position of column `index` (a name, or already a position) among `fields`."""
+    if not isinstance(index, str):
+        return index
+    try:
+        return fields.index(index)
+    except ValueError:
+        raise NoSuchColumnError(f"Could not locate column in row for column '{index}'") from None
 
 
 _CLOSED_MESSAGE = "This result object is closed."
@@ -506,9 +526,9 @@ class Result(_Consumable[Row[_TP]]):
         if self._stream is not None:
             transform = self._transform
             return self._derived(
-                MappingResult([]), lambda rows: [dict(zip(fields, row)) for row in transform(rows)]
+                MappingResult([]), lambda rows: [RowMapping(zip(fields, row)) for row in transform(rows)]
             )
-        return MappingResult([dict(zip(fields, row)) for row in self._transform(self._take())])
+        return MappingResult([RowMapping(zip(fields, row)) for row in self._transform(self._take())])
 
     def tuples(self) -> Self:
         return self
@@ -519,7 +539,7 @@ class Result(_Consumable[Row[_TP]]):
 
     def columns(self, *indexes: int | str) -> Result[Any]:
         fields = self.keys()
-        positions = [fields.index(i) if isinstance(i, str) else i for i in indexes]
+        positions = [_position(fields, i) for i in indexes]
         keys = _native.RowKeys([fields[p] for p in positions])
         transform = self._transform
 

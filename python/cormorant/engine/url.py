@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, NoReturn
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlencode
 
-from ..exc import ArgumentError
+from ..exc import ArgumentError, NoSuchModuleError
 
 SUPPORTED = (
     "sqlite://, sqlite:///path, sqlite:///:memory:, sqlite+pysqlite://, sqlite+aiosqlite://, "
@@ -307,13 +307,13 @@ def make_url(name_or_url: str | URL) -> URL:
 
 def supported_url(url: URL) -> URL:
     """`url` if a native driver serves it (postgres:// read as postgresql://);
-    else ArgumentError naming the supported forms."""
+    else NoSuchModuleError (an ArgumentError) naming the supported forms."""
     backend, driver = url.get_backend_name(), url.driver
     if backend == "postgres":  # the Heroku-style spelling
         url = url.set(drivername="postgresql" + (f"+{driver}" if driver else ""))
         backend = "postgresql"
     if backend not in _DRIVERS or driver not in _DRIVERS[backend]:
-        raise ArgumentError(
+        raise NoSuchModuleError(
             f"Can't load plugin: cormorant has no driver for '{url.drivername}://' (URL {url!r}). "
             f"Supported: {SUPPORTED}"
         )

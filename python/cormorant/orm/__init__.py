@@ -1,6 +1,6 @@
 """The ORM: declarative mapping, the Session and the unit of work."""
 
-from ..exc import DetachedInstanceError, NoResultFound, ObjectDeletedError, UnmappedInstanceError
+from ..exc import NoResultFound
 from .attributes import NO_VALUE, InstanceState, InstrumentedAttribute, Mapped
 from .base import InspectionAttrExtensionType, NotExtension
 from .bundle import Bundle
@@ -36,6 +36,7 @@ from .descriptor_props import (
 )
 from .dynamic import AppenderQuery
 from .events import AttributeEventToken, ORMExecuteState
+from .exc import DetachedInstanceError, ObjectDeletedError, UnmappedInstanceError
 from .mapper import Mapper
 from .properties import ColumnProperty, MappedSQLExpression, column_property, deferred, query_expression
 from .query import Query

@@ -7,8 +7,9 @@ import weakref
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from .. import _native
-from ..exc import DetachedInstanceError, InvalidRequestError
+from ..exc import InvalidRequestError
 from ..sql.elements import BindCollector, ColumnElement
+from .exc import DetachedInstanceError
 
 if TYPE_CHECKING:
     from ..sql.base import FromClause

@@ -25,6 +25,7 @@ from .decl_dataclass import (
     refuse_field_arguments,
 )
 from .descriptor_props import DescriptorProperty
+from .exc import MappedAnnotationError
 from .mapper import Mapper
 from .properties import ColumnProperty
 from .relationships import Relationship
@@ -110,7 +111,7 @@ def _type_from_annotation(py_type: Any, key: str, type_map: Mapping[Any, Any] | 
         py_type = typing.get_args(py_type)[0]
     type_ = type_for_python(py_type)
     if type_ is None:
-        raise TypeError(
+        raise MappedAnnotationError(
             f"Could not locate a column type for attribute '{key}' annotated as {py_type!r}; pass one to mapped_column()"
         )
     return type_

@@ -226,9 +226,12 @@ class Composite(DescriptorProperty, Generic[_T]):
         state = instance.__dict__.get(STATE_KEY)
         if (state is None or state.key is None) and all(v is None for v in values):
             return None
-        return self.composite_class(*values)
+        value = self.composite_class(*values)
+        _link_parent(value, instance, self.key)
+        return value
 
     def __set__(self, instance: Any, value: Any) -> None:
+        _link_parent(value, instance, self.key)
         keys = self._attribute_keys(type(instance))
         values = [None] * len(keys) if value is None else _composite_values(value)
         for key, item in zip(keys, values, strict=True):
@@ -306,6 +309,14 @@ def _field_types(cls: Any) -> dict[str, Any]:
 
     hints = typing.get_type_hints(cls)
     return {f.name: hints.get(f.name) for f in dataclasses.fields(cls)}
+
+
+def _link_parent(value: Any, instance: Any, key: str) -> None:
+    """A value that tracks the objects holding it (cormorant.ext.mutable's
+    MutableComposite) learns that `instance` holds it as `key`."""
+    link = getattr(type(value), "_link_parent", None)
+    if link is not None:
+        link(value, instance, key)
 
 
 def _composite_values(value: Any) -> list[Any]:

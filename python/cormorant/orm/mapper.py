@@ -46,6 +46,11 @@ class TableRows:
         return dict(zip(names, identity)) if len(names) > 1 else {names[0]: identity}
 
 
+# Run on each mapper once its column attributes exist, to specialise some of
+# them (cormorant.ext.mutable adds one); empty unless an extension needs it.
+ATTRIBUTE_INSTRUMENTERS: list[Callable[[Mapper], None]] = []
+
+
 class Mapper(TableRows):
     """Maps a class's attributes onto the columns of one table, or, for a
     subclass of a mapped class (inheritance), onto its parent's table
@@ -374,6 +379,8 @@ class Mapper(TableRows):
             for key, prop in self.inherits.expressions.items():
                 if key not in self.expressions:
                     self.add_expression(key, prop)
+        for instrumenter in ATTRIBUTE_INSTRUMENTERS:
+            instrumenter(self)
 
     def identity_key_from_values(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
         return (self.identity_class, values[0] if len(values) == 1 else tuple(values))
@@ -393,9 +400,11 @@ def mapper_of(obj_or_class: Any) -> Mapper:
     cls = obj_or_class if isinstance(obj_or_class, type) else type(obj_or_class)
     mapper = getattr(cls, "__mapper__", None)
     if type(mapper) is not Mapper:
-        from ..exc import UnmappedInstanceError
+        from .exc import UnmappedClassError, UnmappedInstanceError
 
-        raise UnmappedInstanceError(f"Class '{cls.__module__}.{cls.__name__}' is not mapped")
+        if obj_or_class is cls:
+            raise UnmappedClassError(cls)
+        raise UnmappedInstanceError(obj_or_class)
     return mapper
 
 

@@ -8,11 +8,12 @@ import re
 import typing
 from typing import TYPE_CHECKING, Any
 
-from ..exc import ArgumentError, DetachedInstanceError, InvalidRequestError
+from ..exc import AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError
 from ..sql.elements import BindParameter, and_
 from .attributes import DETACHED, LOADERS_KEY, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
 from .collections import InstrumentedList
 from .decl_dataclass import pop_field_arguments
+from .exc import DetachedInstanceError, LoaderStrategyException
 from .writeonly import (
     DYNAMIC,
     WRITE_ONLY,
@@ -81,8 +82,6 @@ def relationship(
             f"relationship() does not support {', '.join(unsupported)} yet; the join condition comes from "
             "foreign keys (narrow it with foreign_keys=) and collections are lists"
         )
-    if lazy not in _LAZY:
-        raise ArgumentError(f"Invalid lazy loading strategy {lazy!r}; expected one of {sorted(_LAZY)}")
     rel = Relationship(
         argument,
         secondary,
@@ -156,6 +155,8 @@ class Relationship(Mapped[Any]):
         return self
 
     def _configure(self) -> None:
+        if self.lazy not in _LAZY:
+            raise LoaderStrategyException(type(self), self, None, None, (("lazy", self.lazy),))
         target, annotated_list = self._target_from_annotation()
         self.mapper: Mapper = _resolve_class(
             self.parent, self.argument if self.argument is not None else target
@@ -233,7 +234,7 @@ class Relationship(Mapped[Any]):
             many_to_one = bool(remote) and all(any(one is r for one, _ in pairs) for r in remote)
             self.direction = MANYTOONE if many_to_one else ONETOMANY
         elif child_side and parent_side:
-            raise ArgumentError(
+            raise AmbiguousForeignKeysError(
                 f"Could not determine join condition between parent/child tables on relationship {self} - "
                 "there are foreign key paths in both directions; specify the 'foreign_keys' argument"
             )
@@ -242,16 +243,18 @@ class Relationship(Mapped[Any]):
         elif parent_side:
             self.direction, pairs = MANYTOONE, parent_side
         else:
-            raise ArgumentError(
+            raise NoForeignKeysError(
                 f"Could not determine join condition between parent/child tables on relationship {self} - "
-                f"there are no foreign keys linking '{parent_table.name}' and '{target_table.name}'"
+                f"there are no foreign keys linking '{parent_table.name}' and '{target_table.name}'. "
+                "Ensure that referencing columns are associated with a ForeignKey or ForeignKeyConstraint, "
+                "or specify a 'primaryjoin' expression."
             )
         if len({id(many.table) for _, many in pairs}) == 1 and len(pairs) > len(
             {fk_target for fk_target, _ in pairs}
         ):
-            raise ArgumentError(
-                f"Could not determine join condition on relationship {self} - there are multiple foreign key "
-                "paths linking the tables; specify the 'foreign_keys' argument"
+            raise AmbiguousForeignKeysError(
+                f"Could not determine join condition between parent/child tables on relationship {self} - "
+                "there are multiple foreign key paths linking the tables; specify the 'foreign_keys' argument"
             )
         # (column on the referenced "one" side, foreign key column on the "many" side)
         self.pairs: list[tuple[Column[Any], Column[Any]]] = pairs
@@ -271,7 +274,7 @@ class Relationship(Mapped[Any]):
         self.local_pairs = _fk_pairs(self.secondary, self.parent.table)
         self.remote_pairs = _fk_pairs(self.secondary, self.mapper.table)
         if not self.local_pairs or not self.remote_pairs:
-            raise ArgumentError(
+            raise NoForeignKeysError(
                 f"Could not determine join condition on relationship {self}: table "
                 f"'{self.secondary.name}' needs foreign keys to both '{self.parent.table.name}' and "
                 f"'{self.mapper.table.name}'"
@@ -442,7 +445,10 @@ class Relationship(Mapped[Any]):
     # --- collection events and the reverse side -----------------------------------------------
 
     def _appended(self, owner: Any, item: Any) -> None:
-        """`item` joined owner's collection: the reverse side and the session follow."""
+        """`item` joined owner's collection: the reverse side and the session follow
+        (None has neither; flush() refuses it)."""
+        if item is None:
+            return
         reverse = self.reverse
         if reverse is not None:
             if reverse.uselist:

@@ -16,11 +16,12 @@ from ..exc import (
     InvalidRequestError,
     MissingGreenlet,
     NoResultFound,
-    ObjectDeletedError,
     PendingRollbackError,
+    UnboundExecutionError,
 )
 from ..sql.dml import Delete, Insert, Update
-from ..sql.elements import ClauseElement
+from ..sql.elements import ClauseElement, Executable
+from ..sql.functions import FunctionElement
 from ..sql.lambdas import LambdaElement
 from ..sql.selectable import FromStatement, Select, select
 from ..util import IdentitySet
@@ -43,6 +44,7 @@ from .attributes import (
 from .bulk_persistence import bulk_update_by_pk, is_bulk_update_by_pk
 from .collections import every_member, members
 from .events import active as _active
+from .exc import ObjectDeletedError
 from .identity import IdentityMap
 from .loading import SessionHydration, prepare_select
 from .mapper import Mapper, mapper_of
@@ -216,7 +218,7 @@ class Session:
         self._check_usable()
         if self._connection is None:
             if self.bind is None:
-                raise InvalidRequestError(
+                raise UnboundExecutionError(
                     "This Session is not bound to an Engine; pass one to Session(bind=...)"
                 )
             if not self.autobegin and self._transaction is None:
@@ -909,6 +911,8 @@ class Session:
                     )
                 return self._execute_orm(statement, params)
             return conn.execute(statement, params)
+        if not isinstance(statement, (Executable, FunctionElement)):
+            raise _not_a_statement(statement)
         self._autoflush()
         # a statement without execution_options() (text()) still takes them (yield_per)
         return self._connection_for_use().execute(statement, params, execution_options=execution_options)
@@ -1156,8 +1160,19 @@ def _locked(stmt: Select[Any], with_for_update: Any) -> Select[Any]:
     return stmt.with_for_update(**(with_for_update if isinstance(with_for_update, dict) else {}))
 
 
+def _not_a_statement(statement: object) -> ArgumentError:
+    """What Session.execute() raises for `statement`, as SQLAlchemy words it."""
+    if isinstance(statement, str):
+        return ArgumentError(
+            f"Textual SQL expression {statement!r} should be explicitly declared as text({statement!r})"
+        )
+    return ArgumentError(f"Executable SQL or text() construct expected, got {statement!r}.")
+
+
 def _deleted(instance: object) -> Exception:
-    return ObjectDeletedError(f"Instance {instance!r} has been deleted, or its row is otherwise not present")
+    from .instance_state import InstanceState
+
+    return ObjectDeletedError(InstanceState(instance))
 
 
 def _identity_select(mapper: Mapper, identity: Any) -> tuple[Select[Any], dict[str, Any]]:

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.base import INSERT_PAGE_PARAMS as _INSERT_PAGE_PARAMS
 from ..engine.base import Connection
-from ..exc import CircularDependencyError, SAWarning, StaleDataError
+from ..exc import CircularDependencyError, SAWarning
 from ..sql.dml import delete, insert, update
 from ..sql.elements import BindParameter, ClauseElement
 from . import events
 from .attributes import DELETED, NO_VALUE, PENDING, PERSISTENT, STATE_KEY
 from .collections import every_member, members
+from .exc import FlushError, StaleDataError
 from .mapper import Mapper, TableMapping, mapper_of
 from .relationships import MANYTOMANY, MANYTOONE, ONETOMANY, Relationship
 from .writeonly import PendingChanges
@@ -275,7 +276,12 @@ def collect_changes(uow: FlushTransaction) -> Changes:
 def _in_session(uow: FlushTransaction, rel: Relationship, related: list[Any]) -> list[Any]:
     """Related objects the flush can write; one never added to the session is left out, with a warning."""
     session = uow.session
-    kept = [o for o in related if o in session or uow.is_deleted(o)]
+    try:
+        kept = [o for o in related if o in session or uow.is_deleted(o)]
+    except AttributeError:
+        if any(o is None for o in related):
+            raise FlushError(f"Can't flush None value found in collection {rel}") from None
+        raise
     if len(kept) != len(related):
         for obj in related:
             if obj not in session:
@@ -688,12 +694,23 @@ def check_update_rowcount(table: Any, expected: int, matched: int) -> None:
 # --- DELETE -----------------------------------------------------------------------
 
 
+def _warn_delete_rowcount(table: Any, expected: int, matched: int) -> None:
+    """As SQLAlchemy without a version counter: rows already gone are warned about, not an error."""
+    warnings.warn(
+        f"DELETE statement on table '{table.name}' expected to delete {expected} row(s); {matched} were matched.",
+        SAWarning,
+        stacklevel=4,
+    )
+
+
 def _delete_objects(uow: FlushTransaction, mapper: Mapper, objects: list[Any]) -> None:
     if events.active("before_delete"):
         events.fire_mapper(mapper, "before_delete", uow.connection, objects)
     for part in reversed(mapper.table_mappings):  # joined-table inheritance: the subclass rows first
         stmt = delete(part.table).where(*part.pk_criteria(_pk_bind_name))
-        uow.connection.execute(stmt, [_pk_params(part, obj) for obj in objects])
+        matched = uow.connection.execute(stmt, [_pk_params(part, obj) for obj in objects]).rowcount
+        if matched != len(objects):
+            _warn_delete_rowcount(part.table, len(objects), matched)
     for obj in objects:
         state = obj.__dict__[STATE_KEY]
         uow.record_delete(obj, state.key)

@@ -14,8 +14,11 @@ from typing import Any
 from .. import _native
 from ..engine.errors import translate
 from ..event import POOL_EVENTS, Dispatch
-from ..exc import TimeoutError
+from ..exc import DisconnectionError, InvalidRequestError, TimeoutError
 from ..util.concurrency import await_only, require_greenlet, wake
+
+# Checkouts tried when checkout listeners report a disconnect, as SQLAlchemy tries.
+_CHECKOUT_ATTEMPTS = 2
 
 
 class ConnectionRecord:
@@ -170,26 +173,48 @@ class Pool:
 
     def lease(self) -> Any:
         """A native connection lease for an engine Connection (firing connect
-        and checkout); hand it back with release()."""
-        if self.cooperative:
-            lease = self._checkout_on_loop()
-        else:
+        and checkout); hand it back with release(). A checkout listener
+        raising DisconnectionError has the connection replaced (and with
+        InvalidatePoolError every older one invalidated), as in SQLAlchemy."""
+        lease = self._checkout()
+        for attempt in range(1, _CHECKOUT_ATTEMPTS + 1):
+            if lease.fresh:
+                if self._fresh_setup:
+                    self._set_up_fresh(lease)
+                if self.dispatch.has("connect"):
+                    self.dispatch.fire(
+                        "connect", DBAPIConnection(lease, self.cooperative), self._record(lease)
+                    )
+            if self._echo:
+                self.logger.debug("Connection %s checked out from pool", lease.id)
+            if not self.dispatch.has("checkout"):
+                return lease
             try:
-                lease = self._native.checkout()
-            except _native.Error as e:
-                raise translate(e) from e
-        if lease.fresh:
-            if self._fresh_setup:
-                self._set_up_fresh(lease)
-            if self.dispatch.has("connect"):
-                self.dispatch.fire("connect", DBAPIConnection(lease, self.cooperative), self._record(lease))
-        if self._echo:
-            self.logger.debug("Connection %s checked out from pool", lease.id)
-        if self.dispatch.has("checkout"):
-            self.dispatch.fire(
-                "checkout", DBAPIConnection(lease, self.cooperative), self._record(lease), lease
-            )
-        return lease
+                self.dispatch.fire(
+                    "checkout", DBAPIConnection(lease, self.cooperative), self._record(lease), lease
+                )
+                return lease
+            except DisconnectionError as e:
+                self._discard(lease, invalidate_pool=getattr(e, "invalidate_pool", False))
+            if attempt < _CHECKOUT_ATTEMPTS:
+                lease = self._checkout()
+        raise InvalidRequestError("This connection is closed")
+
+    def _checkout(self) -> Any:
+        if self.cooperative:
+            return self._checkout_on_loop()
+        try:
+            return self._native.checkout()
+        except _native.Error as e:
+            raise translate(e) from e
+
+    def _discard(self, lease: Any, invalidate_pool: bool) -> None:
+        """Closes a connection a checkout listener found disconnected."""
+        lease.invalidate()
+        self._records.pop(lease.id, None)
+        self._native.checkin(lease)
+        if invalidate_pool:
+            self.invalidate_older()
 
     def _checkout_on_loop(self) -> Any:
         """A lease, waiting up to the pool timeout for a checkin on the event loop."""

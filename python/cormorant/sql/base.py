@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Generic, Protocol, TypeVar
 
+from ..exc import NoForeignKeysError
 from .elements import BindCollector, ClauseElement, ColumnElement, TextClause, coerce
 
 
@@ -134,8 +135,8 @@ def _infer_onclause(left: FromClause, right: FromClause) -> ColumnElement[Any]:
                     if getattr(target, "name", None) == fk.target_table_name:
                         onclause: ColumnElement[Any] = fk.parent == fk.column
                         return onclause
-    raise ValueError(
-        f"cannot find a foreign key between {left!r} and {right!r} to join on; give an ON clause"
+    raise NoForeignKeysError(
+        f"Can't find any foreign key relationships between {left!r} and {right!r}; give an ON clause"
     )
 
 

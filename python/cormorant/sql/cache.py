@@ -4,6 +4,7 @@ of the same shape shares one compilation, whatever its values."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,17 @@ from .elements import BindCollector, ClauseElement, bind_processors
 from .selectable import CompoundSelect, FromStatement, ResultEntry, Select, TextualSelect
 
 _CACHE_SIZE = 1000
+
+_ALL_CACHES: weakref.WeakSet[StatementCache] = weakref.WeakSet()
+
+
+def forget_compiled_statements() -> None:
+    """Makes every statement cache compile afresh: a statement's remembered
+    compilation, and its cached one, no longer serve (cormorant.ext.compiler
+    calls this when a compilation is registered or removed)."""
+    for cache in list(_ALL_CACHES):
+        cache._entries.clear()
+        cache._token = object()
 
 
 def _entries_of(statement: ClauseElement) -> list[ResultEntry]:
@@ -31,6 +43,10 @@ class StatementCache:
         self._entries: dict[tuple[Any, ...], Compiled] = {}
         self.hits = 0
         self.misses = 0
+        # What a statement's remembered compilation must carry to be served:
+        # replaced by forget_compiled_statements().
+        self._token = object()
+        _ALL_CACHES.add(self)
 
     def compile(
         self, statement: ClauseElement, param_keys: Sequence[str] = (), parameters: Any = None
@@ -40,7 +56,7 @@ class StatementCache:
         memo_key = statement._memo_key(param_keys)
         if memo_key is not None:
             memo = statement.__dict__.get("_compiled")
-            if memo is not None and memo[0] is self and memo[1] == memo_key:
+            if memo is not None and memo[0] is self._token and memo[1] == memo_key:
                 self.hits += 1
                 return memo[2], dict(memo[3])
         binds = BindCollector(self.dialect)
@@ -59,7 +75,7 @@ class StatementCache:
         if memo_key is not None and self._size:
             # The statement never changes once built (every method returns a copy) and
             # its datum holds nothing computed per execution: remember the result.
-            statement._compiled = (self, memo_key, compiled, dict(binds.values))  # type: ignore[attr-defined]
+            statement._compiled = (self._token, memo_key, compiled, dict(binds.values))  # type: ignore[attr-defined]
         return compiled, binds.values
 
     def compile_datum(self, datum: tuple[Any, ...]) -> Compiled:

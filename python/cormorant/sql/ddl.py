@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .. import _native
-from ..exc import ArgumentError, CompileError
+from ..exc import ArgumentError, CompileError, IdentifierError
 from .elements import BindCollector, ClauseElement, Executable
 from .visitors import ClauseVisitor
 
@@ -32,6 +32,7 @@ def create_script(
     deferred = defer_alter and supports_alter(dialect)
     script: DDLScript = []
     if dialect == "postgresql":
+        require_identifier_lengths(tables)
         script += [("create_enum", n, v, checkfirst) for n, v in _native_enums(tables).items()]
         script += [
             CreateSequence(s, checkfirst)._sequence_datum(dialect) for s in sequences_of(tables, metadata)
@@ -56,6 +57,25 @@ def _comment_datums(table: Any) -> DDLScript:
     items += [SetColumnComment(c) for c in table.columns if c.comment]
     binds = BindCollector("postgresql")
     return [item._datum(binds) for item in items]
+
+
+# The longest name PostgreSQL keeps whole (NAMEDATALEN - 1); it would cut longer ones.
+POSTGRESQL_MAX_IDENTIFIER = 63
+
+
+def require_identifier_lengths(tables: Sequence[Any]) -> None:
+    """IdentifierError for an index or constraint name given explicitly that
+    PostgreSQL would cut short, as SQLAlchemy raises (the names cormorant makes
+    up, for Column(index=True), are left to PostgreSQL)."""
+    for table in tables:
+        names = [index.name for index in table.indexes if not index._column_flag]
+        names += [constraint.name for constraint in table.constraints]
+        names += [fk.name for fk in table.foreign_keys]
+        for name in names:
+            if name and len(name) > POSTGRESQL_MAX_IDENTIFIER:
+                raise IdentifierError(
+                    f"Identifier '{name}' exceeds maximum length of {POSTGRESQL_MAX_IDENTIFIER} characters"
+                )
 
 
 def drop_script(

@@ -43,15 +43,20 @@ _T_co = TypeVar("_T_co", covariant=True)
 
 
 def convert_bind(processor: Callable[[Any], Any], value: Any, type_: Any, label: str | None) -> Any:
-    """`value` through its type's bind processor; a value the type cannot take
-    raises StatementError naming the column (or parameter) and the value's type.
-    None stays SQL NULL unless the type binds it (JSON's null)."""
+    """`value` through its type's bind processor; an error it raises (a value
+    the type cannot take, say) becomes StatementError naming the column (or
+    parameter) and the value's type, as SQLAlchemy wraps it, unless it is a
+    cormorant error already or its class mixes in DontWrapMixin. None stays
+    SQL NULL unless the type binds it (JSON's null)."""
     if value is None and not type_.binds_none:
         return None
     try:
         return processor(value)
-    except (TypeError, ValueError, LookupError) as e:
-        from ..exc import StatementError
+    except Exception as e:
+        from ..exc import CormorantError, DontWrapMixin, StatementError
+
+        if isinstance(e, (DontWrapMixin, CormorantError)):
+            raise
 
         where = f"column '{label}'" if label else "a bound parameter"
         raise StatementError(

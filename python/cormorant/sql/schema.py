@@ -8,7 +8,13 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from .. import _native
-from ..exc import ArgumentError
+from ..exc import (
+    ArgumentError,
+    ConstraintColumnNotFoundError,
+    DuplicateColumnError,
+    NoReferencedColumnError,
+    NoReferencedTableError,
+)
 from ..util.options import refuse_unsupported
 from .base import ColumnCollection, FromClause
 from .ddl import HasConditionalDDL, create_script, drop_script
@@ -88,9 +94,17 @@ class ForeignKey(SchemaItem):
         metadata = self.parent.table.metadata
         table = metadata.tables.get(table_name) if metadata else None
         if table is None:
-            raise LookupError(
-                f"foreign key on column '{self.parent.table.name}.{self.parent.name}' could not find "
-                f"table '{table_name}' to reference"
+            raise NoReferencedTableError(
+                f"Foreign key associated with column '{self.parent.table.name}.{self.parent.name}' could not "
+                f"find table '{table_name}' with which to generate a foreign key to target column '{col_name}'",
+                table_name,
+            )
+        if col_name not in table.c:
+            raise NoReferencedColumnError(
+                f"Could not initialize target column for ForeignKey '{self.target_fullname}' on table "
+                f"'{self.parent.table.name}': table '{table_name}' has no column named '{col_name}'",
+                table_name,
+                col_name,
             )
         return table.c[col_name]
 
@@ -280,7 +294,18 @@ class Constraint(HasConditionalDDL, SchemaItem):
     create_inline = True  # False once AddConstraint() adds it by ALTER TABLE instead
 
     def _attach(self, table: Table) -> None:
+        _require_columns(self, table, getattr(self, "column_names", ()))
         self.table = table
+
+
+def _require_columns(constraint: Constraint | Index, table: Table, names: Iterable[Any]) -> None:
+    """ConstraintColumnNotFoundError unless `table` has every column named (by string) in `names`."""
+    for name in names:
+        if isinstance(name, str) and name not in table.c:
+            raise ConstraintColumnNotFoundError(
+                f"Can't create {type(constraint).__name__} on table '{table.name}': "
+                f"no column named '{name}' is present."
+            )
 
 
 class ColumnCollectionMixin:
@@ -395,6 +420,7 @@ class Index(HasConditionalDDL, SchemaItem):
             owner.append(self)
 
     def _attach(self, table: Table) -> None:
+        _require_columns(self, table, self.expressions)
         self.table = table
 
     @property
@@ -467,6 +493,10 @@ class Table(FromClause, SchemaItem):
     def append_column(self, column: Column[Any]) -> None:
         if column.table is not None and column.table is not self:
             raise ValueError(f"column '{column.name}' already belongs to table '{column.table.name}'")
+        if column.key in self.columns and self.columns[column.key] is not column:
+            raise DuplicateColumnError(
+                f"A column with name '{column.key}' is already present in table '{self.name}'."
+            )
         column.table = self
         self.columns._add(column)
         if column.index:
@@ -654,9 +684,18 @@ class MetaData(SchemaItem):
         """CREATE every table (and its indexes) that does not exist yet."""
         chosen = set(tables) if tables is not None else None
         selected = [t for t in self.sorted_tables if chosen is None or t in chosen]
+        self._require_referenced_tables(selected)
         bind._run_ddl(
             lambda dialect: create_script(selected, dialect, checkfirst, defer_alter=True, metadata=self)
         )
+
+    def _require_referenced_tables(self, tables: Iterable[Table]) -> None:
+        """NoReferencedTableError for a foreign key naming a table this MetaData does not hold."""
+        known = set(self.tables) | {f"{t.schema}.{t.name}" for t in self.tables.values() if t.schema}
+        for table in tables:
+            for fk in table.foreign_keys:
+                if fk.target_table_name not in known:
+                    fk.column  # raises, naming the column and the missing table
 
     def drop_all(self, bind: Any, tables: Iterable[Table] | None = None, checkfirst: bool = True) -> None:
         """DROP every table, dependents first."""
