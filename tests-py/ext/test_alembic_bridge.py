@@ -9,6 +9,7 @@ tables, `alembic check` must find nothing left to do, and downgrade must undo it
 import datetime
 import decimal
 import io
+import logging
 import re
 import sys
 import uuid
@@ -134,6 +135,26 @@ class Place(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     where: Mapped[str] = mapped_column(Point())
 """
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored():
+    """Alembic's env.py runs logging.config.fileConfig(alembic.ini), which disables
+    every logger already made (cormorant's engine logger among them) and resets the
+    root logger; put them back so the tests that run later see logging as it was."""
+    loggers = [
+        logging.root,
+        *(v for v in logging.Logger.manager.loggerDict.values() if isinstance(v, logging.Logger)),
+    ]
+    saved = [(lg, lg.disabled, lg.level, list(lg.handlers), lg.propagate) for lg in loggers]
+    yield
+    for logger, disabled, level, handlers, propagate in saved:
+        logger.disabled, logger.level, logger.handlers, logger.propagate = (
+            disabled,
+            level,
+            handlers,
+            propagate,
+        )
 
 
 def _models(lib, backend, user_defined=False):
