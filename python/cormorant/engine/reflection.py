@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Protocol, TypeVar
 
-from ..exc import ArgumentError
+from ..exc import ArgumentError, NoSuchTableError
 from ..sql import sqltypes
+from ..sql.defaults import DefaultClause
+from ..sql.elements import text
+from ..sql.schema import (
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    PrimaryKeyConstraint,
+    Table,
+    UniqueConstraint,
+)
 from .base import Connection, Engine
 
 _R = TypeVar("_R")
@@ -143,8 +154,96 @@ class Inspector:
         """One dict per UNIQUE constraint: name (None when SQLite has none) and column_names."""
         return self._run(self._impl.unique_constraints, table_name, schema)
 
+    def reflect_table(
+        self,
+        table: Table,
+        include_columns: Collection[str] | None = None,
+        exclude_columns: Collection[str] = (),
+        resolve_fks: bool = True,
+        **kw: Any,
+    ) -> None:
+        """Fills `table` from the database: the columns it lacks (all, or those
+        in `include_columns`, less `exclude_columns`), its primary key, foreign
+        keys (reflecting the tables they refer to into the same MetaData, with
+        `resolve_fks`), unique constraints and indexes."""
+        if kw:
+            raise TypeError(f"reflect_table() got unsupported keyword argument(s): {', '.join(sorted(kw))}")
+        name = table.name
+        if not self.has_table(name):
+            raise NoSuchTableError(name)
+        wanted = _column_filter(table, include_columns, exclude_columns)
+        pk = self.get_pk_constraint(name)
+        keys = self.get_foreign_keys(name)
+        single = {key["constrained_columns"][0]: key for key in keys if len(key["constrained_columns"]) == 1}
+        for column in self.get_columns(name):
+            if wanted(column["name"]):
+                foreign_key = single.get(column["name"])
+                table.append_column(_reflected_column(column, pk, foreign_key))
+        if pk.get("name") and all(c in table.c for c in pk["constrained_columns"]):
+            table.append(PrimaryKeyConstraint(*pk["constrained_columns"], name=pk["name"]))
+        for key in keys:
+            if resolve_fks and key["referred_table"] not in table.metadata.tables:
+                Table(key["referred_table"], table.metadata, autoload_with=self.bind)
+            if len(key["constrained_columns"]) > 1 and all(c in table.c for c in key["constrained_columns"]):
+                table.append(_reflected_key_constraint(key))
+        for unique in self.get_unique_constraints(name):
+            if all(c in table.c for c in unique["column_names"]):
+                table.append(UniqueConstraint(*unique["column_names"], name=unique["name"]))
+        for index in self.get_indexes(name):
+            columns = index["column_names"]
+            if "duplicates_constraint" not in index and all(c is not None and c in table.c for c in columns):
+                Index(index["name"], *(table.c[c] for c in columns), unique=index["unique"])
+
     def __repr__(self) -> str:
         return f"<Inspector {self.engine.url}>"
+
+
+def _column_filter(
+    table: Table, include: Collection[str] | None, exclude: Collection[str]
+) -> Callable[[str], bool]:
+    """Which reflected columns go into `table`: not those it has (given
+    explicitly, they win), and as include_columns / exclude_columns say."""
+    return lambda name: name not in table.c and (include is None or name in include) and name not in exclude
+
+
+def _reflected_column(
+    column: ReflectedColumn, pk: ReflectedPrimaryKey, foreign_key: ReflectedForeignKey | None
+) -> Column[Any]:
+    default = column.get("default")
+    extra: list[Any] = []
+    if foreign_key is not None:
+        options = foreign_key.get("options", {})
+        target = f"{foreign_key['referred_table']}.{foreign_key['referred_columns'][0]}"
+        extra.append(
+            ForeignKey(
+                target,
+                name=foreign_key["name"],
+                ondelete=options.get("ondelete"),
+                onupdate=options.get("onupdate"),
+            )
+        )
+    return Column(
+        column["name"],
+        column["type"],
+        *extra,
+        primary_key=column["name"] in pk["constrained_columns"],
+        nullable=column["nullable"],
+        server_default=DefaultClause(text(default), _reflected=True) if default is not None else None,
+        autoincrement=column.get("autoincrement", "auto"),
+        comment=column.get("comment"),
+    )
+
+
+def _reflected_key_constraint(key: ReflectedForeignKey) -> ForeignKeyConstraint:
+    """A foreign key over several columns (one over a single column sits on that column)."""
+    options = key.get("options", {})
+    return ForeignKeyConstraint(
+        key["constrained_columns"],
+        [f"{key['referred_table']}.{c}" for c in key["referred_columns"]],
+        name=key["name"],
+        ondelete=options.get("ondelete"),
+        onupdate=options.get("onupdate"),
+    )
 
 
 # --- column types, shared by the dialects --------------------------------------

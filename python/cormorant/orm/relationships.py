@@ -226,8 +226,8 @@ class Relationship(Mapped[Any]):
     def _configure_direct(self) -> None:
         parent_table, target_table = self.parent.table, self.mapper.table
         given = _resolve_columns(self.parent, self.options["foreign_keys"])
-        child_side = [p for p in _fk_pairs(target_table, parent_table) if not given or p[1] in given]
-        parent_side = [p for p in _fk_pairs(parent_table, target_table) if not given or p[1] in given]
+        child_side = [p for p in _fk_pairs(target_table, parent_table) if not given or _among(p[1], given)]
+        parent_side = [p for p in _fk_pairs(parent_table, target_table) if not given or _among(p[1], given)]
         if parent_table is target_table:
             remote = _resolve_columns(self.parent, self.options["remote_side"])
             pairs = child_side
@@ -716,7 +716,12 @@ def _fk_pairs(table: Table, referenced: Table) -> list[tuple[Column[Any], Column
         if isinstance(constraint, ForeignKeyConstraint) and constraint.referred_table_name == referenced.name:
             for name, ref in zip(constraint.column_names, constraint.refcolumns):
                 pairs.append((referenced.c[ref.rsplit(".", 1)[1]], table.c[name]))
-    return pairs
+    # a column in a ForeignKey and in a ForeignKeyConstraint to the same column is one path
+    return list({(id(one), id(many)): (one, many) for one, many in pairs}.values())
+
+
+def _among(column: Column[Any], columns: list[Column[Any]]) -> bool:
+    return any(column is c for c in columns)
 
 
 def _registry_class(parent: Mapper, name: str) -> type:

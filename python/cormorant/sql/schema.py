@@ -4,7 +4,7 @@ and the DDL datums that create and drop them."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from .. import _native
@@ -12,6 +12,7 @@ from ..exc import (
     ArgumentError,
     ConstraintColumnNotFoundError,
     DuplicateColumnError,
+    InvalidRequestError,
     NoReferencedColumnError,
     NoReferencedTableError,
 )
@@ -34,6 +35,25 @@ from .naming import convention_name
 from .sqltypes import Integer, NullType, TypeEngine, to_instance
 
 NO_DEFAULT = object()
+
+
+def _reflection_options(kw: dict[str, Any]) -> tuple[Any, Any, Any, bool] | None:
+    """Table()'s reflection keywords, taken out of `kw`: (bind, include_columns,
+    exclude_columns, resolve_fks), or None without autoload_with."""
+    bind = kw.pop("autoload_with", None)
+    include = kw.pop("include_columns", None)
+    exclude = kw.pop("exclude_columns", ())
+    resolve_fks = kw.pop("resolve_fks", True)
+    # explicit columns are never replaced by reflected ones, which is what
+    # autoload_replace=False asks; True (the default) has nothing to replace here
+    kw.pop("autoload_replace", None)
+    if kw.pop("autoload", None):
+        raise ArgumentError("Table(autoload=True) was removed in SQLAlchemy 2.0; pass autoload_with=engine")
+    if bind is None:
+        if include is not None or exclude:
+            raise ArgumentError("include_columns= and exclude_columns= need autoload_with=")
+        return None
+    return bind, include, exclude, resolve_fks
 
 
 class SchemaConst(enum.Enum):
@@ -220,13 +240,19 @@ class Column(ColumnElement[_T], SchemaItem):
 
     @property
     def is_autoincrement(self) -> bool:
-        """True for the integer primary key the database numbers by itself."""
+        """True for the integer primary key the database numbers by itself. As
+        in SQLAlchemy, autoincrement="auto" excludes a key with a foreign key, a
+        Python default or a server default (an Identity aside)."""
         if not self.primary_key or self.table is None or self.foreign_keys:
             return False
         if self.autoincrement is True:
             return True
+        if self.autoincrement != "auto" or isinstance(self.default, ColumnDefault):
+            return False
+        if self.server_default is not None and not isinstance(self.server_default, Identity):
+            return False
         pks = [c for c in self.table.columns if c.primary_key]
-        return self.autoincrement == "auto" and len(pks) == 1 and isinstance(self._resolve_type(), Integer)
+        return len(pks) == 1 and isinstance(self._resolve_type(), Integer)
 
     def _copy(self) -> Column[_T]:
         c = Column.__new__(Column)
@@ -251,6 +277,8 @@ class Column(ColumnElement[_T], SchemaItem):
         generated = self.computed or self.identity
         # SERIAL only where nothing else numbers the key: not an identity, not a sequence
         serial = self.is_autoincrement and self.identity is None and not isinstance(self.default, Sequence)
+        if serial and dialect == "postgresql":  # SERIAL brings its own default (a reflected nextval())
+            server_default = None
         return (
             "column",
             self.name,
@@ -453,9 +481,33 @@ class Index(HasConditionalDDL, SchemaItem):
 
 
 class Table(FromClause, SchemaItem):
-    """A named table: its columns, constraints and indexes."""
+    """A named table: its columns, constraints and indexes. With
+    `autoload_with=engine` (or a Connection), the columns, keys, constraints and
+    indexes the database has are read into it, after any given here."""
+
+    def __new__(cls, *args: Any, **kw: Any) -> Table:
+        """As in SQLAlchemy, a name the MetaData already holds gives that Table
+        back (to be extended with extend_existing=True), unless new columns or
+        constraints are given for it without keep_existing or extend_existing."""
+        if len(args) >= 2 and isinstance(args[1], MetaData):
+            existing = args[1].tables.get(args[0])
+            if existing is not None:
+                if len(args) > 2 and not (kw.get("keep_existing") or kw.get("extend_existing")):
+                    raise InvalidRequestError(
+                        f"Table '{args[0]}' is already defined for this MetaData instance.  Specify "
+                        "'extend_existing=True' to redefine options and columns on an existing Table object."
+                    )
+                return existing
+        return super().__new__(cls)
 
     def __init__(self, name: str, metadata: MetaData, *args: Any, **kw: Any) -> None:
+        if "columns" in self.__dict__:  # a Table this MetaData held already (__new__)
+            if kw.pop("extend_existing", False):
+                self._extend(args, kw)
+            return
+        kw.pop("keep_existing", None)
+        kw.pop("extend_existing", None)
+        reflection = _reflection_options(kw)
         self.name = name
         self.metadata = metadata
         self.columns: ColumnCollection[Column[Any]] = ColumnCollection()
@@ -473,6 +525,34 @@ class Table(FromClause, SchemaItem):
         for item in args:
             self.append(item)
         metadata._add_table(self)
+        if reflection is not None:
+            self._reflect(*reflection)
+
+    def _extend(self, args: tuple[Any, ...], kw: dict[str, Any]) -> None:
+        """Table(name, metadata, *more, extend_existing=True): adds to this table."""
+        kw.pop("keep_existing", None)
+        reflection = _reflection_options(kw)
+        for option in ("info", "comment"):
+            if option in kw:
+                setattr(self, option, kw.pop(option))
+        kw.pop("schema", None)
+        if kw:
+            raise TypeError(
+                f"Table('{self.name}') got keyword argument(s) cormorant does not support: {', '.join(sorted(kw))}"
+            )
+        for item in args:
+            if isinstance(item, Column) and item.key in self.columns:
+                raise NotImplementedError(
+                    f"extend_existing: replacing the column '{self.name}.{item.key}' is not supported"
+                )
+            self.append(item)
+        if reflection is not None:
+            self._reflect(*reflection)
+
+    def _reflect(self, bind: Any, include_columns: Any, exclude_columns: Any, resolve_fks: bool) -> None:
+        from ..inspection import inspect
+
+        inspect(bind).reflect_table(self, include_columns, exclude_columns, resolve_fks=resolve_fks)
 
     def append(self, item: Any) -> None:
         if isinstance(item, Column):
@@ -665,6 +745,44 @@ class MetaData(SchemaItem):
 
     def __repr__(self) -> str:
         return "MetaData()"
+
+    def reflect(
+        self,
+        bind: Any,
+        schema: str | None = None,
+        views: bool = False,
+        only: Iterable[str] | Callable[[str, MetaData], bool] | None = None,
+        extend_existing: bool = False,
+        autoload_replace: bool = True,
+        resolve_fks: bool = True,
+    ) -> None:
+        """A Table, read from the database, for each of its tables (and views,
+        with `views`) this MetaData does not hold yet; `only` names the tables,
+        or is a callable (name, metadata) -> bool that picks them."""
+        from ..inspection import inspect
+
+        if schema is not None:
+            raise NotImplementedError("MetaData.reflect(schema=): schema-qualified tables are not supported")
+        inspector = inspect(bind)
+        available = inspector.get_table_names() + (inspector.get_view_names() if views else [])
+        if only is None:
+            names = available
+        elif callable(only):
+            names = [name for name in available if only(name, self)]
+        else:
+            wanted = list(only)
+            missing = [name for name in wanted if name not in available]
+            if missing:
+                raise InvalidRequestError(
+                    f"Could not reflect: requested table(s) not available in {inspector.engine!r}: "
+                    f"({', '.join(missing)})"
+                )
+            names = [name for name in available if name in wanted]
+        for name in names:
+            if name not in self.tables or extend_existing:
+                Table(
+                    name, self, autoload_with=bind, extend_existing=extend_existing, resolve_fks=resolve_fks
+                )
 
     def _add_sequence(self, sequence: Sequence) -> None:
         self._sequences[sequence.name] = sequence

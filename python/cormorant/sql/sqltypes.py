@@ -178,6 +178,10 @@ class TypeEngine:
     def __repr__(self) -> str:
         return _generic_repr(self)
 
+    def __str__(self) -> str:
+        """The type's DDL spelling, as SQLAlchemy's str(type) gives it."""
+        return self.compile()
+
 
 def resolve_variant(type_: TypeEngine, dialect: str) -> TypeEngine:
     """The type that does the work on `dialect`: a with_variant() type's variant there, else itself."""
