@@ -56,7 +56,7 @@ from cormorant import (
     update,
 )
 from cormorant.dialects import postgresql, sqlite
-from cormorant.dialects.postgresql import JSONB
+from cormorant.dialects.postgresql import JSONB, ExcludeConstraint
 from cormorant.sql.ddl import create_script, drop_script
 from cormorant.sql.defaults import Computed, Identity
 from cormorant.sql.elements import BindCollector
@@ -100,6 +100,10 @@ class Walk:
         if name == "type":
             if value != ("null",):
                 self.form(value, "type")
+            return
+        if tag == "exclude" and name == "elements":
+            for element in value:
+                self.form(element, "element")
             return
         if tag == "column" and name == "generated":
             self.form(value, "element")
@@ -172,6 +176,7 @@ child = Table(
     Column("twice", Integer, Computed("small * 2")),
     Column("serial_no", Integer, Identity(start=3)),
     UniqueConstraint("body", name="uq_body"),
+    ExcludeConstraint(("small", "="), name="ex_small", where=text("small > 0")),
     CheckConstraint("small >= 0", name="ck_small"),
     Index("ix_child_day", "day", unique=True),
 )

@@ -127,6 +127,19 @@ struct ConstraintRenderer {
         return constraint_prefix(k.name) + "CHECK (" +
                sql::compile_ddl_expression(*k.expr, dialect) + ")";
     }
+    std::string operator()(const ExcludeConstraint& k) const {
+        if (dialect != Dialect::PostgreSQL)
+            throw Error(ErrorKind::NotSupported, "EXCLUDE constraints exist only on PostgreSQL");
+        std::string out = constraint_prefix(k.name) + "EXCLUDE USING " + k.method + " (";
+        for (std::size_t i = 0; i < k.elements.size(); ++i) {
+            if (i) out += ", ";
+            out += sql::compile_ddl_expression(*k.elements[i].first, dialect) + " WITH " +
+                   k.elements[i].second;
+        }
+        out += ")";
+        if (k.where) out += " WHERE (" + sql::compile_ddl_expression(*k.where, dialect) + ")";
+        return out;
+    }
 };
 
 }  // namespace

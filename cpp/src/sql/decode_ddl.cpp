@@ -58,6 +58,16 @@ schema::Constraint decode_constraint(const Datum& d) {
     if (r.head() == "unique") {
         return schema::UniqueConstraint{r.strings(2, "columns"), r.opt_str(1, "name")};
     }
+    if (r.head() == "exclude") {
+        schema::ExcludeConstraint k{r.str(2, "method"), {}, r.opt_node(4), r.opt_str(1, "name")};
+        for (const auto& element : r.tuple(3, "elements")) {
+            R pair(element);
+            if (pair.head() != "with")
+                pair.fail("expected a ('with', expression, operator) element");
+            k.elements.emplace_back(pair.node(1), pair.str(2, "operator"));
+        }
+        return k;
+    }
     if (r.head() == "foreign_key") {
         return schema::ForeignKey{r.strings(2, "columns"),
                                   r.str(3, "referenced table"),
@@ -144,6 +154,8 @@ const std::vector<DatumForm>& element_forms() {
          "foreign_key",
          {"name", "columns", "referenced_table", "referenced_columns", "ondelete", "onupdate"}},
         {"element", "check", {"name", "condition"}},
+        {"element", "exclude", {"name", "method", "elements", "where"}},
+        {"element", "with", {"expression", "operator"}},
     };
     return forms;
 }

@@ -321,6 +321,10 @@ class Constraint(HasConditionalDDL, SchemaItem):
     table: Table | None = None
     create_inline = True  # False once AddConstraint() adds it by ALTER TABLE instead
 
+    def _datum(self, dialect: str | None = None) -> tuple[Any, ...]:
+        """The constraint as CREATE TABLE (or ALTER TABLE ... ADD) writes it."""
+        raise NotImplementedError(f"{type(self).__name__} has no DDL form")
+
     def _attach(self, table: Table) -> None:
         _require_columns(self, table, getattr(self, "column_names", ()))
         self.table = table
@@ -687,7 +691,7 @@ class Table(FromClause, SchemaItem):
             if (
                 constraint.create_inline
                 and constraint._included_on(dialect)
-                and isinstance(constraint, (UniqueConstraint, CheckConstraint, ForeignKeyConstraint))
+                and not isinstance(constraint, PrimaryKeyConstraint)
             ):
                 constraints.append(constraint._datum(dialect))
         for c in self.columns:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -55,7 +56,16 @@ struct CheckConstraint {
     std::string name;  // optional
 };
 
-using Constraint = std::variant<PrimaryKey, UniqueConstraint, ForeignKey, CheckConstraint>;
+// PostgreSQL's EXCLUDE USING method (element WITH operator, ...) [WHERE (predicate)].
+struct ExcludeConstraint {
+    std::string method;                                          // gist, btree...
+    std::vector<std::pair<sql::NodePtr, std::string>> elements;  // (expression, operator)
+    sql::NodePtr where;                                          // optional
+    std::string name;                                            // optional
+};
+
+using Constraint =
+    std::variant<PrimaryKey, UniqueConstraint, ForeignKey, CheckConstraint, ExcludeConstraint>;
 
 struct Index {
     std::string name;

@@ -25,6 +25,7 @@ from ...sql.standard_types import (
     VARCHAR,
 )
 from .._on_conflict import Excluded, ExcludedColumn, OnConflictInsert, constraint_columns
+from .constraints import ExcludeConstraint
 from .ext import All, Any, aggregate_order_by, array, array_agg
 from .hstore import HSTORE, hstore
 from .named_types import (
@@ -106,6 +107,7 @@ __all__ = [
     "ENUM",
     "CreateEnumType",
     "DropEnumType",
+    "ExcludeConstraint",
     "NamedType",
     "DATEMULTIRANGE",
     "DATERANGE",

@@ -160,6 +160,14 @@ def _constraint(constraint: schema.Constraint, dialect: str | None) -> sa.Constr
             ondelete=constraint.ondelete,
             onupdate=constraint.onupdate,
         )
+    if isinstance(constraint, postgresql.ExcludeConstraint):
+        elements = [
+            (e if isinstance(e, str) else sa.text(_sql(e, dialect)), op) for e, op in constraint.elements
+        ]
+        where = sa.text(_sql(constraint.where, dialect)) if constraint.where is not None else None
+        return sa_postgresql.ExcludeConstraint(
+            *elements, name=constraint.name, using=constraint.using, where=where
+        )
     raise TypeError(f"cannot translate the constraint {constraint!r} for SQLAlchemy")
 
 
