@@ -57,7 +57,7 @@ from cormorant import (
 )
 from cormorant.dialects import postgresql, sqlite
 from cormorant.dialects.postgresql import JSONB, ExcludeConstraint
-from cormorant.sql.ddl import create_script, drop_script
+from cormorant.sql.ddl import CreateColumn, create_script, drop_script
 from cormorant.sql.defaults import Computed, Identity
 from cormorant.sql.elements import BindCollector
 from cormorant.sql.selectable import column, statement_datum, tablesample, union_all, values
@@ -100,6 +100,9 @@ class Walk:
         if name == "type":
             if value != ("null",):
                 self.form(value, "type")
+            return
+        if tag == "create_column":
+            self.form(value, "element")
             return
         if tag == "exclude" and name == "elements":
             for element in value:
@@ -315,6 +318,7 @@ def walk():
         for datum in drop_script(list(reversed(tables)), dialect, True, defer_alter=True):
             walk.form(datum)
         walk.form(Index("ix_drop", parent.c.label)._drop_datum(True))
+        walk.form(CreateColumn(child.c.twice)._datum(BindCollector(dialect)))
     return walk
 
 

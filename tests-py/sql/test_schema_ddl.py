@@ -321,3 +321,52 @@ def test_sort_tables_and_visitors():
 
     assert Names().traverse_single(users) == "table users"
     assert Names().traverse_single(users.c.id) is None
+
+
+def test_create_column_prints_one_line_of_create_table():
+    from cormorant.schema import CreateColumn
+
+    t = Table(
+        "cc",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("name", String(20), server_default="x"),
+    )
+    assert str(CreateColumn(t.c.name)) == "name VARCHAR(20) DEFAULT 'x'"
+    assert str(CreateColumn(t.c.id).compile(dialect=postgresql.dialect())) == "id SERIAL NOT NULL"
+
+
+@pytest.mark.postgresql_only
+def test_exclude_constraint_keeps_ranges_apart(engine):
+    import datetime
+
+    from cormorant.dialects.postgresql import TSRANGE, ExcludeConstraint, Range
+    from cormorant.exc import IntegrityError
+
+    metadata = MetaData()
+    booking = Table(
+        "booking",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("room", Integer),
+        Column("during", TSRANGE),
+        ExcludeConstraint(("room", "="), ("during", "&&"), name="no_overlap", where=text("room > 0")),
+    )
+    assert "CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&) WHERE (room > 0)" in str(
+        CreateTable(booking).compile(dialect=postgresql.dialect())
+    )
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
+    metadata.create_all(engine)
+    day = datetime.datetime(2024, 1, 1)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(booking).values(room=1, during=Range(day, day + datetime.timedelta(days=2))))
+            conn.execute(insert(booking).values(room=2, during=Range(day, day + datetime.timedelta(days=2))))
+        with pytest.raises(IntegrityError, match="no_overlap"):
+            with engine.begin() as conn:
+                conn.execute(
+                    insert(booking).values(room=1, during=Range(day + datetime.timedelta(days=1), None))
+                )
+    finally:
+        metadata.drop_all(engine)

@@ -162,6 +162,10 @@ std::string create_table_sql(const Table& table, Dialect dialect, bool if_not_ex
     return out + (display ? "\n)\n\n" : ")");
 }
 
+std::string column_sql(const Column& column, Dialect dialect) {
+    return column_spec(column, dialect);
+}
+
 std::string drop_table_sql(std::string_view name, bool if_exists) {
     return (if_exists ? "DROP TABLE IF EXISTS " : "DROP TABLE ") + sql::quote_identifier(name);
 }
@@ -184,6 +188,16 @@ sql::NodePtr create_table(std::shared_ptr<const Table> table, bool if_not_exists
     n->name = table ? table->name : std::string();
     n->table_def = std::move(table);
     n->flags = if_not_exists ? sql::flag::if_exists : 0;
+    return n;
+}
+
+sql::NodePtr create_column(Column column) {
+    auto table = std::make_shared<Table>();
+    table->columns.push_back(std::move(column));
+    auto n = std::make_shared<sql::Node>();
+    n->kind = Kind::CreateColumn;
+    n->name = table->columns.front().name;
+    n->table_def = std::move(table);
     return n;
 }
 

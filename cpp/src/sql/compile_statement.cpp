@@ -443,6 +443,10 @@ void Compiler::ddl(const Node& n) {
                 display ? schema::Layout::Display : schema::Layout::OneLine));
         case Kind::DropTable:
             return out(schema::drop_table_sql(n.name, if_exists));
+        case Kind::CreateColumn:
+            if (!n.table_def || n.table_def->columns.size() != 1)
+                throw Error(ErrorKind::Programming, "create_column needs one column");
+            return out(schema::column_sql(n.table_def->columns.front(), dialect_));
         case Kind::CreateIndex: {
             schema::Index index{n.name, n.qualifier, n.names, n.has(flag::unique)};
             return out(schema::create_index_sql(index, if_exists));

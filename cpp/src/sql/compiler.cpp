@@ -81,6 +81,7 @@ void Compiler::root(const Node& node) {
         case Kind::TableValued:
             return from_item(node);
         case Kind::CreateTable:
+        case Kind::CreateColumn:
         case Kind::DropTable:
         case Kind::CreateIndex:
         case Kind::DropIndex:

@@ -89,6 +89,7 @@ NodePtr d_create_table(const R& r) {
     for (const auto& c : r.tuple(3, "constraints")) t->constraints.push_back(decode_constraint(c));
     return schema::create_table(std::move(t), r.flag(4, "if_not_exists"));
 }
+NodePtr d_create_column(const R& r) { return schema::create_column(decode_column(r.at(1))); }
 NodePtr d_drop_table(const R& r) {
     return schema::drop_table(r.str(1, "table name"), r.flag(2, "if_exists"));
 }
@@ -129,6 +130,7 @@ const std::vector<HeadEntry>& ddl_entries() {
         {{"node", "create_table", {"name", "columns", "constraints", "if_not_exists"}},
          d_create_table},
         {{"node", "drop_table", {"name", "if_exists"}}, d_drop_table},
+        {{"node", "create_column", {"column"}}, d_create_column},
         {{"node", "create_index", {"name", "table", "columns", "unique", "if_not_exists"}},
          d_create_index},
         {{"node", "drop_index", {"name", "if_exists"}}, d_drop_index},

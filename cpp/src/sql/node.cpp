@@ -19,7 +19,7 @@ NodePtr make_list(std::vector<NodePtr> items) {
 }
 
 std::string_view kind_name(Kind kind) noexcept {
-    static constexpr std::array<std::string_view, 70> names = {
+    static constexpr std::array<std::string_view, 71> names = {
         "col",
         "bind",
         "null",
@@ -90,8 +90,10 @@ std::string_view kind_name(Kind kind) noexcept {
         "table_valued",
         "field_of",
         "affixed",
+        "create_column",
     };
-    static_assert(names.size() == static_cast<std::size_t>(Kind::Affixed) + 1, "one name per Kind");
+    static_assert(names.size() == static_cast<std::size_t>(Kind::CreateColumn) + 1,
+                  "one name per Kind");
     auto i = static_cast<std::size_t>(kind);
     return i < names.size() ? names[i] : "?";
 }

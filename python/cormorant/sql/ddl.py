@@ -326,6 +326,20 @@ class CreateTable(_CreateDropBase):
         return datum
 
 
+class CreateColumn(BaseDDLElement):
+    """A Column as CREATE TABLE writes it (`name TYPE DEFAULT ... NOT NULL`):
+    printable, and what a @compiles(CreateColumn) hook is handed."""
+
+    __visit_name__ = "create_column"
+    _default_string_dialect = "sqlite"
+
+    def __init__(self, element: Any) -> None:
+        self.element = element
+
+    def _datum(self, binds: BindCollector) -> tuple[Any, ...]:
+        return ("create_column", self.element._ddl(_ddl_dialect(binds)))
+
+
 class DropTable(_CreateDropBase):
     __visit_name__ = "drop_table"
 

@@ -17,6 +17,8 @@ enum class Layout { OneLine, Display };
 std::string create_table_sql(const Table& table, sql::Dialect dialect, bool if_not_exists = false,
                              Layout layout = Layout::OneLine);
 std::string drop_table_sql(std::string_view name, bool if_exists = false);
+// One column as CREATE TABLE writes it: name, type, DEFAULT, GENERATED, NOT NULL.
+std::string column_sql(const Column& column, sql::Dialect dialect);
 // PostgreSQL: CREATE TYPE name AS ENUM (...); with if_not_exists, inside a DO
 // block that ignores duplicate_object (PostgreSQL has no IF NOT EXISTS here).
 std::string create_enum_sql(std::string_view name, const std::vector<std::string>& values,
@@ -35,6 +37,7 @@ std::string drop_constraint_sql(std::string_view table, std::string_view name,
 // Nodes for sql::compile (and the statement cache).
 sql::NodePtr create_table(std::shared_ptr<const Table> table, bool if_not_exists = false);
 sql::NodePtr drop_table(std::string name, bool if_exists = false);
+sql::NodePtr create_column(Column column);
 sql::NodePtr create_index(const Index& index, bool if_not_exists = false);
 sql::NodePtr drop_index(std::string name, bool if_exists = false);
 sql::NodePtr add_constraint(std::string table, Constraint constraint, bool if_not_exists = false);

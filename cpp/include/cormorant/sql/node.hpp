@@ -108,8 +108,9 @@ enum class Kind : std::uint8_t {
                      // column list AS alias(c TYPE, ...) when flag::derived (each Column's
                      // type optional)
     FieldOf,         // name = field, children = {expression}: (expression).field
-    Affixed,  // names = {prefixes, suffixes} (SQL text), children = {statement}: the prefixes
-              // follow its first keyword (SELECT, INSERT, UPDATE, DELETE), the suffixes end it
+    Affixed,       // names = {prefixes, suffixes} (SQL text), children = {statement}: the prefixes
+                   // follow its first keyword (SELECT, INSERT, UPDATE, DELETE), the suffixes end it
+    CreateColumn,  // table_def holding the one column: its CREATE TABLE line, alone
 };
 
 namespace flag {
