@@ -1,15 +1,63 @@
-"""InstrumentedList: the list a collection relationship holds. Changes made
-through it update the other side of the relationship in memory, join new
-members to the owner's Session and are remembered for the next flush."""
+"""The collections a relationship holds: InstrumentedList (the default),
+InstrumentedSet, the keyed dictionaries (KeyFuncDict and the factories
+naming its key), and user classes marked with the `collection` decorators.
+Changes made through them update the other side of the relationship in
+memory, join new members to the owner's Session and are remembered for the
+next flush; a load fills them without any of that."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, SupportsIndex
+from collections.abc import Callable, Iterable
+from typing import Any, SupportsIndex, TypeVar
 
+from ..exc import ArgumentError
 from . import events
 from .attributes import NO_VALUE, record_change
 from .writeonly import PendingChanges
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class _MemberEvents:
+    """What every instrumented collection does around a change. `_rel` is
+    None while a load fills the collection, and for a collection no
+    relationship owns (a KeyFuncDict made by hand): then changes are plain."""
+
+    __slots__ = ()
+
+    _owner: Any
+    _rel: Any
+
+    def _before_change(self) -> None:
+        if self._rel is not None:
+            record_change(self._owner, self._rel.key, self, collection=True)
+
+    def _adding(self, item: Any) -> Any:
+        """The member to add: a validator or an append listener with retval=True may replace it."""
+        rel = self._rel
+        if rel is None:
+            return item
+        validator = getattr(rel, "validator", None)
+        if validator is not None:
+            item = validator.set(self._owner, item)
+        if rel._has_events:
+            return events.fire_append(rel, self._owner, item)
+        return item
+
+    def _added(self, item: Any) -> None:
+        if self._rel is not None:
+            self._rel._appended(self._owner, item)
+
+    def _gone(self, item: Any) -> None:
+        rel = self._rel
+        if rel is None:
+            return
+        validator = getattr(rel, "validator", None)
+        if validator is not None:
+            validator.remove(self._owner, item)
+        if rel._has_events:
+            events.fire_remove(rel, self._owner, item)
+        rel._removed(self._owner, item)
 
 
 class InstrumentedList(list[Any]):
@@ -20,24 +68,28 @@ class InstrumentedList(list[Any]):
     _owner: Any
     _rel: Any
 
-    def __init__(self, items: Any = (), *, owner: Any, relationship: Any) -> None:
+    def __init__(self, items: Any = (), *, owner: Any = None, relationship: Any = None) -> None:
         super().__init__(items)
         self._owner = owner
         self._rel = relationship
 
     def _before_change(self) -> None:
-        record_change(self._owner, self._rel.key, self, collection=True)
+        if self._rel is not None:
+            record_change(self._owner, self._rel.key, self, collection=True)
 
     def _adding(self, item: Any) -> Any:
         """The member to add: an append listener with retval=True may replace it."""
-        if self._rel._has_events:
+        if self._rel is not None and self._rel._has_events:
             return events.fire_append(self._rel, self._owner, item)
         return item
 
     def _added(self, item: Any) -> None:
-        self._rel._appended(self._owner, item)
+        if self._rel is not None:
+            self._rel._appended(self._owner, item)
 
     def _gone(self, item: Any) -> None:
+        if self._rel is None:
+            return
         if self._rel._has_events:
             events.fire_remove(self._rel, self._owner, item)
         self._rel._removed(self._owner, item)
@@ -98,11 +150,490 @@ class InstrumentedList(list[Any]):
         for item in old if isinstance(index, slice) else [old]:
             self._gone(item)
 
+    def _load_member(self, item: Any) -> None:
+        list.append(self, item)
+
     def __reduce__(self) -> Any:
         return (list, (list(self),))
 
     def __repr__(self) -> str:
         return list.__repr__(self)
+
+
+class InstrumentedSet(_MemberEvents, set[Any]):
+    """The set a collection_class=set relationship holds."""
+
+    __slots__ = ("_owner", "_rel")
+
+    def __init__(self, items: Iterable[Any] = (), *, owner: Any = None, relationship: Any = None) -> None:
+        super().__init__(items)
+        self._owner = owner
+        self._rel = relationship
+
+    def add(self, item: Any) -> None:
+        if item in self:
+            return
+        item = self._adding(item)
+        self._before_change()
+        set.add(self, item)
+        self._added(item)
+
+    def discard(self, item: Any) -> None:
+        if item in self:
+            self.remove(item)
+
+    def remove(self, item: Any) -> None:
+        if item not in self:
+            raise KeyError(item)
+        self._before_change()
+        set.remove(self, item)
+        self._gone(item)
+
+    def pop(self) -> Any:
+        self._before_change()
+        item = set.pop(self)
+        self._gone(item)
+        return item
+
+    def clear(self) -> None:
+        for item in list(self):
+            self.remove(item)
+
+    def update(self, *others: Iterable[Any]) -> None:
+        for other in others:
+            for item in list(other):
+                self.add(item)
+
+    def difference_update(self, *others: Iterable[Any]) -> None:
+        for other in others:
+            for item in list(other):
+                self.discard(item)
+
+    def intersection_update(self, *others: Iterable[Any]) -> None:
+        keep = set(self).intersection(*others)
+        for item in list(self):
+            if item not in keep:
+                self.remove(item)
+
+    def symmetric_difference_update(self, other: Iterable[Any]) -> None:
+        for item in set(other):
+            if item in self:
+                self.remove(item)
+            else:
+                self.add(item)
+
+    def __ior__(self, other: Any) -> InstrumentedSet:  # type: ignore[misc]
+        self.update(other)
+        return self
+
+    def __isub__(self, other: Any) -> InstrumentedSet:  # type: ignore[misc]
+        self.difference_update(other)
+        return self
+
+    def __iand__(self, other: Any) -> InstrumentedSet:  # type: ignore[misc]
+        self.intersection_update(other)
+        return self
+
+    def __ixor__(self, other: Any) -> InstrumentedSet:  # type: ignore[misc]
+        self.symmetric_difference_update(other)
+        return self
+
+    def _load_member(self, item: Any) -> None:
+        set.add(self, item)
+
+    def _unload_member(self, item: Any) -> None:
+        set.discard(self, item)
+
+    def _members(self) -> list[Any]:
+        return list(self)
+
+    def __reduce__(self) -> Any:
+        return (set, (set(self),))
+
+    def __repr__(self) -> str:
+        return repr(set(self))
+
+
+class KeyFuncDict(_MemberEvents, dict[Any, Any]):
+    """A dictionary of related objects, each under the key `keyfunc` gives
+    it: `set(obj)` adds one, `remove(obj)` takes it out, and `d[key] = obj`
+    (the key must be the object's own) replaces the member under that key."""
+
+    _owner: Any = None
+    _rel: Any = None
+
+    def __init__(
+        self, keyfunc: Callable[[Any], Any], *dict_args: Any, ignore_unpopulated_attribute: bool = False
+    ) -> None:
+        self.keyfunc = keyfunc
+        self.ignore_unpopulated_attribute = ignore_unpopulated_attribute
+        super().__init__(*dict_args)
+
+    def _key_of(self, value: Any) -> Any:
+        key = self.keyfunc(value)
+        if key is NO_VALUE:
+            raise ArgumentError(
+                f"the attribute that keys this dictionary is not set on {value!r}; "
+                "it must be set before the object joins the collection "
+                "(or pass ignore_unpopulated_attribute=True to skip it)"
+            )
+        return key
+
+    def set(self, value: Any, _sa_initiator: Any = None) -> None:
+        """Adds `value` under the key it gives."""
+        key = self.keyfunc(value)
+        if key is NO_VALUE:
+            if self.ignore_unpopulated_attribute:
+                return
+            self._key_of(value)
+        self[key] = value
+
+    def remove(self, value: Any, _sa_initiator: Any = None) -> None:
+        """Takes `value` out of the dictionary; it must be under its own key."""
+        key = self._key_of(value)
+        if self.get(key) is not value:
+            raise ArgumentError(
+                f"Can not remove {value!r}: the dictionary holds {self.get(key)!r} under its key {key!r}"
+            )
+        del self[key]
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        old = self.get(key, NO_VALUE)
+        if old is value:
+            return
+        value = self._adding(value)
+        self._before_change()
+        dict.__setitem__(self, key, value)
+        if old is not NO_VALUE:
+            self._gone(old)
+        self._added(value)
+
+    def __delitem__(self, key: Any) -> None:
+        old = self[key]
+        self._before_change()
+        dict.__delitem__(self, key)
+        self._gone(old)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        if key not in self:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        value = self[key]
+        del self[key]
+        return value
+
+    def popitem(self) -> tuple[Any, Any]:
+        if not self:
+            raise KeyError("popitem(): dictionary is empty")
+        key = next(reversed(self.keys()))
+        return key, self.pop(key)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def clear(self) -> None:
+        for key in list(self):
+            del self[key]
+
+    def update(self, *others: Any, **kw: Any) -> None:
+        for key, value in dict(*others, **kw).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> KeyFuncDict:  # type: ignore[misc]
+        self.update(other)
+        return self
+
+    def _load_member(self, item: Any) -> None:
+        key = self.keyfunc(item)
+        if key is not NO_VALUE or not self.ignore_unpopulated_attribute:
+            dict.__setitem__(self, self._key_of(item), item)
+
+    def _unload_member(self, item: Any) -> None:
+        for key, value in dict.items(self):
+            if value is item:
+                dict.__delitem__(self, key)
+                return
+
+    def _members(self) -> list[Any]:
+        return list(self.values())
+
+    def __reduce__(self) -> Any:
+        return (dict, (dict(self),))
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self)
+
+
+MappedCollection = KeyFuncDict
+
+
+def keyfunc_mapping(
+    keyfunc: Callable[[Any], Any], *, ignore_unpopulated_attribute: bool = False
+) -> type[KeyFuncDict]:
+    """A KeyFuncDict class keying each member by `keyfunc(member)`, for relationship(collection_class=)."""
+    ignore = ignore_unpopulated_attribute
+
+    class KeyedDict(KeyFuncDict):
+        def __init__(self, *dict_args: Any) -> None:
+            super().__init__(keyfunc, *dict_args, ignore_unpopulated_attribute=ignore)
+
+    return KeyedDict
+
+
+def attribute_keyed_dict(attr_name: str, *, ignore_unpopulated_attribute: bool = False) -> type[KeyFuncDict]:
+    """A KeyFuncDict class keying each member by its attribute `attr_name`."""
+
+    def attribute_of(member: Any) -> Any:
+        return getattr(member, attr_name, NO_VALUE)
+
+    return keyfunc_mapping(attribute_of, ignore_unpopulated_attribute=ignore_unpopulated_attribute)
+
+
+def column_keyed_dict(mapping_spec: Any, *, ignore_unpopulated_attribute: bool = False) -> type[KeyFuncDict]:
+    """A KeyFuncDict class keying each member by the value of a mapped column
+    (or a tuple of columns' values): `column_keyed_dict(Note.__table__.c.keyword)`."""
+    specs = list(mapping_spec) if isinstance(mapping_spec, (list, tuple)) else [mapping_spec]
+    columns = [getattr(s, "column", s) for s in specs]
+
+    def columns_of(member: Any) -> Any:
+        mapper = type(member).__mapper__
+        values = tuple(getattr(member, mapper.column_keys[c], NO_VALUE) for c in columns)
+        if NO_VALUE in values:
+            return NO_VALUE
+        return values if len(values) > 1 else values[0]
+
+    return keyfunc_mapping(columns_of, ignore_unpopulated_attribute=ignore_unpopulated_attribute)
+
+
+attribute_mapped_collection = attribute_keyed_dict
+column_mapped_collection = column_keyed_dict
+mapped_collection = keyfunc_mapping
+
+
+# --- user-defined collection classes ------------------------------------------------------------
+
+_ROLE = "_cm_collection_role"
+_REFUSED_ROLES = ("adds", "removes", "removes_return", "replaces", "converter")
+
+
+class collection:  # noqa: N801 - SQLAlchemy's name
+    """Decorators marking the methods of a user-defined collection class:
+    `appender` adds a member, `remover` takes one out, `iterator` walks them.
+    A class deriving from list, set or KeyFuncDict is instrumented through
+    its base's methods; any other class needs an appender and a remover."""
+
+    @staticmethod
+    def appender(fn: _F) -> _F:
+        setattr(fn, _ROLE, "appender")
+        return fn
+
+    @staticmethod
+    def remover(fn: _F) -> _F:
+        setattr(fn, _ROLE, "remover")
+        return fn
+
+    @staticmethod
+    def iterator(fn: _F) -> _F:
+        setattr(fn, _ROLE, "iterator")
+        return fn
+
+    @staticmethod
+    def internally_instrumented(fn: _F) -> _F:
+        """The method fires its own events (by calling the appender or remover): left as it is."""
+        setattr(fn, _ROLE, "internally_instrumented")
+        return fn
+
+    @staticmethod
+    def converter(fn: _F) -> _F:
+        setattr(fn, _ROLE, "converter")
+        return fn
+
+    @staticmethod
+    def adds(arg: Any) -> Callable[[_F], _F]:
+        return _refused_role("adds")
+
+    @staticmethod
+    def removes(arg: Any) -> Callable[[_F], _F]:
+        return _refused_role("removes")
+
+    @staticmethod
+    def removes_return() -> Callable[[_F], _F]:
+        return _refused_role("removes_return")
+
+    @staticmethod
+    def replaces(arg: Any) -> Callable[[_F], _F]:
+        return _refused_role("replaces")
+
+
+def _refused_role(role: str) -> Callable[[_F], _F]:
+    def mark(fn: _F) -> _F:
+        setattr(fn, _ROLE, role)
+        return fn
+
+    return mark
+
+
+def _roles(cls: type) -> dict[str, str]:
+    """{role: method name} of the methods `cls` (or a base) marks."""
+    found: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        for name, member in vars(klass).items():
+            role = getattr(member, _ROLE, None)
+            if role is not None:
+                found[role] = name
+    return found
+
+
+class _ByRole:
+    """Loads and lists the members of a user's collection class through the
+    methods it marks (its appender, remover and iterator), firing no events."""
+
+    __slots__ = ()
+
+    _rel: Any
+    _cm_appender = ""
+    _cm_remover = ""
+    _cm_iterator = "__iter__"
+
+    def _load_member(self, item: Any) -> None:
+        rel, self._rel = self._rel, None
+        try:
+            getattr(self, self._cm_appender)(item)
+        finally:
+            self._rel = rel
+
+    def _unload_member(self, item: Any) -> None:
+        rel, self._rel = self._rel, None
+        try:
+            getattr(self, self._cm_remover)(item)
+        finally:
+            self._rel = rel
+
+    def _members(self) -> list[Any]:
+        return list(getattr(self, self._cm_iterator)())
+
+
+class _CustomCollection(_ByRole, _MemberEvents):
+    """A collection class deriving from no builtin collection: the subclass
+    instrumentation makes wraps its appender and remover to fire events."""
+
+    _owner: Any = None
+    _rel: Any = None
+
+
+def _firing_appender(method: Callable[..., Any]) -> Callable[..., Any]:
+    def append(self: _CustomCollection, item: Any, *args: Any, **kw: Any) -> Any:
+        item = self._adding(item)
+        self._before_change()
+        result = method(self, item, *args, **kw)
+        self._added(item)
+        return result
+
+    return append
+
+
+def _firing_remover(method: Callable[..., Any]) -> Callable[..., Any]:
+    def remove(self: _CustomCollection, item: Any, *args: Any, **kw: Any) -> Any:
+        self._before_change()
+        result = method(self, item, *args, **kw)
+        self._gone(item)
+        return result
+
+    return remove
+
+
+_instrumented: dict[type, type] = {}
+
+
+def instrumented_class(cls: type) -> type:
+    """The class a relationship's collections of `cls` are made of: cls
+    itself when it is already instrumented, else a subclass of it whose
+    changes fire the relationship's events."""
+    if cls is list:
+        return InstrumentedList
+    if cls is set:
+        return InstrumentedSet
+    made = _instrumented.get(cls)
+    if made is None:
+        made = _instrumented[cls] = _instrument(cls)
+    return made
+
+
+def _instrument(cls: type) -> type:
+    roles = _roles(cls)
+    refused = [role for role in _REFUSED_ROLES if role in roles]
+    if refused:
+        raise NotImplementedError(
+            f"collection class {cls.__name__}: @collection.{refused[0]} is not supported; "
+            "mark the methods that add and remove one member with @collection.appender and "
+            "@collection.remover instead"
+        )
+    if issubclass(cls, (InstrumentedList, InstrumentedSet, KeyFuncDict)):
+        return cls
+    for base, instrumented, add in ((list, InstrumentedList, "append"), (set, InstrumentedSet, "add")):
+        if issubclass(cls, base):
+            builtin_based = {
+                "__module__": cls.__module__,
+                "_cm_appender": roles.get("appender", add),
+                "_cm_remover": roles.get("remover", "remove"),
+                "_cm_iterator": roles.get("iterator", "__iter__"),
+            }
+            return type(cls.__name__, (_ByRole, cls, instrumented), builtin_based)
+    if issubclass(cls, dict):
+        raise ArgumentError(
+            f"Type {cls.__name__} must elect an appender method to be a collection class; "
+            "derive dictionary collections from KeyFuncDict (attribute_keyed_dict() and friends)"
+        )
+    for role, article in (("appender", "an"), ("remover", "a")):
+        if role not in roles:
+            raise ArgumentError(
+                f"Type {cls.__name__} must elect {article} {role} method to be a collection class"
+            )
+    namespace: dict[str, Any] = {
+        "__module__": cls.__module__,
+        "_cm_appender": roles["appender"],
+        "_cm_remover": roles["remover"],
+        "_cm_iterator": roles.get("iterator", "__iter__"),
+        roles["appender"]: _firing_appender(getattr(cls, roles["appender"])),
+        roles["remover"]: _firing_remover(getattr(cls, roles["remover"])),
+    }
+    return type(cls.__name__, (cls, _CustomCollection), namespace)
+
+
+def build_collection(factory: Callable[[], Any], owner: Any, relationship: Any, items: Iterable[Any]) -> Any:
+    """A new collection from `factory` (an instrumented class, or a callable
+    returning an instance of one), holding `items` without firing events."""
+    collection = factory()
+    for item in items:
+        collection._load_member(item)
+    collection._owner = owner
+    collection._rel = relationship
+    return collection
+
+
+def quiet_append(collection: Any, item: Any) -> None:
+    """Adds `item` as a load or the other side's change does: no events."""
+    if isinstance(collection, list):
+        list.append(collection, item)
+    else:
+        collection._load_member(item)
+
+
+def quiet_remove(collection: Any, item: Any) -> bool:
+    """Takes `item` (this very object) out without events; False when it was not there."""
+    if isinstance(collection, list):
+        for i, member in enumerate(collection):
+            if member is item:
+                list.__delitem__(collection, i)
+                return True
+        return False
+    if not any(member is item for member in collection._members()):
+        return False
+    collection._unload_member(item)
+    return True
 
 
 def members(value: Any) -> list[Any]:
@@ -113,6 +644,8 @@ def members(value: Any) -> list[Any]:
         return value
     if isinstance(value, PendingChanges):
         return value.pending()  # never loaded: only what was added since the last flush
+    if isinstance(value, (InstrumentedSet, KeyFuncDict, _CustomCollection)):
+        return value._members()
     return [value]
 
 
@@ -122,3 +655,18 @@ def every_member(value: Any) -> list[Any]:
     if isinstance(value, PendingChanges):
         return value.every_member()
     return members(value)
+
+
+__all__ = [
+    "InstrumentedList",
+    "InstrumentedSet",
+    "KeyFuncDict",
+    "MappedCollection",
+    "attribute_keyed_dict",
+    "attribute_mapped_collection",
+    "collection",
+    "column_keyed_dict",
+    "column_mapped_collection",
+    "keyfunc_mapping",
+    "mapped_collection",
+]
