@@ -89,7 +89,10 @@ def record_change(obj: Any, key: str, old: Any, collection: bool = False) -> Non
 
 def _snapshot(collection: Any) -> list[Any]:
     """The members of a collection as they are now (a keyed dictionary's values)."""
-    return list(collection.values()) if isinstance(collection, dict) else list(collection)
+    if isinstance(collection, list):
+        return list(collection)
+    members = getattr(collection, "_members", None)  # sets, keyed dictionaries, user classes
+    return list(members()) if members is not None else list(collection)
 
 
 class Mapped(Generic[_T]):

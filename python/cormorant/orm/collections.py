@@ -615,25 +615,13 @@ def build_collection(factory: Callable[[], Any], owner: Any, relationship: Any, 
 
 
 def quiet_append(collection: Any, item: Any) -> None:
-    """Adds `item` as a load or the other side's change does: no events."""
-    if isinstance(collection, list):
-        list.append(collection, item)
-    else:
-        collection._load_member(item)
+    """Adds `item` to a set, dictionary or user collection as a load or the other side's change does: no events."""
+    collection._load_member(item)
 
 
-def quiet_remove(collection: Any, item: Any) -> bool:
-    """Takes `item` (this very object) out without events; False when it was not there."""
-    if isinstance(collection, list):
-        for i, member in enumerate(collection):
-            if member is item:
-                list.__delitem__(collection, i)
-                return True
-        return False
-    if not any(member is item for member in collection._members()):
-        return False
+def quiet_remove(collection: Any, item: Any) -> None:
+    """Takes `item` out of a set, dictionary or user collection without events."""
     collection._unload_member(item)
-    return True
 
 
 def members(value: Any) -> list[Any]:
@@ -646,7 +634,16 @@ def members(value: Any) -> list[Any]:
         return value.pending()  # never loaded: only what was added since the last flush
     if isinstance(value, (InstrumentedSet, KeyFuncDict, _CustomCollection)):
         return value._members()
+    if isinstance(value, (set, frozenset)):  # an unpickled collection is a plain one
+        return list(value)
+    if isinstance(value, dict):
+        return list(value.values())
     return [value]
+
+
+def is_instrumented(value: Any) -> bool:
+    """True for a collection a relationship made (not a plain list): its members come from members()."""
+    return isinstance(value, (InstrumentedSet, KeyFuncDict, _CustomCollection))
 
 
 def every_member(value: Any) -> list[Any]:

@@ -15,6 +15,7 @@ from .collections import (
     InstrumentedList,
     build_collection,
     instrumented_class,
+    is_instrumented,
     members,
     quiet_append,
     quiet_remove,
@@ -449,6 +450,8 @@ class Relationship(Mapped[Any]):
         """The objects assigned to the collection, refusing a value of another kind (a list for a set)."""
         if self._collection_factory is None:
             return value
+        if is_instrumented(value):
+            return members(value)
         sample = self.new_collection(None)
         if isinstance(sample, dict):
             if not isinstance(value, dict):
@@ -591,7 +594,10 @@ class Relationship(Mapped[Any]):
                 return
             collection = d[self.key] = self.new_collection(owner)
         record_change(owner, self.key, collection, collection=True)
-        quiet_append(collection, item)
+        if isinstance(collection, list):
+            list.append(collection, item)
+        else:
+            quiet_append(collection, item)
         self._attribute_event("append", owner, item)
 
     def _attribute_event(self, op: str, owner: Any, value: Any, old: Any = NO_VALUE) -> None:
@@ -621,11 +627,18 @@ class Relationship(Mapped[Any]):
         collection = d.get(self.key)
         if collection is None:
             return
-        if not any(member is item for member in members(collection)):
+        if not isinstance(collection, list):
+            if any(member is item for member in members(collection)):
+                record_change(owner, self.key, collection, collection=True)
+                quiet_remove(collection, item)
+                self._attribute_event("remove", owner, item)
             return
-        record_change(owner, self.key, collection, collection=True)
-        quiet_remove(collection, item)
-        self._attribute_event("remove", owner, item)
+        for i, member in enumerate(collection):
+            if member is item:
+                record_change(owner, self.key, collection, collection=True)
+                list.__delitem__(collection, i)
+                self._attribute_event("remove", owner, item)
+                return
 
     # --- comparisons --------------------------------------------------------------------------
 
