@@ -7,7 +7,7 @@ backrefs, delete-orphan, many-to-many and association proxies."""
 from typing import Optional
 
 import pytest
-from cormorant import Column, ForeignKey, String, Table, func, select
+from cormorant import Column, ForeignKey, String, Table, event, func, select
 from cormorant.exc import ArgumentError
 from cormorant.ext.associationproxy import AssociationProxy, association_proxy
 from cormorant.orm import (
@@ -18,6 +18,7 @@ from cormorant.orm import (
     attribute_keyed_dict,
     attribute_mapped_collection,
     column_keyed_dict,
+    contains_eager,
     joinedload,
     keyfunc_mapping,
     mapped_column,
@@ -455,3 +456,48 @@ def test_validates_a_set_collection():
     with pytest.raises(ValueError, match="bad box"):
         crate.boxes = {Box(name="bad")}
     assert [b.name for b in crate.boxes] == ["ok"]
+
+
+# --- the session's other paths -------------------------------------------------------------------
+
+
+def test_merge_and_delete_attribute_keep_the_collection_class(session):
+    session.add(Item(id=1, notes={"a": Note(keyword="a", text="x")}))
+    session.commit()
+    merged = session.merge(Item(id=1, notes={"b": Note(keyword="b", text="y")}))
+    assert isinstance(merged.notes, KeyFuncDict) and list(merged.notes) == ["b"]
+    session.commit()
+    assert _note_rows(session) == [("b", "y", 1)]  # "a" left the collection: an orphan
+    del merged.notes
+    session.commit()
+    assert _note_rows(session) == []
+
+
+def test_contains_eager_refresh_and_events_on_a_set(session):
+    session.add(Parent(id=1, children={Child(name="a"), Child(name="b")}))
+    session.commit()
+    session.expunge_all()
+    stmt = select(Parent).join(Parent.children).options(contains_eager(Parent.children))
+    parent = session.scalars(stmt).unique().one()
+    assert isinstance(parent.children, set) and len(parent.children) == 2
+    session.refresh(parent, ["children"])
+    assert isinstance(parent.children, set) and len(parent.children) == 2
+    heard = []
+
+    def appended(target, value, initiator):
+        heard.append(value.name)
+
+    def removed(target, value, initiator):
+        heard.append("-" + value.name)
+
+    event.listen(Parent.children, "append", appended)
+    event.listen(Parent.children, "remove", removed)
+    try:
+        child = Child(name="z")
+        parent.children.add(child)
+        parent.children.discard(child)
+        child.parent = parent  # the backref fires the collection's append too
+    finally:
+        event.remove(Parent.children, "append", appended)
+        event.remove(Parent.children, "remove", removed)
+    assert heard == ["z", "-z", "z"]
