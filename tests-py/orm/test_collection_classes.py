@@ -8,7 +8,7 @@ from typing import Optional
 
 import pytest
 from cormorant import Column, ForeignKey, String, Table, event, func, select
-from cormorant.exc import ArgumentError
+from cormorant.exc import ArgumentError, InvalidRequestError
 from cormorant.ext.associationproxy import AssociationProxy, association_proxy
 from cormorant.orm import (
     DeclarativeBase,
@@ -501,3 +501,15 @@ def test_contains_eager_refresh_and_events_on_a_set(session):
         event.remove(Parent.children, "append", appended)
         event.remove(Parent.children, "remove", removed)
     assert heard == ["z", "-z", "z"]
+
+
+def test_keyed_dict_refuses_or_skips_an_unpopulated_key():
+    with pytest.raises(InvalidRequestError, match="dictionary key derived from .* is not populated"):
+        Item().notes.set(Note(text="no keyword"))
+    skipping = attribute_keyed_dict("keyword", ignore_unpopulated_attribute=True)()
+    skipping.set(Note(text="no keyword"))
+    assert skipping == {}
+    with_none = attribute_keyed_dict("keyword")()
+    note = Note(keyword=None, text="given None")
+    with_none.set(note)
+    assert with_none == {None: note}

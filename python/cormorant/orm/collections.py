@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, SupportsIndex, TypeVar
 
-from ..exc import ArgumentError
+from ..exc import ArgumentError, InvalidRequestError
 from . import events
-from .attributes import NO_VALUE, record_change
+from .attributes import NO_VALUE, STATE_KEY, record_change
 from .writeonly import PendingChanges
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -272,10 +272,11 @@ class KeyFuncDict(_MemberEvents, dict[Any, Any]):
     def _key_of(self, value: Any) -> Any:
         key = self.keyfunc(value)
         if key is NO_VALUE:
-            raise ArgumentError(
-                f"the attribute that keys this dictionary is not set on {value!r}; "
-                "it must be set before the object joins the collection "
-                "(or pass ignore_unpopulated_attribute=True to skip it)"
+            raise InvalidRequestError(
+                f"can't populate value in KeyFuncDict; dictionary key derived from {value!r} is not "
+                "populated. Ensure appropriate state is set up on the object before it joins the "
+                'collection. To skip this assignment entirely, set the "ignore_unpopulated_attribute=True" '
+                "parameter on the mapped collection factory."
             )
         return key
 
@@ -387,7 +388,7 @@ def attribute_keyed_dict(attr_name: str, *, ignore_unpopulated_attribute: bool =
     """A KeyFuncDict class keying each member by its attribute `attr_name`."""
 
     def attribute_of(member: Any) -> Any:
-        return getattr(member, attr_name, NO_VALUE)
+        return NO_VALUE if _unpopulated(member, attr_name) else getattr(member, attr_name)
 
     return keyfunc_mapping(attribute_of, ignore_unpopulated_attribute=ignore_unpopulated_attribute)
 
@@ -400,12 +401,23 @@ def column_keyed_dict(mapping_spec: Any, *, ignore_unpopulated_attribute: bool =
 
     def columns_of(member: Any) -> Any:
         mapper = type(member).__mapper__
-        values = tuple(getattr(member, mapper.column_keys[c], NO_VALUE) for c in columns)
-        if NO_VALUE in values:
+        keys = [mapper.column_keys[c] for c in columns]
+        if any(_unpopulated(member, key) for key in keys):
             return NO_VALUE
+        values = tuple(getattr(member, key) for key in keys)
         return values if len(values) > 1 else values[0]
 
     return keyfunc_mapping(columns_of, ignore_unpopulated_attribute=ignore_unpopulated_attribute)
+
+
+def _unpopulated(member: Any, key: str) -> bool:
+    """True when column attribute `key` of a new (transient or pending) object was never given a value."""
+    d = member.__dict__
+    if key in d:
+        return False
+    state = d.get(STATE_KEY)
+    mapper = getattr(type(member), "__mapper__", None)
+    return (state is None or state.key is None) and mapper is not None and key in mapper.attrs
 
 
 attribute_mapped_collection = attribute_keyed_dict
