@@ -513,3 +513,22 @@ def test_keyed_dict_refuses_or_skips_an_unpopulated_key():
     note = Note(keyword=None, text="given None")
     with_none.set(note)
     assert with_none == {None: note}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        lambda: joinedload(Parent.tags).joinedload(Tag.parents),
+        lambda: selectinload(Parent.tags).joinedload(Tag.parents),
+        lambda: joinedload(Parent.tags).selectinload(Tag.parents),
+    ],
+)
+def test_nested_eager_loads_fill_sets(session, options):
+    red = Tag(word="red")
+    session.add_all([Parent(id=1, tags={red}), Parent(id=2, tags={red, Tag(word="blue")})])
+    session.commit()
+    session.expunge_all()
+    parents = session.scalars(select(Parent).options(options()).order_by(Parent.id)).unique().all()
+    found = {t.word: sorted(p.id for p in t.parents) for p in parents for t in p.tags}
+    assert found == {"red": [1, 2], "blue": [2]}
+    assert all(isinstance(t.parents, set) for p in parents for t in p.tags)
