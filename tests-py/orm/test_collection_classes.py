@@ -434,8 +434,19 @@ def test_refused_decorators_and_classes():
         def put(self, item):
             pass
 
+    class SelfFiring:
+        @collection.appender
+        @collection.internally_instrumented
+        def put(self, item):
+            pass
+
+        @collection.remover
+        def take(self, item):
+            pass
+
     for cls, error, message in (
         (Adding, NotImplementedError, r"@collection.adds is not supported"),
+        (SelfFiring, NotImplementedError, r"internally_instrumented appender .* collection_adapter"),
         (Plain, ArgumentError, "must elect a remover method"),
         (dict, ArgumentError, "must elect an appender method"),
     ):

@@ -428,6 +428,7 @@ mapped_collection = keyfunc_mapping
 # --- user-defined collection classes ------------------------------------------------------------
 
 _ROLE = "_cm_collection_role"
+_SELF_INSTRUMENTED = "_cm_internally_instrumented"
 _REFUSED_ROLES = ("adds", "removes", "removes_return", "replaces", "converter")
 
 
@@ -454,8 +455,9 @@ class collection:  # noqa: N801 - SQLAlchemy's name
 
     @staticmethod
     def internally_instrumented(fn: _F) -> _F:
-        """The method fires its own events (by calling the appender or remover): left as it is."""
-        setattr(fn, _ROLE, "internally_instrumented")
+        """The method is left as it is: in a list or set subclass its base's
+        methods fire the events; elsewhere it must not be the appender or remover."""
+        setattr(fn, _SELF_INSTRUMENTED, True)
         return fn
 
     @staticmethod
@@ -603,6 +605,12 @@ def _instrument(cls: type) -> type:
         if role not in roles:
             raise ArgumentError(
                 f"Type {cls.__name__} must elect {article} {role} method to be a collection class"
+            )
+        if getattr(getattr(cls, roles[role]), _SELF_INSTRUMENTED, False):
+            raise NotImplementedError(
+                f"collection class {cls.__name__}: an @collection.internally_instrumented {role} would fire "
+                "its events through collection_adapter(), which cormorant does not have; leave the "
+                f"{role} undecorated by it and cormorant fires them"
             )
     namespace: dict[str, Any] = {
         "__module__": cls.__module__,
