@@ -127,6 +127,7 @@ class Shelf(Base):
     )
     bag = relationship("Box", collection_class=Bag, cascade="all, delete-orphan")
     named = relationship("Box", collection_class=NamedList, viewonly=True, order_by="Box.id")
+    by_text = relationship(Note, collection_class=lambda: KeyFuncDict(lambda note: note.text), viewonly=True)
 
 
 class Box(Base):
@@ -361,6 +362,7 @@ def test_column_keyed_dict_and_keyfunc_mapping(session):
     shelf = session.get(Shelf, 1)
     assert sorted(shelf.by_column) == ["aa", "b"]
     assert {k: n.keyword for k, n in shelf.by_length.items()} == {3: "aa", 5: "b"}
+    assert isinstance(shelf.by_text, KeyFuncDict) and sorted(shelf.by_text) == ["hello", "xyz"]
     shelf = session.scalars(select(Shelf).options(selectinload(Shelf.by_column))).one()
     assert sorted(shelf.by_column) == ["aa", "b"]
 
@@ -444,6 +446,8 @@ def test_refused_decorators_and_classes():
         def take(self, item):
             pass
 
+    with pytest.raises(ArgumentError, match="returned a frozenset; give the class itself"):
+        orm_collections.collection_factory(lambda: frozenset())
     for cls, error, message in (
         (Adding, NotImplementedError, r"@collection.adds is not supported"),
         (SelfFiring, NotImplementedError, r"internally_instrumented appender .* collection_adapter"),

@@ -257,7 +257,8 @@ class InstrumentedSet(_MemberEvents, set[Any]):
 class KeyFuncDict(_MemberEvents, dict[Any, Any]):
     """A dictionary of related objects, each under the key `keyfunc` gives
     it: `set(obj)` adds one, `remove(obj)` takes it out, and `d[key] = obj`
-    (the key must be the object's own) replaces the member under that key."""
+    replaces the member under that key (the key is not checked against
+    keyfunc; a reload keys the object by keyfunc)."""
 
     _owner: Any = None
     _rel: Any = None
@@ -621,6 +622,23 @@ def _instrument(cls: type) -> type:
         roles["remover"]: _firing_remover(getattr(cls, roles["remover"])),
     }
     return type(cls.__name__, (cls, _CustomCollection), namespace)
+
+
+def collection_factory(given: Any) -> Callable[[], Any]:
+    """What makes a relationship's collections from its collection_class: a
+    class (instrumented as need be), or a callable returning an instance of
+    an instrumented class, of list or of set."""
+    if isinstance(given, type):
+        return instrumented_class(given)
+    made = type(given())
+    if hasattr(made, "_load_member"):
+        return given  # type: ignore[no-any-return]
+    if made in (list, set):
+        return instrumented_class(made)
+    raise ArgumentError(
+        f"collection_class {given!r} returned a {made.__name__}; give the class itself so that it "
+        "can be instrumented"
+    )
 
 
 def build_collection(factory: Callable[[], Any], owner: Any, relationship: Any, items: Iterable[Any]) -> Any:

@@ -14,7 +14,7 @@ from .attributes import DETACHED, LOADERS_KEY, NO_VALUE, STATE_KEY, Mapped, owni
 from .collections import (
     InstrumentedList,
     build_collection,
-    instrumented_class,
+    collection_factory,
     is_instrumented,
     members,
     quiet_append,
@@ -237,7 +237,7 @@ class Relationship(Mapped[Any]):
             )
         if given is list or not self.uselist or self.lazy in (WRITE_ONLY, DYNAMIC):
             return
-        self._collection_factory = instrumented_class(given) if isinstance(given, type) else given
+        self._collection_factory = collection_factory(given)
         self._load_collection = _loading_list
 
     def _target_from_annotation(self) -> tuple[Any, bool | None]:
