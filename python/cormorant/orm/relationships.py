@@ -239,6 +239,8 @@ class Relationship(Mapped[Any]):
             return
         self._collection_factory = collection_factory(given)
         self._load_collection = _loading_list
+        if type(self).new_collection is Relationship.new_collection:  # @validates: its own, which delegates
+            self.new_collection = self._new_instrumented_collection  # type: ignore[method-assign]
 
     def _target_from_annotation(self) -> tuple[Any, bool | None]:
         annotation = self._annotation
@@ -430,10 +432,12 @@ class Relationship(Mapped[Any]):
         return value
 
     def new_collection(self, owner: Any, items: Any = ()) -> Any:
-        factory = self._collection_factory
-        if factory is None:
-            return InstrumentedList(items, owner=owner, relationship=self)
-        return build_collection(factory, owner, self, items)
+        # A relationship with another collection class shadows this with
+        # _new_instrumented_collection once configured: lists pay no test.
+        return InstrumentedList(items, owner=owner, relationship=self)
+
+    def _new_instrumented_collection(self, owner: Any, items: Any = ()) -> Any:
+        return build_collection(self._collection_factory, owner, self, items)
 
     def collection_maker(self) -> Any:
         """What the native loader calls with an owner to get the list it fills."""

@@ -122,7 +122,7 @@ class ValidatedRelationship(Relationship):
 
     def new_collection(self, owner: Any, items: Any = ()) -> Any:
         if self._collection_factory is not None:  # sets, dictionaries: their events call the validator
-            return super().new_collection(owner, items)
+            return self._new_instrumented_collection(owner, items)
         return ValidatedList(items, owner=owner, relationship=self)
 
     def _quiet_add(self, owner: Any, item: Any) -> None:
