@@ -272,6 +272,11 @@ def test_association_proxy_over_set(session):
     loaded.tag_words.discard("red")
     session.commit()
     assert session.scalar(select(func.count()).select_from(tag_links)) == 1
+    loaded.tag_words = {"blue", "pink"}
+    session.commit()
+    assert {t.word for t in loaded.tags} == {"blue", "pink"}
+    assert session.scalar(select(func.count()).select_from(tag_links)) == 2
+    assert Parent.tag_words.collection_class is set
 
 
 # --- keyed dictionaries --------------------------------------------------------------------------
@@ -352,6 +357,10 @@ def test_association_proxy_over_dict(session):
     del loaded.texts["j"]
     session.commit()
     assert _note_rows(session) == [("k", "changed", 1)]
+    loaded.texts = {"m": "new"}
+    session.commit()
+    assert _note_rows(session) == [("m", "new", 1)]
+    assert issubclass(Item.texts.collection_class, KeyFuncDict)
 
 
 def test_column_keyed_dict_and_keyfunc_mapping(session):

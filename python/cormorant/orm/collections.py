@@ -679,7 +679,7 @@ def members(value: Any) -> list[Any]:
     return [value]
 
 
-def is_instrumented(value: Any) -> bool:
+def is_relationship_collection(value: Any) -> bool:
     """True for a collection a relationship made (not a plain list): its members come from members()."""
     return isinstance(value, (InstrumentedSet, KeyFuncDict, _CustomCollection))
 

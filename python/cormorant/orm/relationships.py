@@ -15,7 +15,7 @@ from .collections import (
     InstrumentedList,
     build_collection,
     collection_factory,
-    is_instrumented,
+    is_relationship_collection,
     members,
     quiet_append,
     quiet_remove,
@@ -454,7 +454,7 @@ class Relationship(Mapped[Any]):
         """The objects assigned to the collection, refusing a value of another kind (a list for a set)."""
         if self._collection_factory is None:
             return value
-        if is_instrumented(value):
+        if is_relationship_collection(value):
             return members(value)
         sample = self.new_collection(None)
         if isinstance(sample, dict):
