@@ -16,6 +16,8 @@ from .attributes import NO_VALUE, STATE_KEY, record_change
 from .writeonly import PendingChanges
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_KT = TypeVar("_KT")
+_VT = TypeVar("_VT")
 
 
 class _MemberEvents:
@@ -254,7 +256,7 @@ class InstrumentedSet(_MemberEvents, set[Any]):
         return repr(set(self))
 
 
-class KeyFuncDict(_MemberEvents, dict[Any, Any]):
+class KeyFuncDict(_MemberEvents, dict[_KT, _VT]):
     """A dictionary of related objects, each under the key `keyfunc` gives
     it: `set(obj)` adds one, `remove(obj)` takes it out, and `d[key] = obj`
     replaces the member under that key (the key is not checked against
@@ -344,7 +346,7 @@ class KeyFuncDict(_MemberEvents, dict[Any, Any]):
         for key, value in dict(*others, **kw).items():
             self[key] = value
 
-    def __ior__(self, other: Any) -> KeyFuncDict:  # type: ignore[misc]
+    def __ior__(self, other: Any) -> KeyFuncDict[_KT, _VT]:  # type: ignore[override,misc]
         self.update(other)
         return self
 
@@ -374,18 +376,20 @@ MappedCollection = KeyFuncDict
 
 def keyfunc_mapping(
     keyfunc: Callable[[Any], Any], *, ignore_unpopulated_attribute: bool = False
-) -> type[KeyFuncDict]:
+) -> type[KeyFuncDict[Any, Any]]:
     """A KeyFuncDict class keying each member by `keyfunc(member)`, for relationship(collection_class=)."""
     ignore = ignore_unpopulated_attribute
 
-    class KeyedDict(KeyFuncDict):
+    class KeyedDict(KeyFuncDict[Any, Any]):
         def __init__(self, *dict_args: Any) -> None:
             super().__init__(keyfunc, *dict_args, ignore_unpopulated_attribute=ignore)
 
     return KeyedDict
 
 
-def attribute_keyed_dict(attr_name: str, *, ignore_unpopulated_attribute: bool = False) -> type[KeyFuncDict]:
+def attribute_keyed_dict(
+    attr_name: str, *, ignore_unpopulated_attribute: bool = False
+) -> type[KeyFuncDict[Any, Any]]:
     """A KeyFuncDict class keying each member by its attribute `attr_name`."""
 
     def attribute_of(member: Any) -> Any:
@@ -394,7 +398,9 @@ def attribute_keyed_dict(attr_name: str, *, ignore_unpopulated_attribute: bool =
     return keyfunc_mapping(attribute_of, ignore_unpopulated_attribute=ignore_unpopulated_attribute)
 
 
-def column_keyed_dict(mapping_spec: Any, *, ignore_unpopulated_attribute: bool = False) -> type[KeyFuncDict]:
+def column_keyed_dict(
+    mapping_spec: Any, *, ignore_unpopulated_attribute: bool = False
+) -> type[KeyFuncDict[Any, Any]]:
     """A KeyFuncDict class keying each member by the value of a mapped column
     (or a tuple of columns' values): `column_keyed_dict(Note.__table__.c.keyword)`."""
     specs = list(mapping_spec) if isinstance(mapping_spec, (list, tuple)) else [mapping_spec]
