@@ -53,6 +53,43 @@ class Bag:
         return iter(self.items)
 
 
+class Stack:
+    """A collection class whose other mutators are marked with adds() and the like."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+
+    @collection.appender
+    def push(self, item):
+        self.items.append(item)
+
+    @collection.remover
+    def drop(self, item):
+        self.items.remove(item)
+
+    @collection.iterator
+    def __iter__(self):
+        return iter(self.items)
+
+    @collection.adds("item")
+    def put_first(self, item):
+        self.items.insert(0, item)
+
+    @collection.removes_return()
+    def pop_last(self):
+        return self.items.pop()
+
+    @collection.removes(1)
+    def discard(self, item):
+        if item in self.items:
+            self.items.remove(item)
+
+    @collection.replaces(2)
+    def put_at(self, index, item):
+        old, self.items[index] = self.items[index], item
+        return old
+
+
 class NamedList(list):
     """A list subclass whose appender is its own method."""
 
@@ -137,6 +174,13 @@ class Box(Base):
     shelf_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cc_shelf.id"))
     rack_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cc_rack.id"))
     crate_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cc_crate.id"))
+    pile_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cc_pile.id"))
+
+
+class Pile(Base):
+    __tablename__ = "cc_pile"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    boxes = relationship(Box, collection_class=Stack)
 
 
 class Rack(Base):
@@ -434,11 +478,42 @@ def test_list_subclass_appender_tracks_changes(session):
     assert session.execute(select(Box.name, Box.rack_id).order_by(Box.name)).all() == [("x", None), ("y", 1)]
 
 
+def _pile_rows(session):
+    return session.execute(select(Box.name, Box.pile_id).order_by(Box.name)).all()
+
+
+def test_adds_removes_and_replaces_fire_events(session):
+    pile = Pile(id=1)
+    a, b, c, d = (Box(name=n) for n in "abcd")
+    pile.boxes.push(a)
+    pile.boxes.put_first(item=b)
+    pile.boxes.push(c)
+    session.add(pile)
+    session.commit()
+    assert _pile_rows(session) == [("a", 1), ("b", 1), ("c", 1)]
+    assert pile.boxes.pop_last() is c
+    pile.boxes.discard(b)
+    assert pile.boxes.put_at(0, d) is a
+    session.commit()
+    assert _pile_rows(session) == [("a", None), ("b", None), ("c", None), ("d", 1)]
+    session.expunge_all()
+    loaded = session.scalars(select(Pile).options(selectinload(Pile.boxes))).one()
+    assert [box.name for box in loaded.boxes] == ["d"]
+
+
 def test_refused_decorators_and_classes():
-    class Adding(list):
-        @collection.adds(1)
-        def push(self, item):
-            self.append(item)
+    class Converting:
+        @collection.appender
+        def put(self, item):
+            pass
+
+        @collection.remover
+        def take(self, item):
+            pass
+
+        @collection.converter
+        def convert(self, value):
+            return value
 
     class Plain:
         @collection.appender
@@ -458,7 +533,7 @@ def test_refused_decorators_and_classes():
     with pytest.raises(ArgumentError, match="returned a frozenset; give the class itself"):
         orm_collections.collection_factory(lambda: frozenset())
     for cls, error, message in (
-        (Adding, NotImplementedError, r"@collection.adds is not supported"),
+        (Converting, NotImplementedError, r"@collection.converter is not supported"),
         (SelfFiring, NotImplementedError, r"internally_instrumented appender .* collection_adapter"),
         (Plain, ArgumentError, "must elect a remover method"),
         (dict, ArgumentError, "must elect an appender method"),

@@ -7,6 +7,7 @@ next flush; a load fills them without any of that."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, SupportsIndex, TypeVar
 
@@ -436,14 +437,18 @@ mapped_collection = keyfunc_mapping
 
 _ROLE = "_cm_collection_role"
 _SELF_INSTRUMENTED = "_cm_internally_instrumented"
-_REFUSED_ROLES = ("adds", "removes", "removes_return", "replaces", "converter")
+_MUTATOR = "_cm_collection_mutator"  # (what the method does, which argument)
 
 
 class collection:  # noqa: N801 - SQLAlchemy's name
     """Decorators marking the methods of a user-defined collection class:
-    `appender` adds a member, `remover` takes one out, `iterator` walks them.
-    A class deriving from list, set or KeyFuncDict is instrumented through
-    its base's methods; any other class needs an appender and a remover."""
+    `appender` adds a member, `remover` takes one out, `iterator` walks them;
+    `adds(arg)`, `removes(arg)`, `removes_return()` and `replaces(arg)` mark
+    other methods that add or remove the member given as argument `arg` (a
+    position counted from 1 after self, or a name) or returned. A class
+    deriving from list, set or KeyFuncDict fires its events through its
+    base's methods (which the marked methods call); any other class needs an
+    appender and a remover."""
 
     @staticmethod
     def appender(fn: _F) -> _F:
@@ -469,32 +474,78 @@ class collection:  # noqa: N801 - SQLAlchemy's name
 
     @staticmethod
     def converter(fn: _F) -> _F:
+        """Deprecated by SQLAlchemy 1.3 (bulk_replace events replace it): refused when the class is used."""
         setattr(fn, _ROLE, "converter")
         return fn
 
     @staticmethod
-    def adds(arg: Any) -> Callable[[_F], _F]:
-        return _refused_role("adds")
+    def adds(arg: int | str) -> Callable[[_F], _F]:
+        return _mutator("adds", arg)
 
     @staticmethod
-    def removes(arg: Any) -> Callable[[_F], _F]:
-        return _refused_role("removes")
+    def removes(arg: int | str) -> Callable[[_F], _F]:
+        return _mutator("removes", arg)
 
     @staticmethod
     def removes_return() -> Callable[[_F], _F]:
-        return _refused_role("removes_return")
+        return _mutator("removes_return", None)
 
     @staticmethod
-    def replaces(arg: Any) -> Callable[[_F], _F]:
-        return _refused_role("replaces")
+    def replaces(arg: int | str) -> Callable[[_F], _F]:
+        """The method adds argument `arg` and returns the member it replaced (or None)."""
+        return _mutator("replaces", arg)
 
 
-def _refused_role(role: str) -> Callable[[_F], _F]:
+def _mutator(kind: str, arg: int | str | None) -> Callable[[_F], _F]:
     def mark(fn: _F) -> _F:
-        setattr(fn, _ROLE, role)
+        setattr(fn, _MUTATOR, (kind, arg))
         return fn
 
     return mark
+
+
+def _mutators(cls: type) -> dict[str, tuple[str, int | str | None]]:
+    """{method name: (kind, argument)} of the methods `cls` (or a base) marks with adds() and the like."""
+    found: dict[str, tuple[str, int | str | None]] = {}
+    for klass in reversed(cls.__mro__):
+        for name, member in vars(klass).items():
+            spec = getattr(member, _MUTATOR, None)
+            if spec is not None:
+                found[name] = spec
+    return found
+
+
+def _firing_mutator(method: Callable[..., Any], kind: str, arg: int | str | None) -> Callable[..., Any]:
+    """`method` firing the events of the member it adds or removes."""
+    signature = inspect.signature(method)
+
+    def argument(self: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
+        if isinstance(arg, int):
+            return args[arg - 1]
+        return signature.bind(self, *args, **kw).arguments[str(arg)]
+
+    def mutate(self: _CustomCollection, *args: Any, **kw: Any) -> Any:
+        if self._rel is None:
+            return method(self, *args, **kw)
+        added = NO_VALUE
+        if kind in ("adds", "replaces"):
+            added = self._adding(argument(self, args, kw))
+            if isinstance(arg, int):
+                args = (*args[: arg - 1], added, *args[arg:])
+            else:
+                kw[str(arg)] = added
+        removed = argument(self, args, kw) if kind == "removes" else NO_VALUE
+        self._before_change()
+        result = method(self, *args, **kw)
+        if kind in ("removes_return", "replaces") and result is not None:
+            removed = result
+        if removed is not NO_VALUE:
+            self._gone(removed)
+        if added is not NO_VALUE:
+            self._added(added)
+        return result
+
+    return mutate
 
 
 def _roles(cls: type) -> dict[str, str]:
@@ -585,12 +636,10 @@ def instrumented_class(cls: type) -> type:
 
 def _instrument(cls: type) -> type:
     roles = _roles(cls)
-    refused = [role for role in _REFUSED_ROLES if role in roles]
-    if refused:
+    if "converter" in roles:
         raise NotImplementedError(
-            f"collection class {cls.__name__}: @collection.{refused[0]} is not supported; "
-            "mark the methods that add and remove one member with @collection.appender and "
-            "@collection.remover instead"
+            f"collection class {cls.__name__}: @collection.converter is not supported (SQLAlchemy deprecated "
+            "it); convert the value before assigning it, or in a bulk_replace listener"
         )
     if issubclass(cls, (InstrumentedList, InstrumentedSet, KeyFuncDict)):
         return cls
@@ -627,6 +676,9 @@ def _instrument(cls: type) -> type:
         roles["appender"]: _firing_appender(getattr(cls, roles["appender"])),
         roles["remover"]: _firing_remover(getattr(cls, roles["remover"])),
     }
+    for name, (kind, arg) in _mutators(cls).items():
+        if name not in (roles["appender"], roles["remover"]):
+            namespace[name] = _firing_mutator(getattr(cls, name), kind, arg)
     return type(cls.__name__, (cls, _CustomCollection), namespace)
 
 
