@@ -153,6 +153,17 @@ class Note(Base):
     item: Mapped[Optional["Item"]] = relationship(back_populates="notes")
 
 
+class UpperKeyed(KeyFuncDict):
+    """SQLAlchemy's documented pattern: a KeyFuncDict subclass overriding __setitem__."""
+
+    def __init__(self):
+        super().__init__(lambda note: note.keyword.upper())
+
+    @collection.internally_instrumented
+    def __setitem__(self, key, value, _sa_initiator=None):
+        super().__setitem__(key.upper(), value, _sa_initiator)
+
+
 class Shelf(Base):
     __tablename__ = "cc_shelf"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,6 +175,7 @@ class Shelf(Base):
     )
     bag = relationship("Box", collection_class=Bag, cascade="all, delete-orphan")
     named = relationship("Box", collection_class=NamedList, viewonly=True, order_by="Box.id")
+    upper_notes = relationship(Note, collection_class=UpperKeyed, viewonly=True)
     by_text = relationship(Note, collection_class=lambda: KeyFuncDict(lambda note: note.text), viewonly=True)
 
 
@@ -631,3 +643,14 @@ def test_nested_eager_loads_fill_sets(session, options):
     found = {t.word: sorted(p.id for p in t.parents) for p in parents for t in p.tags}
     assert found == {"red": [1, 2], "blue": [2]}
     assert all(isinstance(t.parents, set) for p in parents for t in p.tags)
+
+
+def test_keyfuncdict_subclass_overriding_setitem(session):
+    shelf = Shelf(id=1)
+    note = Note(keyword="k", text="t")
+    shelf.upper_notes["k"] = note
+    assert isinstance(shelf.upper_notes, UpperKeyed) and shelf.upper_notes == {"K": note}
+    session.add_all([shelf, Note(keyword="j", text="u", shelf_id=1)])
+    session.commit()
+    session.expunge_all()
+    assert list(session.get(Shelf, 1).upper_notes) == ["J"]

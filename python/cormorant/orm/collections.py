@@ -302,7 +302,8 @@ class KeyFuncDict(_MemberEvents, dict[_KT, _VT]):
             )
         del self[key]
 
-    def __setitem__(self, key: Any, value: Any) -> None:
+    # _sa_initiator: SQLAlchemy's event token, which subclasses overriding these pass on; events here need none
+    def __setitem__(self, key: Any, value: Any, _sa_initiator: Any = None) -> None:
         old = self.get(key, NO_VALUE)
         if old is value:
             return
@@ -313,7 +314,7 @@ class KeyFuncDict(_MemberEvents, dict[_KT, _VT]):
             self._gone(old)
         self._added(value)
 
-    def __delitem__(self, key: Any) -> None:
+    def __delitem__(self, key: Any, _sa_initiator: Any = None) -> None:
         old = self[key]
         self._before_change()
         dict.__delitem__(self, key)
