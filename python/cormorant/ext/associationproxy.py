@@ -142,7 +142,8 @@ class AssociationProxyInstance(Generic[_T]):
         self.target_collection = parent.target_collection
         self.target_class = target_class
         self.value_attr = value_attr
-        self.collection_class: type | None = list if self._relationship.uselist else None
+        rel = self._relationship
+        self.collection_class: Any = rel.collection_class if rel.uselist else None
         self.scalar = self.collection_class is None  # the relationship holds one object
         self._default_getset = _attribute_getset(value_attr)
 

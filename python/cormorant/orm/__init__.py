@@ -4,7 +4,17 @@ from ..exc import NoResultFound
 from .attributes import NO_VALUE, InstanceState, InstrumentedAttribute, Mapped
 from .base import InspectionAttrExtensionType, NotExtension
 from .bundle import Bundle
-from .collections import InstrumentedList
+from .collections import (
+    InstrumentedList,
+    KeyFuncDict,
+    MappedCollection,
+    attribute_keyed_dict,
+    attribute_mapped_collection,
+    column_keyed_dict,
+    column_mapped_collection,
+    keyfunc_mapping,
+    mapped_collection,
+)
 from .decl_api import (
     DeclarativeMeta,
     MappedAsDataclass,
@@ -155,4 +165,12 @@ __all__ = [
     "NO_VALUE",
     "AttributeEventToken",
     "UOWTransaction",
+    "KeyFuncDict",
+    "MappedCollection",
+    "attribute_keyed_dict",
+    "attribute_mapped_collection",
+    "column_keyed_dict",
+    "column_mapped_collection",
+    "keyfunc_mapping",
+    "mapped_collection",
 ]

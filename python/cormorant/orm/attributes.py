@@ -81,10 +81,18 @@ def record_change(obj: Any, key: str, old: Any, collection: bool = False) -> Non
     if committed is None:
         committed = state.committed = {}
     if key not in committed:
-        committed[key] = list(old) if collection and old is not NO_VALUE else old
+        committed[key] = _snapshot(old) if collection and old is not NO_VALUE else old
     session = owning_session(state)
     if session is not None:
         session.note_modified(obj)
+
+
+def _snapshot(collection: Any) -> list[Any]:
+    """The members of a collection as they are now (a keyed dictionary's values)."""
+    if isinstance(collection, list):
+        return list(collection)
+    members = getattr(collection, "_members", None)  # sets, keyed dictionaries, user classes
+    return list(members()) if members is not None else list(collection)
 
 
 class Mapped(Generic[_T]):

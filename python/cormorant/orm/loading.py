@@ -262,7 +262,7 @@ class EntityLoad:
             offset += len(keys)
         eager: list[tuple[str, _native.EntityPlan, Callable[[Any], Any] | None]] = []
         for rel, child, _ in self.joined.values():
-            eager.append((rel.key, child.plan(offset), rel.new_collection if rel.uselist else None))
+            eager.append((rel.key, child.plan(offset), rel.collection_maker() if rel.uselist else None))
             offset += len(child.elements())
         subclass_plans = (
             self._subclass_plans(positions, subclass_positions, eager) if mapper.polymorphic else None
@@ -362,7 +362,10 @@ class EntityLoad:
     def needs_post_load(self) -> bool:
         return bool(
             self.selectin or self.lazy or self.default_lazy or self.selectin_subclasses or self.raise_keys
-        ) or any(child.needs_post_load() for _, child, _ in self.joined.values())
+        ) or any(
+            rel._collection_factory is not None or child.needs_post_load()
+            for rel, child, _ in self.joined.values()
+        )
 
 
 def _on_alias(clause: Any, table: Any, alias: Any) -> Any:
@@ -674,6 +677,9 @@ def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
         if child.needs_post_load():
             post_load(session, child, related)
     for rel, child, _ in load.joined.values():
+        if rel._collection_factory is not None:
+            for obj in objects:
+                rel._converted(obj)
         if child.needs_post_load():
             related = [o for obj in objects for o in members(obj.__dict__.get(rel.key))]
             post_load(session, child, _unique_objects(related))
@@ -755,7 +761,12 @@ def selectin_load(
         chunk_parents = {k: parents[k] for k in chunk}
         if rel.uselist:
             # the native loop takes a list (all() is typed as a Sequence)
-            _native.fill_collections(list(rows), len(key_columns), chunk_parents, rel.key, rel.new_collection)
+            _native.fill_collections(
+                list(rows), len(key_columns), chunk_parents, rel.key, rel.collection_maker()
+            )
+            if rel._collection_factory is not None:
+                for parent in chunk_parents.values():
+                    rel._converted(parent)
         else:
             _fill_scalars(rows, len(key_columns), chunk_parents, rel.key)
         related.extend(row[-1] for row in rows)

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 from ..exc import AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError
 from ..sql.elements import BindParameter, and_
 from .attributes import DETACHED, LOADERS_KEY, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
-from .collections import InstrumentedList
+from .collections import (
+    InstrumentedList,
+    build_collection,
+    collection_factory,
+    is_relationship_collection,
+    members,
+    quiet_append,
+    quiet_remove,
+)
 from .decl_dataclass import pop_field_arguments
 from .exc import DetachedInstanceError, LoaderStrategyException
 from .writeonly import (
@@ -75,12 +83,16 @@ def relationship(
     """Declares a relationship to another mapped class, as in SQLAlchemy 2.0."""
     dataclass_arguments = pop_field_arguments(kw)
     unsupported = sorted(set(kw) & {"primaryjoin", "secondaryjoin"})
-    if kw.get("collection_class", list) is not list:
-        unsupported.append("collection_class")
     if unsupported:
         raise ArgumentError(
             f"relationship() does not support {', '.join(unsupported)} yet; the join condition comes from "
-            "foreign keys (narrow it with foreign_keys=) and collections are lists"
+            "foreign keys (narrow it with foreign_keys=)"
+        )
+    collection_class = kw.pop("collection_class", None)
+    if collection_class is not None and collection_class is not list and lazy in (DYNAMIC, WRITE_ONLY):
+        raise ArgumentError(
+            f"relationship(lazy={lazy!r}) does not take collection_class: its attribute is "
+            "a query-like object, never a loaded collection"
         )
     rel = Relationship(
         argument,
@@ -97,6 +109,7 @@ def relationship(
         passive_deletes=passive_deletes,
         innerjoin=innerjoin,
         creates_backref=backref is not None,
+        collection_class=collection_class,
     )
     rel.dataclass_arguments = dataclass_arguments
     return rel
@@ -129,7 +142,13 @@ class Relationship(Mapped[Any]):
         self.parent: Mapper = None  # type: ignore[assignment]
         self.uselist: bool | None = options["uselist"]
         self._annotation: Any = None
+        self._annotated_collection: Any = None  # set (or dict) from Mapped[set[X]] / Mapped[dict[K, X]]
         self._configured = False
+        self.collection_class: Any = options.get("collection_class")
+        # The native loader fills Python lists: another collection class is
+        # filled as a list, then converted once the rows are in.
+        self._load_collection: Any = None
+        self._collection_factory: Any = None
 
     # --- declaration -----------------------------------------------------------------------
 
@@ -171,6 +190,7 @@ class Relationship(Mapped[Any]):
             self._configure_direct()
         if self.uselist is None:
             self.uselist = self.direction != MANYTOONE
+        self._configure_collection_class()
         self.order_by = _resolve_order_by(self.parent, self.options["order_by"])
         # The owner's columns whose values select the related rows, and the
         # columns (of the target, or of the association table) they match.
@@ -198,18 +218,48 @@ class Relationship(Mapped[Any]):
             self.reverse = reverse._ensure()
         self._lazy_statement = _lazy_statement(self)
 
+    def _configure_collection_class(self) -> None:
+        """The class of this relationship's collections, from collection_class=
+        or a Mapped[set[X]] annotation; list keeps the fast path."""
+        given = self.collection_class
+        if given is None:
+            if self._annotated_collection is dict:
+                raise ArgumentError(
+                    f"relationship {self} is annotated as a dict: give it collection_class= "
+                    "(attribute_keyed_dict(), column_keyed_dict() or keyfunc_mapping())"
+                )
+            given = self._annotated_collection or list
+        self.collection_class = given
+        if self.lazy in (WRITE_ONLY, DYNAMIC) and self.options.get("collection_class") not in (None, list):
+            raise ArgumentError(
+                f"relationship {self} (lazy={self.lazy!r}) does not take collection_class: its attribute is "
+                "a query-like object, never a loaded collection"
+            )
+        if given is list or not self.uselist or self.lazy in (WRITE_ONLY, DYNAMIC):
+            return
+        self._collection_factory = collection_factory(given)
+        self._load_collection = _loading_list
+        if type(self).new_collection is Relationship.new_collection:  # @validates: its own, which delegates
+            self.new_collection = self._new_instrumented_collection  # type: ignore[method-assign]
+
     def _target_from_annotation(self) -> tuple[Any, bool | None]:
         annotation = self._annotation
         if annotation is None:
             return None, None
         if isinstance(annotation, str):
-            return _parse_annotation_text(annotation)
+            target, listed, self._annotated_collection = _parse_annotation(annotation)
+            return target, listed
         origin = typing.get_origin(annotation)
         if isinstance(origin, type) and issubclass(origin, Mapped):  # also WriteOnlyMapped, DynamicMapped
             annotation = typing.get_args(annotation)[0]
         is_list: bool | None = False
         origin = typing.get_origin(annotation)
-        if origin in (list, set, tuple, typing.List, typing.Set) or (  # noqa: UP006
+        if origin in (set, typing.Set, dict, typing.Dict):  # noqa: UP006
+            self._annotated_collection = dict if origin in (dict, typing.Dict) else set  # noqa: UP006
+        if origin in (dict, typing.Dict):  # noqa: UP006
+            is_list = True
+            annotation = typing.get_args(annotation)[-1]
+        elif origin in (list, set, tuple, typing.List, typing.Set) or (  # noqa: UP006
             origin is not None and getattr(origin, "__name__", "") in ("Sequence", "MutableSequence", "List")
         ):
             is_list = True
@@ -219,7 +269,8 @@ class Relationship(Mapped[Any]):
         if isinstance(annotation, typing.ForwardRef):
             annotation = annotation.__forward_arg__
         if isinstance(annotation, str):
-            target, nested_list = _parse_annotation_text(annotation)
+            target, nested_list, nested_collection = _parse_annotation(annotation)
+            self._annotated_collection = self._annotated_collection or nested_collection
             return target, is_list or nested_list
         return annotation, is_list
 
@@ -380,8 +431,39 @@ class Relationship(Mapped[Any]):
         d[self.key] = value
         return value
 
-    def new_collection(self, owner: Any, items: Any = ()) -> InstrumentedList:
+    def new_collection(self, owner: Any, items: Any = ()) -> Any:
+        # A relationship with another collection class shadows this with
+        # _new_instrumented_collection once configured: lists pay no test.
         return InstrumentedList(items, owner=owner, relationship=self)
+
+    def _new_instrumented_collection(self, owner: Any, items: Any = ()) -> Any:
+        return build_collection(self._collection_factory, owner, self, items)
+
+    def collection_maker(self) -> Any:
+        """What the native loader calls with an owner to get the list it fills."""
+        return self._load_collection or self.new_collection
+
+    def _converted(self, owner: Any) -> None:
+        """Turns the list a load filled into this relationship's collection class."""
+        d = owner.__dict__
+        loaded = d.get(self.key)
+        if type(loaded) is list:
+            d[self.key] = self.new_collection(owner, loaded)
+
+    def _members_given(self, value: Any) -> Any:
+        """The objects assigned to the collection, refusing a value of another kind (a list for a set)."""
+        if self._collection_factory is None:
+            return value
+        if is_relationship_collection(value):
+            return members(value)
+        sample = self.new_collection(None)
+        if isinstance(sample, dict):
+            if not isinstance(value, dict):
+                raise TypeError(f"Incompatible collection type: {type(value).__name__} is not dict-like")
+            return list(value.values())
+        if isinstance(sample, (set, frozenset)) and not isinstance(value, (set, frozenset)):
+            raise TypeError(f"Incompatible collection type: {type(value).__name__} is not set-like")
+        return value
 
     def __set__(self, instance: Any, value: Any) -> None:
         self._ensure()
@@ -397,7 +479,10 @@ class Relationship(Mapped[Any]):
             self._set_scalar(instance, value)
 
     def __delete__(self, instance: Any) -> None:
-        self.__set__(instance, [] if self._ensure().uselist else None)
+        if not self._ensure().uselist:
+            self.__set__(instance, None)
+        else:
+            self.__set__(instance, [] if self._collection_factory is None else self.new_collection(None))
 
     def _set_scalar(self, instance: Any, value: Any) -> None:
         d = instance.__dict__
@@ -427,17 +512,19 @@ class Relationship(Mapped[Any]):
         old = d.get(self.key)
         if old is None and state is not None and state.key is not None:
             old = self.__get__(instance, type(instance))  # the members being replaced
-        old_items = list(old) if old is not None else []
+        old_items = members(old)[:] if old is not None else []
+        value = self._members_given(value)
         record_change(instance, self.key, old if old is not None else NO_VALUE, collection=True)
         new = self.new_collection(instance, value)
         d[self.key] = new
-        new_ids = {id(o) for o in new}
+        new_items = members(new)
+        new_ids = {id(o) for o in new_items}
         old_ids = {id(o) for o in old_items}
         for item in old_items:
             if id(item) not in new_ids:
                 self._attribute_event("remove", instance, item)
                 self._removed(instance, item)
-        for item in new:
+        for item in new_items:
             if id(item) not in old_ids:
                 self._attribute_event("append", instance, item)
                 self._appended(instance, item)
@@ -511,7 +598,10 @@ class Relationship(Mapped[Any]):
                 return
             collection = d[self.key] = self.new_collection(owner)
         record_change(owner, self.key, collection, collection=True)
-        list.append(collection, item)
+        if isinstance(collection, list):
+            list.append(collection, item)
+        else:
+            quiet_append(collection, item)
         self._attribute_event("append", owner, item)
 
     def _attribute_event(self, op: str, owner: Any, value: Any, old: Any = NO_VALUE) -> None:
@@ -540,6 +630,12 @@ class Relationship(Mapped[Any]):
             return
         collection = d.get(self.key)
         if collection is None:
+            return
+        if not isinstance(collection, list):
+            if any(member is item for member in members(collection)):
+                record_change(owner, self.key, collection, collection=True)
+                quiet_remove(collection, item)
+                self._attribute_event("remove", owner, item)
             return
         for i, member in enumerate(collection):
             if member is item:
@@ -804,25 +900,37 @@ def _resolve_order_by(parent: Mapper, value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-_LIST_TEXT = re.compile(r"^(?:typing\.)?(?:list|List|set|Set|Sequence|MutableSequence)\[(.*)\]$")
+_LIST_TEXT = re.compile(r"^(?:typing\.)?(list|List|set|Set|Sequence|MutableSequence)\[(.*)\]$")
+_DICT_TEXT = re.compile(r"^(?:typing\.)?(?:dict|Dict|Mapping|MutableMapping)\[[^,]*,(.*)\]$")
 _OPTIONAL_TEXT = re.compile(r"^(?:typing\.)?Optional\[(.*)\]$")
 
 
-def _parse_annotation_text(text: str) -> tuple[str, bool]:
-    """'Mapped[list["Post"]]' -> ("Post", True); 'Optional["User"]' -> ("User", False)."""
+def _parse_annotation(text: str) -> tuple[str, bool, Any]:
+    """'Mapped[list["Post"]]' -> ("Post", True, None); 'Mapped[set["Post"]]' -> ("Post", True, set);
+    'Optional["User"]' -> ("User", False, None)."""
     text = text.strip()
     for wrapper in ("Mapped[", "WriteOnlyMapped[", "DynamicMapped["):
         if text.startswith(wrapper) and text.endswith("]"):
             text = text[len(wrapper) : -1].strip()
     is_list = False
+    collection_class: Any = None
     match = _LIST_TEXT.match(text)
+    dict_match = _DICT_TEXT.match(text)
     if match:
-        is_list, text = True, match.group(1).strip()
+        is_list, text = True, match.group(2).strip()
+        collection_class = set if match.group(1) in ("set", "Set") else None
+    elif dict_match:
+        is_list, text, collection_class = True, dict_match.group(1).strip(), dict
     match = _OPTIONAL_TEXT.match(text)
     if match:
         text = match.group(1).strip()
     text = text.split("|")[0].strip() if "None" in text else text
-    return text.strip("'\" "), is_list
+    return text.strip("'\" "), is_list, collection_class
+
+
+def _loading_list(owner: Any) -> list[Any]:
+    """The plain list a load fills for a relationship whose collection class is not list."""
+    return []
 
 
 def _make_backref(rel: Relationship) -> Relationship:

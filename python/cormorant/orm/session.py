@@ -1139,7 +1139,11 @@ class Session:
                 if target is instance:
                     continue
                 if load:
-                    setattr(target, rel.key, copies)
+                    setattr(
+                        target,
+                        rel.key,
+                        copies if rel._collection_factory is None else rel.new_collection(None, copies),
+                    )
                 else:
                     target.__dict__[rel.key] = rel.new_collection(target, copies)
             else:

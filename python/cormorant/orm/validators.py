@@ -115,12 +115,14 @@ class ValidatedRelationship(Relationship):
         self._ensure()
         validator = self.validator
         if self.uselist:
-            value = [validator.set(instance, item) for item in value]
+            value = _validated_members(validator, instance, value)
         elif value is not None:
             value = validator.set(instance, value)
         super().__set__(instance, value)
 
-    def new_collection(self, owner: Any, items: Any = ()) -> InstrumentedList:
+    def new_collection(self, owner: Any, items: Any = ()) -> Any:
+        if self._collection_factory is not None:  # sets, dictionaries: their events call the validator
+            return self._new_instrumented_collection(owner, items)
         return ValidatedList(items, owner=owner, relationship=self)
 
     def _quiet_add(self, owner: Any, item: Any) -> None:
@@ -134,6 +136,15 @@ class ValidatedRelationship(Relationship):
         if self.validator.include_backrefs:
             self.validator.remove(owner, item)
         super()._quiet_remove(owner, item)
+
+
+def _validated_members(validator: Validator, instance: Any, value: Any) -> Any:
+    """An assigned collection with each member validated, of the kind it was given."""
+    if isinstance(value, dict):
+        return {key: validator.set(instance, item) for key, item in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return {validator.set(instance, item) for item in value}
+    return [validator.set(instance, item) for item in value]
 
 
 class ValidatedList(InstrumentedList):
