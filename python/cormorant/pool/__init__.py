@@ -135,9 +135,7 @@ class DBAPIConnection(PoolProxiedConnection, AdaptedConnection):
     def close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
-            if self._lease.in_transaction() and not self._lease.invalidated:
-                self._lease.rollback()
-            pool.release(self._lease)
+            pool.release(self._lease)  # which rolls back a transaction left open
 
 
 class DBAPICursor:
