@@ -285,3 +285,24 @@ def test_raw_connection_is_an_adapted_pool_proxied_connection(engine):
         raw.close()
     assert engine.pool.checkedout() == 0
     assert isinstance(engine, Engine) and Connection is not None
+
+
+def test_handle_error_sees_errors_while_connecting(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path}/no/such/dir/db.sqlite")
+    contexts = []
+
+    @event.listens_for(engine, "handle_error")
+    def rewrite(context):
+        contexts.append(context)
+        return DatabaseSaysNo("cannot reach the database")
+
+    with pytest.raises(DatabaseSaysNo, match="cannot reach") as raised:
+        engine.connect()
+    context = contexts[0]
+    assert context.connection is None and context.statement is None
+    assert context.engine is engine
+    assert isinstance(context.sqlalchemy_exception, OperationalError)
+    assert raised.value.__cause__ is context.sqlalchemy_exception
+    event.remove(engine, "handle_error", rewrite)
+    with pytest.raises(OperationalError):
+        engine.connect()

@@ -124,3 +124,19 @@ def test_reset_styles(db_url):
         create_engine(db_url, pool_reset_on_return=reset_commit)
     with pytest.raises(ArgumentError, match="not supported"):
         create_engine(db_url, pool_reset_on_return=reset_none)
+
+
+def test_proxied_connection_info_is_the_records(db_url):
+    engine = create_engine(db_url, pool_size=1, max_overflow=0)
+    records = []
+    event.listen(engine, "checkout", lambda dbapi_connection, record, proxy: records.append(record))
+    try:
+        with engine.connect() as conn:
+            conn.connection.info["tag"] = "kept"
+            assert conn.info["tag"] == "kept"
+        raw = engine.raw_connection()
+        assert raw.info["tag"] == "kept"  # the same database connection, back from the pool
+        raw.close()
+        assert records[0].info["tag"] == "kept"
+    finally:
+        engine.dispose()

@@ -201,7 +201,8 @@ class Engine(ConnectionEventsTarget):
     def raw_connection(self) -> Any:
         from ..pool import DBAPIConnection
 
-        return DBAPIConnection(self.pool.lease(), self.pool.cooperative, self.pool)
+        lease = self.pool.lease()
+        return DBAPIConnection(lease, self.pool.cooperative, self.pool, self.pool._record(lease))
 
     def __repr__(self) -> str:
         return f"Engine({self.url})"
@@ -245,7 +246,7 @@ class Connection(ConnectionEventsTarget):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._cooperative = engine.pool.cooperative  # an async engine's: I/O only inside greenlet_spawn
-        self._lease = engine.pool.lease()
+        self._lease = engine.pool.lease() if not engine.dispatch.has("handle_error") else _connect(engine)
         self._closed = False
         self._invalidated = False
         self._transaction: Transaction | None = None
@@ -286,7 +287,8 @@ class Connection(ConnectionEventsTarget):
         """The pooled DB-API-style connection under this Connection."""
         from ..pool import DBAPIConnection
 
-        return DBAPIConnection(self._check_open(), self._cooperative)
+        lease = self._check_open()
+        return DBAPIConnection(lease, self._cooperative, record=self.engine.pool._record(lease))
 
     @property
     def closed(self) -> bool:
@@ -936,7 +938,14 @@ class Connection(ConnectionEventsTarget):
         invalidate_pool = True
         if self.engine.dispatch.has("handle_error"):
             context = ExceptionContext(
-                self, error, wrapped, sql, params, disconnect, ExecutionContext(self, sql, params, False)
+                self.engine,
+                self,
+                error,
+                wrapped,
+                sql,
+                params,
+                disconnect,
+                ExecutionContext(self, sql, params, False),
             )
             wrapped = _handled_error(self.engine.dispatch, context)
             disconnect, invalidate_pool = context.is_disconnect, context.invalidate_pool_on_disconnect
@@ -967,6 +976,21 @@ def _handled_error(dispatch: Dispatch, context: ExceptionContext) -> Exception:
     chosen = context.chained_exception
     assert isinstance(chosen, Exception)
     return chosen
+
+
+def _connect(engine: Engine) -> Any:
+    """A lease from the engine's pool; an error while connecting goes through
+    the handle_error listeners (with no Connection and no statement)."""
+    try:
+        return engine.pool.lease()
+    except DBAPIError as error:
+        context = ExceptionContext(
+            engine, None, error.orig or error, error, None, None, bool(error.connection_invalidated)
+        )
+        handled = _handled_error(engine.dispatch, context)
+        if handled is error:
+            raise
+        raise handled from error
 
 
 def _not_executable(statement: object) -> ObjectNotExecutableError:

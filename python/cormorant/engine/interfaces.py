@@ -101,13 +101,15 @@ class ExecutionContext:
 
 class ExceptionContext:
     """What a `handle_error` listener receives about an error raised while a
-    Connection ran a statement. The listener may return an exception to raise
+    Connection ran a statement, or while connecting (then `connection` is
+    None and `statement` too). The listener may return an exception to raise
     in place of `sqlalchemy_exception`, raise one itself, or set
     `is_disconnect` to decide whether the connection is invalidated."""
 
     def __init__(
         self,
-        connection: Connection,
+        engine: Engine,
+        connection: Connection | None,
         original_exception: BaseException,
         sqlalchemy_exception: BaseException,
         statement: str | None,
@@ -115,9 +117,9 @@ class ExceptionContext:
         is_disconnect: bool,
         execution_context: ExecutionContext | None = None,
     ) -> None:
-        self.connection: Connection | None = connection
-        self.engine: Engine | None = connection.engine
-        self.dialect: Dialect = connection.engine.dialect
+        self.connection = connection  # None when the error came while connecting
+        self.engine: Engine | None = engine
+        self.dialect: Dialect = engine.dialect
         self.original_exception = original_exception
         self.sqlalchemy_exception: BaseException | None = sqlalchemy_exception
         self.chained_exception: BaseException | None = sqlalchemy_exception

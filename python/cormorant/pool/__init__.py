@@ -91,10 +91,24 @@ class DBAPIConnection(PoolProxiedConnection, AdaptedConnection):
     (for example to run `PRAGMA foreign_keys=ON` on connect). One from
     engine.raw_connection() goes back to its pool on close()."""
 
-    def __init__(self, lease: Any, cooperative: bool = False, pool: Pool | None = None) -> None:
+    def __init__(
+        self,
+        lease: Any,
+        cooperative: bool = False,
+        pool: Pool | None = None,
+        record: ConnectionRecord | None = None,
+    ) -> None:
         self._lease = lease
         self._cooperative = cooperative  # an async engine's: I/O only inside an awaited call
         self._pool = pool  # the pool close() returns the connection to (raw_connection())
+        self._entry = record
+
+    @property
+    def info(self) -> dict[str, Any]:  # type: ignore[override]
+        """The pool record's info: kept with the database connection while it is pooled."""
+        if self._entry is None:
+            self._entry = ConnectionRecord(self._lease.id)
+        return self._entry.info
 
     @property
     def _connection(self) -> Any:
@@ -240,6 +254,10 @@ class Pool:
             self.release(lease)
             raise
 
+    def proxied(self, lease: Any) -> DBAPIConnection:
+        """The DB-API view of `lease` that listeners receive."""
+        return DBAPIConnection(lease, self.cooperative, record=self._record(lease))
+
     def _record(self, lease: Any) -> ConnectionRecord:
         record = self._records.get(lease.id)
         if record is None:
@@ -257,17 +275,13 @@ class Pool:
                 if self._fresh_setup:
                     self._set_up_fresh(lease)
                 if self.dispatch.has("connect"):
-                    self.dispatch.fire(
-                        "connect", DBAPIConnection(lease, self.cooperative), self._record(lease)
-                    )
+                    self.dispatch.fire("connect", self.proxied(lease), self._record(lease))
             if self._echo:
                 self.logger.debug("Connection %s checked out from pool", lease.id)
             if not self.dispatch.has("checkout"):
                 return lease
             try:
-                self.dispatch.fire(
-                    "checkout", DBAPIConnection(lease, self.cooperative), self._record(lease), lease
-                )
+                self.dispatch.fire("checkout", self.proxied(lease), self._record(lease), lease)
                 return lease
             except DisconnectionError as e:
                 self._discard(lease, invalidate_pool=getattr(e, "invalidate_pool", False))
@@ -340,9 +354,9 @@ class Pool:
             self.logger.debug("Connection %s being returned to pool", lease.id)
         if self.dispatch.has("reset"):
             state = PoolResetState(not lease.in_transaction(), lease.invalidated, True)
-            self.dispatch.fire("reset", DBAPIConnection(lease, self.cooperative), self._record(lease), state)
+            self.dispatch.fire("reset", self.proxied(lease), self._record(lease), state)
         if self.dispatch.has("checkin"):
-            self.dispatch.fire("checkin", DBAPIConnection(lease, self.cooperative), self._record(lease))
+            self.dispatch.fire("checkin", self.proxied(lease), self._record(lease))
         if lease.invalidated:
             self._records.pop(lease.id, None)
         try:
