@@ -193,3 +193,13 @@ def test_plugin_adding_dialect_arguments_is_refused(monkeypatch):
     monkeypatch.setattr(create_module, "load_plugin", lambda name: DialectArgs)
     with pytest.raises(ArgumentError, match="use_native_hstore"):
         create_engine("sqlite://", plugins=["dialect_args"])
+
+
+def test_mock_engine_takes_single_table_ddl_and_checkfirst_forms():
+    received = []
+    mock = create_mock_engine("sqlite://", lambda sql, *rest: received.append(str(sql.compile(mock)).strip()))
+    metadata = _metadata()
+    metadata.tables["author"].create(mock)
+    metadata.tables["book"].drop(mock, checkfirst=True)
+    assert received[0].startswith("CREATE TABLE author (")  # Table.create: checkfirst=False
+    assert received[1] == "DROP TABLE IF EXISTS book"

@@ -74,7 +74,9 @@ class MockConnection:
 def create_mock_engine(url: str | URL, executor: Callable[..., Any], **kw: Any) -> MockConnection:
     """A "mock" engine for the dialect `url` names, calling
     `executor(statement, None)` for each statement instead of running it:
-    `metadata.create_all(create_mock_engine("postgresql://", dump), checkfirst=False)`."""
+    `metadata.create_all(create_mock_engine("postgresql://", dump), checkfirst=False)`.
+    With checkfirst=True, having no database to look in, it hands over the
+    IF NOT EXISTS / IF EXISTS forms instead."""
     if kw:
         raise ArgumentError(
             f"Invalid argument(s) {', '.join(repr(k) for k in sorted(kw))} sent to create_mock_engine(): "
