@@ -67,6 +67,8 @@ def test_iterator_results_from_plain_tuples():
     assert isinstance(chunked, IteratorResult)
     assert chunked.scalars().all() == [1, 2, 3]
     assert chunks_asked == [None]
+    scalars = ChunkedIteratorResult(["n"], lambda size: [[5, 6]], source_supports_scalars=True)
+    assert scalars.all() == [(5,), (6,)]
     with pytest.raises(Exception, match="nope"):
         IteratorResult(["n"], [(1,)]).columns("nope")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import configparser
 import importlib.metadata
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .. import _native
@@ -429,7 +429,7 @@ def _make_pool(
     connector: Any,
     kwargs: dict[str, Any],
     cooperative: bool,
-    plugins: list[CreateEnginePlugin] = [],  # noqa: B006 (never changed)
+    plugins: Sequence[CreateEnginePlugin] = (),
 ) -> Pool:
     if not (isinstance(poolclass, type) and issubclass(poolclass, Pool)):
         raise ArgumentError(f"poolclass must be one of cormorant.pool's classes, not {poolclass!r}")

@@ -726,7 +726,10 @@ class IteratorResult(Result[_TP]):
 
 
 class ChunkedIteratorResult(IteratorResult[_TP]):
-    """An IteratorResult whose rows `chunks(size)` gives as a series of lists."""
+    """An IteratorResult whose rows `chunks(size)` gives as a series of lists
+    (of bare values when `source_supports_scalars`: a one-column result). The
+    chunks are read when the result is made, so `dynamic_yield_per` changes
+    nothing it returns."""
 
     def __init__(
         self,
@@ -737,7 +740,10 @@ class ChunkedIteratorResult(IteratorResult[_TP]):
         dynamic_yield_per: bool = False,
     ) -> None:
         self.chunks = chunks
-        super().__init__(cursor_metadata, (row for chunk in chunks(None) for row in chunk), raw)
+        rows = (row for chunk in chunks(None) for row in chunk)
+        if source_supports_scalars:
+            rows = ((value,) for value in rows)
+        super().__init__(cursor_metadata, rows, raw)
 
 
 class MergedResult(IteratorResult[_TP]):
