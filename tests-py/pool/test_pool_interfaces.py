@@ -136,6 +136,7 @@ def test_proxied_connection_info_is_the_records(db_url):
             assert conn.info["tag"] == "kept"
         raw = engine.raw_connection()
         assert raw.info["tag"] == "kept"  # the same database connection, back from the pool
+        assert raw.record_info is raw.info
         raw.close()
         assert records[0].info["tag"] == "kept"
     finally:

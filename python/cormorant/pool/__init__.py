@@ -111,6 +111,11 @@ class DBAPIConnection(PoolProxiedConnection, AdaptedConnection):
         return self._entry.info
 
     @property
+    def record_info(self) -> dict[str, Any]:
+        """The same dictionary as `info`: a pooled connection's record lives as long as it."""
+        return self.info
+
+    @property
     def _connection(self) -> Any:
         return self._lease
 
