@@ -306,3 +306,17 @@ def test_handle_error_sees_errors_while_connecting(tmp_path):
     event.remove(engine, "handle_error", rewrite)
     with pytest.raises(OperationalError):
         engine.connect()
+
+
+def test_engine_connect_and_engine_disposed_events(url):
+    engine = create_engine(url)
+    connected, disposed = [], []
+    event.listen(engine, "engine_connect", connected.append)
+    event.listen(engine, "engine_disposed", disposed.append)
+    with engine.connect() as conn:
+        assert connected == [conn]
+        assert conn.scalar(select(text("1"))) == 1
+    with engine.begin() as conn:
+        assert connected[-1] is conn and len(connected) == 2
+    engine.dispose()
+    assert disposed == [engine]

@@ -197,6 +197,8 @@ class Engine(ConnectionEventsTarget):
     def dispose(self, close: bool = True) -> None:
         """Closes the pooled connections; new ones are opened on demand."""
         self.pool.dispose()
+        if self.dispatch.has("engine_disposed"):
+            self.dispatch.fire("engine_disposed", self)
 
     def raw_connection(self) -> Any:
         from ..pool import DBAPIConnection
@@ -259,6 +261,8 @@ class Connection(ConnectionEventsTarget):
             self._begin_native = self._skip_begin  # type: ignore[method-assign]
         if engine._connection_level is not None:
             self._set_session_level(engine._connection_level)
+        if engine.dispatch.has("engine_connect"):
+            engine.dispatch.fire("engine_connect", self)
 
     # --- lifecycle ---------------------------------------------------------------
 
