@@ -59,6 +59,9 @@ class Dispatch:
     def has(self, name: str) -> bool:
         return bool(self._listeners.get(name))
 
+    def listeners(self, name: str) -> list[Callable[..., Any]]:
+        return [fn for fn, _ in self._listeners.get(name, ())]
+
     def fire(self, name: str, *args: Any) -> None:
         for fn, _ in list(self._listeners.get(name, ())):
             fn(*args)

@@ -50,7 +50,7 @@ OUTCOMES = {
     "plugins": (
         [],
         ["some_plugin"],
-        "plugins=['some_plugin'] is not supported: cormorant has no CreateEnginePlugin",
+        "Can't load plugin: cormorant.plugins:some_plugin",
     ),
     "paramstyle": (None, "format", "paramstyle='format' is not supported: cormorant's native"),
     "implicit_returning": (True, False, "implicit_returning=False is not supported"),

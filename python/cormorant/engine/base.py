@@ -24,7 +24,7 @@ from ..exc import (
     StatementError,
 )
 from ..sql.cache import StatementCache
-from ..sql.compiler import Compiled
+from ..sql.compiler import CompiledStatement
 from ..sql.ddl import DDLScript
 from ..sql.dml import Delete, Insert, Update
 from ..sql.elements import ClauseElement, Executable
@@ -34,6 +34,7 @@ from ..util.concurrency import require_greenlet
 from .default import DefaultDialect, dialect_for
 from .errors import translate
 from .hydration import CORE_HYDRATION, Hydration
+from .interfaces import ConnectionEventsTarget, ExceptionContext, ExecutionContext
 from .isolation import AUTOCOMMIT, checked_level, current_level, opening_level, set_session_level
 from .result import CursorResult, Result, ScalarResult, _Stream, empty_result
 from .url import URL
@@ -86,7 +87,7 @@ class EngineSettings:
     insertmanyvalues_page_size: int | None = None  # rows per multi-row INSERT ... RETURNING
 
 
-class Engine:
+class Engine(ConnectionEventsTarget):
     """A pool of connections to one database, and the statement cache for it."""
 
     def __init__(
@@ -196,11 +197,14 @@ class Engine:
     def dispose(self, close: bool = True) -> None:
         """Closes the pooled connections; new ones are opened on demand."""
         self.pool.dispose()
+        if self.dispatch.has("engine_disposed"):
+            self.dispatch.fire("engine_disposed", self)
 
     def raw_connection(self) -> Any:
         from ..pool import DBAPIConnection
 
-        return DBAPIConnection(self.pool.lease(), self.pool.cooperative)
+        lease = self.pool.lease()
+        return DBAPIConnection(lease, self.pool.cooperative, self.pool, self.pool._record(lease))
 
     def __repr__(self) -> str:
         return f"Engine({self.url})"
@@ -238,13 +242,13 @@ def _is_many(parameters: _ExecuteParams | None) -> TypeIs[Sequence[Mapping[str, 
     )
 
 
-class Connection:
+class Connection(ConnectionEventsTarget):
     """One checked-out database connection."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._cooperative = engine.pool.cooperative  # an async engine's: I/O only inside greenlet_spawn
-        self._lease = engine.pool.lease()
+        self._lease = engine.pool.lease() if not engine.dispatch.has("handle_error") else _connect(engine)
         self._closed = False
         self._invalidated = False
         self._transaction: Transaction | None = None
@@ -257,6 +261,8 @@ class Connection:
             self._begin_native = self._skip_begin  # type: ignore[method-assign]
         if engine._connection_level is not None:
             self._set_session_level(engine._connection_level)
+        if engine.dispatch.has("engine_connect"):
+            engine.dispatch.fire("engine_connect", self)
 
     # --- lifecycle ---------------------------------------------------------------
 
@@ -285,7 +291,8 @@ class Connection:
         """The pooled DB-API-style connection under this Connection."""
         from ..pool import DBAPIConnection
 
-        return DBAPIConnection(self._check_open(), self._cooperative)
+        lease = self._check_open()
+        return DBAPIConnection(lease, self._cooperative, record=self.engine.pool._record(lease))
 
     @property
     def closed(self) -> bool:
@@ -413,9 +420,13 @@ class Connection:
             raise InvalidRequestError(
                 "a transaction is already begun on this Connection; commit or roll it back first"
             )
-        self._transaction = Transaction(self)
+        self._transaction = RootTransaction(self)
         self._begin_native()
         return self._transaction
+
+    def begin_twophase(self, xid: Any = None) -> TwoPhaseTransaction:
+        """SQLAlchemy's two-phase transaction; see TwoPhaseTransaction."""
+        return TwoPhaseTransaction(self, xid)
 
     def _begin_native(self, statement: str = "BEGIN", params: Any = None, immediate: bool = False) -> None:
         """Begins the database transaction; a failure is reported against
@@ -446,7 +457,7 @@ class Connection:
         write lock at once instead, so the rows it read cannot change before
         the transaction writes them."""
         if self._transaction is None or not self._transaction.is_active:
-            self._transaction = Transaction(self)
+            self._transaction = RootTransaction(self)
         if locks or not (reads_only and self.engine.name == "sqlite"):
             self._begin_native(statement, params, immediate=locks)
 
@@ -594,7 +605,7 @@ class Connection:
 
     def _compile_bound(
         self, statement: ClauseElement, parameters: Mapping[str, Any] | None
-    ) -> tuple[Compiled, dict[str, Any]]:
+    ) -> tuple[CompiledStatement, dict[str, Any]]:
         """The compiled statement and every value it binds. An INSERT takes
         execution parameters named like its columns as values of those
         columns, as SQLAlchemy does (and fills the other columns' defaults)."""
@@ -739,7 +750,7 @@ class Connection:
 
     def _execute_compiled(
         self,
-        compiled: Compiled,
+        compiled: CompiledStatement,
         values: Mapping[str, Any],
         hydration: Hydration = CORE_HYDRATION,
         yield_per: int | None = None,
@@ -775,7 +786,7 @@ class Connection:
     def _execute_many_rows(
         self,
         statement: ClauseElement,
-        compiled: Compiled,
+        compiled: CompiledStatement,
         rows: Sequence[Mapping[str, Any]],
         hydration: Hydration,
     ) -> Result[Any]:
@@ -802,7 +813,7 @@ class Connection:
         return empty_result(rowcount)
 
     def _insert_many_values(
-        self, compiled: Compiled, rows: Sequence[Mapping[str, Any]], hydration: Hydration
+        self, compiled: CompiledStatement, rows: Sequence[Mapping[str, Any]], hydration: Hydration
     ) -> Result[Any] | None:
         """An INSERT ... RETURNING for many parameter sets as multi-row VALUES, a page at
         a time, as SQLAlchemy's "insertmanyvalues" does; None when the statement cannot."""
@@ -834,8 +845,9 @@ class Connection:
             else:
                 engine_logger.info("[%s] %r", "generated in native", params if not many else params[:10])
         if self.engine.dispatch.has("before_cursor_execute"):
+            context = ExecutionContext(self, sql, params, many)
             sql, params = self.engine.dispatch.fire_retval(
-                "before_cursor_execute", sql, params, self, None, None, many
+                "before_cursor_execute", sql, params, self, None, context, many
             )
         return sql, params
 
@@ -843,7 +855,7 @@ class Connection:
         self,
         sql: str,
         params: list[Any],
-        compiled: Compiled | None,
+        compiled: CompiledStatement | None,
         hydration: Hydration,
         yield_per: int | None = None,
     ) -> Result[Any]:
@@ -883,7 +895,8 @@ class Connection:
             self._abandon_if_interrupted(e)
             raise
         if self.engine.dispatch.has("after_cursor_execute"):
-            self.engine.dispatch.fire("after_cursor_execute", self, None, sql, params, None, False)
+            context = ExecutionContext(self, sql, params, False)
+            self.engine.dispatch.fire("after_cursor_execute", self, None, sql, params, context, False)
         if names and not yield_per:
             hydration.loaded(result._items, result._single)
         return result
@@ -922,16 +935,66 @@ class Connection:
         """The cormorant.exc error for `error`. A lost connection invalidates
         this Connection and, as in SQLAlchemy, every pooled connection opened
         before it: a server restart costs one error, not one per connection."""
-        wrapped = translate(error, sql, params)
+        wrapped: Exception = translate(error, sql, params)
         if self.engine.hide_parameters and isinstance(wrapped, StatementError):
             wrapped.hide_parameters = True
-        if getattr(wrapped, "connection_invalidated", False):
+        disconnect = bool(getattr(wrapped, "connection_invalidated", False))
+        invalidate_pool = True
+        if self.engine.dispatch.has("handle_error"):
+            context = ExceptionContext(
+                self.engine,
+                self,
+                error,
+                wrapped,
+                sql,
+                params,
+                disconnect,
+                ExecutionContext(self, sql, params, False),
+            )
+            wrapped = _handled_error(self.engine.dispatch, context)
+            disconnect, invalidate_pool = context.is_disconnect, context.invalidate_pool_on_disconnect
+            if isinstance(wrapped, DBAPIError):
+                wrapped.connection_invalidated = disconnect
+        if disconnect:
             self.invalidate(wrapped)
-            self.engine.pool.invalidate_older()
+            if invalidate_pool:
+                self.engine.pool.invalidate_older()
         return wrapped
 
+    @property
     def info(self) -> dict[str, Any]:
-        return {}
+        """A dictionary kept with the database connection under this Connection,
+        for as long as the pool keeps it (shared with the pool events' record.info)."""
+        info: dict[str, Any] = self.engine.pool._record(self._check_open()).info
+        return info
+
+
+def _handled_error(dispatch: Dispatch, context: ExceptionContext) -> Exception:
+    """The exception to raise after the handle_error listeners: one a listener
+    returned replaces the one before it (each listener sees the latest as
+    chained_exception); a listener may also raise its own."""
+    for listener in dispatch.listeners("handle_error"):
+        replacement = listener(context)
+        if isinstance(replacement, BaseException):
+            context.chained_exception = replacement
+    chosen = context.chained_exception
+    assert isinstance(chosen, Exception)
+    return chosen
+
+
+def _connect(engine: Engine) -> Any:
+    """A lease from the engine's pool; an error while connecting goes through
+    the handle_error listeners (with no Connection and no statement)."""
+    try:
+        return engine.pool.lease()
+    except DBAPIError as error:
+        context = ExceptionContext(
+            engine, None, error.orig or error, error, None, None, bool(error.connection_invalidated)
+        )
+        handled = _handled_error(engine.dispatch, context)
+        if handled is error:
+            raise
+        raise handled from error
 
 
 def _not_executable(statement: object) -> ObjectNotExecutableError:
@@ -948,7 +1011,7 @@ def _result_class(hydration: Hydration) -> type[Result[Any]]:
     return CursorResult if hydration is CORE_HYDRATION else Result
 
 
-def _expression_parameter(compiled: Compiled, rows: Sequence[Mapping[str, Any]]) -> str | None:
+def _expression_parameter(compiled: CompiledStatement, rows: Sequence[Mapping[str, Any]]) -> str | None:
     """SQLAlchemy's refusal of a SQL expression given as one parameter set's
     value (only .values() takes expressions), or None when there is none."""
     for row in rows:
@@ -1047,7 +1110,7 @@ def _fill_defaults(
     keys: list[str],
     parameters: Sequence[Mapping[str, Any]],
     values: dict[str, Any],
-    compiled: Compiled,
+    compiled: CompiledStatement,
 ) -> Sequence[Mapping[str, Any]]:
     """Parameter sets completed with Python column defaults and statement-level
     values, each value converted by its bind's type."""
@@ -1100,6 +1163,25 @@ class Transaction(CommitOnExit):
 
     def close(self) -> None:
         self.rollback()
+
+
+class RootTransaction(Transaction):
+    """The outermost transaction of a Connection: conn.begin(), or the one
+    begun implicitly by the first statement."""
+
+
+class TwoPhaseTransaction(RootTransaction):
+    """SQLAlchemy's two-phase (XA) transaction: PREPARE TRANSACTION, then
+    COMMIT PREPARED. Not supported: SQLite has no two-phase commit, and on
+    PostgreSQL cormorant's native connection tracks one ordinary transaction
+    per session, which PREPARE TRANSACTION would end behind its back (and the
+    server refuses it unless max_prepared_transactions > 0)."""
+
+    def __init__(self, connection: Connection, xid: Any = None) -> None:
+        raise NotImplementedError(
+            "Connection.begin_twophase() / TwoPhaseTransaction are not supported: cormorant's native "
+            "drivers have no two-phase commit (PREPARE TRANSACTION / COMMIT PREPARED)"
+        )
 
 
 class NestedTransaction(Transaction):

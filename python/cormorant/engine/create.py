@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import configparser
+import importlib.metadata
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .. import _native
-from ..exc import ArgumentError
-from ..pool import Pool, QueuePool, StaticPool
+from ..exc import ArgumentError, NoSuchModuleError
+from ..pool import Pool, QueuePool, ResetStyle, StaticPool
 from ..util.concurrency import LOOP_SCHEDULER
 from .base import Engine, EngineSettings
+from .default import dialect_for
+from .interfaces import CreateEnginePlugin
 from .isolation import checked_level
 from .url import URL, connect_timeout, is_memory_sqlite, make_url, sqlite_path, supported_url, truthy
 
@@ -162,6 +165,7 @@ def check_async_driver(url: URL) -> None:
 def build_engine(parsed: URL, kwargs: dict[str, Any], cooperative: bool) -> Engine:
     """The Engine for create_engine() and, with `cooperative` (waits through
     the event loop), for create_async_engine()'s sync_engine."""
+    parsed, plugins, kwargs = _instantiate_plugins(parsed, kwargs)
     parsed = supported_url(parsed)
     unknown = set(kwargs) - _POOL_OPTIONS - _ENGINE_OPTIONS
     if unknown:
@@ -176,18 +180,72 @@ def build_engine(parsed: URL, kwargs: dict[str, Any], cooperative: bool) -> Engi
         connector, default_pool = _sqlite_connector(parsed, connect_args, scheduler)
     else:
         connector, default_pool = _postgres_connector(parsed, connect_args, scheduler), QueuePool
+    _plugins_take_dialect_kwargs(plugins, parsed.backend)
     pool = kwargs.get("pool") or _make_pool(
-        kwargs.get("poolclass") or default_pool, connector, kwargs, cooperative
+        kwargs.get("poolclass") or default_pool, connector, kwargs, cooperative, plugins
     )
     if pool.cooperative != cooperative:
         kind = "an async" if pool.cooperative else "a sync"
         raise ArgumentError(f"pool= was made for {kind} engine; pass pool options instead")
-    return Engine(parsed, pool, parsed.backend, echo=kwargs.get("echo", False), settings=settings)
+    engine = Engine(parsed, pool, parsed.backend, echo=kwargs.get("echo", False), settings=settings)
+    for plugin in plugins:
+        plugin.engine_created(engine)
+    return engine
+
+
+# --- CreateEnginePlugin ----------------------------------------------------------------------
+
+PLUGIN_ENTRY_POINTS = "cormorant.plugins"
+
+
+def load_plugin(name: str) -> type[CreateEnginePlugin]:
+    """The CreateEnginePlugin class installed as entry point `name` of the
+    cormorant.plugins group."""
+    for entry_point in importlib.metadata.entry_points(group=PLUGIN_ENTRY_POINTS, name=name):
+        plugin: type[CreateEnginePlugin] = entry_point.load()
+        return plugin
+    raise NoSuchModuleError(f"Can't load plugin: {PLUGIN_ENTRY_POINTS}:{name}")
+
+
+def _instantiate_plugins(
+    url: URL, kwargs: dict[str, Any]
+) -> tuple[URL, list[CreateEnginePlugin], dict[str, Any]]:
+    """The plugins the URL's `?plugin=` and create_engine(plugins=[...]) name,
+    each made with the URL and the keyword arguments (which it may take its
+    own out of); the URL as the plugins' update_url() leave it."""
+    query_names = url.query.get("plugin", ())
+    names = [query_names] if isinstance(query_names, str) else list(query_names)
+    names += list(kwargs.get("plugins") or ())
+    if not names:
+        return url, [], kwargs
+    kwargs = dict(kwargs)
+    plugins = [load_plugin(name)(url, kwargs) for name in names]
+    url = url.difference_update_query(["plugin", "plugins"])
+    for plugin in plugins:
+        updated = plugin.update_url(url)
+        if updated is not None:
+            url = updated
+    kwargs.pop("plugins", None)
+    return url, plugins, kwargs
+
+
+def _plugins_take_dialect_kwargs(plugins: list[CreateEnginePlugin], backend: str) -> None:
+    """handle_dialect_kwargs: cormorant's dialects take no arguments, so a
+    plugin adding one is refused rather than ignored."""
+    dialect_cls = type(dialect_for(backend))
+    for plugin in plugins:
+        dialect_args: dict[str, Any] = {}
+        plugin.handle_dialect_kwargs(dialect_cls, dialect_args)
+        if dialect_args:
+            raise ArgumentError(
+                f"{type(plugin).__name__}.handle_dialect_kwargs() set {sorted(dialect_args)}: "
+                f"cormorant's {backend} dialect takes no arguments"
+            )
 
 
 # --- options cormorant cannot honour: refused, with the reason ----------------------------
 
-_RESET_ON_RETURN = {"rollback", "commit", None, True, False}
+_RESET_ON_RETURN = {"rollback", "commit", None, True, False, *ResetStyle}
 
 
 def _refuse_unsupported(kwargs: dict[str, Any], backend: str) -> None:
@@ -204,7 +262,7 @@ def _refuse_unsupported(kwargs: dict[str, Any], backend: str) -> None:
     reset = kwargs.get("pool_reset_on_return", "rollback")
     if reset not in _RESET_ON_RETURN:
         raise ArgumentError(f"Invalid value for 'reset_on_return': {reset!r}")
-    if reset not in ("rollback", True):
+    if reset not in ("rollback", True, ResetStyle.reset_rollback):
         raise ArgumentError(
             f"pool_reset_on_return={reset!r} is not supported: cormorant's native pool always rolls "
             "back a connection returned inside a transaction, so it is never pooled mid-transaction "
@@ -217,11 +275,6 @@ def _refuse_unsupported(kwargs: dict[str, Any], backend: str) -> None:
                 "PostgreSQL driver decodes json/jsonb natively; for another encoding, use a "
                 "TypeDecorator over JSON or Text"
             )
-    if kwargs.get("plugins"):
-        raise ArgumentError(
-            f"plugins={kwargs['plugins']!r} is not supported: cormorant has no CreateEnginePlugin "
-            "entry points to load them from"
-        )
     _refuse_paramstyle(kwargs.get("paramstyle"), backend)
     if kwargs.get("implicit_returning", True) is not True:
         raise ArgumentError(
@@ -231,8 +284,6 @@ def _refuse_unsupported(kwargs: dict[str, Any], backend: str) -> None:
 
 
 def _refuse_paramstyle(paramstyle: Any, backend: str) -> None:
-    from .default import dialect_for
-
     native = dialect_for(backend).paramstyle
     if paramstyle is not None and paramstyle != native:
         raise ArgumentError(
@@ -373,7 +424,13 @@ def _postgres_connector(url: URL, connect_args: dict[str, Any], scheduler: Any) 
     return _native.postgres_connector(options, scheduler)
 
 
-def _make_pool(poolclass: type[Pool], connector: Any, kwargs: dict[str, Any], cooperative: bool) -> Pool:
+def _make_pool(
+    poolclass: type[Pool],
+    connector: Any,
+    kwargs: dict[str, Any],
+    cooperative: bool,
+    plugins: Sequence[CreateEnginePlugin] = (),
+) -> Pool:
     if not (isinstance(poolclass, type) and issubclass(poolclass, Pool)):
         raise ArgumentError(f"poolclass must be one of cormorant.pool's classes, not {poolclass!r}")
     if "pool_use_lifo" in kwargs and poolclass._kind != "queue":
@@ -381,15 +438,42 @@ def _make_pool(poolclass: type[Pool], connector: Any, kwargs: dict[str, Any], co
             f"Invalid argument(s) 'pool_use_lifo' sent to create_engine(), using configuration "
             f"{poolclass.__name__}: only QueuePool keeps idle connections to choose from"
         )
-    return poolclass(
-        connector,
-        pool_size=kwargs.get("pool_size", 5),
-        max_overflow=kwargs.get("max_overflow", 10),
-        timeout=kwargs.get("pool_timeout", 30.0),
-        recycle=kwargs.get("pool_recycle", -1),
-        pre_ping=kwargs.get("pool_pre_ping", False),
-        cooperative=cooperative,
-        echo=kwargs.get("echo_pool", False),
-        logging_name=kwargs.get("pool_logging_name"),
-        use_lifo=bool(kwargs.get("pool_use_lifo", False)),
-    )
+    pool_args: dict[str, Any] = {
+        "pool_size": kwargs.get("pool_size", 5),
+        "max_overflow": kwargs.get("max_overflow", 10),
+        "timeout": kwargs.get("pool_timeout", 30.0),
+        "recycle": kwargs.get("pool_recycle", -1),
+        "pre_ping": kwargs.get("pool_pre_ping", False),
+        "echo": kwargs.get("echo_pool", False),
+        "logging_name": kwargs.get("pool_logging_name"),
+        "use_lifo": bool(kwargs.get("pool_use_lifo", False)),
+    }
+    known = set(pool_args)
+    for plugin in plugins:
+        plugin.handle_pool_kwargs(poolclass, pool_args)
+    unknown = set(pool_args) - known
+    if unknown:
+        raise ArgumentError(f"Invalid argument(s) {', '.join(sorted(unknown))} for {poolclass.__name__}")
+    return poolclass(connector, cooperative=cooperative, **pool_args)
+
+
+# create_pool_from_url()'s pool-side spellings of create_engine() options.
+_POOL_SPELLINGS = {
+    "logging_name": "pool_logging_name",
+    "echo": "echo_pool",
+    "timeout": "pool_timeout",
+    "recycle": "pool_recycle",
+    "events": "pool_events",
+    "reset_on_return": "pool_reset_on_return",
+    "pre_ping": "pool_pre_ping",
+    "use_lifo": "pool_use_lifo",
+}
+
+
+def create_pool_from_url(url: str | URL, **kwargs: Any) -> Pool:
+    """The Pool create_engine(url, **kwargs) would make, without the Engine;
+    the pool options may also be spelled as the pool takes them (timeout=,
+    recycle=, pre_ping=, use_lifo=, echo=, logging_name=)."""
+    options = {_POOL_SPELLINGS.get(key, key): value for key, value in kwargs.items()}
+    pool: Pool = create_engine(url, **options).pool
+    return pool

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .interfaces import Dialect
 
-class DefaultDialect:
+
+class DefaultDialect(Dialect):
     """SQLAlchemy's default dialect: the string form of `str(stmt)`, with
     `:name` placeholders. The backends' dialects derive from it."""
 
@@ -46,6 +48,9 @@ class PGDialect(DefaultDialect):
 
     name = "postgresql"
     paramstyle = "pyformat"
+    supports_native_enum = True
+    supports_sequences = True
+    supports_native_boolean = True
 
 
 class SQLiteDialect(DefaultDialect):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import _native
-from ..sql.compiler import Compiled, ResultKeys
+from ..sql.compiler import CompiledStatement, ResultKeys
 from ..sql.sqltypes import RAW
 
 
@@ -43,7 +43,7 @@ def text_shape(column_names: Sequence[str]) -> ResultShape:
     return ResultShape(plan, keys, False)
 
 
-def core_shape(compiled: Compiled) -> ResultShape:
+def core_shape(compiled: CompiledStatement) -> ResultShape:
     """Rows of the statement's result columns, each converted by its type."""
     elements = [el for entry in compiled.entries for el in entry.elements]
     return ResultShape.of(
@@ -62,7 +62,7 @@ class Hydration:
     #: caller must call unique() first.
     unique_required = False
 
-    def shape(self, compiled: Compiled | None, column_names: Sequence[str]) -> ResultShape:
+    def shape(self, compiled: CompiledStatement | None, column_names: Sequence[str]) -> ResultShape:
         """The hydration plan of `compiled` (a text statement when None)."""
         if compiled is None:
             return text_shape(column_names)

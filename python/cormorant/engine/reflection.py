@@ -7,9 +7,10 @@ dicts' types and the type names they map to cormorant types)."""
 
 from __future__ import annotations
 
+import enum
 import importlib
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol, TypeVar
 
 from ..exc import ArgumentError, NoSuchTableError
@@ -34,6 +35,24 @@ ReflectedPrimaryKey = dict[str, Any]
 ReflectedForeignKey = dict[str, Any]
 ReflectedIndex = dict[str, Any]
 ReflectedUniqueConstraint = dict[str, Any]
+
+
+class ObjectKind(enum.Flag):
+    """Which objects Inspector.get_multi_*() read: tables, views, materialized views."""
+
+    TABLE = 1
+    VIEW = 2
+    MATERIALIZED_VIEW = 4
+    ANY_VIEW = VIEW | MATERIALIZED_VIEW
+    ANY = TABLE | VIEW | MATERIALIZED_VIEW
+
+
+class ObjectScope(enum.Flag):
+    """Whether Inspector.get_multi_*() read ordinary (DEFAULT) or TEMPORARY objects."""
+
+    DEFAULT = 1
+    TEMPORARY = 2
+    ANY = DEFAULT | TEMPORARY
 
 
 class DialectReflection(Protocol):
@@ -193,6 +212,84 @@ class Inspector:
             columns = index["column_names"]
             if "duplicates_constraint" not in index and all(c is not None and c in table.c for c in columns):
                 Index(index["name"], *(table.c[c] for c in columns), unique=index["unique"])
+
+    # --- several tables at once: {(schema, table name): what get_<thing>() gives} ---
+
+    def _multi(
+        self,
+        read: Callable[..., _R],
+        schema: str | None,
+        filter_names: Sequence[str] | None,
+        kind: ObjectKind,
+        scope: ObjectScope,
+        **kw: Any,
+    ) -> dict[tuple[str | None, str], _R]:
+        if ObjectScope.TEMPORARY in scope:
+            raise NotImplementedError(
+                "Inspector.get_multi_*() with ObjectScope.TEMPORARY is not supported: cormorant's "
+                "reflection lists the tables of a schema, not temporary ones"
+            )
+        if ObjectKind.MATERIALIZED_VIEW in kind:
+            raise NotImplementedError(
+                "Inspector.get_multi_*() with ObjectKind.MATERIALIZED_VIEW is not supported: cormorant's "
+                "reflection does not list materialized views"
+            )
+        names = self.get_table_names(schema) if ObjectKind.TABLE in kind else []
+        names += self.get_view_names(schema) if ObjectKind.VIEW in kind else []
+        if filter_names is not None:
+            names = [name for name in names if name in filter_names]
+        return {(schema, name): read(name, schema, **kw) for name in names}
+
+    def get_multi_columns(
+        self,
+        schema: str | None = None,
+        filter_names: Sequence[str] | None = None,
+        kind: ObjectKind = ObjectKind.TABLE,
+        scope: ObjectScope = ObjectScope.DEFAULT,
+        **kw: Any,
+    ) -> dict[tuple[str | None, str], list[ReflectedColumn]]:
+        """get_columns() of each table of `schema` (filter_names: only those)."""
+        return self._multi(self.get_columns, schema, filter_names, kind, scope, **kw)
+
+    def get_multi_pk_constraint(
+        self,
+        schema: str | None = None,
+        filter_names: Sequence[str] | None = None,
+        kind: ObjectKind = ObjectKind.TABLE,
+        scope: ObjectScope = ObjectScope.DEFAULT,
+        **kw: Any,
+    ) -> dict[tuple[str | None, str], ReflectedPrimaryKey]:
+        return self._multi(self.get_pk_constraint, schema, filter_names, kind, scope, **kw)
+
+    def get_multi_foreign_keys(
+        self,
+        schema: str | None = None,
+        filter_names: Sequence[str] | None = None,
+        kind: ObjectKind = ObjectKind.TABLE,
+        scope: ObjectScope = ObjectScope.DEFAULT,
+        **kw: Any,
+    ) -> dict[tuple[str | None, str], list[ReflectedForeignKey]]:
+        return self._multi(self.get_foreign_keys, schema, filter_names, kind, scope, **kw)
+
+    def get_multi_indexes(
+        self,
+        schema: str | None = None,
+        filter_names: Sequence[str] | None = None,
+        kind: ObjectKind = ObjectKind.TABLE,
+        scope: ObjectScope = ObjectScope.DEFAULT,
+        **kw: Any,
+    ) -> dict[tuple[str | None, str], list[ReflectedIndex]]:
+        return self._multi(self.get_indexes, schema, filter_names, kind, scope, **kw)
+
+    def get_multi_unique_constraints(
+        self,
+        schema: str | None = None,
+        filter_names: Sequence[str] | None = None,
+        kind: ObjectKind = ObjectKind.TABLE,
+        scope: ObjectScope = ObjectScope.DEFAULT,
+        **kw: Any,
+    ) -> dict[tuple[str | None, str], list[ReflectedUniqueConstraint]]:
+        return self._multi(self.get_unique_constraints, schema, filter_names, kind, scope, **kw)
 
     def __repr__(self) -> str:
         return f"<Inspector {self.engine.url}>"

@@ -11,6 +11,7 @@ same stream through a _Mapped view."""
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
@@ -550,9 +551,17 @@ class Result(_Consumable[Row[_TP]]):
             return self._derived(Result([], keys, single=False), pick)
         return Result(pick(self._take()), keys, single=False)
 
-    def freeze(self) -> Callable[[], Result[_TP]]:
-        rows = self._take()
-        return lambda: Result(list(rows), self._rowkeys, self._single, self.rowcount)
+    def freeze(self) -> FrozenResult[_TP]:
+        """The remaining rows kept, to make new Results of them later (a cache)."""
+        return FrozenResult(self)
+
+    def merge(self, *others: Result[Any]) -> MergedResult[_TP]:
+        """One Result of this Result's rows followed by each of `others'`."""
+        return MergedResult(self.keys(), [self, *others])
+
+    def _rows(self) -> list[Any]:
+        """The remaining items, as Rows."""
+        return self._transform(self._take())
 
     def __repr__(self) -> str:
         if self._stream is not None:
@@ -560,7 +569,18 @@ class Result(_Consumable[Row[_TP]]):
         return f"<Result keys={self.keys()} rows={len(self._items) - self._pos}>"
 
 
-class ScalarResult(_Consumable[_T]):
+class FilterResult(_Consumable[_R]):
+    """The results that filter a Result's rows into other items: ScalarResult
+    (one column's values) and MappingResult (rows as dicts)."""
+
+
+class TupleResult(FilterResult[_R]):
+    """The type SQLAlchemy gives `Result.tuples()` for type checkers, rows
+    typed as plain tuples; cormorant's tuples() returns the Result itself,
+    whose Rows are tuples already."""
+
+
+class ScalarResult(FilterResult[_T]):
     """The first column of each row."""
 
     def __init__(self, items: list[Any], unique: bool = False) -> None:
@@ -576,7 +596,7 @@ class ScalarResult(_Consumable[_T]):
         return self._take()
 
 
-class MappingResult(_Consumable[dict[str, Any]]):
+class MappingResult(FilterResult[dict[str, Any]]):
     """Rows as dicts of column name to value."""
 
     def __init__(self, items: list[dict[str, Any]]) -> None:
@@ -675,3 +695,92 @@ def empty_result(
     )
     result.all = result.fetchall = result.first = result.scalar = _closed  # type: ignore[method-assign]
     return result
+
+
+class BaseRow(abc.ABC):  # noqa: B024 (no abstract methods: Row registers as a virtual subclass)
+    """The base of Row: `isinstance(row, BaseRow)`. cormorant's Row is a
+    native type, registered here as a subclass."""
+
+
+BaseRow.register(_native.Row)
+
+# SQLAlchemy 1.x's name of CursorResult, kept by 2.0.
+ResultProxy = CursorResult
+
+
+def _row_keys(cursor_metadata: Any) -> Any:
+    """RowKeys from column names, or from an object with a keys() method or attribute."""
+    keys = getattr(cursor_metadata, "keys", cursor_metadata)
+    names = keys() if callable(keys) else keys
+    return _native.RowKeys([str(name) for name in names])
+
+
+class IteratorResult(Result[_TP]):
+    """A Result over rows given as an iterable of tuples, named by
+    `cursor_metadata` (column names, or anything with their keys)."""
+
+    def __init__(self, cursor_metadata: Any, iterator: Iterable[Any], raw: Any = None) -> None:
+        keys = _row_keys(cursor_metadata)
+        super().__init__([Row(keys, tuple(values)) for values in iterator], keys, single=False)
+        self.raw = raw
+
+
+class ChunkedIteratorResult(IteratorResult[_TP]):
+    """An IteratorResult whose rows `chunks(size)` gives as a series of lists
+    (of bare values when `source_supports_scalars`: a one-column result). The
+    chunks are read when the result is made, so `dynamic_yield_per` changes
+    nothing it returns."""
+
+    def __init__(
+        self,
+        cursor_metadata: Any,
+        chunks: Callable[[int | None], Iterable[Sequence[Any]]],
+        source_supports_scalars: bool = False,
+        raw: Any = None,
+        dynamic_yield_per: bool = False,
+    ) -> None:
+        self.chunks = chunks
+        rows = (row for chunk in chunks(None) for row in chunk)
+        if source_supports_scalars:
+            rows = ((value,) for value in rows)
+        super().__init__(cursor_metadata, rows, raw)
+
+
+class MergedResult(IteratorResult[_TP]):
+    """The rows of several Results with the same columns, one after another (Result.merge())."""
+
+    def __init__(self, cursor_metadata: Any, results: Sequence[Result[Any]]) -> None:
+        super().__init__(cursor_metadata, (row for result in results for row in result._rows()))
+        self.rowcount = sum(max(result.rowcount, 0) for result in results)
+
+
+class FrozenResult(Generic[_TP]):
+    """The rows of a Result kept to make new Results of them: calling it
+    gives a fresh Result each time (`data` holds the rows as tuples)."""
+
+    def __init__(self, result: Result[_TP]) -> None:
+        self.metadata = result.keys()
+        self.data: list[tuple[Any, ...]] = [tuple(row) for row in result._rows()]
+
+    def rewrite_rows(self) -> list[list[Any]]:
+        return [list(row) for row in self.data]
+
+    def with_new_rows(self, tuple_data: Sequence[Sequence[Any]]) -> FrozenResult[_TP]:
+        """A FrozenResult of the same columns holding `tuple_data`."""
+        frozen: FrozenResult[_TP] = object.__new__(FrozenResult)
+        frozen.metadata = self.metadata
+        frozen.data = [tuple(row) for row in tuple_data]
+        return frozen
+
+    def __call__(self) -> Result[_TP]:
+        return IteratorResult(self.metadata, self.data)
+
+
+def result_tuple(fields: Sequence[str], extra: Any = None) -> Callable[[Iterable[Any]], Row[Any]]:
+    """A function making a Row named by `fields` from an iterable of values."""
+    keys = _native.RowKeys(list(fields))
+
+    def make_row(values: Iterable[Any]) -> Row[Any]:
+        return Row(keys, tuple(values))
+
+    return make_row

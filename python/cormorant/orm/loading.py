@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _native
 from ..engine.hydration import Hydration, ResultShape
 from ..exc import ArgumentError, InvalidRequestError
-from ..sql.compiler import Compiled, ResultKeys, register_statement_preparer
+from ..sql.compiler import CompiledStatement, ResultKeys, register_statement_preparer
 from ..sql.elements import UnaryExpression, and_, coerce, or_
 from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
@@ -472,10 +472,10 @@ def _root_for(path: tuple[Any, ...], loads: list[tuple[int, EntityLoad]]) -> Ent
 
 # --- hydrating the rows ---------------------------------------------------------------------------
 
-_ORM_SHAPE = "orm"  # where a Compiled keeps the ORM plan beside the Core one
+_ORM_SHAPE = "orm"  # where a CompiledStatement keeps the ORM plan beside the Core one
 
 
-def orm_shape(compiled: Compiled) -> ResultShape:
+def orm_shape(compiled: CompiledStatement) -> ResultShape:
     """The native plan of an ORM result: each entity entry built by its
     EntityLoad's plan (the only entity planner), each column entry as in Core."""
     converters: list[Any] = []
@@ -503,7 +503,7 @@ def orm_shape(compiled: Compiled) -> ResultShape:
     return ResultShape.of(converters, outputs, names)
 
 
-def by_name_shape(compiled: Compiled, column_names: Sequence[str]) -> ResultShape:
+def by_name_shape(compiled: CompiledStatement, column_names: Sequence[str]) -> ResultShape:
     """The plan of from_statement() rows: each entity's columns, and each
     column entry, found by name among the statement's own columns."""
     where = {name: i for i, name in reversed(list(enumerate(column_names)))}
@@ -573,7 +573,7 @@ class SessionHydration(Hydration):
     def unique_required(self) -> bool:  # type: ignore[override]
         return any(load.joins_collection() for _, load in self.loads)
 
-    def shape(self, compiled: Compiled | None, column_names: Sequence[str]) -> ResultShape:
+    def shape(self, compiled: CompiledStatement | None, column_names: Sequence[str]) -> ResultShape:
         if compiled is None or not compiled.entries:
             return super().shape(compiled, column_names)
         if self.streaming:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import enum
 import logging
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Any
 
 from .. import _native
 from ..engine.errors import translate
+from ..engine.interfaces import AdaptedConnection
 from ..event import POOL_EVENTS, Dispatch
 from ..exc import DisconnectionError, InvalidRequestError, TimeoutError
 from ..util.concurrency import await_only, require_greenlet, wake
@@ -21,7 +23,55 @@ from ..util.concurrency import await_only, require_greenlet, wake
 _CHECKOUT_ATTEMPTS = 2
 
 
-class ConnectionRecord:
+class ResetStyle(enum.Enum):
+    """What the pool does to a connection given back inside a transaction
+    (create_engine(pool_reset_on_return=...)); the native pool rolls back."""
+
+    reset_rollback = 0
+    reset_commit = 1
+    reset_none = 2
+
+
+reset_rollback, reset_commit, reset_none = (
+    ResetStyle.reset_rollback,
+    ResetStyle.reset_commit,
+    ResetStyle.reset_none,
+)
+
+
+class PoolResetState:
+    """What a `reset` listener receives about a connection being given back:
+    whether its transaction was already ended by its Connection
+    (transaction_was_reset), and whether it is being discarded rather than
+    pooled (terminate_only)."""
+
+    __slots__ = ("transaction_was_reset", "terminate_only", "asyncio_safe")
+
+    def __init__(self, transaction_was_reset: bool, terminate_only: bool, asyncio_safe: bool) -> None:
+        self.transaction_was_reset = transaction_was_reset
+        self.terminate_only = terminate_only
+        self.asyncio_safe = asyncio_safe
+
+    def __repr__(self) -> str:
+        return (
+            f"PoolResetState(transaction_was_reset={self.transaction_was_reset}, "
+            f"terminate_only={self.terminate_only}, asyncio_safe={self.asyncio_safe})"
+        )
+
+
+class ManagesConnection:
+    """A pooled connection's handle: its `info` dictionary, shared by every
+    checkout of the same database connection."""
+
+    info: dict[str, Any]
+
+
+class ConnectionPoolEntry(ManagesConnection):
+    """The pool's record of one database connection, as pool listeners
+    receive it (`connection_record`)."""
+
+
+class ConnectionRecord(ConnectionPoolEntry):
     """What pool event listeners receive as `connection_record`."""
 
     __slots__ = ("id", "info")
@@ -31,13 +81,55 @@ class ConnectionRecord:
         self.info: dict[str, Any] = {}
 
 
-class DBAPIConnection:
-    """A minimal DB-API view of a pooled connection, for event listeners
-    (for example to run `PRAGMA foreign_keys=ON` on connect)."""
+class PoolProxiedConnection(ManagesConnection):
+    """A checked-out pooled connection with a DB-API face: what
+    engine.raw_connection() returns and pool listeners receive."""
 
-    def __init__(self, lease: Any, cooperative: bool = False) -> None:
+
+class DBAPIConnection(PoolProxiedConnection, AdaptedConnection):
+    """A minimal DB-API view of a pooled connection, for event listeners
+    (for example to run `PRAGMA foreign_keys=ON` on connect). One from
+    engine.raw_connection() goes back to its pool on close()."""
+
+    def __init__(
+        self,
+        lease: Any,
+        cooperative: bool = False,
+        pool: Pool | None = None,
+        record: ConnectionRecord | None = None,
+    ) -> None:
         self._lease = lease
         self._cooperative = cooperative  # an async engine's: I/O only inside an awaited call
+        self._pool = pool  # the pool close() returns the connection to (raw_connection())
+        self._entry = record
+
+    @property
+    def info(self) -> dict[str, Any]:  # type: ignore[override]
+        """The pool record's info: kept with the database connection while it is pooled."""
+        if self._entry is None:
+            self._entry = ConnectionRecord(self._lease.id)
+        return self._entry.info
+
+    @property
+    def record_info(self) -> dict[str, Any]:
+        """The same dictionary as `info`: a pooled connection's record lives as long as it."""
+        return self.info
+
+    @property
+    def _connection(self) -> Any:
+        return self._lease
+
+    @property
+    def dbapi_connection(self) -> DBAPIConnection:
+        return self
+
+    @property
+    def is_valid(self) -> bool:
+        return self._lease is not None and not self._lease.invalidated
+
+    def invalidate(self, e: BaseException | None = None, soft: bool = False) -> None:
+        if self._lease is not None:
+            self._lease.invalidate()
 
     def cursor(self) -> DBAPICursor:
         return DBAPICursor(self._lease, self._cooperative)
@@ -60,7 +152,9 @@ class DBAPIConnection:
         return cursor
 
     def close(self) -> None:
-        pass
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.release(self._lease)  # which rolls back a transaction left open
 
 
 class DBAPICursor:
@@ -165,6 +259,10 @@ class Pool:
             self.release(lease)
             raise
 
+    def proxied(self, lease: Any) -> DBAPIConnection:
+        """The DB-API view of `lease` that listeners receive."""
+        return DBAPIConnection(lease, self.cooperative, record=self._record(lease))
+
     def _record(self, lease: Any) -> ConnectionRecord:
         record = self._records.get(lease.id)
         if record is None:
@@ -182,17 +280,13 @@ class Pool:
                 if self._fresh_setup:
                     self._set_up_fresh(lease)
                 if self.dispatch.has("connect"):
-                    self.dispatch.fire(
-                        "connect", DBAPIConnection(lease, self.cooperative), self._record(lease)
-                    )
+                    self.dispatch.fire("connect", self.proxied(lease), self._record(lease))
             if self._echo:
                 self.logger.debug("Connection %s checked out from pool", lease.id)
             if not self.dispatch.has("checkout"):
                 return lease
             try:
-                self.dispatch.fire(
-                    "checkout", DBAPIConnection(lease, self.cooperative), self._record(lease), lease
-                )
+                self.dispatch.fire("checkout", self.proxied(lease), self._record(lease), lease)
                 return lease
             except DisconnectionError as e:
                 self._discard(lease, invalidate_pool=getattr(e, "invalidate_pool", False))
@@ -263,8 +357,11 @@ class Pool:
         """Returns a lease from lease() to the pool (firing checkin)."""
         if self._echo:
             self.logger.debug("Connection %s being returned to pool", lease.id)
+        if self.dispatch.has("reset"):
+            state = PoolResetState(not lease.in_transaction(), lease.invalidated, True)
+            self.dispatch.fire("reset", self.proxied(lease), self._record(lease), state)
         if self.dispatch.has("checkin"):
-            self.dispatch.fire("checkin", DBAPIConnection(lease, self.cooperative), self._record(lease))
+            self.dispatch.fire("checkin", self.proxied(lease), self._record(lease))
         if lease.invalidated:
             self._records.pop(lease.id, None)
         try:
@@ -355,7 +452,41 @@ class NullPool(Pool):
     _kind = "null"
 
 
+class AssertionPool(Pool):
+    """One connection, checked out by one user at a time: a second checkout
+    while it is out raises AssertionError (to catch code that holds two)."""
+
+    _kind = "static"
+
+    def _checkout(self) -> Any:
+        if self._native.checked_out() > 0:
+            raise AssertionError("connection is already checked out")
+        return super()._checkout()
+
+
 SingletonThreadPool = StaticPool
 AsyncAdaptedQueuePool = QueuePool
 
-__all__ = ["Pool", "QueuePool", "StaticPool", "NullPool", "SingletonThreadPool", "AsyncAdaptedQueuePool"]
+
+class FallbackAsyncAdaptedQueuePool(AsyncAdaptedQueuePool):
+    """The QueuePool of an async engine (SQLAlchemy's choice for some asyncio drivers)."""
+
+
+__all__ = [
+    "Pool",
+    "QueuePool",
+    "StaticPool",
+    "NullPool",
+    "SingletonThreadPool",
+    "AsyncAdaptedQueuePool",
+    "AssertionPool",
+    "FallbackAsyncAdaptedQueuePool",
+    "ConnectionPoolEntry",
+    "ManagesConnection",
+    "PoolProxiedConnection",
+    "PoolResetState",
+    "ResetStyle",
+    "reset_commit",
+    "reset_none",
+    "reset_rollback",
+]

@@ -8,7 +8,7 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from .compiler import Compiled, datum_of
+from .compiler import CompiledStatement, datum_of
 from .elements import BindCollector, ClauseElement, bind_processors
 from .selectable import CompoundSelect, FromStatement, ResultEntry, Select, TextualSelect
 
@@ -35,12 +35,12 @@ def _entries_of(statement: ClauseElement) -> list[ResultEntry]:
 
 
 class StatementCache:
-    """Compiled statements by datum and result entities, with a size bound."""
+    """CompiledStatement statements by datum and result entities, with a size bound."""
 
     def __init__(self, dialect: str, size: int | None = None) -> None:
         self.dialect = dialect
         self._size = _CACHE_SIZE if size is None else size  # create_engine(query_cache_size=...)
-        self._entries: dict[tuple[Any, ...], Compiled] = {}
+        self._entries: dict[tuple[Any, ...], CompiledStatement] = {}
         self.hits = 0
         self.misses = 0
         # What a statement's remembered compilation must carry to be served:
@@ -50,7 +50,7 @@ class StatementCache:
 
     def compile(
         self, statement: ClauseElement, param_keys: Sequence[str] = (), parameters: Any = None
-    ) -> tuple[Compiled, dict[str, Any]]:
+    ) -> tuple[CompiledStatement, dict[str, Any]]:
         """The compiled form of `statement` and its bound values. `parameters`
         (the execution's values) give text() binds their types on PostgreSQL."""
         memo_key = statement._memo_key(param_keys)
@@ -68,7 +68,8 @@ class StatementCache:
         if compiled is None:
             self.misses += 1
             compiled = self._store(
-                key, Compiled(datum, self.dialect, entries, bind_processors(binds.named, self.dialect))
+                key,
+                CompiledStatement(datum, self.dialect, entries, bind_processors(binds.named, self.dialect)),
             )
         else:
             self.hits += 1
@@ -78,18 +79,18 @@ class StatementCache:
             statement._compiled = (self._token, memo_key, compiled, dict(binds.values))  # type: ignore[attr-defined]
         return compiled, binds.values
 
-    def compile_datum(self, datum: tuple[Any, ...]) -> Compiled:
+    def compile_datum(self, datum: tuple[Any, ...]) -> CompiledStatement:
         """A statement given in its tuple form (DDL, savepoints): no binds, no results."""
         key = (datum, ())
         compiled = self._entries.get(key)
         if compiled is None:
             self.misses += 1
-            compiled = self._store(key, Compiled(datum, self.dialect, [], {}))
+            compiled = self._store(key, CompiledStatement(datum, self.dialect, [], {}))
         else:
             self.hits += 1
         return compiled
 
-    def _store(self, key: tuple[Any, ...], compiled: Compiled) -> Compiled:
+    def _store(self, key: tuple[Any, ...], compiled: CompiledStatement) -> CompiledStatement:
         if self._size == 0:  # query_cache_size=0: nothing is kept
             return compiled
         if len(self._entries) >= self._size:

@@ -1,10 +1,10 @@
-"""Compiled: what the native compiler made of one statement shape (SQL text,
-parameter order, kind, locking, the multi-row VALUES template) together with
-the statement's result entries, the type converters of its binds and the
+"""CompiledStatement: the statement cache's entry, what the native compiler
+made of one statement shape (SQL text, parameter order, kind, locking, the
+multi-row VALUES template) together with the statement's result entries, the type converters of its binds and the
 result plans hydrations build for it once (see engine/hydration.py).
 
-SQLCompiler: a statement compiled to be read (str(stmt), stmt.compile()), in
-SQLAlchemy's string form, by the same native compiler."""
+Compiled / SQLCompiler: a statement compiled to be read (str(stmt),
+stmt.compile()), in SQLAlchemy's string form, by the same native compiler."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from .sqltypes import resolve_variant
 _S = TypeVar("_S")  # a hydration's plan of a statement
 
 
-class Compiled:
+class CompiledStatement:
     """SQL text, parameter order and result plans of one statement shape."""
 
     __slots__ = (
@@ -81,7 +81,7 @@ class Compiled:
     def returns_rows(self) -> bool:
         return bool(self.entries)
 
-    def shape_for(self, key: Any, build: Callable[[Compiled], _S]) -> _S:
+    def shape_for(self, key: Any, build: Callable[[CompiledStatement], _S]) -> _S:
         """A hydration's plan of this statement, built once by `build` and kept under `key`."""
         shape: _S | None = self._shapes.get(key)  # what `build` made for this key
         if shape is None:
@@ -134,7 +134,24 @@ def register_statement_preparer(prepare: Callable[[Any], Any]) -> None:
     _statement_preparers.append(prepare)
 
 
-class SQLCompiler:
+class Compiled:
+    """The base of what `stmt.compile()` returns: the statement, the dialect
+    it was compiled for, its SQL `string` (also `str()`) and its `params`."""
+
+    statement: ClauseElement
+    dialect: Any
+    string: str = ""
+    params: dict[str, Any]
+
+    def construct_params(self, params: Mapping[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
+        """The bound values, with `params` given over them."""
+        return {**self.params, **(params or {})}
+
+    def __str__(self) -> str:
+        return self.string
+
+
+class SQLCompiler(Compiled):
     """A statement compiled for reading: `.string` (also `str()`), `.params`
     (bind name -> value as given) and, for positional placeholders,
     `.positiontup`. The SQL is what cormorant executes, but for its
@@ -173,9 +190,6 @@ class SQLCompiler:
         return {
             key: render_literal(binds.values.get(key), type_, dialect) for key, type_ in binds.types.items()
         }
-
-    def __str__(self) -> str:
-        return self.string
 
     def __repr__(self) -> str:
         return f"<SQLCompiler {self.string!r}>"

@@ -247,7 +247,7 @@ class AsyncConnection(_OneCallAtATime, _StartableContext["AsyncConnection"]):
 
     @property
     def info(self) -> dict[str, Any]:
-        return self._connection().info()
+        return self._connection().info
 
     # --- transactions ----------------------------------------------------------------
 
