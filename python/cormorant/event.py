@@ -62,6 +62,10 @@ class Dispatch:
     def listeners(self, name: str) -> list[Callable[..., Any]]:
         return [fn for fn, _ in self._listeners.get(name, ())]
 
+    def entries(self, name: str) -> list[tuple[Callable[..., Any], bool]]:
+        """(listener, retval) for each listener of `name`, in order."""
+        return list(self._listeners.get(name, ()))
+
     def fire(self, name: str, *args: Any) -> None:
         for fn, _ in list(self._listeners.get(name, ())):
             fn(*args)
@@ -76,7 +80,7 @@ class Dispatch:
 
 
 # Core events whose listeners may return a value that replaces the arguments.
-RETVAL_EVENTS = {"before_cursor_execute"}
+RETVAL_EVENTS = {"before_cursor_execute", "before_execute"}
 _CORE_FLAGS = {"retval", "once", "insert"}
 _ORM_ONLY_FLAGS = {"propagate", "raw", "named"}
 

@@ -570,6 +570,35 @@ class Connection(ConnectionEventsTarget):
         """Runs a statement; a list of parameter dicts runs it once per dict (executemany)."""
         if not isinstance(statement, (Executable, LambdaElement, FunctionElement)):
             raise _not_executable(statement)
+        dispatch = self.engine.dispatch
+        if dispatch.has("before_execute") or dispatch.has("after_execute"):
+            return self._execute_with_events(statement, parameters, execution_options)
+        return self._execute_statement(statement, parameters, execution_options)
+
+    def _execute_with_events(
+        self, statement: Any, parameters: _ExecuteParams | None, execution_options: Mapping[str, Any] | None
+    ) -> Result[Any]:
+        """execute() with before_execute / after_execute listeners: they see (and,
+        with retval=True, may replace) the statement, multiparams and params."""
+        dispatch, options = self.engine.dispatch, dict(execution_options or {})
+        many = _is_many(parameters)
+        multiparams: list[Any] = list(parameters) if many else []  # type: ignore[arg-type]
+        params: dict[str, Any] = {} if many else dict(parameters or {})  # type: ignore[arg-type]
+        for fn, retval in dispatch.entries("before_execute"):
+            returned = fn(self, statement, multiparams, params, options)
+            if retval:
+                statement, multiparams, params = returned
+        if multiparams and params:
+            raise InvalidRequestError(
+                "Event handler can't return non-empty multiparams and params at the same time"
+            )
+        result = self._execute_statement(statement, multiparams or params or None, execution_options)
+        dispatch.fire("after_execute", self, statement, multiparams, params, options, result)
+        return result
+
+    def _execute_statement(
+        self, statement: Any, parameters: _ExecuteParams | None, execution_options: Mapping[str, Any] | None
+    ) -> Result[Any]:
         if isinstance(statement, LambdaElement):
             statement = statement._resolved()
         if (
