@@ -196,6 +196,11 @@ class Engine(ConnectionEventsTarget):
 
     def dispose(self, close: bool = True) -> None:
         """Closes the pooled connections; new ones are opened on demand."""
+        if not close:
+            raise NotImplementedError(
+                "Engine.dispose(close=False) (leaving a forked parent's connections open) is not "
+                "supported: the native pool closes what it lets go of"
+            )
         self.pool.dispose()
         if self.dispatch.has("engine_disposed"):
             self.dispatch.fire("engine_disposed", self)
