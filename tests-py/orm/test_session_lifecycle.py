@@ -434,3 +434,30 @@ def test_populate_existing_refills_only_the_objects_the_rows_name(engine):
             assert s.scalars(stmt).one() is one
         assert (one.value, two.value) == (10, 21)
         assert one not in s.dirty and two in s.dirty
+
+
+def test_get_with_a_joined_collection_loads_one_object(engine):
+    from cormorant import ForeignKey
+    from cormorant.orm import DeclarativeBase, Mapped, Session, joinedload, mapped_column, relationship
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Shelf(Base):
+        __tablename__ = "shelves"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        books: Mapped[list["Book"]] = relationship()
+
+    class Book(Base):
+        __tablename__ = "books"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        shelf_id: Mapped[int] = mapped_column(ForeignKey("shelves.id"))
+
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(Shelf(id=1, books=[Book(), Book()]))
+        session.commit()
+    with Session(engine) as session:
+        shelf = session.get(Shelf, 1, options=[joinedload(Shelf.books)])
+        assert len(shelf.books) == 2
+    Base.metadata.drop_all(engine)

@@ -802,8 +802,11 @@ class Session:
         if execution_options:
             stmt = stmt.execution_options(**execution_options)
         if _events.active("do_orm_execute") and _events.session_listeners(self, "do_orm_execute"):
-            return self.execute(stmt, params).scalars().one_or_none()
-        return self._execute_orm(stmt, params).scalars().one_or_none()
+            scalars = self.execute(stmt, params).scalars()
+        else:
+            scalars = self._execute_orm(stmt, params).scalars()
+        # a joinedload() of a collection repeats the object once per child row
+        return (scalars.unique() if options else scalars).one_or_none()
 
     @overload
     def query(self, entity: type[_T] | AliasedClass[_T], /) -> Query[_T]: ...
