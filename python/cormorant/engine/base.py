@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
 from .. import _native
-from ..event import ENGINE_EVENTS, Dispatch
+from ..event import ENGINE_EVENTS, Dispatch, EventTarget
 from ..exc import (
     ArgumentError,
     DBAPIError,
@@ -23,6 +23,7 @@ from ..exc import (
     ResourceClosedError,
     StatementError,
 )
+from ..inspection import Inspectable
 from ..sql.cache import StatementCache
 from ..sql.compiler import Compiled
 from ..sql.ddl import DDLScript
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from typing_extensions import TypeIs
 
     from ..sql.selectable import Select
+    from .reflection import Inspector  # noqa: F401 (named in the Inspectable bases)
 
 _T = TypeVar("_T")
 _TP = TypeVar("_TP", bound=tuple[Any, ...])
@@ -86,7 +88,7 @@ class EngineSettings:
     insertmanyvalues_page_size: int | None = None  # rows per multi-row INSERT ... RETURNING
 
 
-class Engine:
+class Engine(EventTarget, Inspectable["Inspector"]):
     """A pool of connections to one database, and the statement cache for it."""
 
     def __init__(
@@ -238,7 +240,7 @@ def _is_many(parameters: _ExecuteParams | None) -> TypeIs[Sequence[Mapping[str, 
     )
 
 
-class Connection:
+class Connection(Inspectable["Inspector"]):
     """One checked-out database connection."""
 
     def __init__(self, engine: Engine) -> None:
