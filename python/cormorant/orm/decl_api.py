@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..exc import ArgumentError, InvalidRequestError
 from ..sql.schema import Column, MetaData, Table
+from . import events as _events
 from .decl_base import (
     _FRAMEWORK_CLASSES,
     DeclarativeAttributeIntercept,
@@ -229,6 +230,8 @@ class registry:
             )
         for mapper in self._mappers:
             cls = mapper.class_
+            if _events.active("class_uninstrument"):
+                _events.fire_instrumentation(cls, "class_uninstrument")
             for key in [*mapper.attrs, *mapper.relationships, "__mapper__"]:
                 if key in cls.__dict__:
                     type.__delattr__(cls, key)
