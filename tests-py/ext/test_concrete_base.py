@@ -1,11 +1,12 @@
-"""ext.declarative.ConcreteBase: a SELECT of the base class of a concrete-table
+"""ext.declarative.ConcreteBase and AbstractConcreteBase: a SELECT of the base class of a concrete-table
 hierarchy returns every class's objects, read through a polymorphic union of
 the tables, its criteria, ordering, LIMIT and OFFSET applied to the union;
 each object keeps its own class's identity."""
 
 import pytest
-from cormorant import String, func, select
-from cormorant.ext.declarative import ConcreteBase
+from cormorant import String, func, inspect, select
+from cormorant.exc import InvalidRequestError
+from cormorant.ext.declarative import AbstractConcreteBase, ConcreteBase
 from cormorant.orm import DeclarativeBase, Mapped, Session, joinedload, mapped_column
 
 
@@ -117,3 +118,58 @@ def test_what_the_union_select_does_not_support_is_refused(session):
         session.scalars(select(Staff).options(joinedload("*"))).all()
     with pytest.raises(NotImplementedError, match="group_by"):
         session.scalars(select(Staff).group_by(Staff.name)).all()
+
+
+class AbstractBase(DeclarativeBase):
+    pass
+
+
+class Vehicle(AbstractConcreteBase, AbstractBase):
+    wheels: Mapped[int]
+
+
+class Car(Vehicle):
+    __tablename__ = "acb_car"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seats: Mapped[int]
+    __mapper_args__ = {"polymorphic_identity": "car", "concrete": True}
+
+
+class Bike(Vehicle):
+    __tablename__ = "acb_bike"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    __mapper_args__ = {"polymorphic_identity": "bike", "concrete": True}
+
+
+@pytest.fixture
+def garage(engine):
+    AbstractBase.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add_all([Car(id=1, wheels=4, seats=5), Bike(id=2, wheels=2), Car(id=3, wheels=6, seats=2)])
+        session.commit()
+        session.expunge_all()
+        yield session
+
+
+def test_abstract_base_columns_are_each_subclass_own(garage):
+    assert set(Car.__table__.c.keys()) == {"id", "wheels", "seats"}
+    assert set(Bike.__table__.c.keys()) == {"id", "wheels"}
+    assert sorted(AbstractBase.metadata.tables) == ["acb_bike", "acb_car"]  # no table for Vehicle
+
+
+def test_abstract_base_selects_every_subclass(garage):
+    found = garage.scalars(select(Vehicle).where(Vehicle.wheels < 5).order_by(Vehicle.wheels.desc())).all()
+    assert [(type(v).__name__, v.id) for v in found] == [("Car", 1), ("Bike", 2)]
+    assert found[0] is garage.get(Car, 1)
+    assert garage.query(Vehicle).count() == 3
+    assert inspect(Vehicle).local_table.c.keys() == ["wheels", "id", "seats", "type"]
+
+
+def test_subclass_declared_after_first_use_is_refused(garage):
+    inspect(Vehicle)
+    with pytest.raises(InvalidRequestError, match="Truck is declared after Vehicle"):
+
+        class Truck(Vehicle):
+            __tablename__ = "acb_truck"
+            id: Mapped[int] = mapped_column(primary_key=True)
+            __mapper_args__ = {"polymorphic_identity": "truck", "concrete": True}

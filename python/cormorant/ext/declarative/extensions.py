@@ -26,9 +26,10 @@ from ...engine.base import Connection, Engine
 from ...engine.result import Result
 from ...exc import ArgumentError, InvalidRequestError
 from ...inspection import inspect
-from ...orm.decl_base import MappedColumn, _map_class, _polymorphic_identity_on_init
+from ...orm.decl_base import MappedColumn, _install_mapper, _map_class, _polymorphic_identity_on_init
 from ...orm.events import ORMExecuteState
 from ...orm.interfaces import UserDefinedOption
+from ...orm.mapper import Mapper
 from ...orm.properties import _replaced
 from ...orm.session import Session
 from ...orm.util import polymorphic_union
@@ -49,6 +50,11 @@ class ConcreteBase:
     _concrete_discriminator_name: ClassVar[str] = "type"
 
     def __init_subclass__(cls, **kw: Any) -> None:
+        if cls.__module__ == __name__:  # AbstractConcreteBase itself
+            super().__init_subclass__(**kw)
+            return
+        if ConcreteBase in cls.__bases__ or AbstractConcreteBase in cls.__bases__:
+            type.__setattr__(cls, "_cm_concrete_root", True)
         identity = _take_polymorphic_identity(cls)
         super().__init_subclass__(**kw)
         mapper = cls.__dict__.get("__mapper__")
@@ -58,13 +64,84 @@ class ConcreteBase:
 
     @classmethod
     def _cm_family(cls) -> list[Any]:
-        """The mappers of this class and of its mapped concrete subclasses."""
-        found = [cls.__dict__["__mapper__"]]
-        for sub in cls.__subclasses__():
-            mapper = sub.__dict__.get("__mapper__")
-            if mapper is not None and mapper.concrete:
-                found.extend(sub._cm_family())
-        return found
+        """The mappers whose tables the union of this root class reads: its
+        own, and those of its mapped concrete subclasses."""
+        return [cls.__dict__["__mapper__"], *_concrete_descendants(cls, concrete_only=True)]
+
+
+def _concrete_descendants(cls: type, concrete_only: bool) -> list[Any]:
+    found = []
+    sub: type
+    for sub in cls.__subclasses__():
+        mapper = sub.__dict__.get("__mapper__")
+        if mapper is not None and (mapper.concrete or not concrete_only):
+            found.append(mapper)
+        found.extend(_concrete_descendants(sub, concrete_only))
+    return found
+
+
+class _AbstractRootMapper:
+    """The `__mapper__` of an AbstractConcreteBase class: made on first use,
+    once its subclasses are declared (other classes have none from here)."""
+
+    def __get__(self, obj: Any, owner: Any) -> Any:
+        if owner is None or not owner.__dict__.get("_cm_abstract_root"):
+            raise AttributeError("__mapper__")
+        return _map_abstract_root(owner)
+
+
+class AbstractConcreteBase(ConcreteBase):
+    """Mixin of an unmapped base of concrete-table classes: its columns are
+    copied to each subclass (as a mixin's), and on first use (a SELECT of
+    it, or inspect()) it is mapped onto the polymorphic union of their tables,
+    so that SELECTs of it return the objects of every subclass. Declare
+    every subclass before that first use, as SQLAlchemy's configure step wants."""
+
+    __mapper__ = _AbstractRootMapper()
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        if AbstractConcreteBase in cls.__bases__:
+            # declared now, mapped on first use: declarative mapping passes over an abstract class
+            type.__setattr__(cls, "__abstract__", True)
+            type.__setattr__(cls, "_cm_abstract_root", True)
+        else:
+            for klass in cls.__mro__[1:]:
+                if klass.__dict__.get("_cm_abstract_root") and "_cm_abstract_mapped" in klass.__dict__:
+                    raise InvalidRequestError(
+                        f"{cls.__name__} is declared after {klass.__name__} (an AbstractConcreteBase) was "
+                        "first used: declare every subclass before selecting or inspecting the base"
+                    )
+        super().__init_subclass__(**kw)
+
+    @classmethod
+    def _cm_family(cls) -> list[Any]:
+        if cls.__dict__.get("_cm_abstract_root"):  # no table of its own
+            return _concrete_descendants(cls, concrete_only=False)
+        return super()._cm_family()
+
+
+def _map_abstract_root(root: Any) -> Any:
+    """Maps the AbstractConcreteBase class `root` onto a table that stands
+    for the union of its subclasses' tables (its SELECTs read the union)."""
+    mapped = root.__dict__.get("_cm_abstract_mapped")
+    if mapped is not None:
+        return mapped
+    family = _concrete_descendants(root, concrete_only=False)
+    if not family:
+        raise InvalidRequestError(f"{root.__name__} (an AbstractConcreteBase) has no mapped subclass yet")
+    union = polymorphic_union(
+        {_identity_of(m): m.local_table for m in family}, root._concrete_discriminator_name
+    )
+    keys = {c.name for m in family for c in m.primary_key}
+    stand_in = Table(
+        "pjoin", MetaData(), *(Column(c.name, c.type, primary_key=c.name in keys) for c in union.c)
+    )
+    mapper = Mapper(root, stand_in, {c.name: c for c in stand_in.columns})
+    type.__setattr__(root, "_cm_abstract_mapped", mapper)
+    type.__delattr__(root, "__abstract__")
+    _install_mapper(root, mapper, root.registry, {})
+    _listen_for_selects()
+    return mapper
 
 
 def _take_polymorphic_identity(cls: type) -> Any:
@@ -98,9 +175,15 @@ def _concrete_root(state: ORMExecuteState) -> Any:
     if len(entries) != 1 or entries[0].mapper is None:
         return None
     cls = entries[0].mapper.class_
-    if entries[0].expr is not cls or ConcreteBase not in cls.__bases__:
+    if entries[0].expr is not cls or not cls.__dict__.get("_cm_concrete_root"):
         return None
-    return cls if len(cls._cm_family()) > 1 else None
+    return cls if _is_polymorphic(cls) else None
+
+
+def _is_polymorphic(cls: Any) -> bool:
+    """Whether a SELECT of the root class `cls` reads other tables than its own."""
+    family = cls._cm_family()
+    return len(family) > 1 or (len(family) == 1 and family[0].class_ is not cls)
 
 
 def _polymorphic_select(state: ORMExecuteState) -> Result[Any] | None:
@@ -170,7 +253,7 @@ def _subquery_root(item: Any) -> Any:
     if len(entries) != 1 or entries[0].mapper is None or entries[0].expr is not entries[0].mapper.class_:
         return None
     cls = entries[0].mapper.class_
-    return cls if ConcreteBase in cls.__bases__ and len(cls._cm_family()) > 1 else None
+    return cls if cls.__dict__.get("_cm_concrete_root") and _is_polymorphic(cls) else None
 
 
 def _key_of(row: Any, key_names: list[str], by_identity: dict[Any, Any], root: type) -> tuple[Any, ...]:
