@@ -1,7 +1,7 @@
 """Markers shared by the ORM's attribute extensions: what kind of extension
-made an attribute (its `extension_type`), as sqlalchemy.orm exports them; the
-constants of attribute loading and of events; and the check of the dataclass
-options these attribute functions accept but do not support."""
+made an attribute (its `extension_type`), as sqlalchemy.orm exports them; and
+the check of the dataclass options these attribute functions accept but do
+not support."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ class NotExtension(InspectionAttrExtensionType):
     """The `extension_type` of an attribute that no extension made."""
 
     NOT_EXTENSION = "not_extension"
+
+
+# --- the constants of attribute loading and of events ------------------------------------------
 
 
 class LoaderCallableStatus(enum.Enum):

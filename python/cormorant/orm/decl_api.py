@@ -228,10 +228,11 @@ class registry:
             raise NotImplementedError(
                 "registry.dispose(cascade=True): registries do not depend on each other"
             )
+        if _events.active("class_uninstrument"):
+            for mapper in self._mappers:
+                _events.fire_instrumentation(mapper.class_, "class_uninstrument")
         for mapper in self._mappers:
             cls = mapper.class_
-            if _events.active("class_uninstrument"):
-                _events.fire_instrumentation(cls, "class_uninstrument")
             for key in [*mapper.attrs, *mapper.relationships, "__mapper__"]:
                 if key in cls.__dict__:
                     type.__delattr__(cls, key)

@@ -438,8 +438,9 @@ def _install_mapper(
     install_validators(cls, mapper, [k for k in reversed(cls.__mro__) if k is not object])
     registry._add_mapper(mapper)
     if _events.active("attribute_instrument"):
-        for key in [*mapper.attrs, *mapper.relationships]:
-            _events.fire_instrumentation(cls, "attribute_instrument", key, cls.__dict__.get(key))
+        for key in dict.fromkeys([*mapper.column_order, *mapper.expressions, *mapper.relationships]):
+            if key in cls.__dict__:
+                _events.fire_instrumentation(cls, "attribute_instrument", key, cls.__dict__[key])
 
 
 def _maps_own_table_column(cls: type, key: str, prop: ColumnProperty) -> bool:

@@ -884,11 +884,12 @@ class _OrmTarget:
 
 def _resolve(target: Any, identifier: str) -> _OrmTarget | None:
     """The ORM handle of `target`, or None when it is no ORM target."""
+    if _is_query_class(target) or (identifier in INSTRUMENTATION_EVENTS and isinstance(target, type)):
+        return _OrmTarget(target, identifier)
+
     if _session_key(target) is not None or _is_attribute(target):
         return _OrmTarget(target, identifier)
-    if target is Mapper or isinstance(target, Mapper) or _is_query_class(target):
-        return _OrmTarget(target, identifier)
-    if identifier in INSTRUMENTATION_EVENTS and isinstance(target, type):
+    if target is Mapper or isinstance(target, Mapper):
         return _OrmTarget(target, identifier)
     if isinstance(target, type) and (
         hasattr(target, "__mapper__") or hasattr(target, "registry") or hasattr(target, "__tablename__")

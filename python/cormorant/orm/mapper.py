@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from ..exc import ArgumentError
-from ..inspection import Inspectable
 from ..sql.base import Join
 from ..sql.elements import BindParameter, ColumnElement, and_
 from ..sql.schema import Column, Table
@@ -52,7 +51,7 @@ class TableRows:
 ATTRIBUTE_INSTRUMENTERS: list[Callable[[Mapper], None]] = []
 
 
-class Mapper(TableRows, Inspectable["Mapper"]):
+class Mapper(TableRows):
     """Maps a class's attributes onto the columns of one table, or, for a
     subclass of a mapped class (inheritance), onto its parent's table
     (single-table) or its parent's tables joined to its own (joined-table)."""
