@@ -3,9 +3,19 @@ class, or the state of a mapped instance."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .exc import NoInspectionAvailable
+
+_T = TypeVar("_T")
+
+
+class Inspectable(Generic[_T]):
+    """Marks a class whose objects inspect() accepts; the type parameter is
+    what inspect() returns for them (an Engine's is its Inspector, a Mapper's
+    is itself)."""
+
+    __slots__ = ()
 
 
 def inspect(subject: Any, raiseerr: bool = True) -> Any:

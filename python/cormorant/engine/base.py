@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
 from .. import _native
-from ..event import ENGINE_EVENTS, Dispatch
+from ..event import ENGINE_EVENTS, Dispatch, EventTarget
 from ..exc import (
     ArgumentError,
     DBAPIError,
@@ -23,6 +23,7 @@ from ..exc import (
     ResourceClosedError,
     StatementError,
 )
+from ..inspection import Inspectable
 from ..sql.cache import StatementCache
 from ..sql.compiler import CompiledStatement
 from ..sql.ddl import DDLScript
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from typing_extensions import TypeIs
 
     from ..sql.selectable import Select
+    from .reflection import Inspector  # noqa: F401 (named in the Inspectable bases)
 
 _T = TypeVar("_T")
 _TP = TypeVar("_TP", bound=tuple[Any, ...])
@@ -87,7 +89,7 @@ class EngineSettings:
     insertmanyvalues_page_size: int | None = None  # rows per multi-row INSERT ... RETURNING
 
 
-class Engine(ConnectionEventsTarget):
+class Engine(ConnectionEventsTarget, EventTarget, Inspectable["Inspector"]):
     """A pool of connections to one database, and the statement cache for it."""
 
     def __init__(
@@ -247,7 +249,7 @@ def _is_many(parameters: _ExecuteParams | None) -> TypeIs[Sequence[Mapping[str, 
     )
 
 
-class Connection(ConnectionEventsTarget):
+class Connection(ConnectionEventsTarget, Inspectable["Inspector"]):
     """One checked-out database connection."""
 
     def __init__(self, engine: Engine) -> None:

@@ -1,8 +1,18 @@
 """The ORM: declarative mapping, the Session and the unit of work."""
 
 from ..exc import NoResultFound
+from ..sql.selectable import FromStatement
 from .attributes import NO_VALUE, InstanceState, InstrumentedAttribute, Mapped
-from .base import InspectionAttrExtensionType, NotExtension
+from .base import (
+    EXT_CONTINUE,
+    EXT_SKIP,
+    EXT_STOP,
+    NO_KEY,
+    InspectionAttrExtensionType,
+    LoaderCallableStatus,
+    NotExtension,
+    PassiveFlag,
+)
 from .bundle import Bundle
 from .collections import (
     InstrumentedList,
@@ -45,16 +55,30 @@ from .descriptor_props import (
     synonym_for,
 )
 from .dynamic import AppenderQuery
-from .events import AttributeEventToken, ORMExecuteState
+from .events import (
+    AttributeEvents,
+    AttributeEventToken,
+    InstanceEvents,
+    InstrumentationEvents,
+    MapperEvents,
+    ORMExecuteState,
+    QueryContext,
+    QueryEvents,
+    SessionEvents,
+)
 from .exc import DetachedInstanceError, ObjectDeletedError, UnmappedInstanceError
+from .identity import IdentityMap
+from .interfaces import UserDefinedOption
+from .loading import merge_frozen_result, merge_result
 from .mapper import Mapper
 from .properties import ColumnProperty, MappedSQLExpression, column_property, deferred, query_expression
-from .query import Query
+from .query import AliasOption, Query, contains_alias
 from .relationships import Relationship, dynamic_loader, relationship
 from .scoping import QueryPropertyDescriptor, scoped_session
 from .session import (
     Session,
     SessionTransaction,
+    SessionTransactionOrigin,
     make_transient,
     make_transient_to_detached,
     object_session,
@@ -79,7 +103,7 @@ from .strategy_options import (
     with_expression,
 )
 from .unitofwork import UOWTransaction
-from .util import AliasedClass, aliased, with_parent, with_polymorphic
+from .util import AliasedClass, aliased, join, outerjoin, polymorphic_union, with_parent, with_polymorphic
 from .validators import validates
 from .writeonly import DynamicMapped, WriteOnlyCollection, WriteOnlyMapped
 
@@ -173,4 +197,28 @@ __all__ = [
     "column_mapped_collection",
     "keyfunc_mapping",
     "mapped_collection",
+    "AttributeEvents",
+    "InstanceEvents",
+    "MapperEvents",
+    "SessionEvents",
+    "QueryEvents",
+    "InstrumentationEvents",
+    "EXT_CONTINUE",
+    "EXT_STOP",
+    "EXT_SKIP",
+    "NO_KEY",
+    "IdentityMap",
+    "PassiveFlag",
+    "LoaderCallableStatus",
+    "UserDefinedOption",
+    "AliasOption",
+    "contains_alias",
+    "FromStatement",
+    "QueryContext",
+    "SessionTransactionOrigin",
+    "merge_result",
+    "merge_frozen_result",
+    "polymorphic_union",
+    "join",
+    "outerjoin",
 ]

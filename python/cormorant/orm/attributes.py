@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from .. import _native
 from ..exc import InvalidRequestError
 from ..sql.elements import BindCollector, ColumnElement
+from .base import LoaderCallableStatus
 from .exc import DetachedInstanceError
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 STATE_KEY = _native.STATE_ATTRIBUTE
-NO_VALUE = object()
+NO_VALUE = LoaderCallableStatus.NO_VALUE  # an attribute never loaded nor set
 LOADERS_KEY = "_cm_loaders"  # per-instance strategies set by loader options (raiseload(), noload(), defer(raiseload=True))
 
 TRANSIENT = _native.TRANSIENT

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..exc import ArgumentError, InvalidRequestError
 from ..sql.schema import Column, MetaData, Table
+from . import events as _events
 from .decl_base import (
     _FRAMEWORK_CLASSES,
     DeclarativeAttributeIntercept,
@@ -227,6 +228,9 @@ class registry:
             raise NotImplementedError(
                 "registry.dispose(cascade=True): registries do not depend on each other"
             )
+        if _events.active("class_uninstrument"):
+            for mapper in self._mappers:
+                _events.fire_instrumentation(mapper.class_, "class_uninstrument")
         for mapper in self._mappers:
             cls = mapper.class_
             for key in [*mapper.attrs, *mapper.relationships, "__mapper__"]:

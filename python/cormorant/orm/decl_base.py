@@ -16,6 +16,7 @@ from ..exc import ArgumentError, InvalidRequestError, SADeprecationWarning
 from ..sql.elements import ColumnOperators
 from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
 from ..sql.sqltypes import NullType, to_instance, type_for_python
+from . import events as _events
 from .attributes import Mapped
 from .decl_dataclass import (
     OPTIONS_ATTRIBUTE,
@@ -426,6 +427,8 @@ def _install_mapper(
     """Puts the mapper's attributes on the class and records it in its registry."""
     cls.__mapper__ = mapper  # type: ignore[attr-defined]
     mapper.registry = registry
+    if _events.active("class_instrument"):
+        _events.fire_instrumentation(cls, "class_instrument")
     mapper.instrument()
     for key, (declared, annotation) in relationships.items():
         rel = declared._copy() if declared.key else declared
@@ -434,6 +437,10 @@ def _install_mapper(
         setattr(cls, key, rel)
     install_validators(cls, mapper, [k for k in reversed(cls.__mro__) if k is not object])
     registry._add_mapper(mapper)
+    if _events.active("attribute_instrument"):
+        for key in dict.fromkeys([*mapper.column_order, *mapper.expressions, *mapper.relationships]):
+            if key in cls.__dict__:
+                _events.fire_instrumentation(cls, "attribute_instrument", key, cls.__dict__[key])
 
 
 def _maps_own_table_column(cls: type, key: str, prop: ColumnProperty) -> bool:

@@ -11,6 +11,7 @@ attribute access (attributes with listeners get an evented descriptor class)."""
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 import weakref
 from collections import defaultdict
@@ -28,42 +29,143 @@ if TYPE_CHECKING:
     from ..engine.result import Result
     from .session import Session
 
-# --- the events, with their arguments (for named=True) ------------------------------------
+# --- the events: each class documents its events as methods, whose parameters are
+# what listeners receive (and the names named=True passes) ---------------------------------
 
-SESSION_EVENTS: dict[str, tuple[str, ...]] = {
-    "before_flush": ("session", "flush_context", "instances"),
-    "after_flush": ("session", "flush_context"),
-    "after_flush_postexec": ("session", "flush_context"),
-    "before_commit": ("session",),
-    "after_commit": ("session",),
-    "after_rollback": ("session",),
-    "after_soft_rollback": ("session", "previous_transaction"),
-    "after_begin": ("session", "transaction", "connection"),
-    "after_transaction_create": ("session", "transaction"),
-    "after_transaction_end": ("session", "transaction"),
-    "do_orm_execute": ("orm_execute_state",),
-}
-MAPPER_EVENTS: dict[str, tuple[str, ...]] = {
-    name: ("mapper", "connection", "target")
-    for name in (
-        "before_insert",
-        "after_insert",
-        "before_update",
-        "after_update",
-        "before_delete",
-        "after_delete",
-    )
-}
-INSTANCE_EVENTS: dict[str, tuple[str, ...]] = {
-    "init": ("target", "args", "kwargs"),
-    "load": ("target", "context"),
-    "refresh": ("target", "context", "attrs"),
-}
-ATTRIBUTE_EVENTS: dict[str, tuple[str, ...]] = {
-    "set": ("target", "value", "oldvalue", "initiator"),
-    "append": ("target", "value", "initiator"),
-    "remove": ("target", "value", "initiator"),
-}
+
+class SessionEvents(_core_event.Events[Any]):
+    """Events of a Session: listen on a Session, a sessionmaker, the Session
+    class or a subclass of it."""
+
+    def before_flush(self, session: Session, flush_context: Any, instances: Any) -> None:
+        """A flush is about to begin; objects may still be added, changed or deleted."""
+
+    def after_flush(self, session: Session, flush_context: Any) -> None:
+        """The flush has sent its SQL; the session's lists still show what it wrote."""
+
+    def after_flush_postexec(self, session: Session, flush_context: Any) -> None:
+        """The flush is complete and the session's state reflects it."""
+
+    def before_commit(self, session: Session) -> None:
+        """A commit is about to flush and commit."""
+
+    def after_commit(self, session: Session) -> None:
+        """The transaction has committed."""
+
+    def after_rollback(self, session: Session) -> None:
+        """The database transaction (or savepoint) has rolled back."""
+
+    def after_soft_rollback(self, session: Session, previous_transaction: Any) -> None:
+        """A rollback has ended `previous_transaction`, whether or not the database's rolled back."""
+
+    def after_begin(self, session: Session, transaction: Any, connection: Any) -> None:
+        """A transaction has begun on `connection`."""
+
+    def after_transaction_create(self, session: Session, transaction: Any) -> None:
+        """A SessionTransaction (or savepoint) was created."""
+
+    def after_transaction_end(self, session: Session, transaction: Any) -> None:
+        """A SessionTransaction (or savepoint) has ended."""
+
+    def do_orm_execute(self, orm_execute_state: ORMExecuteState) -> None:
+        """A statement is about to run through Session.execute(); a listener may
+        change it, or run it itself and return the Result."""
+
+
+class MapperEvents(_core_event.Events[Any]):
+    """Persistence events of mapped classes: listen on a mapped class, its
+    Mapper, or the Mapper class (every mapper)."""
+
+    def before_insert(self, mapper: Mapper, connection: Any, target: Any) -> None:
+        """`target` is about to be INSERTed."""
+
+    def after_insert(self, mapper: Mapper, connection: Any, target: Any) -> None:
+        """`target` was INSERTed."""
+
+    def before_update(self, mapper: Mapper, connection: Any, target: Any) -> None:
+        """`target`, modified, is about to be UPDATEd."""
+
+    def after_update(self, mapper: Mapper, connection: Any, target: Any) -> None:
+        """`target` was UPDATEd."""
+
+    def before_delete(self, mapper: Mapper, connection: Any, target: Any) -> None:
+        """`target` is about to be DELETEd."""
+
+    def after_delete(self, mapper: Mapper, connection: Any, target: Any) -> None:
+        """`target` was DELETEd."""
+
+
+class InstanceEvents(_core_event.Events[Any]):
+    """Lifecycle events of mapped objects: listen on a mapped class (or Mapper)."""
+
+    def init(self, target: Any, args: Any, kwargs: Any) -> None:
+        """The object's constructor is about to run with `args` and `kwargs`."""
+
+    def load(self, target: Any, context: QueryContext) -> None:
+        """The object was created from a row loaded from the database."""
+
+    def refresh(self, target: Any, context: QueryContext, attrs: Any) -> None:
+        """Attributes of the object (`attrs`, or all when None) were loaded again."""
+
+
+class AttributeEvents(_core_event.Events[Any]):
+    """Events of a mapped attribute: listen on the attribute (User.name)."""
+
+    def set(self, target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
+        """A value is being assigned; with retval=True the listener returns the value to set."""
+
+    def append(self, target: Any, value: Any, initiator: Any) -> None:
+        """An item is being added to a collection; with retval=True the listener returns the item."""
+
+    def remove(self, target: Any, value: Any, initiator: Any) -> None:
+        """An item is being removed from a collection."""
+
+
+class QueryEvents(_core_event.Events[Any]):
+    """Events of the legacy Query: listen on the Query class (or a subclass)."""
+
+    def before_compile(self, query: Any) -> None:
+        """The query is about to build and run its SELECT; with retval=True
+        the listener returns the Query to run instead."""
+
+    def before_compile_update(self, query: Any, update_context: Any) -> None:
+        """Query.update() is about to build its UPDATE; with retval=True the
+        listener returns the Query whose criteria it takes instead."""
+
+    def before_compile_delete(self, query: Any, delete_context: Any) -> None:
+        """Query.delete() is about to build its DELETE; with retval=True the
+        listener returns the Query whose criteria it takes instead."""
+
+
+class InstrumentationEvents(_core_event.Events[Any]):
+    """Events of classes becoming mapped: listen on a class, to hear about its
+    subclasses (and itself)."""
+
+    def class_instrument(self, cls: type) -> None:
+        """`cls` was mapped: its attributes are about to be instrumented."""
+
+    def class_uninstrument(self, cls: type) -> None:
+        """`cls` is no longer mapped (clear_mappers(), registry.dispose())."""
+
+    def attribute_instrument(self, cls: type, key: str, inst: Any) -> None:
+        """The mapped attribute `key` of `cls` is in place as `inst`."""
+
+
+def _arguments(events: type[_core_event.Events[Any]]) -> dict[str, tuple[str, ...]]:
+    """Event name -> the names of its arguments, read from the methods of `events`."""
+    return {
+        name: tuple(inspect.signature(method).parameters)[1:]
+        for name, method in vars(events).items()
+        if not name.startswith("_") and inspect.isfunction(method)
+    }
+
+
+SESSION_EVENTS = _arguments(SessionEvents)
+MAPPER_EVENTS = _arguments(MapperEvents)
+INSTANCE_EVENTS = _arguments(InstanceEvents)
+ATTRIBUTE_EVENTS = _arguments(AttributeEvents)
+QUERY_EVENTS = _arguments(QueryEvents)
+INSTRUMENTATION_EVENTS = _arguments(InstrumentationEvents)
 # SQLAlchemy events cormorant does not fire: listening to one is refused by name.
 _NOT_SUPPORTED = {
     "session": {
@@ -99,8 +201,12 @@ _NOT_SUPPORTED = {
         "modified",
         "append_wo_mutation",
     },
+    "query": set(),
+    "instrumentation": set(),
 }
-_FLAGS = {"propagate", "raw", "retval", "once", "insert", "named"}
+# bake_ok=True (QueryEvents): the listener is safe with statement caching, which
+# cormorant applies to every statement regardless
+_FLAGS = {"propagate", "raw", "retval", "once", "insert", "named", "bake_ok"}
 
 # listeners per event name, over every target (names without any are left
 # out): the ORM's hooks check this first
@@ -225,6 +331,12 @@ _instance_registry = _Registry("instance", INSTANCE_EVENTS, {"propagate", "raw",
 _attribute_registry = _Registry(
     "attribute", ATTRIBUTE_EVENTS, {"propagate", "raw", "retval", "insert", "once", "named"}
 )
+_query_registry = _Registry(
+    "query", QUERY_EVENTS, {"propagate", "retval", "insert", "once", "named", "bake_ok"}
+)
+_instrumentation_registry = _Registry(
+    "instrumentation", INSTRUMENTATION_EVENTS, {"propagate", "insert", "once", "named"}
+)
 ALL_MAPPERS = "all mappers"  # the key of listeners given to the Mapper class
 
 
@@ -340,6 +452,14 @@ class ORMExecuteState:
 
     def update_execution_options(self, **opts: Any) -> None:
         self.local_execution_options.update(opts)
+
+    @property
+    def user_defined_options(self) -> list[Any]:
+        """The UserDefinedOption objects among the statement's options()."""
+        from .interfaces import UserDefinedOption
+
+        options = getattr(self.statement, "loader_options", ())
+        return [option for option in options if isinstance(option, UserDefinedOption)]
 
     @property
     def is_select(self) -> bool:
@@ -663,6 +783,44 @@ def _listen_attribute(target: Any, identifier: str, fn: Callable[..., Any], kw: 
             attribute._has_events = True
 
 
+# --- query and instrumentation events ---------------------------------------------------------
+
+
+def _is_query_class(target: Any) -> bool:
+    from .query import Query
+
+    return isinstance(target, type) and issubclass(target, Query)
+
+
+def run_query_event(query: Any, name: str, *args: Any) -> Any:
+    """Runs the `name` listeners of the query's class (and bases); a
+    retval=True listener's Query replaces the one the next listener sees."""
+    for cls in type(query).__mro__:
+        for listener in _query_registry.listeners(cls, name):
+            result = listener(query, *args)
+            if listener.retval and result is not None:
+                query = result
+    return query
+
+
+def fire_instrumentation(cls: type, name: str, *args: Any) -> None:
+    """class_instrument / class_uninstrument / attribute_instrument for `cls`:
+    heard by listeners on it and on any of its bases."""
+    for base in cls.__mro__:
+        for listener in _instrumentation_registry.listeners(base, name):
+            listener(cls, *args)
+
+
+class BulkUD:
+    """The `update_context` / `delete_context` of before_compile_update and
+    before_compile_delete: the Query, its mapper and (for an UPDATE) the values."""
+
+    def __init__(self, query: Any, mapper: Mapper | None, values: Any = None) -> None:
+        self.query = query
+        self.mapper = mapper
+        self.values = values
+
+
 # --- the hook cormorant.event calls ----------------------------------------------------------
 
 
@@ -689,6 +847,10 @@ class _OrmTarget:
 
     def _class_registry(self) -> _Registry:
         identifier = self.identifier
+        if identifier in INSTRUMENTATION_EVENTS:
+            return _instrumentation_registry
+        if _is_query_class(self.target):
+            return _query_registry
         if identifier in INSTANCE_EVENTS or identifier in _NOT_SUPPORTED["instance"]:
             return _instance_registry
         if identifier in ATTRIBUTE_EVENTS:
@@ -722,6 +884,9 @@ class _OrmTarget:
 
 def _resolve(target: Any, identifier: str) -> _OrmTarget | None:
     """The ORM handle of `target`, or None when it is no ORM target."""
+    if _is_query_class(target) or (identifier in INSTRUMENTATION_EVENTS and isinstance(target, type)):
+        return _OrmTarget(target, identifier)
+
     if _session_key(target) is not None or _is_attribute(target):
         return _OrmTarget(target, identifier)
     if target is Mapper or isinstance(target, Mapper):

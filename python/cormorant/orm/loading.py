@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _native
 from ..engine.hydration import Hydration, ResultShape
+from ..engine.result import Row
 from ..exc import ArgumentError, InvalidRequestError
 from ..sql.compiler import CompiledStatement, ResultKeys, register_statement_preparer
 from ..sql.elements import UnaryExpression, and_, coerce, or_
@@ -861,3 +862,49 @@ def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: 
     if rel.uselist:
         return rel.new_collection(instance, items)
     return items[0] if items else None
+
+
+# --- merging results into a Session -------------------------------------------------------------
+
+
+def _entity_positions(statement: Any) -> list[int]:
+    entries = getattr(statement, "result_entries", None)
+    if entries is None and hasattr(statement, "_select"):  # a Query
+        entries = statement._select.result_entries
+    return [i for i, entry in enumerate(entries or ()) if entry.mapper is not None]
+
+
+def _merged_rows(session: Session, positions: list[int], rows: Any, load: bool) -> list[tuple[Any, ...]]:
+    """Each row with the objects at `positions` replaced by their merge() into `session`."""
+    if load:
+        session._autoflush()
+    merged: list[tuple[Any, ...]] = []
+    with session.no_autoflush:
+        for row in rows:
+            values = list(row)
+            for i in positions:
+                if values[i] is not None:
+                    values[i] = session.merge(values[i], load=load)
+            merged.append(tuple(values))
+    return merged
+
+
+def merge_frozen_result(session: Session, statement: Any, frozen_result: Any, load: bool = True) -> Any:
+    """A FrozenResult (Result.freeze()) of `statement` whose objects are
+    merged into `session`: how a result kept in a cache is used by another
+    Session. With load=False the objects are taken as they are, without SQL."""
+    rows = _merged_rows(session, _entity_positions(statement), frozen_result.data, load)
+    return frozen_result.with_new_rows(rows)
+
+
+def merge_result(query: Any, iterator: Any, load: bool = True) -> Any:
+    """Deprecated, as in SQLAlchemy: the objects of a Query's results (a list
+    of instances or rows, or a frozen result) merged into the Query's
+    Session; use merge_frozen_result() with a select()."""
+    session = query._session()
+    if hasattr(iterator, "with_new_rows"):  # a FrozenResult
+        return merge_frozen_result(session, query, iterator, load)
+    if query.is_single_entity:
+        return iter([row[0] for row in _merged_rows(session, [0], ((obj,) for obj in iterator), load)])
+    keys = _native.RowKeys([description["name"] for description in query.column_descriptions])
+    return iter([Row(keys, row) for row in _merged_rows(session, _entity_positions(query), iterator, load)])

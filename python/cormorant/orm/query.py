@@ -16,11 +16,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, SupportsIndex, TypeVar, overload
 
 from ..engine.result import Row
-from ..exc import ArgumentError, InvalidRequestError, LegacyAPIWarning, NoResultFound
+from ..exc import ArgumentError, InvalidRequestError, LegacyAPIWarning, NoResultFound, SADeprecationWarning
 from ..sql.dml import Delete, Update, delete, update
 from ..sql.elements import ColumnElement, Exists, Label, ScalarSelect, UnaryExpression, and_, literal_column
 from ..sql.functions import func
 from ..sql.selectable import CTE, CompoundSelect, FromStatement, Select, SelectBase, Subquery
+from . import events as _events
+from .events import active as _active
 from .util import aliased
 
 if TYPE_CHECKING:
@@ -419,6 +421,11 @@ class Query(Generic[_T]):
     def _iter(self) -> Any:
         """Executes through the Session: one entity gives its instances, and
         rows holding entities are deduplicated (except when streamed)."""
+        if _active("before_compile"):
+            return _events.run_query_event(self, "before_compile")._run()
+        return self._run()
+
+    def _run(self) -> Any:
         session = self._session()
         if self._autoflush:
             result = session.execute(self.statement, self._params or None)
@@ -491,6 +498,12 @@ class Query(Generic[_T]):
 
     def count(self) -> int:
         """How many rows the query returns: SELECT count(*) FROM (the query) AS anon_1."""
+        if _active("before_compile"):
+            query: Query[Any] = _events.run_query_event(self, "before_compile")
+            return query._count()
+        return self._count()
+
+    def _count(self) -> int:
         counting: Select[Any] = Select(func.count(literal_column("*")).label("count_1")).select_from(
             self._counted_subquery()
         )
@@ -540,12 +553,16 @@ class Query(Generic[_T]):
         args = dict(update_args or {})
         ordered = args.pop("preserve_parameter_order", False)
         _refuse_dml_args("update_args", args)
-        statement = update(self._dml_entity("update")).where(*self._select._where)
+        query = self
+        if _active("before_compile_update"):
+            context = _events.BulkUD(self, getattr(self._entity_zero(), "__mapper__", None), values)
+            query = _events.run_query_event(self, "before_compile_update", context)
+        statement = update(query._dml_entity("update")).where(*query._select._where)
         if ordered:
             statement = statement.ordered_values(*values)
         else:
             statement = statement.values(values)
-        return self._run_dml(statement, synchronize_session)
+        return query._run_dml(statement, synchronize_session)
 
     def delete(
         self,
@@ -555,8 +572,12 @@ class Query(Generic[_T]):
         """DELETE the rows this query's criteria match; returns how many matched.
         Loaded objects among them are marked deleted."""
         _refuse_dml_args("delete_args", dict(delete_args or {}))
-        statement = delete(self._dml_entity("delete")).where(*self._select._where)
-        return self._run_dml(statement, synchronize_session)
+        query = self
+        if _active("before_compile_delete"):
+            context = _events.BulkUD(self, getattr(self._entity_zero(), "__mapper__", None))
+            query = _events.run_query_event(self, "before_compile_delete", context)
+        statement = delete(query._dml_entity("delete")).where(*query._select._where)
+        return query._run_dml(statement, synchronize_session)
 
     def _dml_entity(self, method: str) -> Any:
         self._assert_no_statement(method)
@@ -592,6 +613,25 @@ class Query(Generic[_T]):
         return rowcount
 
 
+class AliasOption:
+    """Deprecated since SQLAlchemy 1.4, as there: entities are matched to the
+    columns of a from_statement() without it, so it does nothing."""
+
+    def __init__(self, alias: Any) -> None:
+        warnings.warn(
+            "The AliasOption object is not necessary for entities to be matched up to a query that is "
+            "established via Query.from_statement and now does nothing. (deprecated since: 1.4)",
+            SADeprecationWarning,
+            stacklevel=2,
+        )
+        self.alias = alias
+
+
+def contains_alias(alias: Any) -> AliasOption:
+    """An AliasOption (deprecated; it does nothing)."""
+    return AliasOption(alias)
+
+
 def _clause_of(value: Any) -> Any:
     """The SQL element behind an ORM attribute (User.id gives its Column)."""
     return value.__clause_element__() if hasattr(value, "__clause_element__") else value
@@ -611,4 +651,4 @@ class RowReturningQuery(Query[Row[_TP]]):
         def tuples(self) -> Query[_TP]: ...
 
 
-__all__ = ["Query", "RowReturningQuery"]
+__all__ = ["Query", "RowReturningQuery", "AliasOption", "contains_alias"]

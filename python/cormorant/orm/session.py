@@ -3,6 +3,7 @@ and the ORM side of statement execution."""
 
 from __future__ import annotations
 
+import enum
 import inspect
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -76,6 +77,15 @@ def _commit_events_active() -> bool:
     )
 
 
+class SessionTransactionOrigin(enum.Enum):
+    """How a SessionTransaction began (its `origin`)."""
+
+    AUTOBEGIN = 0  # the Session began it on first use
+    BEGIN = 1  # Session.begin()
+    BEGIN_NESTED = 2  # Session.begin_nested(): a SAVEPOINT
+    SUBTRANSACTION = 3  # SQLAlchemy's legacy subtransactions; cormorant has none
+
+
 class SessionNestedTransaction(CommitOnExit):
     """A SAVEPOINT of the Session (begin_nested()). Rolling it back undoes the
     database work since it began; objects added since are expunged and every
@@ -88,6 +98,7 @@ class SessionNestedTransaction(CommitOnExit):
         self._deletes_before = len(session._flushed_deletes)
         self.nested = True
         self.parent = session._transaction
+        self.origin = SessionTransactionOrigin.BEGIN_NESTED
 
     @property
     def is_active(self) -> bool:
@@ -120,9 +131,12 @@ class SessionTransaction:
     nested = False
     parent = None
 
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self, session: Session, origin: SessionTransactionOrigin = SessionTransactionOrigin.AUTOBEGIN
+    ) -> None:
         self.session = session
         self.is_active = True
+        self.origin = origin
 
     def commit(self) -> None:
         self.session.commit()
@@ -265,8 +279,10 @@ class Session:
             self._joined = nested if nested is not None else connection.get_transaction()
         self._commits_joined = mode != "rollback_only"
 
-    def _start_transaction(self) -> SessionTransaction:
-        transaction = self._transaction = SessionTransaction(self)
+    def _start_transaction(
+        self, origin: SessionTransactionOrigin = SessionTransactionOrigin.AUTOBEGIN
+    ) -> SessionTransaction:
+        transaction = self._transaction = SessionTransaction(self, origin)
         if _active("after_transaction_create"):
             _events.fire_session(self, "after_transaction_create", transaction)
         return transaction
@@ -302,6 +318,14 @@ class Session:
     def in_nested_transaction(self) -> bool:
         """True inside begin_nested() (a SAVEPOINT)."""
         return bool(self._nested)
+
+    def get_transaction(self) -> SessionTransaction | None:
+        """The current (outermost) transaction, or None."""
+        return self._transaction
+
+    def get_nested_transaction(self) -> SessionNestedTransaction | None:
+        """The innermost begin_nested() savepoint in progress, or None."""
+        return self._nested[-1] if self._nested else None
 
     def invalidate(self) -> None:
         """Drops the session's connection without returning it to the pool
@@ -661,7 +685,7 @@ class Session:
         self._check_usable()
         if self._transaction is not None:
             raise InvalidRequestError("A transaction is already begun on this Session")
-        return self._start_transaction()
+        return self._start_transaction(SessionTransactionOrigin.BEGIN)
 
     def __enter__(self) -> Session:
         return self

@@ -1,16 +1,18 @@
 """aliased(): a mapped class read from another FROM item (a table alias for
 self-joins, or a subquery, CTE or set operation that returns its columns);
 with_polymorphic(): an inheritance hierarchy's base loaded with subclass
-columns; with_parent(): the criterion "related to this instance"."""
+columns; with_parent(): the criterion "related to this instance"; join() / outerjoin()
+of entities on relationships; polymorphic_union() of concrete tables."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 from ..exc import ArgumentError, InvalidRequestError
-from ..sql.base import FromClause, Join
-from ..sql.elements import ColumnElement, and_
-from ..sql.selectable import ResultEntry
+from ..sql.base import FromClause, Join, as_from
+from ..sql.elements import ColumnElement, and_, cast, literal_column, null, type_coerce
+from ..sql.selectable import ResultEntry, Select, Subquery, select, union_all
 from .mapper import Mapper, mapper_of
 from .properties import adapt_to_selectable
 
@@ -213,3 +215,73 @@ def joined_subclass_tables(mapper: Mapper, subclasses: list[Mapper], innerjoin: 
                 onclause = and_(*(parent == own for parent, own in level.inherit_pairs))
                 joined = Join(joined, level.local_table, onclause, not innerjoin, False)
     return joined  # type: ignore[no-any-return]
+
+
+class _ORMJoin(Join):
+    """What orm.join() returns: a Join that further joins take relationship attributes too."""
+
+    def join(self, right: Any, onclause: Any = None, isouter: bool = False, full: bool = False) -> _ORMJoin:
+        return join(self, right, onclause, isouter, full)
+
+    def outerjoin(self, right: Any, onclause: Any = None, full: bool = False) -> _ORMJoin:
+        return join(self, right, onclause, True, full)
+
+
+def join(left: Any, right: Any, onclause: Any = None, isouter: bool = False, full: bool = False) -> _ORMJoin:
+    """left JOIN right, where left and right may be mapped classes or aliases,
+    and the ON clause a relationship attribute (`join(User, Address,
+    User.addresses)`), an expression, or inferred from the foreign keys."""
+    joined: FromClause = as_from(left)
+    for target, on in Select._resolve_join_target(right, onclause):
+        joined = _ORMJoin(joined, target, on, isouter, full)
+    assert isinstance(joined, _ORMJoin)
+    return joined
+
+
+def outerjoin(left: Any, right: Any, onclause: Any = None, full: bool = False) -> _ORMJoin:
+    """left LEFT OUTER JOIN right, as join()."""
+    return join(left, right, onclause, True, full)
+
+
+def polymorphic_union(
+    table_map: Mapping[Any, Any],
+    typecolname: str | None,
+    aliasname: str = "p_union",
+    cast_nulls: bool = True,
+) -> Subquery:
+    """A UNION ALL of the tables of `table_map` (discriminator value -> table),
+    each SELECTing every column name any of them has (NULL where it lacks
+    one) and, unless `typecolname` is None, its key as the column
+    `typecolname`: the FROM item of a concrete-table hierarchy's polymorphic loads."""
+    types: dict[str, Any] = {}
+    for table in table_map.values():
+        for column in table.c:
+            if column.key == typecolname:
+                raise InvalidRequestError(
+                    f"Polymorphic union can't use '{typecolname}' as the discriminator column due to mapped "
+                    f"column {column!r}; please apply the 'typecolname' argument; this is available on "
+                    "ConcreteBase as '_concrete_discriminator_name'"
+                )
+            types.setdefault(column.key, column.type)
+
+    def column_of(table: Any, name: str) -> Any:
+        if name in table.c:
+            return table.c[name]
+        missing = cast(null(), types[name]) if cast_nulls else type_coerce(null(), types[name])
+        return missing.label(name)
+
+    selects = []
+    for key, table in table_map.items():
+        columns = [column_of(table, name) for name in types]
+        if typecolname is not None:
+            columns.append(literal_column(_sql_literal(key)).label(typecolname))
+        selects.append(select(*columns).select_from(table))
+    return union_all(*selects).subquery(aliasname)
+
+
+def _sql_literal(value: Any) -> str:
+    """A discriminator value written into the SQL (as SQLAlchemy does, so the
+    union's column has the literal's type on every backend)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ArgumentError(f"polymorphic_union(): a discriminator value is a str or an int, not {value!r}")
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"

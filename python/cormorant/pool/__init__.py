@@ -15,7 +15,7 @@ from typing import Any
 from .. import _native
 from ..engine.errors import translate
 from ..engine.interfaces import AdaptedConnection
-from ..event import POOL_EVENTS, Dispatch
+from ..event import POOL_EVENTS, Dispatch, EventTarget
 from ..exc import DisconnectionError, InvalidRequestError, TimeoutError
 from ..util.concurrency import await_only, require_greenlet, wake
 
@@ -193,7 +193,7 @@ class DBAPICursor:
         self._rows = []
 
 
-class Pool:
+class Pool(EventTarget):
     """Base pool: hands out native leases and fires connect/checkout/checkin events."""
 
     _kind = "queue"
