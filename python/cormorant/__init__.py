@@ -33,6 +33,7 @@ from .schema import (
     FetchedValue,
     Identity,
     Sequence,
+    insert_sentinel,
 )
 from .sql import (
     CTE,
@@ -220,6 +221,7 @@ __all__ = [
     "FetchedValue",
     "Identity",
     "Sequence",
+    "insert_sentinel",
     "ClauseElement",
     "ClauseList",
     "CollectionAggregate",

@@ -55,6 +55,7 @@ from .sql.schema import (
     SchemaConst,
     Table,
     UniqueConstraint,
+    insert_sentinel,
 )
 
 __all__ = [
@@ -106,6 +107,7 @@ __all__ = [
     "Table",
     "UniqueConstraint",
     "conv",
+    "insert_sentinel",
     "sort_tables",
     "sort_tables_and_constraints",
 ]

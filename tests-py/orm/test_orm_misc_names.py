@@ -227,3 +227,25 @@ def test_merge_frozen_result_into_another_session(session, engine):
         owners = merged().scalars().all()
         assert [o.name for o in owners] == ["ann", "bob"]
         assert all(o in other for o in owners) and other.get(Owner, 1) is owners[0]
+
+
+def test_class_manager_lists_a_mapped_class_attributes():
+    from cormorant.exc import UnmappedClassError
+    from cormorant.orm import ClassManager, DeclarativeBase, Mapped, mapped_column
+    from cormorant.orm.instrumentation import manager_of_class
+
+    class Base(DeclarativeBase):
+        pass
+
+    class Gadget(Base):
+        __tablename__ = "gadgets_cm"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        label: Mapped[str]
+
+    manager = manager_of_class(Gadget)
+    assert isinstance(manager, ClassManager) and sorted(manager) == ["id", "label"]
+    assert manager["label"] is Gadget.label and manager.mapper is Gadget.__mapper__
+    made = manager.new_instance()
+    assert type(made) is Gadget and not manager.has_state(made)
+    with pytest.raises(UnmappedClassError):
+        manager_of_class(int)

@@ -370,3 +370,38 @@ def test_exclude_constraint_keeps_ranges_apart(engine):
                 )
     finally:
         metadata.drop_all(engine)
+
+
+def test_insert_sentinel_is_created_but_left_out_of_statements(engine):
+    from cormorant import insert_sentinel
+    from cormorant.orm import orm_insert_sentinel
+
+    metadata = MetaData()
+    t = Table(
+        "sent", metadata, Column("id", Integer, primary_key=True), Column("x", Integer), insert_sentinel("s")
+    )
+    assert "s INTEGER" in str(CreateTable(t))
+    assert str(select(t)) == "SELECT sent.id, sent.x \nFROM sent"
+
+    class Model(DeclarativeBase):
+        pass
+
+    class Row(Model):
+        __tablename__ = "sent_orm"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        _sentinel: Mapped[int] = orm_insert_sentinel()
+
+    assert "_sentinel" in Row.__table__.c and "_sentinel" not in str(select(Row))
+    metadata.create_all(engine)
+    Model.metadata.create_all(engine)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(t), [{"x": 1}, {"x": 2}])
+            assert conn.execute(select(t.c.x).order_by(t.c.x)).scalars().all() == [1, 2]
+        with Session(engine) as session:
+            session.add_all([Row(), Row()])
+            session.commit()
+            assert len(session.scalars(select(Row)).all()) == 2
+    finally:
+        metadata.drop_all(engine)
+        Model.metadata.drop_all(engine)

@@ -44,6 +44,7 @@ from .decl_base import (
     add_mapped_attribute,
     declared_attr,
     mapped_column,
+    orm_insert_sentinel,
 )
 from .descriptor_props import (
     Composite,
@@ -68,6 +69,7 @@ from .events import (
 )
 from .exc import DetachedInstanceError, ObjectDeletedError, UnmappedInstanceError
 from .identity import IdentityMap
+from .instrumentation import ClassManager
 from .interfaces import UserDefinedOption
 from .loading import merge_frozen_result, merge_result
 from .mapper import Mapper
@@ -221,4 +223,6 @@ __all__ = [
     "polymorphic_union",
     "join",
     "outerjoin",
+    "orm_insert_sentinel",
+    "ClassManager",
 ]

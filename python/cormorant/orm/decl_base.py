@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Generic, TypeVar, Union
 from ..exc import ArgumentError, InvalidRequestError, SADeprecationWarning
 from ..sql.elements import ColumnOperators
 from ..sql.schema import NO_DEFAULT, Column, Constraint, Index, MetaData, Table
-from ..sql.sqltypes import NullType, to_instance, type_for_python
+from ..sql.sqltypes import Integer, NullType, to_instance, type_for_python
 from . import events as _events
 from .attributes import Mapped
 from .decl_dataclass import (
@@ -89,6 +89,26 @@ class MappedColumn(ColumnOperators):
 def mapped_column(*args: Any, **kw: Any) -> Any:
     """Declares a mapped column; its type and nullability default from the annotation."""
     return MappedColumn(*args, **kw)
+
+
+def orm_insert_sentinel(
+    name: str | None = None,
+    type_: Any = None,
+    *,
+    default: Any = None,
+    omit_from_statements: bool = True,
+) -> Any:
+    """A declarative insert_sentinel(): the column is the table's, left out of
+    the class's SELECTs and INSERTs, as SQLAlchemy's."""
+    args = [name] if name is not None else []
+    return mapped_column(
+        *args,
+        type_=type_ if type_ is not None else Integer(),
+        default=default,
+        nullable=True,
+        insert_sentinel=True,
+        _omit_from_statements=omit_from_statements,
+    )
 
 
 def _unwrap_annotation(annotation: Any) -> tuple[Any, bool]:
@@ -414,6 +434,8 @@ def _map_class(cls: type, registry: Any = None) -> None:
         attributes = {c.key or c.name: c for c in table.columns}
     for key, descriptor in descriptors.items():
         descriptor._map_columns(key, attributes, cls)
+    # an insert sentinel (orm_insert_sentinel()) is the table's, never loaded or set
+    attributes = {k: c for k, c in attributes.items() if not getattr(c, "_omit_from_statements", False)}
     mapper = Mapper(
         cls, table, attributes, frozenset(deferred), inherits=parent, mapper_args=_mapper_args(cls)
     )

@@ -67,6 +67,26 @@ BLANK_SCHEMA = SchemaConst.BLANK_SCHEMA
 _T = TypeVar("_T")
 
 
+def insert_sentinel(
+    name: str | None = None,
+    type_: Any = None,
+    *,
+    default: Any = None,
+    omit_from_statements: bool = True,
+) -> Column[Any]:
+    """A nullable integer column (or `type_`) marked as the table's insert
+    sentinel, as SQLAlchemy's; with `omit_from_statements`, SELECTs of the table
+    and INSERTs that give it no value leave it out. The database table must have it."""
+    return Column(
+        name,
+        type_ if type_ is not None else Integer(),
+        default=default,
+        nullable=True,
+        insert_sentinel=True,
+        _omit_from_statements=omit_from_statements,
+    )
+
+
 def _qualified_name(column: Column[Any]) -> str:
     """ "table.column" of a column given to ForeignKey() or ForeignKeyConstraint()."""
     if column.table is None:
@@ -156,6 +176,8 @@ class Column(ColumnElement[_T], SchemaItem):
         "doc",
         "computed",
         "identity",
+        "_insert_sentinel",
+        "_omit_from_statements",
     )
 
     def __init__(self: Column[Any], *args: Any, **kw: Any) -> None:
@@ -204,6 +226,8 @@ class Column(ColumnElement[_T], SchemaItem):
         self.comment = kw.pop("comment", None)
         self.info = kw.pop("info", {})
         self.doc = kw.pop("doc", None)
+        self._insert_sentinel: bool = kw.pop("insert_sentinel", False)
+        self._omit_from_statements: bool = kw.pop("_omit_from_statements", False)
         refuse_unsupported(
             f"Column({name!r})",
             {
@@ -625,7 +649,8 @@ class Table(FromClause, SchemaItem):
         return [self]
 
     def _all_columns(self) -> list[Column[Any]]:
-        return list(self.columns)
+        """The columns `select(table)` names: all but an insert sentinel's."""
+        return [c for c in self.columns if not c._omit_from_statements]
 
     def _named(
         self,

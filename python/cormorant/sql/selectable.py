@@ -773,7 +773,7 @@ def _entry(arg: Any) -> list[ResultEntry]:
     if entity_entry is not None:  # an ORM alias of an entity
         return [entity_entry()]
     if isinstance(arg, Table):
-        return [ResultEntry(column=c) for c in arg.columns]
+        return [ResultEntry(column=c) for c in arg._all_columns()]
     if isinstance(arg, FromClause) and hasattr(arg, "c"):  # a subquery, CTE, VALUES, table()
         return [ResultEntry(column=c) for c in arg.c]
     return [ResultEntry(column=coerce(arg))]
