@@ -230,8 +230,8 @@ def test_merge_frozen_result_into_another_session(session, engine):
 
 
 def test_class_manager_lists_a_mapped_class_attributes():
-    from cormorant.exc import UnmappedClassError
     from cormorant.orm import ClassManager, DeclarativeBase, Mapped, mapped_column
+    from cormorant.orm.exc import UnmappedClassError
     from cormorant.orm.instrumentation import manager_of_class
 
     class Base(DeclarativeBase):

@@ -27,7 +27,8 @@ class ClassManager(dict[str, Any]):
 
     def new_instance(self) -> Any:
         """An instance made without calling __init__, as loading makes them."""
-        return self.class_.__new__(self.class_)
+        cls: Any = self.class_
+        return cls.__new__(cls)
 
     def has_state(self, instance: Any) -> bool:
         """Whether `instance` carries ORM state (it was added to a Session or loaded)."""
