@@ -1,8 +1,20 @@
 """The ORM: declarative mapping, the Session and the unit of work."""
 
 from ..exc import NoResultFound
-from .attributes import NO_VALUE, InstanceState, InstrumentedAttribute, Mapped
-from .base import InspectionAttrExtensionType, NotExtension
+from .attributes import NO_VALUE, InstanceState, InstrumentedAttribute, Mapped, QueryableAttribute
+from .base import (
+    MANYTOMANY,
+    MANYTOONE,
+    ONETOMANY,
+    InspectionAttr,
+    InspectionAttrExtensionType,
+    InspectionAttrInfo,
+    MappedClassProtocol,
+    NotExtension,
+    ORMDescriptor,
+    RelationshipDirection,
+    SQLORMExpression,
+)
 from .bundle import Bundle
 from .collections import InstrumentedList
 from .decl_api import (
@@ -37,21 +49,39 @@ from .descriptor_props import (
 from .dynamic import AppenderQuery
 from .events import AttributeEventToken, ORMExecuteState
 from .exc import DetachedInstanceError, ObjectDeletedError, UnmappedInstanceError
-from .mapper import Mapper
+from .instance_state import AttributeState
+from .interfaces import MapperProperty, PropComparator
+from .join_annotations import foreign, remote
+from .mapper import Mapper, class_mapper, object_mapper, reconstructor
+
+# `cormorant.orm.mapper` is SQLAlchemy's removed mapper() function (a target of
+# mapper events); the module stays importable as cormorant.orm.mapper.
+from .mapper import removed_mapper_function as mapper  # noqa: E402, I001
 from .properties import ColumnProperty, MappedSQLExpression, column_property, deferred, query_expression
 from .query import Query
-from .relationships import Relationship, dynamic_loader, relationship
+from .relationships import (
+    CascadeOptions,
+    Relationship,
+    RelationshipProperty,
+    backref,
+    dynamic_loader,
+    relationship,
+)
 from .scoping import QueryPropertyDescriptor, scoped_session
 from .session import (
     Session,
     SessionTransaction,
+    close_all_sessions,
+    create_session,
     make_transient,
     make_transient_to_detached,
     object_session,
     sessionmaker,
+    was_deleted,
 )
 from .strategy_options import (
     Load,
+    LoaderCriteriaOption,
     contains_eager,
     defaultload,
     defer,
@@ -67,6 +97,7 @@ from .strategy_options import (
     undefer,
     undefer_group,
     with_expression,
+    with_loader_criteria,
 )
 from .unitofwork import UOWTransaction
 from .util import AliasedClass, aliased, with_parent, with_polymorphic
@@ -155,4 +186,31 @@ __all__ = [
     "NO_VALUE",
     "AttributeEventToken",
     "UOWTransaction",
+    "QueryableAttribute",
+    "MANYTOMANY",
+    "MANYTOONE",
+    "ONETOMANY",
+    "InspectionAttr",
+    "InspectionAttrInfo",
+    "MappedClassProtocol",
+    "ORMDescriptor",
+    "RelationshipDirection",
+    "SQLORMExpression",
+    "AttributeState",
+    "MapperProperty",
+    "PropComparator",
+    "class_mapper",
+    "object_mapper",
+    "reconstructor",
+    "CascadeOptions",
+    "RelationshipProperty",
+    "backref",
+    "foreign",
+    "remote",
+    "close_all_sessions",
+    "create_session",
+    "was_deleted",
+    "LoaderCriteriaOption",
+    "with_loader_criteria",
+    "mapper",
 ]

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from .. import _native
 from ..exc import InvalidRequestError
 from ..sql.elements import BindCollector, ColumnElement
+from .base import InspectionAttrInfo, ORMDescriptor, SQLORMExpression
 from .exc import DetachedInstanceError
+from .interfaces import PropComparator
 
 if TYPE_CHECKING:
     from ..sql.base import FromClause
@@ -105,7 +107,21 @@ class Mapped(Generic[_T]):
         def __set__(self, instance: Any, value: _T) -> None: ...
 
 
-class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
+class QueryableAttribute(ORMDescriptor[_T], SQLORMExpression[_T], PropComparator[_T], InspectionAttrInfo):
+    """The class of a mapped class's attributes (User.name, User.addresses):
+    SQL expressions on the class, with `property` their MapperProperty and
+    `parent` their Mapper."""
+
+    __slots__ = ()
+
+    is_attribute = True
+
+    @property
+    def prop(self) -> Any:
+        return self.property
+
+
+class InstrumentedAttribute(Mapped[_T], ColumnElement[_T], QueryableAttribute[_T]):
     """User.name: a SQL expression on the class, the value on an instance."""
 
     __slots__ = ("key", "column", "mapper", "type", "class_")
@@ -141,6 +157,11 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
         return self.column
 
     @property
+    def parent(self) -> Mapper:
+        """The Mapper of the class the attribute belongs to."""
+        return self.mapper
+
+    @property
     def info(self) -> dict[str, Any]:
         """The info dictionary given to the attribute's mapped_column() or column_property()."""
         prop = self.mapper.expressions.get(self.key)
@@ -152,10 +173,6 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
         prop = self.mapper.expressions.get(self.key)
         doc: str | None = prop.doc if prop is not None else self.column.doc
         return doc
-
-    @property
-    def property(self) -> Any:
-        return self
 
     def __get__(self, instance: Any, owner: Any) -> Any:
         if instance is None:
@@ -207,3 +224,8 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
 
     def __repr__(self) -> str:
         return f"{self.class_.__name__}.{self.key}"
+
+    @property
+    def property(self) -> Any:  # last: the name shadows the builtin in this class body
+        """The attribute's ColumnProperty."""
+        return self.mapper.column_props[self.key]

@@ -29,7 +29,7 @@ from .relationships import (
     _side,
     lazy_params,
 )
-from .strategy_options import Load, column_keys
+from .strategy_options import Load, LoaderCriteriaOption, column_keys, criteria_of
 from .writeonly import DYNAMIC, WRITE_ONLY
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 SELECTIN_CHUNK = 500
 _EAGER = ("joined", "selectin", "contains_eager")
+# in an object's loader strategies: the with_loader_criteria() options its lazy loads carry
+LOADER_CRITERIA_KEY = "__loader_criteria__"
 
 
 class EntityLoad:
@@ -55,6 +57,7 @@ class EntityLoad:
         "default_lazy",
         "path",
         "criteria",
+        "loader_criteria",
         "expressions",
         "raise_keys",
         "adapted",
@@ -73,6 +76,7 @@ class EntityLoad:
         self.default_lazy: str | None = None
         self.path = path  # the relationships leading here, to stop default eager loads recursing
         self.criteria: dict[str, tuple[Any, ...]] = {}  # rel.and_(...) of a selectin load, by key
+        self.loader_criteria: tuple[Any, ...] = ()  # with_loader_criteria() options reaching this entity
         self.expressions: dict[str, Any] = {}  # with_expression(), by attribute
         self.raise_keys: list[str] = []  # columns left out with raiseload=True
         self.adapted: dict[str, Any] | None = None  # SQL expressions read from the alias, by attribute
@@ -328,6 +332,11 @@ class EntityLoad:
                     self._join_secondary(joins, rel, child, counter)
                 else:
                     onclause = rel.join_condition(parent=self.alias or None, target=child.alias)
+                    narrowing = criteria_of(child.loader_criteria, rel.mapper)
+                    if narrowing:
+                        onclause = and_(
+                            onclause, *(_adapted(c, rel.mapper.table, child.alias) for c in narrowing)
+                        )
                     joins.append((child.alias, onclause, not inner))
                 order_by.extend(_on_alias(o, rel.mapper.table, child.alias) for o in rel.order_by)
             child.add_joins(joins, order_by, counter)
@@ -361,7 +370,12 @@ class EntityLoad:
 
     def needs_post_load(self) -> bool:
         return bool(
-            self.selectin or self.lazy or self.default_lazy or self.selectin_subclasses or self.raise_keys
+            self.selectin
+            or self.lazy
+            or self.default_lazy
+            or self.selectin_subclasses
+            or self.raise_keys
+            or self.loader_criteria
         ) or any(child.needs_post_load() for _, child, _ in self.joined.values())
 
 
@@ -414,6 +428,11 @@ def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, Enti
         if isinstance(option, Load):
             for path in option.paths():
                 _root_for(path, loads).apply(path)
+    narrowing = tuple(o for o in options if isinstance(o, LoaderCriteriaOption))
+    if narrowing:
+        stmt = _with_loader_criteria(stmt, narrowing)
+        for _, load in loads:
+            _spread_loader_criteria(load, narrowing)
     if stmt.limits_rows and any(load.joins_collection() for _, load in loads):
         # LIMIT counts entities, not their joined collection rows (SQLAlchemy's subquery)
         stmt, subquery = stmt.wrapped_in_subquery()
@@ -427,6 +446,71 @@ def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, Enti
         entries[i] = entries[i].with_load(load)
         load.add_joins(joins, order_by, counter)
     return stmt.with_eager_loads(entries, joins, order_by), loads
+
+
+def _with_loader_criteria(stmt: Select[Any], options: tuple[LoaderCriteriaOption, ...]) -> Select[Any]:
+    """`stmt` with the criteria of with_loader_criteria() options: in the WHERE
+    clause for the entities it selects, in the ON clause of its joins to them."""
+    from .relationships import Relationship, RelationshipWithCriteria
+
+    where: list[Any] = []
+    for entry in stmt.result_entries:
+        mapper = entry.mapper
+        if mapper is None or (entry.expr is not mapper.class_ and not _aliased_included(entry, options)):
+            continue
+        for criteria in criteria_of(options, mapper):
+            where.append(criteria if entry.expr is mapper.class_ else _adapted_to_entry(criteria, entry))
+    joins = []
+    target: Any
+    for target, onclause, isouter, full in stmt._joins:
+        if isinstance(target, (Relationship, RelationshipWithCriteria)) and onclause is None:
+            rel = target.relationship if isinstance(target, RelationshipWithCriteria) else target
+            narrowing = criteria_of(options, rel._ensure().mapper)
+            target = target.and_(*narrowing) if narrowing else target
+        elif isinstance(target, type) and hasattr(target, "__mapper__"):
+            narrowing = criteria_of(options, target.__mapper__)
+            if narrowing and onclause is not None:
+                onclause = and_(onclause, *narrowing)
+            elif narrowing and isouter:
+                raise NotImplementedError(
+                    f"with_loader_criteria() on an outer join to {target.__name__} without an ON clause"
+                )
+            else:
+                where.extend(narrowing)
+        joins.append((target, onclause, isouter, full))
+    if not where and joins == stmt._joins:
+        return stmt
+    new = stmt.where(*where) if where else stmt._clone()
+    new._joins = joins
+    return new
+
+
+def _aliased_included(entry: ResultEntry, options: tuple[LoaderCriteriaOption, ...]) -> bool:
+    return any(o.include_aliases for o in options) and hasattr(entry.expr, "_selectable")
+
+
+def _adapted_to_entry(criteria: Any, entry: ResultEntry) -> Any:
+    return _adapted(criteria, entry.mapper.table, entry.expr._selectable)
+
+
+def _adapted(criteria: Any, table: Any, alias: Any) -> Any:
+    adapted = adapt_to_selectable(coerce(criteria), table, alias)
+    if adapted is None:
+        raise NotImplementedError(f"with_loader_criteria(): {criteria!r} cannot be read from {alias!r}")
+    return adapted
+
+
+def _spread_loader_criteria(load: EntityLoad, options: tuple[LoaderCriteriaOption, ...]) -> None:
+    """Gives the options to `load` and the eager loads under it: selectin
+    loads narrow their SELECTs, joined ones their ON clauses (add_joins)."""
+    load.loader_criteria = options
+    for key, (rel, child) in load.selectin.items():
+        narrowing = criteria_of(options, rel.mapper)
+        if narrowing:
+            load.criteria[key] = (*load.criteria.get(key, ()), *narrowing)
+        _spread_loader_criteria(child, options)
+    for _, child, _ in load.joined.values():
+        _spread_loader_criteria(child, options)
 
 
 def _prepared_for_display(statement: Any) -> Any:
@@ -667,7 +751,7 @@ def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
     for sub in load.selectin_subclasses:
         if sub not in load.polymorphic:
             load_subclass_columns(session, sub, [o for o in objects if isinstance(o, sub.class_)])
-    if load.lazy or load.default_lazy or load.raise_keys:
+    if load.lazy or load.default_lazy or load.raise_keys or load.loader_criteria:
         _record_lazy(load, objects)
     for rel, child in load.selectin.values():
         related = selectin_load(session, rel, objects, child, load.criteria.get(rel.key, ()))
@@ -709,6 +793,9 @@ def _record_lazy(load: EntityLoad, objects: list[Any]) -> None:
         for key in load.mapper.relationships:
             if key not in load.joined and key not in load.selectin:
                 strategies.setdefault(key, load.default_lazy)
+    propagating = tuple(o for o in load.loader_criteria if o.propagate_to_loaders)
+    if propagating:
+        strategies[LOADER_CRITERIA_KEY] = propagating  # type: ignore[assignment]
     for obj in objects:
         obj.__dict__[LOADERS_KEY] = strategies
 
@@ -735,6 +822,8 @@ def selectin_load(
     pending = [o for o in objects if rel.key not in o.__dict__]
     if not pending:
         return []
+    if rel.extra_criteria:
+        criteria = (*rel.extra_criteria, *criteria)
     if rel.direction == MANYTOONE:
         return _selectin_many_to_one(session, rel, pending, load, criteria)
     key_columns = rel.related_columns
@@ -819,15 +908,18 @@ def _in(columns: list[Any], keys: list[Any]) -> Any:
 # --- lazy loads ------------------------------------------------------------------------------------
 
 
-def _lazy_rows(session: Session, rel: Relationship, instance: Any, params: Any) -> Sequence[Any]:
+def _lazy_rows(
+    session: Session, rel: Relationship, instance: Any, params: Any, narrowing: tuple[Any, ...] = ()
+) -> Sequence[Any]:
     """The related objects of a lazy load; its SELECT passes through do_orm_execute listeners."""
+    statement = rel._lazy_statement.options(*narrowing) if narrowing else rel._lazy_statement
     if events.active("do_orm_execute"):
         listeners = events.session_listeners(session, "do_orm_execute")
         if listeners:
             state = instance.__dict__[STATE_KEY]
-            result = session._execute_with_events(rel._lazy_statement, params, None, None, listeners, state)
+            result = session._execute_with_events(statement, params, None, None, listeners, state)
             return result.scalars().all()
-    return session._execute_orm(rel._lazy_statement, params).scalars().all()
+    return session._execute_orm(statement, params).scalars().all()
 
 
 def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: bool = False) -> Any:
@@ -836,7 +928,9 @@ def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: 
     params = lazy_params(rel, instance)
     if params is None:
         return rel.new_collection(instance) if rel.uselist else None
-    if rel.direction == MANYTOONE and rel.references_primary_key:
+    loaders = instance.__dict__.get(LOADERS_KEY)
+    narrowing: tuple[Any, ...] = loaders.get(LOADER_CRITERIA_KEY, ()) if loaders else ()
+    if rel.direction == MANYTOONE and rel.references_primary_key and not criteria_of(narrowing, rel.mapper):
         values = list(params.values())
         key = rel.mapper.identity_key_from_values(tuple(values))
         obj = session.identity_map.get(key)
@@ -846,7 +940,7 @@ def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: 
         raise InvalidRequestError(f"'{rel}' is not available due to lazy='raise_on_sql'")
     session._refuse_unawaited_load(instance, rel.key, "Lazy load of relationship")
     session._autoflush()
-    items = _lazy_rows(session, rel, instance, params)
+    items = _lazy_rows(session, rel, instance, params, narrowing)
     if rel.uselist:
         return rel.new_collection(instance, items)
     return items[0] if items else None

@@ -10,10 +10,24 @@ from typing import TYPE_CHECKING, Any
 
 from ..exc import AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError
 from ..sql.elements import BindParameter, and_
-from .attributes import DETACHED, LOADERS_KEY, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
+from .attributes import (
+    DETACHED,
+    LOADERS_KEY,
+    NO_VALUE,
+    STATE_KEY,
+    Mapped,
+    QueryableAttribute,
+    owning_session,
+    record_change,
+)
+from .base import MANYTOMANY as MANYTOMANY
+from .base import MANYTOONE as MANYTOONE
+from .base import ONETOMANY as ONETOMANY
+from .base import RelationshipDirection
 from .collections import InstrumentedList
 from .decl_dataclass import pop_field_arguments
 from .exc import DetachedInstanceError, LoaderStrategyException
+from .interfaces import MapperProperty
 from .writeonly import (
     DYNAMIC,
     WRITE_ONLY,
@@ -25,8 +39,6 @@ from .writeonly import (
 if TYPE_CHECKING:
     from ..sql.schema import Column, Table
     from .mapper import Mapper
-
-ONETOMANY, MANYTOONE, MANYTOMANY = "ONETOMANY", "MANYTOONE", "MANYTOMANY"
 
 _CASCADES = {"save-update", "merge", "refresh-expire", "expunge", "delete", "delete-orphan"}
 _ALL = {"save-update", "merge", "refresh-expire", "expunge", "delete"}
@@ -44,14 +56,45 @@ _LAZY = {
 }
 
 
-def parse_cascade(text: str) -> frozenset[str]:
-    names = {part.strip() for part in text.split(",") if part.strip()}
-    if "all" in names:
-        names = (names - {"all"}) | _ALL
-    unknown = names - _CASCADES
-    if unknown:
-        raise ArgumentError(f"Invalid cascade option(s): {', '.join(sorted(unknown))}")
-    return frozenset(names)
+class CascadeOptions(frozenset[str]):
+    """A relationship's cascade: the set of operations that pass from an
+    object to its related ones, with a flag per operation (`save_update`,
+    `delete`, `delete_orphan`, ...). Built from "all, delete-orphan" or a list."""
+
+    save_update: bool
+    delete: bool
+    refresh_expire: bool
+    merge: bool
+    expunge: bool
+    delete_orphan: bool
+
+    def __new__(cls, value_list: Any) -> CascadeOptions:
+        if isinstance(value_list, str):
+            value_list = value_list.split(",")
+        names = {part.strip() for part in value_list if part and part.strip()}
+        if "all" in names:
+            names = (names - {"all"}) | _ALL
+        unknown = names - _CASCADES
+        if unknown:
+            raise ArgumentError(f"Invalid cascade option(s): {', '.join(sorted(unknown))}")
+        options = super().__new__(cls, names)
+        for name in _CASCADES:
+            setattr(options, name.replace("-", "_"), name in names)
+        return options
+
+    def __repr__(self) -> str:
+        return f"CascadeOptions({','.join(sorted(self))!r})"
+
+
+def parse_cascade(text: str) -> CascadeOptions:
+    return CascadeOptions(text)
+
+
+def backref(name: str, **kwargs: Any) -> tuple[str, dict[str, Any]]:
+    """relationship(..., backref=backref("name", lazy="joined", ...)): the reverse
+    relationship to create on the target class, with the relationship()
+    arguments it takes."""
+    return name, kwargs
 
 
 def relationship(
@@ -59,7 +102,7 @@ def relationship(
     secondary: Any = None,
     *,
     back_populates: str | None = None,
-    backref: str | None = None,
+    backref: str | tuple[str, dict[str, Any]] | None = None,
     cascade: str = "save-update, merge",
     lazy: str = "select",
     uselist: bool | None = None,
@@ -74,18 +117,22 @@ def relationship(
 ) -> Any:
     """Declares a relationship to another mapped class, as in SQLAlchemy 2.0."""
     dataclass_arguments = pop_field_arguments(kw)
-    unsupported = sorted(set(kw) & {"primaryjoin", "secondaryjoin"})
+    primaryjoin = kw.pop("primaryjoin", None)
+    unsupported = sorted(set(kw) & {"secondaryjoin"})
+    if primaryjoin is not None and secondary is not None:
+        unsupported.append("primaryjoin with secondary")
     if kw.get("collection_class", list) is not list:
         unsupported.append("collection_class")
     if unsupported:
         raise ArgumentError(
-            f"relationship() does not support {', '.join(unsupported)} yet; the join condition comes from "
-            "foreign keys (narrow it with foreign_keys=) and collections are lists"
+            f"relationship() does not support {', '.join(unsupported)} yet; the join condition of an "
+            "association table comes from its foreign keys, and collections are lists"
         )
+    backref_name, backref_kwargs = (backref, {}) if not isinstance(backref, tuple) else backref
     rel = Relationship(
         argument,
         secondary,
-        back_populates=back_populates or backref,
+        back_populates=back_populates or backref_name,
         cascade=parse_cascade(cascade),
         lazy="selectin" if lazy in ("subquery", "immediate") else lazy,
         uselist=uselist,
@@ -97,6 +144,8 @@ def relationship(
         passive_deletes=passive_deletes,
         innerjoin=innerjoin,
         creates_backref=backref is not None,
+        backref_kwargs=backref_kwargs,
+        primaryjoin=primaryjoin,
     )
     rel.dataclass_arguments = dataclass_arguments
     return rel
@@ -107,7 +156,17 @@ def dynamic_loader(argument: Any = None, **kw: Any) -> Any:
     return relationship(argument, lazy="dynamic", **kw)
 
 
-class Relationship(Mapped[Any]):
+class RelationshipProperty(MapperProperty[Any]):
+    """A relationship between two mapped classes, as Mapper.relationships and
+    Mapper.attrs list it: `direction`, `mapper` (the target), `secondary`,
+    `cascade`, `uselist`, `back_populates`. relationship() makes them."""
+
+    __slots__ = ()
+
+    direction: RelationshipDirection
+
+
+class Relationship(RelationshipProperty, Mapped[Any], QueryableAttribute[Any]):
     """A configured relationship; on the class it is User.posts, on an instance the related object(s)."""
 
     #: init/repr/default/default_factory/compare/kw_only/hash given to relationship(), for a dataclass mapping.
@@ -165,6 +224,8 @@ class Relationship(Mapped[Any]):
         if self.uselist is None:
             self.uselist = annotated_list if annotated_list is not None else None
         self.secondary: Table | None = _resolve_secondary(self.parent, self.secondary_argument)
+        # criteria of a primaryjoin beyond its column pairs: every load and join carries them
+        self.extra_criteria: list[Any] = []
         if self.secondary is not None:
             self._configure_secondary()
         else:
@@ -225,6 +286,9 @@ class Relationship(Mapped[Any]):
 
     def _configure_direct(self) -> None:
         parent_table, target_table = self.parent.table, self.mapper.table
+        if self.options.get("primaryjoin") is not None:
+            self._configure_primaryjoin()
+            return
         given = _resolve_columns(self.parent, self.options["foreign_keys"])
         child_side = [p for p in _fk_pairs(target_table, parent_table) if not given or p[1] in given]
         parent_side = [p for p in _fk_pairs(parent_table, target_table) if not given or p[1] in given]
@@ -256,6 +320,9 @@ class Relationship(Mapped[Any]):
                 f"Could not determine join condition between parent/child tables on relationship {self} - "
                 "there are multiple foreign key paths linking the tables; specify the 'foreign_keys' argument"
             )
+        self._set_pairs(pairs)
+
+    def _set_pairs(self, pairs: list[tuple[Column[Any], Column[Any]]]) -> None:
         # (column on the referenced "one" side, foreign key column on the "many" side)
         self.pairs: list[tuple[Column[Any], Column[Any]]] = pairs
         self.one_mapper = self.parent if self.direction == ONETOMANY else self.mapper
@@ -264,9 +331,65 @@ class Relationship(Mapped[Any]):
         # (attribute on the referenced object, foreign key attribute on the referencing one)
         self.sync_keys = [(one_keys[one], many_keys[many]) for one, many in pairs]
         one_columns = [one for one, _ in pairs]
-        self.references_primary_key = len(one_columns) == len(self.mapper.primary_key) and all(
-            a is b for a, b in zip(one_columns, self.mapper.primary_key)
+        self.references_primary_key = (
+            not self.extra_criteria
+            and len(one_columns) == len(self.mapper.primary_key)
+            and all(a is b for a, b in zip(one_columns, self.mapper.primary_key))
         )
+
+    def _configure_primaryjoin(self) -> None:
+        """The column pairs and direction from a primaryjoin: in each `a == b`
+        of its AND, the foreign() column (else the one given in foreign_keys=,
+        else the one with a ForeignKey to the other) is the referencing side;
+        every other term is an extra criterion."""
+        condition = _evaluate_join(self.parent, self.options["primaryjoin"])
+        given = _resolve_columns(self.parent, self.options["foreign_keys"])
+        remote_given = _resolve_columns(self.parent, self.options["remote_side"])
+        pairs: list[tuple[Column[Any], Column[Any]]] = []
+        remote: list[Column[Any]] = list(remote_given)
+        for term in _and_terms(condition):
+            sides = _equated_columns(term)
+            if sides is None:
+                self.extra_criteria.append(term)
+                continue
+            (a, a_marks), (b, b_marks) = sides
+            if not remote_given:
+                remote += [col for col, marks in sides if marks.remote]
+            many = _foreign_side(a, a_marks, b, b_marks, given)
+            if many is None:
+                raise ArgumentError(
+                    f"Could not locate any relevant foreign key columns for primary join condition "
+                    f"'{term!r}' on relationship {self}.  Ensure that referencing columns are associated "
+                    "with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition "
+                    "with the foreign() annotation."
+                )
+            pairs.append((b, a) if many is a else (a, b))
+        if not pairs:
+            raise ArgumentError(
+                f"Relationship {self} could not determine any unambiguous local/remote column pairs "
+                "based on join condition and remote_side arguments; the primaryjoin equates no two columns"
+            )
+        self.direction = self._primaryjoin_direction(pairs, remote)
+        self._set_pairs(pairs)
+
+    def _primaryjoin_direction(
+        self, pairs: list[tuple[Column[Any], Column[Any]]], remote: list[Column[Any]]
+    ) -> RelationshipDirection:
+        parent_table, target_table = self.parent.table, self.mapper.table
+        many_tables = {id(many.table) for _, many in pairs}
+        if parent_table is not target_table:
+            if many_tables == {id(target_table)}:
+                return ONETOMANY
+            if many_tables == {id(parent_table)}:
+                return MANYTOONE
+            raise ArgumentError(
+                f"relationship {self}: the foreign() columns of its primaryjoin are on both sides"
+            )
+        if remote and all(any(many is r for r in remote) for _, many in pairs):
+            return ONETOMANY
+        if remote and all(any(one is r for r in remote) for one, _ in pairs):
+            return MANYTOONE
+        return ONETOMANY
 
     def _configure_secondary(self) -> None:
         assert self.secondary is not None
@@ -315,9 +438,10 @@ class Relationship(Mapped[Any]):
 
     def join_condition(self, parent: Any = None, target: Any = None) -> Any:
         """parent = target ON clause; `parent`/`target` are aliases to use instead of the tables."""
+        extra = [_on_target(c, self.mapper.table, target) for c in self.extra_criteria]
         if self.direction == ONETOMANY:
-            return and_(*(_side(parent, one) == _side(target, many) for one, many in self.pairs))
-        return and_(*(_side(target, one) == _side(parent, many) for one, many in self.pairs))
+            return and_(*(_side(parent, one) == _side(target, many) for one, many in self.pairs), *extra)
+        return and_(*(_side(target, one) == _side(parent, many) for one, many in self.pairs), *extra)
 
     @property
     def is_collection(self) -> bool:
@@ -609,7 +733,7 @@ class Relationship(Mapped[Any]):
         criteria = [col == value for col, value in zip(self.related_columns, values)]
         if self.direction == MANYTOMANY:
             criteria += [col == sec for col, sec in self.remote_pairs]
-        return criteria
+        return [*criteria, *self.extra_criteria]
 
     def and_(self, *criteria: Any) -> RelationshipWithCriteria:
         """This relationship with extra ON criteria, for a join: `join(Dept.staff.and_(Emp.salary > 500))`."""
@@ -696,6 +820,81 @@ def cascade_add(owner: Any, rel: Relationship, item: Any) -> None:
 
 
 # --- resolution helpers --------------------------------------------------------------------------
+
+
+def _on_target(criterion: Any, table: Table, target: Any) -> Any:
+    """An extra criterion of a primaryjoin, reading the target's alias when the join uses one."""
+    if target is None or target is table:
+        return criterion
+    from .properties import adapt_to_selectable
+
+    adapted = adapt_to_selectable(criterion, table, target)
+    if adapted is None:
+        raise NotImplementedError(f"the primaryjoin criterion {criterion!r} cannot be read from {target!r}")
+    return adapted
+
+
+def _evaluate_join(parent: Mapper, value: Any) -> Any:
+    """A primaryjoin given as an expression, a callable returning one, or a string
+    naming the registry's classes (and foreign(), remote(), and_(), or_())."""
+    from ..sql.elements import or_
+    from .join_annotations import foreign, remote
+
+    if isinstance(value, str):
+        registry = parent.registry
+        namespace: dict[str, Any] = dict(registry.classes_by_name)
+        namespace.update(parent.table.metadata.tables)
+        namespace.update(foreign=foreign, remote=remote, and_=and_, or_=or_)
+        try:
+            return eval(value, {"__builtins__": {}}, namespace)  # noqa: S307 - mapping arguments are code
+        except NameError as e:
+            raise InvalidRequestError(
+                f"could not resolve primaryjoin {value!r} for {parent.class_.__name__}: {e}"
+            ) from None
+    if callable(value) and not hasattr(value, "_datum"):
+        return value()
+    return value
+
+
+def _and_terms(condition: Any) -> list[Any]:
+    from ..sql.elements import BooleanClauseList
+
+    if isinstance(condition, BooleanClauseList) and condition.operator == "and":
+        return [term for clause in condition.clauses for term in _and_terms(clause)]
+    return [condition]
+
+
+def _equated_columns(term: Any) -> tuple[tuple[Column[Any], Any], tuple[Column[Any], Any]] | None:
+    """((column, marks), (column, marks)) for a term `a == b` of two table
+    columns, else None; marks is the JoinAnnotation (or a blank one)."""
+    from ..sql.elements import BinaryExpression
+    from ..sql.schema import Column
+    from .join_annotations import JoinAnnotation
+
+    if not isinstance(term, BinaryExpression) or term.operator != "=":
+        return None
+    sides = []
+    for side in (term.left, term.right):
+        marks = side if isinstance(side, JoinAnnotation) else JoinAnnotation(side)
+        column = _column_of(marks.element)
+        if not isinstance(column, Column) or column.table is None:
+            return None
+        sides.append((column, marks))
+    return sides[0], sides[1]
+
+
+def _foreign_side(
+    a: Column[Any], a_marks: Any, b: Column[Any], b_marks: Any, given: list[Column[Any]]
+) -> Column[Any] | None:
+    """Which of two equated columns refers to the other."""
+    for marked in (a_marks.foreign, b_marks.foreign), tuple(any(c is g for g in given) for c in (a, b)):
+        if marked[0] != marked[1]:
+            return a if marked[0] else b
+    if any(fk.column is b for fk in a.foreign_keys):
+        return a
+    if any(fk.column is a for fk in b.foreign_keys):
+        return b
+    return None
 
 
 def _side(alias: Any, col: Column[Any]) -> Any:
@@ -824,12 +1023,13 @@ def _make_backref(rel: Relationship) -> Relationship:
     """backref="name": the reverse relationship, created on the target class."""
     assert rel.back_populates is not None
     self_referential = rel.direction == ONETOMANY and rel.parent is rel.mapper
-    reverse: Relationship = relationship(
-        rel.parent.class_,
-        rel.secondary,
-        back_populates=rel.key,
-        remote_side=[one for one, _ in rel.pairs] if self_referential else None,
-    )
+    kwargs = dict(rel.options["backref_kwargs"])
+    if rel.options.get("primaryjoin") is not None:
+        kwargs.setdefault("primaryjoin", rel.options["primaryjoin"])
+        kwargs.setdefault("foreign_keys", [many for _, many in rel.pairs])
+    if self_referential:
+        kwargs.setdefault("remote_side", [one for one, _ in rel.pairs])
+    reverse: Relationship = relationship(rel.parent.class_, rel.secondary, back_populates=rel.key, **kwargs)
     reverse._declare(rel.back_populates, rel.mapper, None)
     rel.mapper.add_relationship(rel.back_populates, reverse)
     setattr(rel.mapper.class_, rel.back_populates, reverse)
@@ -845,7 +1045,8 @@ def _lazy_statement(rel: Relationship) -> Any:
     if rel.direction == MANYTOMANY:
         stmt = stmt.join(rel.secondary, and_(*(col == sec for col, sec in rel.remote_pairs)))
     stmt = stmt.where(
-        *(col == BindParameter(f"lz_{i}", type_=col.type) for i, col in enumerate(rel.related_columns))
+        *(col == BindParameter(f"lz_{i}", type_=col.type) for i, col in enumerate(rel.related_columns)),
+        *rel.extra_criteria,
     )
     return stmt.order_by(*rel.order_by) if rel.order_by else stmt
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -198,6 +199,7 @@ class Session:
         self._commits_joined = True
         self._flushing = False
         self._no_autoflush = 0
+        _all_sessions.add(self)
 
     # --- state checks --------------------------------------------------------------
 
@@ -521,6 +523,7 @@ class Session:
         self._inserted_in_transaction.clear()
         for obj in self._flushed_deletes:
             self._detach(obj, obj.__dict__[STATE_KEY])
+            obj.__dict__[WAS_DELETED_KEY] = True
         self._flushed_deletes = []
         if _active("after_commit"):
             _events.fire_session(self, "after_commit")
@@ -1263,6 +1266,32 @@ def object_session(instance: object) -> Session | None:
     return owning_session(state) if state is not None else None
 
 
+# every Session in memory, for close_all_sessions()
+_all_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
+WAS_DELETED_KEY = "_cm_was_deleted"  # set on an object whose DELETE was committed
+
+
+def close_all_sessions() -> None:
+    """Closes every Session in memory (their objects become detached)."""
+    for session in list(_all_sessions):
+        session.close()
+
+
+def create_session(bind: Engine | Connection | None = None, **kwargs: Any) -> Session:
+    """A Session with no automation: autoflush and expire_on_commit off
+    unless given."""
+    kwargs.setdefault("autoflush", False)
+    kwargs.setdefault("expire_on_commit", False)
+    return Session(bind=bind, **kwargs)
+
+
+def was_deleted(object_: object) -> bool:
+    """True when the object's DELETE was flushed: in its transaction, and
+    after the transaction committed (the object is then detached)."""
+    state = state_of(object_)
+    return state.status == DELETED or object_.__dict__.get(WAS_DELETED_KEY, False) is True
+
+
 def make_transient(instance: object) -> None:
     """Makes `instance` transient: out of its session, without an identity,
     as if never loaded (expired attributes stay unloaded)."""
@@ -1272,6 +1301,7 @@ def make_transient(instance: object) -> None:
         session._detach(instance, state)
         session._inserted_in_transaction.pop(id(instance), None)
     instance.__dict__.pop(LOADERS_KEY, None)
+    instance.__dict__.pop(WAS_DELETED_KEY, None)
     state.session = None
     state.key = None
     state.status = TRANSIENT
