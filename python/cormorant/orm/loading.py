@@ -478,7 +478,7 @@ def _with_loader_criteria(stmt: Select[Any], options: tuple[LoaderCriteriaOption
             else:
                 where.extend(narrowing)
         joins.append((target, onclause, isouter, full))
-    if not where and joins == stmt._joins:
+    if not where and all(a is b for new, old in zip(joins, stmt._joins) for a, b in zip(new, old)):
         return stmt
     new = stmt.where(*where) if where else stmt._clone()
     new._joins = joins

@@ -86,6 +86,12 @@ class CascadeOptions(frozenset[str]):
         return f"CascadeOptions({','.join(sorted(self))!r})"
 
 
+# the attributes of a Relationship that exist once it is configured
+_SET_BY_CONFIGURATION = frozenset(
+    {"direction", "mapper", "entity", "secondary", "order_by", "pairs", "reverse"}
+)
+
+
 def parse_cascade(text: str) -> CascadeOptions:
     return CascadeOptions(text)
 
@@ -206,12 +212,27 @@ class Relationship(RelationshipProperty, Mapped[Any], QueryableAttribute[Any]):
         if self.lazy in (WRITE_ONLY, DYNAMIC):
             self.uselist = True
 
+    # a primaryjoin pairs columns no ForeignKey links: the flush orders their rows itself
+    extra_pairs_without_fk = False
+
     # --- configuration from foreign keys ----------------------------------------------------
 
     def _ensure(self) -> Relationship:
         if not self._configured:
             self._configure()
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        """What configuration sets (direction, mapper...), read before it ran: configures first."""
+        d = self.__dict__
+        if name in _SET_BY_CONFIGURATION and d.get("parent") is not None and not d.get("_configuring"):
+            d["_configuring"] = True
+            try:
+                self._ensure()
+            finally:
+                d["_configuring"] = False
+            return d[name] if name in d else object.__getattribute__(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _configure(self) -> None:
         if self.lazy not in _LAZY:
@@ -371,6 +392,9 @@ class Relationship(RelationshipProperty, Mapped[Any], QueryableAttribute[Any]):
             )
         self.direction = self._primaryjoin_direction(pairs, remote)
         self._set_pairs(pairs)
+        self.extra_pairs_without_fk = any(
+            not any(fk.column is one for fk in many.foreign_keys) for one, many in pairs
+        )
 
     def _primaryjoin_direction(
         self, pairs: list[tuple[Column[Any], Column[Any]]], remote: list[Column[Any]]
