@@ -221,3 +221,13 @@ def test_cascade_options_as_sqlalchemy_s():
     with pytest.raises(ArgumentError, match="bogus"):
         CascadeOptions("save-update, bogus")
     assert isinstance(Article.author.cascade, CascadeOptions) and Article.author.cascade.save_update
+
+
+def test_relationship_keywords_are_kept_or_refused_by_name():
+    rel = relationship("Book", info={"ui": "list"}, doc="the books", overlaps="shelf")
+    assert rel.info == {"ui": "list"} and rel.doc == "the books"
+    relationship("Book", passive_updates=True, single_parent=False)  # the defaults are accepted
+    with pytest.raises(NotImplementedError, match="join_depth=2"):
+        relationship("Node", join_depth=2)
+    with pytest.raises(TypeError, match="'bogus_option'"):
+        relationship("Book", bogus_option=1)

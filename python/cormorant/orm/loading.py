@@ -685,8 +685,11 @@ class SessionHydration(Hydration):
         rows create, or reload (expired ones, or with populate_existing every
         one the rows name that was loaded before)."""
         identity_map = self.session._identity_map
-        loaded_before = {id(o): o for o in identity_map.values()} if self.populate_existing else {}
-        expired = [o for o in identity_map.values() if o.__dict__[STATE_KEY].expired]
+        hears_refresh = events.active("refresh")  # else (load listeners alone) no need to visit the map
+        loaded_before = (
+            {id(o): o for o in identity_map.values()} if self.populate_existing and hears_refresh else {}
+        )
+        expired = [o for o in identity_map.values() if o.__dict__[STATE_KEY].expired] if hears_refresh else []
         sizes = identity_map.class_sizes()
         items = self._fetch(cursor, plan, size)
         refreshed = {id(o): o for o in expired if not o.__dict__[STATE_KEY].expired}

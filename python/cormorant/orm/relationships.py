@@ -134,6 +134,9 @@ def relationship(
             f"relationship() does not support {', '.join(unsupported)} yet; the join condition of an "
             "association table comes from its foreign keys, and collections are lists"
         )
+    info, doc = kw.pop("info", None), kw.pop("doc", None)
+    kw.pop("overlaps", None)  # silences SQLAlchemy's overlap warnings, which cormorant does not give
+    _refuse_relationship_options(kw)
     backref_name, backref_kwargs = (backref, {}) if not isinstance(backref, tuple) else backref
     rel = Relationship(
         argument,
@@ -152,9 +155,41 @@ def relationship(
         creates_backref=backref is not None,
         backref_kwargs=backref_kwargs,
         primaryjoin=primaryjoin,
+        info=info,
+        doc=doc,
     )
     rel.dataclass_arguments = dataclass_arguments
     return rel
+
+
+# relationship() arguments of SQLAlchemy's that cormorant does not implement, with
+# their defaults: accepted at the default, refused by name otherwise
+_UNSUPPORTED_DEFAULTS: dict[str, Any] = {
+    "single_parent": False,
+    "passive_updates": True,
+    "join_depth": None,
+    "comparator_factory": None,
+    "distinct_target_key": None,
+    "enable_typechecks": True,
+    "active_history": False,
+    "bake_queries": True,
+    "cascade_backrefs": False,
+    "omit_join": None,
+    "query_class": None,
+    "load_on_pending": False,
+    "sync_backref": None,
+}
+
+
+def _refuse_relationship_options(kw: dict[str, Any]) -> None:
+    from ..util.options import refuse_unsupported
+
+    unknown = sorted(set(kw) - set(_UNSUPPORTED_DEFAULTS) - {"collection_class"})
+    if unknown:
+        raise TypeError(f"relationship() got an unexpected keyword argument {unknown[0]!r}")
+    refuse_unsupported(
+        "relationship()", {k: v for k, v in kw.items() if k in _UNSUPPORTED_DEFAULTS}, _UNSUPPORTED_DEFAULTS
+    )
 
 
 def dynamic_loader(argument: Any = None, **kw: Any) -> Any:
@@ -193,6 +228,9 @@ class Relationship(RelationshipProperty, Mapped[Any], QueryableAttribute[Any]):
         self.key = ""
         self.parent: Mapper = None  # type: ignore[assignment]
         self.uselist: bool | None = options["uselist"]
+        self.doc: str | None = options.get("doc")
+        if options.get("info"):
+            self.info.update(options["info"])
         self._annotation: Any = None
         self._configured = False
 
