@@ -7,7 +7,7 @@ joins; and RelationshipDirection / CascadeOptions as SQLAlchemy's."""
 from typing import Optional
 
 import pytest
-from cormorant import Boolean, ForeignKey, Integer, String, select
+from cormorant import Boolean, Column, ForeignKey, Integer, String, Table, select
 from cormorant.exc import ArgumentError
 from cormorant.orm import (
     MANYTOONE,
@@ -86,6 +86,30 @@ class Node(Base):
     )
     parent: Mapped[Optional["Node"]] = relationship(
         primaryjoin="remote(Node.id) == foreign(Node.parent_no)", back_populates="children"
+    )
+
+
+follows = Table(
+    "jc_follows",
+    Base.metadata,
+    Column("follower_id", ForeignKey("jc_person.id"), primary_key=True),
+    Column("followed_id", ForeignKey("jc_person.id"), primary_key=True),
+)
+
+
+class Person(Base):
+    """A self-referential many-to-many: the association table's two foreign keys
+    to the same table are told apart by primaryjoin and secondaryjoin."""
+
+    __tablename__ = "jc_person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))
+    following: Mapped[list["Person"]] = relationship(
+        secondary=follows,
+        primaryjoin=lambda: Person.id == follows.c.follower_id,
+        secondaryjoin="Person.id == jc_follows.c.followed_id",
+        backref=backref("followers", order_by="Person.id"),
+        order_by="Person.id",
     )
 
 
@@ -231,3 +255,28 @@ def test_relationship_keywords_are_kept_or_refused_by_name():
         relationship("Node", join_depth=2)
     with pytest.raises(TypeError, match="'bogus_option'"):
         relationship("Book", bogus_option=1)
+
+
+def test_primaryjoin_and_secondaryjoin_tell_apart_a_self_referential_association(db):
+    with Session(db) as s:
+        ann, bob, cat = Person(name="ann"), Person(name="bob"), Person(name="cat")
+        ann.following = [bob, cat]
+        bob.following = [cat]
+        s.add_all([ann, bob, cat])
+        s.commit()
+        rows = s.execute(select(follows.c.follower_id, follows.c.followed_id).order_by(follows.c.followed_id))
+        assert sorted(tuple(r) for r in rows) == sorted(
+            [(ann.id, bob.id), (ann.id, cat.id), (bob.id, cat.id)]
+        )
+    with Session(db) as s:
+        people = {p.name: p for p in s.scalars(select(Person))}
+        assert [p.name for p in people["ann"].following] == ["bob", "cat"]
+        assert [p.name for p in people["cat"].followers] == ["ann", "bob"]
+        assert people["ann"].followers == []
+    with Session(db) as s:
+        eager = s.scalars(select(Person).order_by(Person.id).options(selectinload(Person.following))).all()
+        assert [[f.name for f in p.__dict__["following"]] for p in eager] == [["bob", "cat"], ["cat"], []]
+        joined = (
+            s.scalars(select(Person).order_by(Person.id).options(joinedload(Person.followers))).unique().all()
+        )
+        assert [[f.name for f in p.__dict__["followers"]] for p in joined] == [[], ["ann"], ["ann", "bob"]]

@@ -124,9 +124,10 @@ def relationship(
     """Declares a relationship to another mapped class, as in SQLAlchemy 2.0."""
     dataclass_arguments = pop_field_arguments(kw)
     primaryjoin = kw.pop("primaryjoin", None)
-    unsupported = sorted(set(kw) & {"secondaryjoin"})
-    if primaryjoin is not None and secondary is not None:
-        unsupported.append("primaryjoin with secondary")
+    secondaryjoin = kw.pop("secondaryjoin", None)
+    unsupported = (
+        ["secondaryjoin without secondary"] if secondaryjoin is not None and secondary is None else []
+    )
     if kw.get("collection_class", list) is not list:
         unsupported.append("collection_class")
     if unsupported:
@@ -155,6 +156,7 @@ def relationship(
         creates_backref=backref is not None,
         backref_kwargs=backref_kwargs,
         primaryjoin=primaryjoin,
+        secondaryjoin=secondaryjoin,
         info=info,
         doc=doc,
     )
@@ -456,8 +458,8 @@ class Relationship(RelationshipProperty, Mapped[Any], QueryableAttribute[Any]):
     def _configure_secondary(self) -> None:
         assert self.secondary is not None
         self.direction = MANYTOMANY
-        self.local_pairs = _fk_pairs(self.secondary, self.parent.table)
-        self.remote_pairs = _fk_pairs(self.secondary, self.mapper.table)
+        self.local_pairs = self._secondary_pairs("primaryjoin", self.parent.table)
+        self.remote_pairs = self._secondary_pairs("secondaryjoin", self.mapper.table)
         if not self.local_pairs or not self.remote_pairs:
             raise NoForeignKeysError(
                 f"Could not determine join condition on relationship {self}: table "
@@ -466,6 +468,33 @@ class Relationship(RelationshipProperty, Mapped[Any], QueryableAttribute[Any]):
             )
         self.pairs = []
         self.references_primary_key = False
+
+    def _secondary_pairs(self, option: str, table: Table) -> list[tuple[Column[Any], Column[Any]]]:
+        """(column of `table`, column of the association table) pairs: from the
+        association table's foreign keys to `table`, or from the `option` join
+        condition (primaryjoin for the parent's side, secondaryjoin for the target's)."""
+        assert self.secondary is not None
+        if self.options.get(option) is None:
+            return _fk_pairs(self.secondary, table)
+        pairs = []
+        for term in _and_terms(_evaluate_join(self.parent, self.options[option])):
+            sides = _equated_columns(term)
+            if sides is None:
+                raise NotImplementedError(
+                    f"relationship {self}: the {option} term {term!r} is not a column equality; "
+                    "criteria beyond the association table's column pairs are not supported"
+                )
+            (a, _), (b, _) = sides
+            if b.table is self.secondary and a.table is not self.secondary:
+                pairs.append((a, b))
+            elif a.table is self.secondary and b.table is not self.secondary:
+                pairs.append((b, a))
+            else:
+                raise ArgumentError(
+                    f"relationship {self}: each {option} term must equate a column of "
+                    f"'{self.secondary.name}' with one of '{table.name}'"
+                )
+        return pairs
 
     # --- SQL -----------------------------------------------------------------------------
 
@@ -1086,7 +1115,11 @@ def _make_backref(rel: Relationship) -> Relationship:
     assert rel.back_populates is not None
     self_referential = rel.direction == ONETOMANY and rel.parent is rel.mapper
     kwargs = dict(rel.options["backref_kwargs"])
-    if rel.options.get("primaryjoin") is not None:
+    if rel.secondary is not None:  # the reverse crosses the association table the other way
+        for own, other in (("primaryjoin", "secondaryjoin"), ("secondaryjoin", "primaryjoin")):
+            if rel.options.get(other) is not None:
+                kwargs.setdefault(own, rel.options[other])
+    elif rel.options.get("primaryjoin") is not None:
         kwargs.setdefault("primaryjoin", rel.options["primaryjoin"])
         kwargs.setdefault("foreign_keys", [many for _, many in rel.pairs])
     if self_referential:
