@@ -149,3 +149,17 @@ def test_a_do_orm_execute_listener_adds_it_to_every_statement(db):
 def test_an_entity_that_is_not_a_class_is_refused():
     with pytest.raises(ArgumentError, match="with_loader_criteria"):
         with_loader_criteria("Post", Post.deleted == False)  # noqa: E712
+
+
+def test_columns_of_the_entity_selected_alone_are_narrowed_too(db):
+    with Session(db) as s:
+        stmt = select(Post.title, Post.id.label("n")).order_by(Post.id).options(live_posts())
+        assert [r.title for r in s.execute(stmt)] == ["a1", "a3", "b1"]
+        stmt = select(Post, Post.title).order_by(Post.id).options(live_posts())
+        assert [r[1] for r in s.execute(stmt)] == ["a1", "a3", "b1"]
+
+
+def test_query_api_options(db):
+    with Session(db) as s:
+        titles = [p.title for p in s.query(Post).options(live_posts()).order_by(Post.id)]
+        assert titles == ["a1", "a3", "b1"]

@@ -17,7 +17,7 @@ from ..sql.elements import UnaryExpression, and_, coerce, or_
 from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
 from . import events
-from .attributes import DELETED, LOADERS_KEY, STATE_KEY
+from .attributes import DELETED, LOADERS_KEY, STATE_KEY, InstrumentedAttribute
 from .bundle import composed_shape, is_composed
 from .collections import members
 from .properties import adapt_to_selectable
@@ -454,12 +454,21 @@ def _with_loader_criteria(stmt: Select[Any], options: tuple[LoaderCriteriaOption
     from .relationships import Relationship, RelationshipWithCriteria
 
     where: list[Any] = []
+    narrowed: set[Any] = set()  # the mappers whose own table the WHERE clause already narrows
     for entry in stmt.result_entries:
         mapper = entry.mapper
-        if mapper is None or (entry.expr is not mapper.class_ and not _aliased_included(entry, options)):
+        if mapper is None:  # a column: User.name selected alone narrows User's rows too
+            mapper = _column_entity_mapper(entry.column)
+            if mapper is not None and mapper not in narrowed:
+                narrowed.add(mapper)
+                where.extend(criteria_of(options, mapper))
             continue
-        for criteria in criteria_of(options, mapper):
-            where.append(criteria if entry.expr is mapper.class_ else _adapted_to_entry(criteria, entry))
+        if entry.expr is mapper.class_:
+            if mapper not in narrowed:
+                narrowed.add(mapper)
+                where.extend(criteria_of(options, mapper))
+        elif _aliased_included(entry, options):
+            where.extend(_adapted_to_entry(c, entry) for c in criteria_of(options, mapper))
     joins = []
     target: Any
     for target, onclause, isouter, full in stmt._joins:
@@ -483,6 +492,13 @@ def _with_loader_criteria(stmt: Select[Any], options: tuple[LoaderCriteriaOption
     new = stmt.where(*where) if where else stmt._clone()
     new._joins = joins
     return new
+
+
+def _column_entity_mapper(column: Any) -> Any:
+    """The mapper of a selected mapped attribute (labelled or not), else None."""
+    element = getattr(column, "element", column)  # a Label's expression
+    mapper = getattr(element, "mapper", None)
+    return mapper if isinstance(element, InstrumentedAttribute) else None
 
 
 def _aliased_included(entry: ResultEntry, options: tuple[LoaderCriteriaOption, ...]) -> bool:
