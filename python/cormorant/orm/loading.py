@@ -949,7 +949,11 @@ def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: 
         return rel.new_collection(instance) if rel.uselist else None
     loaders = instance.__dict__.get(LOADERS_KEY)
     narrowing: tuple[Any, ...] = loaders.get(LOADER_CRITERIA_KEY, ()) if loaders else ()
-    if rel.direction == MANYTOONE and rel.references_primary_key and not criteria_of(narrowing, rel.mapper):
+    if (
+        rel.direction == MANYTOONE
+        and rel.references_primary_key
+        and not (narrowing and criteria_of(narrowing, rel.mapper))
+    ):
         values = list(params.values())
         key = rel.mapper.identity_key_from_values(tuple(values))
         obj = session.identity_map.get(key)

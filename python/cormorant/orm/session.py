@@ -3,9 +3,9 @@ and the ORM side of statement execution."""
 
 from __future__ import annotations
 
+import gc
 import inspect
 import threading
-import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -199,7 +199,6 @@ class Session:
         self._commits_joined = True
         self._flushing = False
         self._no_autoflush = 0
-        _all_sessions.add(self)
 
     # --- state checks --------------------------------------------------------------
 
@@ -1266,14 +1265,14 @@ def object_session(instance: object) -> Session | None:
     return owning_session(state) if state is not None else None
 
 
-# every Session in memory, for close_all_sessions()
-_all_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 WAS_DELETED_KEY = "_cm_was_deleted"  # set on an object whose DELETE was committed
 
 
 def close_all_sessions() -> None:
-    """Closes every Session in memory (their objects become detached)."""
-    for session in list(_all_sessions):
+    """Closes every Session in memory (their objects become detached). The
+    sessions are found by the garbage collector's walk, so that creating a
+    Session keeps costing nothing for this rarely used call."""
+    for session in [obj for obj in gc.get_objects() if isinstance(obj, Session)]:
         session.close()
 
 
