@@ -163,3 +163,11 @@ def test_query_api_options(db):
     with Session(db) as s:
         titles = [p.title for p in s.query(Post).options(live_posts()).order_by(Post.id)]
         assert titles == ["a1", "a3", "b1"]
+
+
+def test_loader_only_leaves_the_statement_s_own_rows_alone(db):
+    opt = with_loader_criteria(Post, Post.deleted == False, loader_only=True)  # noqa: E712
+    with Session(db) as s:
+        assert len(s.scalars(select(Post).options(opt)).all()) == 4
+        ann = s.scalars(select(Writer).where(Writer.name == "ann").options(opt)).one()
+        assert [p.title for p in ann.posts] == ["a1", "a3"]

@@ -430,7 +430,8 @@ def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, Enti
                 _root_for(path, loads).apply(path)
     narrowing = tuple(o for o in options if isinstance(o, LoaderCriteriaOption))
     if narrowing:
-        stmt = _with_loader_criteria(stmt, narrowing)
+        own = tuple(o for o in narrowing if not o.loader_only)  # loader_only: the loads alone
+        stmt = _with_loader_criteria(stmt, own) if own else stmt
         for _, load in loads:
             _spread_loader_criteria(load, narrowing)
     if stmt.limits_rows and any(load.joins_collection() for _, load in loads):
@@ -931,7 +932,12 @@ def _lazy_rows(
     session: Session, rel: Relationship, instance: Any, params: Any, narrowing: tuple[Any, ...] = ()
 ) -> Sequence[Any]:
     """The related objects of a lazy load; its SELECT passes through do_orm_execute listeners."""
-    statement = rel._lazy_statement.options(*narrowing) if narrowing else rel._lazy_statement
+    statement = rel._lazy_statement
+    if narrowing:
+        statement = statement.options(*narrowing)
+        # a loader_only option leaves a statement's own rows alone, but this load is one of its loads
+        own = criteria_of(tuple(o for o in narrowing if o.loader_only), rel.mapper)
+        statement = statement.where(*own) if own else statement
     if events.active("do_orm_execute"):
         listeners = events.session_listeners(session, "do_orm_execute")
         if listeners:
