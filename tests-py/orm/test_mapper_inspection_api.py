@@ -235,3 +235,33 @@ def test_orm_mapper_is_a_target_of_mapper_events(db):
     finally:
         event.remove(mapper, "after_insert", note_insert)
     assert inserted == ["Note"]
+
+
+def test_synonyms_and_composites_are_mapper_properties():
+    import dataclasses
+
+    from cormorant.orm import CompositeProperty, SynonymProperty, composite, synonym
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+        y: int
+
+    class LocalBase(DeclarativeBase):
+        pass
+
+    class Spot(LocalBase):
+        __tablename__ = "mi_spot"
+        id: Mapped[int] = mapped_column(primary_key=True)
+        label: Mapped[str] = mapped_column(String(10))
+        x: Mapped[int]
+        y: Mapped[int]
+        title = synonym("label")
+        point = composite(Point, "x", "y")
+
+    spot_mapper = inspect(Spot)
+    assert list(spot_mapper.attrs.keys()) == ["id", "label", "x", "y", "title", "point"]
+    assert list(spot_mapper.synonyms.keys()) == ["title"] and list(spot_mapper.composites.keys()) == ["point"]
+    assert isinstance(spot_mapper.attrs["title"], SynonymProperty)
+    assert isinstance(spot_mapper.attrs["point"], (MapperProperty, CompositeProperty))
+    assert spot_mapper.attrs["title"].parent is spot_mapper and spot_mapper.has_property("point")

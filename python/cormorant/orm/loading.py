@@ -498,8 +498,7 @@ def _with_loader_criteria(stmt: Select[Any], options: tuple[LoaderCriteriaOption
 def _column_entity_mapper(column: Any) -> Any:
     """The mapper of a selected mapped attribute (labelled or not), else None."""
     element = getattr(column, "element", column)  # a Label's expression
-    mapper = getattr(element, "mapper", None)
-    return mapper if isinstance(element, InstrumentedAttribute) else None
+    return element.mapper if isinstance(element, InstrumentedAttribute) else None
 
 
 def _aliased_included(entry: ResultEntry, options: tuple[LoaderCriteriaOption, ...]) -> bool:
