@@ -265,3 +265,12 @@ def test_synonyms_and_composites_are_mapper_properties():
     assert isinstance(spot_mapper.attrs["title"], SynonymProperty)
     assert isinstance(spot_mapper.attrs["point"], (MapperProperty, CompositeProperty))
     assert spot_mapper.attrs["title"].parent is spot_mapper and spot_mapper.has_property("point")
+
+
+def test_mapper_collections_iterate_over_properties_as_sqlalchemy_s():
+    mapper_ = inspect(Member)
+    assert [rel.key for rel in mapper_.relationships] == ["notes"]
+    assert [rel.mapper.class_ for rel in mapper_.relationships] == [Note]
+    assert [prop.key for prop in mapper_.attrs] == ["id", "name", "notes"]
+    assert "notes" in mapper_.relationships and mapper_.relationships["notes"] is Member.notes
+    assert [key for key, _ in inspect(Note).relationships.items()] == ["member"]

@@ -809,7 +809,7 @@ def _record_lazy(load: EntityLoad, objects: list[Any]) -> None:
     strategies = dict(load.lazy)
     strategies.update(dict.fromkeys(load.raise_keys, "raise"))  # columns deferred with raiseload=True
     if load.default_lazy:
-        for key in load.mapper.relationships:
+        for key in load.mapper.relationships.keys():
             if key not in load.joined and key not in load.selectin:
                 strategies.setdefault(key, load.default_lazy)
     propagating = tuple(o for o in load.loader_criteria if o.propagate_to_loaders)

@@ -110,7 +110,9 @@ class Mapper(TableRows, InspectionAttr):
         # the class attribute and the ColumnProperty of each column and column_property()
         self.instrumented: dict[str, InstrumentedAttribute[Any]] = {}
         self.column_props: dict[str, ColumnProperty] = {}
-        self.relationships: dict[str, Any] = dict(inherits.relationships) if inherits is not None else {}
+        self.relationships: RelationshipsByKey = RelationshipsByKey(
+            inherits.relationships if inherits else {}
+        )
         self.column_order = [self.column_keys[c] for c in self.columns]
         self.default_load_keys = [k for k in self.column_order if k not in deferred]
         self._memo: dict[Any, Any] = {}
@@ -319,7 +321,7 @@ class Mapper(TableRows, InspectionAttr):
     @property
     def expire_keys(self) -> list[str]:
         """Every attribute that expiry removes: columns and relationships."""
-        return [*self.attr_columns, *self.expressions, *self.relationships]
+        return [*self.attr_columns, *self.expressions, *self.relationships.keys()]
 
     def add_relationship(self, key: str, rel: Any) -> None:
         self.relationships[key] = rel
@@ -509,6 +511,14 @@ class Properties(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"Properties({list(self._data)!r})"
+
+
+class RelationshipsByKey(dict[str, Any]):
+    """Mapper.relationships: the relationships by key, iterated over the
+    relationships themselves (as SQLAlchemy's mapper.relationships is)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.values())
 
 
 def mapper_of(obj_or_class: Any) -> Mapper:
