@@ -420,7 +420,7 @@ class Relationship(RelationshipProperty, Mapped[Any], QueryableAttribute[Any]):
             if many is None:
                 raise ArgumentError(
                     f"Could not locate any relevant foreign key columns for primary join condition "
-                    f"'{term!r}' on relationship {self}.  Ensure that referencing columns are associated "
+                    f"'{term}' on relationship {self}.  Ensure that referencing columns are associated "
                     "with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition "
                     "with the foreign() annotation."
                 )
@@ -481,7 +481,7 @@ class Relationship(RelationshipProperty, Mapped[Any], QueryableAttribute[Any]):
             sides = _equated_columns(term)
             if sides is None:
                 raise NotImplementedError(
-                    f"relationship {self}: the {option} term {term!r} is not a column equality; "
+                    f"relationship {self}: the {option} term '{term}' is not a column equality; "
                     "criteria beyond the association table's column pairs are not supported"
                 )
             (a, _), (b, _) = sides
@@ -533,6 +533,52 @@ class Relationship(RelationshipProperty, Mapped[Any], QueryableAttribute[Any]):
         if self.direction == ONETOMANY:
             return and_(*(_side(parent, one) == _side(target, many) for one, many in self.pairs), *extra)
         return and_(*(_side(target, one) == _side(parent, many) for one, many in self.pairs), *extra)
+
+    # --- SQLAlchemy's description of the configured relationship --------------------------------
+
+    @property
+    def local_remote_pairs(self) -> list[tuple[Column[Any], Column[Any]]]:
+        """(column of the parent's rows, column it matches on the other side) per column pair."""
+        rel = self._ensure()
+        if rel.direction == MANYTOMANY:
+            return [*rel.local_pairs, *rel.remote_pairs]
+        if rel.direction == ONETOMANY:
+            return list(rel.pairs)
+        return [(many, one) for one, many in rel.pairs]
+
+    @property
+    def local_columns(self) -> set[Column[Any]]:
+        return {local for local, _ in self._local_side_pairs()}
+
+    @property
+    def remote_side(self) -> set[Column[Any]]:
+        """The columns of the other side's rows (the association table's, for many-to-many)."""
+        return {remote for _, remote in self._local_side_pairs()}
+
+    def _local_side_pairs(self) -> list[tuple[Column[Any], Column[Any]]]:
+        rel = self._ensure()
+        return list(rel.local_pairs) if rel.direction == MANYTOMANY else rel.local_remote_pairs
+
+    @property
+    def target(self) -> Any:
+        """The table the related class is mapped to."""
+        return self._ensure().mapper.local_table
+
+    @property
+    def primaryjoin(self) -> Any:
+        """The join condition between the parent's table and the target's (or the association table)."""
+        rel = self._ensure()
+        if rel.direction == MANYTOMANY:
+            return and_(*(col == sec for col, sec in rel.local_pairs))
+        return rel.join_condition()
+
+    @property
+    def secondaryjoin(self) -> Any:
+        """The join condition between the association table and the target's (None without one)."""
+        rel = self._ensure()
+        if rel.direction != MANYTOMANY:
+            return None
+        return and_(*(col == sec for col, sec in rel.remote_pairs))
 
     @property
     def is_collection(self) -> bool:
