@@ -274,3 +274,17 @@ def test_mapper_collections_iterate_over_properties_as_sqlalchemy_s():
     assert [prop.key for prop in mapper_.attrs] == ["id", "name", "notes"]
     assert "notes" in mapper_.relationships and mapper_.relationships["notes"] is Member.notes
     assert [key for key, _ in inspect(Note).relationships.items()] == ["member"]
+
+
+def test_get_history_loads_the_attribute_first(db):
+    from cormorant.orm.attributes import History, get_history
+
+    with Session(db) as s:
+        member = Member(name="ann")
+        s.add(member)
+        s.commit()  # expires it
+        assert get_history(member, "name") == History((), ["ann"], ())
+        member.name = "bea"
+        assert get_history(member, "name").deleted == ["ann"]
+        with pytest.raises(NotImplementedError, match="passive"):
+            get_history(member, "name", passive=1)

@@ -4,7 +4,7 @@ and the instance-level descriptor that records changes for the unit of work."""
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 
 from .. import _native
 from ..exc import InvalidRequestError
@@ -229,3 +229,41 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T], QueryableAttribute[_T
     def property(self) -> Any:  # last: the name shadows the builtin in this class body
         """The attribute's ColumnProperty."""
         return self.mapper.column_props[self.key]
+
+
+class History(NamedTuple):
+    """An attribute's change since it was loaded: the values `added`, those
+    `unchanged`, and those `deleted` (replaced or removed)."""
+
+    added: Any
+    unchanged: Any
+    deleted: Any
+
+    def empty(self) -> bool:
+        return not (self.added or self.deleted or self.unchanged)
+
+    def has_changes(self) -> bool:
+        return bool(self.added or self.deleted)
+
+    def sum(self) -> list[Any]:
+        return [*(self.added or ()), *(self.unchanged or ()), *(self.deleted or ())]
+
+    def non_deleted(self) -> list[Any]:
+        return [*(self.added or ()), *(self.unchanged or ())]
+
+    def non_added(self) -> list[Any]:
+        return [*(self.unchanged or ()), *(self.deleted or ())]
+
+
+def get_history(obj: object, key: str, passive: Any = None) -> History:
+    """The History of attribute `key` of a mapped object, loading the attribute
+    first if it is not loaded (inspect(obj).attrs[key].history does not load)."""
+    from .instance_state import AttributeState
+    from .instance_state import InstanceState as StateView
+
+    if passive is not None:
+        raise NotImplementedError(
+            "get_history(passive=...) is not supported by cormorant: it always loads the attribute; "
+            "inspect(obj).attrs[key].history reads it without loading"
+        )
+    return AttributeState(StateView(obj), key).load_history()

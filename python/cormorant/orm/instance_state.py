@@ -5,7 +5,7 @@ Session, in the vocabulary of SQLAlchemy's InstanceState."""
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .attributes import (
     DELETED,
@@ -14,6 +14,7 @@ from .attributes import (
     PENDING,
     PERSISTENT,
     TRANSIENT,
+    History,
     owning_session,
     state_of,
 )
@@ -153,30 +154,6 @@ class InstanceState:
         names = {TRANSIENT: "transient", PENDING: "pending", PERSISTENT: "persistent"}
         names.update({DELETED: "deleted", DETACHED: "detached"})
         return f"<InstanceState of {type(self._obj).__name__} at {id(self._obj):#x}: {names[self.status]}>"
-
-
-class History(NamedTuple):
-    """An attribute's change since it was loaded: the values `added`, those
-    `unchanged`, and those `deleted` (replaced or removed)."""
-
-    added: Any
-    unchanged: Any
-    deleted: Any
-
-    def empty(self) -> bool:
-        return not (self.added or self.deleted or self.unchanged)
-
-    def has_changes(self) -> bool:
-        return bool(self.added or self.deleted)
-
-    def sum(self) -> list[Any]:
-        return [*(self.added or ()), *(self.unchanged or ()), *(self.deleted or ())]
-
-    def non_deleted(self) -> list[Any]:
-        return [*(self.added or ()), *(self.unchanged or ())]
-
-    def non_added(self) -> list[Any]:
-        return [*(self.unchanged or ()), *(self.deleted or ())]
 
 
 _EMPTY_HISTORY = History((), (), ())
