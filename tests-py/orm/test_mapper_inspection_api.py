@@ -74,6 +74,8 @@ def test_attributes_and_properties_are_of_sqlalchemy_s_classes():
     assert isinstance(Member.name, PropComparator) and isinstance(Member.name, InspectionAttr)
     mapper_ = Member.__mapper__
     assert isinstance(mapper_, InspectionAttr) and mapper_.is_mapper and not Member.name.is_mapper
+    state = inspect(Member(name="x"))
+    assert isinstance(state, InspectionAttr) and state.is_instance and not state.is_mapper
     assert isinstance(mapper_.attrs["name"], MapperProperty)
     assert isinstance(mapper_.attrs["name"], ColumnProperty) and isinstance(
         mapper_.attrs.name, InspectionAttrInfo

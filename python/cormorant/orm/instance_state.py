@@ -18,6 +18,7 @@ from .attributes import (
     owning_session,
     state_of,
 )
+from .base import InspectionAttr
 from .mapper import Properties, mapper_of
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from .session import Session
 
 
-class InstanceState:
+class InstanceState(InspectionAttr):
     """A view of one mapped object's state, read live from the object and its
     native state (so it stays current as the object moves through a Session).
     Two views of the same object compare equal."""
