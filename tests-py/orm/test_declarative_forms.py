@@ -266,7 +266,7 @@ def test_map_imperatively(engine):
         pet_table,
         properties={"name": pet_table.c.pet_name, "owner": relationship(Owner, back_populates="pets")},
     )
-    assert mapper is mapper_of(Pet) and set(mapper.attrs) == {"id", "owner_id", "name"}
+    assert mapper is mapper_of(Pet) and {p.key for p in mapper.column_attrs} == {"id", "owner_id", "name"}
     reg.metadata.create_all(engine)
     with Session(engine) as s:
         s.add(Owner(name="ann", pets=[Pet(name="rex")]))

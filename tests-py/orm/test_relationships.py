@@ -1213,9 +1213,9 @@ def test_backref_creates_the_reverse_relationship(engine):
         LocalBase.metadata.drop_all(engine)
 
 
-def test_a_custom_join_condition_is_refused_by_name():
-    with pytest.raises(ArgumentError, match="primaryjoin"):
-        relationship("User", primaryjoin="User.id == Post.author_id")
+def test_a_secondary_join_condition_without_secondary_is_refused_by_name():
+    with pytest.raises(ArgumentError, match="secondaryjoin"):
+        relationship("User", secondaryjoin="User.id == links.c.user_id")
 
 
 def test_joinedload_of_a_collection_with_limit_counts_entities(db):

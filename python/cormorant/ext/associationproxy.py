@@ -161,7 +161,7 @@ class AssociationProxyInstance(Generic[_T]):
         value_attr = parent.value_attr
         if value_attr in target_mapper.relationships:
             return ObjectAssociationProxyInstance(parent, owning_class, target_class, value_attr)
-        if value_attr in target_mapper.attrs:
+        if value_attr in target_mapper.instrumented:
             return ColumnAssociationProxyInstance(parent, owning_class, target_class, value_attr)
         return AmbiguousAssociationProxyInstance(parent, owning_class, target_class, value_attr)
 

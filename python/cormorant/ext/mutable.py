@@ -16,9 +16,9 @@ import weakref
 from collections.abc import Iterable
 from typing import Any, SupportsIndex, TypeVar
 
-from ..orm import mapper as _mapper
 from ..orm.attributes import NO_VALUE, InstrumentedAttribute, record_change
 from ..orm.events import EventedAttribute
+from ..orm.mapper import ATTRIBUTE_INSTRUMENTERS
 from ..sql.sqltypes import TypeEngine, to_instance
 
 _KT = TypeVar("_KT")
@@ -381,12 +381,12 @@ def _instrument_mapper(mapper: Any) -> None:
     for key, column in mapper.attr_columns.items():
         mutable_class = _mutable_class_for(column.type)
         if mutable_class is not None:
-            mutable_class.associate_with_attribute(mapper.attrs[key])
+            mutable_class.associate_with_attribute(mapper.instrumented[key])
 
 
 def _install_instrumenter() -> None:
-    if _instrument_mapper not in _mapper.ATTRIBUTE_INSTRUMENTERS:
-        _mapper.ATTRIBUTE_INSTRUMENTERS.append(_instrument_mapper)
+    if _instrument_mapper not in ATTRIBUTE_INSTRUMENTERS:
+        ATTRIBUTE_INSTRUMENTERS.append(_instrument_mapper)
 
 
 __all__ = [

@@ -2,16 +2,25 @@
 
 from ..exc import NoResultFound
 from ..sql.selectable import FromStatement
-from .attributes import NO_VALUE, InstanceState, InstrumentedAttribute, Mapped
+from .attributes import NO_VALUE, InstanceState, InstrumentedAttribute, Mapped, QueryableAttribute
 from .base import (
     EXT_CONTINUE,
     EXT_SKIP,
     EXT_STOP,
+    MANYTOMANY,
+    MANYTOONE,
     NO_KEY,
+    ONETOMANY,
+    InspectionAttr,
     InspectionAttrExtensionType,
+    InspectionAttrInfo,
     LoaderCallableStatus,
+    MappedClassProtocol,
     NotExtension,
+    ORMDescriptor,
     PassiveFlag,
+    RelationshipDirection,
+    SQLORMExpression,
 )
 from .bundle import Bundle
 from .collections import (
@@ -69,25 +78,42 @@ from .events import (
 )
 from .exc import DetachedInstanceError, ObjectDeletedError, UnmappedInstanceError
 from .identity import IdentityMap
+from .instance_state import AttributeState
 from .instrumentation import ClassManager
-from .interfaces import UserDefinedOption
+from .interfaces import MapperProperty, PropComparator, UserDefinedOption
+from .join_annotations import foreign, remote
 from .loading import merge_frozen_result, merge_result
-from .mapper import Mapper
+from .mapper import Mapper, class_mapper, object_mapper, reconstructor
+
+# `cormorant.orm.mapper` is SQLAlchemy's removed mapper() function (a target of
+# mapper events); the module stays importable as cormorant.orm.mapper.
+from .mapper import removed_mapper_function as mapper  # noqa: E402, I001
 from .properties import ColumnProperty, MappedSQLExpression, column_property, deferred, query_expression
 from .query import AliasOption, Query, contains_alias
-from .relationships import Relationship, dynamic_loader, relationship
+from .relationships import (
+    CascadeOptions,
+    Relationship,
+    RelationshipProperty,
+    backref,
+    dynamic_loader,
+    relationship,
+)
 from .scoping import QueryPropertyDescriptor, scoped_session
 from .session import (
     Session,
     SessionTransaction,
     SessionTransactionOrigin,
+    close_all_sessions,
+    create_session,
     make_transient,
     make_transient_to_detached,
     object_session,
     sessionmaker,
+    was_deleted,
 )
 from .strategy_options import (
     Load,
+    LoaderCriteriaOption,
     contains_eager,
     defaultload,
     defer,
@@ -103,6 +129,7 @@ from .strategy_options import (
     undefer,
     undefer_group,
     with_expression,
+    with_loader_criteria,
 )
 from .unitofwork import UOWTransaction
 from .util import AliasedClass, aliased, join, outerjoin, polymorphic_union, with_parent, with_polymorphic
@@ -225,4 +252,31 @@ __all__ = [
     "outerjoin",
     "orm_insert_sentinel",
     "ClassManager",
+    "QueryableAttribute",
+    "MANYTOMANY",
+    "MANYTOONE",
+    "ONETOMANY",
+    "InspectionAttr",
+    "InspectionAttrInfo",
+    "MappedClassProtocol",
+    "ORMDescriptor",
+    "RelationshipDirection",
+    "SQLORMExpression",
+    "AttributeState",
+    "MapperProperty",
+    "PropComparator",
+    "class_mapper",
+    "object_mapper",
+    "reconstructor",
+    "CascadeOptions",
+    "RelationshipProperty",
+    "backref",
+    "foreign",
+    "remote",
+    "close_all_sessions",
+    "create_session",
+    "was_deleted",
+    "LoaderCriteriaOption",
+    "with_loader_criteria",
+    "mapper",
 ]

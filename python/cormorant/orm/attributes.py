@@ -4,13 +4,14 @@ and the instance-level descriptor that records changes for the unit of work."""
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 
 from .. import _native
 from ..exc import InvalidRequestError
 from ..sql.elements import BindCollector, ColumnElement
-from .base import LoaderCallableStatus
+from .base import InspectionAttrInfo, LoaderCallableStatus, ORMDescriptor, SQLORMExpression
 from .exc import DetachedInstanceError
+from .interfaces import PropComparator
 
 if TYPE_CHECKING:
     from ..sql.base import FromClause
@@ -114,7 +115,21 @@ class Mapped(Generic[_T]):
         def __set__(self, instance: Any, value: _T) -> None: ...
 
 
-class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
+class QueryableAttribute(ORMDescriptor[_T], SQLORMExpression[_T], PropComparator[_T], InspectionAttrInfo):
+    """The class of a mapped class's attributes (User.name, User.addresses):
+    SQL expressions on the class, with `property` their MapperProperty and
+    `parent` their Mapper."""
+
+    __slots__ = ()
+
+    is_attribute = True
+
+    @property
+    def prop(self) -> Any:
+        return self.property
+
+
+class InstrumentedAttribute(Mapped[_T], ColumnElement[_T], QueryableAttribute[_T]):
     """User.name: a SQL expression on the class, the value on an instance."""
 
     __slots__ = ("key", "column", "mapper", "type", "class_")
@@ -150,6 +165,11 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
         return self.column
 
     @property
+    def parent(self) -> Mapper:
+        """The Mapper of the class the attribute belongs to."""
+        return self.mapper
+
+    @property
     def info(self) -> dict[str, Any]:
         """The info dictionary given to the attribute's mapped_column() or column_property()."""
         prop = self.mapper.expressions.get(self.key)
@@ -161,10 +181,6 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
         prop = self.mapper.expressions.get(self.key)
         doc: str | None = prop.doc if prop is not None else self.column.doc
         return doc
-
-    @property
-    def property(self) -> Any:
-        return self
 
     def __get__(self, instance: Any, owner: Any) -> Any:
         if instance is None:
@@ -216,3 +232,46 @@ class InstrumentedAttribute(Mapped[_T], ColumnElement[_T]):
 
     def __repr__(self) -> str:
         return f"{self.class_.__name__}.{self.key}"
+
+    @property
+    def property(self) -> Any:  # last: the name shadows the builtin in this class body
+        """The attribute's ColumnProperty."""
+        return self.mapper.column_props[self.key]
+
+
+class History(NamedTuple):
+    """An attribute's change since it was loaded: the values `added`, those
+    `unchanged`, and those `deleted` (replaced or removed)."""
+
+    added: Any
+    unchanged: Any
+    deleted: Any
+
+    def empty(self) -> bool:
+        return not (self.added or self.deleted or self.unchanged)
+
+    def has_changes(self) -> bool:
+        return bool(self.added or self.deleted)
+
+    def sum(self) -> list[Any]:
+        return [*(self.added or ()), *(self.unchanged or ()), *(self.deleted or ())]
+
+    def non_deleted(self) -> list[Any]:
+        return [*(self.added or ()), *(self.unchanged or ())]
+
+    def non_added(self) -> list[Any]:
+        return [*(self.unchanged or ()), *(self.deleted or ())]
+
+
+def get_history(obj: object, key: str, passive: Any = None) -> History:
+    """The History of attribute `key` of a mapped object, loading the attribute
+    first if it is not loaded (inspect(obj).attrs[key].history does not load)."""
+    from .instance_state import AttributeState
+    from .instance_state import InstanceState as StateView
+
+    if passive is not None:
+        raise NotImplementedError(
+            "get_history(passive=...) is not supported by cormorant: it always loads the attribute; "
+            "inspect(obj).attrs[key].history reads it without loading"
+        )
+    return AttributeState(StateView(obj), key).load_history()

@@ -1,12 +1,16 @@
-"""Markers shared by the ORM's attribute extensions: what kind of extension
-made an attribute (its `extension_type`), as sqlalchemy.orm exports them; and
-the check of the dataclass options these attribute functions accept but do
-not support."""
+"""Markers shared by the ORM's attributes: the inspection flags every mapped
+attribute and mapper carries (InspectionAttr), what kind of extension made an
+attribute (its `extension_type`), the directions of a relationship, as
+sqlalchemy.orm exports them; and the check of the dataclass options these
+attribute functions accept but do not support."""
 
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+_T = TypeVar("_T")
+_O = TypeVar("_O", covariant=True)
 
 DATACLASS_OPTIONS = (
     "init",
@@ -93,3 +97,83 @@ def refuse_dataclass_options(what: str, options: dict[str, Any]) -> None:
         raise NotImplementedError(
             f"{what}(): the dataclass options {', '.join(sorted(options))} are not supported"
         )
+
+
+class InspectionAttr:
+    """Base of what inspect() and Mapper.attrs hand out (mappers, mapped
+    properties, class attributes): flags saying which kind of thing it is."""
+
+    __slots__ = ()
+
+    is_selectable = False
+    is_aliased_class = False
+    is_instance = False
+    is_mapper = False
+    is_bundle = False
+    is_property = False
+    is_attribute = False
+    is_clause_element = False
+    extension_type: ClassVar[InspectionAttrExtensionType] = NotExtension.NOT_EXTENSION
+
+    @property
+    def _is_internal_proxy(self) -> bool:
+        return False
+
+
+class _InfoDictionary:
+    """`info`: an empty dictionary made on first access and kept in the
+    object's __dict__ (where a class may also assign one)."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        info: dict[Any, Any] = obj.__dict__.setdefault("info", {})
+        return info
+
+
+class InspectionAttrInfo(InspectionAttr):
+    """An InspectionAttr with an `info` dictionary of the user's own data."""
+
+    __slots__ = ()
+
+    info: Any = _InfoDictionary()
+
+
+class ORMDescriptor(Generic[_T]):
+    """Base of the class-level descriptors the ORM puts on mapped classes."""
+
+    __slots__ = ()
+
+
+class SQLORMExpression(Generic[_T]):
+    """An ORM attribute usable where a SQL column expression is expected."""
+
+    __slots__ = ()
+
+
+class MappedClassProtocol(Protocol[_O]):
+    """What a mapped class offers: its Mapper and its table."""
+
+    __name__: str
+    __mapper__: Any
+    __table__: Any
+
+    def __call__(self, *arg: Any, **kw: Any) -> _O: ...
+
+
+class RelationshipDirection(enum.Enum):
+    """Which side holds the foreign key: `Relationship.direction`."""
+
+    ONETOMANY = 1
+    """The related rows hold a foreign key to the parent's (User.addresses)."""
+
+    MANYTOONE = 2
+    """The parent row holds a foreign key to the related one (Address.user)."""
+
+    MANYTOMANY = 3
+    """An association table (`secondary`) links the two."""
+
+
+ONETOMANY = RelationshipDirection.ONETOMANY
+MANYTOONE = RelationshipDirection.MANYTOONE
+MANYTOMANY = RelationshipDirection.MANYTOMANY

@@ -233,7 +233,7 @@ class registry:
                 _events.fire_instrumentation(mapper.class_, "class_uninstrument")
         for mapper in self._mappers:
             cls = mapper.class_
-            for key in [*mapper.attrs, *mapper.relationships, "__mapper__"]:
+            for key in [*mapper.instrumented, *mapper.relationships.keys(), "__mapper__"]:
                 if key in cls.__dict__:
                     type.__delattr__(cls, key)
         self._mappers.clear()

@@ -221,7 +221,7 @@ class DeclarativeBase(metaclass=DeclarativeAttributeIntercept):
     def __init__(self, **kwargs: Any) -> None:
         cls = type(self)
         for key, value in kwargs.items():
-            if not hasattr(cls, key):
+            if not hasattr(cls, key) and not _configured_has(cls, key):
                 raise TypeError(f"{key!r} is an invalid keyword argument for {cls.__name__}")
             setattr(self, key, value)
         mapper = cls.__dict__.get("__mapper__")
@@ -645,3 +645,12 @@ class declared_attr(_declared_directive[Any]):
 
 
 _FRAMEWORK_CLASSES.update((DeclarativeBase, DeclarativeBaseNoMeta))
+
+
+def _configured_has(cls: type, key: str) -> bool:
+    """Whether `key` is an attribute of `cls` once mappers are configured (a
+    backref made by another class's relationship appears then)."""
+    from .decl_api import configure_mappers
+
+    configure_mappers()
+    return hasattr(cls, key)

@@ -14,6 +14,7 @@ from ..sql.elements import ClauseList, ColumnElement, and_
 from ..sql.schema import Column
 from .attributes import STATE_KEY, InstrumentedAttribute
 from .base import refuse_dataclass_options
+from .interfaces import MapperProperty
 
 if TYPE_CHECKING:
     from ..sql.selectable import ResultEntry
@@ -21,11 +22,12 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 
-class DescriptorProperty:
+class DescriptorProperty(MapperProperty[Any]):
     """Base of the attributes declared in a class body that map no column of
     their own (decl_base recognises them): synonyms and composites."""
 
     key: str = ""
+    parent: Any = None  # the Mapper, once Mapper.attrs has listed it
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.key = name

@@ -23,7 +23,7 @@ from ..exc import ArgumentError, InvalidRequestError
 from ..sql.dml import Delete, Insert, Update
 from ..sql.selectable import CompoundSelect, FromStatement, Select
 from .attributes import NO_VALUE, InstrumentedAttribute, state_of
-from .mapper import Mapper
+from .mapper import Mapper, removed_mapper_function
 
 if TYPE_CHECKING:
     from ..engine.result import Result
@@ -562,7 +562,7 @@ def run_do_orm_execute(
 
 def _class_key(target: Any) -> Any:
     """The key of class-level ORM listeners: a class, or ALL_MAPPERS."""
-    if target is Mapper:
+    if target is Mapper or target is removed_mapper_function:
         return ALL_MAPPERS
     if isinstance(target, Mapper):
         return target.class_
@@ -889,7 +889,7 @@ def _resolve(target: Any, identifier: str) -> _OrmTarget | None:
 
     if _session_key(target) is not None or _is_attribute(target):
         return _OrmTarget(target, identifier)
-    if target is Mapper or isinstance(target, Mapper):
+    if target is Mapper or target is removed_mapper_function or isinstance(target, Mapper):
         return _OrmTarget(target, identifier)
     if isinstance(target, type) and (
         hasattr(target, "__mapper__") or hasattr(target, "registry") or hasattr(target, "__tablename__")

@@ -7,15 +7,26 @@ from __future__ import annotations
 import builtins
 from typing import TYPE_CHECKING, Any
 
-from .attributes import DELETED, DETACHED, PENDING, PERSISTENT, TRANSIENT, owning_session, state_of
-from .mapper import mapper_of
+from .attributes import (
+    DELETED,
+    DETACHED,
+    NO_VALUE,
+    PENDING,
+    PERSISTENT,
+    TRANSIENT,
+    History,
+    owning_session,
+    state_of,
+)
+from .base import InspectionAttr
+from .mapper import Properties, mapper_of
 
 if TYPE_CHECKING:
     from .mapper import Mapper
     from .session import Session
 
 
-class InstanceState:
+class InstanceState(InspectionAttr):
     """A view of one mapped object's state, read live from the object and its
     native state (so it stays current as the object moves through a Session).
     Two views of the same object compare equal."""
@@ -127,6 +138,11 @@ class InstanceState:
         d = self._obj.__dict__
         return {key for key in (*self.mapper.attr_columns, *self.mapper.expressions) if key not in d}
 
+    @property
+    def attrs(self) -> Properties:
+        """An AttributeState for each mapped attribute, by key."""
+        return Properties({key: AttributeState(self, key) for key in self.mapper.attrs.keys()})
+
     def __eq__(self, other: builtins.object) -> bool:
         if not isinstance(other, InstanceState):
             return NotImplemented
@@ -139,3 +155,71 @@ class InstanceState:
         names = {TRANSIENT: "transient", PENDING: "pending", PERSISTENT: "persistent"}
         names.update({DELETED: "deleted", DETACHED: "detached"})
         return f"<InstanceState of {type(self._obj).__name__} at {id(self._obj):#x}: {names[self.status]}>"
+
+
+_EMPTY_HISTORY = History((), (), ())
+
+
+class AttributeState:
+    """One attribute of a mapped object, as inspect(obj).attrs[key] gives it:
+    its current `value` (loading it if needed), its `loaded_value` (without
+    loading) and its `history` since it was loaded."""
+
+    def __init__(self, state: InstanceState, key: str) -> None:
+        self.state = state
+        self.key = key
+
+    @property
+    def loaded_value(self) -> Any:
+        """The value in the object now, or NO_VALUE when not loaded; no SQL runs."""
+        return self.state.dict.get(self.key, NO_VALUE)
+
+    @property
+    def value(self) -> Any:
+        """The attribute's value, loaded from the database if it is not yet."""
+        return getattr(self.state.object, self.key)
+
+    @property
+    def history(self) -> History:
+        """The change since the last load or flush; an unloaded attribute has an empty one."""
+        return _history(self.state, self.key)
+
+    def load_history(self) -> History:
+        """history, after loading the attribute if it was not loaded."""
+        getattr(self.state.object, self.key)
+        return _history(self.state, self.key)
+
+    def __repr__(self) -> str:
+        return f"<AttributeState {type(self.state.object).__name__}.{self.key}>"
+
+
+def _history(state: InstanceState, key: str) -> History:
+    d = state.dict
+    if key not in d:
+        return _EMPTY_HISTORY
+    current = d[key]
+    collection = isinstance(current, list)
+    if state._native.key is None:  # transient or pending: everything is added
+        return History(list(current) if collection else [current], (), ())
+    committed = state._native.committed
+    if not committed or key not in committed:
+        return History((), list(current) if collection else [current], ())
+    old = committed[key]
+    if collection:
+        before = [] if old is NO_VALUE else list(old)
+        kept = {id(o) for o in before}
+        now = {id(o) for o in current}
+        return History(
+            [o for o in current if id(o) not in kept],
+            [o for o in current if id(o) in kept],
+            [o for o in before if id(o) not in now],
+        )
+    if old is NO_VALUE or old is None:
+        return History([current], (), ())
+    if old is current or (not _is_mapped(old) and old == current):
+        return History((), [current], ())
+    return History([current], (), [old])
+
+
+def _is_mapped(value: Any) -> bool:
+    return hasattr(type(value), "__mapper__")

@@ -18,7 +18,7 @@ from ..sql.elements import UnaryExpression, and_, coerce, or_
 from ..sql.selectable import ResultEntry, Select, select
 from ..sql.sqltypes import RAW
 from . import events
-from .attributes import DELETED, LOADERS_KEY, STATE_KEY
+from .attributes import DELETED, LOADERS_KEY, STATE_KEY, InstrumentedAttribute
 from .bundle import composed_shape, is_composed
 from .collections import members
 from .properties import adapt_to_selectable
@@ -30,7 +30,7 @@ from .relationships import (
     _side,
     lazy_params,
 )
-from .strategy_options import Load, column_keys
+from .strategy_options import Load, LoaderCriteriaOption, column_keys, criteria_of
 from .writeonly import DYNAMIC, WRITE_ONLY
 
 if TYPE_CHECKING:
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 SELECTIN_CHUNK = 500
 _EAGER = ("joined", "selectin", "contains_eager")
+# in an object's loader strategies: the with_loader_criteria() options its lazy loads carry
+LOADER_CRITERIA_KEY = "__loader_criteria__"
 
 
 class EntityLoad:
@@ -56,6 +58,7 @@ class EntityLoad:
         "default_lazy",
         "path",
         "criteria",
+        "loader_criteria",
         "expressions",
         "raise_keys",
         "adapted",
@@ -74,6 +77,7 @@ class EntityLoad:
         self.default_lazy: str | None = None
         self.path = path  # the relationships leading here, to stop default eager loads recursing
         self.criteria: dict[str, tuple[Any, ...]] = {}  # rel.and_(...) of a selectin load, by key
+        self.loader_criteria: tuple[Any, ...] = ()  # with_loader_criteria() options reaching this entity
         self.expressions: dict[str, Any] = {}  # with_expression(), by attribute
         self.raise_keys: list[str] = []  # columns left out with raiseload=True
         self.adapted: dict[str, Any] | None = None  # SQL expressions read from the alias, by attribute
@@ -329,6 +333,11 @@ class EntityLoad:
                     self._join_secondary(joins, rel, child, counter)
                 else:
                     onclause = rel.join_condition(parent=self.alias or None, target=child.alias)
+                    narrowing = criteria_of(child.loader_criteria, rel.mapper)
+                    if narrowing:
+                        onclause = and_(
+                            onclause, *(_adapted(c, rel.mapper.table, child.alias) for c in narrowing)
+                        )
                     joins.append((child.alias, onclause, not inner))
                 order_by.extend(_on_alias(o, rel.mapper.table, child.alias) for o in rel.order_by)
             child.add_joins(joins, order_by, counter)
@@ -362,7 +371,12 @@ class EntityLoad:
 
     def needs_post_load(self) -> bool:
         return bool(
-            self.selectin or self.lazy or self.default_lazy or self.selectin_subclasses or self.raise_keys
+            self.selectin
+            or self.lazy
+            or self.default_lazy
+            or self.selectin_subclasses
+            or self.raise_keys
+            or self.loader_criteria
         ) or any(
             rel._collection_factory is not None or child.needs_post_load()
             for rel, child, _ in self.joined.values()
@@ -418,6 +432,12 @@ def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, Enti
         if isinstance(option, Load):
             for path in option.paths():
                 _root_for(path, loads).apply(path)
+    narrowing = tuple(o for o in options if isinstance(o, LoaderCriteriaOption))
+    if narrowing:
+        own = tuple(o for o in narrowing if not o.loader_only)  # loader_only: the loads alone
+        stmt = _with_loader_criteria(stmt, own) if own else stmt
+        for _, load in loads:
+            _spread_loader_criteria(load, narrowing)
     if stmt.limits_rows and any(load.joins_collection() for _, load in loads):
         # LIMIT counts entities, not their joined collection rows (SQLAlchemy's subquery)
         stmt, subquery = stmt.wrapped_in_subquery()
@@ -431,6 +451,86 @@ def prepare_select(stmt: Select[Any]) -> tuple[Select[Any], list[tuple[int, Enti
         entries[i] = entries[i].with_load(load)
         load.add_joins(joins, order_by, counter)
     return stmt.with_eager_loads(entries, joins, order_by), loads
+
+
+def _with_loader_criteria(stmt: Select[Any], options: tuple[LoaderCriteriaOption, ...]) -> Select[Any]:
+    """`stmt` with the criteria of with_loader_criteria() options: in the WHERE
+    clause for the entities it selects, in the ON clause of its joins to them."""
+    from .relationships import Relationship, RelationshipWithCriteria
+
+    where: list[Any] = []
+    narrowed: set[Any] = set()  # the mappers whose own table the WHERE clause already narrows
+    for entry in stmt.result_entries:
+        mapper = entry.mapper
+        if mapper is None:  # a column: User.name selected alone narrows User's rows too
+            mapper = _column_entity_mapper(entry.column)
+            if mapper is not None and mapper not in narrowed:
+                narrowed.add(mapper)
+                where.extend(criteria_of(options, mapper))
+            continue
+        if entry.expr is mapper.class_:
+            if mapper not in narrowed:
+                narrowed.add(mapper)
+                where.extend(criteria_of(options, mapper))
+        elif _aliased_included(entry, options):
+            where.extend(_adapted_to_entry(c, entry) for c in criteria_of(options, mapper))
+    joins = []
+    target: Any
+    for target, onclause, isouter, full in stmt._joins:
+        if isinstance(target, (Relationship, RelationshipWithCriteria)) and onclause is None:
+            rel = target.relationship if isinstance(target, RelationshipWithCriteria) else target
+            narrowing = criteria_of(options, rel._ensure().mapper)
+            target = target.and_(*narrowing) if narrowing else target
+        elif isinstance(target, type) and hasattr(target, "__mapper__"):
+            narrowing = criteria_of(options, target.__mapper__)
+            if narrowing and onclause is not None:
+                onclause = and_(onclause, *narrowing)
+            elif narrowing and isouter:
+                raise NotImplementedError(
+                    f"with_loader_criteria() on an outer join to {target.__name__} without an ON clause"
+                )
+            else:
+                where.extend(narrowing)
+        joins.append((target, onclause, isouter, full))
+    if not where and all(a is b for new, old in zip(joins, stmt._joins) for a, b in zip(new, old)):
+        return stmt
+    new = stmt.where(*where) if where else stmt._clone()
+    new._joins = joins
+    return new
+
+
+def _column_entity_mapper(column: Any) -> Any:
+    """The mapper of a selected mapped attribute (labelled or not), else None."""
+    element = getattr(column, "element", column)  # a Label's expression
+    return element.mapper if isinstance(element, InstrumentedAttribute) else None
+
+
+def _aliased_included(entry: ResultEntry, options: tuple[LoaderCriteriaOption, ...]) -> bool:
+    return any(o.include_aliases for o in options) and hasattr(entry.expr, "_selectable")
+
+
+def _adapted_to_entry(criteria: Any, entry: ResultEntry) -> Any:
+    return _adapted(criteria, entry.mapper.table, entry.expr._selectable)
+
+
+def _adapted(criteria: Any, table: Any, alias: Any) -> Any:
+    adapted = adapt_to_selectable(coerce(criteria), table, alias)
+    if adapted is None:
+        raise NotImplementedError(f"with_loader_criteria(): {criteria!r} cannot be read from {alias!r}")
+    return adapted
+
+
+def _spread_loader_criteria(load: EntityLoad, options: tuple[LoaderCriteriaOption, ...]) -> None:
+    """Gives the options to `load` and the eager loads under it: selectin
+    loads narrow their SELECTs, joined ones their ON clauses (add_joins)."""
+    load.loader_criteria = options
+    for key, (rel, child) in load.selectin.items():
+        narrowing = criteria_of(options, rel.mapper)
+        if narrowing:
+            load.criteria[key] = (*load.criteria.get(key, ()), *narrowing)
+        _spread_loader_criteria(child, options)
+    for _, child, _ in load.joined.values():
+        _spread_loader_criteria(child, options)
 
 
 def _prepared_for_display(statement: Any) -> Any:
@@ -605,8 +705,11 @@ class SessionHydration(Hydration):
         rows create, or reload (expired ones, or with populate_existing every
         one the rows name that was loaded before)."""
         identity_map = self.session._identity_map
-        loaded_before = {id(o): o for o in identity_map.values()} if self.populate_existing else {}
-        expired = [o for o in identity_map.values() if o.__dict__[STATE_KEY].expired]
+        hears_refresh = events.active("refresh")  # else (load listeners alone) no need to visit the map
+        loaded_before = (
+            {id(o): o for o in identity_map.values()} if self.populate_existing and hears_refresh else {}
+        )
+        expired = [o for o in identity_map.values() if o.__dict__[STATE_KEY].expired] if hears_refresh else []
         sizes = identity_map.class_sizes()
         items = self._fetch(cursor, plan, size)
         refreshed = {id(o): o for o in expired if not o.__dict__[STATE_KEY].expired}
@@ -671,7 +774,7 @@ def post_load(session: Session, load: EntityLoad, objects: list[Any]) -> None:
     for sub in load.selectin_subclasses:
         if sub not in load.polymorphic:
             load_subclass_columns(session, sub, [o for o in objects if isinstance(o, sub.class_)])
-    if load.lazy or load.default_lazy or load.raise_keys:
+    if load.lazy or load.default_lazy or load.raise_keys or load.loader_criteria:
         _record_lazy(load, objects)
     for rel, child in load.selectin.values():
         related = selectin_load(session, rel, objects, child, load.criteria.get(rel.key, ()))
@@ -713,9 +816,12 @@ def _record_lazy(load: EntityLoad, objects: list[Any]) -> None:
     strategies = dict(load.lazy)
     strategies.update(dict.fromkeys(load.raise_keys, "raise"))  # columns deferred with raiseload=True
     if load.default_lazy:
-        for key in load.mapper.relationships:
+        for key in load.mapper.relationships.keys():
             if key not in load.joined and key not in load.selectin:
                 strategies.setdefault(key, load.default_lazy)
+    propagating = tuple(o for o in load.loader_criteria if o.propagate_to_loaders)
+    if propagating:
+        strategies[LOADER_CRITERIA_KEY] = propagating  # type: ignore[assignment]
     for obj in objects:
         obj.__dict__[LOADERS_KEY] = strategies
 
@@ -742,6 +848,8 @@ def selectin_load(
     pending = [o for o in objects if rel.key not in o.__dict__]
     if not pending:
         return []
+    if rel.extra_criteria:
+        criteria = (*rel.extra_criteria, *criteria)
     if rel.direction == MANYTOONE:
         return _selectin_many_to_one(session, rel, pending, load, criteria)
     key_columns = rel.related_columns
@@ -831,15 +939,23 @@ def _in(columns: list[Any], keys: list[Any]) -> Any:
 # --- lazy loads ------------------------------------------------------------------------------------
 
 
-def _lazy_rows(session: Session, rel: Relationship, instance: Any, params: Any) -> Sequence[Any]:
+def _lazy_rows(
+    session: Session, rel: Relationship, instance: Any, params: Any, narrowing: tuple[Any, ...] = ()
+) -> Sequence[Any]:
     """The related objects of a lazy load; its SELECT passes through do_orm_execute listeners."""
+    statement = rel._lazy_statement
+    if narrowing:
+        statement = statement.options(*narrowing)
+        # a loader_only option leaves a statement's own rows alone, but this load is one of its loads
+        own = criteria_of(tuple(o for o in narrowing if o.loader_only), rel.mapper)
+        statement = statement.where(*own) if own else statement
     if events.active("do_orm_execute"):
         listeners = events.session_listeners(session, "do_orm_execute")
         if listeners:
             state = instance.__dict__[STATE_KEY]
-            result = session._execute_with_events(rel._lazy_statement, params, None, None, listeners, state)
+            result = session._execute_with_events(statement, params, None, None, listeners, state)
             return result.scalars().all()
-    return session._execute_orm(rel._lazy_statement, params).scalars().all()
+    return session._execute_orm(statement, params).scalars().all()
 
 
 def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: bool = False) -> Any:
@@ -848,7 +964,13 @@ def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: 
     params = lazy_params(rel, instance)
     if params is None:
         return rel.new_collection(instance) if rel.uselist else None
-    if rel.direction == MANYTOONE and rel.references_primary_key:
+    loaders = instance.__dict__.get(LOADERS_KEY)
+    narrowing: tuple[Any, ...] = loaders.get(LOADER_CRITERIA_KEY, ()) if loaders else ()
+    if (
+        rel.direction == MANYTOONE
+        and rel.references_primary_key
+        and not (narrowing and criteria_of(narrowing, rel.mapper))
+    ):
         values = list(params.values())
         key = rel.mapper.identity_key_from_values(tuple(values))
         obj = session.identity_map.get(key)
@@ -858,7 +980,7 @@ def lazy_load(session: Session, rel: Relationship, instance: Any, raise_on_sql: 
         raise InvalidRequestError(f"'{rel}' is not available due to lazy='raise_on_sql'")
     session._refuse_unawaited_load(instance, rel.key, "Lazy load of relationship")
     session._autoflush()
-    items = _lazy_rows(session, rel, instance, params)
+    items = _lazy_rows(session, rel, instance, params, narrowing)
     if rel.uselist:
         return rel.new_collection(instance, items)
     return items[0] if items else None

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ..exc import ArgumentError
+from ..exc import ArgumentError, InvalidRequestError
 from ..sql.base import Join
 from ..sql.elements import BindParameter, ColumnElement, and_
 from ..sql.schema import Column, Table
 from ..sql.selectable import expect_implied_criteria
 from .attributes import InstrumentedAttribute
+from .base import InspectionAttr
+from .properties import ColumnProperty
 
 
 class TableRows:
@@ -51,7 +53,7 @@ class TableRows:
 ATTRIBUTE_INSTRUMENTERS: list[Callable[[Mapper], None]] = []
 
 
-class Mapper(TableRows):
+class Mapper(TableRows, InspectionAttr):
     """Maps a class's attributes onto the columns of one table, or, for a
     subclass of a mapped class (inheritance), onto its parent's table
     (single-table) or its parent's tables joined to its own (joined-table)."""
@@ -105,8 +107,12 @@ class Mapper(TableRows):
             )
         self.pk_keys: list[str] = [self.column_keys[c] for c in self.primary_key]
         self.identity_class = self.base_mapper.class_
-        self.attrs: dict[str, InstrumentedAttribute[Any]] = {}
-        self.relationships: dict[str, Any] = dict(inherits.relationships) if inherits is not None else {}
+        # the class attribute and the ColumnProperty of each column and column_property()
+        self.instrumented: dict[str, InstrumentedAttribute[Any]] = {}
+        self.column_props: dict[str, ColumnProperty] = {}
+        self.relationships: RelationshipsByKey = RelationshipsByKey(
+            inherits.relationships if inherits else {}
+        )
         self.column_order = [self.column_keys[c] for c in self.columns]
         self.default_load_keys = [k for k in self.column_order if k not in deferred]
         self._memo: dict[Any, Any] = {}
@@ -315,7 +321,7 @@ class Mapper(TableRows):
     @property
     def expire_keys(self) -> list[str]:
         """Every attribute that expiry removes: columns and relationships."""
-        return [*self.attr_columns, *self.expressions, *self.relationships]
+        return [*self.attr_columns, *self.expressions, *self.relationships.keys()]
 
     def add_relationship(self, key: str, rel: Any) -> None:
         self.relationships[key] = rel
@@ -330,8 +336,11 @@ class Mapper(TableRows):
         """Maps attribute `key` to a column_property() SQL expression (read-only),
         here and on the mapped subclasses."""
         self.expressions[key] = prop
+        if prop.parent is None:
+            prop.key, prop.parent = key, self
+        self.column_props[key] = prop
         attr: InstrumentedAttribute[Any] = InstrumentedAttribute(key, prop.expression, self)
-        self.attrs[key] = attr
+        self.instrumented[key] = attr
         type.__setattr__(self.class_, key, attr)
         if prop.deferred:
             self.deferred = self.deferred | {key}
@@ -361,19 +370,86 @@ class Mapper(TableRows):
     def entity(self) -> type:
         return self.class_
 
+    # --- the mapped properties, as SQLAlchemy's Mapper lists them ------------------------------
+
+    is_mapper = True
+
     @property
-    def column_attrs(self) -> list[InstrumentedAttribute[Any]]:
-        return [
-            *(self.attrs[self.column_keys[c]] for c in self.columns),
-            *(self.attrs[k] for k in self.expressions),
-        ]
+    def mapper(self) -> Mapper:
+        return self
+
+    @property
+    def column_attrs(self) -> Properties:
+        """The ColumnProperty of each column and column_property(), by key."""
+        props = self.column_props
+        return Properties({k: props[k] for k in (*self.column_order, *self.expressions)})
+
+    @property
+    def synonyms(self) -> Properties:
+        from .descriptor_props import SynonymProperty
+
+        return Properties({k: p for k, p in self._descriptors().items() if isinstance(p, SynonymProperty)})
+
+    @property
+    def composites(self) -> Properties:
+        from .descriptor_props import CompositeProperty
+
+        return Properties({k: p for k, p in self._descriptors().items() if isinstance(p, CompositeProperty)})
+
+    def _descriptors(self) -> dict[str, Any]:
+        """The synonym() and composite() attributes of the class and its mapped bases."""
+        from .descriptor_props import DescriptorProperty
+
+        found: dict[str, Any] = {}
+        for cls in reversed(self.class_.__mro__):
+            for key, value in vars(cls).items():
+                if isinstance(value, DescriptorProperty):
+                    if getattr(value, "parent", None) is None:
+                        value.parent = self
+                    found[key] = value
+        return found
+
+    @property
+    def attrs(self) -> Properties:
+        """Every MapperProperty of the class by key: ColumnProperty for columns
+        and column_property(), then relationships, synonyms and composites."""
+        return Properties({**self.column_attrs, **self.relationships, **self._descriptors()})
+
+    @property
+    def iterate_properties(self) -> Iterator[Any]:
+        return iter(self.attrs.values())
+
+    @property
+    def all_orm_descriptors(self) -> Properties:
+        """The class attributes the ORM manages, hybrids and association proxies included."""
+        found: dict[str, Any] = {}
+        for cls in reversed(self.class_.__mro__):
+            for key, value in vars(cls).items():
+                if isinstance(value, InspectionAttr) or key in self.attrs:
+                    found[key] = getattr(self.class_, key) if key in self.attrs else value
+        return Properties(found)
+
+    def has_property(self, key: str) -> bool:
+        return key in self.attrs
+
+    def get_property(self, key: str, _configure_mappers: bool = False) -> Any:
+        """The MapperProperty named `key`; InvalidRequestError when there is none."""
+        try:
+            return self.attrs[key]
+        except KeyError:
+            raise InvalidRequestError(f"Mapper '{self}' has no property '{key}'.") from None
+
+    def get_property_by_column(self, column: Column[Any]) -> Any:
+        return self.column_props[self.column_keys[column]]
 
     def instrument(self) -> None:
         """Class attributes for every mapped column, inherited ones included:
         a subclass's attributes carry its mapper (and so its criteria)."""
         for key, column in self.attr_columns.items():
             attr: InstrumentedAttribute[Any] = InstrumentedAttribute(key, column, self)
-            self.attrs[key] = attr
+            self.instrumented[key] = attr
+            prop = self.column_props[key] = ColumnProperty(column)
+            prop.key, prop.parent = key, self
             setattr(self.class_, key, attr)
         if self.inherits is not None:
             for key, prop in self.inherits.expressions.items():
@@ -381,6 +457,7 @@ class Mapper(TableRows):
                     self.add_expression(key, prop)
         for instrumenter in ATTRIBUTE_INSTRUMENTERS:
             instrumenter(self)
+        _listen_for_reconstructor(self)
 
     def identity_key_from_values(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
         return (self.identity_class, values[0] if len(values) == 1 else tuple(values))
@@ -396,6 +473,54 @@ class Mapper(TableRows):
         return f"<Mapper {self.class_.__name__}>"
 
 
+class Properties(Mapping[str, Any]):
+    """A read-only mapping of a Mapper's properties by key; also readable as
+    attributes (mapper.attrs.name) and iterated over its values, as SQLAlchemy's."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        object.__setattr__(self, "_data", data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self._data[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._data.values())
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def keys(self) -> Any:
+        return self._data.keys()
+
+    def values(self) -> Any:
+        return self._data.values()
+
+    def items(self) -> Any:
+        return self._data.items()
+
+    def __repr__(self) -> str:
+        return f"Properties({list(self._data)!r})"
+
+
+class RelationshipsByKey(dict[str, Any]):
+    """Mapper.relationships: the relationships by key, iterated over the
+    relationships themselves (as SQLAlchemy's mapper.relationships is)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.values())
+
+
 def mapper_of(obj_or_class: Any) -> Mapper:
     cls = obj_or_class if isinstance(obj_or_class, type) else type(obj_or_class)
     mapper = getattr(cls, "__mapper__", None)
@@ -406,6 +531,71 @@ def mapper_of(obj_or_class: Any) -> Mapper:
             raise UnmappedClassError(cls)
         raise UnmappedInstanceError(obj_or_class)
     return mapper
+
+
+def class_mapper(class_: type, configure: bool = True) -> Mapper:
+    """The Mapper of a mapped class; UnmappedClassError for a class that is
+    not mapped, ArgumentError for anything that is not a class."""
+    if not isinstance(class_, type):
+        raise ArgumentError(f"Class object expected, got '{class_!r}'.")
+    mapper = mapper_of(class_)
+    if configure:
+        from .decl_api import configure_mappers
+
+        configure_mappers()
+    return mapper
+
+
+def object_mapper(instance: object) -> Mapper:
+    """The Mapper of a mapped object's class; UnmappedInstanceError otherwise."""
+    if isinstance(instance, type):
+        from .exc import UnmappedInstanceError
+
+        raise UnmappedInstanceError(instance)
+    return mapper_of(instance)
+
+
+RECONSTRUCTOR_MARK = "_cm_reconstructor"
+
+
+def reconstructor(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorates the method a mapped class runs on each object the ORM loads
+    from a row (where __init__ is not called), once its attributes are set."""
+    setattr(fn, RECONSTRUCTOR_MARK, True)
+    return fn
+
+
+def _find_reconstructor(cls: type) -> Callable[..., Any] | None:
+    for base in cls.__mro__:
+        for value in vars(base).values():
+            if getattr(value, RECONSTRUCTOR_MARK, False) is True:
+                return value  # type: ignore[no-any-return]
+    return None
+
+
+def _listen_for_reconstructor(mapper: Mapper) -> None:
+    """A class with a @reconstructor method runs it through its own "load"
+    instance event; a class without one costs nothing."""
+    method = _find_reconstructor(mapper.class_)
+    if method is None:
+        return
+    from .. import event
+
+    def run_reconstructor(target: Any, context: Any) -> None:
+        method(target)
+
+    event.listen(mapper.class_, "load", run_reconstructor)
+
+
+def removed_mapper_function(*args: Any, **kwargs: Any) -> Any:
+    """sqlalchemy.orm.mapper(): the classical mapping function SQLAlchemy 2.0
+    removed. It remains a target of mapper events (the same as Mapper: every
+    mapper); calling it raises, pointing at registry.map_imperatively()."""
+    raise InvalidRequestError(
+        "The 'cormorant.orm.mapper()' function is removed, as in SQLAlchemy 2.0.  Use the "
+        "'cormorant.orm.registry.map_imperatively()' method of the 'cormorant.orm.registry' "
+        "class to perform classical mapping."
+    )
 
 
 class TableMapping(TableRows):

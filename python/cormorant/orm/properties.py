@@ -15,11 +15,17 @@ from ..sql.selectable import ResultEntry, TableAlias, TableClause
 from ..sql.visitors import Visitable
 from .attributes import Mapped
 from .decl_dataclass import pop_field_arguments
+from .interfaces import MapperProperty
 
 
-class ColumnProperty(Mapped[Any]):
-    """What column_property(), deferred() and query_expression() return in a
-    class body; mapping turns it into the class's instrumented attribute."""
+class ColumnProperty(MapperProperty[Any], Mapped[Any]):
+    """A mapped column or SQL expression: what Mapper.attrs holds for each
+    column attribute, and what column_property(), deferred() and
+    query_expression() return in a class body (mapping turns it into the
+    class's instrumented attribute)."""
+
+    key: str = ""
+    parent: Any = None  # the Mapper, once mapped
 
     def __init__(
         self,

@@ -10,7 +10,20 @@ from typing import TYPE_CHECKING, Any
 
 from ..exc import AmbiguousForeignKeysError, ArgumentError, InvalidRequestError, NoForeignKeysError
 from ..sql.elements import BindParameter, and_
-from .attributes import DETACHED, LOADERS_KEY, NO_VALUE, STATE_KEY, Mapped, owning_session, record_change
+from .attributes import (
+    DETACHED,
+    LOADERS_KEY,
+    NO_VALUE,
+    STATE_KEY,
+    Mapped,
+    QueryableAttribute,
+    owning_session,
+    record_change,
+)
+from .base import MANYTOMANY as MANYTOMANY
+from .base import MANYTOONE as MANYTOONE
+from .base import ONETOMANY as ONETOMANY
+from .base import RelationshipDirection
 from .collections import (
     InstrumentedList,
     build_collection,
@@ -22,6 +35,7 @@ from .collections import (
 )
 from .decl_dataclass import pop_field_arguments
 from .exc import DetachedInstanceError, LoaderStrategyException
+from .interfaces import MapperProperty
 from .writeonly import (
     DYNAMIC,
     WRITE_ONLY,
@@ -33,8 +47,6 @@ from .writeonly import (
 if TYPE_CHECKING:
     from ..sql.schema import Column, Table
     from .mapper import Mapper
-
-ONETOMANY, MANYTOONE, MANYTOMANY = "ONETOMANY", "MANYTOONE", "MANYTOMANY"
 
 _CASCADES = {"save-update", "merge", "refresh-expire", "expunge", "delete", "delete-orphan"}
 _ALL = {"save-update", "merge", "refresh-expire", "expunge", "delete"}
@@ -52,14 +64,51 @@ _LAZY = {
 }
 
 
-def parse_cascade(text: str) -> frozenset[str]:
-    names = {part.strip() for part in text.split(",") if part.strip()}
-    if "all" in names:
-        names = (names - {"all"}) | _ALL
-    unknown = names - _CASCADES
-    if unknown:
-        raise ArgumentError(f"Invalid cascade option(s): {', '.join(sorted(unknown))}")
-    return frozenset(names)
+class CascadeOptions(frozenset[str]):
+    """A relationship's cascade: the set of operations that pass from an
+    object to its related ones, with a flag per operation (`save_update`,
+    `delete`, `delete_orphan`, ...). Built from "all, delete-orphan" or a list."""
+
+    save_update: bool
+    delete: bool
+    refresh_expire: bool
+    merge: bool
+    expunge: bool
+    delete_orphan: bool
+
+    def __new__(cls, value_list: Any) -> CascadeOptions:
+        if isinstance(value_list, str):
+            value_list = value_list.split(",")
+        names = {part.strip() for part in value_list if part and part.strip()}
+        if "all" in names:
+            names = (names - {"all"}) | _ALL
+        unknown = names - _CASCADES
+        if unknown:
+            raise ArgumentError(f"Invalid cascade option(s): {', '.join(sorted(unknown))}")
+        options = super().__new__(cls, names)
+        for name in _CASCADES:
+            setattr(options, name.replace("-", "_"), name in names)
+        return options
+
+    def __repr__(self) -> str:
+        return f"CascadeOptions({','.join(sorted(self))!r})"
+
+
+# the attributes of a Relationship that exist once it is configured
+_SET_BY_CONFIGURATION = frozenset(
+    {"direction", "mapper", "entity", "secondary", "order_by", "pairs", "reverse"}
+)
+
+
+def parse_cascade(text: str) -> CascadeOptions:
+    return CascadeOptions(text)
+
+
+def backref(name: str, **kwargs: Any) -> tuple[str, dict[str, Any]]:
+    """relationship(..., backref=backref("name", lazy="joined", ...)): the reverse
+    relationship to create on the target class, with the relationship()
+    arguments it takes."""
+    return name, kwargs
 
 
 def relationship(
@@ -67,7 +116,7 @@ def relationship(
     secondary: Any = None,
     *,
     back_populates: str | None = None,
-    backref: str | None = None,
+    backref: str | tuple[str, dict[str, Any]] | None = None,
     cascade: str = "save-update, merge",
     lazy: str = "select",
     uselist: bool | None = None,
@@ -82,22 +131,24 @@ def relationship(
 ) -> Any:
     """Declares a relationship to another mapped class, as in SQLAlchemy 2.0."""
     dataclass_arguments = pop_field_arguments(kw)
-    unsupported = sorted(set(kw) & {"primaryjoin", "secondaryjoin"})
-    if unsupported:
-        raise ArgumentError(
-            f"relationship() does not support {', '.join(unsupported)} yet; the join condition comes from "
-            "foreign keys (narrow it with foreign_keys=)"
-        )
+    primaryjoin = kw.pop("primaryjoin", None)
+    secondaryjoin = kw.pop("secondaryjoin", None)
+    if secondaryjoin is not None and secondary is None:
+        raise ArgumentError("relationship(secondaryjoin=) needs secondary=, the association table it joins")
     collection_class = kw.pop("collection_class", None)
     if collection_class is not None and collection_class is not list and lazy in (DYNAMIC, WRITE_ONLY):
         raise ArgumentError(
             f"relationship(lazy={lazy!r}) does not take collection_class: its attribute is "
             "a query-like object, never a loaded collection"
         )
+    info, doc = kw.pop("info", None), kw.pop("doc", None)
+    kw.pop("overlaps", None)  # silences SQLAlchemy's overlap warnings, which cormorant does not give
+    _refuse_relationship_options(kw)
+    backref_name, backref_kwargs = (backref, {}) if not isinstance(backref, tuple) else backref
     rel = Relationship(
         argument,
         secondary,
-        back_populates=back_populates or backref,
+        back_populates=back_populates or backref_name,
         cascade=parse_cascade(cascade),
         lazy="selectin" if lazy in ("subquery", "immediate") else lazy,
         uselist=uselist,
@@ -110,9 +161,44 @@ def relationship(
         innerjoin=innerjoin,
         creates_backref=backref is not None,
         collection_class=collection_class,
+        backref_kwargs=backref_kwargs,
+        primaryjoin=primaryjoin,
+        secondaryjoin=secondaryjoin,
+        info=info,
+        doc=doc,
     )
     rel.dataclass_arguments = dataclass_arguments
     return rel
+
+
+# relationship() arguments of SQLAlchemy's that cormorant does not implement, with
+# their defaults: accepted at the default, refused by name otherwise
+_UNSUPPORTED_DEFAULTS: dict[str, Any] = {
+    "single_parent": False,
+    "passive_updates": True,
+    "join_depth": None,
+    "comparator_factory": None,
+    "distinct_target_key": None,
+    "enable_typechecks": True,
+    "active_history": False,
+    "bake_queries": True,
+    "cascade_backrefs": False,
+    "omit_join": None,
+    "query_class": None,
+    "load_on_pending": False,
+    "sync_backref": None,
+}
+
+
+def _refuse_relationship_options(kw: dict[str, Any]) -> None:
+    from ..util.options import refuse_unsupported
+
+    unknown = sorted(set(kw) - set(_UNSUPPORTED_DEFAULTS) - {"collection_class"})
+    if unknown:
+        raise TypeError(f"relationship() got an unexpected keyword argument {unknown[0]!r}")
+    refuse_unsupported(
+        "relationship()", {k: v for k, v in kw.items() if k in _UNSUPPORTED_DEFAULTS}, _UNSUPPORTED_DEFAULTS
+    )
 
 
 def dynamic_loader(argument: Any = None, **kw: Any) -> Any:
@@ -120,7 +206,17 @@ def dynamic_loader(argument: Any = None, **kw: Any) -> Any:
     return relationship(argument, lazy="dynamic", **kw)
 
 
-class Relationship(Mapped[Any]):
+class RelationshipProperty(MapperProperty[Any]):
+    """A relationship between two mapped classes, as Mapper.relationships and
+    Mapper.attrs list it: `direction`, `mapper` (the target), `secondary`,
+    `cascade`, `uselist`, `back_populates`. relationship() makes them."""
+
+    __slots__ = ()
+
+    direction: RelationshipDirection
+
+
+class Relationship(RelationshipProperty, Mapped[Any], QueryableAttribute[Any]):
     """A configured relationship; on the class it is User.posts, on an instance the related object(s)."""
 
     #: init/repr/default/default_factory/compare/kw_only/hash given to relationship(), for a dataclass mapping.
@@ -141,6 +237,9 @@ class Relationship(Mapped[Any]):
         self.key = ""
         self.parent: Mapper = None  # type: ignore[assignment]
         self.uselist: bool | None = options["uselist"]
+        self.doc: str | None = options.get("doc")
+        if options.get("info"):
+            self.info.update(options["info"])
         self._annotation: Any = None
         self._annotated_collection: Any = None  # set (or dict) from Mapped[set[X]] / Mapped[dict[K, X]]
         self._configured = False
@@ -166,12 +265,27 @@ class Relationship(Mapped[Any]):
         if self.lazy in (WRITE_ONLY, DYNAMIC):
             self.uselist = True
 
+    # a primaryjoin pairs columns no ForeignKey links: the flush orders their rows itself
+    extra_pairs_without_fk = False
+
     # --- configuration from foreign keys ----------------------------------------------------
 
     def _ensure(self) -> Relationship:
         if not self._configured:
             self._configure()
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        """What configuration sets (direction, mapper...), read before it ran: configures first."""
+        d = self.__dict__
+        if name in _SET_BY_CONFIGURATION and d.get("parent") is not None and not d.get("_configuring"):
+            d["_configuring"] = True
+            try:
+                self._ensure()
+            finally:
+                d["_configuring"] = False
+            return d[name] if name in d else object.__getattribute__(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _configure(self) -> None:
         if self.lazy not in _LAZY:
@@ -184,6 +298,8 @@ class Relationship(Mapped[Any]):
         if self.uselist is None:
             self.uselist = annotated_list if annotated_list is not None else None
         self.secondary: Table | None = _resolve_secondary(self.parent, self.secondary_argument)
+        # criteria of a primaryjoin beyond its column pairs: every load and join carries them
+        self.extra_criteria: list[Any] = []
         if self.secondary is not None:
             self._configure_secondary()
         else:
@@ -276,6 +392,9 @@ class Relationship(Mapped[Any]):
 
     def _configure_direct(self) -> None:
         parent_table, target_table = self.parent.table, self.mapper.table
+        if self.options.get("primaryjoin") is not None:
+            self._configure_primaryjoin()
+            return
         given = _resolve_columns(self.parent, self.options["foreign_keys"])
         child_side = [p for p in _fk_pairs(target_table, parent_table) if not given or _among(p[1], given)]
         parent_side = [p for p in _fk_pairs(parent_table, target_table) if not given or _among(p[1], given)]
@@ -307,6 +426,9 @@ class Relationship(Mapped[Any]):
                 f"Could not determine join condition between parent/child tables on relationship {self} - "
                 "there are multiple foreign key paths linking the tables; specify the 'foreign_keys' argument"
             )
+        self._set_pairs(pairs)
+
+    def _set_pairs(self, pairs: list[tuple[Column[Any], Column[Any]]]) -> None:
         # (column on the referenced "one" side, foreign key column on the "many" side)
         self.pairs: list[tuple[Column[Any], Column[Any]]] = pairs
         self.one_mapper = self.parent if self.direction == ONETOMANY else self.mapper
@@ -315,15 +437,74 @@ class Relationship(Mapped[Any]):
         # (attribute on the referenced object, foreign key attribute on the referencing one)
         self.sync_keys = [(one_keys[one], many_keys[many]) for one, many in pairs]
         one_columns = [one for one, _ in pairs]
-        self.references_primary_key = len(one_columns) == len(self.mapper.primary_key) and all(
-            a is b for a, b in zip(one_columns, self.mapper.primary_key)
+        self.references_primary_key = (
+            not self.extra_criteria
+            and len(one_columns) == len(self.mapper.primary_key)
+            and all(a is b for a, b in zip(one_columns, self.mapper.primary_key))
         )
+
+    def _configure_primaryjoin(self) -> None:
+        """The column pairs and direction from a primaryjoin: in each `a == b`
+        of its AND, the foreign() column (else the one given in foreign_keys=,
+        else the one with a ForeignKey to the other) is the referencing side;
+        every other term is an extra criterion."""
+        condition = _evaluate_join(self.parent, self.options["primaryjoin"])
+        given = _resolve_columns(self.parent, self.options["foreign_keys"])
+        remote_given = _resolve_columns(self.parent, self.options["remote_side"])
+        pairs: list[tuple[Column[Any], Column[Any]]] = []
+        remote: list[Column[Any]] = list(remote_given)
+        for term in _and_terms(condition):
+            sides = _equated_columns(term)
+            if sides is None:
+                self.extra_criteria.append(term)
+                continue
+            (a, a_marks), (b, b_marks) = sides
+            if not remote_given:
+                remote += [col for col, marks in sides if marks.remote]
+            many = _foreign_side(a, a_marks, b, b_marks, given)
+            if many is None:
+                raise ArgumentError(
+                    f"Could not locate any relevant foreign key columns for primary join condition "
+                    f"'{term}' on relationship {self}.  Ensure that referencing columns are associated "
+                    "with a ForeignKey or ForeignKeyConstraint, or are annotated in the join condition "
+                    "with the foreign() annotation."
+                )
+            pairs.append((b, a) if many is a else (a, b))
+        if not pairs:
+            raise ArgumentError(
+                f"Relationship {self} could not determine any unambiguous local/remote column pairs "
+                "based on join condition and remote_side arguments; the primaryjoin equates no two columns"
+            )
+        self.direction = self._primaryjoin_direction(pairs, remote)
+        self._set_pairs(pairs)
+        self.extra_pairs_without_fk = any(
+            not any(fk.column is one for fk in many.foreign_keys) for one, many in pairs
+        )
+
+    def _primaryjoin_direction(
+        self, pairs: list[tuple[Column[Any], Column[Any]]], remote: list[Column[Any]]
+    ) -> RelationshipDirection:
+        parent_table, target_table = self.parent.table, self.mapper.table
+        many_tables = {id(many.table) for _, many in pairs}
+        if parent_table is not target_table:
+            if many_tables == {id(target_table)}:
+                return ONETOMANY
+            if many_tables == {id(parent_table)}:
+                return MANYTOONE
+            raise ArgumentError(
+                f"relationship {self}: the foreign() columns of its primaryjoin are on both sides"
+            )
+        if remote and all(any(many is r for r in remote) for _, many in pairs):
+            return ONETOMANY
+        if remote and all(any(one is r for r in remote) for one, _ in pairs):
+            return MANYTOONE
+        return ONETOMANY
 
     def _configure_secondary(self) -> None:
         assert self.secondary is not None
         self.direction = MANYTOMANY
-        self.local_pairs = _fk_pairs(self.secondary, self.parent.table)
-        self.remote_pairs = _fk_pairs(self.secondary, self.mapper.table)
+        self.local_pairs = self._secondary_pairs("primaryjoin", self.parent.table)
+        self.remote_pairs = self._secondary_pairs("secondaryjoin", self.mapper.table)
         if not self.local_pairs or not self.remote_pairs:
             raise NoForeignKeysError(
                 f"Could not determine join condition on relationship {self}: table "
@@ -332,6 +513,33 @@ class Relationship(Mapped[Any]):
             )
         self.pairs = []
         self.references_primary_key = False
+
+    def _secondary_pairs(self, option: str, table: Table) -> list[tuple[Column[Any], Column[Any]]]:
+        """(column of `table`, column of the association table) pairs: from the
+        association table's foreign keys to `table`, or from the `option` join
+        condition (primaryjoin for the parent's side, secondaryjoin for the target's)."""
+        assert self.secondary is not None
+        if self.options.get(option) is None:
+            return _fk_pairs(self.secondary, table)
+        pairs = []
+        for term in _and_terms(_evaluate_join(self.parent, self.options[option])):
+            sides = _equated_columns(term)
+            if sides is None:
+                raise NotImplementedError(
+                    f"relationship {self}: the {option} term '{term}' is not a column equality; "
+                    "criteria beyond the association table's column pairs are not supported"
+                )
+            (a, _), (b, _) = sides
+            if b.table is self.secondary and a.table is not self.secondary:
+                pairs.append((a, b))
+            elif a.table is self.secondary and b.table is not self.secondary:
+                pairs.append((b, a))
+            else:
+                raise ArgumentError(
+                    f"relationship {self}: each {option} term must equate a column of "
+                    f"'{self.secondary.name}' with one of '{table.name}'"
+                )
+        return pairs
 
     # --- SQL -----------------------------------------------------------------------------
 
@@ -366,9 +574,56 @@ class Relationship(Mapped[Any]):
 
     def join_condition(self, parent: Any = None, target: Any = None) -> Any:
         """parent = target ON clause; `parent`/`target` are aliases to use instead of the tables."""
+        extra = [_on_target(c, self.mapper.table, target) for c in self.extra_criteria]
         if self.direction == ONETOMANY:
-            return and_(*(_side(parent, one) == _side(target, many) for one, many in self.pairs))
-        return and_(*(_side(target, one) == _side(parent, many) for one, many in self.pairs))
+            return and_(*(_side(parent, one) == _side(target, many) for one, many in self.pairs), *extra)
+        return and_(*(_side(target, one) == _side(parent, many) for one, many in self.pairs), *extra)
+
+    # --- SQLAlchemy's description of the configured relationship --------------------------------
+
+    @property
+    def local_remote_pairs(self) -> list[tuple[Column[Any], Column[Any]]]:
+        """(column of the parent's rows, column it matches on the other side) per column pair."""
+        rel = self._ensure()
+        if rel.direction == MANYTOMANY:
+            return [*rel.local_pairs, *rel.remote_pairs]
+        if rel.direction == ONETOMANY:
+            return list(rel.pairs)
+        return [(many, one) for one, many in rel.pairs]
+
+    @property
+    def local_columns(self) -> set[Column[Any]]:
+        return {local for local, _ in self._local_side_pairs()}
+
+    @property
+    def remote_side(self) -> set[Column[Any]]:
+        """The columns of the other side's rows (the association table's, for many-to-many)."""
+        return {remote for _, remote in self._local_side_pairs()}
+
+    def _local_side_pairs(self) -> list[tuple[Column[Any], Column[Any]]]:
+        rel = self._ensure()
+        return list(rel.local_pairs) if rel.direction == MANYTOMANY else rel.local_remote_pairs
+
+    @property
+    def target(self) -> Any:
+        """The table the related class is mapped to."""
+        return self._ensure().mapper.local_table
+
+    @property
+    def primaryjoin(self) -> Any:
+        """The join condition between the parent's table and the target's (or the association table)."""
+        rel = self._ensure()
+        if rel.direction == MANYTOMANY:
+            return and_(*(col == sec for col, sec in rel.local_pairs))
+        return rel.join_condition()
+
+    @property
+    def secondaryjoin(self) -> Any:
+        """The join condition between the association table and the target's (None without one)."""
+        rel = self._ensure()
+        if rel.direction != MANYTOMANY:
+            return None
+        return and_(*(col == sec for col, sec in rel.remote_pairs))
 
     @property
     def is_collection(self) -> bool:
@@ -705,7 +960,7 @@ class Relationship(Mapped[Any]):
         criteria = [col == value for col, value in zip(self.related_columns, values)]
         if self.direction == MANYTOMANY:
             criteria += [col == sec for col, sec in self.remote_pairs]
-        return criteria
+        return [*criteria, *self.extra_criteria]
 
     def and_(self, *criteria: Any) -> RelationshipWithCriteria:
         """This relationship with extra ON criteria, for a join: `join(Dept.staff.and_(Emp.salary > 500))`."""
@@ -792,6 +1047,81 @@ def cascade_add(owner: Any, rel: Relationship, item: Any) -> None:
 
 
 # --- resolution helpers --------------------------------------------------------------------------
+
+
+def _on_target(criterion: Any, table: Table, target: Any) -> Any:
+    """An extra criterion of a primaryjoin, reading the target's alias when the join uses one."""
+    if target is None or target is table:
+        return criterion
+    from .properties import adapt_to_selectable
+
+    adapted = adapt_to_selectable(criterion, table, target)
+    if adapted is None:
+        raise NotImplementedError(f"the primaryjoin criterion {criterion!r} cannot be read from {target!r}")
+    return adapted
+
+
+def _evaluate_join(parent: Mapper, value: Any) -> Any:
+    """A primaryjoin given as an expression, a callable returning one, or a string
+    naming the registry's classes (and foreign(), remote(), and_(), or_())."""
+    from ..sql.elements import or_
+    from .join_annotations import foreign, remote
+
+    if isinstance(value, str):
+        registry = parent.registry
+        namespace: dict[str, Any] = dict(registry.classes_by_name)
+        namespace.update(parent.table.metadata.tables)
+        namespace.update(foreign=foreign, remote=remote, and_=and_, or_=or_)
+        try:
+            return eval(value, {"__builtins__": {}}, namespace)  # noqa: S307 - mapping arguments are code
+        except NameError as e:
+            raise InvalidRequestError(
+                f"could not resolve primaryjoin {value!r} for {parent.class_.__name__}: {e}"
+            ) from None
+    if callable(value) and not hasattr(value, "_datum"):
+        return value()
+    return value
+
+
+def _and_terms(condition: Any) -> list[Any]:
+    from ..sql.elements import BooleanClauseList
+
+    if isinstance(condition, BooleanClauseList) and condition.operator == "and":
+        return [term for clause in condition.clauses for term in _and_terms(clause)]
+    return [condition]
+
+
+def _equated_columns(term: Any) -> tuple[tuple[Column[Any], Any], tuple[Column[Any], Any]] | None:
+    """((column, marks), (column, marks)) for a term `a == b` of two table
+    columns, else None; marks is the JoinAnnotation (or a blank one)."""
+    from ..sql.elements import BinaryExpression
+    from ..sql.schema import Column
+    from .join_annotations import JoinAnnotation
+
+    if not isinstance(term, BinaryExpression) or term.operator != "=":
+        return None
+    sides = []
+    for side in (term.left, term.right):
+        marks = side if isinstance(side, JoinAnnotation) else JoinAnnotation(side)
+        column = _column_of(marks.element)
+        if not isinstance(column, Column) or column.table is None:
+            return None
+        sides.append((column, marks))
+    return sides[0], sides[1]
+
+
+def _foreign_side(
+    a: Column[Any], a_marks: Any, b: Column[Any], b_marks: Any, given: list[Column[Any]]
+) -> Column[Any] | None:
+    """Which of two equated columns refers to the other."""
+    for marked in (a_marks.foreign, b_marks.foreign), tuple(any(c is g for g in given) for c in (a, b)):
+        if marked[0] != marked[1]:
+            return a if marked[0] else b
+    if any(fk.column is b for fk in a.foreign_keys):
+        return a
+    if any(fk.column is a for fk in b.foreign_keys):
+        return b
+    return None
 
 
 def _side(alias: Any, col: Column[Any]) -> Any:
@@ -937,12 +1267,17 @@ def _make_backref(rel: Relationship) -> Relationship:
     """backref="name": the reverse relationship, created on the target class."""
     assert rel.back_populates is not None
     self_referential = rel.direction == ONETOMANY and rel.parent is rel.mapper
-    reverse: Relationship = relationship(
-        rel.parent.class_,
-        rel.secondary,
-        back_populates=rel.key,
-        remote_side=[one for one, _ in rel.pairs] if self_referential else None,
-    )
+    kwargs = dict(rel.options["backref_kwargs"])
+    if rel.secondary is not None:  # the reverse crosses the association table the other way
+        for own, other in (("primaryjoin", "secondaryjoin"), ("secondaryjoin", "primaryjoin")):
+            if rel.options.get(other) is not None:
+                kwargs.setdefault(own, rel.options[other])
+    elif rel.options.get("primaryjoin") is not None:
+        kwargs.setdefault("primaryjoin", rel.options["primaryjoin"])
+        kwargs.setdefault("foreign_keys", [many for _, many in rel.pairs])
+    if self_referential:
+        kwargs.setdefault("remote_side", [one for one, _ in rel.pairs])
+    reverse: Relationship = relationship(rel.parent.class_, rel.secondary, back_populates=rel.key, **kwargs)
     reverse._declare(rel.back_populates, rel.mapper, None)
     rel.mapper.add_relationship(rel.back_populates, reverse)
     setattr(rel.mapper.class_, rel.back_populates, reverse)
@@ -958,7 +1293,8 @@ def _lazy_statement(rel: Relationship) -> Any:
     if rel.direction == MANYTOMANY:
         stmt = stmt.join(rel.secondary, and_(*(col == sec for col, sec in rel.remote_pairs)))
     stmt = stmt.where(
-        *(col == BindParameter(f"lz_{i}", type_=col.type) for i, col in enumerate(rel.related_columns))
+        *(col == BindParameter(f"lz_{i}", type_=col.type) for i, col in enumerate(rel.related_columns)),
+        *rel.extra_criteria,
     )
     return stmt.order_by(*rel.order_by) if rel.order_by else stmt
 

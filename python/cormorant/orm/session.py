@@ -4,6 +4,7 @@ and the ORM side of statement execution."""
 from __future__ import annotations
 
 import enum
+import gc
 import inspect
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -545,6 +546,7 @@ class Session:
         self._inserted_in_transaction.clear()
         for obj in self._flushed_deletes:
             self._detach(obj, obj.__dict__[STATE_KEY])
+            obj.__dict__[WAS_DELETED_KEY] = True
         self._flushed_deletes = []
         if _active("after_commit"):
             _events.fire_session(self, "after_commit")
@@ -1294,6 +1296,32 @@ def object_session(instance: object) -> Session | None:
     return owning_session(state) if state is not None else None
 
 
+WAS_DELETED_KEY = "_cm_was_deleted"  # set on an object whose DELETE was committed
+
+
+def close_all_sessions() -> None:
+    """Closes every Session in memory (their objects become detached). The
+    sessions are found by the garbage collector's walk, so that creating a
+    Session keeps costing nothing for this rarely used call."""
+    for session in [obj for obj in gc.get_objects() if isinstance(obj, Session)]:
+        session.close()
+
+
+def create_session(bind: Engine | Connection | None = None, **kwargs: Any) -> Session:
+    """A Session with no automation: autoflush and expire_on_commit off
+    unless given."""
+    kwargs.setdefault("autoflush", False)
+    kwargs.setdefault("expire_on_commit", False)
+    return Session(bind=bind, **kwargs)
+
+
+def was_deleted(object_: object) -> bool:
+    """True when the object's DELETE was flushed: in its transaction, and
+    after the transaction committed (the object is then detached)."""
+    state = state_of(object_)
+    return state.status == DELETED or object_.__dict__.get(WAS_DELETED_KEY, False) is True
+
+
 def make_transient(instance: object) -> None:
     """Makes `instance` transient: out of its session, without an identity,
     as if never loaded (expired attributes stay unloaded)."""
@@ -1303,6 +1331,7 @@ def make_transient(instance: object) -> None:
         session._detach(instance, state)
         session._inserted_in_transaction.pop(id(instance), None)
     instance.__dict__.pop(LOADERS_KEY, None)
+    instance.__dict__.pop(WAS_DELETED_KEY, None)
     state.session = None
     state.key = None
     state.status = TRANSIENT

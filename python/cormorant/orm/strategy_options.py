@@ -174,3 +174,79 @@ def column_keys(attrs: tuple[Any, ...], mapper: Any) -> list[str]:
             raise ArgumentError(f"{key!r} is not a column attribute of {mapper.class_.__name__}")
         keys.append(key)
     return keys
+
+
+class LoaderCriteriaOption:
+    """with_loader_criteria(): WHERE criteria added to every SELECT of an
+    entity (or of every mapped subclass of a base or mixin) that a statement
+    runs: its own FROM and joins, its eager loads, and, with
+    `propagate_to_loaders`, the lazy loads of the objects it returns."""
+
+    def __init__(
+        self,
+        entity_or_base: Any,
+        where_criteria: Any,
+        loader_only: bool = False,
+        include_aliases: bool = False,
+        propagate_to_loaders: bool = True,
+        track_closure_variables: bool = True,
+    ) -> None:
+        mapper = getattr(entity_or_base, "__mapper__", None)
+        self.root_entity: type = (
+            mapper.class_ if mapper is not None else getattr(entity_or_base, "class_", entity_or_base)
+        )
+        if not isinstance(self.root_entity, type):
+            raise ArgumentError(f"with_loader_criteria() expects a class or mapper, not {entity_or_base!r}")
+        self.where_criteria = where_criteria
+        self.loader_only = loader_only
+        self.include_aliases = include_aliases
+        self.propagate_to_loaders = propagate_to_loaders
+        self._criteria: dict[Any, Any] = {}  # by mapper: the criteria made for its class
+
+    def applies_to(self, mapper: Any) -> bool:
+        return issubclass(mapper.class_, self.root_entity)
+
+    def criteria_for(self, mapper: Any) -> Any:
+        """The criteria for `mapper`'s rows (a lambda is called with its class, once)."""
+        try:
+            return self._criteria[mapper]
+        except KeyError:
+            criteria = self.where_criteria
+            if callable(criteria) and not hasattr(criteria, "_datum"):
+                criteria = criteria(mapper.class_)
+            self._criteria[mapper] = criteria
+            return criteria
+
+    def __repr__(self) -> str:
+        return f"<LoaderCriteriaOption {self.root_entity.__name__}>"
+
+
+def with_loader_criteria(
+    entity_or_base: Any,
+    where_criteria: Any,
+    loader_only: bool = False,
+    include_aliases: bool = False,
+    propagate_to_loaders: bool = True,
+    track_closure_variables: bool = True,
+) -> LoaderCriteriaOption:
+    """An option adding `where_criteria` (an expression, or a function of the
+    class returning one) to every SELECT of `entity_or_base` the statement
+    emits, lazy and eager loads included; a base or mixin class applies it to
+    each mapped subclass."""
+    return LoaderCriteriaOption(
+        entity_or_base,
+        where_criteria,
+        loader_only=loader_only,
+        include_aliases=include_aliases,
+        propagate_to_loaders=propagate_to_loaders,
+        track_closure_variables=track_closure_variables,
+    )
+
+
+def criteria_of(options: Any, mapper: Any) -> list[Any]:
+    """The criteria that the LoaderCriteriaOptions among `options` give for `mapper`'s rows."""
+    return [
+        o.criteria_for(mapper)
+        for o in options
+        if isinstance(o, LoaderCriteriaOption) and o.applies_to(mapper)
+    ]

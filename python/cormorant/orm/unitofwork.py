@@ -169,6 +169,7 @@ def _mapper_order(mappers: set[Mapper]) -> list[Mapper]:
                     if target is not None and target is not m and column not in deferrable:
                         edges[target] = edges.get(target, True) and column.nullable
         deps[m] = edges
+    _add_join_condition_edges(deps, [r for m in mappers for r in m.relationships.values()])
     order: list[Mapper] = []
     remaining = sorted(tables, key=lambda m: m.table.name)
     while remaining:
@@ -180,6 +181,18 @@ def _mapper_order(mappers: set[Mapper]) -> list[Mapper]:
             order.append(m)
             remaining.remove(m)
     return order
+
+
+def _add_join_condition_edges(deps: dict[Mapper, dict[Mapper, bool]], rels: list[Relationship]) -> None:
+    """The dependencies a primaryjoin's foreign() columns make where no
+    ForeignKey says so: the referencing class's rows after the referenced."""
+    for rel in rels:
+        if rel._ensure().direction == MANYTOMANY or not rel.extra_pairs_without_fk or rel.post_update:
+            continue
+        many, one = rel.many_mapper.base_mapper, rel.one_mapper.base_mapper
+        if many is not one and many in deps and one in deps:
+            nullable = all(column.nullable for _, column in rel.pairs)
+            deps[many][one] = deps[many].get(one, True) and nullable
 
 
 # --- relationships: what changed since load -------------------------------------------------------

@@ -75,10 +75,10 @@ def install_validators(cls: type, mapper: Any, sources: Iterable[type]) -> None:
 
 
 def _validate_attribute(cls: type, mapper: Any, key: str, validator: Validator) -> None:
-    if key in mapper.attrs:
+    if key in mapper.instrumented:
         attr = ValidatedAttribute(key, mapper.attr_columns[key], mapper)
         attr.validator = validator
-        mapper.attrs[key] = attr
+        mapper.instrumented[key] = attr
         setattr(cls, key, attr)
     elif key in mapper.relationships:
         rel = mapper.relationships[key]

@@ -13,6 +13,7 @@ from ..sql.dml import Delete, Insert, Update, delete, insert, update
 from ..sql.elements import BindParameter, and_
 from ..sql.selectable import Select, select
 from .attributes import NO_VALUE, STATE_KEY, Mapped, record_change
+from .base import MANYTOMANY
 
 if TYPE_CHECKING:
     from .dynamic import AppenderQuery
@@ -183,14 +184,14 @@ class WriteOnlyCollection(PendingChanges, Generic[_T]):
             column == OwnerKeyParameter(owner, key, column.type)
             for column, key in zip(rel.related_columns, rel.owner_keys)
         ]
-        if rel.direction == "MANYTOMANY":
+        if rel.direction == MANYTOMANY:
             criteria += [col == sec for col, sec in rel.remote_pairs]
         return criteria
 
     def insert(self) -> Insert:
         """INSERT of a related row, its foreign key set: `user.items.insert().values(name="x")`."""
         rel = self._rel
-        if rel.direction == "MANYTOMANY":
+        if rel.direction == MANYTOMANY:
             raise InvalidRequestError(
                 "Write only bulk INSERT only supported for one-to-many collections; for many-to-many, "
                 "use a separate bulk INSERT along with add_all()."
@@ -211,7 +212,7 @@ class WriteOnlyCollection(PendingChanges, Generic[_T]):
     def _rows(self) -> Any:
         """The criterion naming the related rows, on their own table alone."""
         rel = self._rel
-        if rel.direction != "MANYTOMANY":
+        if rel.direction != MANYTOMANY:
             return and_(*self._related_criteria())
         assert rel.secondary is not None
         owner = self._owner
