@@ -35,6 +35,8 @@ from {lib} import (
     JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, Enum, Float, ForeignKey, Index,
     Integer, Interval, LargeBinary, Numeric, SmallInteger, String, Text, Time, TypeDecorator,
     Unicode, UnicodeText, UniqueConstraint, Uuid, func, text,
+    BIGINT, BOOLEAN, CHAR, DATE, DECIMAL, FLOAT, INTEGER, NUMERIC, REAL, SMALLINT, TEXT, TIME,
+    TIMESTAMP, VARCHAR,
 )
 from {lib}.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -98,10 +100,33 @@ class Thing(Base):
     quantity: Mapped[int] = mapped_column(server_default=text("0"))
     plain: Mapped[int]
     note: Mapped[Optional[str]]
+
+
+class Standard(Base):
+    # the SQL-standard type names
+
+    __tablename__ = "standard"
+    id: Mapped[int] = mapped_column(INTEGER, primary_key=True)
+    big: Mapped[int] = mapped_column(BIGINT)
+    small: Mapped[int] = mapped_column(SMALLINT)
+    code: Mapped[str] = mapped_column(CHAR(3))
+    name: Mapped[str] = mapped_column(VARCHAR(30))
+    body: Mapped[str] = mapped_column(TEXT)
+    amount: Mapped[decimal.Decimal] = mapped_column(NUMERIC(8, 3))
+    exact: Mapped[decimal.Decimal] = mapped_column(DECIMAL(6, 2))
+    ratio: Mapped[float] = mapped_column(REAL)
+    rough: Mapped[float] = mapped_column(FLOAT)
+    ok: Mapped[bool] = mapped_column(BOOLEAN)
+    day: Mapped[datetime.date] = mapped_column(DATE)
+    at: Mapped[datetime.datetime] = mapped_column(TIMESTAMP)
+    clock: Mapped[datetime.time] = mapped_column(TIME)
 """
 
 POSTGRES_MODELS = """
-from {lib}.dialects.postgresql import ARRAY, CIDR, INET, INTERVAL, JSONB, TSVECTOR, UUID
+from {lib}.dialects.postgresql import (
+    ARRAY, BIT, BYTEA, CIDR, DATERANGE, INET, INT4RANGE, INT8RANGE, INTERVAL, JSONB, MACADDR, MONEY, NUMRANGE,
+    TSQUERY, TSRANGE, TSTZRANGE, TSVECTOR, UUID,
+)
 
 
 class PgThing(Base):
@@ -116,6 +141,22 @@ class PgThing(Base):
     network: Mapped[str] = mapped_column(CIDR)
     search: Mapped[str] = mapped_column(TSVECTOR)
     span: Mapped[datetime.timedelta] = mapped_column(INTERVAL)
+
+
+class PgMore(Base):
+    __tablename__ = "pg_more"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flags = mapped_column(BIT(8))
+    raw = mapped_column(BYTEA)
+    mac = mapped_column(MACADDR)
+    price = mapped_column(MONEY)
+    query = mapped_column(TSQUERY)
+    ints = mapped_column(INT4RANGE)
+    bigs = mapped_column(INT8RANGE)
+    nums = mapped_column(NUMRANGE)
+    days = mapped_column(DATERANGE)
+    times = mapped_column(TSRANGE)
+    zoned = mapped_column(TSTZRANGE)
 """
 
 
