@@ -70,6 +70,9 @@ class Dispatch:
         self._allowed = allowed
         self._listeners: dict[str, list[tuple[Callable[..., Any], bool]]] = {}
         self._parent = parent
+        # Whether any event has a listener here: one attribute read lets the
+        # hot paths (checkout, execute) skip every per-event check when none does.
+        self.listening = False
 
     def __getattr__(self, name: str) -> RefCollection[Any]:
         if not name.startswith("_") and name in self._allowed:
@@ -92,12 +95,14 @@ class Dispatch:
             entries.insert(0, (fn, retval))
         else:
             entries.append((fn, retval))
+        self.listening = True
 
     def remove(self, name: str, fn: Callable[..., Any]) -> None:
         entries = self._listeners.get(name, [])
         for i, (listener, _) in enumerate(entries):
             if _registered_as(listener, fn):
                 del entries[i]
+                self.listening = any(self._listeners.values())
                 return
         raise InvalidRequestError(f"No listener {fn!r} is registered for event '{name}'")
 

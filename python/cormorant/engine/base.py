@@ -255,7 +255,10 @@ class Connection(ConnectionEventsTarget, Inspectable["Inspector"]):
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._cooperative = engine.pool.cooperative  # an async engine's: I/O only inside greenlet_spawn
-        self._lease = engine.pool.lease() if not engine.dispatch.has("handle_error") else _connect(engine)
+        listening = engine.dispatch.listening
+        self._lease = (
+            _connect(engine) if listening and engine.dispatch.has("handle_error") else engine.pool.lease()
+        )
         self._closed = False
         self._invalidated = False
         self._transaction: Transaction | None = None
@@ -268,7 +271,7 @@ class Connection(ConnectionEventsTarget, Inspectable["Inspector"]):
             self._begin_native = self._skip_begin  # type: ignore[method-assign]
         if engine._connection_level is not None:
             self._set_session_level(engine._connection_level)
-        if engine.dispatch.has("engine_connect"):
+        if listening and engine.dispatch.has("engine_connect"):
             engine.dispatch.fire("engine_connect", self)
 
     # --- lifecycle ---------------------------------------------------------------
@@ -578,7 +581,7 @@ class Connection(ConnectionEventsTarget, Inspectable["Inspector"]):
         if not isinstance(statement, (Executable, LambdaElement, FunctionElement)):
             raise _not_executable(statement)
         dispatch = self.engine.dispatch
-        if dispatch.has("before_execute") or dispatch.has("after_execute"):
+        if dispatch.listening and (dispatch.has("before_execute") or dispatch.has("after_execute")):
             return self._execute_with_events(statement, parameters, execution_options)
         return self._execute_statement(statement, parameters, execution_options)
 

@@ -275,6 +275,12 @@ class Pool(EventTarget):
         raising DisconnectionError has the connection replaced (and with
         InvalidatePoolError every older one invalidated), as in SQLAlchemy."""
         lease = self._checkout()
+        if lease.fresh or self._echo or self.dispatch.listening:
+            return self._prepared(lease)
+        return lease
+
+    def _prepared(self, lease: Any) -> Any:
+        """lease() for a new connection, an echoing pool or one with listeners."""
         for attempt in range(1, _CHECKOUT_ATTEMPTS + 1):
             if lease.fresh:
                 if self._fresh_setup:
@@ -293,6 +299,16 @@ class Pool(EventTarget):
             if attempt < _CHECKOUT_ATTEMPTS:
                 lease = self._checkout()
         raise InvalidRequestError("This connection is closed")
+
+    def _announce_return(self, lease: Any) -> None:
+        """release()'s echo line and reset / checkin events."""
+        if self._echo:
+            self.logger.debug("Connection %s being returned to pool", lease.id)
+        if self.dispatch.has("reset"):
+            state = PoolResetState(not lease.in_transaction(), lease.invalidated, True)
+            self.dispatch.fire("reset", self.proxied(lease), self._record(lease), state)
+        if self.dispatch.has("checkin"):
+            self.dispatch.fire("checkin", self.proxied(lease), self._record(lease))
 
     def _checkout(self) -> Any:
         if self.cooperative:
@@ -355,13 +371,8 @@ class Pool(EventTarget):
 
     def release(self, lease: Any) -> None:
         """Returns a lease from lease() to the pool (firing checkin)."""
-        if self._echo:
-            self.logger.debug("Connection %s being returned to pool", lease.id)
-        if self.dispatch.has("reset"):
-            state = PoolResetState(not lease.in_transaction(), lease.invalidated, True)
-            self.dispatch.fire("reset", self.proxied(lease), self._record(lease), state)
-        if self.dispatch.has("checkin"):
-            self.dispatch.fire("checkin", self.proxied(lease), self._record(lease))
+        if self._echo or self.dispatch.listening:
+            self._announce_return(lease)
         if lease.invalidated:
             self._records.pop(lease.id, None)
         try:
