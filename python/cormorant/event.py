@@ -110,7 +110,8 @@ class Dispatch:
         return any(_registered_as(listener, fn) for listener, _ in self._listeners.get(name, []))
 
     def has(self, name: str) -> bool:
-        return bool(self._listeners.get(name))
+        """Whether `name` has a listener here or, for a dispatcher's target, on its class."""
+        return bool(self._listeners.get(name)) or (self._parent is not None and self._parent.has(name))
 
     def listeners(self, name: str) -> list[Callable[..., Any]]:
         return [fn for fn, _ in self._listeners.get(name, ())]

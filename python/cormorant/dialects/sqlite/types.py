@@ -33,6 +33,19 @@ class _StorageFormat(standard_types.SpelledType):
         if regexp is not None:
             self._reg = re.compile(regexp)
 
+    def _set_time_format(
+        self,
+        storage_format: str | None,
+        regexp: str | re.Pattern[str] | None,
+        truncate_microseconds: bool,
+        whole_seconds: str,
+    ) -> None:
+        """_set_format() for the types with a time of day: truncate_microseconds
+        stores whole seconds (`whole_seconds`), instead of a storage_format."""
+        if truncate_microseconds and storage_format is not None:
+            raise ValueError("You can specify only one of truncate_microseconds or storage_format.")
+        self._set_format(whole_seconds if truncate_microseconds else storage_format, regexp)
+
     @property
     def format_is_text_affinity(self) -> bool:
         """Whether the stored text has a character other than a digit (else
@@ -111,12 +124,9 @@ class DATETIME(_StorageFormat, standard_types.DATETIME):
         regexp: str | re.Pattern[str] | None = None,
         truncate_microseconds: bool = False,
     ) -> None:
-        if truncate_microseconds and storage_format is not None:
-            raise ValueError("You can specify only one of truncate_microseconds or storage_format.")
         super().__init__(timezone)
-        if truncate_microseconds:
-            storage_format = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d"
-        self._set_format(storage_format, regexp)
+        whole_seconds = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d"
+        self._set_time_format(storage_format, regexp, truncate_microseconds, whole_seconds)
 
     def _postgresql_spelling(self) -> str:
         return _with_zone("TIMESTAMP", self.timezone, "postgresql")
@@ -151,12 +161,10 @@ class TIME(_StorageFormat, standard_types.TIME):
         regexp: str | re.Pattern[str] | None = None,
         truncate_microseconds: bool = False,
     ) -> None:
-        if truncate_microseconds and storage_format is not None:
-            raise ValueError("You can specify only one of truncate_microseconds or storage_format.")
         super().__init__(timezone)
-        if truncate_microseconds:
-            storage_format = "%(hour)02d:%(minute)02d:%(second)02d"
-        self._set_format(storage_format, regexp)
+        self._set_time_format(
+            storage_format, regexp, truncate_microseconds, "%(hour)02d:%(minute)02d:%(second)02d"
+        )
 
     def _postgresql_spelling(self) -> str:
         return _with_zone("TIME", self.timezone, "postgresql")

@@ -25,7 +25,6 @@ from ... import event as _event
 from ...engine.base import Connection, Engine
 from ...engine.result import Result
 from ...exc import ArgumentError, InvalidRequestError
-from ...inspection import inspect
 from ...orm.decl_base import MappedColumn, _install_mapper, _map_class, _polymorphic_identity_on_init
 from ...orm.events import ORMExecuteState
 from ...orm.interfaces import UserDefinedOption
@@ -33,8 +32,8 @@ from ...orm.mapper import Mapper
 from ...orm.properties import _replaced
 from ...orm.session import Session
 from ...orm.util import polymorphic_union
-from ...sql.elements import and_, or_, text
-from ...sql.schema import Column, ForeignKey, MetaData, Table
+from ...sql.elements import and_, or_
+from ...sql.schema import Column, ForeignKeyConstraint, MetaData, Table
 from ...sql.selectable import Select, Subquery, select
 
 # --- ConcreteBase -----------------------------------------------------------------------------
@@ -383,18 +382,21 @@ class DeferredReflection:
             raise NotImplementedError(
                 f"DeferredReflection.prepare(): {', '.join(sorted(reflect_kw))} not supported by cormorant"
             )
+        if schema is not None:
+            raise NotImplementedError(
+                "DeferredReflection.prepare(schema=): schema-qualified tables are not supported"
+            )
         pending = [k for k in DeferredReflection._cm_pending if issubclass(k, cls)]
-        mapped_names = {getattr(k, "__tablename__", None) for k in pending}
-        inspector = inspect(bind)
         for klass in pending:
             DeferredReflection._cm_pending.remove(klass)
-            _add_reflected_columns(klass, inspector, schema)
+            _add_reflected_columns(klass, bind)
             type.__delattr__(klass, "__abstract__")
             type.__delattr__(klass, _DEFERRED)
             _map_class(klass, klass.registry)  # type: ignore[attr-defined]
             _polymorphic_identity_on_init(klass)
+        mapped_names = {getattr(k, "__tablename__", None) for k in pending}
         for klass in pending:
-            _reflect_referred_tables(klass.__table__, inspector, schema, mapped_names)  # type: ignore[attr-defined]
+            _reflect_referred_tables(klass.__table__, bind, mapped_names)  # type: ignore[attr-defined]
 
 
 def _declared_column_names(cls: type) -> set[str]:
@@ -408,68 +410,34 @@ def _declared_column_names(cls: type) -> set[str]:
     return names
 
 
-def _add_reflected_columns(cls: type, inspector: Any, schema: str | None) -> None:
-    """Puts the columns of cls's table that cls does not declare on it, as Column attributes."""
+def _add_reflected_columns(cls: type, bind: Engine | Connection) -> None:
+    """Puts the columns of cls's table that cls does not declare on it, as Column
+    attributes, read as Table(autoload_with=) reads them."""
     if "__table__" in cls.__dict__:
         return  # mapped onto a Table it gives itself
     table_name = getattr(cls, "__tablename__", None)
     if table_name is None:
         return  # single-table inheritance: the parent's table
+    reflected = Table(table_name, MetaData(), autoload_with=bind, resolve_fks=False)
+    composite = [c for c in reflected.constraints if isinstance(c, ForeignKeyConstraint)]
+    if composite:
+        raise NotImplementedError(
+            f"DeferredReflection: the composite foreign key {composite[0].column_names} of '{table_name}' "
+            "is not supported; declare it in __table_args__"
+        )
     declared = _declared_column_names(cls)
-    for column in _reflected_columns(inspector, table_name, schema):
+    for column in reflected.columns:
         if column.name not in declared:
-            type.__setattr__(cls, column.name, column)
+            type.__setattr__(cls, column.name, column._copy())
 
 
-def _reflected_columns(inspector: Any, table_name: str, schema: str | None) -> list[Column[Any]]:
-    primary_key = set(inspector.get_pk_constraint(table_name, schema)["constrained_columns"])
-    references: dict[str, str] = {}
-    for fk in inspector.get_foreign_keys(table_name, schema):
-        if len(fk["constrained_columns"]) != 1:
-            raise NotImplementedError(
-                f"DeferredReflection: the composite foreign key {fk['constrained_columns']} of '{table_name}' "
-                "is not supported; declare it in __table_args__"
-            )
-        referred_schema = fk.get("referred_schema")
-        prefix = f"{referred_schema}." if referred_schema else ""
-        references[fk["constrained_columns"][0]] = (
-            f"{prefix}{fk['referred_table']}.{fk['referred_columns'][0]}"
-        )
-    columns: list[Column[Any]] = []
-    for reflected in inspector.get_columns(table_name, schema):
-        name = reflected["name"]
-        args: list[Any] = [name, reflected["type"]]
-        if name in references:
-            args.append(ForeignKey(references[name]))
-        default = reflected.get("default")
-        columns.append(
-            Column(
-                *args,
-                primary_key=name in primary_key,
-                nullable=bool(reflected["nullable"]) and name not in primary_key,
-                server_default=text(default) if default is not None else None,
-            )
-        )
-    return columns
-
-
-def _reflect_referred_tables(
-    table: Table, inspector: Any, schema: str | None, mapped_names: set[Any]
-) -> None:
-    """Reflects into table's MetaData the tables its foreign keys refer to that are not there yet."""
-    metadata: MetaData = table.metadata
-    waiting = [table]
-    while waiting:
-        current = waiting.pop()
-        for column in current.columns:
-            for fk in column.foreign_keys:
-                target = fk.target_fullname.rsplit(".", 1)[0]
-                if target in metadata.tables or target in mapped_names:
-                    continue
-                name = target.rsplit(".", 1)[-1]
-                waiting.append(
-                    Table(name, metadata, *_reflected_columns(inspector, name, schema), schema=schema)
-                )
+def _reflect_referred_tables(table: Table, bind: Engine | Connection, mapped_names: set[Any]) -> None:
+    """Reflects into table's MetaData the tables its foreign keys refer to that are
+    neither there nor mapped by this prepare() (Table(autoload_with=) follows theirs)."""
+    for fk in table.foreign_keys:
+        target = fk.target_table_name
+        if target not in table.metadata.tables and target not in mapped_names:
+            Table(target, table.metadata, autoload_with=bind)
 
 
 __all__ = ["DeferredReflection"]
